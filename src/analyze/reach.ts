@@ -1,0 +1,779 @@
+// reach(function ENI in a subnet, destination class) -> verdict, explanation and trace.
+// Pure: reads the frozen model only. Packet sets are boxes over (destination address,
+// destination port); what does not depend on the destination (the function's own address,
+// ephemeral ports) is quantified universally, so "reachable" holds for every packet of the
+// class, whatever address and port Lambda or the NAT picks.
+import type { Code } from "../aws/codes.ts";
+import { CODES } from "../aws/codes.ts";
+import { LAMBDA_EPHEMERAL_PORTS, NAT_GATEWAY_EPHEMERAL_PORTS, PROTOCOL_TCP } from "../aws/facts.ts";
+import type { Model } from "../model/model.ts";
+import type {
+  EntityRef,
+  Instance,
+  Location,
+  NatGateway,
+  NetworkAcl,
+  Origin,
+  PortRange,
+  PublicAddress,
+  Route,
+  SecurityGroup,
+  SecurityGroupRule,
+  Subnet,
+  Unknown,
+  Vpc,
+} from "../model/types.ts";
+import { isUnknown } from "../model/types.ts";
+import type { Box, Interval } from "../net/box-set.ts";
+import { BoxSet, forAll } from "../net/box-set.ts";
+import type { Cidr } from "../net/ip.ts";
+import { formatAddress, MAX_ADDRESS } from "../net/ip.ts";
+import type { Destination } from "./destination.ts";
+import { destinationSet } from "./destination.ts";
+
+export type Verdict = "reachable" | "unreachable" | "unknown";
+
+export interface Hop {
+  readonly component: string;
+  readonly kind:
+    | "security-group"
+    | "network-acl"
+    | "route-table"
+    | "nat-gateway"
+    | "nat-instance"
+    | "internet-gateway"
+    | "subnet"
+    | "vpc";
+  readonly action: "allow" | "deny" | "forward" | "translate" | "drop" | "unknown";
+  readonly detail: string;
+  readonly location?: Location;
+}
+
+export interface Egress {
+  /** The NAT gateway or instance that carries the traffic. */
+  readonly via: string;
+  /** The literal public address when known. */
+  readonly publicIp: string | null;
+  /** The Elastic IP (logical id or allocation id) when there is one. */
+  readonly eip: string | null;
+}
+
+export interface ReachResult {
+  readonly to: string;
+  readonly verdict: Verdict;
+  readonly code?: Code;
+  readonly reason: string;
+  readonly fix?: string;
+  readonly egress: readonly Egress[];
+  readonly trace: readonly Hop[];
+  /** Where the blocking (or unknown) component is defined. */
+  readonly location?: Location;
+}
+
+/** Where a function's ENI sits: one subnet of its VpcConfig, with its security groups. */
+export interface Placement {
+  readonly subnet: Subnet;
+  readonly securityGroupIds: readonly EntityRef[];
+}
+
+const FULL_ADDR: Interval = [0n, MAX_ADDRESS[4]];
+const FULL_PORT: Interval = [0n, 65535n];
+const portIv = (p: PortRange): Interval => [BigInt(p.from), BigInt(p.to)];
+const cidrIv = (c: Cidr): Interval => [c.start, c.end];
+
+function loc(o: Origin | undefined): Location | undefined {
+  return o ? { file: o.file, line: o.line, column: o.column } : undefined;
+}
+
+function describeSet(s: BoxSet, d: Destination): string {
+  if (d.kind !== "internet") return d.label;
+  const addrs = s.project(1).boxes.map((b) => b[0] as Interval);
+  const shown = addrs.slice(0, 3).map(([lo, hi]) => (lo === hi ? formatAddress(4, lo) : `${formatAddress(4, lo)}-${formatAddress(4, hi)}`));
+  return `${d.label} (${shown.join(", ")}${addrs.length > 3 ? ", ..." : ""})`;
+}
+
+/** How a filter's address and port fields map onto a packet. */
+interface View {
+  /** The rule's CIDR/peer matches the destination class address ("class"), or a fixed range (the far side). */
+  readonly addr: "class" | { readonly range: Cidr | null; readonly memberOf?: readonly EntityRef[] };
+  /** The rule's port range matches the class port ("class"), or a fixed range (ephemeral ports). */
+  readonly port: "class" | PortRange;
+}
+
+interface FilterResult {
+  readonly allowed: BoxSet;
+  readonly uncertain: BoxSet;
+  readonly note: string;
+}
+
+interface Outcome {
+  readonly kind: "delivered" | "dropped" | "uncertain";
+  readonly set: BoxSet;
+  readonly trace: readonly Hop[];
+  readonly code?: Code;
+  readonly reason: string;
+  readonly fix?: string;
+  readonly location?: Location;
+  readonly egress?: Egress;
+}
+
+class Walk {
+  alive: BoxSet;
+  readonly trace: Hop[];
+  readonly outcomes: Outcome[];
+  /** Components on this path that exist only under an unresolved condition. */
+  readonly conditional: string[];
+  /** After a NAT: the address the packets carry towards an internet gateway. */
+  natSource: Source | undefined;
+  constructor(alive: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], natSource?: Source) {
+    this.alive = alive;
+    this.trace = trace;
+    this.outcomes = outcomes;
+    this.conditional = conditional;
+    this.natSource = natSource;
+  }
+  fork(set: BoxSet): Walk {
+    return new Walk(set, [...this.trace], this.outcomes, [...this.conditional], this.natSource);
+  }
+  touch(o: Origin | undefined, id: string): void {
+    if (o?.conditionUnknown) this.conditional.push(`${id} exists only under ${o.conditionUnknown}`);
+  }
+  /** Keeps what a filter allows; records what it drops and what it leaves open. */
+  filter(hop: Omit<Hop, "action">, r: FilterResult, code: Code, dropReason: string, fix: string): void {
+    const dropped = this.alive.subtract(r.allowed).subtract(r.uncertain);
+    const uncertain = this.alive.intersect(r.uncertain).subtract(r.allowed);
+    const blocked = !dropped.isEmpty();
+    const h: Hop = { ...hop, action: blocked ? "deny" : uncertain.isEmpty() ? "allow" : "unknown", detail: `${hop.detail}${r.note ? `: ${r.note}` : ""}` };
+    this.trace.push(h);
+    if (blocked) {
+      this.outcomes.push({ kind: "dropped", set: dropped, trace: [...this.trace], code, reason: dropReason, fix, location: hop.location });
+    }
+    if (!uncertain.isEmpty()) {
+      this.outcomes.push({ kind: "uncertain", set: uncertain, trace: [...this.trace], code: "UNKNOWN_RESOURCE", reason: r.note, location: hop.location });
+    }
+    this.alive = this.alive.intersect(r.allowed);
+  }
+  drop(hop: Omit<Hop, "action">, code: Code, reason: string, fix?: string): void {
+    if (this.alive.isEmpty()) return;
+    this.trace.push({ ...hop, action: "drop" });
+    this.outcomes.push({ kind: "dropped", set: this.alive, trace: [...this.trace], code, reason, fix: fix ?? CODES[code].fix, location: hop.location });
+    this.alive = BoxSet.EMPTY;
+  }
+  unknown(hop: Omit<Hop, "action">, code: Code, reason: string): void {
+    if (this.alive.isEmpty()) return;
+    this.trace.push({ ...hop, action: "unknown" });
+    this.outcomes.push({ kind: "uncertain", set: this.alive, trace: [...this.trace], code, reason, location: hop.location });
+    this.alive = BoxSet.EMPTY;
+  }
+  deliver(hop: Omit<Hop, "action">, egress?: Egress): void {
+    if (this.alive.isEmpty()) return;
+    this.trace.push({ ...hop, action: "forward" });
+    if (this.conditional.length > 0) {
+      this.outcomes.push({
+        kind: "uncertain",
+        set: this.alive,
+        trace: [...this.trace],
+        code: "UNKNOWN_RESOURCE",
+        reason: `the path works, but ${this.conditional[0]}`,
+        location: hop.location,
+      });
+    } else {
+      this.outcomes.push({ kind: "delivered", set: this.alive, trace: [...this.trace], reason: hop.detail, ...(egress ? { egress } : {}) });
+    }
+    this.alive = BoxSet.EMPTY;
+  }
+}
+
+export class Reachability {
+  private readonly model: Model;
+  constructor(model: Model) {
+    this.model = model;
+  }
+
+  reach(placement: Placement, dest: Destination): ReachResult {
+    const { subnet } = placement;
+    const vpc = this.model.vpc(subnet.vpcId);
+    if (!vpc) {
+      return unknownResult(dest, "UNKNOWN_RESOURCE", `the VPC of subnet ${subnet.id} is not defined in this template`, subnet.origin);
+    }
+    const vpcCidrs = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c));
+    const cls = destinationSet(dest, vpcCidrs);
+    const outcomes: Outcome[] = [];
+    const walk = new Walk(cls, [], outcomes, []);
+    walk.touch(subnet.origin, subnet.id);
+    const fnRange = isUnknown(subnet.cidr) ? null : subnet.cidr;
+    const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest };
+
+    // 1. The function ENI's security groups (stateful: egress only).
+    this.functionSecurityGroups(walk, ctx);
+    // 2. The function subnet's network ACL, both ways.
+    this.nacl(walk, subnet, true, { addr: "class", port: "class" }, "outbound");
+    this.nacl(walk, subnet, false, { addr: "class", port: LAMBDA_EPHEMERAL_PORTS }, "inbound reply to the function's ephemeral port");
+    // 3. The function subnet's route table, then wherever it leads.
+    this.route(walk, ctx, subnet, "function");
+    return summarize(dest, cls, outcomes);
+  }
+
+  private functionSecurityGroups(walk: Walk, ctx: Ctx): void {
+    const sgs: SecurityGroup[] = [];
+    for (const ref of ctx.fnSgs) {
+      const sg = this.model.securityGroup(ref);
+      if (!sg) {
+        const why = isUnknown(ref) ? ref.reason : `security group ${ref} is not defined in this template`;
+        walk.unknown({ component: isUnknown(ref) ? "security group" : ref, kind: "security-group", detail: why }, "UNKNOWN_RESOURCE", why);
+        return;
+      }
+      walk.touch(sg.origin, sg.id);
+      sgs.push(sg);
+    }
+    if (sgs.length === 0) {
+      walk.unknown({ component: "VpcConfig", kind: "security-group", detail: "the function names no security group" }, "UNKNOWN_RESOURCE", "the function names no security group");
+      return;
+    }
+    const rules = sgs.flatMap((sg) => sg.egress);
+    const r = this.sgEval(walk.alive, rules, { addr: "class", port: "class" }, ctx);
+    const names = sgs.map((s) => s.id).join(", ");
+    walk.filter(
+      { component: names, kind: "security-group", detail: `egress of ${names}`, location: loc(sgs[0]?.origin) },
+      r,
+      "ENI_SG_RULES_MISMATCH",
+      `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
+      `Add an egress rule to ${sgs[0]?.id} allowing tcp ${ctx.dest.port} to ${ctx.dest.kind === "internet" ? "0.0.0.0/0" : ctx.dest.label}.`,
+    );
+  }
+
+  /** Security groups: allow-only, union of rules. */
+  private sgEval(set: BoxSet, rules: readonly SecurityGroupRule[], view: View, ctx: Ctx): FilterResult {
+    const env = envBox(view);
+    const space = withEnv(set, env);
+    let allowed = BoxSet.EMPTY;
+    let maybe = BoxSet.EMPTY;
+    const notes: string[] = [];
+    for (const rule of rules) {
+      if (isUnknown(rule.protocol) || isUnknown(rule.ports)) {
+        maybe = maybe.union(space);
+        notes.push(`a rule's protocol or ports are unknown (${isUnknown(rule.protocol) ? rule.protocol.reason : (rule.ports as Unknown).reason})`);
+        continue;
+      }
+      if (rule.protocol !== "all" && rule.protocol !== PROTOCOL_TCP) continue;
+      const portDim = portIv(rule.ports);
+      let addrBoxes: Interval[] | "maybe" = [];
+      const peer = rule.peer;
+      if (peer.kind === "cidr") {
+        if (peer.cidr.family !== 4) continue;
+        addrBoxes = [cidrIv(peer.cidr)];
+      } else if (peer.kind === "security-group") {
+        if (view.addr !== "class") {
+          // The far side is the function's ENI: it matches when it carries the group.
+          addrBoxes = (view.addr.memberOf ?? []).some((m) => m === peer.id) ? [FULL_ADDR] : [];
+        } else {
+          // Members' private addresses lie in the VPC; which ones is not known.
+          addrBoxes = ctx.vpc.cidrs.some((c) => !isUnknown(c) && set.intersect([cidrIv(c), FULL_PORT]).boxes.length > 0) ? "maybe" : [];
+        }
+      } else if (peer.kind === "prefix-list") {
+        const pl = this.model.get("prefix-list", peer.id);
+        if (pl) addrBoxes = pl.cidrs.filter((c) => c.family === 4).map(cidrIv);
+        // An AWS-managed prefix list (S3, DynamoDB) never spans the whole internet class.
+        else addrBoxes = ctx.dest.kind === "internet" && view.addr === "class" ? [] : "maybe";
+      } else {
+        addrBoxes = "maybe";
+        notes.push(peer.reason);
+      }
+      if (addrBoxes === "maybe") {
+        maybe = maybe.union(space.intersect(ruleBox(view, FULL_ADDR, portDim)));
+        continue;
+      }
+      for (const a of addrBoxes) allowed = allowed.union(space.intersect(ruleBox(view, a, portDim)));
+    }
+    const allowed2 = forAll(set, env, allowed);
+    const either = forAll(set, env, allowed.union(maybe));
+    return { allowed: allowed2, uncertain: either.subtract(allowed2), note: notes[0] ?? "" };
+  }
+
+  /** Network ACLs: stateless, lowest rule number first, implicit deny at the end. */
+  private nacl(walk: Walk, subnet: Subnet, egress: boolean, view: View, what: string): void {
+    if (walk.alive.isEmpty()) return;
+    const acl = this.model.networkAclFor(subnet);
+    if (!acl) {
+      const why = isUnknown(subnet.networkAclId) ? subnet.networkAclId.reason : `network ACL ${subnet.networkAclId} is not defined in this template`;
+      walk.unknown({ component: String(subnet.networkAclId), kind: "network-acl", detail: why }, "UNKNOWN_RESOURCE", why);
+      return;
+    }
+    walk.touch(acl.origin, acl.id);
+    const r = naclEval(walk.alive, acl, egress, view);
+    walk.filter(
+      {
+        component: acl.id,
+        kind: "network-acl",
+        detail: `${acl.isDefault ? "default network ACL" : "network ACL"} of ${subnet.id}, ${what}`,
+        location: loc(r.entry?.origin ?? acl.origin),
+      },
+      r,
+      "SUBNET_ACL_RESTRICTION",
+      `network ACL ${acl.id} (${subnet.id}) denies the ${what}${r.entry ? ` (rule ${r.entry.ruleNumber})` : " (no rule allows it: the implicit deny)"}`,
+      egress
+        ? `Add an outbound rule to ${acl.id} allowing ${describeView(view, walk)}.`
+        : `Add an inbound rule to ${acl.id} allowing ${describeView(view, walk)}.`,
+    );
+  }
+
+  /** The route table of `subnet`, longest prefix first, then each target. */
+  private route(walk: Walk, ctx: Ctx, subnet: Subnet, role: "function" | "nat"): void {
+    if (walk.alive.isEmpty()) return;
+    const rt = this.model.routeTableFor(subnet);
+    if (!rt) {
+      const why = isUnknown(subnet.routeTableId) ? subnet.routeTableId.reason : `route table ${subnet.routeTableId} is not defined in this template`;
+      walk.unknown({ component: String(subnet.routeTableId), kind: "route-table", detail: why }, "UNKNOWN_RESOURCE", why);
+      return;
+    }
+    walk.touch(rt.origin, rt.id);
+    const routes = rt.routes
+      .flatMap((r) => expandRoute(r, this.model))
+      .filter((x) => x.cidr.family === 4)
+      .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.rank - b.rank);
+    let rest = walk.alive;
+    const rtName = `${rt.id}${rt.isMain ? " (main route table)" : ""}`;
+    for (const { cidr, route } of routes) {
+      if (rest.isEmpty()) break;
+      const part = rest.intersect([cidrIv(cidr), FULL_PORT]);
+      if (part.isEmpty()) continue;
+      rest = rest.subtract([cidrIv(cidr), FULL_PORT]);
+      const branch = walk.fork(part);
+      branch.touch(route.origin, `the route to ${cidr.text}`);
+      const hop = {
+        component: rt.id,
+        kind: "route-table" as const,
+        detail: `${rtName} of ${subnet.id}: route ${cidr.text} -> ${targetName(route)}`,
+        location: loc(route.origin),
+      };
+      this.target(branch, ctx, subnet, route, hop, role);
+    }
+    if (!rest.isEmpty()) {
+      const branch = walk.fork(rest);
+      branch.drop(
+        { component: rt.id, kind: "route-table", detail: `${rtName} of ${subnet.id} has no route for ${describeSet(rest, ctx.dest)}`, location: loc(rt.origin) },
+        "NO_ROUTE_TO_DESTINATION",
+        `${rtName} (used by ${subnet.id}) has no route to ${ctx.dest.label}`,
+        role === "function"
+          ? `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`
+          : `Add a route 0.0.0.0/0 to an attached internet gateway to ${rt.id}, the NAT's subnet's table.`,
+      );
+    }
+    walk.alive = BoxSet.EMPTY;
+  }
+
+  private target(walk: Walk, ctx: Ctx, subnet: Subnet, route: Route, hop: Omit<Hop, "action">, role: "function" | "nat"): void {
+    const t = route.target;
+    if (route.state === "blackhole" || t.kind === "none") {
+      walk.drop(hop, "BAD_STATE_ROUTE", `the route to ${ctx.dest.label} in ${hop.component} is a blackhole`);
+      return;
+    }
+    const forward = () => walk.trace.push({ ...hop, action: "forward" });
+    switch (t.kind) {
+      case "local":
+        if (role === "nat") {
+          walk.drop(hop, "CANNOT_ROUTE", "the NAT's route for the destination leads back into the VPC");
+        } else {
+          forward();
+          walk.unknown(
+            { component: ctx.vpc.id, kind: "vpc", detail: `delivered inside ${ctx.vpc.id}; the destination's own security group is not known` },
+            "UNKNOWN_DESTINATION",
+            `${ctx.dest.label} is inside ${ctx.vpc.id}: whether the resource holding it admits the function depends on its security group`,
+          );
+        }
+        return;
+      case "internet-gateway":
+        forward();
+        this.internetGateway(walk, ctx, t.id, role === "nat" && walk.natSource ? walk.natSource : { kind: "lambda" });
+        return;
+      case "nat-gateway": {
+        forward();
+        if (role === "nat") {
+          walk.drop(
+            { component: String(t.id), kind: "nat-gateway", detail: `the NAT's own subnet ${subnet.id} routes the traffic to a NAT gateway again` },
+            "ROUTING_LOOP",
+            `${subnet.id}, the subnet of the NAT, sends ${ctx.dest.label} to a NAT gateway (${String(isUnknown(t.id) ? "unknown" : t.id)}) instead of an internet gateway`,
+            `Put the NAT gateway in a public subnet (route 0.0.0.0/0 to an attached internet gateway), not in ${subnet.id}.`,
+          );
+          return;
+        }
+        const nat = this.model.natGateway(t.id);
+        if (!nat) {
+          const why = isUnknown(t.id) ? t.id.reason : `NAT gateway ${t.id} is not defined in this template`;
+          walk.unknown({ component: String(isUnknown(t.id) ? "NAT gateway" : t.id), kind: "nat-gateway", detail: why }, "UNKNOWN_RESOURCE", why);
+          return;
+        }
+        this.natGateway(walk, ctx, nat);
+        return;
+      }
+      case "instance":
+      case "network-interface": {
+        forward();
+        if (role === "nat") {
+          walk.drop(
+            { component: String(t.id), kind: "nat-instance", detail: `the NAT's own subnet ${subnet.id} routes the traffic to a NAT again` },
+            "ROUTING_LOOP",
+            `${subnet.id}, the subnet of the NAT, sends ${ctx.dest.label} back to a NAT instead of an internet gateway`,
+            `Put the NAT in a public subnet (route 0.0.0.0/0 to an attached internet gateway).`,
+          );
+          return;
+        }
+        const inst = t.kind === "instance" ? this.model.get("instance", t.id) : this.instanceOfEni(t.id);
+        if (!inst) {
+          const why = isUnknown(t.id) ? t.id.reason : `${t.kind} ${t.id} is not defined in this template (or is not an instance)`;
+          walk.unknown({ component: String(isUnknown(t.id) ? t.kind : t.id), kind: "nat-instance", detail: why }, "UNKNOWN_RESOURCE", why);
+          return;
+        }
+        this.natInstance(walk, ctx, inst);
+        return;
+      }
+      case "egress-only-internet-gateway":
+        walk.drop(hop, "CANNOT_ROUTE", "an egress-only internet gateway carries IPv6 only");
+        return;
+      default: {
+        const why = `the traffic leaves through ${t.kind} ${isUnknown(t.id) ? "(unknown)" : t.id}; what lies beyond is not modelled`;
+        walk.unknown({ ...hop, detail: why }, "UNSUPPORTED_COMPONENT", why);
+      }
+    }
+  }
+
+  private instanceOfEni(ref: EntityRef): Instance | undefined {
+    const eni = this.model.get("network-interface", ref);
+    if (eni?.instanceId) return this.model.get("instance", eni.instanceId);
+    return this.model.all("instance").find((i) => !isUnknown(ref) && i.networkInterfaceIds.includes(ref));
+  }
+
+  private internetGateway(walk: Walk, ctx: Ctx, ref: EntityRef, source: Source): void {
+    const igw = this.model.get("internet-gateway", ref);
+    if (!igw) {
+      const why = isUnknown(ref) ? ref.reason : `internet gateway ${ref} is not defined in this template`;
+      walk.unknown({ component: String(isUnknown(ref) ? "internet gateway" : ref), kind: "internet-gateway", detail: why }, "UNKNOWN_RESOURCE", why);
+      return;
+    }
+    walk.touch(igw.origin, igw.id);
+    const hop = { component: igw.id, kind: "internet-gateway" as const, location: loc(igw.origin) };
+    if (!igw.attachedVpcIds.includes(ctx.vpc.id)) {
+      walk.drop(
+        { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}` },
+        "BAD_STATE_ATTACHMENT",
+        `internet gateway ${igw.id} is not attached to ${ctx.vpc.id}`,
+        `Attach ${igw.id} to ${ctx.vpc.id} with an AWS::EC2::VPCGatewayAttachment.`,
+      );
+      return;
+    }
+    if (source.kind === "lambda") {
+      walk.drop(
+        { ...hop, detail: `${igw.id} drops packets from ${ctx.subnet.id}: a Lambda ENI has no public IPv4 address` },
+        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+        `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${igw.id}, but a Lambda ENI never has a public IPv4 address, so the gateway drops it`,
+        `Put the function in private subnets whose route table sends 0.0.0.0/0 to a NAT gateway in a public subnet (not to ${igw.id}).`,
+      );
+      return;
+    }
+    if (source.kind === "no-public-ip") {
+      walk.drop(
+        { ...hop, detail: `${igw.id} drops packets from ${source.via}: ${source.why}` },
+        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+        `${source.via} reaches internet gateway ${igw.id} without a public IPv4 address (${source.why})`,
+        source.fix,
+      );
+      return;
+    }
+    walk.deliver({ ...hop, detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}` }, source.egress);
+  }
+
+  private natGateway(walk: Walk, ctx: Ctx, nat: NatGateway): void {
+    walk.touch(nat.origin, nat.id);
+    const hop = { component: nat.id, kind: "nat-gateway" as const, location: loc(nat.origin) };
+    const egress = egressOf(nat.id, nat.addresses);
+    if (nat.availability === "regional") {
+      const az = ctx.subnet.az;
+      if (nat.regionalAzs !== "auto" && !isUnknown(az) && !nat.regionalAzs.some((a) => a === az)) {
+        walk.drop(
+          { ...hop, detail: `regional NAT gateway ${nat.id} has no address in ${az}` },
+          "REGIONAL_NGW_ROUTE_AZ_RESTRICTION",
+          `regional NAT gateway ${nat.id} does not cover ${az}, the AZ of ${ctx.subnet.id}`,
+          `Add ${az} to ${nat.id}'s AvailabilityZoneAddresses.`,
+        );
+        return;
+      }
+      walk.trace.push({ ...hop, action: "translate", detail: `regional NAT gateway ${nat.id} translates the source` });
+      const igws = this.model.internetGatewaysOf(ctx.vpc.id);
+      const igw = igws[0];
+      if (!igw) {
+        walk.drop({ ...hop, detail: `no internet gateway is attached to ${ctx.vpc.id}` }, "NO_ROUTE_TO_DESTINATION", `regional NAT gateway ${nat.id} needs an internet gateway attached to ${ctx.vpc.id}`);
+        return;
+      }
+      this.internetGateway(walk, ctx, igw.id, nat.connectivity === "private" ? privateNat(nat) : { kind: "public", egress });
+      return;
+    }
+    const natSubnet = this.model.get("subnet", nat.subnetId);
+    if (!natSubnet) {
+      const why = `the subnet of NAT gateway ${nat.id} is ${isUnknown(nat.subnetId) ? nat.subnetId.reason : "not defined in this template"}`;
+      walk.unknown({ ...hop, detail: why }, "UNKNOWN_RESOURCE", why);
+      return;
+    }
+    walk.touch(natSubnet.origin, natSubnet.id);
+    const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
+    if (natSubnet.id !== ctx.subnet.id) {
+      this.nacl(walk, natSubnet, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet");
+      this.nacl(walk, natSubnet, true, { addr: "class", port: "class" }, "outbound traffic from the NAT");
+      this.nacl(walk, natSubnet, false, { addr: "class", port: NAT_GATEWAY_EPHEMERAL_PORTS }, "inbound reply to the NAT's ephemeral port");
+      this.nacl(walk, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
+    }
+    if (walk.alive.isEmpty()) return;
+    walk.trace.push({ ...hop, action: "translate", detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}` });
+    walk.natSource = nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
+    this.route(walk, ctx, natSubnet, "nat");
+  }
+
+  private natInstance(walk: Walk, ctx: Ctx, inst: Instance): void {
+    walk.touch(inst.origin, inst.id);
+    const hop = { component: inst.id, kind: "nat-instance" as const, location: loc(inst.origin) };
+    if (inst.sourceDestCheck === true) {
+      walk.drop(
+        { ...hop, detail: `${inst.id} has source/destination checking on` },
+        "ENI_SOURCE_DEST_CHECK_RESTRICTION",
+        `NAT instance ${inst.id} has source/destination checking on, so it drops the function's traffic`,
+        `Set SourceDestCheck: false on ${inst.id}.`,
+      );
+      return;
+    }
+    if (isUnknown(inst.sourceDestCheck)) {
+      walk.unknown({ ...hop, detail: inst.sourceDestCheck.reason }, "UNKNOWN_RESOURCE", `source/destination check of ${inst.id}: ${inst.sourceDestCheck.reason}`);
+      return;
+    }
+    const instSubnet = this.model.get("subnet", inst.subnetId);
+    if (!instSubnet) {
+      walk.unknown({ ...hop, detail: `the subnet of ${inst.id} is not known` }, "UNKNOWN_RESOURCE", `the subnet of NAT instance ${inst.id} is not defined in this template`);
+      return;
+    }
+    const sgs: SecurityGroup[] = [];
+    for (const ref of inst.securityGroupIds) {
+      const sg = this.model.securityGroup(ref);
+      if (!sg) {
+        walk.unknown({ ...hop, detail: `a security group of ${inst.id} is not known` }, "UNKNOWN_RESOURCE", `security group ${isUnknown(ref) ? ref.reason : ref} of ${inst.id} is not defined in this template`);
+        return;
+      }
+      sgs.push(sg);
+    }
+    if (sgs.length === 0) {
+      const vpcDefault = this.model.securityGroup(ctx.vpc.defaultSecurityGroupId);
+      if (vpcDefault) sgs.push(vpcDefault);
+    }
+    const names = sgs.map((s) => s.id).join(", ");
+    const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
+    walk.filter(
+      { component: names, kind: "security-group", detail: `ingress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
+      this.sgEval(walk.alive, sgs.flatMap((s) => s.ingress), { addr: fnView, port: "class" }, ctx),
+      "ENI_SG_RULES_MISMATCH",
+      `the security group of NAT instance ${inst.id} does not admit tcp ${ctx.dest.port} from the function`,
+      `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
+    );
+    walk.filter(
+      { component: names, kind: "security-group", detail: `egress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
+      this.sgEval(walk.alive, sgs.flatMap((s) => s.egress), { addr: "class", port: "class" }, ctx),
+      "ENI_SG_RULES_MISMATCH",
+      `the security group of NAT instance ${inst.id} does not allow tcp ${ctx.dest.port} out to ${ctx.dest.label}`,
+      `Allow tcp ${ctx.dest.port} to 0.0.0.0/0 in the egress of ${sgs[0]?.id}.`,
+    );
+    if (instSubnet.id !== ctx.subnet.id) {
+      this.nacl(walk, instSubnet, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet");
+      this.nacl(walk, instSubnet, true, { addr: "class", port: "class" }, "outbound traffic from the NAT instance");
+      this.nacl(walk, instSubnet, false, { addr: "class", port: LAMBDA_EPHEMERAL_PORTS }, "inbound reply to the NAT instance");
+      this.nacl(walk, instSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
+    }
+    if (walk.alive.isEmpty()) return;
+    const addr = inst.publicAddress;
+    const egress: Egress | null =
+      addr === null || addr.kind === "unknown" ? null : addr.kind === "auto-assigned" ? { via: inst.id, publicIp: null, eip: null } : egressOf(inst.id, [addr]);
+    walk.trace.push({ ...hop, action: "translate", detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source` });
+    walk.natSource = egress
+      ? { kind: "public", egress }
+      : {
+          kind: "no-public-ip",
+          via: inst.id,
+          why: addr?.kind === "unknown" ? addr.reason : "it has neither an Elastic IP nor an auto-assigned public IP",
+          fix: `Associate an Elastic IP with ${inst.id} (AWS::EC2::EIP with InstanceId).`,
+        };
+    this.route(walk, ctx, instSubnet, "nat");
+  }
+}
+
+type Source =
+  | { readonly kind: "lambda" }
+  | { readonly kind: "public"; readonly egress: Egress }
+  | { readonly kind: "no-public-ip"; readonly via: string; readonly why: string; readonly fix: string };
+
+interface Ctx {
+  readonly vpc: Vpc;
+  readonly subnet: Subnet;
+  readonly fnRange: Cidr | null;
+  readonly fnSgs: readonly EntityRef[];
+  readonly dest: Destination;
+}
+
+function privateNat(nat: NatGateway): Source {
+  return {
+    kind: "no-public-ip",
+    via: nat.id,
+    why: "it is a private NAT gateway (ConnectivityType: private)",
+    fix: `Use a public NAT gateway (ConnectivityType: public, with an Elastic IP) for internet egress.`,
+  };
+}
+
+function noEip(id: string): Source {
+  return { kind: "no-public-ip", via: id, why: "it has no Elastic IP", fix: `Give ${id} an AllocationId.` };
+}
+
+function egressOf(via: string, addresses: readonly PublicAddress[]): Egress {
+  const a = addresses[0];
+  if (!a) return { via, publicIp: null, eip: null };
+  if (a.kind === "elastic-ip") return { via, publicIp: a.publicIp, eip: a.eipId };
+  if (a.kind === "allocation") return { via, publicIp: a.publicIp, eip: a.allocationId };
+  return { via, publicIp: null, eip: null };
+}
+
+interface ExpandedRoute {
+  readonly cidr: Cidr;
+  readonly route: Route;
+  /** Tie-break for equal prefixes: static routes beat prefix-list routes. */
+  readonly rank: number;
+}
+
+function expandRoute(r: Route, model: Model): ExpandedRoute[] {
+  const d = r.destination;
+  if (d.kind === "cidr") return [{ cidr: d.cidr, route: r, rank: 0 }];
+  if (d.kind === "prefix-list") {
+    const cidrs = isUnknown(d.cidrs) ? (model.get("prefix-list", d.id)?.cidrs ?? []) : d.cidrs;
+    return cidrs.map((cidr) => ({ cidr, route: r, rank: 1 }));
+  }
+  return [];
+}
+
+function targetName(r: Route): string {
+  const t = r.target;
+  if (t.kind === "local") return "local";
+  if (t.kind === "none") return "(no target)";
+  return `${t.kind} ${isUnknown(t.id) ? `(${t.id.reason})` : t.id}`;
+}
+
+function envBox(view: View): Box {
+  const a: Interval = view.addr === "class" ? [0n, 0n] : view.addr.range ? cidrIv(view.addr.range) : FULL_ADDR;
+  const p: Interval = view.port === "class" ? [0n, 0n] : portIv(view.port);
+  return [a, p];
+}
+
+function withEnv(set: BoxSet, env: Box): BoxSet {
+  return new BoxSet(set.boxes.map((b) => [...b, ...env]));
+}
+
+/** A rule's match region in (class address, class port, far address, far port). */
+function ruleBox(view: View, addr: Interval, port: Interval): Box {
+  return [
+    view.addr === "class" ? addr : FULL_ADDR,
+    view.port === "class" ? port : FULL_PORT,
+    view.addr === "class" ? FULL_ADDR : addr,
+    view.port === "class" ? FULL_PORT : port,
+  ];
+}
+
+function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): FilterResult & { entry?: NetworkAcl["entries"][number] } {
+  const env = envBox(view);
+  let remaining = withEnv(set, env);
+  let allowed = BoxSet.EMPTY;
+  let uncertain = BoxSet.EMPTY;
+  let note = "";
+  let blocking: { entry: NetworkAcl["entries"][number]; size: bigint } | undefined;
+  const entries = acl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
+  for (const e of entries) {
+    if (remaining.isEmpty()) break;
+    if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) {
+      uncertain = uncertain.union(remaining);
+      remaining = BoxSet.EMPTY;
+      note = `rule ${e.ruleNumber} is not known (${[e.cidr, e.protocol, e.ports].find(isUnknown)?.reason})`;
+      break;
+    }
+    if (e.cidr.family !== 4) continue;
+    if (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP) continue;
+    const box = ruleBox(view, cidrIv(e.cidr), portIv(e.ports));
+    const matched = remaining.intersect(box);
+    if (matched.isEmpty()) continue;
+    if (e.action === "allow") allowed = allowed.union(matched);
+    else {
+      const size = matched.size();
+      if (!blocking || size > blocking.size) blocking = { entry: e, size };
+    }
+    remaining = remaining.subtract(box);
+  }
+  // With the function's subnet CIDR unknown, what is not allowed for every address is open.
+  const fuzzy = view.addr !== "class" && view.addr.range === null;
+  const allowed2 = forAll(set, env, allowed);
+  const undecided = forAll(set, env, allowed.union(uncertain)).subtract(allowed2);
+  return {
+    allowed: allowed2,
+    uncertain: fuzzy ? set.subtract(allowed2) : undecided,
+    note,
+    ...(blocking ? { entry: blocking.entry } : {}),
+  };
+}
+
+function describeView(view: View, walk: Walk): string {
+  const port = view.port === "class" ? `tcp ${walk.alive.boxes[0]?.[1]?.[0] ?? ""}` : `tcp ${view.port.from}-${view.port.to}`;
+  const addr = view.addr === "class" ? "0.0.0.0/0" : view.addr.range?.text ?? "the function's subnet";
+  return `${port} ${view.addr === "class" ? "for" : "with"} ${addr}`;
+}
+
+function unknownResult(dest: Destination, code: Code, reason: string, origin?: Origin): ReachResult {
+  return { to: dest.label, verdict: "unknown", code, reason, egress: [], trace: [], ...(origin ? { location: loc(origin) } : {}) };
+}
+
+function largest(outcomes: Outcome[]): Outcome | undefined {
+  let best: Outcome | undefined;
+  let size = -1n;
+  for (const o of outcomes) {
+    const s = o.set.size();
+    if (s > size) {
+      best = o;
+      size = s;
+    }
+  }
+  return best;
+}
+
+function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[]): ReachResult {
+  const dropped = outcomes.filter((o) => o.kind === "dropped");
+  const uncertain = outcomes.filter((o) => o.kind === "uncertain");
+  const delivered = outcomes.filter((o) => o.kind === "delivered");
+  const egress: Egress[] = [];
+  for (const o of delivered) {
+    if (o.egress && !egress.some((e) => e.via === o.egress?.via)) egress.push(o.egress);
+  }
+  if (cls.isEmpty()) {
+    return { to: dest.label, verdict: "unknown", code: "UNKNOWN_DESTINATION", reason: `${dest.label} lies entirely inside the VPC's own CIDRs`, egress: [], trace: [] };
+  }
+  const pick = (list: Outcome[], verdict: Verdict): ReachResult => {
+    const o = largest(list) as Outcome;
+    const partial = !delivered.length ? "" : " (other packets of the class do get through)";
+    return {
+      to: dest.label,
+      verdict,
+      ...(o.code ? { code: o.code } : {}),
+      reason: `${o.reason}${verdict === "unreachable" ? partial : ""}`,
+      ...(o.fix ? { fix: o.fix } : {}),
+      egress,
+      trace: o.trace,
+      ...(o.location ? { location: o.location } : {}),
+    };
+  };
+  if (dropped.length > 0) return pick(dropped, "unreachable");
+  if (uncertain.length > 0) return pick(uncertain, "unknown");
+  const main = largest(delivered);
+  return {
+    to: dest.label,
+    verdict: "reachable",
+    reason: egress.length > 0 ? `through ${egress.map((e) => e.via).join(", ")}` : "delivered",
+    egress,
+    trace: main?.trace ?? [],
+  };
+}

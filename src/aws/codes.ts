@@ -1,0 +1,81 @@
+// Explanation codes for verdicts. AWS Reachability Analyzer's codes are reused where the
+// meaning matches (reference/aws-semantics.md §1.4); ours follow the same style.
+
+export interface CodeInfo {
+  /** One line: what the code means. */
+  readonly meaning: string;
+  /** How to fix it, in general terms (the verdict's own fix names the components). */
+  readonly fix: string;
+  /** Defined by AWS Reachability Analyzer (true) or by lambda-egress (false). */
+  readonly fromReachabilityAnalyzer: boolean;
+}
+
+export const CODES = {
+  IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: {
+    meaning: "The packet reaches an internet gateway from an address with no public IPv4 association, so the gateway drops it.",
+    fix: "Route the subnet's 0.0.0.0/0 to a NAT gateway that sits in a public subnet (a Lambda ENI never has a public IP).",
+    fromReachabilityAnalyzer: true,
+  },
+  NO_ROUTE_TO_DESTINATION: {
+    meaning: "The route table has no route that matches the destination.",
+    fix: "Add a route for the destination (0.0.0.0/0 to a NAT gateway for the internet).",
+    fromReachabilityAnalyzer: true,
+  },
+  BAD_STATE_ROUTE: {
+    meaning: "The matching route is a blackhole: its target no longer exists. It still wins, and drops the traffic.",
+    fix: "Point the route at a target that exists, or delete it.",
+    fromReachabilityAnalyzer: true,
+  },
+  BAD_STATE_ATTACHMENT: {
+    meaning: "The route targets an internet gateway that is not attached to the VPC.",
+    fix: "Attach the internet gateway with AWS::EC2::VPCGatewayAttachment and make the route DependsOn it.",
+    fromReachabilityAnalyzer: true,
+  },
+  SUBNET_ACL_RESTRICTION: {
+    meaning: "A network ACL denies the traffic (ACLs are stateless: the reply to ephemeral ports needs its own rule).",
+    fix: "Allow the traffic in the ACL both ways, including the return to ports 1024-65535.",
+    fromReachabilityAnalyzer: true,
+  },
+  ENI_SG_RULES_MISMATCH: {
+    meaning: "No security group rule allows the traffic.",
+    fix: "Add a rule allowing the traffic to the security group.",
+    fromReachabilityAnalyzer: true,
+  },
+  ENI_SOURCE_DEST_CHECK_RESTRICTION: {
+    meaning: "The NAT instance has source/destination checking on, so it drops traffic it does not originate.",
+    fix: "Set SourceDestCheck: false on the NAT instance.",
+    fromReachabilityAnalyzer: true,
+  },
+  REGIONAL_NGW_ROUTE_AZ_RESTRICTION: {
+    meaning: "The regional NAT gateway has no address in the function subnet's Availability Zone.",
+    fix: "Add the Availability Zone to the NAT gateway's AvailabilityZoneAddresses, or use automatic mode.",
+    fromReachabilityAnalyzer: true,
+  },
+  ROUTING_LOOP: {
+    meaning: "The NAT's own subnet routes the traffic back to a NAT: it never reaches an internet gateway.",
+    fix: "Place the NAT in a public subnet, whose route table sends 0.0.0.0/0 to an attached internet gateway.",
+    fromReachabilityAnalyzer: false,
+  },
+  CANNOT_ROUTE: {
+    meaning: "The route's target cannot forward this traffic.",
+    fix: "Route the destination to a target that can carry it.",
+    fromReachabilityAnalyzer: true,
+  },
+  UNKNOWN_RESOURCE: {
+    meaning: "A component on the path is not defined in the configuration (a parameter, an import, an existing resource).",
+    fix: "Pass the value with --param, or check the template or account that defines the resource.",
+    fromReachabilityAnalyzer: true,
+  },
+  UNKNOWN_DESTINATION: {
+    meaning: "The destination lies inside the VPC, and which resource holds it (with its own security group) is not known.",
+    fix: "Check the destination's security group and network ACL.",
+    fromReachabilityAnalyzer: true,
+  },
+  UNSUPPORTED_COMPONENT: {
+    meaning: "The path goes through a component lambda-egress does not model yet.",
+    fix: "Check the path beyond that component by hand.",
+    fromReachabilityAnalyzer: true,
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof CODES;

@@ -1,0 +1,117 @@
+// Facts about AWS that the loaders, the analysis and the rules rely on. One place for each;
+// sources are in ../shared/reference/aws-semantics.md (section numbers given below).
+
+export const DEFAULT_REGION = "us-east-1";
+
+/**
+ * Availability-zone letters Fn::GetAZs returns for regions whose set is not the plain a, b, c.
+ * GetAZs lists the zones available to the account; these are the usual answers.
+ */
+const AZ_LETTERS: Record<string, string> = {
+  "us-east-1": "abcdef",
+  "us-west-1": "ac",
+  "us-west-2": "abcd",
+  "ap-northeast-1": "acd",
+  "ap-northeast-2": "abcd",
+  "ap-south-1": "abc",
+  "sa-east-1": "abc",
+  "ca-central-1": "abd",
+};
+
+export function availabilityZones(region: string): string[] {
+  return [...(AZ_LETTERS[region] ?? "abc")].map((l) => `${region}${l}`);
+}
+
+export function partitionOf(region: string): string {
+  if (region.startsWith("cn-")) return "aws-cn";
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  return "aws";
+}
+
+export function urlSuffixOf(region: string): string {
+  return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+}
+
+/** §3.3: VpcConfig limits. */
+export const MAX_FUNCTION_SUBNETS = 16;
+export const MAX_FUNCTION_SECURITY_GROUPS = 5;
+
+/** §4.5: ephemeral source ports of Lambda ENIs and NAT gateways. */
+export const LAMBDA_EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
+export const NAT_GATEWAY_EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
+
+/** The "internet" destination class: TCP to this port unless `internet:PORT` says otherwise. */
+export const DEFAULT_INTERNET_PORT = 443;
+
+export const PROTOCOL_TCP = 6;
+
+/**
+ * §3.5: EC2 actions the execution role needs to manage the function's ENIs. The first three
+ * are checked when the function is created ("The provided execution role does not have
+ * permissions to call CreateNetworkInterface on EC2"); the rest are in the current list.
+ */
+export const ENI_ACTIONS_REQUIRED = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DescribeNetworkInterfaces",
+  "ec2:DeleteNetworkInterface",
+] as const;
+export const ENI_ACTIONS_RECOMMENDED = [
+  "ec2:DescribeSubnets",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+] as const;
+
+/** §3.5: contents of AWS managed policies that matter here (by policy name). */
+export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {
+  AWSLambdaVPCAccessExecutionRole: [
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeSubnets",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+  ],
+  AWSLambdaENIManagementAccess: [
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DeleteNetworkInterface",
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:UnassignPrivateIpAddresses",
+  ],
+  AWSLambdaBasicExecutionRole: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+  AWSLambdaExecute: ["logs:*", "s3:GetObject", "s3:PutObject"],
+  AWSXRayDaemonWriteAccess: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+  AWSXrayWriteOnlyAccess: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+  AdministratorAccess: ["*"],
+  PowerUserAccess: ["*"],
+  AmazonEC2FullAccess: ["ec2:*"],
+  AmazonVPCFullAccess: ["ec2:*"],
+  AWSLambda_FullAccess: ["lambda:*", "logs:*"],
+  AmazonDynamoDBFullAccess: ["dynamodb:*"],
+  AmazonS3FullAccess: ["s3:*"],
+  AmazonS3ReadOnlyAccess: ["s3:Get*", "s3:List*"],
+  CloudWatchLogsFullAccess: ["logs:*"],
+  AmazonSSMReadOnlyAccess: ["ssm:Describe*", "ssm:Get*", "ssm:List*"],
+  SecretsManagerReadWrite: ["secretsmanager:*"],
+};
+
+/** `arn:aws:iam::aws:policy/service-role/X` -> `X`; null when not an AWS managed policy ARN. */
+export function awsManagedPolicyName(arn: string): string | null {
+  const m = /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn);
+  return m ? (m[1] as string) : null;
+}
+
+/** SAM policy templates that grant the ENI actions (SAM's policy_templates.json). */
+export const SAM_POLICY_TEMPLATE_ACTIONS: Record<string, readonly string[]> = {
+  VPCAccessPolicy: [
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DetachNetworkInterface",
+  ],
+  LambdaInvokePolicy: ["lambda:InvokeFunction"],
+  EC2DescribePolicy: ["ec2:DescribeRegions", "ec2:DescribeInstances"],
+};

@@ -1,0 +1,964 @@
+// CloudFormation resources (after SAM expansion) -> network model entities.
+// Never throws on one bad resource: it records a diagnostic and goes on.
+import { awsManagedPolicyName, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
+import type {
+  Diagnostic,
+  Entity,
+  EntityRef,
+  InternetGateway,
+  LambdaFunction,
+  NatGateway,
+  NetworkAcl,
+  NetworkAclEntry,
+  NetworkInterface,
+  Origin,
+  PolicyStatement,
+  PortRange,
+  PrefixList,
+  Protocol,
+  PublicAddress,
+  Role,
+  Route,
+  RouteTable,
+  RouteTarget,
+  SecurityGroup,
+  SecurityGroupRule,
+  Severity,
+  Subnet,
+  Unknown,
+  Vpc,
+  VpcConfig,
+} from "../../model/types.ts";
+import { ALL_PORTS, isUnknown, unknown } from "../../model/types.ts";
+import type { Cidr } from "../../net/ip.ts";
+import { mustParseCidr, parseCidr } from "../../net/ip.ts";
+import type { RawResource, Resolver, Value, Where } from "./intrinsics.ts";
+import { isPlainObject, isResourceRef } from "./intrinsics.ts";
+
+type Props = Record<string, Value>;
+
+/** Ids of the implicit entities AWS creates with a VPC. */
+export const implicitIds = {
+  mainRouteTable: (vpc: string) => `${vpc}.MainRouteTable`,
+  defaultNetworkAcl: (vpc: string) => `${vpc}.DefaultNetworkAcl`,
+  defaultSecurityGroup: (vpc: string) => `${vpc}.DefaultSecurityGroup`,
+};
+
+/** Resource types outside the model that can change what a function reaches. */
+const NETWORK_TYPES_NOT_MODELLED =
+  /^AWS::EC2::(VPCEndpoint|TransitGateway\w*|VPCPeeringConnection|VPNGateway|VPNGatewayRoutePropagation|VPNConnection\w*|CarrierGateway|LocalGateway\w*|GatewayRouteTableAssociation|VPCBlockPublicAccess\w*|DHCPOptions|VPCDHCPOptionsAssociation|VPCEndpointService)$|^AWS::NetworkFirewall::|^AWS::Lambda::CapacityProvider$|^AWS::Serverless::CapacityProvider$|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
+
+const HANDLED = new Set([
+  "AWS::EC2::VPC",
+  "AWS::EC2::VPCCidrBlock",
+  "AWS::EC2::Subnet",
+  "AWS::EC2::RouteTable",
+  "AWS::EC2::Route",
+  "AWS::EC2::SubnetRouteTableAssociation",
+  "AWS::EC2::InternetGateway",
+  "AWS::EC2::VPCGatewayAttachment",
+  "AWS::EC2::EgressOnlyInternetGateway",
+  "AWS::EC2::EIP",
+  "AWS::EC2::EIPAssociation",
+  "AWS::EC2::NatGateway",
+  "AWS::EC2::SecurityGroup",
+  "AWS::EC2::SecurityGroupIngress",
+  "AWS::EC2::SecurityGroupEgress",
+  "AWS::EC2::NetworkAcl",
+  "AWS::EC2::NetworkAclEntry",
+  "AWS::EC2::SubnetNetworkAclAssociation",
+  "AWS::EC2::Instance",
+  "AWS::EC2::NetworkInterface",
+  "AWS::EC2::NetworkInterfaceAttachment",
+  "AWS::EC2::PrefixList",
+  "AWS::Lambda::Function",
+  "AWS::IAM::Role",
+  "AWS::IAM::Policy",
+  "AWS::IAM::ManagedPolicy",
+  "AWS::IAM::RolePolicy",
+]);
+
+const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+export interface BuildOutput {
+  readonly entities: Entity[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export class ModelBuilder {
+  private readonly diagnostics: Diagnostic[] = [];
+  private readonly props = new Map<string, Props>();
+  private readonly origins = new Map<string, Origin>();
+  private readonly types = new Map<string, string>();
+
+  private readonly vpcs = new Map<string, Mutable<Vpc> & { cidrs: (Cidr | Unknown)[] }>();
+  private readonly subnets = new Map<string, Mutable<Subnet>>();
+  private readonly routeTables = new Map<string, RouteTable & { routes: Route[] }>();
+  private readonly igws = new Map<string, Mutable<InternetGateway> & { attachedVpcIds: EntityRef[] }>();
+  private readonly nats = new Map<string, Mutable<NatGateway>>();
+  private readonly sgs = new Map<string, SecurityGroup & { ingress: SecurityGroupRule[]; egress: SecurityGroupRule[] }>();
+  private readonly nacls = new Map<string, NetworkAcl & { entries: NetworkAclEntry[] }>();
+  private readonly enis = new Map<string, Mutable<NetworkInterface>>();
+  private readonly roles = new Map<string, Role & { statements: PolicyStatement[]; unknownPolicies: string[]; attachedPolicyResources: string[] }>();
+  private readonly others: Entity[] = [];
+  private readonly instanceEips = new Map<string, PublicAddress>();
+  private readonly eniEips = new Map<string, PublicAddress>();
+
+  private readonly resolver: Resolver;
+  private readonly resources: Readonly<Record<string, RawResource>>;
+  /** Raw resource objects as parsed, for positions (SAM expansion makes new objects). */
+  private readonly rawForPosition: Readonly<Record<string, unknown>>;
+  private readonly samGenerated: ReadonlyMap<string, string>;
+  private readonly dependencies: Map<string, Set<string>>;
+
+  constructor(
+    resolver: Resolver,
+    resources: Readonly<Record<string, RawResource>>,
+    rawForPosition: Readonly<Record<string, unknown>>,
+    samGenerated: ReadonlyMap<string, string>,
+    dependencies: Map<string, Set<string>>,
+  ) {
+    this.resolver = resolver;
+    this.resources = resources;
+    this.rawForPosition = rawForPosition;
+    this.samGenerated = samGenerated;
+    this.dependencies = dependencies;
+  }
+
+  private report(code: string, severity: Severity, message: string, id: string, key?: string): void {
+    const pos = this.keyPos(id, key);
+    this.diagnostics.push({
+      code,
+      severity,
+      message,
+      location: { file: this.resolver.parsed.file, line: pos?.line, column: pos?.column },
+      resource: id,
+    });
+  }
+
+  private keyPos(id: string, key?: string): { line: number; column: number } | undefined {
+    const owner = this.samGenerated.get(id) ?? id;
+    const raw = this.rawForPosition[owner] as { Properties?: unknown } | undefined;
+    const resPos = this.resolver.positionOf(raw);
+    if (key && raw?.Properties) {
+      const p = this.resolver.positionOf(raw.Properties)?.keys.get(key);
+      if (p) return p;
+    }
+    return resPos;
+  }
+
+  private origin(id: string, key?: string, extra?: Partial<Origin>): Origin {
+    const base = this.origins.get(id);
+    const pos = this.keyPos(id, key);
+    return {
+      source: base?.source ?? "cloudformation",
+      file: this.resolver.parsed.file,
+      line: pos?.line,
+      column: pos?.column,
+      logicalId: id,
+      ...(key ? { path: `Properties.${key}` } : {}),
+      ...(base?.conditionUnknown ? { conditionUnknown: base.conditionUnknown } : {}),
+      ...extra,
+    };
+  }
+
+  build(): BuildOutput {
+    // Pass 1: resolve properties of every created resource.
+    for (const [id, res] of Object.entries(this.resources)) {
+      if (!res || typeof res !== "object" || typeof res.Type !== "string") {
+        this.report("LOAD_INVALID_RESOURCE", "error", `resource ${id} has no Type`, id);
+        continue;
+      }
+      const exists = this.resolver.resourceCondition(id);
+      if (exists === false) continue;
+      const type = res.Type;
+      const isSam = (res as { SamType?: string }).SamType !== undefined || this.samGenerated.has(id);
+      this.origins.set(id, {
+        source: isSam ? "sam" : "cloudformation",
+        file: this.resolver.parsed.file,
+        logicalId: id,
+        ...(isUnknown(exists) ? { conditionUnknown: `condition ${String(res.Condition)}: ${exists.reason}` } : {}),
+      });
+      if (!HANDLED.has(type)) {
+        if (NETWORK_TYPES_NOT_MODELLED.test(type)) {
+          this.report(
+            "LOAD_UNSUPPORTED_RESOURCE",
+            "info",
+            `${type} is not part of the network model yet; verdicts do not account for ${id}`,
+            id,
+          );
+        }
+        continue;
+      }
+      this.types.set(id, type);
+      const resolved = this.resolver.resolveIn(id, res.Properties ?? {}, {
+        logicalId: id,
+        path: "Properties",
+        pos: this.keyPos(id),
+      });
+      this.props.set(id, isPlainObject(resolved) ? resolved : {});
+    }
+    // Pass 2: primary entities, then the resources that attach to them.
+    const order: [string, (id: string, p: Props) => void][] = [
+      ["AWS::EC2::VPC", this.vpc],
+      ["AWS::EC2::VPCCidrBlock", this.vpcCidrBlock],
+      ["AWS::EC2::Subnet", this.subnet],
+      ["AWS::EC2::RouteTable", this.routeTable],
+      ["AWS::EC2::InternetGateway", this.internetGateway],
+      ["AWS::EC2::VPCGatewayAttachment", this.gatewayAttachment],
+      ["AWS::EC2::EgressOnlyInternetGateway", this.egressOnlyGateway],
+      ["AWS::EC2::EIP", this.eip],
+      ["AWS::EC2::EIPAssociation", this.eipAssociation],
+      ["AWS::EC2::NatGateway", this.natGateway],
+      ["AWS::EC2::SecurityGroup", this.securityGroup],
+      ["AWS::EC2::SecurityGroupIngress", this.securityGroupRule],
+      ["AWS::EC2::SecurityGroupEgress", this.securityGroupRule],
+      ["AWS::EC2::NetworkAcl", this.networkAcl],
+      ["AWS::EC2::NetworkAclEntry", this.networkAclEntry],
+      ["AWS::EC2::NetworkInterface", this.networkInterface],
+      ["AWS::EC2::Instance", this.instance],
+      ["AWS::EC2::NetworkInterfaceAttachment", this.networkInterfaceAttachment],
+      ["AWS::EC2::PrefixList", this.prefixList],
+      ["AWS::EC2::Route", this.route],
+      ["AWS::EC2::SubnetRouteTableAssociation", this.routeTableAssociation],
+      ["AWS::EC2::SubnetNetworkAclAssociation", this.networkAclAssociation],
+      ["AWS::IAM::Role", this.role],
+      ["AWS::IAM::Policy", this.policy],
+      ["AWS::IAM::RolePolicy", this.policy],
+      ["AWS::IAM::ManagedPolicy", this.policy],
+      ["AWS::Lambda::Function", this.lambdaFunction],
+    ];
+    for (const [type, handler] of order) {
+      for (const [id, t] of this.types) {
+        if (t !== type) continue;
+        try {
+          handler.call(this, id, this.props.get(id) ?? {});
+        } catch (e) {
+          this.report("LOAD_INTERNAL", "error", `could not model ${id}: ${(e as Error).message}`, id);
+        }
+      }
+    }
+    this.finish();
+    const entities: Entity[] = [
+      ...this.vpcs.values(),
+      ...this.subnets.values(),
+      ...this.routeTables.values(),
+      ...this.igws.values(),
+      ...this.nats.values(),
+      ...this.sgs.values(),
+      ...this.nacls.values(),
+      ...this.enis.values(),
+      ...this.roles.values(),
+      ...this.others,
+    ];
+    return { entities, diagnostics: [...this.resolver.diagnostics, ...this.diagnostics] };
+  }
+
+  // ---- value helpers -------------------------------------------------------------------------
+
+  /** A reference to another resource (Ref / GetAtt / literal id). */
+  private ref(v: Value | undefined, what: string): EntityRef | null {
+    if (v === undefined || v === null) return null;
+    if (isResourceRef(v)) return v.$attr && !/^(GroupId|Id|AllocationId|Arn)$/.test(v.$attr) ? `${v.$ref}.${v.$attr}` : v.$ref;
+    if (isUnknown(v)) return v;
+    if (typeof v === "string") return unknown(`${what} ${v} is not defined in this template`);
+    return unknown(`${what} is not a reference`);
+  }
+
+  private refList(v: Value | undefined, what: string): EntityRef[] | Unknown {
+    if (v === undefined || v === null) return [];
+    if (isUnknown(v)) return v;
+    if (!Array.isArray(v)) return [this.ref(v, what) ?? unknown(`${what} is empty`)];
+    return (v as Value[]).map((x) => this.ref(x, what) ?? unknown(`${what} is empty`));
+  }
+
+  private bool(v: Value | undefined, dflt: boolean): boolean | Unknown {
+    if (v === undefined || v === null) return dflt;
+    if (typeof v === "boolean") return v;
+    if (v === "true" || v === "false") return v === "true";
+    if (isUnknown(v)) return v;
+    return unknown("not a boolean");
+  }
+
+  private cidr(id: string, key: string, v: Value | undefined): Cidr | Unknown | null {
+    if (v === undefined || v === null) return null;
+    if (isUnknown(v)) return v;
+    if (typeof v !== "string") return unknown(`${key} is known only at deploy time`);
+    const p = parseCidr(v);
+    if (!p) {
+      this.report("LOAD_INVALID_VALUE", "error", `${key} ${JSON.stringify(v)} is not a CIDR block`, id, key);
+      return unknown(`invalid CIDR ${v}`);
+    }
+    if (p.hostBitsSet) {
+      this.report(
+        "LOAD_INVALID_VALUE",
+        "warning",
+        `${key} ${v} has host bits set; AWS rejects it (did you mean ${p.cidr.text}?)`,
+        id,
+        key,
+      );
+    }
+    return p.cidr;
+  }
+
+  private protocol(v: Value | undefined): Protocol | Unknown {
+    if (v === undefined || v === null) return unknown("no protocol");
+    if (isUnknown(v)) return v;
+    const s = String(v).toLowerCase();
+    if (s === "-1" || s === "all") return "all";
+    if (s in PROTOCOLS) return PROTOCOLS[s] as number;
+    const n = Number(s);
+    return Number.isInteger(n) ? n : unknown(`unknown protocol ${s}`);
+  }
+
+  private ports(protocol: Protocol | Unknown, from: Value | undefined, to: Value | undefined): PortRange | Unknown {
+    if (protocol !== 6 && protocol !== 17) return ALL_PORTS;
+    if (isUnknown(from)) return from;
+    if (isUnknown(to)) return to;
+    const f = Number(from ?? 0);
+    const t = Number(to ?? from ?? 65535);
+    if (!Number.isInteger(f) || !Number.isInteger(t)) return unknown("ports known only at deploy time");
+    if (f === -1 || t === -1) return ALL_PORTS;
+    return { from: Math.max(0, f), to: Math.min(65535, t) };
+  }
+
+  private publicAddressFromAllocation(v: Value | undefined, what: string): PublicAddress | null {
+    if (v === undefined || v === null) return null;
+    if (isResourceRef(v)) return { kind: "elastic-ip", eipId: v.$ref, publicIp: null };
+    if (typeof v === "string") return { kind: "allocation", allocationId: v, publicIp: null };
+    if (isUnknown(v)) return { kind: "unknown", reason: `${what}: ${v.reason}` };
+    return { kind: "unknown", reason: `${what} is not an allocation id` };
+  }
+
+  // ---- handlers -----------------------------------------------------------------------------
+
+  private vpc(id: string, p: Props): void {
+    const cidr = p.Ipv4IpamPoolId !== undefined && p.CidrBlock === undefined
+      ? unknown("allocated from an IPAM pool at deploy time")
+      : this.cidr(id, "CidrBlock", p.CidrBlock) ?? unknown("the VPC has no CidrBlock");
+    const enableDnsSupport = this.bool(p.EnableDnsSupport, true);
+    const enableDnsHostnames = this.bool(p.EnableDnsHostnames, false);
+    this.vpcs.set(id, {
+      kind: "vpc",
+      id,
+      origin: this.origin(id),
+      cidrs: [cidr],
+      enableDnsSupport: enableDnsSupport === true,
+      enableDnsHostnames: enableDnsHostnames === true,
+      mainRouteTableId: implicitIds.mainRouteTable(id),
+      defaultNetworkAclId: implicitIds.defaultNetworkAcl(id),
+      defaultSecurityGroupId: implicitIds.defaultSecurityGroup(id),
+    });
+    const dflt = this.origin(id, undefined, { source: "default", isDefault: true });
+    this.routeTables.set(implicitIds.mainRouteTable(id), {
+      kind: "route-table",
+      id: implicitIds.mainRouteTable(id),
+      origin: dflt,
+      vpcId: id,
+      isMain: true,
+      routes: [],
+    });
+    const allowAll = (egress: boolean, cidr: string, ruleNumber: number): NetworkAclEntry => ({
+      ruleNumber,
+      egress,
+      action: "allow",
+      protocol: "all",
+      ports: ALL_PORTS,
+      cidr: mustParseCidr(cidr),
+      origin: dflt,
+    });
+    this.nacls.set(implicitIds.defaultNetworkAcl(id), {
+      kind: "network-acl",
+      id: implicitIds.defaultNetworkAcl(id),
+      origin: dflt,
+      vpcId: id,
+      isDefault: true,
+      entries: [
+        allowAll(false, "0.0.0.0/0", 100),
+        allowAll(true, "0.0.0.0/0", 100),
+        allowAll(false, "::/0", 101),
+        allowAll(true, "::/0", 101),
+      ],
+    });
+    this.sgs.set(implicitIds.defaultSecurityGroup(id), {
+      kind: "security-group",
+      id: implicitIds.defaultSecurityGroup(id),
+      origin: dflt,
+      vpcId: id,
+      ingress: [
+        {
+          protocol: "all",
+          ports: ALL_PORTS,
+          peer: { kind: "security-group", id: implicitIds.defaultSecurityGroup(id) },
+          origin: dflt,
+        },
+      ],
+      egress: [{ protocol: "all", ports: ALL_PORTS, peer: { kind: "cidr", cidr: mustParseCidr("0.0.0.0/0") }, origin: dflt }],
+    });
+  }
+
+  private vpcCidrBlock(id: string, p: Props): void {
+    const vpc = this.vpcs.get(String(this.ref(p.VpcId, "VpcId")));
+    if (!vpc) return;
+    if (p.CidrBlock !== undefined) vpc.cidrs.push(this.cidr(id, "CidrBlock", p.CidrBlock) ?? unknown("no CidrBlock"));
+    else if (p.Ipv6CidrBlock !== undefined) vpc.cidrs.push(this.cidr(id, "Ipv6CidrBlock", p.Ipv6CidrBlock) ?? unknown("no block"));
+    else if (p.AmazonProvidedIpv6CidrBlock === true || p.AmazonProvidedIpv6CidrBlock === "true") {
+      vpc.cidrs.push(unknown(`the IPv6 block of ${id} is assigned by AWS at deploy time`));
+    } else vpc.cidrs.push(unknown(`${id} gets its block from an IPAM pool at deploy time`));
+  }
+
+  private subnet(id: string, p: Props): void {
+    const vpcId = this.ref(p.VpcId, "VpcId") ?? unknown("the subnet has no VpcId");
+    const az = p.AvailabilityZone;
+    const ipv6 = p.Ipv6CidrBlock === undefined ? [] : [this.cidr(id, "Ipv6CidrBlock", p.Ipv6CidrBlock) ?? unknown("none")];
+    const mainRt = typeof vpcId === "string" ? implicitIds.mainRouteTable(vpcId) : unknown("the subnet's VPC is unknown");
+    const defNacl = typeof vpcId === "string" ? implicitIds.defaultNetworkAcl(vpcId) : unknown("the subnet's VPC is unknown");
+    const mapPublic = this.bool(p.MapPublicIpOnLaunch, false);
+    this.subnets.set(id, {
+      kind: "subnet",
+      id,
+      origin: this.origin(id),
+      vpcId,
+      az:
+        typeof az === "string"
+          ? az
+          : isUnknown(az)
+            ? az
+            : az === undefined && p.AvailabilityZoneId === undefined
+              ? unknown("no AvailabilityZone given: AWS picks one at deploy time")
+              : typeof p.AvailabilityZoneId === "string"
+                ? p.AvailabilityZoneId
+                : unknown("AvailabilityZone known only at deploy time"),
+      cidr: this.cidr(id, "CidrBlock", p.CidrBlock) ?? unknown(p.Ipv4IpamPoolId ? "allocated from an IPAM pool" : "the subnet has no IPv4 CidrBlock"),
+      ipv6Cidrs: ipv6,
+      mapPublicIpOnLaunch: mapPublic === true,
+      routeTableId: mainRt,
+      routeTableIsMain: true,
+      networkAclId: defNacl,
+      networkAclIsDefault: true,
+    });
+  }
+
+  private routeTable(id: string, p: Props): void {
+    this.routeTables.set(id, {
+      kind: "route-table",
+      id,
+      origin: this.origin(id),
+      vpcId: this.ref(p.VpcId, "VpcId") ?? unknown("no VpcId"),
+      isMain: false,
+      routes: [],
+    });
+  }
+
+  private internetGateway(id: string): void {
+    this.igws.set(id, { kind: "internet-gateway", id, origin: this.origin(id), attachedVpcIds: [] });
+  }
+
+  private gatewayAttachment(id: string, p: Props): void {
+    if (p.InternetGatewayId === undefined) return; // a VPN gateway attachment
+    const igwRef = this.ref(p.InternetGatewayId, "InternetGatewayId");
+    const igw = typeof igwRef === "string" ? this.igws.get(igwRef) : undefined;
+    const vpc = this.ref(p.VpcId, "VpcId");
+    if (igw && vpc !== null) {
+      igw.attachedVpcIds.push(vpc);
+      igw.attachmentOrigin = this.origin(id);
+    }
+  }
+
+  private egressOnlyGateway(id: string, p: Props): void {
+    this.others.push({
+      kind: "egress-only-internet-gateway",
+      id,
+      origin: this.origin(id),
+      vpcId: this.ref(p.VpcId, "VpcId") ?? unknown("no VpcId"),
+    });
+  }
+
+  private eip(id: string, p: Props): void {
+    this.others.push({ kind: "elastic-ip", id, origin: this.origin(id), publicIp: null });
+    const addr: PublicAddress = { kind: "elastic-ip", eipId: id, publicIp: null };
+    const inst = this.ref(p.InstanceId, "InstanceId");
+    if (typeof inst === "string") this.instanceEips.set(inst, addr);
+  }
+
+  private eipAssociation(id: string, p: Props): void {
+    const addr =
+      this.publicAddressFromAllocation(p.AllocationId, "AllocationId") ??
+      (isResourceRef(p.EIP) ? { kind: "elastic-ip" as const, eipId: p.EIP.$ref, publicIp: null } : null) ??
+      (typeof p.EIP === "string" ? { kind: "allocation" as const, allocationId: p.EIP, publicIp: p.EIP } : null);
+    if (!addr) {
+      this.report("LOAD_INVALID_VALUE", "warning", `${id} names no Elastic IP`, id);
+      return;
+    }
+    const inst = this.ref(p.InstanceId, "InstanceId");
+    if (typeof inst === "string") this.instanceEips.set(inst, addr);
+    const eni = this.ref(p.NetworkInterfaceId, "NetworkInterfaceId");
+    if (typeof eni === "string") this.eniEips.set(eni, addr);
+  }
+
+  private natGateway(id: string, p: Props): void {
+    const connectivity = p.ConnectivityType === "private" ? "private" : "public";
+    const availability = p.AvailabilityMode === "regional" ? "regional" : "zonal";
+    const addresses: PublicAddress[] = [];
+    const main = this.publicAddressFromAllocation(p.AllocationId, "AllocationId");
+    if (main) addresses.push(main);
+    if (Array.isArray(p.SecondaryAllocationIds)) {
+      for (const a of p.SecondaryAllocationIds as Value[]) {
+        const x = this.publicAddressFromAllocation(a, "SecondaryAllocationIds");
+        if (x) addresses.push(x);
+      }
+    }
+    let regionalAzs: NatGateway["regionalAzs"] = "auto";
+    if (availability === "regional" && Array.isArray(p.AvailabilityZoneAddresses)) {
+      const azs: (string | Unknown)[] = [];
+      regionalAzs = azs;
+      for (const entry of p.AvailabilityZoneAddresses as Value[]) {
+        if (!isPlainObject(entry)) continue;
+        const az = entry.AvailabilityZone ?? entry.AvailabilityZoneId;
+        azs.push(typeof az === "string" ? az : unknown("AZ known only at deploy time"));
+        for (const a of Array.isArray(entry.AllocationIds) ? (entry.AllocationIds as Value[]) : []) {
+          const x = this.publicAddressFromAllocation(a, "AllocationIds");
+          if (x) addresses.push(x);
+        }
+      }
+    }
+    if (connectivity === "public" && availability === "zonal" && addresses.length === 0) {
+      this.report(
+        "LOAD_INVALID_VALUE",
+        "error",
+        `public NAT gateway ${id} has no AllocationId; AWS requires an Elastic IP for it`,
+        id,
+      );
+    }
+    const subnetId = availability === "zonal" ? (this.ref(p.SubnetId, "SubnetId") ?? unknown("no SubnetId")) : null;
+    this.nats.set(id, {
+      kind: "nat-gateway",
+      id,
+      origin: this.origin(id),
+      vpcId: this.ref(p.VpcId, "VpcId") ?? unknown("not yet known"),
+      connectivity,
+      availability,
+      subnetId,
+      addresses,
+      regionalAzs,
+    });
+  }
+
+  private sgRule(id: string, r: Value, direction: "ingress" | "egress", key: string): SecurityGroupRule | null {
+    if (!isPlainObject(r)) return null;
+    const protocol = this.protocol(r.IpProtocol);
+    const ports = this.ports(protocol, r.FromPort, r.ToPort);
+    const origin = this.origin(id, key);
+    const peerSg = direction === "ingress" ? r.SourceSecurityGroupId : r.DestinationSecurityGroupId;
+    const peerPl = direction === "ingress" ? r.SourcePrefixListId : r.DestinationPrefixListId;
+    let peer: SecurityGroupRule["peer"];
+    if (r.CidrIp !== undefined || r.CidrIpv6 !== undefined) {
+      const c = this.cidr(id, key, r.CidrIp ?? r.CidrIpv6);
+      peer = c && !isUnknown(c) ? { kind: "cidr", cidr: c } : { kind: "unknown", reason: c ? c.reason : "no CIDR" };
+    } else if (peerSg !== undefined) {
+      const ref = this.ref(peerSg, "security group");
+      peer = ref === null ? { kind: "unknown", reason: "empty security group reference" } : { kind: "security-group", id: ref };
+    } else if (peerPl !== undefined) {
+      const ref = this.ref(peerPl, "prefix list");
+      peer = ref === null ? { kind: "unknown", reason: "empty prefix list" } : { kind: "prefix-list", id: ref };
+    } else if (r.SourceSecurityGroupName !== undefined) {
+      peer = { kind: "unknown", reason: "security group referenced by name (EC2-Classic/default VPC)" };
+    } else {
+      this.report("LOAD_INVALID_VALUE", "warning", `a ${direction} rule of ${id} names no peer (CIDR, group or prefix list)`, id, key);
+      return null;
+    }
+    return { protocol, ports, peer, origin };
+  }
+
+  private securityGroup(id: string, p: Props): void {
+    const ingress = (Array.isArray(p.SecurityGroupIngress) ? (p.SecurityGroupIngress as Value[]) : [])
+      .map((r) => this.sgRule(id, r, "ingress", "SecurityGroupIngress"))
+      .filter((r): r is SecurityGroupRule => r !== null);
+    const explicitEgress = Array.isArray(p.SecurityGroupEgress) ? (p.SecurityGroupEgress as Value[]) : [];
+    const egress = explicitEgress
+      .map((r) => this.sgRule(id, r, "egress", "SecurityGroupEgress"))
+      .filter((r): r is SecurityGroupRule => r !== null);
+    if (explicitEgress.length === 0) {
+      // CloudFormation keeps EC2's default allow-all IPv4 egress unless egress rules are given.
+      egress.push({
+        protocol: "all",
+        ports: ALL_PORTS,
+        peer: { kind: "cidr", cidr: mustParseCidr("0.0.0.0/0") },
+        origin: this.origin(id, undefined, { isDefault: true }),
+      });
+    }
+    this.sgs.set(id, {
+      kind: "security-group",
+      id,
+      origin: this.origin(id),
+      vpcId: this.ref(p.VpcId, "VpcId"),
+      ingress,
+      egress,
+    });
+  }
+
+  private securityGroupRule(id: string, p: Props): void {
+    const direction = this.types.get(id) === "AWS::EC2::SecurityGroupIngress" ? "ingress" : "egress";
+    const groupRef = this.ref(p.GroupId, "GroupId");
+    const sg = typeof groupRef === "string" ? this.sgs.get(groupRef.replace(/\.GroupId$/, "")) : undefined;
+    if (!sg) {
+      if (groupRef === null || typeof groupRef === "string") {
+        this.report("LOAD_UNRESOLVED", "warning", `${id} adds a rule to a security group that is not in this template`, id, "GroupId");
+      }
+      return;
+    }
+    const rule = this.sgRule(id, p, direction, "IpProtocol");
+    if (rule) (direction === "ingress" ? sg.ingress : sg.egress).push(rule);
+  }
+
+  private networkAcl(id: string, p: Props): void {
+    this.nacls.set(id, {
+      kind: "network-acl",
+      id,
+      origin: this.origin(id),
+      vpcId: this.ref(p.VpcId, "VpcId") ?? unknown("no VpcId"),
+      isDefault: false,
+      entries: [],
+    });
+  }
+
+  private networkAclEntry(id: string, p: Props): void {
+    const aclRef = this.ref(p.NetworkAclId, "NetworkAclId");
+    const acl = typeof aclRef === "string" ? this.nacls.get(aclRef) : undefined;
+    if (!acl) {
+      this.report("LOAD_UNRESOLVED", "warning", `${id} belongs to a network ACL that is not in this template`, id, "NetworkAclId");
+      return;
+    }
+    const protocol = this.protocol(p.Protocol);
+    const range = isPlainObject(p.PortRange) ? p.PortRange : {};
+    const ports = this.ports(protocol, range.From, range.To);
+    const action = String(p.RuleAction).toLowerCase() === "deny" ? "deny" : "allow";
+    const cidr = this.cidr(id, p.CidrBlock !== undefined ? "CidrBlock" : "Ipv6CidrBlock", p.CidrBlock ?? p.Ipv6CidrBlock);
+    const egress = this.bool(p.Egress, false);
+    acl.entries.push({
+      ruleNumber: Number(p.RuleNumber),
+      egress: egress === true,
+      action,
+      protocol,
+      ports,
+      cidr: cidr ?? unknown("no CIDR"),
+      origin: this.origin(id),
+    });
+  }
+
+  private networkInterface(id: string, p: Props): void {
+    const sgs = this.refList(p.GroupSet, "security group");
+    this.enis.set(id, {
+      kind: "network-interface",
+      id,
+      origin: this.origin(id),
+      subnetId: this.ref(p.SubnetId, "SubnetId") ?? unknown("no SubnetId"),
+      securityGroupIds: isUnknown(sgs) ? [sgs] : sgs,
+      sourceDestCheck: this.bool(p.SourceDestCheck, true),
+      instanceId: null,
+      publicAddress: this.eniEips.get(id) ?? null,
+    });
+  }
+
+  private instance(id: string, p: Props): void {
+    const nics = Array.isArray(p.NetworkInterfaces) ? (p.NetworkInterfaces as Value[]).filter(isPlainObject) : [];
+    const primary = nics.find((n) => String(n.DeviceIndex ?? "0") === "0") ?? nics[0];
+    let subnetId: EntityRef = this.ref(p.SubnetId, "SubnetId") ?? unknown("no SubnetId");
+    let sgs = this.refList(p.SecurityGroupIds, "security group");
+    let publicAddress: PublicAddress | null = this.instanceEips.get(id) ?? null;
+    const eniIds: string[] = [];
+    if (primary) {
+      if (primary.SubnetId !== undefined) subnetId = this.ref(primary.SubnetId, "SubnetId") ?? subnetId;
+      if (primary.GroupSet !== undefined) sgs = this.refList(primary.GroupSet, "security group");
+      const eniRef = this.ref(primary.NetworkInterfaceId, "NetworkInterfaceId");
+      if (typeof eniRef === "string") {
+        eniIds.push(eniRef);
+        const eni = this.enis.get(eniRef);
+        if (eni) {
+          subnetId = eni.subnetId;
+          sgs = [...eni.securityGroupIds];
+          eni.instanceId = id;
+          publicAddress ??= eni.publicAddress;
+        }
+      }
+      if (!publicAddress && (primary.AssociatePublicIpAddress === true || primary.AssociatePublicIpAddress === "true")) {
+        publicAddress = { kind: "auto-assigned" };
+      }
+    }
+    if (p.SecurityGroups !== undefined && p.SecurityGroupIds === undefined && !primary) {
+      sgs = [unknown("security groups named by name (SecurityGroups) are not resolved")];
+    }
+    this.others.push({
+      kind: "instance",
+      id,
+      origin: this.origin(id),
+      subnetId,
+      securityGroupIds: isUnknown(sgs) ? [sgs] : sgs,
+      sourceDestCheck: this.bool(p.SourceDestCheck, true),
+      // Auto-assigned addresses from the subnet's MapPublicIpOnLaunch are filled in later.
+      publicAddress,
+      networkInterfaceIds: eniIds,
+    });
+  }
+
+  private networkInterfaceAttachment(_id: string, p: Props): void {
+    const eni = this.enis.get(String(this.ref(p.NetworkInterfaceId, "NetworkInterfaceId")));
+    const inst = this.ref(p.InstanceId, "InstanceId");
+    if (eni && typeof inst === "string") eni.instanceId = inst;
+  }
+
+  private prefixList(id: string, p: Props): void {
+    const cidrs: Cidr[] = [];
+    for (const e of Array.isArray(p.Entries) ? (p.Entries as Value[]) : []) {
+      if (isPlainObject(e) && typeof e.Cidr === "string") {
+        const c = parseCidr(e.Cidr);
+        if (c) cidrs.push(c.cidr);
+      }
+    }
+    const pl: PrefixList = { kind: "prefix-list", id, origin: this.origin(id), cidrs };
+    this.others.push(pl);
+  }
+
+  private route(id: string, p: Props): void {
+    const rtRef = this.ref(p.RouteTableId, "RouteTableId");
+    const rt = typeof rtRef === "string" ? this.routeTables.get(rtRef) : undefined;
+    if (!rt) {
+      this.report("LOAD_UNRESOLVED", "warning", `${id} belongs to a route table that is not in this template`, id, "RouteTableId");
+      return;
+    }
+    let destination: Route["destination"];
+    if (p.DestinationCidrBlock !== undefined || p.DestinationIpv6CidrBlock !== undefined) {
+      const key = p.DestinationCidrBlock !== undefined ? "DestinationCidrBlock" : "DestinationIpv6CidrBlock";
+      const c = this.cidr(id, key, p[key]);
+      destination = c && !isUnknown(c) ? { kind: "cidr", cidr: c } : { kind: "unknown", reason: c ? c.reason : "no destination" };
+    } else if (p.DestinationPrefixListId !== undefined) {
+      const plRef = this.ref(p.DestinationPrefixListId, "prefix list") ?? unknown("empty");
+      const pl = typeof plRef === "string" ? this.others.find((e): e is PrefixList => e.kind === "prefix-list" && e.id === plRef) : undefined;
+      destination = { kind: "prefix-list", id: plRef, cidrs: pl ? pl.cidrs : unknown("the prefix list's entries are not in this template") };
+    } else {
+      this.report("LOAD_INVALID_VALUE", "error", `${id} has no destination`, id);
+      return;
+    }
+    const target = this.routeTarget(id, p);
+    const route: Route = {
+      destination,
+      target,
+      state: target.kind === "none" ? "blackhole" : "active",
+      origin: this.origin(id),
+    };
+    rt.routes.push(route);
+  }
+
+  private routeTarget(id: string, p: Props): RouteTarget {
+    const targets: [string, RouteTarget["kind"]][] = [
+      ["NatGatewayId", "nat-gateway"],
+      ["InstanceId", "instance"],
+      ["NetworkInterfaceId", "network-interface"],
+      ["EgressOnlyInternetGatewayId", "egress-only-internet-gateway"],
+      ["VpcPeeringConnectionId", "vpc-peering-connection"],
+      ["TransitGatewayId", "transit-gateway"],
+      ["VpcEndpointId", "vpc-endpoint"],
+      ["CarrierGatewayId", "carrier-gateway"],
+      ["LocalGatewayId", "local-gateway"],
+      ["CoreNetworkArn", "core-network"],
+    ];
+    const given = targets.filter(([k]) => p[k] !== undefined);
+    if (p.GatewayId !== undefined) {
+      const ref = this.ref(p.GatewayId, "gateway");
+      const type = typeof ref === "string" ? this.types.get(ref) : undefined;
+      const raw = p.GatewayId;
+      const isVgw = type === "AWS::EC2::VPNGateway" || (typeof raw === "string" && raw.startsWith("vgw-"));
+      const isLocal = raw === "local";
+      if (isLocal) return { kind: "local" };
+      return { kind: isVgw ? "vpn-gateway" : "internet-gateway", id: ref ?? unknown("empty GatewayId") } as RouteTarget;
+    }
+    if (given.length === 0) {
+      this.report("LOAD_INVALID_VALUE", "error", `${id} has no target; AWS rejects such a route`, id);
+      return { kind: "none", reason: "the route has no target" };
+    }
+    if (given.length > 1) this.report("LOAD_INVALID_VALUE", "error", `${id} names more than one target`, id);
+    const [key, kind] = given[0] as [string, RouteTarget["kind"]];
+    const ref = this.ref(p[key], key) ?? unknown(`empty ${key}`);
+    return { kind, id: ref } as RouteTarget;
+  }
+
+  private routeTableAssociation(id: string, p: Props): void {
+    const subnet = this.subnets.get(String(this.ref(p.SubnetId, "SubnetId")));
+    const rt = this.ref(p.RouteTableId, "RouteTableId");
+    if (!subnet) {
+      this.report("LOAD_UNRESOLVED", "info", `${id} associates a subnet that is not in this template`, id, "SubnetId");
+      return;
+    }
+    if (!subnet.routeTableIsMain) {
+      this.report(
+        "LOAD_INVALID_VALUE",
+        "error",
+        `subnet ${subnet.id} is associated with two route tables; AWS allows one`,
+        id,
+        "SubnetId",
+      );
+      return;
+    }
+    subnet.routeTableId = rt ?? unknown("empty RouteTableId");
+    subnet.routeTableIsMain = false;
+    subnet.routeTableOrigin = this.origin(id);
+  }
+
+  private networkAclAssociation(id: string, p: Props): void {
+    const subnet = this.subnets.get(String(this.ref(p.SubnetId, "SubnetId")));
+    if (!subnet) return;
+    subnet.networkAclId = this.ref(p.NetworkAclId, "NetworkAclId") ?? unknown("empty NetworkAclId");
+    subnet.networkAclIsDefault = false;
+  }
+
+  private statements(id: string, doc: Value | undefined, key: string): PolicyStatement[] {
+    if (!isPlainObject(doc)) return [];
+    const list = Array.isArray(doc.Statement) ? (doc.Statement as Value[]) : doc.Statement ? [doc.Statement] : [];
+    const strings = (v: Value | undefined): string[] | Unknown => {
+      if (v === undefined) return [];
+      if (isUnknown(v)) return v;
+      const arr = Array.isArray(v) ? (v as Value[]) : [v];
+      return arr.map((x) => (typeof x === "string" ? x : "?"));
+    };
+    return list.filter(isPlainObject).map((s) => {
+      const cond = isPlainObject(s.Condition) ? s.Condition : {};
+      const conditionKeys = Object.values(cond).flatMap((o) => (isPlainObject(o) ? Object.keys(o) : []));
+      const notActions = strings(s.NotAction);
+      return {
+        effect: s.Effect === "Deny" ? ("Deny" as const) : ("Allow" as const),
+        actions: strings(s.Action),
+        ...(s.NotAction !== undefined && !isUnknown(notActions) ? { notActions } : {}),
+        resources: strings(s.Resource),
+        hasCondition: conditionKeys.length > 0,
+        conditionKeys,
+        origin: this.origin(id, key),
+      };
+    });
+  }
+
+  private role(id: string, p: Props): void {
+    const statements: PolicyStatement[] = [];
+    const unknownPolicies: string[] = [];
+    for (const pol of Array.isArray(p.Policies) ? (p.Policies as Value[]) : []) {
+      if (isPlainObject(pol)) statements.push(...this.statements(id, pol.PolicyDocument, "Policies"));
+    }
+    for (const arn of Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as Value[]) : []) {
+      if (isResourceRef(arn)) {
+        // A customer managed policy of this template, attached by reference: read it below.
+        const mp = this.props.get(arn.$ref);
+        if (mp) statements.push(...this.statements(arn.$ref, mp.PolicyDocument, "PolicyDocument"));
+        else unknownPolicies.push(arn.$ref);
+        continue;
+      }
+      const name = typeof arn === "string" ? awsManagedPolicyName(arn) : null;
+      const actions = name ? MANAGED_POLICY_ACTIONS[name] : undefined;
+      if (actions) {
+        statements.push({
+          effect: "Allow",
+          actions,
+          resources: ["*"],
+          hasCondition: false,
+          conditionKeys: [],
+          origin: this.origin(id, "ManagedPolicyArns", { path: `Properties.ManagedPolicyArns (${name})` }),
+        });
+      } else {
+        unknownPolicies.push(typeof arn === "string" ? arn : isUnknown(arn) ? arn.reason : "a computed ARN");
+      }
+    }
+    this.roles.set(id, {
+      kind: "role",
+      id,
+      origin: this.origin(id),
+      statements,
+      unknownPolicies,
+      attachedPolicyResources: [],
+      ...(this.samGenerated.has(id) ? { generatedBySam: this.samGenerated.get(id) as string } : {}),
+    });
+  }
+
+  private policy(id: string, p: Props): void {
+    const roleRefs = Array.isArray(p.Roles) ? (p.Roles as Value[]) : p.RoleName !== undefined ? [p.RoleName] : [];
+    for (const r of roleRefs) {
+      if (!isResourceRef(r)) continue;
+      const role = this.roles.get(r.$ref);
+      if (!role) continue;
+      role.statements.push(...this.statements(id, p.PolicyDocument, "PolicyDocument"));
+      role.attachedPolicyResources.push(id);
+    }
+  }
+
+  private lambdaFunction(id: string, p: Props): void {
+    const vc = p.VpcConfig;
+    let vpcConfig: VpcConfig | null = null;
+    if (isUnknown(vc)) {
+      vpcConfig = { subnetIds: vc, securityGroupIds: vc, ipv6AllowedForDualStack: false, origin: this.origin(id, "VpcConfig") };
+    } else if (isPlainObject(vc)) {
+      const subnetIds = this.refList(vc.SubnetIds, "subnet");
+      const sgIds = this.refList(vc.SecurityGroupIds, "security group");
+      // An empty VpcConfig (no subnets) detaches the function from any VPC.
+      if (isUnknown(subnetIds) || subnetIds.length > 0) {
+        vpcConfig = {
+          subnetIds,
+          securityGroupIds: sgIds,
+          ipv6AllowedForDualStack: this.bool(vc.Ipv6AllowedForDualStack, false),
+          origin: this.origin(id, "VpcConfig"),
+        };
+      }
+    }
+    const role = p.Role;
+    const roleId: EntityRef | null = isResourceRef(role)
+      ? role.$ref
+      : role === undefined
+        ? null
+        : isUnknown(role)
+          ? role
+          : unknown(`the execution role ${String(role)} is defined outside this template`);
+    const cpc = isPlainObject(p.CapacityProviderConfig) ? p.CapacityProviderConfig : undefined;
+    const lmi = cpc && isPlainObject(cpc.LambdaManagedInstancesCapacityProviderConfig) ? cpc.LambdaManagedInstancesCapacityProviderConfig : cpc;
+    const cpArn = lmi ? (lmi.CapacityProviderArn ?? lmi.Arn) : undefined;
+    const fn: LambdaFunction = {
+      kind: "function",
+      id,
+      origin: this.origin(id),
+      name: typeof p.FunctionName === "string" ? p.FunctionName : null,
+      vpcConfig,
+      roleId,
+      capacityProviderId: cpc === undefined ? null : (this.ref(cpArn, "capacity provider") ?? unknown("no capacity provider ARN")),
+      dependsOn: [...(this.dependencies.get(id) ?? [])],
+    };
+    this.others.push(fn);
+  }
+
+  /**
+   * Implicit facts that need every resource in place: the local route of each route table,
+   * the VPC of zonal NAT gateways (their subnet's), and auto-assigned public IPs of instances
+   * in subnets that map one on launch.
+   */
+  private finish(): void {
+    for (const rt of this.routeTables.values()) {
+      const vpc = typeof rt.vpcId === "string" ? this.vpcs.get(rt.vpcId) : undefined;
+      if (!vpc) continue;
+      const local: Route[] = vpc.cidrs
+        .filter((c): c is Cidr => !isUnknown(c))
+        .map((cidr) => ({
+          destination: { kind: "cidr", cidr },
+          target: { kind: "local" },
+          state: "active",
+          origin: { ...vpc.origin, source: "default", isDefault: true, path: "local route" },
+        }));
+      rt.routes.unshift(...local);
+    }
+    for (const nat of this.nats.values()) {
+      if (nat.availability !== "zonal" || typeof nat.subnetId !== "string") continue;
+      const subnet = this.subnets.get(nat.subnetId);
+      if (subnet) nat.vpcId = subnet.vpcId;
+    }
+    for (const e of this.others) {
+      if (e.kind !== "instance" || e.publicAddress) continue;
+      const subnet = typeof e.subnetId === "string" ? this.subnets.get(e.subnetId) : undefined;
+      if (subnet?.mapPublicIpOnLaunch) (e as Mutable<typeof e>).publicAddress = { kind: "auto-assigned" };
+    }
+  }
+}

@@ -1,0 +1,112 @@
+// AWS SAM -> plain CloudFormation, for the parts that shape the network model: Globals,
+// AWS::Serverless::Function (becomes AWS::Lambda::Function) and the execution role SAM
+// generates when `Role` is absent (`<Function>Role`, with AWSLambdaBasicExecutionRole, plus
+// AWSLambdaVPCAccessExecutionRole when VpcConfig is set, plus the function's `Policies`).
+// Mirrors samtranslator's SamFunction._construct_role and its Globals merge.
+import { SAM_POLICY_TEMPLATE_ACTIONS } from "../../aws/facts.ts";
+import type { RawResource } from "./intrinsics.ts";
+
+export const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
+
+export function declaresSam(template: Record<string, unknown>): boolean {
+  const t = template.Transform;
+  return t === SAM_TRANSFORM || (Array.isArray(t) && t.includes(SAM_TRANSFORM));
+}
+
+export function hasSamResources(resources: Record<string, unknown>): boolean {
+  return Object.values(resources).some(
+    (r) => typeof (r as { Type?: unknown })?.Type === "string" && ((r as { Type: string }).Type).startsWith("AWS::Serverless::"),
+  );
+}
+
+function isIntrinsic(v: unknown): boolean {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === "Ref" || (keys[0] as string).startsWith("Fn::"));
+}
+
+/** samtranslator's Globals merge: maps merge, lists concatenate (global first), else local wins. */
+export function mergeGlobals(global: unknown, local: unknown): unknown {
+  const kind = (v: unknown) =>
+    Array.isArray(v) ? "list" : v && typeof v === "object" && !isIntrinsic(v) ? "map" : "primitive";
+  const kg = kind(global);
+  if (kg !== kind(local) || kg === "primitive") return local;
+  if (kg === "list") return [...(global as unknown[]), ...(local as unknown[])];
+  const out: Record<string, unknown> = { ...(global as Record<string, unknown>) };
+  for (const [k, v] of Object.entries(local as Record<string, unknown>)) {
+    out[k] = k in out ? mergeGlobals(out[k], v) : v;
+  }
+  return out;
+}
+
+function managedArn(name: string): unknown {
+  return { "Fn::Sub": `arn:\${AWS::Partition}:iam::aws:policy/${name}` };
+}
+
+/** SAM `Policies` -> role ManagedPolicyArns and inline Policies. */
+function convertPolicies(fnId: string, policies: unknown): { arns: unknown[]; inline: unknown[] } {
+  const arns: unknown[] = [];
+  const inline: unknown[] = [];
+  const list = policies === undefined ? [] : Array.isArray(policies) ? policies : [policies];
+  list.forEach((p, i) => {
+    if (typeof p === "string") {
+      arns.push(p.startsWith("arn:") ? p : managedArn(p));
+    } else if (isIntrinsic(p)) {
+      arns.push(p);
+    } else if (p && typeof p === "object") {
+      const obj = p as Record<string, unknown>;
+      if ("Statement" in obj) {
+        inline.push({ PolicyName: `${fnId}RolePolicy${i}`, PolicyDocument: obj });
+        return;
+      }
+      for (const name of Object.keys(obj)) {
+        const actions = SAM_POLICY_TEMPLATE_ACTIONS[name];
+        inline.push({
+          PolicyName: `${fnId}RolePolicy${i}`,
+          PolicyDocument: {
+            Statement: actions ? [{ Effect: "Allow", Action: [...actions], Resource: "*" }] : [],
+          },
+          SamPolicyTemplate: name,
+        });
+      }
+    }
+  });
+  return { arns, inline };
+}
+
+export interface SamExpansion {
+  readonly resources: Record<string, RawResource>;
+  /** Generated logical id -> the SAM resource it comes from. */
+  readonly generatedFrom: Map<string, string>;
+}
+
+export function expandSam(template: Record<string, unknown>, resources: Record<string, RawResource>): SamExpansion {
+  const globals = ((template.Globals as Record<string, unknown> | undefined)?.Function ?? undefined) as unknown;
+  const out: Record<string, RawResource> = {};
+  const generatedFrom = new Map<string, string>();
+  for (const [id, res] of Object.entries(resources)) {
+    if (!res || typeof res !== "object" || res.Type !== "AWS::Serverless::Function") {
+      out[id] = res;
+      continue;
+    }
+    const local = (res.Properties ?? {}) as Record<string, unknown>;
+    const props = (globals ? mergeGlobals(globals, local) : local) as Record<string, unknown>;
+    const fnProps: Record<string, unknown> = { ...props };
+    if (props.Role === undefined) {
+      const roleId = `${id}Role`;
+      const arns: unknown[] = [managedArn("service-role/AWSLambdaBasicExecutionRole")];
+      if (props.Tracing) arns.push(managedArn("AWSXrayWriteOnlyAccess"));
+      if (props.VpcConfig) arns.push(managedArn("service-role/AWSLambdaVPCAccessExecutionRole"));
+      const converted = convertPolicies(id, props.Policies);
+      out[roleId] = {
+        Type: "AWS::IAM::Role",
+        Properties: { ManagedPolicyArns: [...arns, ...converted.arns], Policies: converted.inline },
+        ...(res.Condition !== undefined ? { Condition: res.Condition } : {}),
+      };
+      generatedFrom.set(roleId, id);
+      fnProps.Role = { "Fn::GetAtt": [roleId, "Arn"] };
+    }
+    out[id] = { ...res, Type: "AWS::Lambda::Function", Properties: fnProps, SamType: res.Type } as RawResource;
+  }
+  return { resources: out, generatedFrom };
+}

@@ -1,0 +1,140 @@
+// The frozen network model with indexed lookups for the analysis and the rules.
+import type {
+  Diagnostic,
+  Entity,
+  EntityKind,
+  EntityRef,
+  InternetGateway,
+  LambdaFunction,
+  NatGateway,
+  NetworkAcl,
+  RouteTable,
+  SecurityGroup,
+  Subnet,
+  Vpc,
+} from "./types.ts";
+import { isUnknown } from "./types.ts";
+
+type ByKind<K extends EntityKind> = Extract<Entity, { kind: K }>;
+
+export interface ModelInput {
+  /** The files the model was loaded from. */
+  readonly files: readonly string[];
+  readonly region: string;
+  readonly entities: readonly Entity[];
+  readonly diagnostics: readonly Diagnostic[];
+  /** Direct dependencies between resources (DependsOn, Ref, Fn::GetAtt), by logical id. */
+  readonly dependencies: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}
+
+export class Model {
+  readonly files: readonly string[];
+  readonly region: string;
+  readonly diagnostics: readonly Diagnostic[];
+  readonly dependencies: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly byId = new Map<string, Entity>();
+  private readonly byKind = new Map<EntityKind, Entity[]>();
+  private readonly subnetsByVpc = new Map<string, Subnet[]>();
+  private readonly igwsByVpc = new Map<string, InternetGateway[]>();
+
+  constructor(input: ModelInput) {
+    this.files = input.files;
+    this.region = input.region;
+    this.diagnostics = input.diagnostics;
+    this.dependencies = input.dependencies;
+    for (const e of input.entities) {
+      deepFreeze(e);
+      // Entities of different kinds may share an id only for implicit defaults, which are
+      // keyed with a suffix by the loader; the first definition wins otherwise.
+      if (!this.byId.has(e.id)) this.byId.set(e.id, e);
+      const list = this.byKind.get(e.kind) ?? [];
+      list.push(e);
+      this.byKind.set(e.kind, list);
+      if (e.kind === "subnet" && typeof e.vpcId === "string") {
+        const l = this.subnetsByVpc.get(e.vpcId) ?? [];
+        l.push(e);
+        this.subnetsByVpc.set(e.vpcId, l);
+      }
+      if (e.kind === "internet-gateway") {
+        for (const v of e.attachedVpcIds) {
+          if (typeof v !== "string") continue;
+          const l = this.igwsByVpc.get(v) ?? [];
+          l.push(e);
+          this.igwsByVpc.set(v, l);
+        }
+      }
+    }
+    Object.freeze(this);
+  }
+
+  all<K extends EntityKind>(kind: K): readonly ByKind<K>[] {
+    return (this.byKind.get(kind) ?? []) as ByKind<K>[];
+  }
+
+  /** The entity with this id and kind, or undefined when absent or of another kind. */
+  get<K extends EntityKind>(kind: K, ref: EntityRef | null | undefined): ByKind<K> | undefined {
+    if (ref === null || ref === undefined || isUnknown(ref)) return undefined;
+    const e = this.byId.get(ref);
+    return e && e.kind === kind ? (e as ByKind<K>) : undefined;
+  }
+
+  entity(id: string): Entity | undefined {
+    return this.byId.get(id);
+  }
+
+  functions(): readonly LambdaFunction[] {
+    return this.all("function");
+  }
+
+  vpc(ref: EntityRef | null | undefined): Vpc | undefined {
+    return this.get("vpc", ref);
+  }
+
+  subnetsOf(vpcId: string): readonly Subnet[] {
+    return this.subnetsByVpc.get(vpcId) ?? [];
+  }
+
+  routeTableFor(subnet: Subnet): RouteTable | undefined {
+    return this.get("route-table", subnet.routeTableId);
+  }
+
+  networkAclFor(subnet: Subnet): NetworkAcl | undefined {
+    return this.get("network-acl", subnet.networkAclId);
+  }
+
+  securityGroup(ref: EntityRef): SecurityGroup | undefined {
+    return this.get("security-group", ref);
+  }
+
+  natGateway(ref: EntityRef): NatGateway | undefined {
+    return this.get("nat-gateway", ref);
+  }
+
+  internetGatewaysOf(vpcId: string): readonly InternetGateway[] {
+    return this.igwsByVpc.get(vpcId) ?? [];
+  }
+
+  /** Every resource `id` depends on, directly or through others. */
+  dependsOnTransitively(id: string): ReadonlySet<string> {
+    const seen = new Set<string>();
+    const stack = [id];
+    while (stack.length > 0) {
+      const cur = stack.pop() as string;
+      for (const d of this.dependencies.get(cur) ?? []) {
+        if (!seen.has(d)) {
+          seen.add(d);
+          stack.push(d);
+        }
+      }
+    }
+    return seen;
+  }
+}

@@ -1,0 +1,299 @@
+// The network model: network primitives only, never raw CloudFormation shapes.
+// Every entity carries its origin; AWS's implicit defaults are materialised and marked
+// `isDefault`; a reference that cannot be resolved is an explicit Unknown with a reason.
+import type { Cidr } from "../net/ip.ts";
+
+export interface Location {
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+}
+
+export interface Origin extends Location {
+  readonly source: "cloudformation" | "sam" | "default";
+  /** Logical id of the resource the entity comes from (or that implies it). */
+  readonly logicalId?: string;
+  /** Property path inside the resource, e.g. `Properties.VpcConfig`. */
+  readonly path?: string;
+  /** AWS creates this implicitly (main route table, default NACL, default SG egress rule). */
+  readonly isDefault?: boolean;
+  /** The entity exists only under a condition the template leaves open. */
+  readonly conditionUnknown?: string;
+}
+
+/** A value the configuration does not determine, and why. */
+export interface Unknown {
+  readonly unknown: true;
+  readonly reason: string;
+}
+
+export function unknown(reason: string): Unknown {
+  return { unknown: true, reason };
+}
+
+export function isUnknown(v: unknown): v is Unknown {
+  return typeof v === "object" && v !== null && (v as { unknown?: unknown }).unknown === true;
+}
+
+/** Either the id of an entity in the model, or an id outside it / unresolvable. */
+export type EntityRef = string | Unknown;
+
+export type Protocol = number | "all"; // IANA number (6 tcp, 17 udp, 1 icmp, 58 icmpv6) or all
+
+export interface PortRange {
+  readonly from: number;
+  readonly to: number;
+}
+
+export const ALL_PORTS: PortRange = { from: 0, to: 65535 };
+
+export interface Vpc {
+  readonly kind: "vpc";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly cidrs: readonly (Cidr | Unknown)[];
+  readonly enableDnsSupport: boolean;
+  readonly enableDnsHostnames: boolean;
+  readonly mainRouteTableId: string;
+  readonly defaultNetworkAclId: string;
+  readonly defaultSecurityGroupId: string;
+}
+
+export interface Subnet {
+  readonly kind: "subnet";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+  readonly az: string | Unknown;
+  readonly cidr: Cidr | Unknown;
+  readonly ipv6Cidrs: readonly (Cidr | Unknown)[];
+  readonly mapPublicIpOnLaunch: boolean;
+  /** Explicit association, else the VPC's main route table (marked by `routeTableIsMain`). */
+  readonly routeTableId: EntityRef;
+  readonly routeTableIsMain: boolean;
+  readonly routeTableOrigin?: Origin;
+  readonly networkAclId: EntityRef;
+  readonly networkAclIsDefault: boolean;
+}
+
+export type RouteTarget =
+  | { readonly kind: "local" }
+  | { readonly kind: "internet-gateway"; readonly id: EntityRef }
+  | { readonly kind: "egress-only-internet-gateway"; readonly id: EntityRef }
+  | { readonly kind: "nat-gateway"; readonly id: EntityRef }
+  | { readonly kind: "instance"; readonly id: EntityRef }
+  | { readonly kind: "network-interface"; readonly id: EntityRef }
+  | { readonly kind: "vpc-endpoint"; readonly id: EntityRef }
+  | {
+      readonly kind: "vpc-peering-connection" | "transit-gateway" | "vpn-gateway" | "carrier-gateway" | "local-gateway" | "core-network";
+      readonly id: EntityRef;
+    }
+  | { readonly kind: "none"; readonly reason: string };
+
+export type RouteDestination =
+  | { readonly kind: "cidr"; readonly cidr: Cidr }
+  | { readonly kind: "prefix-list"; readonly id: EntityRef; readonly cidrs: readonly Cidr[] | Unknown }
+  | { readonly kind: "unknown"; readonly reason: string };
+
+export interface Route {
+  readonly destination: RouteDestination;
+  readonly target: RouteTarget;
+  /** `blackhole` when the target no longer exists. */
+  readonly state: "active" | "blackhole";
+  readonly origin: Origin;
+}
+
+export interface RouteTable {
+  readonly kind: "route-table";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+  readonly isMain: boolean;
+  readonly routes: readonly Route[];
+}
+
+export interface InternetGateway {
+  readonly kind: "internet-gateway";
+  readonly id: string;
+  readonly origin: Origin;
+  /** VPC ids this gateway is attached to (at most one in AWS). */
+  readonly attachedVpcIds: readonly EntityRef[];
+  readonly attachmentOrigin?: Origin;
+}
+
+export interface EgressOnlyInternetGateway {
+  readonly kind: "egress-only-internet-gateway";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+}
+
+export interface ElasticIp {
+  readonly kind: "elastic-ip";
+  readonly id: string;
+  readonly origin: Origin;
+  /** The literal address when the configuration states it (a live account does; a template rarely). */
+  readonly publicIp: string | null;
+}
+
+/** How a public IPv4 address is tied to a NAT gateway or instance. */
+export type PublicAddress =
+  | { readonly kind: "elastic-ip"; readonly eipId: string; readonly publicIp: string | null }
+  | { readonly kind: "allocation"; readonly allocationId: string; readonly publicIp: string | null }
+  | { readonly kind: "auto-assigned" }
+  | { readonly kind: "unknown"; readonly reason: string };
+
+export interface NatGateway {
+  readonly kind: "nat-gateway";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+  readonly connectivity: "public" | "private";
+  readonly availability: "zonal" | "regional";
+  /** Zonal NAT gateways live in a subnet; regional ones do not. */
+  readonly subnetId: EntityRef | null;
+  readonly addresses: readonly PublicAddress[];
+  /** Regional, manual mode: the AZs given addresses. `auto` when AWS expands it by itself. */
+  readonly regionalAzs: readonly (string | Unknown)[] | "auto";
+}
+
+export interface SecurityGroupRule {
+  readonly protocol: Protocol | Unknown;
+  readonly ports: PortRange | Unknown;
+  readonly peer:
+    | { readonly kind: "cidr"; readonly cidr: Cidr }
+    | { readonly kind: "security-group"; readonly id: EntityRef }
+    | { readonly kind: "prefix-list"; readonly id: EntityRef }
+    | { readonly kind: "unknown"; readonly reason: string };
+  readonly origin: Origin;
+}
+
+export interface SecurityGroup {
+  readonly kind: "security-group";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef | null;
+  readonly ingress: readonly SecurityGroupRule[];
+  readonly egress: readonly SecurityGroupRule[];
+}
+
+export interface NetworkAclEntry {
+  readonly ruleNumber: number;
+  readonly egress: boolean;
+  readonly action: "allow" | "deny";
+  readonly protocol: Protocol | Unknown;
+  readonly ports: PortRange | Unknown;
+  readonly cidr: Cidr | Unknown;
+  readonly origin: Origin;
+}
+
+export interface NetworkAcl {
+  readonly kind: "network-acl";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+  readonly isDefault: boolean;
+  readonly entries: readonly NetworkAclEntry[];
+}
+
+export interface Instance {
+  readonly kind: "instance";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly subnetId: EntityRef;
+  readonly securityGroupIds: readonly EntityRef[];
+  readonly sourceDestCheck: boolean | Unknown;
+  readonly publicAddress: PublicAddress | null;
+  /** Network interfaces (logical ids) that belong to the instance. */
+  readonly networkInterfaceIds: readonly string[];
+}
+
+export interface NetworkInterface {
+  readonly kind: "network-interface";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly subnetId: EntityRef;
+  readonly securityGroupIds: readonly EntityRef[];
+  readonly sourceDestCheck: boolean | Unknown;
+  readonly instanceId: string | null;
+  readonly publicAddress: PublicAddress | null;
+}
+
+export interface PrefixList {
+  readonly kind: "prefix-list";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly cidrs: readonly Cidr[];
+}
+
+export interface PolicyStatement {
+  readonly effect: "Allow" | "Deny";
+  readonly actions: readonly string[] | Unknown;
+  readonly notActions?: readonly string[];
+  readonly resources: readonly string[] | Unknown;
+  readonly hasCondition: boolean;
+  readonly conditionKeys: readonly string[];
+  readonly origin: Origin;
+}
+
+export interface Role {
+  readonly kind: "role";
+  readonly id: string;
+  readonly origin: Origin;
+  /** Statements the template shows for this role, from every source. */
+  readonly statements: readonly PolicyStatement[];
+  /** Managed policy ARNs we do not know the contents of. */
+  readonly unknownPolicies: readonly string[];
+  /** Separate policy resources (AWS::IAM::Policy / ManagedPolicy) that attach to this role. */
+  readonly attachedPolicyResources: readonly string[];
+  /** Created by SAM for a function (the `<Function>Role` convention). */
+  readonly generatedBySam?: string;
+}
+
+export interface VpcConfig {
+  readonly subnetIds: readonly EntityRef[] | Unknown;
+  readonly securityGroupIds: readonly EntityRef[] | Unknown;
+  readonly ipv6AllowedForDualStack: boolean | Unknown;
+  readonly origin: Origin;
+}
+
+export interface LambdaFunction {
+  readonly kind: "function";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly name: string | null;
+  readonly vpcConfig: VpcConfig | null;
+  readonly roleId: EntityRef | null;
+  /** Lambda Managed Instances: the capacity provider whose VpcConfig the function runs in. */
+  readonly capacityProviderId: EntityRef | null;
+  /** Logical ids the function depends on, explicitly (DependsOn) or through references. */
+  readonly dependsOn: readonly string[];
+}
+
+export type Entity =
+  | Vpc
+  | Subnet
+  | RouteTable
+  | InternetGateway
+  | EgressOnlyInternetGateway
+  | ElasticIp
+  | NatGateway
+  | SecurityGroup
+  | NetworkAcl
+  | Instance
+  | NetworkInterface
+  | PrefixList
+  | Role
+  | LambdaFunction;
+
+export type EntityKind = Entity["kind"];
+
+export type Severity = "error" | "warning" | "info";
+
+export interface Diagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: Location;
+  readonly resource?: string;
+}
