@@ -25,10 +25,12 @@ export interface Origin extends Location {
 export interface Unknown {
   readonly unknown: true;
   readonly reason: string;
+  /** The literal the configuration gave, when there was one (e.g. an existing `subnet-0abc`). */
+  readonly literal?: string;
 }
 
-export function unknown(reason: string): Unknown {
-  return { unknown: true, reason };
+export function unknown(reason: string, literal?: string): Unknown {
+  return literal === undefined ? { unknown: true, reason } : { unknown: true, reason, literal };
 }
 
 export function isUnknown(v: unknown): v is Unknown {

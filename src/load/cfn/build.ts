@@ -263,7 +263,7 @@ export class ModelBuilder {
     if (v === undefined || v === null) return null;
     if (isResourceRef(v)) return v.$attr && !/^(GroupId|Id|AllocationId|Arn)$/.test(v.$attr) ? `${v.$ref}.${v.$attr}` : v.$ref;
     if (isUnknown(v)) return v;
-    if (typeof v === "string") return unknown(`${what} ${v} is not defined in this template`);
+    if (typeof v === "string") return unknown(`${what} ${v} is not defined in this template`, v);
     return unknown(`${what} is not a reference`);
   }
 

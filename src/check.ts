@@ -1,0 +1,60 @@
+// The `check` job as a library call: template text in, report out. Pure: no file or console.
+import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
+import { analyze, DEFAULT_DESTINATIONS } from "./analyze/check.ts";
+import type { LoadOptions } from "./load/cfn/index.ts";
+import { loadCloudFormation } from "./load/cfn/index.ts";
+import type { Model } from "./model/model.ts";
+import type { Diagnostic } from "./model/types.ts";
+import type { Finding } from "./rules/define.ts";
+import { runRules } from "./rules/index.ts";
+
+export interface CheckOptions extends LoadOptions {
+  /** Destinations (`internet`, `internet:PORT`, `ADDRESS[/LEN]:PORT`); default `internet`. */
+  readonly to?: readonly string[];
+}
+
+export interface CheckReport {
+  readonly schemaVersion: 1;
+  readonly files: readonly string[];
+  readonly region: string;
+  readonly functions: readonly (FunctionReport & { readonly file: string })[];
+  /** What a function with allow-all egress would reach from each subnet of the template. */
+  readonly subnets: readonly (SubnetView & { readonly file: string })[];
+  readonly findings: readonly Finding[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
+  const analysis: Analysis = analyze(model, options.to && options.to.length > 0 ? options.to : DEFAULT_DESTINATIONS);
+  const findings = runRules(model, analysis);
+  const file = model.files[0] ?? "";
+  return {
+    schemaVersion: 1,
+    files: model.files,
+    region: model.region,
+    functions: analysis.functions.map((f) => ({ ...f, file })),
+    subnets: analysis.subnets.map((s) => ({ ...s, file })),
+    findings,
+    diagnostics: model.diagnostics,
+  };
+}
+
+/** Loads a CloudFormation/SAM template from its text and checks it. Throws LoadError when unreadable. */
+export function checkTemplate(file: string, text: string, options: CheckOptions = {}): CheckReport {
+  return checkModel(loadCloudFormation(file, text, options), options);
+}
+
+/** Several reports as one (the CLI given several templates). */
+export function mergeReports(reports: readonly CheckReport[]): CheckReport {
+  const first = reports[0];
+  if (reports.length === 1 && first) return first;
+  return {
+    schemaVersion: 1,
+    files: reports.flatMap((r) => r.files),
+    region: first?.region ?? "",
+    functions: reports.flatMap((r) => r.functions),
+    subnets: reports.flatMap((r) => r.subnets),
+    findings: reports.flatMap((r) => r.findings),
+    diagnostics: reports.flatMap((r) => r.diagnostics),
+  };
+}

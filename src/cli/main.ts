@@ -1,0 +1,180 @@
+// The CLI: a thin client of the library. Exit codes: 0 clean, 1 findings at or above
+// --fail-on, 2 usage, input or internal error.
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DestinationError, parseDestination } from "../analyze/destination.ts";
+import type { CheckReport } from "../check.ts";
+import { checkTemplate, mergeReports } from "../check.ts";
+import { LoadError, formatLocation } from "../load/errors.ts";
+import { renderJson } from "../report/json.ts";
+import { renderText } from "../report/text.ts";
+
+export interface Io {
+  readonly stdout: { write(s: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(s: string): unknown };
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+/** Templates larger than this are refused: CloudFormation itself takes at most 1 MB. */
+export const MAX_YAML_BYTES = 16 * 1024 * 1024;
+export const MAX_JSON_BYTES = 512 * 1024 * 1024;
+
+const VERSION = "0.1.0";
+
+const HELP = `lambda-egress ${VERSION}: prove what VPC-attached Lambda functions can reach
+
+Usage:
+  lambda-egress check TEMPLATE... [options]
+
+check: for every Lambda function, from every subnet of its VpcConfig, whether it can
+reach each destination, through which NAT and public address, and if not, what blocks
+it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON).
+
+Options:
+  --to DEST          destination, repeatable (default: internet):
+                       internet         any public IPv4 address, TCP 443
+                       internet:PORT    any public IPv4 address, TCP PORT
+                       ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
+  --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
+  --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
+  --format FORMAT    text (default) or json (schemaVersion 1)
+  --fail-on LEVEL    exit 1 on findings at or above: error (default), warning, info, none
+  --verbose          show info diagnostics one by one
+  -h, --help         this help
+  --version          the version
+
+Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
+Colour follows the terminal; NO_COLOR=1 turns it off.
+`;
+
+class UsageError extends Error {}
+
+function fail(io: Io, message: string, hint?: string): number {
+  io.stderr.write(`lambda-egress: ${message}\n`);
+  if (hint) io.stderr.write(`  hint: ${hint}\n`);
+  return 2;
+}
+
+function readTemplate(path: string, shown: string): string {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new LoadError("LOAD_NOT_FOUND", "no such file", { file: shown });
+  }
+  if (st.isDirectory()) {
+    throw new LoadError("LOAD_UNSUPPORTED_INPUT", "is a directory; CDK cloud assemblies (cdk.out) are not read yet", { file: shown }, "pass the synthesized template, e.g. cdk.out/MyStack.template.json");
+  }
+  if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
+    throw new LoadError(
+      "LOAD_UNSUPPORTED_INPUT",
+      "is Terraform configuration, which is not read yet (only CloudFormation and SAM templates are)",
+      { file: shown },
+    );
+  }
+  const limit = MAX_JSON_BYTES;
+  if (st.size > limit) {
+    throw new LoadError("LOAD_TOO_LARGE", `is ${(st.size / 1048576).toFixed(0)} MiB; at most ${limit / 1048576} MiB is read`, { file: shown });
+  }
+  const buf = readFileSync(path);
+  if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
+  const text = buf.toString("utf8");
+  const first = text.replace(/^\uFEFF/, "").trimStart()[0];
+  if (first !== "{" && st.size > MAX_YAML_BYTES) {
+    throw new LoadError(
+      "LOAD_TOO_LARGE",
+      `is a ${(st.size / 1048576).toFixed(0)} MiB YAML file; YAML is read up to ${MAX_YAML_BYTES / 1048576} MiB (CloudFormation accepts 1 MB templates)`,
+      { file: shown },
+      "convert it to JSON, which is read up to 512 MiB",
+    );
+  }
+  if (/^\s*"?(terraform_version|format_version)"?\s*:/m.test(text.slice(0, 2000)) && text.includes("planned_values")) {
+    throw new LoadError("LOAD_UNSUPPORTED_INPUT", "is a Terraform plan, which is not read yet", { file: shown });
+  }
+  return text;
+}
+
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return runCommand(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
+    if (e instanceof LoadError) return fail(io, `${formatLocation(e.location)}: ${e.message}`, e.hint);
+    if (e instanceof DestinationError) return fail(io, e.message);
+    const err = e as Error;
+    const debug = io.env.LAMBDA_EGRESS_DEBUG ? `\n${err.stack ?? ""}` : "";
+    return fail(io, `internal error: ${err.message}${debug}`, "this is a bug; please report it with the template (LAMBDA_EGRESS_DEBUG=1 shows the stack)");
+  }
+}
+
+function runCommand(argv: readonly string[], io: Io): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "-h" || command === "--help" || command === "help") {
+    io.stdout.write(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === "--version") {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  if (command !== "check") throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is check`);
+  let parsed: ReturnType<typeof parseCheckArgs>;
+  try {
+    parsed = parseCheckArgs(rest);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof DestinationError) throw e;
+    throw new UsageError((e as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError("check needs a template file");
+  const format = values.format ?? "text";
+  if (format !== "text" && format !== "json") throw new UsageError(`--format ${format}: use text or json`);
+  const failOn = values["fail-on"] ?? "error";
+  if (!["error", "warning", "info", "none"].includes(failOn)) throw new UsageError(`--fail-on ${failOn}: use error, warning, info or none`);
+  const params: Record<string, string> = {};
+  for (const p of values.param ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--param ${p}: use NAME=VALUE`);
+    params[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const to = values.to ?? [];
+  for (const d of to) parseDestination(d);
+  const region = values.region;
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
+
+  const reports: CheckReport[] = [];
+  for (const file of positionals) {
+    const text = readTemplate(resolve(io.cwd, file), file);
+    reports.push(checkTemplate(file, text, { params, to, ...(region ? { region } : {}) }));
+  }
+  const report = mergeReports(reports);
+  const color = !io.env.NO_COLOR && (Boolean(io.env.FORCE_COLOR) || io.stdout.isTTY === true);
+  io.stdout.write(format === "json" ? renderJson(report) : renderText(report, { color, verbose: values.verbose === true }));
+  const order = ["info", "warning", "error"];
+  const threshold = order.indexOf(failOn);
+  const failing = failOn !== "none" && report.findings.some((f) => order.indexOf(f.severity) >= threshold);
+  return failing ? 1 : 0;
+}
+
+function parseCheckArgs(args: readonly string[]) {
+  return parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      to: { type: "string", multiple: true },
+      param: { type: "string", multiple: true },
+      region: { type: "string" },
+      format: { type: "string" },
+      "fail-on": { type: "string" },
+      verbose: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}

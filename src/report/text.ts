@@ -1,0 +1,135 @@
+// Text report: what a person reads at a glance. Pure; colour only when asked for.
+import type { FunctionReport, SubnetView } from "../analyze/check.ts";
+import type { Egress, ReachResult } from "../analyze/reach.ts";
+import type { CheckReport } from "../check.ts";
+import { formatLocation } from "../load/errors.ts";
+import type { Location } from "../model/types.ts";
+
+export interface TextOptions {
+  readonly color: boolean;
+  /** Show info diagnostics one by one (else only their count). */
+  readonly verbose?: boolean;
+}
+
+type Style = "red" | "green" | "yellow" | "bold" | "dim" | "cyan";
+const CODES: Record<Style, [number, number]> = {
+  red: [31, 39],
+  green: [32, 39],
+  yellow: [33, 39],
+  cyan: [36, 39],
+  bold: [1, 22],
+  dim: [2, 22],
+};
+
+export function renderText(report: CheckReport, opts: TextOptions): string {
+  const paint = (style: Style, s: string) => (opts.color ? `\u001b[${CODES[style][0]}m${s}\u001b[${CODES[style][1]}m` : s);
+  const verdictStyle = (v: string): Style => (v === "reachable" ? "green" : v === "unknown" ? "yellow" : "red");
+  const out: string[] = [];
+  const rel = (loc: Location | undefined) => (loc ? formatLocation(loc) : "");
+
+  for (const file of report.files) {
+    const fns = report.functions.filter((f) => f.file === file);
+    out.push(paint("bold", `${file}`) + paint("dim", `  (region ${report.region})`));
+    out.push("");
+    if (fns.length === 0) {
+      const views = report.subnets.filter((s) => s.file === file);
+      out.push("No Lambda functions in this template.");
+      if (views.length > 0) {
+        out.push("What a function placed in each subnet would reach (with an allow-all security group):");
+        for (const v of views) out.push(...subnetViewLines(v, paint, verdictStyle));
+      }
+      out.push("");
+    }
+    for (const fn of fns) out.push(...functionLines(fn, paint, verdictStyle), "");
+  }
+
+  const findings = report.findings;
+  if (findings.length > 0) {
+    out.push(paint("bold", "Findings"));
+    for (const f of findings) {
+      const sev = f.severity === "error" ? paint("red", "error  ") : f.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info   ");
+      out.push(`  ${sev}  ${paint("bold", f.rule)}  ${f.resource}  ${paint("dim", rel(f.location))}`);
+      out.push(`           ${f.message}`);
+      out.push(`           ${paint("dim", "fix:")} ${f.fix}`);
+    }
+    out.push("");
+  }
+
+  const shown = report.diagnostics.filter((d) => opts.verbose || d.severity !== "info");
+  const hidden = report.diagnostics.length - shown.length;
+  if (shown.length > 0 || hidden > 0) {
+    out.push(paint("bold", "Diagnostics"));
+    for (const d of shown) out.push(`  ${d.severity.padEnd(7)}  ${d.code}  ${paint("dim", rel(d.location))}  ${d.message}`);
+    if (hidden > 0) out.push(paint("dim", `  ${hidden} info diagnostic${hidden > 1 ? "s" : ""} (resources not modelled yet); --verbose shows them`));
+    out.push("");
+  }
+
+  const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
+  const e = count("error");
+  const w = count("warning");
+  const n = report.functions.length;
+  out.push(
+    `${e > 0 ? paint("red", `${e} error${e === 1 ? "" : "s"}`) : "0 errors"}, ${w} warning${w === 1 ? "" : "s"}` +
+      ` in ${n} function${n === 1 ? "" : "s"} (${report.files.length} file${report.files.length === 1 ? "" : "s"})`,
+  );
+  return `${out.join("\n")}\n`;
+}
+
+type Paint = (style: Style, s: string) => string;
+
+function egressText(e: readonly Egress[]): string {
+  return e.map((x) => `via ${x.via}${x.publicIp ? ` ${x.publicIp}` : x.eip ? ` (EIP ${x.eip})` : " (public IP assigned at launch)"}`).join(", ");
+}
+
+function resultLines(r: ReachResult, indent: string, paint: Paint): string[] {
+  if (r.verdict === "reachable") return [];
+  const lines: string[] = [];
+  const block = [...r.trace].reverse().find((h) => h.action === "drop" || h.action === "deny" || h.action === "unknown");
+  if (block) lines.push(`${indent}${paint("dim", "at ")}  ${block.component}: ${block.detail}${r.location ? paint("dim", `  (${formatLocation(r.location)})`) : ""}`);
+  lines.push(`${indent}${paint("dim", "why")}  ${r.reason}`);
+  if (r.fix) lines.push(`${indent}${paint("dim", "fix")}  ${r.fix}`);
+  return lines;
+}
+
+function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Style): string[] {
+  const lines: string[] = [];
+  const where = fn.inVpc ? (fn.vpc ? `vpc ${fn.vpc}, ${fn.subnets.length} subnet${fn.subnets.length === 1 ? "" : "s"}` : "in a VPC") : "not in a VPC";
+  lines.push(`${paint("bold", `Function ${fn.id}`)}  ${paint("dim", `${where}  ${formatLocation(fn.location)}`)}`);
+  if (!fn.inVpc) {
+    for (const [dest, s] of Object.entries(fn.summary)) {
+      lines.push(`  ${dest.padEnd(10)} ${paint(vs(s), s)}  ${paint("dim", "through Lambda's own network (the function is not attached to a VPC)")}`);
+    }
+    return lines;
+  }
+  if (fn.reason) {
+    for (const [dest, s] of Object.entries(fn.summary)) lines.push(`  ${dest.padEnd(10)} ${paint(vs(s), s)}`);
+    lines.push(`    ${paint("dim", "why")}  ${fn.reason}`);
+    return lines;
+  }
+  const width = Math.max(...fn.subnets.map((s) => s.subnet.length), 6);
+  for (const [dest, s] of Object.entries(fn.summary)) {
+    const label = s === "partial" ? "partial (works from some subnets only: intermittent failures)" : s;
+    lines.push(`  ${dest.padEnd(10)} ${paint(vs(s === "partial" ? "unreachable" : s), label)}`);
+    const egress: Egress[] = [];
+    for (const sub of fn.subnets) {
+      const r = sub.destinations.find((d) => d.to === dest);
+      if (!r) continue;
+      for (const e of r.egress) if (!egress.some((x) => x.via === e.via)) egress.push(e);
+      const detail = r.verdict === "reachable" ? egressText(r.egress) : (r.code ?? "");
+      lines.push(`    ${sub.subnet.padEnd(width)}  ${(sub.az ?? "?").padEnd(16)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`);
+      lines.push(...resultLines(r, "      ", paint));
+    }
+    const ips = egress.map((e) => e.publicIp ?? e.eip).filter((x): x is string => x !== null);
+    if (ips.length > 0 && s !== "unreachable") lines.push(`    ${paint("dim", "egress IPs to allowlist:")} ${ips.join(", ")}`);
+  }
+  return lines;
+}
+
+function subnetViewLines(v: SubnetView, paint: Paint, vs: (v: string) => Style): string[] {
+  const lines: string[] = [];
+  for (const r of v.destinations) {
+    const detail = r.verdict === "reachable" ? egressText(r.egress) : (r.code ?? "");
+    lines.push(`  ${v.subnet.padEnd(24)} ${(v.az ?? "?").padEnd(16)} ${r.to.padEnd(10)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`);
+  }
+  return lines;
+}

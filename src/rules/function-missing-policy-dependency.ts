@@ -1,0 +1,30 @@
+import { permission, roleStatements } from "../analyze/iam.ts";
+import { locationOf } from "../analyze/queries.ts";
+import { ENI_ACTIONS_REQUIRED } from "../aws/facts.ts";
+import { isUnknown } from "../model/types.ts";
+import { defineRule } from "./define.ts";
+
+export default defineRule({
+  meta: { id: "function-missing-policy-dependency", title: "Function created before its ENI policy", severity: "error" },
+  check(ctx) {
+    const { model } = ctx;
+    for (const fn of model.functions()) {
+      if (!fn.vpcConfig || fn.capacityProviderId !== null || fn.roleId === null || isUnknown(fn.roleId)) continue;
+      const role = model.get("role", fn.roleId);
+      if (!role || role.attachedPolicyResources.length === 0) continue;
+      const unknownPolicies = role.unknownPolicies.length > 0;
+      const grants = (ids?: ReadonlySet<string>) =>
+        ENI_ACTIONS_REQUIRED.every((a) => permission(roleStatements(role, ids), a, unknownPolicies) !== "denied");
+      if (!grants()) continue; // the role lacks them altogether: role-missing-eni-permissions
+      const before = new Set([role.id, ...model.dependsOnTransitively(fn.id)]);
+      if (grants(before)) continue;
+      const providers = role.attachedPolicyResources.filter((p) => !before.has(p));
+      ctx.report({
+        resource: fn.id,
+        location: locationOf(fn.origin),
+        message: `${fn.id} gets its ENI permissions from ${providers.join(", ")}, a separate policy it does not depend on: CloudFormation may create the function first, and creation then fails`,
+        fix: `Add DependsOn: ${providers[0]} to ${fn.id} (or attach the permissions to ${role.id} itself).`,
+      });
+    }
+  },
+});

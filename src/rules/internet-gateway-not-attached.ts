@@ -1,0 +1,17 @@
+import { locationOf } from "../analyze/queries.ts";
+import { defineRule } from "./define.ts";
+
+export default defineRule({
+  meta: { id: "internet-gateway-not-attached", title: "Internet gateway not attached to a VPC", severity: "error" },
+  check(ctx) {
+    for (const igw of ctx.model.all("internet-gateway")) {
+      if (igw.attachedVpcIds.length > 0) continue;
+      ctx.report({
+        resource: igw.id,
+        location: locationOf(igw.origin),
+        message: `Internet gateway ${igw.id} is not attached to any VPC: routes to it carry nothing`,
+        fix: `Add an AWS::EC2::VPCGatewayAttachment for ${igw.id}, and make routes to it DependsOn the attachment.`,
+      });
+    }
+  },
+});

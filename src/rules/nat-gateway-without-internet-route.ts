@@ -1,0 +1,32 @@
+import { defaultRoute, locationOf } from "../analyze/queries.ts";
+import { isUnknown } from "../model/types.ts";
+import { defineRule } from "./define.ts";
+
+export default defineRule({
+  meta: { id: "nat-gateway-without-internet-route", title: "NAT gateway without a route to an internet gateway", severity: "error" },
+  check(ctx) {
+    const { model } = ctx;
+    for (const nat of model.all("nat-gateway")) {
+      if (nat.connectivity !== "public" || nat.availability !== "zonal") continue;
+      const subnet = model.get("subnet", nat.subnetId);
+      if (!subnet || !model.routeTableFor(subnet)) continue;
+      const route = defaultRoute(model, subnet);
+      const t = route?.target;
+      const igw = t?.kind === "internet-gateway" ? model.get("internet-gateway", t.id) : undefined;
+      const vpcId = typeof subnet.vpcId === "string" ? subnet.vpcId : undefined;
+      if (igw && vpcId && igw.attachedVpcIds.includes(vpcId)) continue;
+      if (t?.kind === "internet-gateway" && isUnknown(t.id)) continue; // gateway outside the template
+      const what = !route
+        ? `its subnet ${subnet.id} has no 0.0.0.0/0 route`
+        : t?.kind === "internet-gateway"
+          ? `its subnet ${subnet.id} routes 0.0.0.0/0 to ${igw?.id ?? "a gateway"} that is not attached to the VPC`
+          : `its subnet ${subnet.id} routes 0.0.0.0/0 to ${t?.kind ?? "nothing"}${t && "id" in t && !isUnknown(t.id) ? ` ${t.id}` : ""}, not to an internet gateway`;
+      ctx.report({
+        resource: nat.id,
+        location: locationOf(nat.origin),
+        message: `NAT gateway ${nat.id} cannot reach the internet: ${what}`,
+        fix: `Place ${nat.id} in a public subnet: one whose route table sends 0.0.0.0/0 to an attached internet gateway.`,
+      });
+    }
+  },
+});
