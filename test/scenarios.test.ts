@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
+import type { SubnetReport } from "../src/analyze/check.ts";
 import type { ReachResult } from "../src/analyze/reach.ts";
 import { checkFile, FIXTURES } from "./helpers.ts";
 
@@ -47,7 +48,7 @@ describe("scenario fixtures", () => {
         assert.deepEqual(fn.summary, exp.summary, `${id} summary`);
         assert.deepEqual(fn.subnets.map((s) => s.subnet).sort(), Object.keys(exp.subnets).sort(), `${id} subnets`);
         for (const [subnet, dests] of Object.entries(exp.subnets)) {
-          const s = fn.subnets.find((x) => x.subnet === subnet);
+          const s: SubnetReport | undefined = fn.subnets.find((x: SubnetReport) => x.subnet === subnet);
           for (const [to, d] of Object.entries(dests)) {
             const r: ReachResult | undefined = s?.destinations.find((x: ReachResult) => x.to === to);
             assert.ok(r, `${id}/${subnet}/${to} missing`);

@@ -118,56 +118,96 @@ interface Outcome {
 }
 
 class Walk {
+  /** Packets that pass every hop so far. */
   alive: BoxSet;
+  /** Packets whose fate at some earlier hop is not known; later hops may still drop them for sure. */
+  maybe: BoxSet;
+  maybeWhy: { reason: string; location?: Location; trace: readonly Hop[] } | undefined;
   readonly trace: Hop[];
   readonly outcomes: Outcome[];
   /** Components on this path that exist only under an unresolved condition. */
   readonly conditional: string[];
   /** After a NAT: the address the packets carry towards an internet gateway. */
   natSource: Source | undefined;
-  constructor(alive: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], natSource?: Source) {
+  constructor(alive: BoxSet, maybe: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], from?: Walk) {
     this.alive = alive;
+    this.maybe = maybe;
     this.trace = trace;
     this.outcomes = outcomes;
     this.conditional = conditional;
-    this.natSource = natSource;
+    this.natSource = from?.natSource;
+    this.maybeWhy = from?.maybeWhy;
   }
-  fork(set: BoxSet): Walk {
-    return new Walk(set, [...this.trace], this.outcomes, [...this.conditional], this.natSource);
+  /** Everything still travelling. */
+  get all(): BoxSet {
+    return this.alive.union(this.maybe);
+  }
+  isEmpty(): boolean {
+    return this.alive.isEmpty() && this.maybe.isEmpty();
+  }
+  /** A copy restricted to `region` (a routing partition). */
+  fork(region: BoxSet): Walk {
+    return new Walk(this.alive.intersect(region), this.maybe.intersect(region), [...this.trace], this.outcomes, [...this.conditional], this);
   }
   touch(o: Origin | undefined, id: string): void {
     if (o?.conditionUnknown) this.conditional.push(`${id} exists only under ${o.conditionUnknown}`);
   }
-  /** Keeps what a filter allows; records what it drops and what it leaves open. */
+  private end(): void {
+    this.alive = BoxSet.EMPTY;
+    this.maybe = BoxSet.EMPTY;
+  }
+  /** Keeps what a filter allows; records what it surely drops and what it leaves open. */
   filter(hop: Omit<Hop, "action">, r: FilterResult, code: Code, dropReason: string, fix: string): void {
-    const dropped = this.alive.subtract(r.allowed).subtract(r.uncertain);
-    const uncertain = this.alive.intersect(r.uncertain).subtract(r.allowed);
+    const all = this.all;
+    const dropped = all.subtract(r.allowed).subtract(r.uncertain);
+    const newlyOpen = this.alive.intersect(r.uncertain).subtract(r.allowed);
     const blocked = !dropped.isEmpty();
-    const h: Hop = { ...hop, action: blocked ? "deny" : uncertain.isEmpty() ? "allow" : "unknown", detail: `${hop.detail}${r.note ? `: ${r.note}` : ""}` };
+    const h: Hop = {
+      ...hop,
+      action: blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown",
+      detail: `${hop.detail}${r.note ? `: ${r.note}` : ""}`,
+    };
     this.trace.push(h);
     if (blocked) {
       this.outcomes.push({ kind: "dropped", set: dropped, trace: [...this.trace], code, reason: dropReason, fix, location: hop.location });
     }
-    if (!uncertain.isEmpty()) {
-      this.outcomes.push({ kind: "uncertain", set: uncertain, trace: [...this.trace], code: "UNKNOWN_RESOURCE", reason: r.note, location: hop.location });
+    if (!newlyOpen.isEmpty() && !this.maybeWhy) {
+      this.maybeWhy = { reason: r.note, ...(hop.location ? { location: hop.location } : {}), trace: [...this.trace] };
     }
+    this.maybe = this.maybe.intersect(r.allowed.union(r.uncertain)).union(newlyOpen);
     this.alive = this.alive.intersect(r.allowed);
   }
   drop(hop: Omit<Hop, "action">, code: Code, reason: string, fix?: string): void {
-    if (this.alive.isEmpty()) return;
+    if (this.isEmpty()) return;
     this.trace.push({ ...hop, action: "drop" });
-    this.outcomes.push({ kind: "dropped", set: this.alive, trace: [...this.trace], code, reason, fix: fix ?? CODES[code].fix, location: hop.location });
-    this.alive = BoxSet.EMPTY;
+    this.outcomes.push({ kind: "dropped", set: this.all, trace: [...this.trace], code, reason, fix: fix ?? CODES[code].fix, location: hop.location });
+    this.end();
   }
+  /** A hop that cannot be evaluated: what reaches it has an unknown fate. */
   unknown(hop: Omit<Hop, "action">, code: Code, reason: string): void {
-    if (this.alive.isEmpty()) return;
+    if (this.isEmpty()) return;
     this.trace.push({ ...hop, action: "unknown" });
-    this.outcomes.push({ kind: "uncertain", set: this.alive, trace: [...this.trace], code, reason, location: hop.location });
-    this.alive = BoxSet.EMPTY;
+    this.outcomes.push({ kind: "uncertain", set: this.all, trace: [...this.trace], code, reason, location: hop.location });
+    this.end();
   }
   deliver(hop: Omit<Hop, "action">, egress?: Egress): void {
-    if (this.alive.isEmpty()) return;
+    if (this.isEmpty()) return;
     this.trace.push({ ...hop, action: "forward" });
+    if (!this.maybe.isEmpty()) {
+      const why = this.maybeWhy;
+      this.outcomes.push({
+        kind: "uncertain",
+        set: this.maybe,
+        trace: why?.trace ?? [...this.trace],
+        code: "UNKNOWN_RESOURCE",
+        reason: why?.reason ?? "a component on the path is not known",
+        ...(why?.location ? { location: why.location } : {}),
+      });
+    }
+    if (this.alive.isEmpty()) {
+      this.end();
+      return;
+    }
     if (this.conditional.length > 0) {
       this.outcomes.push({
         kind: "uncertain",
@@ -180,7 +220,7 @@ class Walk {
     } else {
       this.outcomes.push({ kind: "delivered", set: this.alive, trace: [...this.trace], reason: hop.detail, ...(egress ? { egress } : {}) });
     }
-    this.alive = BoxSet.EMPTY;
+    this.end();
   }
 }
 
@@ -199,7 +239,7 @@ export class Reachability {
     const vpcCidrs = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c));
     const cls = destinationSet(dest, vpcCidrs);
     const outcomes: Outcome[] = [];
-    const walk = new Walk(cls, [], outcomes, []);
+    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, []);
     walk.touch(subnet.origin, subnet.id);
     const fnRange = isUnknown(subnet.cidr) ? null : subnet.cidr;
     const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest };
@@ -231,7 +271,7 @@ export class Reachability {
       return;
     }
     const rules = sgs.flatMap((sg) => sg.egress);
-    const r = this.sgEval(walk.alive, rules, { addr: "class", port: "class" }, ctx);
+    const r = this.sgEval(walk.all, rules, { addr: "class", port: "class" }, ctx);
     const names = sgs.map((s) => s.id).join(", ");
     walk.filter(
       { component: names, kind: "security-group", detail: `egress of ${names}`, location: loc(sgs[0]?.origin) },
@@ -292,7 +332,7 @@ export class Reachability {
 
   /** Network ACLs: stateless, lowest rule number first, implicit deny at the end. */
   private nacl(walk: Walk, subnet: Subnet, egress: boolean, view: View, what: string): void {
-    if (walk.alive.isEmpty()) return;
+    if (walk.isEmpty()) return;
     const acl = this.model.networkAclFor(subnet);
     if (!acl) {
       const why = isUnknown(subnet.networkAclId) ? subnet.networkAclId.reason : `network ACL ${subnet.networkAclId} is not defined in this template`;
@@ -300,7 +340,7 @@ export class Reachability {
       return;
     }
     walk.touch(acl.origin, acl.id);
-    const r = naclEval(walk.alive, acl, egress, view);
+    const r = naclEval(walk.all, acl, egress, view);
     walk.filter(
       {
         component: acl.id,
@@ -319,7 +359,7 @@ export class Reachability {
 
   /** The route table of `subnet`, longest prefix first, then each target. */
   private route(walk: Walk, ctx: Ctx, subnet: Subnet, role: "function" | "nat"): void {
-    if (walk.alive.isEmpty()) return;
+    if (walk.isEmpty()) return;
     const rt = this.model.routeTableFor(subnet);
     if (!rt) {
       const why = isUnknown(subnet.routeTableId) ? subnet.routeTableId.reason : `route table ${subnet.routeTableId} is not defined in this template`;
@@ -331,7 +371,7 @@ export class Reachability {
       .flatMap((r) => expandRoute(r, this.model))
       .filter((x) => x.cidr.family === 4)
       .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.rank - b.rank);
-    let rest = walk.alive;
+    let rest = walk.all;
     const rtName = `${rt.id}${rt.isMain ? " (main route table)" : ""}`;
     for (const { cidr, route } of routes) {
       if (rest.isEmpty()) break;
@@ -360,6 +400,7 @@ export class Reachability {
       );
     }
     walk.alive = BoxSet.EMPTY;
+    walk.maybe = BoxSet.EMPTY;
   }
 
   private target(walk: Walk, ctx: Ctx, subnet: Subnet, route: Route, hop: Omit<Hop, "action">, role: "function" | "nat"): void {
@@ -521,7 +562,7 @@ export class Reachability {
       this.nacl(walk, natSubnet, false, { addr: "class", port: NAT_GATEWAY_EPHEMERAL_PORTS }, "inbound reply to the NAT's ephemeral port");
       this.nacl(walk, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
     }
-    if (walk.alive.isEmpty()) return;
+    if (walk.isEmpty()) return;
     walk.trace.push({ ...hop, action: "translate", detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}` });
     walk.natSource = nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
     this.route(walk, ctx, natSubnet, "nat");
@@ -565,14 +606,14 @@ export class Reachability {
     const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
     walk.filter(
       { component: names, kind: "security-group", detail: `ingress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
-      this.sgEval(walk.alive, sgs.flatMap((s) => s.ingress), { addr: fnView, port: "class" }, ctx),
+      this.sgEval(walk.all, sgs.flatMap((s) => s.ingress), { addr: fnView, port: "class" }, ctx),
       "ENI_SG_RULES_MISMATCH",
       `the security group of NAT instance ${inst.id} does not admit tcp ${ctx.dest.port} from the function`,
       `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
     );
     walk.filter(
       { component: names, kind: "security-group", detail: `egress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
-      this.sgEval(walk.alive, sgs.flatMap((s) => s.egress), { addr: "class", port: "class" }, ctx),
+      this.sgEval(walk.all, sgs.flatMap((s) => s.egress), { addr: "class", port: "class" }, ctx),
       "ENI_SG_RULES_MISMATCH",
       `the security group of NAT instance ${inst.id} does not allow tcp ${ctx.dest.port} out to ${ctx.dest.label}`,
       `Allow tcp ${ctx.dest.port} to 0.0.0.0/0 in the egress of ${sgs[0]?.id}.`,
@@ -583,7 +624,7 @@ export class Reachability {
       this.nacl(walk, instSubnet, false, { addr: "class", port: LAMBDA_EPHEMERAL_PORTS }, "inbound reply to the NAT instance");
       this.nacl(walk, instSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
     }
-    if (walk.alive.isEmpty()) return;
+    if (walk.isEmpty()) return;
     const addr = inst.publicAddress;
     const egress: Egress | null =
       addr === null || addr.kind === "unknown" ? null : addr.kind === "auto-assigned" ? { via: inst.id, publicIp: null, eip: null } : egressOf(inst.id, [addr]);
@@ -719,7 +760,7 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
 }
 
 function describeView(view: View, walk: Walk): string {
-  const port = view.port === "class" ? `tcp ${walk.alive.boxes[0]?.[1]?.[0] ?? ""}` : `tcp ${view.port.from}-${view.port.to}`;
+  const port = view.port === "class" ? `tcp ${walk.all.boxes[0]?.[1]?.[0] ?? ""}` : `tcp ${view.port.from}-${view.port.to}`;
   const addr = view.addr === "class" ? "0.0.0.0/0" : view.addr.range?.text ?? "the function's subnet";
   return `${port} ${view.addr === "class" ? "for" : "with"} ${addr}`;
 }

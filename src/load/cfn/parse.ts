@@ -71,6 +71,9 @@ function parseYaml(file: string, text: string): ParsedText {
   const err = doc.errors[0];
   if (err) {
     const lp = err.linePos?.[0];
+    if (/Maximum call stack/.test(err.message)) {
+      throw new LoadError("LOAD_TOO_DEEP", "nesting too deep to read", { file, line: lp?.line, column: lp?.col });
+    }
     const what = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
     throw new LoadError("LOAD_SYNTAX", `not valid YAML: ${what}`, { file, line: lp?.line, column: lp?.col });
   }
@@ -167,7 +170,28 @@ function lineColOf(text: string, offset: number): Pos {
   return { line, column: offset - last };
 }
 
+/** Offset where JSON nesting first exceeds MAX_DEPTH, or -1. Iterative: safe on any depth. */
+function tooDeepAt(text: string): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++; // backslash escapes the next character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return i;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return -1;
+}
+
 function parseJson(file: string, text: string): ParsedText {
+  const deep = tooDeepAt(text);
+  if (deep >= 0) {
+    throw new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, deep) });
+  }
   // One visitor pass: syntax errors with their position, nesting depth, and the positions
   // of keys down to Resources.<id>.Properties.<name> (deeper positions are not needed).
   const keyPos = new Map<string, Pos>();

@@ -1,0 +1,21 @@
+// Runs the CLI in-process with captured output.
+import { run } from "../src/cli/main.ts";
+import { ROOT } from "./helpers.ts";
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runCli(args: string[], env: Record<string, string> = { NO_COLOR: "1" }): Promise<CliResult> {
+  let stdout = "";
+  let stderr = "";
+  const code = await run(args, {
+    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stderr: { write: (s: string) => (stderr += s) },
+    env,
+    cwd: ROOT,
+  });
+  return { code, stdout, stderr };
+}

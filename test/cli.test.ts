@@ -1,0 +1,164 @@
+// The CLI and bad input: one clear line (file, line, what), exit 2, never a stack trace or a hang.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { runCli } from "./cli-helpers.ts";
+import { checkYaml } from "./helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "lambda-egress-test-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+function file(name: string, content: string | Buffer): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+/** An error the user sees: exit 2, `lambda-egress: <file>:<line>...` and at most a hint, no stack. */
+async function expectInputError(args: string[], pattern: RegExp): Promise<string> {
+  const r = await runCli(args);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  const lines = r.stderr.trim().split("\n");
+  assert.ok(lines.length <= 2, r.stderr);
+  assert.match(lines[0] as string, /^lambda-egress: /);
+  assert.match(r.stderr, pattern);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  return r.stderr;
+}
+
+const EXAMPLE = "examples/nat-gateway-per-az/template.yaml";
+
+describe("cli", () => {
+  it("checks an example: exit 0, the EIPs to allowlist", async () => {
+    const r = await runCli(["check", EXAMPLE]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /PrivateSubnetA\s+us-east-1a\s+reachable\s+via NatGatewayA \(EIP NatEipA\)/);
+    assert.match(r.stdout, /egress IPs to allowlist: NatEipA, NatEipB/);
+    assert.doesNotMatch(r.stdout, /\u001b\[/, "NO_COLOR: no escape codes");
+  });
+  it("colours when forced and not when NO_COLOR is set", async () => {
+    const r = await runCli(["check", EXAMPLE], { FORCE_COLOR: "1" });
+    assert.match(r.stdout, /\u001b\[32mreachable/);
+    const plain = await runCli(["check", EXAMPLE], { FORCE_COLOR: "1", NO_COLOR: "1" });
+    assert.doesNotMatch(plain.stdout, /\u001b\[/);
+  });
+  it("prints JSON schemaVersion 1 with per-subnet verdicts and egress", async () => {
+    const r = await runCli(["check", EXAMPLE, "--format", "json"]);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.schemaVersion, 1);
+    const fn = j.functions[0];
+    assert.deepEqual(fn.summary, { internet: "reachable" });
+    assert.equal(fn.inVpc, true);
+    assert.equal(fn.vpc, "Vpc");
+    assert.deepEqual(
+      fn.subnets.map((s: { subnet: string; az: string; destinations: { egress: unknown[] }[] }) => [s.subnet, s.az, s.destinations[0]?.egress]),
+      [
+        ["PrivateSubnetA", "us-east-1a", [{ via: "NatGatewayA", publicIp: null, eip: "NatEipA" }]],
+        ["PrivateSubnetB", "us-east-1b", [{ via: "NatGatewayB", publicIp: null, eip: "NatEipB" }]],
+      ],
+    );
+    assert.ok(Array.isArray(j.findings) && Array.isArray(j.diagnostics));
+  });
+  it("exits 1 on error findings and follows --fail-on", async () => {
+    const bad = "test/fixtures/function-in-public-subnet/template.yaml";
+    assert.equal((await runCli(["check", bad])).code, 1);
+    assert.equal((await runCli(["check", bad, "--fail-on", "none"])).code, 0);
+    const warnOnly = "examples/single-nat-gateway/template.yaml";
+    assert.equal((await runCli(["check", warnOnly])).code, 0);
+    assert.equal((await runCli(["check", warnOnly, "--fail-on", "warning"])).code, 1);
+  });
+  it("takes --to, --param and --region", async () => {
+    const r = await runCli(["check", EXAMPLE, "--to", "internet:8443", "--to", "203.0.113.10:22", "--region", "ap-northeast-1", "--format", "json"]);
+    const j = JSON.parse(r.stdout);
+    // The example's security group lets only TCP 443 out.
+    assert.deepEqual(j.functions[0].summary, { "internet:8443": "unreachable", "203.0.113.10/32:22": "unreachable" });
+    assert.equal(j.functions[0].subnets[0].destinations[0].code, "ENI_SG_RULES_MISMATCH");
+    const open = JSON.parse((await runCli(["check", "test/fixtures/seed-000-single-nat/template.yaml", "--to", "203.0.113.10:22", "--format", "json"])).stdout);
+    assert.equal(open.functions.find((f: { id: string }) => f.id === "ApiClientFunction").summary["203.0.113.10/32:22"], "reachable");
+    assert.equal(j.functions[0].subnets[1].az, "ap-northeast-1c");
+  });
+  it("help and version", async () => {
+    assert.equal((await runCli(["--help"])).code, 0);
+    assert.match((await runCli(["--version"])).stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+});
+
+describe("bad input", () => {
+  it("usage errors", async () => {
+    await expectInputError(["frobnicate"], /unknown command "frobnicate"/);
+    await expectInputError(["check"], /check needs a template file/);
+    await expectInputError(["check", EXAMPLE, "--bogus"], /Unknown option '--bogus'/);
+    await expectInputError(["check", EXAMPLE, "--to", "moon"], /"moon" is not a destination/);
+    await expectInputError(["check", EXAMPLE, "--to", "internet:99999"], /not a port/);
+    await expectInputError(["check", EXAMPLE, "--param", "novalue"], /--param novalue: use NAME=VALUE/);
+    await expectInputError(["check", EXAMPLE, "--format", "xml"], /--format xml/);
+    await expectInputError(["check", EXAMPLE, "--region", "mars"], /not a region name/);
+  });
+  it("missing file, directory, binary file", async () => {
+    await expectInputError(["check", join(dir, "nope.yaml")], /nope\.yaml: no such file/);
+    await expectInputError(["check", dir], /is a directory/);
+    await expectInputError(["check", file("bin.yaml", Buffer.from([0x41, 0, 0x42]))], /not a text file/);
+  });
+  it("malformed YAML names the line", async () => {
+    await expectInputError(["check", file("bad.yaml", "Resources:\n  A:\n    Type: [unclosed\n")], /bad\.yaml:\d+:\d+: not valid YAML/);
+  });
+  it("malformed JSON names the line and column", async () => {
+    await expectInputError(["check", file("bad.json", '{\n  "Resources": {\n    "A": { "Type": }\n  }\n}\n')], /bad\.json:3:\d+: not valid JSON/);
+  });
+  it("not a template", async () => {
+    await expectInputError(["check", file("list.yaml", "- a\n- b\n")], /not a CloudFormation or SAM template/);
+    await expectInputError(["check", file("res.yaml", "Resources: [1, 2]\n")], /res\.yaml:1:1: Resources must be a map/);
+  });
+  it("deep nesting, in YAML and JSON", async () => {
+    const deepYaml = `Resources:\n  A:\n    Type: X\n    Properties:\n      P: ${"[".repeat(5000)}${"]".repeat(5000)}\n`;
+    await expectInputError(["check", file("deep.yaml", deepYaml)], /deep\.yaml:5:\d+: nesting (deeper than 100 levels|too deep to read)/);
+    const deepJson = `{"Resources": {"A": {"Type": "X", "Properties": {"P": ${"[".repeat(100000)}${"]".repeat(100000)}}}}}`;
+    await expectInputError(["check", file("deep.json", deepJson)], /deep\.json:1:\d+: nesting deeper than 100 levels/);
+  });
+  it("a YAML alias bomb stops at once", async () => {
+    const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 9; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    const t0 = Date.now();
+    await expectInputError(["check", file("bomb.yaml", `${lines.join("\n")}\nResources: {}\n`)], /bomb\.yaml:\d+:\d+: YAML aliases expand to more than/);
+    assert.ok(Date.now() - t0 < 5000);
+  });
+  it("a 50 MB YAML file is refused without reading it", async () => {
+    const big = file("big.yaml", `Resources:\n${"  # padding padding padding padding padding padding padding padding\n".repeat(800_000)}`);
+    await expectInputError(["check", big], /big\.yaml: is a 5\d MiB YAML file; YAML is read up to 16 MiB/);
+  });
+  it("a template with no functions: exit 0 and the subnets' view", async () => {
+    const r = await runCli(["check", file("none.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.0.0/24\n      AvailabilityZone: eu-west-1a\n")]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /No Lambda functions in this template/);
+    assert.match(r.stdout, /S\s+eu-west-1a\s+internet\s+unreachable\s+NO_ROUTE_TO_DESTINATION/);
+  });
+});
+
+describe("bad template content becomes diagnostics, not crashes", () => {
+  const base = (extra: string) => `Resources:\n  Fn:\n    Type: AWS::Lambda::Function\n    Properties:\n      Role: x\n${extra}`;
+  it("unknown intrinsic", () => {
+    const r = checkYaml(base("      FunctionName: !Frobnicate x\n"));
+    assert.ok(r.diagnostics.some((d) => d.code === "LOAD_UNKNOWN_INTRINSIC" && d.location.line === 6 && /Fn::Frobnicate/.test(d.message)));
+  });
+  it("Ref to nothing", () => {
+    const r = checkYaml(base("      VpcConfig:\n        SubnetIds: [!Ref Ghost]\n        SecurityGroupIds: []\n"));
+    const d = r.diagnostics.find((x) => x.code === "LOAD_REF_NOT_FOUND");
+    assert.ok(d && /Ghost/.test(d.message) && d.resource === "Fn");
+    assert.deepEqual(r.functions[0]?.summary, { internet: "unknown" });
+  });
+  it("condition cycle", () => {
+    const r = checkYaml(`Conditions:\n  A: !Condition B\n  B: !Condition A\n${base("    Condition: A\n")}`);
+    assert.ok(r.diagnostics.some((d) => d.code === "LOAD_CYCLE"));
+  });
+  it("Fn::GetAtt cycle between resources", () => {
+    const r = checkYaml(
+      "Resources:\n  V:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: !GetAtt S.CidrBlock\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref V\n      CidrBlock: !GetAtt V.CidrBlock\n",
+    );
+    assert.ok(r.diagnostics.some((d) => d.code === "LOAD_CYCLE"));
+  });
+  it("Fn::Cidr asking for too many blocks", () => {
+    const r = checkYaml(base("      FunctionName: !Select [0, !Cidr [10.0.0.0/24, 300, 8]]\n"));
+    assert.ok(r.diagnostics.some((d) => d.code === "LOAD_BAD_INTRINSIC" && /count must be/.test(d.message)));
+  });
+});
