@@ -138,9 +138,7 @@ export function generateTemplate(opts: GenerateOptions): Template {
       Properties: {
         GroupDescription: `Lambda functions in VPC ${i}`,
         VpcId: ref(vpc),
-        SecurityGroupEgress: [
-          { IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: "0.0.0.0/0" },
-        ],
+        SecurityGroupEgress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: "0.0.0.0/0" }],
       },
     });
     const role = add(`LambdaRole${s}`, {
@@ -181,10 +179,7 @@ export function generateTemplate(opts: GenerateOptions): Template {
 }
 
 /** Writes the template as compact JSON; returns its size in bytes and its resource count. */
-export function writeTemplate(
-  file: string,
-  opts: GenerateOptions,
-): { bytes: number; resources: number } {
+export function writeTemplate(file: string, opts: GenerateOptions): { bytes: number; resources: number } {
   const template = generateTemplate(opts);
   const text = `${JSON.stringify(template)}\n`;
   writeFileSync(file, text);
@@ -196,8 +191,7 @@ function count(name: string, value: string | undefined, fallback?: number): numb
     if (fallback === undefined) throw new Error(`--${name} is required`);
     return fallback;
   }
-  if (!/^\d+$/.test(value))
-    throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
+  if (!/^\d+$/.test(value)) throw new Error(`--${name} must be a non-negative integer, got "${value}"`);
   return Number(value);
 }
 

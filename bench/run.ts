@@ -7,16 +7,7 @@
 // Exits 1 if any run failed (exit code 2, crash, timeout or no JSON report), else 0.
 // Missed targets are reported, not treated as failures.
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
-import {
-  type Dirent,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { type Dirent, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -109,9 +100,7 @@ function max(values: readonly number[]): number | null {
 /** The line of a child's stderr most likely to say what went wrong. */
 function firstLine(text: string): string {
   const lines = text.split("\n").filter((l) => l.trim() !== "");
-  return (lines.find((l) => /^\s*(\w*Error\b|error:)/i.test(l)) ?? lines[0] ?? "")
-    .trim()
-    .slice(0, 200);
+  return (lines.find((l) => /^\s*(\w*Error\b|error:)/i.test(l)) ?? lines[0] ?? "").trim().slice(0, 200);
 }
 
 function progress(text: string): void {
@@ -153,17 +142,13 @@ function templateFiles(): { file: string; source: FileResult["source"] }[] {
 /** One `check` of a small template through bin/; the JSON report is required on exit 0 or 1. */
 function checkOnce(file: string): { ms: number; exitCode: number | null; error: string | null } {
   const start = performance.now();
-  const child = spawnSync(
-    process.execPath,
-    [BIN, "check", relative(ROOT, file), "--format", "json"],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      maxBuffer: 256 * 1024 * 1024,
-      timeout: FILE_TIMEOUT_MS,
-    },
-  );
+  const child = spawnSync(process.execPath, [BIN, "check", relative(ROOT, file), "--format", "json"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    maxBuffer: 256 * 1024 * 1024,
+    timeout: FILE_TIMEOUT_MS,
+  });
   const ms = performance.now() - start;
   const exitCode = child.status;
   const error = abnormal(child, FILE_TIMEOUT_MS);
@@ -173,8 +158,7 @@ function checkOnce(file: string): { ms: number; exitCode: number | null; error: 
   }
   try {
     const report = JSON.parse(child.stdout) as { schemaVersion?: unknown };
-    if (report.schemaVersion !== 1)
-      return { ms, exitCode, error: `exit ${exitCode}: report has no schemaVersion 1` };
+    if (report.schemaVersion !== 1) return { ms, exitCode, error: `exit ${exitCode}: report has no schemaVersion 1` };
   } catch {
     return {
       ms,
@@ -217,18 +201,14 @@ function measureOnce(file: string, run: number): SyntheticRun | Failure {
   const out = join(TMP, "measure.json");
   rmSync(out, { force: true });
   const start = performance.now();
-  const child = spawnSync(
-    process.execPath,
-    ["--max-old-space-size=4096", MEASURE, "check", relative(ROOT, file), "--format", "json"],
-    {
-      cwd: ROOT,
-      encoding: "utf8",
-      env: { ...process.env, [MEASURE_OUT_ENV]: out },
-      stdio: ["ignore", "ignore", "pipe"],
-      maxBuffer: 64 * 1024 * 1024,
-      timeout: SYNTHETIC_TIMEOUT_MS,
-    },
-  );
+  const child = spawnSync(process.execPath, ["--max-old-space-size=4096", MEASURE, "check", relative(ROOT, file), "--format", "json"], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, [MEASURE_OUT_ENV]: out },
+    stdio: ["ignore", "ignore", "pipe"],
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: SYNTHETIC_TIMEOUT_MS,
+  });
   const wallMs = performance.now() - start;
   const error = abnormal(child, SYNTHETIC_TIMEOUT_MS);
   if (error !== null) return { run, exitCode: child.status, message: error };
@@ -240,8 +220,7 @@ function measureOnce(file: string, run: number): SyntheticRun | Failure {
   if (m.exitCode !== 0 && m.exitCode !== 1) {
     return { run, exitCode: m.exitCode, message: `exit ${m.exitCode}: ${firstLine(child.stderr)}` };
   }
-  if (m.stdoutBytes === 0)
-    return { run, exitCode: m.exitCode, message: `exit ${m.exitCode} without a report` };
+  if (m.stdoutBytes === 0) return { run, exitCode: m.exitCode, message: `exit ${m.exitCode} without a report` };
   return { ...m, wallMs };
 }
 
@@ -283,10 +262,7 @@ function benchSynthetic(vpcs: number, functionsPerVpc: number): SyntheticResult 
       ? {
           wallMs: LARGE_TARGET_MS,
           rssKiB: LARGE_TARGET_RSS_KIB,
-          met:
-            medianWallMs === null || peakRssKiB === null
-              ? null
-              : medianWallMs < LARGE_TARGET_MS && peakRssKiB < LARGE_TARGET_RSS_KIB,
+          met: medianWallMs === null || peakRssKiB === null ? null : medianWallMs < LARGE_TARGET_MS && peakRssKiB < LARGE_TARGET_RSS_KIB,
         }
       : null,
   };
@@ -317,27 +293,18 @@ function report(
 ): string {
   const out: string[] = ["# lambda-egress benchmark", ""];
   for (const [k, v] of Object.entries(env)) out.push(`- ${k}: ${v}`);
-  out.push(
-    "",
-    `## check on examples and corpus (${runsPerFile} runs per file, first discarded)`,
-    "",
-  );
+  out.push("", `## check on examples and corpus (${runsPerFile} runs per file, first discarded)`, "");
   if (files.length === 0) {
     out.push("No templates found (examples/*/template.yaml, ../shared/corpus/*).");
   } else {
-    out.push(
-      `| file | size | median | max | target < ${FILE_TARGET_MS / 1000} s |`,
-      "|---|---:|---:|---:|---|",
-    );
+    out.push(`| file | size | median | max | target < ${FILE_TARGET_MS / 1000} s |`, "|---|---:|---:|---:|---|");
     for (const f of files) {
       const status = f.failure
         ? `FAILED (run ${f.failure.run}): ${f.failure.message.replaceAll("|", "\\|")}`
         : f.medianMs !== null && f.medianMs < FILE_TARGET_MS
           ? "ok"
           : "MISSED";
-      out.push(
-        `| ${f.file} | ${formatBytes(f.bytes)} | ${formatMs(f.medianMs)} | ${formatMs(f.maxMs)} | ${status} |`,
-      );
+      out.push(`| ${f.file} | ${formatBytes(f.bytes)} | ${formatMs(f.medianMs)} | ${formatMs(f.maxMs)} | ${status} |`);
     }
     const failed = files.filter((f) => f.failure).length;
     out.push(
@@ -381,15 +348,11 @@ function main(): number {
     const { values } = parseArgs({ options: { quick: { type: "boolean" } }, strict: true });
     quick = values.quick === true;
   } catch (error) {
-    process.stderr.write(
-      `bench: ${(error as Error).message}\nusage: node dist/bench/run.js [--quick]\n`,
-    );
+    process.stderr.write(`bench: ${(error as Error).message}\nusage: node dist/bench/run.js [--quick]\n`);
     return 2;
   }
   if (!existsSync(join(ROOT, "dist", "src", "cli", "main.js")) || !existsSync(MEASURE)) {
-    process.stderr.write(
-      "bench: dist/ is missing or incomplete; run `npm run build` first (or `npm run bench`).\n",
-    );
+    process.stderr.write("bench: dist/ is missing or incomplete; run `npm run build` first (or `npm run bench`).\n");
     return 2;
   }
   const runsPerFile = quick ? 3 : 7;
@@ -405,9 +368,7 @@ function main(): number {
     for (const { file, source } of targets) {
       const result = benchFile(file, source, runsPerFile);
       files.push(result);
-      progress(
-        `  ${result.file}: ${result.failure ? `FAILED: ${result.failure.message}` : formatMs(result.medianMs)}`,
-      );
+      progress(`  ${result.file}: ${result.failure ? `FAILED: ${result.failure.message}` : formatMs(result.medianMs)}`);
     }
     progress("bench: synthetic networks");
     for (const vpcs of vpcCounts) {

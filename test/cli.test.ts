@@ -52,7 +52,11 @@ describe("cli", () => {
     assert.equal(fn.inVpc, true);
     assert.equal(fn.vpc, "Vpc");
     assert.deepEqual(
-      fn.subnets.map((s: { subnet: string; az: string; destinations: { egress: unknown[] }[] }) => [s.subnet, s.az, s.destinations[0]?.egress]),
+      fn.subnets.map((s: { subnet: string; az: string; destinations: { egress: unknown[] }[] }) => [
+        s.subnet,
+        s.az,
+        s.destinations[0]?.egress,
+      ]),
       [
         ["PrivateSubnetA", "us-east-1a", [{ via: "NatGatewayA", publicIp: null, eip: "NatEipA" }]],
         ["PrivateSubnetB", "us-east-1b", [{ via: "NatGatewayB", publicIp: null, eip: "NatEipB" }]],
@@ -69,12 +73,25 @@ describe("cli", () => {
     assert.equal((await runCli(["check", warnOnly, "--fail-on", "warning"])).code, 1);
   });
   it("takes --to, --param and --region", async () => {
-    const r = await runCli(["check", EXAMPLE, "--to", "internet:8443", "--to", "203.0.113.10:22", "--region", "ap-northeast-1", "--format", "json"]);
+    const r = await runCli([
+      "check",
+      EXAMPLE,
+      "--to",
+      "internet:8443",
+      "--to",
+      "203.0.113.10:22",
+      "--region",
+      "ap-northeast-1",
+      "--format",
+      "json",
+    ]);
     const j = JSON.parse(r.stdout);
     // The example's security group lets only TCP 443 out.
     assert.deepEqual(j.functions[0].summary, { "internet:8443": "unreachable", "203.0.113.10/32:22": "unreachable" });
     assert.equal(j.functions[0].subnets[0].destinations[0].code, "ENI_SG_RULES_MISMATCH");
-    const open = JSON.parse((await runCli(["check", "test/fixtures/seed-000-single-nat/template.yaml", "--to", "203.0.113.10:22", "--format", "json"])).stdout);
+    const open = JSON.parse(
+      (await runCli(["check", "test/fixtures/seed-000-single-nat/template.yaml", "--to", "203.0.113.10:22", "--format", "json"])).stdout,
+    );
     assert.equal(open.functions.find((f: { id: string }) => f.id === "ApiClientFunction").summary["203.0.113.10/32:22"], "reachable");
     assert.equal(j.functions[0].subnets[1].az, "ap-northeast-1c");
   });
@@ -104,7 +121,10 @@ describe("bad input", () => {
     await expectInputError(["check", file("bad.yaml", "Resources:\n  A:\n    Type: [unclosed\n")], /bad\.yaml:\d+:\d+: not valid YAML/);
   });
   it("malformed JSON names the line and column", async () => {
-    await expectInputError(["check", file("bad.json", '{\n  "Resources": {\n    "A": { "Type": }\n  }\n}\n')], /bad\.json:3:\d+: not valid JSON/);
+    await expectInputError(
+      ["check", file("bad.json", '{\n  "Resources": {\n    "A": { "Type": }\n  }\n}\n')],
+      /bad\.json:3:\d+: not valid JSON/,
+    );
   });
   it("not a template", async () => {
     await expectInputError(["check", file("list.yaml", "- a\n- b\n")], /not a CloudFormation or SAM template/);
@@ -118,9 +138,17 @@ describe("bad input", () => {
   });
   it("a YAML alias bomb stops at once", async () => {
     const lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
-    for (let i = 0; i < 9; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(", ")}]`);
+    for (let i = 0; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(97 + i)}`)
+          .join(", ")}]`,
+      );
     const t0 = Date.now();
-    await expectInputError(["check", file("bomb.yaml", `${lines.join("\n")}\nResources: {}\n`)], /bomb\.yaml:\d+:\d+: YAML aliases expand to more than/);
+    await expectInputError(
+      ["check", file("bomb.yaml", `${lines.join("\n")}\nResources: {}\n`)],
+      /bomb\.yaml:\d+:\d+: YAML aliases expand to more than/,
+    );
     assert.ok(Date.now() - t0 < 5000);
   });
   it("a 50 MB YAML file is refused without reading it", async () => {
@@ -128,7 +156,13 @@ describe("bad input", () => {
     await expectInputError(["check", big], /big\.yaml: is a 5\d MiB YAML file; YAML is read up to 16 MiB/);
   });
   it("a template with no functions: exit 0 and the subnets' view", async () => {
-    const r = await runCli(["check", file("none.yaml", "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.0.0/24\n      AvailabilityZone: eu-west-1a\n")]);
+    const r = await runCli([
+      "check",
+      file(
+        "none.yaml",
+        "Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/16\n  S:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.0.0.0/24\n      AvailabilityZone: eu-west-1a\n",
+      ),
+    ]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /No Lambda functions in this template/);
     assert.match(r.stdout, /S\s+eu-west-1a\s+internet\s+unreachable\s+NO_ROUTE_TO_DESTINATION/);

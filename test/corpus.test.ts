@@ -5,15 +5,21 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { CheckReport } from "../src/check.ts";
-import { CORPUS, checkFile, HAS_CORPUS } from "./helpers.ts";
 import { runCli } from "./cli-helpers.ts";
+import { CORPUS, checkFile, HAS_CORPUS } from "./helpers.ts";
 
 /** file-name fragment -> function -> internet summary, and the findings expected. */
 const EXPECTED: Record<string, { functions: Record<string, string>; findings: string[]; subnets?: Record<string, string> }> = {
   "allenheltondev__aws-lambda-static-ip": { functions: { StaticIpLambda: "reachable" }, findings: ["function-single-az StaticIpLambda"] },
-  SapPrivateLink: { functions: { ASCPrivateLinkLambdaFunction: "unknown" }, findings: ["role-missing-eni-permissions ASCPrivateLinkLambdaFunction"] },
+  SapPrivateLink: {
+    functions: { ASCPrivateLinkLambdaFunction: "unknown" },
+    findings: ["role-missing-eni-permissions ASCPrivateLinkLambdaFunction"],
+  },
   ADCONNECTOR: { functions: { ADConnectorLambdaFunction: "unknown" }, findings: [] },
-  DIRECTORY_SETTINGS: { functions: { DirectorySettingsLambdaFunction: "unknown" }, findings: ["role-missing-eni-permissions DirectorySettingsLambdaFunction"] },
+  DIRECTORY_SETTINGS: {
+    functions: { DirectorySettingsLambdaFunction: "unknown" },
+    findings: ["role-missing-eni-permissions DirectorySettingsLambdaFunction"],
+  },
   VPC_With_Managed_NAT: {
     functions: {},
     findings: [],
@@ -61,7 +67,11 @@ const EXPECTED: Record<string, { functions: Record<string, string>; findings: st
   "pope-tech": { functions: { testEmailWithMySQL: "unknown" }, findings: [] },
 };
 
-const files = HAS_CORPUS ? readdirSync(CORPUS).filter((f) => !f.endsWith(".md")).sort() : [];
+const files = HAS_CORPUS
+  ? readdirSync(CORPUS)
+      .filter((f) => !f.endsWith(".md"))
+      .sort()
+  : [];
 
 describe("corpus of real templates", { skip: HAS_CORPUS ? false : `no corpus at ${CORPUS}` }, () => {
   it("has 32 templates, each with an expectation", () => {

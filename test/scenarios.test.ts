@@ -1,7 +1,7 @@
 // Scenario fixtures: a template in, exact verdicts, codes, egress and findings out.
 // Each test/fixtures/<scenario>/ holds template.yaml and expected.json (format in its README).
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { SubnetReport } from "../src/analyze/check.ts";
@@ -55,8 +55,18 @@ describe("scenario fixtures", () => {
             const where = `${id}/${subnet}/${to}: ${r.reason}`;
             assert.equal(r.verdict, d.verdict, where);
             if (d.verdict !== "reachable") assert.equal(r.code, d.code, where);
-            if (d.via) assert.deepEqual(r.egress.map((e) => e.via), d.via, `${where} via`);
-            if (d.eip) assert.deepEqual(r.egress.map((e) => e.eip), d.eip, `${where} eip`);
+            if (d.via)
+              assert.deepEqual(
+                r.egress.map((e) => e.via),
+                d.via,
+                `${where} via`,
+              );
+            if (d.eip)
+              assert.deepEqual(
+                r.egress.map((e) => e.eip),
+                d.eip,
+                `${where} eip`,
+              );
           }
         }
       }

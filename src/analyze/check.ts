@@ -76,9 +76,7 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
     return r;
   };
 
-  const functions = [...model.functions()]
-    .sort((a, b) => a.id.localeCompare(b.id))
-    .map((fn) => functionReport(model, fn, dests, reach));
+  const functions = [...model.functions()].sort((a, b) => a.id.localeCompare(b.id)).map((fn) => functionReport(model, fn, dests, reach));
 
   const subnets: SubnetView[] = [...model.all("subnet")]
     .sort((a, b) => a.id.localeCompare(b.id))
@@ -89,7 +87,9 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
         subnet: subnet.id,
         vpc: vpc?.id ?? null,
         az: isUnknown(subnet.az) ? null : subnet.az,
-        destinations: dests.map((d) => (vpc ? engine.reach({ subnet, securityGroupIds: open }, d) : unknownReach(d, "the subnet's VPC is unknown"))),
+        destinations: dests.map((d) =>
+          vpc ? engine.reach({ subnet, securityGroupIds: open }, d) : unknownReach(d, "the subnet's VPC is unknown"),
+        ),
       };
     });
   return { functions, subnets, destinations: dests };
@@ -115,7 +115,14 @@ function functionReport(
     return { ...base, inVpc: false, vpc: null, summary: all("reachable"), subnets: [] };
   }
   if (isUnknown(vc.subnetIds)) {
-    return { ...base, inVpc: true, vpc: null, summary: all("unknown"), subnets: [], reason: `its subnets are not known: ${vc.subnetIds.reason}` };
+    return {
+      ...base,
+      inVpc: true,
+      vpc: null,
+      summary: all("unknown"),
+      subnets: [],
+      reason: `its subnets are not known: ${vc.subnetIds.reason}`,
+    };
   }
   const sgs = isUnknown(vc.securityGroupIds) ? [vc.securityGroupIds] : vc.securityGroupIds;
   const reports: SubnetReport[] = [];

@@ -1,9 +1,9 @@
 // Destination classes (`--to`): each is a set of packets (addresses x ports, TCP).
 import { DEFAULT_INTERNET_PORT } from "../aws/facts.ts";
-import type { Cidr, Family } from "../net/ip.ts";
-import { MAX_ADDRESS, mustParseCidr, NON_PUBLIC_IPV4, parseCidr } from "../net/ip.ts";
 import type { Box } from "../net/box-set.ts";
 import { BoxSet } from "../net/box-set.ts";
+import type { Cidr, Family } from "../net/ip.ts";
+import { MAX_ADDRESS, mustParseCidr, NON_PUBLIC_IPV4, parseCidr } from "../net/ip.ts";
 
 export interface Destination {
   /** As the user wrote it, normalised: `internet`, `internet:8443`, `10.0.5.10/32:5432`. */
@@ -51,9 +51,7 @@ export function parseDestination(text: string): Destination {
   const portText = bracket ? bracket[2] : colon > 0 ? t.slice(colon + 1) : undefined;
   const c = addrText ? parseCidr(addrText) : null;
   if (!c || portText === undefined || portText === "") {
-    throw new DestinationError(
-      `${JSON.stringify(text)} is not a destination: use internet, internet:PORT or ADDRESS[/LEN]:PORT`,
-    );
+    throw new DestinationError(`${JSON.stringify(text)} is not a destination: use internet, internet:PORT or ADDRESS[/LEN]:PORT`);
   }
   if (c.cidr.family === 6) {
     throw new DestinationError(`${JSON.stringify(text)}: IPv6 destinations are not supported yet`);
@@ -64,9 +62,21 @@ export function parseDestination(text: string): Destination {
 /** The packet set of a destination, less the given blocks (the VPC's own CIDRs for `internet`). */
 export function destinationSet(d: Destination, exclude: readonly Cidr[]): BoxSet {
   const p = BigInt(d.port);
-  let s = new BoxSet(d.addresses.map((c): Box => [[c.start, c.end], [p, p]]));
+  let s = new BoxSet(
+    d.addresses.map(
+      (c): Box => [
+        [c.start, c.end],
+        [p, p],
+      ],
+    ),
+  );
   if (d.kind === "internet") {
-    for (const c of exclude) if (c.family === d.family) s = s.subtract([[c.start, c.end], [0n, 65535n]]);
+    for (const c of exclude)
+      if (c.family === d.family)
+        s = s.subtract([
+          [c.start, c.end],
+          [0n, 65535n],
+        ]);
   }
   return s;
 }

@@ -5,7 +5,13 @@ import { isUnknown } from "../model/types.ts";
 
 /** IAM action patterns: `*` and `?` wildcards, case-insensitive. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`, "i");
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
   return re.test(action);
 }
 
@@ -21,9 +27,7 @@ export function permission(statements: readonly PolicyStatement[], action: strin
       unknownSeen = true;
       continue;
     }
-    const matches = s.notActions
-      ? !s.notActions.some((p) => actionMatches(p, action))
-      : s.actions.some((p) => actionMatches(p, action));
+    const matches = s.notActions ? !s.notActions.some((p) => actionMatches(p, action)) : s.actions.some((p) => actionMatches(p, action));
     if (!matches) continue;
     if (s.effect === "Deny") {
       if (!s.hasCondition) return "denied";

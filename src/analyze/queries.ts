@@ -23,7 +23,7 @@ export function defaultRoute(model: Model, subnet: Subnet): Route | undefined {
 /** The AZ of a zonal NAT gateway (its subnet's), or null when not known. */
 export function natAz(model: Model, natId: string): string | null {
   const nat = model.natGateway(natId);
-  if (!nat || nat.availability !== "zonal") return null;
+  if (nat?.availability !== "zonal") return null;
   const subnet = model.get("subnet", nat.subnetId);
   return subnet && !isUnknown(subnet.az) ? subnet.az : null;
 }

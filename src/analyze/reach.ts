@@ -35,15 +35,7 @@ export type Verdict = "reachable" | "unreachable" | "unknown";
 
 export interface Hop {
   readonly component: string;
-  readonly kind:
-    | "security-group"
-    | "network-acl"
-    | "route-table"
-    | "nat-gateway"
-    | "nat-instance"
-    | "internet-gateway"
-    | "subnet"
-    | "vpc";
+  readonly kind: "security-group" | "network-acl" | "route-table" | "nat-gateway" | "nat-instance" | "internet-gateway" | "subnet" | "vpc";
   readonly action: "allow" | "deny" | "forward" | "translate" | "drop" | "unknown";
   readonly detail: string;
   readonly location?: Location;
@@ -85,8 +77,9 @@ function loc(o: Origin | undefined): Location | undefined {
   return o ? { file: o.file, line: o.line, column: o.column } : undefined;
 }
 
-function describeSet(s: BoxSet, d: Destination): string {
-  if (d.kind !== "internet") return d.label;
+/** The destination, or the part of it a set covers when that is not all of it. */
+function describeSet(s: BoxSet, d: Destination, whole: BoxSet): string {
+  if (d.kind !== "internet" || s.covers(whole)) return d.label;
   const addrs = s.project(1).boxes.map((b) => b[0] as Interval);
   const shown = addrs.slice(0, 3).map(([lo, hi]) => (lo === hi ? formatAddress(4, lo) : `${formatAddress(4, lo)}-${formatAddress(4, hi)}`));
   return `${d.label} (${shown.join(", ")}${addrs.length > 3 ? ", ..." : ""})`;
@@ -147,7 +140,14 @@ class Walk {
   }
   /** A copy restricted to `region` (a routing partition). */
   fork(region: BoxSet): Walk {
-    return new Walk(this.alive.intersect(region), this.maybe.intersect(region), [...this.trace], this.outcomes, [...this.conditional], this);
+    return new Walk(
+      this.alive.intersect(region),
+      this.maybe.intersect(region),
+      [...this.trace],
+      this.outcomes,
+      [...this.conditional],
+      this,
+    );
   }
   touch(o: Origin | undefined, id: string): void {
     if (o?.conditionUnknown) this.conditional.push(`${id} exists only under ${o.conditionUnknown}`);
@@ -180,7 +180,15 @@ class Walk {
   drop(hop: Omit<Hop, "action">, code: Code, reason: string, fix?: string): void {
     if (this.isEmpty()) return;
     this.trace.push({ ...hop, action: "drop" });
-    this.outcomes.push({ kind: "dropped", set: this.all, trace: [...this.trace], code, reason, fix: fix ?? CODES[code].fix, location: hop.location });
+    this.outcomes.push({
+      kind: "dropped",
+      set: this.all,
+      trace: [...this.trace],
+      code,
+      reason,
+      fix: fix ?? CODES[code].fix,
+      location: hop.location,
+    });
     this.end();
   }
   /** A hop that cannot be evaluated: what reaches it has an unknown fate. */
@@ -242,7 +250,7 @@ export class Reachability {
     const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, []);
     walk.touch(subnet.origin, subnet.id);
     const fnRange = isUnknown(subnet.cidr) ? null : subnet.cidr;
-    const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest };
+    const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls };
 
     // 1. The function ENI's security groups (stateful: egress only).
     this.functionSecurityGroups(walk, ctx);
@@ -267,7 +275,11 @@ export class Reachability {
       sgs.push(sg);
     }
     if (sgs.length === 0) {
-      walk.unknown({ component: "VpcConfig", kind: "security-group", detail: "the function names no security group" }, "UNKNOWN_RESOURCE", "the function names no security group");
+      walk.unknown(
+        { component: "VpcConfig", kind: "security-group", detail: "the function names no security group" },
+        "UNKNOWN_RESOURCE",
+        "the function names no security group",
+      );
       return;
     }
     const rules = sgs.flatMap((sg) => sg.egress);
@@ -292,7 +304,9 @@ export class Reachability {
     for (const rule of rules) {
       if (isUnknown(rule.protocol) || isUnknown(rule.ports)) {
         maybe = maybe.union(space);
-        notes.push(`a rule's protocol or ports are unknown (${isUnknown(rule.protocol) ? rule.protocol.reason : (rule.ports as Unknown).reason})`);
+        notes.push(
+          `a rule's protocol or ports are unknown (${isUnknown(rule.protocol) ? rule.protocol.reason : (rule.ports as Unknown).reason})`,
+        );
         continue;
       }
       if (rule.protocol !== "all" && rule.protocol !== PROTOCOL_TCP) continue;
@@ -335,7 +349,9 @@ export class Reachability {
     if (walk.isEmpty()) return;
     const acl = this.model.networkAclFor(subnet);
     if (!acl) {
-      const why = isUnknown(subnet.networkAclId) ? subnet.networkAclId.reason : `network ACL ${subnet.networkAclId} is not defined in this template`;
+      const why = isUnknown(subnet.networkAclId)
+        ? subnet.networkAclId.reason
+        : `network ACL ${subnet.networkAclId} is not defined in this template`;
       walk.unknown({ component: String(subnet.networkAclId), kind: "network-acl", detail: why }, "UNKNOWN_RESOURCE", why);
       return;
     }
@@ -362,7 +378,9 @@ export class Reachability {
     if (walk.isEmpty()) return;
     const rt = this.model.routeTableFor(subnet);
     if (!rt) {
-      const why = isUnknown(subnet.routeTableId) ? subnet.routeTableId.reason : `route table ${subnet.routeTableId} is not defined in this template`;
+      const why = isUnknown(subnet.routeTableId)
+        ? subnet.routeTableId.reason
+        : `route table ${subnet.routeTableId} is not defined in this template`;
       walk.unknown({ component: String(subnet.routeTableId), kind: "route-table", detail: why }, "UNKNOWN_RESOURCE", why);
       return;
     }
@@ -391,10 +409,17 @@ export class Reachability {
     if (!rest.isEmpty()) {
       const branch = walk.fork(rest);
       branch.drop(
-        { component: rt.id, kind: "route-table", detail: `${rtName} of ${subnet.id} has no route for ${describeSet(rest, ctx.dest)}`, location: loc(rt.origin) },
+        {
+          component: rt.id,
+          kind: "route-table",
+          detail: `${rtName} of ${subnet.id} has no route for ${describeSet(rest, ctx.dest, ctx.cls)}`,
+          location: loc(rt.origin),
+        },
         "NO_ROUTE_TO_DESTINATION",
         `${rtName} (used by ${subnet.id}) has no route to ${ctx.dest.label}`,
-        role === "function"
+        role === "function" && rt.isMain
+          ? `Associate ${subnet.id} (AWS::EC2::SubnetRouteTableAssociation) with a route table that sends 0.0.0.0/0 to a NAT gateway in a public subnet; it now uses the VPC's main route table.`
+          : role === "function"
           ? `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`
           : `Add a route 0.0.0.0/0 to an attached internet gateway to ${rt.id}, the NAT's subnet's table.`,
       );
@@ -417,7 +442,11 @@ export class Reachability {
         } else {
           forward();
           walk.unknown(
-            { component: ctx.vpc.id, kind: "vpc", detail: `delivered inside ${ctx.vpc.id}; the destination's own security group is not known` },
+            {
+              component: ctx.vpc.id,
+              kind: "vpc",
+              detail: `delivered inside ${ctx.vpc.id}; the destination's own security group is not known`,
+            },
             "UNKNOWN_DESTINATION",
             `${ctx.dest.label} is inside ${ctx.vpc.id}: whether the resource holding it admits the function depends on its security group`,
           );
@@ -431,7 +460,11 @@ export class Reachability {
         forward();
         if (role === "nat") {
           walk.drop(
-            { component: String(t.id), kind: "nat-gateway", detail: `the NAT's own subnet ${subnet.id} routes the traffic to a NAT gateway again` },
+            {
+              component: String(t.id),
+              kind: "nat-gateway",
+              detail: `the NAT's own subnet ${subnet.id} routes the traffic to a NAT gateway again`,
+            },
             "ROUTING_LOOP",
             `${subnet.id}, the subnet of the NAT, sends ${ctx.dest.label} to a NAT gateway (${String(isUnknown(t.id) ? "unknown" : t.id)}) instead of an internet gateway`,
             `Put the NAT gateway in a public subnet (route 0.0.0.0/0 to an attached internet gateway), not in ${subnet.id}.`,
@@ -441,7 +474,11 @@ export class Reachability {
         const nat = this.model.natGateway(t.id);
         if (!nat) {
           const why = isUnknown(t.id) ? t.id.reason : `NAT gateway ${t.id} is not defined in this template`;
-          walk.unknown({ component: String(isUnknown(t.id) ? "NAT gateway" : t.id), kind: "nat-gateway", detail: why }, "UNKNOWN_RESOURCE", why);
+          walk.unknown(
+            { component: String(isUnknown(t.id) ? "NAT gateway" : t.id), kind: "nat-gateway", detail: why },
+            "UNKNOWN_RESOURCE",
+            why,
+          );
           return;
         }
         this.natGateway(walk, ctx, nat);
@@ -452,7 +489,11 @@ export class Reachability {
         forward();
         if (role === "nat") {
           walk.drop(
-            { component: String(t.id), kind: "nat-instance", detail: `the NAT's own subnet ${subnet.id} routes the traffic to a NAT again` },
+            {
+              component: String(t.id),
+              kind: "nat-instance",
+              detail: `the NAT's own subnet ${subnet.id} routes the traffic to a NAT again`,
+            },
             "ROUTING_LOOP",
             `${subnet.id}, the subnet of the NAT, sends ${ctx.dest.label} back to a NAT instead of an internet gateway`,
             `Put the NAT in a public subnet (route 0.0.0.0/0 to an attached internet gateway).`,
@@ -488,7 +529,11 @@ export class Reachability {
     const igw = this.model.get("internet-gateway", ref);
     if (!igw) {
       const why = isUnknown(ref) ? ref.reason : `internet gateway ${ref} is not defined in this template`;
-      walk.unknown({ component: String(isUnknown(ref) ? "internet gateway" : ref), kind: "internet-gateway", detail: why }, "UNKNOWN_RESOURCE", why);
+      walk.unknown(
+        { component: String(isUnknown(ref) ? "internet gateway" : ref), kind: "internet-gateway", detail: why },
+        "UNKNOWN_RESOURCE",
+        why,
+      );
       return;
     }
     walk.touch(igw.origin, igw.id);
@@ -520,7 +565,10 @@ export class Reachability {
       );
       return;
     }
-    walk.deliver({ ...hop, detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}` }, source.egress);
+    walk.deliver(
+      { ...hop, detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}` },
+      source.egress,
+    );
   }
 
   private natGateway(walk: Walk, ctx: Ctx, nat: NatGateway): void {
@@ -542,7 +590,11 @@ export class Reachability {
       const igws = this.model.internetGatewaysOf(ctx.vpc.id);
       const igw = igws[0];
       if (!igw) {
-        walk.drop({ ...hop, detail: `no internet gateway is attached to ${ctx.vpc.id}` }, "NO_ROUTE_TO_DESTINATION", `regional NAT gateway ${nat.id} needs an internet gateway attached to ${ctx.vpc.id}`);
+        walk.drop(
+          { ...hop, detail: `no internet gateway is attached to ${ctx.vpc.id}` },
+          "NO_ROUTE_TO_DESTINATION",
+          `regional NAT gateway ${nat.id} needs an internet gateway attached to ${ctx.vpc.id}`,
+        );
         return;
       }
       this.internetGateway(walk, ctx, igw.id, nat.connectivity === "private" ? privateNat(nat) : { kind: "public", egress });
@@ -563,8 +615,13 @@ export class Reachability {
       this.nacl(walk, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
     }
     if (walk.isEmpty()) return;
-    walk.trace.push({ ...hop, action: "translate", detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}` });
-    walk.natSource = nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
+    walk.trace.push({
+      ...hop,
+      action: "translate",
+      detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}`,
+    });
+    walk.natSource =
+      nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
     this.route(walk, ctx, natSubnet, "nat");
   }
 
@@ -581,19 +638,31 @@ export class Reachability {
       return;
     }
     if (isUnknown(inst.sourceDestCheck)) {
-      walk.unknown({ ...hop, detail: inst.sourceDestCheck.reason }, "UNKNOWN_RESOURCE", `source/destination check of ${inst.id}: ${inst.sourceDestCheck.reason}`);
+      walk.unknown(
+        { ...hop, detail: inst.sourceDestCheck.reason },
+        "UNKNOWN_RESOURCE",
+        `source/destination check of ${inst.id}: ${inst.sourceDestCheck.reason}`,
+      );
       return;
     }
     const instSubnet = this.model.get("subnet", inst.subnetId);
     if (!instSubnet) {
-      walk.unknown({ ...hop, detail: `the subnet of ${inst.id} is not known` }, "UNKNOWN_RESOURCE", `the subnet of NAT instance ${inst.id} is not defined in this template`);
+      walk.unknown(
+        { ...hop, detail: `the subnet of ${inst.id} is not known` },
+        "UNKNOWN_RESOURCE",
+        `the subnet of NAT instance ${inst.id} is not defined in this template`,
+      );
       return;
     }
     const sgs: SecurityGroup[] = [];
     for (const ref of inst.securityGroupIds) {
       const sg = this.model.securityGroup(ref);
       if (!sg) {
-        walk.unknown({ ...hop, detail: `a security group of ${inst.id} is not known` }, "UNKNOWN_RESOURCE", `security group ${isUnknown(ref) ? ref.reason : ref} of ${inst.id} is not defined in this template`);
+        walk.unknown(
+          { ...hop, detail: `a security group of ${inst.id} is not known` },
+          "UNKNOWN_RESOURCE",
+          `security group ${isUnknown(ref) ? ref.reason : ref} of ${inst.id} is not defined in this template`,
+        );
         return;
       }
       sgs.push(sg);
@@ -606,14 +675,24 @@ export class Reachability {
     const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
     walk.filter(
       { component: names, kind: "security-group", detail: `ingress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
-      this.sgEval(walk.all, sgs.flatMap((s) => s.ingress), { addr: fnView, port: "class" }, ctx),
+      this.sgEval(
+        walk.all,
+        sgs.flatMap((s) => s.ingress),
+        { addr: fnView, port: "class" },
+        ctx,
+      ),
       "ENI_SG_RULES_MISMATCH",
       `the security group of NAT instance ${inst.id} does not admit tcp ${ctx.dest.port} from the function`,
       `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
     );
     walk.filter(
       { component: names, kind: "security-group", detail: `egress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
-      this.sgEval(walk.all, sgs.flatMap((s) => s.egress), { addr: "class", port: "class" }, ctx),
+      this.sgEval(
+        walk.all,
+        sgs.flatMap((s) => s.egress),
+        { addr: "class", port: "class" },
+        ctx,
+      ),
       "ENI_SG_RULES_MISMATCH",
       `the security group of NAT instance ${inst.id} does not allow tcp ${ctx.dest.port} out to ${ctx.dest.label}`,
       `Allow tcp ${ctx.dest.port} to 0.0.0.0/0 in the egress of ${sgs[0]?.id}.`,
@@ -627,7 +706,11 @@ export class Reachability {
     if (walk.isEmpty()) return;
     const addr = inst.publicAddress;
     const egress: Egress | null =
-      addr === null || addr.kind === "unknown" ? null : addr.kind === "auto-assigned" ? { via: inst.id, publicIp: null, eip: null } : egressOf(inst.id, [addr]);
+      addr === null || addr.kind === "unknown"
+        ? null
+        : addr.kind === "auto-assigned"
+          ? { via: inst.id, publicIp: null, eip: null }
+          : egressOf(inst.id, [addr]);
     walk.trace.push({ ...hop, action: "translate", detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source` });
     walk.natSource = egress
       ? { kind: "public", egress }
@@ -652,6 +735,8 @@ interface Ctx {
   readonly fnRange: Cidr | null;
   readonly fnSgs: readonly EntityRef[];
   readonly dest: Destination;
+  /** The whole destination class. */
+  readonly cls: BoxSet;
 }
 
 function privateNat(nat: NatGateway): Source {
@@ -761,7 +846,7 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
 
 function describeView(view: View, walk: Walk): string {
   const port = view.port === "class" ? `tcp ${walk.all.boxes[0]?.[1]?.[0] ?? ""}` : `tcp ${view.port.from}-${view.port.to}`;
-  const addr = view.addr === "class" ? "0.0.0.0/0" : view.addr.range?.text ?? "the function's subnet";
+  const addr = view.addr === "class" ? "0.0.0.0/0" : (view.addr.range?.text ?? "the function's subnet");
   return `${port} ${view.addr === "class" ? "for" : "with"} ${addr}`;
 }
 
@@ -791,7 +876,14 @@ function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[]): ReachRe
     if (o.egress && !egress.some((e) => e.via === o.egress?.via)) egress.push(o.egress);
   }
   if (cls.isEmpty()) {
-    return { to: dest.label, verdict: "unknown", code: "UNKNOWN_DESTINATION", reason: `${dest.label} lies entirely inside the VPC's own CIDRs`, egress: [], trace: [] };
+    return {
+      to: dest.label,
+      verdict: "unknown",
+      code: "UNKNOWN_DESTINATION",
+      reason: `${dest.label} lies entirely inside the VPC's own CIDRs`,
+      egress: [],
+      trace: [],
+    };
   }
   const pick = (list: Outcome[], verdict: Verdict): ReachResult => {
     const o = largest(list) as Outcome;

@@ -50,16 +50,8 @@ export const PROTOCOL_TCP = 6;
  * are checked when the function is created ("The provided execution role does not have
  * permissions to call CreateNetworkInterface on EC2"); the rest are in the current list.
  */
-export const ENI_ACTIONS_REQUIRED = [
-  "ec2:CreateNetworkInterface",
-  "ec2:DescribeNetworkInterfaces",
-  "ec2:DeleteNetworkInterface",
-] as const;
-export const ENI_ACTIONS_RECOMMENDED = [
-  "ec2:DescribeSubnets",
-  "ec2:AssignPrivateIpAddresses",
-  "ec2:UnassignPrivateIpAddresses",
-] as const;
+export const ENI_ACTIONS_REQUIRED = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"] as const;
+export const ENI_ACTIONS_RECOMMENDED = ["ec2:DescribeSubnets", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"] as const;
 
 /** §3.5: contents of AWS managed policies that matter here (by policy name). */
 export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {

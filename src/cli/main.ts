@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
 import { checkTemplate, mergeReports } from "../check.ts";
-import { LoadError, formatLocation } from "../load/errors.ts";
+import { formatLocation, LoadError } from "../load/errors.ts";
 import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 
@@ -65,7 +65,12 @@ function readTemplate(path: string, shown: string): string {
     throw new LoadError("LOAD_NOT_FOUND", "no such file", { file: shown });
   }
   if (st.isDirectory()) {
-    throw new LoadError("LOAD_UNSUPPORTED_INPUT", "is a directory; CDK cloud assemblies (cdk.out) are not read yet", { file: shown }, "pass the synthesized template, e.g. cdk.out/MyStack.template.json");
+    throw new LoadError(
+      "LOAD_UNSUPPORTED_INPUT",
+      "is a directory; CDK cloud assemblies (cdk.out) are not read yet",
+      { file: shown },
+      "pass the synthesized template, e.g. cdk.out/MyStack.template.json",
+    );
   }
   if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
     throw new LoadError(
@@ -76,7 +81,9 @@ function readTemplate(path: string, shown: string): string {
   }
   const limit = MAX_JSON_BYTES;
   if (st.size > limit) {
-    throw new LoadError("LOAD_TOO_LARGE", `is ${(st.size / 1048576).toFixed(0)} MiB; at most ${limit / 1048576} MiB is read`, { file: shown });
+    throw new LoadError("LOAD_TOO_LARGE", `is ${(st.size / 1048576).toFixed(0)} MiB; at most ${limit / 1048576} MiB is read`, {
+      file: shown,
+    });
   }
   const buf = readFileSync(path);
   if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
@@ -105,7 +112,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof DestinationError) return fail(io, e.message);
     const err = e as Error;
     const debug = io.env.LAMBDA_EGRESS_DEBUG ? `\n${err.stack ?? ""}` : "";
-    return fail(io, `internal error: ${err.message}${debug}`, "this is a bug; please report it with the template (LAMBDA_EGRESS_DEBUG=1 shows the stack)");
+    return fail(
+      io,
+      `internal error: ${err.message}${debug}`,
+      "this is a bug; please report it with the template (LAMBDA_EGRESS_DEBUG=1 shows the stack)",
+    );
   }
 }
 
@@ -146,7 +157,8 @@ function runCommand(argv: readonly string[], io: Io): number {
   const to = values.to ?? [];
   for (const d of to) parseDestination(d);
   const region = values.region;
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new UsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
+    throw new UsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
 
   const reports: CheckReport[] = [];
   for (const file of positionals) {

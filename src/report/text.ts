@@ -47,7 +47,8 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
   if (findings.length > 0) {
     out.push(paint("bold", "Findings"));
     for (const f of findings) {
-      const sev = f.severity === "error" ? paint("red", "error  ") : f.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info   ");
+      const sev =
+        f.severity === "error" ? paint("red", "error  ") : f.severity === "warning" ? paint("yellow", "warning") : paint("cyan", "info   ");
       out.push(`  ${sev}  ${paint("bold", f.rule)}  ${f.resource}  ${paint("dim", rel(f.location))}`);
       out.push(`           ${f.message}`);
       out.push(`           ${paint("dim", "fix:")} ${f.fix}`);
@@ -60,7 +61,8 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
   if (shown.length > 0 || hidden > 0) {
     out.push(paint("bold", "Diagnostics"));
     for (const d of shown) out.push(`  ${d.severity.padEnd(7)}  ${d.code}  ${paint("dim", rel(d.location))}  ${d.message}`);
-    if (hidden > 0) out.push(paint("dim", `  ${hidden} info diagnostic${hidden > 1 ? "s" : ""} (resources not modelled yet); --verbose shows them`));
+    if (hidden > 0)
+      out.push(paint("dim", `  ${hidden} info diagnostic${hidden > 1 ? "s" : ""} (resources not modelled yet); --verbose shows them`));
     out.push("");
   }
 
@@ -78,14 +80,19 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
 type Paint = (style: Style, s: string) => string;
 
 function egressText(e: readonly Egress[]): string {
-  return e.map((x) => `via ${x.via}${x.publicIp ? ` ${x.publicIp}` : x.eip ? ` (EIP ${x.eip})` : " (public IP assigned at launch)"}`).join(", ");
+  return e
+    .map((x) => `via ${x.via}${x.publicIp ? ` ${x.publicIp}` : x.eip ? ` (EIP ${x.eip})` : " (public IP assigned at launch)"}`)
+    .join(", ");
 }
 
 function resultLines(r: ReachResult, indent: string, paint: Paint): string[] {
   if (r.verdict === "reachable") return [];
   const lines: string[] = [];
   const block = [...r.trace].reverse().find((h) => h.action === "drop" || h.action === "deny" || h.action === "unknown");
-  if (block) lines.push(`${indent}${paint("dim", "at ")}  ${block.component}: ${block.detail}${r.location ? paint("dim", `  (${formatLocation(r.location)})`) : ""}`);
+  if (block)
+    lines.push(
+      `${indent}${paint("dim", "at ")}  ${block.component}: ${block.detail}${r.location ? paint("dim", `  (${formatLocation(r.location)})`) : ""}`,
+    );
   lines.push(`${indent}${paint("dim", "why")}  ${r.reason}`);
   if (r.fix) lines.push(`${indent}${paint("dim", "fix")}  ${r.fix}`);
   return lines;
@@ -93,11 +100,17 @@ function resultLines(r: ReachResult, indent: string, paint: Paint): string[] {
 
 function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Style): string[] {
   const lines: string[] = [];
-  const where = fn.inVpc ? (fn.vpc ? `vpc ${fn.vpc}, ${fn.subnets.length} subnet${fn.subnets.length === 1 ? "" : "s"}` : "in a VPC") : "not in a VPC";
+  const where = fn.inVpc
+    ? fn.vpc
+      ? `vpc ${fn.vpc}, ${fn.subnets.length} subnet${fn.subnets.length === 1 ? "" : "s"}`
+      : "in a VPC"
+    : "not in a VPC";
   lines.push(`${paint("bold", `Function ${fn.id}`)}  ${paint("dim", `${where}  ${formatLocation(fn.location)}`)}`);
   if (!fn.inVpc) {
     for (const [dest, s] of Object.entries(fn.summary)) {
-      lines.push(`  ${dest.padEnd(10)} ${paint(vs(s), s)}  ${paint("dim", "through Lambda's own network (the function is not attached to a VPC)")}`);
+      lines.push(
+        `  ${dest.padEnd(10)} ${paint(vs(s), s)}  ${paint("dim", "through Lambda's own network (the function is not attached to a VPC)")}`,
+      );
     }
     return lines;
   }
@@ -129,7 +142,9 @@ function subnetViewLines(v: SubnetView, paint: Paint, vs: (v: string) => Style):
   const lines: string[] = [];
   for (const r of v.destinations) {
     const detail = r.verdict === "reachable" ? egressText(r.egress) : (r.code ?? "");
-    lines.push(`  ${v.subnet.padEnd(24)} ${(v.az ?? "?").padEnd(16)} ${r.to.padEnd(10)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`);
+    lines.push(
+      `  ${v.subnet.padEnd(24)} ${(v.az ?? "?").padEnd(16)} ${r.to.padEnd(10)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`,
+    );
   }
   return lines;
 }

@@ -51,8 +51,6 @@ export function runRules(model: Model, analysis: Analysis, rules: readonly Rule[
   }
   return findings.sort(
     (a, b) =>
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-      a.resource.localeCompare(b.resource) ||
-      a.rule.localeCompare(b.rule),
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.resource.localeCompare(b.resource) || a.rule.localeCompare(b.rule),
   );
 }

@@ -17,13 +17,18 @@ export default defineRule({
       if (!isUnknown(vc.securityGroupIds) && vc.securityGroupIds.length > MAX_FUNCTION_SECURITY_GROUPS) {
         problems.push(`${vc.securityGroupIds.length} security groups (at most ${MAX_FUNCTION_SECURITY_GROUPS})`);
       }
-      const vpcs = new Set(functionSubnets(model, fn).map((s) => s.vpcId).filter((v): v is string => typeof v === "string"));
+      const vpcs = new Set(
+        functionSubnets(model, fn)
+          .map((s) => s.vpcId)
+          .filter((v): v is string => typeof v === "string"),
+      );
       if (vpcs.size > 1) problems.push(`subnets in ${vpcs.size} VPCs (${[...vpcs].join(", ")})`);
       if (!isUnknown(vc.securityGroupIds)) {
         for (const ref of vc.securityGroupIds) {
           const sg = model.securityGroup(ref);
           const v = sg?.vpcId;
-          if (typeof v === "string" && vpcs.size === 1 && !vpcs.has(v)) problems.push(`security group ${sg?.id} belongs to ${v}, not to the subnets' VPC`);
+          if (typeof v === "string" && vpcs.size === 1 && !vpcs.has(v))
+            problems.push(`security group ${sg?.id} belongs to ${v}, not to the subnets' VPC`);
         }
       }
       if (problems.length === 0) continue;

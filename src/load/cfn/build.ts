@@ -32,7 +32,7 @@ import type {
 import { ALL_PORTS, isUnknown, unknown } from "../../model/types.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
-import type { RawResource, Resolver, Value, Where } from "./intrinsics.ts";
+import type { RawResource, Resolver, Value } from "./intrinsics.ts";
 import { isPlainObject, isResourceRef } from "./intrinsics.ts";
 
 type Props = Record<string, Value>;
@@ -101,7 +101,10 @@ export class ModelBuilder {
   private readonly sgs = new Map<string, SecurityGroup & { ingress: SecurityGroupRule[]; egress: SecurityGroupRule[] }>();
   private readonly nacls = new Map<string, NetworkAcl & { entries: NetworkAclEntry[] }>();
   private readonly enis = new Map<string, Mutable<NetworkInterface>>();
-  private readonly roles = new Map<string, Role & { statements: PolicyStatement[]; unknownPolicies: string[]; attachedPolicyResources: string[] }>();
+  private readonly roles = new Map<
+    string,
+    Role & { statements: PolicyStatement[]; unknownPolicies: string[]; attachedPolicyResources: string[] }
+  >();
   private readonly others: Entity[] = [];
   private readonly instanceEips = new Map<string, PublicAddress>();
   private readonly eniEips = new Map<string, PublicAddress>();
@@ -292,13 +295,7 @@ export class ModelBuilder {
       return unknown(`invalid CIDR ${v}`);
     }
     if (p.hostBitsSet) {
-      this.report(
-        "LOAD_INVALID_VALUE",
-        "warning",
-        `${key} ${v} has host bits set; AWS rejects it (did you mean ${p.cidr.text}?)`,
-        id,
-        key,
-      );
+      this.report("LOAD_INVALID_VALUE", "warning", `${key} ${v} has host bits set; AWS rejects it (did you mean ${p.cidr.text}?)`, id, key);
     }
     return p.cidr;
   }
@@ -335,9 +332,10 @@ export class ModelBuilder {
   // ---- handlers -----------------------------------------------------------------------------
 
   private vpc(id: string, p: Props): void {
-    const cidr = p.Ipv4IpamPoolId !== undefined && p.CidrBlock === undefined
-      ? unknown("allocated from an IPAM pool at deploy time")
-      : this.cidr(id, "CidrBlock", p.CidrBlock) ?? unknown("the VPC has no CidrBlock");
+    const cidr =
+      p.Ipv4IpamPoolId !== undefined && p.CidrBlock === undefined
+        ? unknown("allocated from an IPAM pool at deploy time")
+        : (this.cidr(id, "CidrBlock", p.CidrBlock) ?? unknown("the VPC has no CidrBlock"));
     const enableDnsSupport = this.bool(p.EnableDnsSupport, true);
     const enableDnsHostnames = this.bool(p.EnableDnsHostnames, false);
     this.vpcs.set(id, {
@@ -431,7 +429,9 @@ export class ModelBuilder {
               : typeof p.AvailabilityZoneId === "string"
                 ? p.AvailabilityZoneId
                 : unknown("AvailabilityZone known only at deploy time"),
-      cidr: this.cidr(id, "CidrBlock", p.CidrBlock) ?? unknown(p.Ipv4IpamPoolId ? "allocated from an IPAM pool" : "the subnet has no IPv4 CidrBlock"),
+      cidr:
+        this.cidr(id, "CidrBlock", p.CidrBlock) ??
+        unknown(p.Ipv4IpamPoolId ? "allocated from an IPAM pool" : "the subnet has no IPv4 CidrBlock"),
       ipv6Cidrs: ipv6,
       mapPublicIpOnLaunch: mapPublic === true,
       routeTableId: mainRt,
@@ -525,12 +525,7 @@ export class ModelBuilder {
       }
     }
     if (connectivity === "public" && availability === "zonal" && addresses.length === 0) {
-      this.report(
-        "LOAD_INVALID_VALUE",
-        "error",
-        `public NAT gateway ${id} has no AllocationId; AWS requires an Elastic IP for it`,
-        id,
-      );
+      this.report("LOAD_INVALID_VALUE", "error", `public NAT gateway ${id} has no AllocationId; AWS requires an Elastic IP for it`, id);
     }
     const subnetId = availability === "zonal" ? (this.ref(p.SubnetId, "SubnetId") ?? unknown("no SubnetId")) : null;
     this.nats.set(id, {
@@ -735,8 +730,13 @@ export class ModelBuilder {
       destination = c && !isUnknown(c) ? { kind: "cidr", cidr: c } : { kind: "unknown", reason: c ? c.reason : "no destination" };
     } else if (p.DestinationPrefixListId !== undefined) {
       const plRef = this.ref(p.DestinationPrefixListId, "prefix list") ?? unknown("empty");
-      const pl = typeof plRef === "string" ? this.others.find((e): e is PrefixList => e.kind === "prefix-list" && e.id === plRef) : undefined;
-      destination = { kind: "prefix-list", id: plRef, cidrs: pl ? pl.cidrs : unknown("the prefix list's entries are not in this template") };
+      const pl =
+        typeof plRef === "string" ? this.others.find((e): e is PrefixList => e.kind === "prefix-list" && e.id === plRef) : undefined;
+      destination = {
+        kind: "prefix-list",
+        id: plRef,
+        cidrs: pl ? pl.cidrs : unknown("the prefix list's entries are not in this template"),
+      };
     } else {
       this.report("LOAD_INVALID_VALUE", "error", `${id} has no destination`, id);
       return;
@@ -792,13 +792,7 @@ export class ModelBuilder {
       return;
     }
     if (!subnet.routeTableIsMain) {
-      this.report(
-        "LOAD_INVALID_VALUE",
-        "error",
-        `subnet ${subnet.id} is associated with two route tables; AWS allows one`,
-        id,
-        "SubnetId",
-      );
+      this.report("LOAD_INVALID_VALUE", "error", `subnet ${subnet.id} is associated with two route tables; AWS allows one`, id, "SubnetId");
       return;
     }
     subnet.routeTableId = rt ?? unknown("empty RouteTableId");
@@ -806,7 +800,7 @@ export class ModelBuilder {
     subnet.routeTableOrigin = this.origin(id);
   }
 
-  private networkAclAssociation(id: string, p: Props): void {
+  private networkAclAssociation(_id: string, p: Props): void {
     const subnet = this.subnets.get(String(this.ref(p.SubnetId, "SubnetId")));
     if (!subnet) return;
     subnet.networkAclId = this.ref(p.NetworkAclId, "NetworkAclId") ?? unknown("empty NetworkAclId");
@@ -916,7 +910,8 @@ export class ModelBuilder {
           ? role
           : unknown(`the execution role ${String(role)} is defined outside this template`);
     const cpc = isPlainObject(p.CapacityProviderConfig) ? p.CapacityProviderConfig : undefined;
-    const lmi = cpc && isPlainObject(cpc.LambdaManagedInstancesCapacityProviderConfig) ? cpc.LambdaManagedInstancesCapacityProviderConfig : cpc;
+    const lmi =
+      cpc && isPlainObject(cpc.LambdaManagedInstancesCapacityProviderConfig) ? cpc.LambdaManagedInstancesCapacityProviderConfig : cpc;
     const cpArn = lmi ? (lmi.CapacityProviderArn ?? lmi.Arn) : undefined;
     const fn: LambdaFunction = {
       kind: "function",

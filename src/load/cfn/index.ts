@@ -1,13 +1,13 @@
 // The CloudFormation/SAM loader: template text -> frozen network model.
 import { DEFAULT_REGION } from "../../aws/facts.ts";
 import { Model } from "../../model/model.ts";
+import type { Diagnostic } from "../../model/types.ts";
 import { LoadError } from "../errors.ts";
 import { ModelBuilder } from "./build.ts";
 import type { RawResource } from "./intrinsics.ts";
 import { Resolver } from "./intrinsics.ts";
 import { parseTemplateText } from "./parse.ts";
 import { declaresSam, expandSam, hasSamResources, SAM_TRANSFORM } from "./sam.ts";
-import type { Diagnostic } from "../../model/types.ts";
 
 export interface LoadOptions {
   readonly region?: string;
@@ -61,11 +61,7 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const parsed = parseTemplateText(file, text);
   const template = parsed.value;
   if (!looksLikeTemplate(template)) {
-    throw new LoadError(
-      "LOAD_NOT_A_TEMPLATE",
-      "not a CloudFormation or SAM template (no Resources section)",
-      { file, line: 1, column: 1 },
-    );
+    throw new LoadError("LOAD_NOT_A_TEMPLATE", "not a CloudFormation or SAM template (no Resources section)", { file, line: 1, column: 1 });
   }
   const rawResources = template.Resources;
   if (!rawResources || typeof rawResources !== "object" || Array.isArray(rawResources)) {
@@ -91,8 +87,7 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
       location: { file, line: 1, column: 1 },
     });
   }
-  const sam =
-    samResources || declaresSam(template) ? expandSam(template, original) : { resources: original, generatedFrom: new Map() };
+  const sam = samResources || declaresSam(template) ? expandSam(template, original) : { resources: original, generatedFrom: new Map() };
   const region = options.region ?? DEFAULT_REGION;
   const resolver = new Resolver(parsed, { ...template, Resources: sam.resources }, { region, params: options.params ?? {} });
   const dependencies = rawDependencies(sam.resources);

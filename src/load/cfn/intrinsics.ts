@@ -351,7 +351,10 @@ export class Resolver {
     let raw: unknown = given ?? decl.Default;
     let value: Value;
     if (type.startsWith("AWS::SSM::Parameter::Value")) {
-      value = given !== undefined ? this.typed(type, given) : unknown(`parameter ${name} is read from SSM at deploy time; pass --param ${name}=VALUE`);
+      value =
+        given !== undefined
+          ? this.typed(type, given)
+          : unknown(`parameter ${name} is read from SSM at deploy time; pass --param ${name}=VALUE`);
     } else if (raw === undefined) {
       value = unknown(`parameter ${name} has no default; pass --param ${name}=VALUE`);
     } else {
@@ -506,7 +509,7 @@ export class Resolver {
       case "Fn::And":
       case "Fn::Or": {
         const vals = list.map((e) => this.evalCondition(e, where, depth + 1));
-        const decisive = k === "Fn::And" ? false : true;
+        const decisive = k !== "Fn::And";
         if (vals.includes(decisive)) return decisive;
         return vals.find(isUnknown) ?? !decisive;
       }
@@ -541,4 +544,3 @@ export function containsSymbolic(v: Value): boolean {
   if (isPlainObject(v)) return Object.values(v).some(containsSymbolic);
   return false;
 }
-

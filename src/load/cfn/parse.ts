@@ -2,9 +2,9 @@
 // YAML goes through the `yaml` package's AST (for CloudFormation's short-form tags, exact
 // positions and a budget on alias expansion); JSON through JSON.parse for speed, with
 // jsonc-parser's visitor for positions, nesting depth and precise syntax errors.
-import { visit as visitJson, printParseErrorCode } from "jsonc-parser";
+import { printParseErrorCode, visit as visitJson } from "jsonc-parser";
 import type { Node as YamlNode } from "yaml";
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { LoadError } from "../errors.ts";
 
 export interface Pos {
@@ -92,11 +92,10 @@ function parseYaml(file: string, text: string): ParsedText {
     }
     if (inAlias && ++aliasNodes > MAX_ALIAS_NODES) {
       const p = posOf(node as YamlNode);
-      throw new LoadError(
-        "LOAD_ALIAS_BOMB",
-        `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes (a "billion laughs" document?)`,
-        { file, ...p },
-      );
+      throw new LoadError("LOAD_ALIAS_BOMB", `YAML aliases expand to more than ${MAX_ALIAS_NODES} nodes (a "billion laughs" document?)`, {
+        file,
+        ...p,
+      });
     }
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
@@ -177,7 +176,8 @@ function tooDeepAt(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 92) i++; // backslash escapes the next character
+      if (c === 92)
+        i++; // backslash escapes the next character
       else if (c === 34) inString = false;
     } else if (c === 34) inString = true;
     else if (c === 123 || c === 91) {

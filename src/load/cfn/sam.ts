@@ -15,7 +15,7 @@ export function declaresSam(template: Record<string, unknown>): boolean {
 
 export function hasSamResources(resources: Record<string, unknown>): boolean {
   return Object.values(resources).some(
-    (r) => typeof (r as { Type?: unknown })?.Type === "string" && ((r as { Type: string }).Type).startsWith("AWS::Serverless::"),
+    (r) => typeof (r as { Type?: unknown })?.Type === "string" && (r as { Type: string }).Type.startsWith("AWS::Serverless::"),
   );
 }
 
@@ -27,8 +27,7 @@ function isIntrinsic(v: unknown): boolean {
 
 /** samtranslator's Globals merge: maps merge, lists concatenate (global first), else local wins. */
 export function mergeGlobals(global: unknown, local: unknown): unknown {
-  const kind = (v: unknown) =>
-    Array.isArray(v) ? "list" : v && typeof v === "object" && !isIntrinsic(v) ? "map" : "primitive";
+  const kind = (v: unknown) => (Array.isArray(v) ? "list" : v && typeof v === "object" && !isIntrinsic(v) ? "map" : "primitive");
   const kg = kind(global);
   if (kg !== kind(local) || kg === "primitive") return local;
   if (kg === "list") return [...(global as unknown[]), ...(local as unknown[])];
