@@ -78,7 +78,9 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
 
   const functions = [...model.functions()].sort((a, b) => a.id.localeCompare(b.id)).map((fn) => functionReport(model, fn, dests, reach));
 
-  const subnets: SubnetView[] = [...model.all("subnet")]
+  // Per-subnet views answer "what could a function placed here reach" for templates that
+  // define a network but no function (shared VPC stacks); with functions, their reports say it.
+  const subnets: SubnetView[] = (functions.length > 0 ? [] : [...model.all("subnet")])
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((subnet) => {
       const vpc = model.vpc(subnet.vpcId);

@@ -296,6 +296,12 @@ export class Reachability {
 
   /** Security groups: allow-only, union of rules. */
   private sgEval(set: BoxSet, rules: readonly SecurityGroupRule[], view: View, ctx: Ctx): FilterResult {
+    // Fast path: one rule (e.g. the default allow-all egress) lets every packet through.
+    for (const rule of rules) {
+      if (rule.peer.kind === "cidr" && !isUnknown(rule.ports) && (rule.protocol === "all" || rule.protocol === PROTOCOL_TCP)) {
+        if (coversAll(set, view, rule.peer.cidr, rule.ports)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+      }
+    }
     const env = envBox(view);
     const space = withEnv(set, env);
     let allowed = BoxSet.EMPTY;
@@ -784,6 +790,13 @@ function targetName(r: Route): string {
   return `${t.kind} ${isUnknown(t.id) ? `(${t.id.reason})` : t.id}`;
 }
 
+/** True when a rule with this CIDR and port range matches every packet of `set` under `view`. */
+function coversAll(set: BoxSet, view: View, cidr: Cidr, ports: PortRange): boolean {
+  if (cidr.family !== 4 || cidr.prefix !== 0) return false;
+  if (view.port === "class") return set.boxes.every((b) => BigInt(ports.from) <= (b[1] as Interval)[0] && (b[1] as Interval)[1] <= BigInt(ports.to));
+  return ports.from <= view.port.from && view.port.to <= ports.to;
+}
+
 function envBox(view: View): Box {
   const a: Interval = view.addr === "class" ? [0n, 0n] : view.addr.range ? cidrIv(view.addr.range) : FULL_ADDR;
   const p: Interval = view.port === "class" ? [0n, 0n] : portIv(view.port);
@@ -812,6 +825,13 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
   let note = "";
   let blocking: { entry: NetworkAcl["entries"][number]; size: bigint } | undefined;
   const entries = acl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
+  // Fast path: the first entry that can match TCP allows every packet (e.g. the default ACL).
+  for (const e of entries) {
+    if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) break;
+    if (e.cidr.family !== 4 || (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP)) continue;
+    if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+    break;
+  }
   for (const e of entries) {
     if (remaining.isEmpty()) break;
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) {

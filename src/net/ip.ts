@@ -1,7 +1,13 @@
 // IPv4/IPv6 addresses and CIDR blocks as integer ranges.
 // Parsing is ipaddr.js's; the range arithmetic (bigint, so one code path serves both
 // families) is ours because no library offers closed-interval sets over 128-bit values.
-import ipaddr from "ipaddr.js";
+import { createRequire } from "node:module";
+import type * as IpAddr from "ipaddr.js";
+
+const require = createRequire(import.meta.url);
+let lib: typeof IpAddr | undefined;
+/** Loaded on first use; its CommonJS build loads synchronously. */
+const ipaddr = (): typeof IpAddr => (lib ??= require("ipaddr.js") as typeof IpAddr);
 
 export type Family = 4 | 6;
 
@@ -31,17 +37,17 @@ export function formatAddress(family: Family, value: bigint): string {
   }
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  return ipaddr.fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+  return ipaddr().fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
 }
 
 /** Parses a bare address (no prefix). Returns null when the text is not an address. */
 export function parseAddress(text: string): { family: Family; value: bigint } | null {
   const t = text.trim();
-  if (ipaddr.IPv4.isValidFourPartDecimal(t)) {
-    return { family: 4, value: bytesToBigint(ipaddr.IPv4.parse(t).toByteArray()) };
+  if (ipaddr().IPv4.isValidFourPartDecimal(t)) {
+    return { family: 4, value: bytesToBigint(ipaddr().IPv4.parse(t).toByteArray()) };
   }
-  if (ipaddr.IPv6.isValid(t) && t.includes(":")) {
-    return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(t).toByteArray()) };
+  if (ipaddr().IPv6.isValid(t) && t.includes(":")) {
+    return { family: 6, value: bytesToBigint(ipaddr().IPv6.parse(t).toByteArray()) };
   }
   return null;
 }

@@ -1,11 +1,20 @@
 // Template text -> plain values with source positions.
 // YAML goes through the `yaml` package's AST (for CloudFormation's short-form tags, exact
-// positions and a budget on alias expansion); JSON through JSON.parse for speed, with
-// jsonc-parser's visitor for positions, nesting depth and precise syntax errors.
-import { printParseErrorCode, visit as visitJson } from "jsonc-parser";
+// positions and a budget on alias expansion); JSON through JSON.parse for speed, with a
+// hand scan for positions and depth, and jsonc-parser to locate syntax errors.
+import { createRequire } from "node:module";
+import type * as JsoncParser from "jsonc-parser";
+import type * as Yaml from "yaml";
 import type { Node as YamlNode } from "yaml";
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument } from "yaml";
 import { LoadError } from "../errors.ts";
+
+// Loaded on first use (synchronously, through their CommonJS builds): `check` on a JSON
+// template never pays for the YAML parser, and jsonc-parser only runs to locate a JSON syntax error.
+const require = createRequire(import.meta.url);
+let yamlLib: typeof Yaml | undefined;
+let jsoncLib: typeof JsoncParser | undefined;
+const yaml = (): typeof Yaml => (yamlLib ??= require("yaml") as typeof Yaml);
+const jsonc = (): typeof JsoncParser => (jsoncLib ??= require("jsonc-parser") as typeof JsoncParser);
 
 export interface Pos {
   readonly line: number;
@@ -65,6 +74,7 @@ export function parseTemplateText(file: string, text: string): ParsedText {
 }
 
 function parseYaml(file: string, text: string): ParsedText {
+  const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   // Duplicate keys are accepted, last one winning, as SAM CLI's loader does; we warn instead.
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, strict: false });
@@ -169,112 +179,100 @@ function lineColOf(text: string, offset: number): Pos {
   return { line, column: offset - last };
 }
 
-/** Offset where JSON nesting first exceeds MAX_DEPTH, or -1. Iterative: safe on any depth. */
-function tooDeepAt(text: string): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash escapes the next character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > MAX_DEPTH) return i;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return -1;
+interface JsonScan {
+  /** Offset where nesting first exceeds MAX_DEPTH, or -1. */
+  readonly tooDeepAt: number;
+  /** Positions of keys at depth 1, and at depths 2-4 under Resources, by their path. */
+  readonly keys: Map<string, Pos>;
 }
 
-function parseJson(file: string, text: string): ParsedText {
-  const deep = tooDeepAt(text);
-  if (deep >= 0) {
-    throw new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, deep) });
-  }
-  // One visitor pass: syntax errors with their position, nesting depth, and the positions
-  // of keys down to Resources.<id>.Properties.<name> (deeper positions are not needed).
-  const keyPos = new Map<string, Pos>();
-  const path: string[] = [];
+/**
+ * One pass over JSON text, by hand because it must be fast on large templates and safe on any
+ * depth (recursive parsers overflow the stack): nesting depth and the positions of the keys
+ * the model needs (Resources.<id>, Resources.<id>.Properties.<name>). Assumes text JSON.parse
+ * accepts; on a syntax error jsonc-parser locates the problem instead.
+ */
+function scanJson(text: string): JsonScan {
+  const keys = new Map<string, Pos>();
+  const keyAt: string[] = []; // the last key seen at each depth
   let depth = 0;
-  let failure: LoadError | undefined;
-  let pendingKey: string | undefined;
-  visitJson(
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      line++;
+      lineStart = i + 1;
+    } else if (c === 34) {
+      const start = i;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+      let j = i + 1;
+      while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j++;
+      if (text.charCodeAt(j) === 58 && depth <= 4) {
+        const key = JSON.parse(text.slice(start, i + 1)) as string;
+        keyAt[depth] = key;
+        if (depth === 1 || keyAt[1] === "Resources") {
+          keys.set(keyAt.slice(1, depth + 1).join("\u0000"), { line, column: start - lineStart + 1 });
+        }
+      }
+    } else if (c === 123 || c === 91) {
+      if (++depth > MAX_DEPTH) return { tooDeepAt: i, keys };
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return { tooDeepAt: -1, keys };
+}
+
+function jsonSyntaxError(file: string, text: string, e: unknown): LoadError {
+  const { visit, printParseErrorCode } = jsonc();
+  let found: LoadError | undefined;
+  visit(
     text,
     {
-      onObjectBegin: (_o, _l, line, col) => {
-        if (++depth > MAX_DEPTH && !failure) {
-          failure = new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, {
-            file,
-            line: line + 1,
-            column: col + 1,
-          });
-        }
-        path.push(pendingKey ?? "");
-        pendingKey = undefined;
-      },
-      onObjectEnd: () => {
-        depth--;
-        path.pop();
-      },
-      onArrayBegin: (_o, _l, line, col) => {
-        if (++depth > MAX_DEPTH && !failure) {
-          failure = new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, {
-            file,
-            line: line + 1,
-            column: col + 1,
-          });
-        }
-        path.push(pendingKey ?? "");
-        pendingKey = undefined;
-      },
-      onArrayEnd: () => {
-        depth--;
-        path.pop();
-      },
-      onObjectProperty: (property, _o, _l, line, col) => {
-        pendingKey = property;
-        if (path.length <= 4) keyPos.set([...path.slice(1), property].join("\u0000"), { line: line + 1, column: col + 1 });
-      },
-      onLiteralValue: () => {
-        pendingKey = undefined;
-      },
       onError: (code, offset) => {
-        if (!failure) {
-          failure = new LoadError("LOAD_SYNTAX", `not valid JSON: ${printParseErrorCode(code)}`, {
-            file,
-            ...lineColOf(text, offset),
-          });
-        }
+        found ??= new LoadError("LOAD_SYNTAX", `not valid JSON: ${printParseErrorCode(code)}`, { file, ...lineColOf(text, offset) });
       },
     },
     { disallowComments: true, allowTrailingComma: false },
   );
-  if (failure) throw failure;
+  const m = /position (\d+)/.exec(String(e));
+  return found ?? new LoadError("LOAD_SYNTAX", `not valid JSON: ${(e as Error).message}`, { file, ...(m ? lineColOf(text, Number(m[1])) : {}) });
+}
+
+function parseJson(file: string, text: string): ParsedText {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    const m = /position (\d+)/.exec(String(e));
-    throw new LoadError("LOAD_SYNTAX", `not valid JSON: ${(e as Error).message}`, {
-      file,
-      ...(m ? lineColOf(text, Number(m[1])) : {}),
-    });
+    throw jsonSyntaxError(file, text, e);
   }
+  const scan = scanJson(text);
+  if (scan.tooDeepAt >= 0) {
+    throw new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, scan.tooDeepAt) });
+  }
+  const keyPos = scan.keys;
   const positions = new WeakMap<object, NodePos>();
-  const attach = (obj: unknown, prefix: string[]) => {
+  const attach = (obj: unknown, prefix: string) => {
     if (!obj || typeof obj !== "object" || Array.isArray(obj)) return;
     const keys = new Map<string, Pos>();
+    const sep = prefix === "" ? "" : `${prefix}\u0000`;
     for (const k of Object.keys(obj)) {
-      const p = keyPos.get([...prefix, k].join("\u0000"));
+      const p = keyPos.get(sep + k);
       if (p) keys.set(k, p);
     }
-    const own = prefix.length > 0 ? keyPos.get(prefix.join("\u0000")) : { line: 1, column: 1 };
-    positions.set(obj, { ...(own ?? { line: 1, column: 1 }), keys });
-    if (prefix.length < 3) {
-      for (const [k, v] of Object.entries(obj)) attach(v, [...prefix, k]);
-    }
+    positions.set(obj, { ...(keyPos.get(prefix) ?? { line: 1, column: 1 }), keys });
   };
-  attach(value, []);
+  attach(value, "");
+  const resources = (value as { Resources?: unknown } | null)?.Resources;
+  if (resources && typeof resources === "object" && !Array.isArray(resources)) {
+    attach(resources, "Resources");
+    for (const [id, res] of Object.entries(resources)) {
+      attach(res, `Resources\u0000${id}`);
+      attach((res as { Properties?: unknown } | null)?.Properties, `Resources\u0000${id}\u0000Properties`);
+    }
+  }
   return { file, format: "json", value, positions, warnings: [] };
 }
