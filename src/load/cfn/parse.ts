@@ -179,51 +179,74 @@ function lineColOf(text: string, offset: number): Pos {
   return { line, column: offset - last };
 }
 
+interface ResourcePositions {
+  pos: Pos;
+  /** Keys of the resource (Type, Properties, ...). */
+  readonly keys: Map<string, Pos>;
+  /** Keys of its Properties. */
+  readonly props: Map<string, Pos>;
+}
+
 interface JsonScan {
   /** Offset where nesting first exceeds MAX_DEPTH, or -1. */
   readonly tooDeepAt: number;
-  /** Positions of keys at depth 1, and at depths 2-4 under Resources, by their path. */
-  readonly keys: Map<string, Pos>;
+  readonly topKeys: Map<string, Pos>;
+  readonly resources: Map<string, ResourcePositions>;
 }
 
 /**
  * One pass over JSON text, by hand because it must be fast on large templates and safe on any
  * depth (recursive parsers overflow the stack): nesting depth and the positions of the keys
- * the model needs (Resources.<id>, Resources.<id>.Properties.<name>). Assumes text JSON.parse
- * accepts; on a syntax error jsonc-parser locates the problem instead.
+ * the model needs (top level, Resources.<id>, its keys and its Properties' keys). Runs on
+ * text JSON.parse accepted; on a syntax error jsonc-parser locates the problem instead.
  */
 function scanJson(text: string): JsonScan {
-  const keys = new Map<string, Pos>();
-  const keyAt: string[] = []; // the last key seen at each depth
+  const topKeys = new Map<string, Pos>();
+  const resources = new Map<string, ResourcePositions>();
+  let inResources = false;
+  let current: ResourcePositions | undefined;
+  let inProperties = false;
   let depth = 0;
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < text.length; i++) {
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) {
       line++;
       lineStart = i + 1;
     } else if (c === 34) {
       const start = i;
-      for (i++; i < text.length; i++) {
+      let escaped = false;
+      for (i++; i < n; i++) {
         const d = text.charCodeAt(i);
-        if (d === 92) i++;
-        else if (d === 34) break;
+        if (d === 92) {
+          escaped = true;
+          i++;
+        } else if (d === 34) break;
       }
+      if (depth > 4 || (depth > 1 && !inResources)) continue;
       let j = i + 1;
-      while (j < text.length && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9 || text.charCodeAt(j) === 10 || text.charCodeAt(j) === 13)) j++;
-      if (text.charCodeAt(j) === 58 && depth <= 4) {
-        const key = JSON.parse(text.slice(start, i + 1)) as string;
-        keyAt[depth] = key;
-        if (depth === 1 || keyAt[1] === "Resources") {
-          keys.set(keyAt.slice(1, depth + 1).join("\u0000"), { line, column: start - lineStart + 1 });
-        }
-      }
+      let d = text.charCodeAt(j);
+      while (d === 32 || d === 9 || d === 10 || d === 13) d = text.charCodeAt(++j);
+      if (d !== 58) continue;
+      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      const pos = { line, column: start - lineStart + 1 };
+      if (depth === 1) {
+        topKeys.set(key, pos);
+        inResources = key === "Resources";
+      } else if (depth === 2) {
+        current = { pos, keys: new Map(), props: new Map() };
+        resources.set(key, current);
+      } else if (depth === 3 && current) {
+        current.keys.set(key, pos);
+        inProperties = key === "Properties";
+      } else if (depth === 4 && current && inProperties) current.props.set(key, pos);
     } else if (c === 123 || c === 91) {
-      if (++depth > MAX_DEPTH) return { tooDeepAt: i, keys };
+      if (++depth > MAX_DEPTH) return { tooDeepAt: i, topKeys, resources };
     } else if (c === 125 || c === 93) depth--;
   }
-  return { tooDeepAt: -1, keys };
+  return { tooDeepAt: -1, topKeys, resources };
 }
 
 function jsonSyntaxError(file: string, text: string, e: unknown): LoadError {
@@ -253,25 +276,20 @@ function parseJson(file: string, text: string): ParsedText {
   if (scan.tooDeepAt >= 0) {
     throw new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, scan.tooDeepAt) });
   }
-  const keyPos = scan.keys;
   const positions = new WeakMap<object, NodePos>();
-  const attach = (obj: unknown, prefix: string) => {
-    if (!obj || typeof obj !== "object" || Array.isArray(obj)) return;
-    const keys = new Map<string, Pos>();
-    const sep = prefix === "" ? "" : `${prefix}\u0000`;
-    for (const k of Object.keys(obj)) {
-      const p = keyPos.get(sep + k);
-      if (p) keys.set(k, p);
-    }
-    positions.set(obj, { ...(keyPos.get(prefix) ?? { line: 1, column: 1 }), keys });
-  };
-  attach(value, "");
+  const top = { line: 1, column: 1 };
+  if (value && typeof value === "object") positions.set(value, { ...top, keys: scan.topKeys });
   const resources = (value as { Resources?: unknown } | null)?.Resources;
   if (resources && typeof resources === "object" && !Array.isArray(resources)) {
-    attach(resources, "Resources");
+    const resourceKeys = new Map<string, Pos>();
+    for (const [id, r] of scan.resources) resourceKeys.set(id, r.pos);
+    positions.set(resources, { ...(scan.topKeys.get("Resources") ?? top), keys: resourceKeys });
     for (const [id, res] of Object.entries(resources)) {
-      attach(res, `Resources\u0000${id}`);
-      attach((res as { Properties?: unknown } | null)?.Properties, `Resources\u0000${id}\u0000Properties`);
+      const at = scan.resources.get(id);
+      if (!at || !res || typeof res !== "object") continue;
+      positions.set(res, { ...at.pos, keys: at.keys });
+      const props = (res as { Properties?: unknown }).Properties;
+      if (props && typeof props === "object") positions.set(props, { ...(at.keys.get("Properties") ?? at.pos), keys: at.props });
     }
   }
   return { file, format: "json", value, positions, warnings: [] };
