@@ -20,7 +20,9 @@ describe("intrinsics", () => {
     assert.equal((s.cidr as { text: string }).text, "10.0.2.0/24");
   });
   it("Fn::Sub with pseudo parameters and a region option; Fn::GetAZs", () => {
-    const { s } = subnet("      CidrBlock: 10.0.0.0/24\n      AvailabilityZone: !Select [1, !GetAZs '']\n", "", { region: "ap-northeast-1" });
+    const { s } = subnet("      CidrBlock: 10.0.0.0/24\n      AvailabilityZone: !Select [1, !GetAZs '']\n", "", {
+      region: "ap-northeast-1",
+    });
     assert.equal(s.az, "ap-northeast-1c");
     const { s: s2 } = subnet("      CidrBlock: 10.0.0.0/24\n      AvailabilityZone: !Sub '${AWS::Region}b'\n");
     assert.equal(s2.az, "us-east-1b");
@@ -35,7 +37,10 @@ describe("intrinsics", () => {
   });
   it("Fn::Join, Fn::Split, Fn::FindInMap", () => {
     const params = "Mappings:\n  Net:\n    us-east-1:\n      Cidr: 10.0.4.0/24\n";
-    assert.equal((subnet("      CidrBlock: !FindInMap [Net, !Ref AWS::Region, Cidr]\n", params).s.cidr as { text: string }).text, "10.0.4.0/24");
+    assert.equal(
+      (subnet("      CidrBlock: !FindInMap [Net, !Ref AWS::Region, Cidr]\n", params).s.cidr as { text: string }).text,
+      "10.0.4.0/24",
+    );
     const j = subnet("      CidrBlock: !Join ['/', [!Select [0, !Split [',', '10.0.5.0,x']], '24']]\n");
     assert.equal((j.s.cidr as { text: string }).text, "10.0.5.0/24");
   });
@@ -65,7 +70,10 @@ describe("intrinsics", () => {
     assert.equal(s.routeTableIsMain, true);
     const rt = m.routeTableFor(s);
     assert.equal(rt?.origin.isDefault, true);
-    assert.deepEqual(rt?.routes.map((r) => r.target.kind), ["local"]);
+    assert.deepEqual(
+      rt?.routes.map((r) => r.target.kind),
+      ["local"],
+    );
     assert.equal(m.networkAclFor(s)?.isDefault, true);
   });
 });

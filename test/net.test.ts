@@ -17,11 +17,14 @@ describe("ip", () => {
   it("computes Fn::Cidr like CloudFormation", () => {
     const block = parseCidr("10.0.0.0/16")?.cidr;
     assert.ok(block);
-    assert.deepEqual((subdivide(block, 3, 8) as { text: string }[]).map((c) => c.text), ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"]);
-    assert.deepEqual((subdivide(parseCidr("2001:db8::/56")?.cidr as never, 2, 64) as { text: string }[]).map((c) => c.text), [
-      "2001:db8::/64",
-      "2001:db8:0:1::/64",
-    ]);
+    assert.deepEqual(
+      (subdivide(block, 3, 8) as { text: string }[]).map((c) => c.text),
+      ["10.0.0.0/24", "10.0.1.0/24", "10.0.2.0/24"],
+    );
+    assert.deepEqual(
+      (subdivide(parseCidr("2001:db8::/56")?.cidr as never, 2, 64) as { text: string }[]).map((c) => c.text),
+      ["2001:db8::/64", "2001:db8:0:1::/64"],
+    );
     assert.match(subdivide(block, 300, 8) as string, /count must be/);
     assert.match(subdivide(block, 2, 20) as string, /does not fit/);
   });

@@ -24,16 +24,20 @@ interface Expected {
   exitCode: number;
 }
 
-const scenarios = readdirSync(FIXTURES, { withFileTypes: true })
-  .filter((d) => d.isDirectory() && existsSync(join(FIXTURES, d.name, "expected.json")))
-  .map((d) => d.name)
+const EXAMPLES = join(FIXTURES, "..", "..", "examples");
+/** Scenario fixtures and the bundled examples, which carry the same expected.json. */
+const scenarios = [FIXTURES, EXAMPLES]
+  .flatMap((root) =>
+    readdirSync(root, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(join(root, d.name, "expected.json")))
+      .map((d) => join(root, d.name)),
+  )
   .sort();
 
 describe("scenario fixtures", () => {
   it("has scenarios", () => assert.ok(scenarios.length >= 20, `only ${scenarios.length} scenarios`));
-  for (const name of scenarios) {
-    it(name, () => {
-      const dir = join(FIXTURES, name);
+  for (const dir of scenarios) {
+    it(dir.slice(dir.lastIndexOf("/", dir.lastIndexOf("/") - 1) + 1), () => {
       const expected = JSON.parse(readFileSync(join(dir, "expected.json"), "utf8")) as Expected;
       const report = checkFile(join(dir, "template.yaml"), {
         params: expected.params ?? {},

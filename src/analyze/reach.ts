@@ -426,8 +426,8 @@ export class Reachability {
         role === "function" && rt.isMain
           ? `Associate ${subnet.id} (AWS::EC2::SubnetRouteTableAssociation) with a route table that sends 0.0.0.0/0 to a NAT gateway in a public subnet; it now uses the VPC's main route table.`
           : role === "function"
-          ? `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`
-          : `Add a route 0.0.0.0/0 to an attached internet gateway to ${rt.id}, the NAT's subnet's table.`,
+            ? `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`
+            : `Add a route 0.0.0.0/0 to an attached internet gateway to ${rt.id}, the NAT's subnet's table.`,
       );
     }
     walk.alive = BoxSet.EMPTY;
@@ -793,7 +793,8 @@ function targetName(r: Route): string {
 /** True when a rule with this CIDR and port range matches every packet of `set` under `view`. */
 function coversAll(set: BoxSet, view: View, cidr: Cidr, ports: PortRange): boolean {
   if (cidr.family !== 4 || cidr.prefix !== 0) return false;
-  if (view.port === "class") return set.boxes.every((b) => BigInt(ports.from) <= (b[1] as Interval)[0] && (b[1] as Interval)[1] <= BigInt(ports.to));
+  if (view.port === "class")
+    return set.boxes.every((b) => BigInt(ports.from) <= (b[1] as Interval)[0] && (b[1] as Interval)[1] <= BigInt(ports.to));
   return ports.from <= view.port.from && view.port.to <= ports.to;
 }
 

@@ -37,7 +37,9 @@ export function formatAddress(family: Family, value: bigint): string {
   }
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  return ipaddr().fromByteArray(parts.flatMap((p) => [p >> 8, p & 255])).toString();
+  return ipaddr()
+    .fromByteArray(parts.flatMap((p) => [p >> 8, p & 255]))
+    .toString();
 }
 
 /** Parses a bare address (no prefix). Returns null when the text is not an address. */
@@ -50,7 +52,10 @@ export function parseAddress(text: string): { family: Family; value: bigint } | 
   if (q) {
     const parts = q.slice(1, 5).map(Number);
     if (parts.some((p) => p > 255)) return null;
-    return { family: 4, value: BigInt(((parts[0] as number) * 16777216 + (parts[1] as number) * 65536 + (parts[2] as number) * 256 + (parts[3] as number))) };
+    return {
+      family: 4,
+      value: BigInt((parts[0] as number) * 16777216 + (parts[1] as number) * 65536 + (parts[2] as number) * 256 + (parts[3] as number)),
+    };
   }
   if (ipaddr().IPv4.isValidFourPartDecimal(t)) {
     return { family: 4, value: bytesToBigint(ipaddr().IPv4.parse(t).toByteArray()) };

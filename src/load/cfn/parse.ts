@@ -262,7 +262,9 @@ function jsonSyntaxError(file: string, text: string, e: unknown): LoadError {
     { disallowComments: true, allowTrailingComma: false },
   );
   const m = /position (\d+)/.exec(String(e));
-  return found ?? new LoadError("LOAD_SYNTAX", `not valid JSON: ${(e as Error).message}`, { file, ...(m ? lineColOf(text, Number(m[1])) : {}) });
+  return (
+    found ?? new LoadError("LOAD_SYNTAX", `not valid JSON: ${(e as Error).message}`, { file, ...(m ? lineColOf(text, Number(m[1])) : {}) })
+  );
 }
 
 function parseJson(file: string, text: string): ParsedText {
