@@ -63,12 +63,10 @@ export function parseDestination(text: string): Destination {
 export function destinationSet(d: Destination, exclude: readonly Cidr[]): BoxSet {
   const p = BigInt(d.port);
   let s = new BoxSet(
-    d.addresses.map(
-      (c): Box => [
-        [c.start, c.end],
-        [p, p],
-      ],
-    ),
+    d.addresses.map((c): Box => [
+      [c.start, c.end],
+      [p, p],
+    ]),
   );
   if (d.kind === "internet") {
     for (const c of exclude)

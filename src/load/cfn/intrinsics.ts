@@ -16,15 +16,7 @@ export interface ResourceRef {
 export const NO_VALUE: unique symbol = Symbol("AWS::NoValue");
 
 export type Value =
-  | string
-  | number
-  | boolean
-  | null
-  | Unknown
-  | ResourceRef
-  | typeof NO_VALUE
-  | readonly Value[]
-  | { readonly [k: string]: Value };
+  string | number | boolean | null | Unknown | ResourceRef | typeof NO_VALUE | readonly Value[] | { readonly [k: string]: Value };
 
 export function isResourceRef(v: unknown): v is ResourceRef {
   return typeof v === "object" && v !== null && typeof (v as { $ref?: unknown }).$ref === "string";
