@@ -23,8 +23,8 @@ export interface ModelInput {
   readonly region: string;
   readonly entities: readonly Entity[];
   readonly diagnostics: readonly Diagnostic[];
-  /** Direct dependencies between resources (DependsOn, Ref, Fn::GetAtt), by logical id. */
-  readonly dependencies: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Direct dependencies of a resource (DependsOn, Ref, Fn::GetAtt), by logical id. */
+  readonly dependencies: (id: string) => ReadonlySet<string>;
 }
 
 function deepFreeze<T>(value: T): T {
@@ -39,7 +39,8 @@ export class Model {
   readonly files: readonly string[];
   readonly region: string;
   readonly diagnostics: readonly Diagnostic[];
-  readonly dependencies: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Direct dependencies of a resource (DependsOn, Ref, Fn::GetAtt), by logical id. */
+  readonly dependencies: (id: string) => ReadonlySet<string>;
   private readonly byId = new Map<string, Entity>();
   private readonly byKind = new Map<EntityKind, Entity[]>();
   private readonly subnetsByVpc = new Map<string, Subnet[]>();
@@ -128,7 +129,7 @@ export class Model {
     const stack = [id];
     while (stack.length > 0) {
       const cur = stack.pop() as string;
-      for (const d of this.dependencies.get(cur) ?? []) {
+      for (const d of this.dependencies(cur)) {
         if (!seen.has(d)) {
           seen.add(d);
           stack.push(d);

@@ -268,8 +268,6 @@ export interface LambdaFunction {
   readonly roleId: EntityRef | null;
   /** Lambda Managed Instances: the capacity provider whose VpcConfig the function runs in. */
   readonly capacityProviderId: EntityRef | null;
-  /** Logical ids the function depends on, explicitly (DependsOn) or through references. */
-  readonly dependsOn: readonly string[];
 }
 
 export type Entity =

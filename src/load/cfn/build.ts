@@ -79,6 +79,8 @@ const HANDLED = new Set([
 ]);
 
 const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
+const ANY_IPV4 = mustParseCidr("0.0.0.0/0");
+const ANY_IPV6 = mustParseCidr("::/0");
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -114,20 +116,17 @@ export class ModelBuilder {
   /** Raw resource objects as parsed, for positions (SAM expansion makes new objects). */
   private readonly rawForPosition: Readonly<Record<string, unknown>>;
   private readonly samGenerated: ReadonlyMap<string, string>;
-  private readonly dependencies: Map<string, Set<string>>;
 
   constructor(
     resolver: Resolver,
     resources: Readonly<Record<string, RawResource>>,
     rawForPosition: Readonly<Record<string, unknown>>,
     samGenerated: ReadonlyMap<string, string>,
-    dependencies: Map<string, Set<string>>,
   ) {
     this.resolver = resolver;
     this.resources = resources;
     this.rawForPosition = rawForPosition;
     this.samGenerated = samGenerated;
-    this.dependencies = dependencies;
   }
 
   private report(code: string, severity: Severity, message: string, id: string, key?: string): void {
@@ -364,7 +363,7 @@ export class ModelBuilder {
       action: "allow",
       protocol: "all",
       ports: ALL_PORTS,
-      cidr: mustParseCidr(cidr),
+      cidr: cidr === "::/0" ? ANY_IPV6 : ANY_IPV4,
       origin: dflt,
     });
     this.nacls.set(implicitIds.defaultNetworkAcl(id), {
@@ -393,7 +392,7 @@ export class ModelBuilder {
           origin: dflt,
         },
       ],
-      egress: [{ protocol: "all", ports: ALL_PORTS, peer: { kind: "cidr", cidr: mustParseCidr("0.0.0.0/0") }, origin: dflt }],
+      egress: [{ protocol: "all", ports: ALL_PORTS, peer: { kind: "cidr", cidr: ANY_IPV4 }, origin: dflt }],
     });
   }
 
@@ -580,7 +579,7 @@ export class ModelBuilder {
       egress.push({
         protocol: "all",
         ports: ALL_PORTS,
-        peer: { kind: "cidr", cidr: mustParseCidr("0.0.0.0/0") },
+        peer: { kind: "cidr", cidr: ANY_IPV4 },
         origin: this.origin(id, undefined, { isDefault: true }),
       });
     }
@@ -921,7 +920,6 @@ export class ModelBuilder {
       vpcConfig,
       roleId,
       capacityProviderId: cpc === undefined ? null : (this.ref(cpArn, "capacity provider") ?? unknown("no capacity provider ARN")),
-      dependsOn: [...(this.dependencies.get(id) ?? [])],
     };
     this.others.push(fn);
   }

@@ -22,13 +22,18 @@ export function looksLikeTemplate(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Resources each resource refers to in its raw text: Ref, Fn::GetAtt, ${X} in Fn::Sub, and
- * DependsOn. CloudFormation orders creation by exactly these edges.
+ * The resources one resource refers to in its raw text: Ref, Fn::GetAtt, ${X} in Fn::Sub, and
+ * DependsOn. CloudFormation orders creation by exactly these edges. Computed on demand (a rule
+ * asks for a few functions' dependencies; large templates need not pay for all of them).
  */
-export function rawDependencies(resources: Readonly<Record<string, RawResource>>): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const [id, res] of Object.entries(resources)) {
+export function rawDependencies(resources: Readonly<Record<string, RawResource>>): (id: string) => ReadonlySet<string> {
+  const memo = new Map<string, Set<string>>();
+  return (id: string) => {
+    const known = memo.get(id);
+    if (known) return known;
+    const res = resources[id];
     const deps = new Set<string>();
+    memo.set(id, deps);
     const add = (name: unknown) => {
       if (typeof name === "string" && name in resources && name !== id) deps.add(name);
     };
@@ -52,9 +57,8 @@ export function rawDependencies(resources: Readonly<Record<string, RawResource>>
         }
       }
     }
-    out.set(id, deps);
-  }
-  return out;
+    return deps;
+  };
 }
 
 export function loadCloudFormation(file: string, text: string, options: LoadOptions = {}): Model {
@@ -91,7 +95,7 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const region = options.region ?? DEFAULT_REGION;
   const resolver = new Resolver(parsed, { ...template, Resources: sam.resources }, { region, params: options.params ?? {} });
   const dependencies = rawDependencies(sam.resources);
-  const builder = new ModelBuilder(resolver, sam.resources, original, sam.generatedFrom, dependencies);
+  const builder = new ModelBuilder(resolver, sam.resources, original, sam.generatedFrom);
   const { entities, diagnostics } = builder.build();
   return new Model({ files: [file], region, entities, diagnostics: [...early, ...diagnostics], dependencies });
 }
