@@ -232,9 +232,14 @@ export class ModelBuilder {
       ["AWS::IAM::ManagedPolicy", this.policy],
       ["AWS::Lambda::Function", this.lambdaFunction],
     ];
+    const byType = new Map<string, string[]>();
+    for (const [id, t] of this.types) {
+      const list = byType.get(t);
+      if (list) list.push(id);
+      else byType.set(t, [id]);
+    }
     for (const [type, handler] of order) {
-      for (const [id, t] of this.types) {
-        if (t !== type) continue;
+      for (const id of byType.get(type) ?? []) {
         try {
           handler.call(this, id, this.props.get(id) ?? {});
         } catch (e) {

@@ -125,10 +125,12 @@ export class Resolver {
     this.references.set(this.currentResource, set);
   }
 
+  /** A more precise Where when the value (or its key) has a recorded position, else `where` itself. */
   private at(where: Where, v: unknown, key?: string): Where {
     const p = this.positionOf(v);
-    const pos = (key !== undefined ? p?.keys.get(key) : undefined) ?? p ?? where.pos;
-    return { logicalId: where.logicalId, path: key === undefined ? where.path : `${where.path}.${key}`, pos };
+    if (!p) return where;
+    const pos = (key !== undefined ? p.keys.get(key) : undefined) ?? p;
+    return { logicalId: where.logicalId, path: where.path, pos };
   }
 
   resolve(v: unknown, where: Where, depth: number): Value {
@@ -136,8 +138,9 @@ export class Resolver {
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
     if (Array.isArray(v)) {
       const out: Value[] = [];
+      const w = this.at(where, v);
       for (const item of v) {
-        const r = this.resolve(item, this.at(where, v, undefined), depth + 1);
+        const r = this.resolve(item, w, depth + 1);
         if (r !== NO_VALUE) out.push(r);
       }
       return out;
