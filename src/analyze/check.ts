@@ -2,7 +2,7 @@
 // function placed in each subnet would see. Pure over the model.
 import type { Model } from "../model/model.ts";
 import type { EntityRef, LambdaFunction, Location, Subnet } from "../model/types.ts";
-import { isUnknown } from "../model/types.ts";
+import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
 import type { ReachResult } from "./reach.ts";
@@ -103,7 +103,7 @@ function functionReport(
   dests: readonly Destination[],
   reach: (s: Subnet, sgs: readonly EntityRef[], d: Destination) => ReachResult,
 ): FunctionReport {
-  const location: Location = { file: fn.origin.file, line: fn.origin.line, column: fn.origin.column };
+  const location = locationOf(fn.origin);
   const base = { id: fn.id, name: fn.name, location };
   const all = (summary: Summary) => Object.fromEntries(dests.map((d) => [d.label, summary]));
   if (fn.capacityProviderId !== null) {

@@ -1,10 +1,14 @@
 // Small questions over the model that several rules ask.
 import type { Model } from "../model/model.ts";
-import type { LambdaFunction, Location, Origin, Route, Subnet } from "../model/types.ts";
+import type { LambdaFunction, Role, Route, Subnet } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
 
-export function locationOf(o: Origin): Location {
-  return { file: o.file, line: o.line, column: o.column };
+export { locationOf } from "../model/types.ts";
+
+/** The execution role of a function attached to a VPC, when the template defines it. */
+export function executionRole(model: Model, fn: LambdaFunction): Role | undefined {
+  if (!fn.vpcConfig || fn.capacityProviderId !== null) return undefined;
+  return model.get("role", fn.roleId);
 }
 
 /** The subnets of a function's VpcConfig that the model knows. */

@@ -23,7 +23,7 @@ import type {
   Unknown,
   Vpc,
 } from "../model/types.ts";
-import { isUnknown } from "../model/types.ts";
+import { isUnknown, locationOf } from "../model/types.ts";
 import type { Box, Interval } from "../net/box-set.ts";
 import { BoxSet, forAll } from "../net/box-set.ts";
 import type { Cidr } from "../net/ip.ts";
@@ -74,7 +74,7 @@ const portIv = (p: PortRange): Interval => [BigInt(p.from), BigInt(p.to)];
 const cidrIv = (c: Cidr): Interval => [c.start, c.end];
 
 function loc(o: Origin | undefined): Location | undefined {
-  return o ? { file: o.file, line: o.line, column: o.column } : undefined;
+  return o ? locationOf(o) : undefined;
 }
 
 /** The destination, or the part of it a set covers when that is not all of it. */
@@ -263,17 +263,8 @@ export class Reachability {
   }
 
   private functionSecurityGroups(walk: Walk, ctx: Ctx): void {
-    const sgs: SecurityGroup[] = [];
-    for (const ref of ctx.fnSgs) {
-      const sg = this.model.securityGroup(ref);
-      if (!sg) {
-        const why = isUnknown(ref) ? ref.reason : `security group ${ref} is not defined in this template`;
-        walk.unknown({ component: isUnknown(ref) ? "security group" : ref, kind: "security-group", detail: why }, "UNKNOWN_RESOURCE", why);
-        return;
-      }
-      walk.touch(sg.origin, sg.id);
-      sgs.push(sg);
-    }
+    const sgs = this.securityGroupsOf(walk, ctx.fnSgs);
+    if (!sgs) return;
     if (sgs.length === 0) {
       walk.unknown(
         { component: "VpcConfig", kind: "security-group", detail: "the function names no security group" },
@@ -292,6 +283,26 @@ export class Reachability {
       `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
       `Add an egress rule to ${sgs[0]?.id} allowing tcp ${ctx.dest.port} to ${ctx.dest.kind === "internet" ? "0.0.0.0/0" : ctx.dest.label}.`,
     );
+  }
+
+  /**
+   * The security groups `refs` name; null, with the walk ended as unknown, when one of them is
+   * not in the model (a parameter, an existing group).
+   */
+  private securityGroupsOf(walk: Walk, refs: readonly EntityRef[], owner?: string): SecurityGroup[] | null {
+    const sgs: SecurityGroup[] = [];
+    for (const ref of refs) {
+      const sg = this.model.securityGroup(ref);
+      if (!sg) {
+        const of = owner ? ` of ${owner}` : "";
+        const why = isUnknown(ref) ? `a security group${of}: ${ref.reason}` : `security group ${ref}${of} is not defined in this template`;
+        walk.unknown({ component: isUnknown(ref) ? "security group" : ref, kind: "security-group", detail: why }, "UNKNOWN_RESOURCE", why);
+        return null;
+      }
+      walk.touch(sg.origin, sg.id);
+      sgs.push(sg);
+    }
+    return sgs;
   }
 
   /** Security groups: allow-only, union of rules. */
@@ -613,13 +624,7 @@ export class Reachability {
       return;
     }
     walk.touch(natSubnet.origin, natSubnet.id);
-    const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
-    if (natSubnet.id !== ctx.subnet.id) {
-      this.nacl(walk, natSubnet, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet");
-      this.nacl(walk, natSubnet, true, { addr: "class", port: "class" }, "outbound traffic from the NAT");
-      this.nacl(walk, natSubnet, false, { addr: "class", port: NAT_GATEWAY_EPHEMERAL_PORTS }, "inbound reply to the NAT's ephemeral port");
-      this.nacl(walk, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
-    }
+    this.natSubnetAcls(walk, ctx, natSubnet, "the NAT", NAT_GATEWAY_EPHEMERAL_PORTS);
     if (walk.isEmpty()) return;
     walk.trace.push({
       ...hop,
@@ -629,6 +634,20 @@ export class Reachability {
     walk.natSource =
       nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
     this.route(walk, ctx, natSubnet, "nat");
+  }
+
+  /**
+   * The network ACL of a NAT's subnet on both legs, both ways (ACLs are stateless): in from the
+   * function, out to the destination, the reply in to the NAT's port, the reply out to the
+   * function. None applies when the NAT shares the function's subnet.
+   */
+  private natSubnetAcls(walk: Walk, ctx: Ctx, natSubnet: Subnet, who: string, natPorts: PortRange): void {
+    if (natSubnet.id === ctx.subnet.id) return;
+    const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
+    this.nacl(walk, natSubnet, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet");
+    this.nacl(walk, natSubnet, true, { addr: "class", port: "class" }, `outbound traffic from ${who}`);
+    this.nacl(walk, natSubnet, false, { addr: "class", port: natPorts }, `inbound reply to ${who}'s ephemeral port`);
+    this.nacl(walk, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
   }
 
   private natInstance(walk: Walk, ctx: Ctx, inst: Instance): void {
@@ -660,19 +679,8 @@ export class Reachability {
       );
       return;
     }
-    const sgs: SecurityGroup[] = [];
-    for (const ref of inst.securityGroupIds) {
-      const sg = this.model.securityGroup(ref);
-      if (!sg) {
-        walk.unknown(
-          { ...hop, detail: `a security group of ${inst.id} is not known` },
-          "UNKNOWN_RESOURCE",
-          `security group ${isUnknown(ref) ? ref.reason : ref} of ${inst.id} is not defined in this template`,
-        );
-        return;
-      }
-      sgs.push(sg);
-    }
+    const sgs = this.securityGroupsOf(walk, inst.securityGroupIds, inst.id);
+    if (!sgs) return;
     if (sgs.length === 0) {
       const vpcDefault = this.model.securityGroup(ctx.vpc.defaultSecurityGroupId);
       if (vpcDefault) sgs.push(vpcDefault);
@@ -703,12 +711,8 @@ export class Reachability {
       `the security group of NAT instance ${inst.id} does not allow tcp ${ctx.dest.port} out to ${ctx.dest.label}`,
       `Allow tcp ${ctx.dest.port} to 0.0.0.0/0 in the egress of ${sgs[0]?.id}.`,
     );
-    if (instSubnet.id !== ctx.subnet.id) {
-      this.nacl(walk, instSubnet, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet");
-      this.nacl(walk, instSubnet, true, { addr: "class", port: "class" }, "outbound traffic from the NAT instance");
-      this.nacl(walk, instSubnet, false, { addr: "class", port: LAMBDA_EPHEMERAL_PORTS }, "inbound reply to the NAT instance");
-      this.nacl(walk, instSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
-    }
+    // Linux masquerading keeps the function's source port where it can: Lambda's range.
+    this.natSubnetAcls(walk, ctx, instSubnet, "the NAT instance", LAMBDA_EPHEMERAL_PORTS);
     if (walk.isEmpty()) return;
     const addr = inst.publicAddress;
     const egress: Egress | null =

@@ -79,9 +79,8 @@ function readTemplate(path: string, shown: string): string {
       { file: shown },
     );
   }
-  const limit = MAX_JSON_BYTES;
-  if (st.size > limit) {
-    throw new LoadError("LOAD_TOO_LARGE", `is ${(st.size / 1048576).toFixed(0)} MiB; at most ${limit / 1048576} MiB is read`, {
+  if (st.size > MAX_JSON_BYTES) {
+    throw new LoadError("LOAD_TOO_LARGE", `is ${(st.size / 1048576).toFixed(0)} MiB; at most ${MAX_JSON_BYTES / 1048576} MiB is read`, {
       file: shown,
     });
   }

@@ -21,6 +21,11 @@ export interface Origin extends Location {
   readonly conditionUnknown?: string;
 }
 
+/** Where an entity is defined, without the rest of its origin. */
+export function locationOf(o: Origin): Location {
+  return { file: o.file, line: o.line, column: o.column };
+}
+
 /** A value the configuration does not determine, and why. */
 export interface Unknown {
   readonly unknown: true;

@@ -1,7 +1,6 @@
 import { permission, roleStatements } from "../analyze/iam.ts";
-import { locationOf } from "../analyze/queries.ts";
+import { executionRole, locationOf } from "../analyze/queries.ts";
 import { ENI_ACTIONS_REQUIRED } from "../aws/facts.ts";
-import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
 export default defineRule({
@@ -9,8 +8,7 @@ export default defineRule({
   check(ctx) {
     const { model } = ctx;
     for (const fn of model.functions()) {
-      if (!fn.vpcConfig || fn.capacityProviderId !== null || fn.roleId === null || isUnknown(fn.roleId)) continue;
-      const role = model.get("role", fn.roleId);
+      const role = executionRole(model, fn);
       if (!role || role.attachedPolicyResources.length === 0) continue;
       const unknownPolicies = role.unknownPolicies.length > 0;
       const grants = (ids?: ReadonlySet<string>) =>

@@ -1,15 +1,13 @@
 import { permission } from "../analyze/iam.ts";
-import { locationOf } from "../analyze/queries.ts";
+import { executionRole, locationOf } from "../analyze/queries.ts";
 import { ENI_ACTIONS_REQUIRED } from "../aws/facts.ts";
-import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
 export default defineRule({
   meta: { id: "role-missing-eni-permissions", title: "Execution role without the ENI actions", severity: "error" },
   check(ctx) {
     for (const fn of ctx.model.functions()) {
-      if (!fn.vpcConfig || fn.capacityProviderId !== null || fn.roleId === null || isUnknown(fn.roleId)) continue;
-      const role = ctx.model.get("role", fn.roleId);
+      const role = executionRole(ctx.model, fn);
       if (!role) continue;
       const unknownPolicies = role.unknownPolicies.length > 0;
       const missing = ENI_ACTIONS_REQUIRED.filter((a) => permission(role.statements, a, unknownPolicies) === "denied");

@@ -197,7 +197,6 @@ export class ModelBuilder {
       this.types.set(id, type);
       const resolved = this.resolver.resolveIn(id, res.Properties ?? {}, {
         logicalId: id,
-        path: "Properties",
         pos: this.keyPos(id),
       });
       this.props.set(id, isPlainObject(resolved) ? resolved : {});

@@ -29,7 +29,6 @@ export function isPlainObject(v: unknown): v is Record<string, Value> {
 /** Where a value sits, for diagnostics. */
 export interface Where {
   readonly logicalId?: string;
-  readonly path: string;
   readonly pos?: Pos;
 }
 
@@ -130,7 +129,7 @@ export class Resolver {
     const p = this.positionOf(v);
     if (!p) return where;
     const pos = (key !== undefined ? p.keys.get(key) : undefined) ?? p;
-    return { logicalId: where.logicalId, path: where.path, pos };
+    return { logicalId: where.logicalId, pos };
   }
 
   resolve(v: unknown, where: Where, depth: number): Value {
@@ -396,8 +395,8 @@ export class Resolver {
 
   private computeAttr(id: string, res: RawResource, attr: string): Value {
     const props = (res.Properties ?? {}) as Record<string, unknown>;
-    const where: Where = { logicalId: id, path: `Properties`, pos: this.positionOf(res) };
-    const prop = (name: string) => this.resolveIn(id, props[name], { ...where, path: `Properties.${name}` });
+    const where: Where = { logicalId: id, pos: this.positionOf(res) };
+    const prop = (name: string) => this.resolveIn(id, props[name], where);
     const type = String(res.Type);
     switch (`${type}.${attr}`) {
       case "AWS::EC2::VPC.CidrBlock":
@@ -469,7 +468,7 @@ export class Resolver {
     }
     this.conditionStack.add(name);
     const def = this.conditions[name];
-    const w = { path: `Conditions.${name}`, pos: this.positionOf(def) ?? where.pos };
+    const w = { pos: this.positionOf(def) ?? where.pos };
     const v = this.evalCondition(def, w, 0);
     this.conditionStack.delete(name);
     this.conditionCache.set(name, v);
@@ -523,7 +522,7 @@ export class Resolver {
     const c = res?.Condition;
     if (c === undefined) return true;
     if (typeof c !== "string") return unknown("malformed resource Condition");
-    return this.condition(c, { logicalId: id, path: "Condition", pos: this.positionOf(res) });
+    return this.condition(c, { logicalId: id, pos: this.positionOf(res) });
   }
 }
 
