@@ -26,12 +26,17 @@ export interface NodePos extends Pos {
   readonly keys: Map<string, Pos>;
 }
 
+/** Where parsed objects were written. A WeakMap for YAML; computed on demand for JSON. */
+export interface PositionIndex {
+  get(value: object): NodePos | undefined;
+}
+
 export interface ParsedText {
   readonly file: string;
   readonly format: "yaml" | "json";
   readonly value: unknown;
   /** Positions of objects (and of their keys) as far as they were recorded. */
-  readonly positions: WeakMap<object, NodePos>;
+  readonly positions: PositionIndex;
   /** Problems that do not stop reading (e.g. a duplicate key: the last value wins). */
   readonly warnings: readonly { readonly message: string; readonly line: number; readonly column: number }[];
 }
@@ -179,74 +184,183 @@ function lineColOf(text: string, offset: number): Pos {
   return { line, column: offset - last };
 }
 
-interface ResourcePositions {
-  pos: Pos;
-  /** Keys of the resource (Type, Properties, ...). */
-  readonly keys: Map<string, Pos>;
-  /** Keys of its Properties. */
-  readonly props: Map<string, Pos>;
-}
-
 interface JsonScan {
   /** Offset where nesting first exceeds MAX_DEPTH, or -1. */
   readonly tooDeepAt: number;
-  readonly topKeys: Map<string, Pos>;
-  readonly resources: Map<string, ResourcePositions>;
+  /** Offsets of the top-level keys. */
+  readonly topKeys: Map<string, number>;
+  /** Offsets of the keys of the top-level Resources object (the logical ids). */
+  readonly resources: Map<string, number>;
+  /** Offsets of the line feeds, in order (for offset -> line and column). */
+  readonly newlines: number[];
+}
+
+/** Offset of the first character at or after `i` that is not JSON whitespace. */
+function skipSpace(text: string, i: number): number {
+  let d = text.charCodeAt(i);
+  while (d === 32 || d === 9 || d === 10 || d === 13) d = text.charCodeAt(++i);
+  return i;
+}
+
+/** Offset of the closing quote of the string whose opening quote is at `i`; `escaped` tells whether it holds a backslash. */
+function stringEnd(text: string, i: number): { end: number; escaped: boolean } {
+  let escaped = false;
+  const n = text.length;
+  for (i++; i < n; i++) {
+    const d = text.charCodeAt(i);
+    if (d === 92) {
+      escaped = true;
+      i++;
+    } else if (d === 34) break;
+  }
+  return { end: i, escaped };
+}
+
+function keyText(text: string, start: number, end: number, escaped: boolean): string {
+  return escaped ? (JSON.parse(text.slice(start, end + 1)) as string) : text.slice(start + 1, end);
 }
 
 /**
  * One pass over JSON text, by hand because it must be fast on large templates and safe on any
- * depth (recursive parsers overflow the stack): nesting depth and the positions of the keys
- * the model needs (top level, Resources.<id>, its keys and its Properties' keys). Runs on
- * text JSON.parse accepted; on a syntax error jsonc-parser locates the problem instead.
+ * depth (recursive parsers overflow the stack): nesting depth, line feeds, and the offsets of
+ * the top-level keys and of the logical ids under Resources. The keys inside one resource are
+ * found later, on demand (JsonPositions): a 100,000-resource template then keeps a few numbers
+ * per resource instead of a map of positions. Runs on text JSON.parse accepted; on a syntax
+ * error jsonc-parser locates the problem instead.
  */
 function scanJson(text: string): JsonScan {
-  const topKeys = new Map<string, Pos>();
-  const resources = new Map<string, ResourcePositions>();
+  const topKeys = new Map<string, number>();
+  const resources = new Map<string, number>();
+  const newlines: number[] = [];
   let inResources = false;
-  let current: ResourcePositions | undefined;
-  let inProperties = false;
   let depth = 0;
-  let line = 1;
-  let lineStart = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
-    if (c === 10) {
-      line++;
-      lineStart = i + 1;
-    } else if (c === 34) {
+    if (c === 10) newlines.push(i);
+    else if (c === 34) {
       const start = i;
-      let escaped = false;
-      for (i++; i < n; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92) {
-          escaped = true;
-          i++;
-        } else if (d === 34) break;
-      }
-      if (depth > 4 || (depth > 1 && !inResources)) continue;
-      let j = i + 1;
-      let d = text.charCodeAt(j);
-      while (d === 32 || d === 9 || d === 10 || d === 13) d = text.charCodeAt(++j);
-      if (d !== 58) continue;
-      const key = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
-      const pos = { line, column: start - lineStart + 1 };
+      const { end, escaped } = stringEnd(text, i);
+      i = end;
+      if (depth > 2 || (depth === 2 && !inResources)) continue;
+      if (text.charCodeAt(skipSpace(text, i + 1)) !== 58) continue;
+      const key = keyText(text, start, end, escaped);
       if (depth === 1) {
-        topKeys.set(key, pos);
+        topKeys.set(key, start);
         inResources = key === "Resources";
-      } else if (depth === 2) {
-        current = { pos, keys: new Map(), props: new Map() };
-        resources.set(key, current);
-      } else if (depth === 3 && current) {
-        current.keys.set(key, pos);
-        inProperties = key === "Properties";
-      } else if (depth === 4 && current && inProperties) current.props.set(key, pos);
+      } else resources.set(key, start);
     } else if (c === 123 || c === 91) {
-      if (++depth > MAX_DEPTH) return { tooDeepAt: i, topKeys, resources };
+      if (++depth > MAX_DEPTH) return { tooDeepAt: i, topKeys, resources, newlines };
     } else if (c === 125 || c === 93) depth--;
   }
-  return { tooDeepAt: -1, topKeys, resources };
+  return { tooDeepAt: -1, topKeys, resources, newlines };
+}
+
+/**
+ * Positions in a JSON template, found on demand: the template, its Resources, each resource
+ * and its Properties (the objects the model cites). A resource's keys are scanned from its
+ * text when first asked for; the last one is kept, as the builder asks resource by resource.
+ */
+class JsonPositions implements PositionIndex {
+  private readonly text: string;
+  private readonly scan: JsonScan;
+  /** Parsed object -> what it is and the offset of the key it is the value of. */
+  private readonly objects = new WeakMap<object, { readonly kind: "template" | "resources" | "resource" | "properties"; readonly keyAt: number }>();
+  private lastResource: { readonly keyAt: number; readonly pos: NodePos; readonly offsets: Map<string, number> } | undefined;
+  private lastProperties: { readonly keyAt: number; readonly pos: NodePos | undefined } | undefined;
+
+  constructor(text: string, scan: JsonScan, value: unknown) {
+    this.text = text;
+    this.scan = scan;
+    if (!value || typeof value !== "object") return;
+    this.objects.set(value, { kind: "template", keyAt: 0 });
+    const resources = (value as { Resources?: unknown }).Resources;
+    const resourcesAt = scan.topKeys.get("Resources");
+    if (!resources || typeof resources !== "object" || Array.isArray(resources) || resourcesAt === undefined) return;
+    this.objects.set(resources, { kind: "resources", keyAt: resourcesAt });
+    for (const [id, res] of Object.entries(resources)) {
+      const at = scan.resources.get(id);
+      if (at === undefined || !res || typeof res !== "object") continue;
+      this.objects.set(res, { kind: "resource", keyAt: at });
+      const props = (res as { Properties?: unknown }).Properties;
+      if (props && typeof props === "object") this.objects.set(props, { kind: "properties", keyAt: at });
+    }
+  }
+
+  get(value: object): NodePos | undefined {
+    const o = this.objects.get(value);
+    switch (o?.kind) {
+      case undefined:
+        return undefined;
+      case "template":
+        return { line: 1, column: 1, keys: this.posMap(this.scan.topKeys) };
+      case "resources":
+        return { ...this.pos(o.keyAt), keys: this.posMap(this.scan.resources) };
+      case "resource":
+        return this.resourceAt(o.keyAt);
+      case "properties":
+        return this.propertiesAt(o.keyAt);
+    }
+  }
+
+  private resourceAt(keyAt: number): NodePos {
+    if (this.lastResource?.keyAt !== keyAt) {
+      const offsets = this.keyOffsets(keyAt);
+      this.lastResource = { keyAt, offsets, pos: { ...this.pos(keyAt), keys: this.posMap(offsets) } };
+    }
+    return this.lastResource.pos;
+  }
+
+  private propertiesAt(keyAt: number): NodePos | undefined {
+    if (this.lastProperties?.keyAt !== keyAt) {
+      this.resourceAt(keyAt);
+      const propsKey = this.lastResource?.offsets.get("Properties");
+      const pos = propsKey === undefined ? undefined : { ...this.pos(propsKey), keys: this.posMap(this.keyOffsets(propsKey)) };
+      this.lastProperties = { keyAt, pos };
+    }
+    return this.lastProperties.pos;
+  }
+
+  /** Offsets of the keys of the object that is the value of the key at `keyAt`. */
+  private keyOffsets(keyAt: number): Map<string, number> {
+    const text = this.text;
+    const keys = new Map<string, number>();
+    let i = skipSpace(text, stringEnd(text, keyAt).end + 1);
+    if (text.charCodeAt(i) !== 58) return keys;
+    i = skipSpace(text, i + 1);
+    if (text.charCodeAt(i) !== 123) return keys;
+    let depth = 0;
+    for (const n = text.length; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        const start = i;
+        const { end, escaped } = stringEnd(text, i);
+        i = end;
+        if (depth === 1 && text.charCodeAt(skipSpace(text, i + 1)) === 58) keys.set(keyText(text, start, end, escaped), start);
+      } else if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth === 0) break;
+    }
+    return keys;
+  }
+
+  private posMap(offsets: ReadonlyMap<string, number>): Map<string, Pos> {
+    const out = new Map<string, Pos>();
+    for (const [k, at] of offsets) out.set(k, this.pos(at));
+    return out;
+  }
+
+  /** Line and column (1-based) of an offset: a binary search over the line feeds. */
+  private pos(offset: number): Pos {
+    const nl = this.scan.newlines;
+    let lo = 0;
+    let hi = nl.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((nl[mid] ?? 0) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return { line: lo + 1, column: offset - (lo > 0 ? (nl[lo - 1] ?? 0) : -1) };
+  }
 }
 
 function jsonSyntaxError(file: string, text: string, e: unknown): LoadError {
@@ -278,21 +392,6 @@ function parseJson(file: string, text: string): ParsedText {
   if (scan.tooDeepAt >= 0) {
     throw new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, scan.tooDeepAt) });
   }
-  const positions = new WeakMap<object, NodePos>();
-  const top = { line: 1, column: 1 };
-  if (value && typeof value === "object") positions.set(value, { ...top, keys: scan.topKeys });
-  const resources = (value as { Resources?: unknown } | null)?.Resources;
-  if (resources && typeof resources === "object" && !Array.isArray(resources)) {
-    const resourceKeys = new Map<string, Pos>();
-    for (const [id, r] of scan.resources) resourceKeys.set(id, r.pos);
-    positions.set(resources, { ...(scan.topKeys.get("Resources") ?? top), keys: resourceKeys });
-    for (const [id, res] of Object.entries(resources)) {
-      const at = scan.resources.get(id);
-      if (!at || !res || typeof res !== "object") continue;
-      positions.set(res, { ...at.pos, keys: at.keys });
-      const props = (res as { Properties?: unknown }).Properties;
-      if (props && typeof props === "object") positions.set(props, { ...(at.keys.get("Properties") ?? at.pos), keys: at.props });
-    }
-  }
+  const positions = new JsonPositions(text, scan, value);
   return { file, format: "json", value, positions, warnings: [] };
 }
