@@ -3,15 +3,24 @@
 import type { PolicyStatement, Role } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
 
+/** Compiled action patterns (a template has few distinct ones; a large one asks about them often). */
+const PATTERNS = new Map<string, RegExp>();
+
 /** IAM action patterns: `*` and `?` wildcards, case-insensitive. */
 export function actionMatches(pattern: string, action: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
-      .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
+  if (!pattern.includes("*") && !pattern.includes("?")) return pattern.toLowerCase() === action.toLowerCase();
+  let re = PATTERNS.get(pattern);
+  if (!re) {
+    re = new RegExp(
+      `^${pattern
+        .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+        .replace(/\*/g, ".*")
+        .replace(/\?/g, ".")}$`,
+      "i",
+    );
+    if (PATTERNS.size >= 10_000) PATTERNS.clear();
+    PATTERNS.set(pattern, re);
+  }
   return re.test(action);
 }
 

@@ -256,18 +256,24 @@ function scanJson(text: string): JsonScan {
   return { tooDeepAt: -1, topKeys, resources, newlines };
 }
 
+const RECENT_OBJECTS = 509; // prime, so the slots of nearby offsets spread
+
 /**
  * Positions in a JSON template, found on demand: the template, its Resources, each resource
  * and its Properties (the objects the model cites). A resource's keys are scanned from its
- * text when first asked for; the last one is kept, as the builder asks resource by resource.
+ * text when first asked for; the last few are kept.
  */
 class JsonPositions implements PositionIndex {
   private readonly text: string;
   private readonly scan: JsonScan;
   /** Parsed object -> what it is and the offset of the key it is the value of. */
   private readonly objects = new WeakMap<object, { readonly kind: "template" | "resources" | "resource" | "properties"; readonly keyAt: number }>();
-  private lastResource: { readonly keyAt: number; readonly pos: NodePos; readonly offsets: Map<string, number> } | undefined;
-  private lastProperties: { readonly keyAt: number; readonly pos: NodePos | undefined } | undefined;
+  /**
+   * Recently asked objects (resources, Properties) by the offset of their key, with their keys'
+   * offsets: a small direct-mapped cache, as the builder asks about a few resources at a time.
+   */
+  private readonly recent: ({ readonly keyAt: number; readonly node: NodePos; readonly offsets: Map<string, number> } | undefined)[] =
+    new Array(RECENT_OBJECTS);
 
   constructor(text: string, scan: JsonScan, value: unknown) {
     this.text = text;
@@ -278,7 +284,8 @@ class JsonPositions implements PositionIndex {
     const resourcesAt = scan.topKeys.get("Resources");
     if (!resources || typeof resources !== "object" || Array.isArray(resources) || resourcesAt === undefined) return;
     this.objects.set(resources, { kind: "resources", keyAt: resourcesAt });
-    for (const [id, res] of Object.entries(resources)) {
+    for (const id in resources) {
+      const res = (resources as Record<string, unknown>)[id];
       const at = scan.resources.get(id);
       if (at === undefined || !res || typeof res !== "object") continue;
       this.objects.set(res, { kind: "resource", keyAt: at });
@@ -303,22 +310,24 @@ class JsonPositions implements PositionIndex {
     }
   }
 
+  /** Position and keys of the object that is the value of the key at `keyAt`. */
+  private objectAt(keyAt: number): { readonly node: NodePos; readonly offsets: Map<string, number> } {
+    const slot = keyAt % RECENT_OBJECTS;
+    const known = this.recent[slot];
+    if (known?.keyAt === keyAt) return known;
+    const offsets = this.keyOffsets(keyAt);
+    const entry = { keyAt, node: { ...this.pos(keyAt), keys: this.posMap(offsets) }, offsets };
+    this.recent[slot] = entry;
+    return entry;
+  }
+
   private resourceAt(keyAt: number): NodePos {
-    if (this.lastResource?.keyAt !== keyAt) {
-      const offsets = this.keyOffsets(keyAt);
-      this.lastResource = { keyAt, offsets, pos: { ...this.pos(keyAt), keys: this.posMap(offsets) } };
-    }
-    return this.lastResource.pos;
+    return this.objectAt(keyAt).node;
   }
 
   private propertiesAt(keyAt: number): NodePos | undefined {
-    if (this.lastProperties?.keyAt !== keyAt) {
-      this.resourceAt(keyAt);
-      const propsKey = this.lastResource?.offsets.get("Properties");
-      const pos = propsKey === undefined ? undefined : { ...this.pos(propsKey), keys: this.posMap(this.keyOffsets(propsKey)) };
-      this.lastProperties = { keyAt, pos };
-    }
-    return this.lastProperties.pos;
+    const propsKey = this.objectAt(keyAt).offsets.get("Properties");
+    return propsKey === undefined ? undefined : this.objectAt(propsKey).node;
   }
 
   /** Offsets of the keys of the object that is the value of the key at `keyAt`. */

@@ -14,9 +14,11 @@ export function declaresSam(template: Record<string, unknown>): boolean {
 }
 
 export function hasSamResources(resources: Record<string, unknown>): boolean {
-  return Object.values(resources).some(
-    (r) => typeof (r as { Type?: unknown })?.Type === "string" && (r as { Type: string }).Type.startsWith("AWS::Serverless::"),
-  );
+  for (const id in resources) {
+    const type = (resources[id] as { Type?: unknown } | null)?.Type;
+    if (typeof type === "string" && type.startsWith("AWS::Serverless::")) return true;
+  }
+  return false;
 }
 
 function isIntrinsic(v: unknown): boolean {
