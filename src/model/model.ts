@@ -27,13 +27,18 @@ export interface ModelInput {
   readonly dependencies: (id: string) => ReadonlySet<string>;
 }
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === "object" && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    if (Array.isArray(value)) for (const v of value) deepFreeze(v);
-    else for (const k in value) deepFreeze((value as Record<string, unknown>)[k]);
+/**
+ * Freezes an entity and the arrays it holds (routes, rules, entries, statements), so the model
+ * cannot be changed through its public fields. Deeper values (origins, CIDRs, the objects inside
+ * those arrays) are typed readonly but left unfrozen: freezing all of them took 0.3-0.5 s on a
+ * 125,000-resource template, a tenth of the whole check.
+ */
+function freezeEntity(e: Entity): void {
+  Object.freeze(e);
+  for (const k in e) {
+    const v = (e as unknown as Record<string, unknown>)[k];
+    if (Array.isArray(v)) Object.freeze(v);
   }
-  return value;
 }
 
 export class Model {
@@ -53,7 +58,7 @@ export class Model {
     this.diagnostics = input.diagnostics;
     this.dependencies = input.dependencies;
     for (const e of input.entities) {
-      deepFreeze(e);
+      freezeEntity(e);
       // Entities of different kinds may share an id only for implicit defaults, which are
       // keyed with a suffix by the loader; the first definition wins otherwise.
       if (!this.byId.has(e.id)) this.byId.set(e.id, e);

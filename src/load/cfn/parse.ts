@@ -256,7 +256,16 @@ function scanJson(text: string): JsonScan {
   return { tooDeepAt: -1, topKeys, resources, newlines };
 }
 
-const RECENT_OBJECTS = 509; // prime, so the slots of nearby offsets spread
+const RECENT_RESOURCES = 509; // prime, so the slots of nearby offsets spread
+
+interface ResourceEntry {
+  readonly keyAt: number;
+  readonly node: NodePos;
+  /** Offsets of the resource's keys. */
+  readonly offsets: ReadonlyMap<string, number>;
+  /** Its Properties, once asked for (null: it has none). */
+  properties: NodePos | null | undefined;
+}
 
 /**
  * Positions in a JSON template, found on demand: the template, its Resources, each resource
@@ -268,12 +277,8 @@ class JsonPositions implements PositionIndex {
   private readonly scan: JsonScan;
   /** Parsed object -> what it is and the offset of the key it is the value of. */
   private readonly objects = new WeakMap<object, { readonly kind: "template" | "resources" | "resource" | "properties"; readonly keyAt: number }>();
-  /**
-   * Recently asked objects (resources, Properties) by the offset of their key, with their keys'
-   * offsets: a small direct-mapped cache, as the builder asks about a few resources at a time.
-   */
-  private readonly recent: ({ readonly keyAt: number; readonly node: NodePos; readonly offsets: Map<string, number> } | undefined)[] =
-    new Array(RECENT_OBJECTS);
+  /** Recently asked resources, by the offset of their logical id: a small direct-mapped cache (the builder asks about a few at a time). */
+  private readonly recent: (ResourceEntry | undefined)[] = new Array(RECENT_RESOURCES);
 
   constructor(text: string, scan: JsonScan, value: unknown) {
     this.text = text;
@@ -311,23 +316,32 @@ class JsonPositions implements PositionIndex {
   }
 
   /** Position and keys of the object that is the value of the key at `keyAt`. */
-  private objectAt(keyAt: number): { readonly node: NodePos; readonly offsets: Map<string, number> } {
-    const slot = keyAt % RECENT_OBJECTS;
+  private resourceEntry(keyAt: number): ResourceEntry {
+    const slot = keyAt % RECENT_RESOURCES;
     const known = this.recent[slot];
     if (known?.keyAt === keyAt) return known;
     const offsets = this.keyOffsets(keyAt);
-    const entry = { keyAt, node: { ...this.pos(keyAt), keys: this.posMap(offsets) }, offsets };
+    const entry: ResourceEntry = { keyAt, node: this.nodeAt(keyAt, offsets), offsets, properties: undefined };
     this.recent[slot] = entry;
     return entry;
   }
 
+  private nodeAt(keyAt: number, offsets: ReadonlyMap<string, number>): NodePos {
+    const { line, column } = this.pos(keyAt);
+    return { line, column, keys: this.posMap(offsets) };
+  }
+
   private resourceAt(keyAt: number): NodePos {
-    return this.objectAt(keyAt).node;
+    return this.resourceEntry(keyAt).node;
   }
 
   private propertiesAt(keyAt: number): NodePos | undefined {
-    const propsKey = this.objectAt(keyAt).offsets.get("Properties");
-    return propsKey === undefined ? undefined : this.objectAt(propsKey).node;
+    const entry = this.resourceEntry(keyAt);
+    if (entry.properties === undefined) {
+      const at = entry.offsets.get("Properties");
+      entry.properties = at === undefined ? null : this.nodeAt(at, this.keyOffsets(at));
+    }
+    return entry.properties ?? undefined;
   }
 
   /** Offsets of the keys of the object that is the value of the key at `keyAt`. */
