@@ -3,9 +3,11 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { after, describe, it } from "node:test";
+import { generateTemplate } from "../bench/generate.ts";
 import { runCli } from "./cli-helpers.ts";
-import { checkYaml } from "./helpers.ts";
+import { checkYaml, ROOT } from "./helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +100,14 @@ describe("cli", () => {
   it("help and version", async () => {
     assert.equal((await runCli(["--help"])).code, 0);
     assert.match((await runCli(["--version"])).stdout, /^\d+\.\d+\.\d+\n$/);
+  });
+
+  it("stops quietly when the reader closes the pipe early (| head)", () => {
+    // A report larger than the pipe's buffer, read by a shell pipeline that takes one line.
+    const big = file("many.json", JSON.stringify(generateTemplate({ vpcs: 40, functionsPerVpc: 2 })));
+    const r = spawnSync("sh", ["-c", `node bin/lambda-egress.js check '${big}' --format json | head -c 10`], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.stdout, '{"schemaVe');
+    assert.equal(r.stderr, "", "no write error");
   });
 });
 
