@@ -61,6 +61,12 @@ export const CODES = {
     fix: "Route the destination to a target that can carry it.",
     fromReachabilityAnalyzer: true,
   },
+  VPC_BLOCK_PUBLIC_ACCESS_ENABLED: {
+    meaning:
+      "VPC Block Public Access blocks the traffic at the internet gateway: bidirectional mode blocks all of it, NAT gateways included; ingress-only mode leaves only NAT gateways and egress-only internet gateways.",
+    fix: "Exclude the subnet of the NAT gateway (or of the instance), or its VPC, with an AWS::EC2::VPCBlockPublicAccessExclusion (allow-egress or allow-bidirectional).",
+    fromReachabilityAnalyzer: true,
+  },
   UNKNOWN_RESOURCE: {
     meaning: "A component on the path is not defined in the configuration (a parameter, an import, an existing resource).",
     fix: "Pass the value with --param, or check the template or account that defines the resource.",

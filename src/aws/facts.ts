@@ -107,3 +107,17 @@ export const SAM_POLICY_TEMPLATE_ACTIONS: Record<string, readonly string[]> = {
   LambdaInvokePolicy: ["lambda:InvokeFunction"],
   EC2DescribePolicy: ["ec2:DescribeRegions", "ec2:DescribeInstances"],
 };
+
+/**
+ * §3.7: Lambda Managed Instances send telemetry to CloudWatch Logs and X-Ray from the instances
+ * in the capacity provider's subnets, over the VPC (unlike standard functions, whose logs do not
+ * use the VPC): "The connectivity is also needed for transmitting telemetry data to CloudWatch
+ * Logs and X-Ray." (lambda-managed-instances-networking.html). Endpoint service names:
+ * com.amazonaws.<region>.logs and com.amazonaws.<region>.xray.
+ */
+export const MANAGED_INSTANCES_TELEMETRY_SERVICES = ["logs", "xray"] as const;
+
+/** §4.9: AWS::EC2::VPCBlockPublicAccessOptions InternetGatewayBlockMode values. */
+export const BLOCK_PUBLIC_ACCESS_MODES = ["off", "block-bidirectional", "block-ingress"] as const;
+/** §4.9: AWS::EC2::VPCBlockPublicAccessExclusion InternetGatewayExclusionMode values. */
+export const BLOCK_PUBLIC_ACCESS_EXCLUSION_MODES = ["allow-bidirectional", "allow-egress"] as const;

@@ -75,6 +75,8 @@ export interface Subnet {
   readonly cidr: Cidr | Unknown;
   readonly ipv6Cidrs: readonly (Cidr | Unknown)[];
   readonly mapPublicIpOnLaunch: boolean;
+  /** Set when the template does not determine MapPublicIpOnLaunch (`mapPublicIpOnLaunch` is then false). */
+  readonly mapPublicIpOnLaunchUnknown?: Unknown;
   /** Explicit association, else the VPC's main route table (marked by `routeTableIsMain`). */
   readonly routeTableId: EntityRef;
   readonly routeTableIsMain: boolean;
@@ -275,6 +277,55 @@ export interface LambdaFunction {
   readonly capacityProviderId: EntityRef | null;
 }
 
+/**
+ * Lambda Managed Instances: a capacity provider launches EC2 instances in the subnets of its
+ * VpcConfig, with its security groups; the functions bound to it run on those instances.
+ */
+export interface CapacityProvider {
+  readonly kind: "capacity-provider";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly name: string | null;
+  /** Unknown when the template gives no readable VpcConfig. */
+  readonly vpcConfig: VpcConfig | Unknown;
+}
+
+/**
+ * An interface VPC endpoint for a service Managed Instances send telemetry to (CloudWatch Logs,
+ * X-Ray). Recorded only so that the telemetry check can say "unknown" instead of guessing, until
+ * VPC endpoints are part of the model.
+ */
+export interface TelemetryEndpoint {
+  readonly kind: "telemetry-endpoint";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+  /** `logs` or `xray`, or unknown when the ServiceName is not known. */
+  readonly service: string | Unknown;
+}
+
+/** VPC Block Public Access modes (AWS::EC2::VPCBlockPublicAccessOptions InternetGatewayBlockMode). */
+export type BlockPublicAccessMode = "off" | "block-bidirectional" | "block-ingress";
+/** VPC Block Public Access exclusion modes (InternetGatewayExclusionMode). */
+export type BlockPublicAccessExclusionMode = "allow-bidirectional" | "allow-egress";
+
+/** VPC Block Public Access for the account and region the template is deployed to. */
+export interface BlockPublicAccessOptions {
+  readonly kind: "block-public-access-options";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly mode: BlockPublicAccessMode | Unknown;
+}
+
+/** Exempts one VPC or one subnet from VPC Block Public Access. */
+export interface BlockPublicAccessExclusion {
+  readonly kind: "block-public-access-exclusion";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly scope: { readonly kind: "vpc" | "subnet"; readonly id: EntityRef } | Unknown;
+  readonly mode: BlockPublicAccessExclusionMode | Unknown;
+}
+
 export type Entity =
   | Vpc
   | Subnet
@@ -289,7 +340,11 @@ export type Entity =
   | NetworkInterface
   | PrefixList
   | Role
-  | LambdaFunction;
+  | LambdaFunction
+  | CapacityProvider
+  | TelemetryEndpoint
+  | BlockPublicAccessOptions
+  | BlockPublicAccessExclusion;
 
 export type EntityKind = Entity["kind"];
 

@@ -34,6 +34,9 @@ import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
 import type { RawResource, Resolver, Value } from "./intrinsics.ts";
 import { isPlainObject, isResourceRef } from "./intrinsics.ts";
+import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
+import { capacityProvider, telemetryEndpoints } from "./capacity-provider.ts";
+import type { LoaderKit } from "./kit.ts";
 
 type Props = Record<string, Value>;
 
@@ -76,6 +79,13 @@ const HANDLED = new Set([
   "AWS::IAM::Policy",
   "AWS::IAM::ManagedPolicy",
   "AWS::IAM::RolePolicy",
+]);
+
+/** Handled by the loaders of capacity-provider.ts and block-public-access.ts. */
+const HANDLED_ELSEWHERE = new Set([
+  "AWS::Lambda::CapacityProvider",
+  "AWS::EC2::VPCBlockPublicAccessOptions",
+  "AWS::EC2::VPCBlockPublicAccessExclusion",
 ]);
 
 const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
@@ -183,7 +193,7 @@ export class ModelBuilder {
         logicalId: id,
         ...(isUnknown(exists) ? { conditionUnknown: `condition ${String(res.Condition)}: ${exists.reason}` } : {}),
       });
-      if (!HANDLED.has(type)) {
+      if (!HANDLED.has(type) && !HANDLED_ELSEWHERE.has(type)) {
         if (NETWORK_TYPES_NOT_MODELLED.test(type)) {
           this.report(
             "LOAD_UNSUPPORTED_RESOURCE",
@@ -230,6 +240,10 @@ export class ModelBuilder {
       ["AWS::IAM::RolePolicy", this.policy],
       ["AWS::IAM::ManagedPolicy", this.policy],
       ["AWS::Lambda::Function", this.lambdaFunction],
+      // Lambda Managed Instances and VPC Block Public Access.
+      ["AWS::Lambda::CapacityProvider", this.capacityProvider],
+      ["AWS::EC2::VPCBlockPublicAccessOptions", this.blockPublicAccessOptions],
+      ["AWS::EC2::VPCBlockPublicAccessExclusion", this.blockPublicAccessExclusion],
     ];
     const byType = new Map<string, string[]>();
     for (const [id, t] of this.types) {
@@ -417,6 +431,7 @@ export class ModelBuilder {
     const mainRt = typeof vpcId === "string" ? implicitIds.mainRouteTable(vpcId) : unknown("the subnet's VPC is unknown");
     const defNacl = typeof vpcId === "string" ? implicitIds.defaultNetworkAcl(vpcId) : unknown("the subnet's VPC is unknown");
     const mapPublic = this.bool(p.MapPublicIpOnLaunch, false);
+    const mapPublicUnknown = isUnknown(mapPublic) ? { mapPublicIpOnLaunchUnknown: mapPublic } : {};
     this.subnets.set(id, {
       kind: "subnet",
       id,
@@ -437,6 +452,7 @@ export class ModelBuilder {
         unknown(p.Ipv4IpamPoolId ? "allocated from an IPAM pool" : "the subnet has no IPv4 CidrBlock"),
       ipv6Cidrs: ipv6,
       mapPublicIpOnLaunch: mapPublic === true,
+      ...mapPublicUnknown,
       routeTableId: mainRt,
       routeTableIsMain: true,
       networkAclId: defNacl,
@@ -926,6 +942,49 @@ export class ModelBuilder {
       capacityProviderId: cpc === undefined ? null : (this.ref(cpArn, "capacity provider") ?? unknown("no capacity provider ARN")),
     };
     this.others.push(fn);
+  }
+
+  // ---- Lambda Managed Instances and VPC Block Public Access ---------------------------------
+
+  private telemetryEndpointsRead = false;
+
+  private kit(): LoaderKit {
+    return {
+      ref: (v, what) => this.ref(v, what),
+      refList: (v, what) => this.refList(v, what),
+      origin: (id, key) => this.origin(id, key),
+      report: (code, severity, message, id, key) => this.report(code, severity, message, id, key),
+      resourcesOfType: (type, keys) => {
+        const out: [string, Props][] = [];
+        for (const [id, res] of Object.entries(this.resources)) {
+          if (res?.Type !== type || this.resolver.resourceCondition(id) === false) continue;
+          const given = res.Properties;
+          const raw = (given && typeof given === "object" && !Array.isArray(given) ? given : {}) as Record<string, unknown>;
+          const props: Props = {};
+          for (const k of keys) {
+            if (raw[k] !== undefined) props[k] = this.resolver.resolveIn(id, raw[k], { logicalId: id, pos: this.keyPos(id, k) });
+          }
+          out.push([id, props]);
+        }
+        return out;
+      },
+    };
+  }
+
+  private capacityProvider(id: string, p: Props): void {
+    this.others.push(capacityProvider(this.kit(), id, p));
+    if (!this.telemetryEndpointsRead) {
+      this.telemetryEndpointsRead = true;
+      this.others.push(...telemetryEndpoints(this.kit()));
+    }
+  }
+
+  private blockPublicAccessOptions(id: string, p: Props): void {
+    this.others.push(blockPublicAccessOptions(this.kit(), id, p));
+  }
+
+  private blockPublicAccessExclusion(id: string, p: Props): void {
+    this.others.push(blockPublicAccessExclusion(this.kit(), id, p));
   }
 
   /**

@@ -75,6 +75,20 @@ function convertPolicies(fnId: string, policies: unknown): { arns: unknown[]; in
   return { arns, inline };
 }
 
+/**
+ * AWS::Serverless::CapacityProvider -> AWS::Lambda::CapacityProvider, for the properties the model
+ * reads (sam-resource-capacityprovider.html): VpcConfig passes through unchanged, OperatorRole
+ * becomes PermissionsConfig.CapacityProviderOperatorRoleArn. (When OperatorRole is absent SAM
+ * generates a role with AWSLambdaManagedEC2ResourceOperator; it carries no network fact.)
+ */
+function capacityProviderProps(given: unknown): Record<string, unknown> {
+  const p = (given && typeof given === "object" && !Array.isArray(given) ? given : {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of ["CapacityProviderName", "VpcConfig", "KmsKeyArn"]) if (p[k] !== undefined) out[k] = p[k];
+  if (p.OperatorRole !== undefined) out.PermissionsConfig = { CapacityProviderOperatorRoleArn: p.OperatorRole };
+  return out;
+}
+
 export interface SamExpansion {
   readonly resources: Record<string, RawResource>;
   /** Generated logical id -> the SAM resource it comes from. */
@@ -86,6 +100,10 @@ export function expandSam(template: Record<string, unknown>, resources: Record<s
   const out: Record<string, RawResource> = {};
   const generatedFrom = new Map<string, string>();
   for (const [id, res] of Object.entries(resources)) {
+    if (res && typeof res === "object" && res.Type === "AWS::Serverless::CapacityProvider") {
+      out[id] = { ...res, Type: "AWS::Lambda::CapacityProvider", Properties: capacityProviderProps(res.Properties), SamType: res.Type } as RawResource;
+      continue;
+    }
     if (!res || typeof res !== "object" || res.Type !== "AWS::Serverless::Function") {
       out[id] = res;
       continue;
