@@ -42,7 +42,7 @@ const EXPECTED: Record<string, { functions: Record<string, string>; findings: st
     functions: { myLambdaFunction: "unreachable" },
     findings: ["function-in-public-subnet myLambdaFunction", "function-single-az myLambdaFunction"],
   },
-  "sqs-lambda-lmi-esm-provisioned-sam": { functions: { ProcessorFunction: "unknown" }, findings: [] },
+  "sqs-lambda-lmi-esm-provisioned-sam": { functions: { ProcessorFunction: "reachable" }, findings: [] },
   "vpc-lattice-lambda": {
     functions: { DemoLambda: "unreachable", VLFunctionPrimary: "reachable", VLFunctionSecondary: "reachable" },
     findings: ["function-single-az DemoLambda"],

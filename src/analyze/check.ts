@@ -5,6 +5,7 @@ import type { EntityRef, LambdaFunction, Location, Subnet } from "../model/types
 import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
+import { capacityProviderOf, managedInstancesHost } from "./managed-instances.ts";
 import type { ReachResult } from "./reach.ts";
 import { Reachability } from "./reach.ts";
 
@@ -76,7 +77,23 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
     return r;
   };
 
-  const functions = [...model.functions()].sort((a, b) => a.id.localeCompare(b.id)).map((fn) => functionReport(model, fn, dests, reach));
+  // Lambda Managed Instances: the same walk from the capacity provider's instances.
+  const onInstances = (cp: string) => (subnet: Subnet, sgs: readonly EntityRef[], dest: Destination): ReachResult => {
+    const key = `${cp}\u0000${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}`;
+    let r = cache.get(key);
+    if (!r) {
+      const provider = model.get("capacity-provider", cp);
+      r = provider
+        ? engine.reach({ subnet, securityGroupIds: sgs, managedInstances: managedInstancesHost(provider, subnet) }, dest)
+        : unknownReach(dest, `capacity provider ${cp} is not defined in this template`);
+      cache.set(key, r);
+    }
+    return r;
+  };
+
+  const functions = [...model.functions()]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((fn) => functionReport(model, fn, dests, reach, onInstances));
 
   // Per-subnet views answer "what could a function placed here reach" for templates that
   // define a network but no function (shared VPC stacks); with functions, their reports say it.
@@ -101,17 +118,21 @@ function functionReport(
   model: Model,
   fn: LambdaFunction,
   dests: readonly Destination[],
-  reach: (s: Subnet, sgs: readonly EntityRef[], d: Destination) => ReachResult,
+  standardReach: (s: Subnet, sgs: readonly EntityRef[], d: Destination) => ReachResult,
+  onInstances: (cp: string) => (s: Subnet, sgs: readonly EntityRef[], d: Destination) => ReachResult,
 ): FunctionReport {
   const location = locationOf(fn.origin);
   const base = { id: fn.id, name: fn.name, location };
   const all = (summary: Summary) => Object.fromEntries(dests.map((d) => [d.label, summary]));
+  let vc = fn.vpcConfig;
+  let reach = standardReach;
   if (fn.capacityProviderId !== null) {
-    const cp = isUnknown(fn.capacityProviderId) ? fn.capacityProviderId.reason : fn.capacityProviderId;
-    const reason = `runs on Lambda Managed Instances (capacity provider ${cp}), whose network is not modelled yet`;
-    return { ...base, inVpc: true, vpc: null, summary: all("unknown"), subnets: [], reason };
+    // Lambda Managed Instances: the capacity provider's VpcConfig, from its instances.
+    const mi = capacityProviderOf(model, fn);
+    if ("reason" in mi) return { ...base, inVpc: true, vpc: null, summary: all("unknown"), subnets: [], reason: mi.reason };
+    vc = mi.vpcConfig;
+    reach = onInstances(mi.provider.id);
   }
-  const vc = fn.vpcConfig;
   if (!vc) {
     // Outside any VPC: Lambda's own network reaches the internet.
     return { ...base, inVpc: false, vpc: null, summary: all("reachable"), subnets: [] };

@@ -30,6 +30,8 @@ import type { Cidr } from "../net/ip.ts";
 import { formatAddress, MAX_ADDRESS } from "../net/ip.ts";
 import type { Destination } from "./destination.ts";
 import { destinationSet } from "./destination.ts";
+import type { GatewayUser } from "./block-public-access.ts";
+import { blockPublicAccess } from "./block-public-access.ts";
 
 export type Verdict = "reachable" | "unreachable" | "unknown";
 
@@ -66,6 +68,17 @@ export interface ReachResult {
 export interface Placement {
   readonly subnet: Subnet;
   readonly securityGroupIds: readonly EntityRef[];
+  /** Lambda Managed Instances: the function runs on the capacity provider's EC2 instances instead. */
+  readonly managedInstances?: ManagedInstancesHost;
+}
+
+/** The EC2 instances of a capacity provider in one subnet (see managed-instances.ts). */
+export interface ManagedInstancesHost {
+  readonly capacityProvider: string;
+  /** Whether the instances get a public IPv4 address in this subnet. */
+  readonly publicIp: boolean | Unknown;
+  /** Why, in a few words (e.g. "MapPublicIpOnLaunch is true"). */
+  readonly publicIpWhy: string;
 }
 
 const FULL_ADDR: Interval = [0n, MAX_ADDRESS[4]];
@@ -250,7 +263,7 @@ export class Reachability {
     const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, []);
     walk.touch(subnet.origin, subnet.id);
     const fnRange = isUnknown(subnet.cidr) ? null : subnet.cidr;
-    const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls };
+    const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls, host: placement.managedInstances };
 
     // 1. The function ENI's security groups (stateful: egress only).
     this.functionSecurityGroups(walk, ctx);
@@ -471,7 +484,7 @@ export class Reachability {
         return;
       case "internet-gateway":
         forward();
-        this.internetGateway(walk, ctx, t.id, role === "nat" && walk.natSource ? walk.natSource : { kind: "lambda" });
+        this.internetGateway(walk, ctx, t.id, role === "nat" && walk.natSource ? walk.natSource : { kind: "lambda" }, subnet);
         return;
       case "nat-gateway": {
         forward();
@@ -542,7 +555,8 @@ export class Reachability {
     return this.model.all("instance").find((i) => !isUnknown(ref) && i.networkInterfaceIds.includes(ref));
   }
 
-  private internetGateway(walk: Walk, ctx: Ctx, ref: EntityRef, source: Source): void {
+  /** `egressSubnet`: the subnet whose route sent the traffic to the gateway (none for a regional NAT gateway). */
+  private internetGateway(walk: Walk, ctx: Ctx, ref: EntityRef, source: Source, egressSubnet?: Subnet): void {
     const igw = this.model.get("internet-gateway", ref);
     if (!igw) {
       const why = isUnknown(ref) ? ref.reason : `internet gateway ${ref} is not defined in this template`;
@@ -564,6 +578,10 @@ export class Reachability {
       );
       return;
     }
+    if (source.kind === "lambda" && ctx.host) {
+      this.managedInstanceEgress(walk, ctx, ctx.host, hop);
+      return;
+    }
     if (source.kind === "lambda") {
       walk.drop(
         { ...hop, detail: `${igw.id} drops packets from ${ctx.subnet.id}: a Lambda ENI has no public IPv4 address` },
@@ -582,10 +600,50 @@ export class Reachability {
       );
       return;
     }
+    const user = this.model.natGateway(source.egress.via) ? "nat-gateway" : "instance";
+    if (this.blockedByBlockPublicAccess(walk, ctx, hop, egressSubnet ?? null, user)) return;
     walk.deliver(
       { ...hop, detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}` },
       source.egress,
     );
+  }
+
+  /**
+   * Lambda Managed Instances in a subnet routed straight to an internet gateway: unlike a
+   * Hyperplane ENI, an EC2 instance with a public IPv4 address goes through the gateway's 1:1 NAT
+   * (lambda-managed-instances-networking.html: "Ensure resources have public IPv4 addresses").
+   */
+  private managedInstanceEgress(walk: Walk, ctx: Ctx, host: ManagedInstancesHost, hop: Omit<Hop, "action" | "detail">): void {
+    const instances = `the instances of capacity provider ${host.capacityProvider}`;
+    if (isUnknown(host.publicIp)) {
+      const why = `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${hop.component}; whether ${instances} get a public IPv4 address there is not known (${host.publicIp.reason})`;
+      walk.unknown({ ...hop, detail: why }, "UNKNOWN_RESOURCE", why);
+      return;
+    }
+    if (!host.publicIp) {
+      walk.drop(
+        { ...hop, detail: `${hop.component} drops packets from ${ctx.subnet.id}: ${instances} have no public IPv4 address (${host.publicIpWhy})` },
+        "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+        `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${hop.component}, but ${instances} get no public IPv4 address there (${host.publicIpWhy}), so the gateway drops it`,
+        `Set MapPublicIpOnLaunch: true on ${ctx.subnet.id}, or route its 0.0.0.0/0 to a NAT gateway in a public subnet.`,
+      );
+      return;
+    }
+    if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "instance")) return;
+    walk.deliver(
+      { ...hop, detail: `${hop.component} forwards to the internet from the public IPv4 addresses of ${instances} (${host.publicIpWhy})` },
+      { via: host.capacityProvider, publicIp: null, eip: null },
+    );
+  }
+
+  /** VPC Block Public Access at the internet gateway; true when it ended the walk. */
+  private blockedByBlockPublicAccess(walk: Walk, ctx: Ctx, hop: Omit<Hop, "action" | "detail">, subnet: Subnet | null, user: GatewayUser): boolean {
+    const v = blockPublicAccess(this.model, ctx.vpc.id, subnet, user);
+    if (v.kind === "allowed") return false;
+    const at = { ...hop, detail: v.reason, location: v.location };
+    if (v.kind === "blocked") walk.drop(at, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED", v.reason, v.fix);
+    else walk.unknown(at, "UNKNOWN_RESOURCE", v.reason);
+    return true;
   }
 
   private natGateway(walk: Walk, ctx: Ctx, nat: NatGateway): void {
@@ -747,6 +805,8 @@ interface Ctx {
   readonly dest: Destination;
   /** The whole destination class. */
   readonly cls: BoxSet;
+  /** Lambda Managed Instances: the function's traffic leaves from EC2 instances. */
+  readonly host?: ManagedInstancesHost | undefined;
 }
 
 function privateNat(nat: NatGateway): Source {

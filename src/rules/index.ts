@@ -8,6 +8,7 @@ import functionMissingPolicyDependency from "./function-missing-policy-dependenc
 import functionSingleAz from "./function-single-az.ts";
 import functionSubnetsDisagree from "./function-subnets-disagree.ts";
 import internetGatewayNotAttached from "./internet-gateway-not-attached.ts";
+import managedInstancesWithoutTelemetryPath from "./managed-instances-without-telemetry-path.ts";
 import natGatewayCrossAz from "./nat-gateway-cross-az.ts";
 import natGatewayWithoutInternetRoute from "./nat-gateway-without-internet-route.ts";
 import roleMissingEniPermissions from "./role-missing-eni-permissions.ts";
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   functionSingleAz,
   functionSubnetsDisagree,
   internetGatewayNotAttached,
+  managedInstancesWithoutTelemetryPath,
   natGatewayCrossAz,
   natGatewayWithoutInternetRoute,
   roleMissingEniPermissions,

@@ -1,0 +1,98 @@
+// VPC Block Public Access (BPA): does it stop traffic leaving through an internet gateway?
+// Pure over the model. What we rely on (VPC User Guide, security-vpc-bpa.html; EC2 API
+// BlockPublicAccessStates, VpcBlockPublicAccessExclusion; reference/aws-semantics.md §4.9):
+// - The mode is account- and region-wide: an AWS::EC2::VPCBlockPublicAccessOptions in the
+//   template applies to every VPC of the region, including VPCs of other stacks.
+// - block-bidirectional: "All traffic to and from internet gateways and egress-only internet
+//   gateways in this Region (except for excluded VPCs and subnets) is blocked", NAT gateway egress
+//   included.
+// - block-ingress: "Only traffic to and from NAT gateways and egress-only internet gateways is
+//   allowed": a NAT gateway still reaches the internet; an instance with a public IP (a NAT
+//   instance, a Managed Instance) does not.
+// - Exclusions exempt one VPC or subnet: allow-bidirectional in either mode; allow-egress
+//   ("Only applies when BPA is set to Bidirectional") lets outbound traffic through in
+//   bidirectional mode.
+// - [INFERENCE, §4.9] The exclusion that counts is the one of the subnet whose traffic meets the
+//   internet gateway (the NAT's subnet, or the instance's), or of its VPC; a regional NAT gateway
+//   has no subnet, so only a VPC exclusion can exempt it.
+import type { Model } from "../model/model.ts";
+import type { BlockPublicAccessExclusion, BlockPublicAccessOptions, Location, Subnet } from "../model/types.ts";
+import { isUnknown, locationOf } from "../model/types.ts";
+
+/** What meets the internet gateway: a NAT gateway, or an instance's own public IP. */
+export type GatewayUser = "nat-gateway" | "instance";
+
+export type BlockVerdict =
+  | { readonly kind: "allowed"; readonly note?: string }
+  | { readonly kind: "blocked" | "unknown"; readonly reason: string; readonly fix: string; readonly location: Location };
+
+function exempts(e: BlockPublicAccessExclusion, mode: "block-bidirectional" | "block-ingress"): boolean | "unknown" {
+  if (isUnknown(e.mode)) return "unknown";
+  return e.mode === "allow-bidirectional" || mode === "block-bidirectional";
+}
+
+/** Whether BPA lets IPv4 traffic from `subnet` (null: a regional NAT gateway) of `vpcId` out through the internet gateway. */
+export function blockPublicAccess(model: Model, vpcId: string, subnet: Subnet | null, user: GatewayUser): BlockVerdict {
+  const options = model.all("block-public-access-options");
+  if (options.length === 0) return { kind: "allowed" };
+  const where = subnet ? `${subnet.id} (in ${vpcId})` : vpcId;
+  const exclusionFix = `Add an AWS::EC2::VPCBlockPublicAccessExclusion for ${subnet ? `subnet ${subnet.id} or ` : ""}VPC ${vpcId} with InternetGatewayExclusionMode: ${user === "nat-gateway" ? "allow-egress" : "allow-bidirectional"}.`;
+  let open: BlockVerdict | undefined;
+  for (const o of options) {
+    const v = verdictFor(model, o, vpcId, subnet, user, where, exclusionFix);
+    if (v.kind === "blocked") return v;
+    if (v.kind === "unknown") open ??= v;
+  }
+  return open ?? { kind: "allowed" };
+}
+
+function verdictFor(
+  model: Model,
+  o: BlockPublicAccessOptions,
+  vpcId: string,
+  subnet: Subnet | null,
+  user: GatewayUser,
+  where: string,
+  fix: string,
+): BlockVerdict {
+  const location = locationOf(o.origin);
+  if (isUnknown(o.mode)) return { kind: "unknown", reason: `the VPC Block Public Access mode of ${o.id} is not known: ${o.mode.reason}`, fix, location };
+  if (o.mode === "off") return { kind: "allowed" };
+  if (o.mode === "block-ingress" && user === "nat-gateway") {
+    return { kind: "allowed", note: `${o.id} blocks ingress only; NAT gateway egress is allowed` };
+  }
+  const mode = o.mode;
+  let doubt: string | undefined;
+  for (const e of model.all("block-public-access-exclusion")) {
+    if (isUnknown(e.scope)) {
+      doubt ??= `exclusion ${e.id} may exempt ${where}: ${e.scope.reason}`;
+      continue;
+    }
+    const target = e.scope.kind === "vpc" ? vpcId : subnet?.id;
+    if (isUnknown(e.scope.id)) {
+      // A literal id names an existing VPC or subnet, never one this template creates.
+      if (e.scope.id.literal === undefined && (e.scope.kind === "vpc" || subnet)) doubt ??= `exclusion ${e.id} may exempt ${where}: ${e.scope.id.reason}`;
+      continue;
+    }
+    if (target === undefined || e.scope.id !== target) continue;
+    const ok = exempts(e, mode);
+    if (ok === "unknown") {
+      doubt ??= `exclusion ${e.id} covers ${e.scope.id}, but its mode is not known`;
+      continue;
+    }
+    if (!ok) continue;
+    if (e.origin.conditionUnknown) {
+      doubt ??= `exclusion ${e.id} exempts ${e.scope.id} only under ${e.origin.conditionUnknown}`;
+      continue;
+    }
+    return { kind: "allowed", note: `${e.id} exempts ${e.scope.id} (${e.mode as string})` };
+  }
+  if (doubt) return { kind: "unknown", reason: `VPC Block Public Access ${o.id} (${mode}) is on and ${doubt}`, fix, location };
+  const what =
+    mode === "block-bidirectional"
+      ? `blocks all traffic through internet gateways in the region${user === "nat-gateway" ? ", NAT gateway egress included" : ""}`
+      : "blocks internet traffic to and from instances with public IPs (only NAT gateways and egress-only internet gateways pass)";
+  const reason = `VPC Block Public Access ${o.id} (${mode}) ${what}, and no exclusion exempts ${where}`;
+  if (o.origin.conditionUnknown) return { kind: "unknown", reason: `${reason}, if ${o.id} exists (${o.origin.conditionUnknown})`, fix, location };
+  return { kind: "blocked", reason, fix, location };
+}

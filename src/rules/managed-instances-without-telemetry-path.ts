@@ -1,0 +1,27 @@
+import { telemetryPaths } from "../analyze/managed-instances.ts";
+import { defineRule } from "./define.ts";
+
+export default defineRule({
+  meta: {
+    id: "managed-instances-without-telemetry-path",
+    title: "Lambda Managed Instances without a path to CloudWatch Logs and X-Ray",
+    severity: "warning",
+  },
+  check(ctx) {
+    for (const t of telemetryPaths(ctx.model)) {
+      const none = t.subnets.filter((s) => s.verdict === "unreachable");
+      if (none.length === 0) continue;
+      const id = t.provider.id;
+      ctx.report({
+        resource: id,
+        location: t.location,
+        message: `the instances of capacity provider ${id} have no path to CloudWatch Logs or X-Ray from ${none
+          .map((s) => `${s.subnet} (${s.reason})`)
+          .join("; ")}: function logs and traces will not arrive`,
+        fix:
+          none[0]?.fix ??
+          `Route 0.0.0.0/0 of ${none.map((s) => s.subnet).join(", ")} to a NAT gateway in a public subnet, or add interface VPC endpoints for logs and xray with private DNS.`,
+      });
+    }
+  },
+});
