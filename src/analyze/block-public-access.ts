@@ -56,7 +56,8 @@ function verdictFor(
   fix: string,
 ): BlockVerdict {
   const location = locationOf(o.origin);
-  if (isUnknown(o.mode)) return { kind: "unknown", reason: `the VPC Block Public Access mode of ${o.id} is not known: ${o.mode.reason}`, fix, location };
+  if (isUnknown(o.mode))
+    return { kind: "unknown", reason: `the VPC Block Public Access mode of ${o.id} is not known: ${o.mode.reason}`, fix, location };
   if (o.mode === "off") return { kind: "allowed" };
   if (o.mode === "block-ingress" && user === "nat-gateway") {
     return { kind: "allowed", note: `${o.id} blocks ingress only; NAT gateway egress is allowed` };
@@ -71,7 +72,8 @@ function verdictFor(
     const target = e.scope.kind === "vpc" ? vpcId : subnet?.id;
     if (isUnknown(e.scope.id)) {
       // A literal id names an existing VPC or subnet, never one this template creates.
-      if (e.scope.id.literal === undefined && (e.scope.kind === "vpc" || subnet)) doubt ??= `exclusion ${e.id} may exempt ${where}: ${e.scope.id.reason}`;
+      if (e.scope.id.literal === undefined && (e.scope.kind === "vpc" || subnet))
+        doubt ??= `exclusion ${e.id} may exempt ${where}: ${e.scope.id.reason}`;
       continue;
     }
     if (target === undefined || e.scope.id !== target) continue;
@@ -93,6 +95,7 @@ function verdictFor(
       ? `blocks all traffic through internet gateways in the region${user === "nat-gateway" ? ", NAT gateway egress included" : ""}`
       : "blocks internet traffic to and from instances with public IPs (only NAT gateways and egress-only internet gateways pass)";
   const reason = `VPC Block Public Access ${o.id} (${mode}) ${what}, and no exclusion exempts ${where}`;
-  if (o.origin.conditionUnknown) return { kind: "unknown", reason: `${reason}, if ${o.id} exists (${o.origin.conditionUnknown})`, fix, location };
+  if (o.origin.conditionUnknown)
+    return { kind: "unknown", reason: `${reason}, if ${o.id} exists (${o.origin.conditionUnknown})`, fix, location };
   return { kind: "blocked", reason, fix, location };
 }

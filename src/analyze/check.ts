@@ -78,18 +78,20 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
   };
 
   // Lambda Managed Instances: the same walk from the capacity provider's instances.
-  const onInstances = (cp: string) => (subnet: Subnet, sgs: readonly EntityRef[], dest: Destination): ReachResult => {
-    const key = `${cp}\u0000${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}`;
-    let r = cache.get(key);
-    if (!r) {
-      const provider = model.get("capacity-provider", cp);
-      r = provider
-        ? engine.reach({ subnet, securityGroupIds: sgs, managedInstances: managedInstancesHost(provider, subnet) }, dest)
-        : unknownReach(dest, `capacity provider ${cp} is not defined in this template`);
-      cache.set(key, r);
-    }
-    return r;
-  };
+  const onInstances =
+    (cp: string) =>
+    (subnet: Subnet, sgs: readonly EntityRef[], dest: Destination): ReachResult => {
+      const key = `${cp}\u0000${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}`;
+      let r = cache.get(key);
+      if (!r) {
+        const provider = model.get("capacity-provider", cp);
+        r = provider
+          ? engine.reach({ subnet, securityGroupIds: sgs, managedInstances: managedInstancesHost(provider, subnet) }, dest)
+          : unknownReach(dest, `capacity provider ${cp} is not defined in this template`);
+        cache.set(key, r);
+      }
+      return r;
+    };
 
   const functions = [...model.functions()]
     .sort((a, b) => a.id.localeCompare(b.id))

@@ -74,7 +74,9 @@ export function telemetryPaths(model: Model, engine: Reachability = new Reachabi
   const out: TelemetryPath[] = [];
   for (const cp of model.all("capacity-provider")) {
     if (isUnknown(cp.vpcConfig) || isUnknown(cp.vpcConfig.subnetIds)) continue;
-    const sgs: readonly EntityRef[] = isUnknown(cp.vpcConfig.securityGroupIds) ? [cp.vpcConfig.securityGroupIds] : cp.vpcConfig.securityGroupIds;
+    const sgs: readonly EntityRef[] = isUnknown(cp.vpcConfig.securityGroupIds)
+      ? [cp.vpcConfig.securityGroupIds]
+      : cp.vpcConfig.securityGroupIds;
     const subnets: TelemetrySubnet[] = [];
     for (const ref of cp.vpcConfig.subnetIds) {
       const subnet = model.get("subnet", ref);
@@ -87,7 +89,11 @@ export function telemetryPaths(model: Model, engine: Reachability = new Reachabi
       const endpoints = typeof subnet.vpcId === "string" ? telemetryEndpointsIn(model, subnet.vpcId) : [];
       if (r.verdict !== "reachable" && endpoints.length > 0) {
         const names = endpoints.map((e) => e.id).join(", ");
-        subnets.push({ subnet: subnet.id, verdict: "unknown", reason: `no internet path (${r.reason}); whether endpoint ${names} serves ${SERVICES} is not analyzed yet` });
+        subnets.push({
+          subnet: subnet.id,
+          verdict: "unknown",
+          reason: `no internet path (${r.reason}); whether endpoint ${names} serves ${SERVICES} is not analyzed yet`,
+        });
         continue;
       }
       subnets.push({
@@ -101,4 +107,3 @@ export function telemetryPaths(model: Model, engine: Reachability = new Reachabi
   }
   return out.sort((a, b) => a.provider.id.localeCompare(b.provider.id));
 }
-

@@ -622,7 +622,10 @@ export class Reachability {
     }
     if (!host.publicIp) {
       walk.drop(
-        { ...hop, detail: `${hop.component} drops packets from ${ctx.subnet.id}: ${instances} have no public IPv4 address (${host.publicIpWhy})` },
+        {
+          ...hop,
+          detail: `${hop.component} drops packets from ${ctx.subnet.id}: ${instances} have no public IPv4 address (${host.publicIpWhy})`,
+        },
         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
         `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${hop.component}, but ${instances} get no public IPv4 address there (${host.publicIpWhy}), so the gateway drops it`,
         `Set MapPublicIpOnLaunch: true on ${ctx.subnet.id}, or route its 0.0.0.0/0 to a NAT gateway in a public subnet.`,
@@ -637,7 +640,13 @@ export class Reachability {
   }
 
   /** VPC Block Public Access at the internet gateway; true when it ended the walk. */
-  private blockedByBlockPublicAccess(walk: Walk, ctx: Ctx, hop: Omit<Hop, "action" | "detail">, subnet: Subnet | null, user: GatewayUser): boolean {
+  private blockedByBlockPublicAccess(
+    walk: Walk,
+    ctx: Ctx,
+    hop: Omit<Hop, "action" | "detail">,
+    subnet: Subnet | null,
+    user: GatewayUser,
+  ): boolean {
     const v = blockPublicAccess(this.model, ctx.vpc.id, subnet, user);
     if (v.kind === "allowed") return false;
     const at = { ...hop, detail: v.reason, location: v.location };

@@ -20,11 +20,23 @@ export function capacityProvider(kit: LoaderKit, id: string, p: Props): Capacity
     const subnetIds = kit.refList(vc.SubnetIds, "subnet");
     const securityGroupIds = kit.refList(vc.SecurityGroupIds, "security group");
     if (!isUnknown(subnetIds) && subnetIds.length === 0) {
-      kit.report("LOAD_INVALID_VALUE", "error", `capacity provider ${id} names no subnet; AWS requires 1 to ${MAX_FUNCTION_SUBNETS}`, id, "VpcConfig");
+      kit.report(
+        "LOAD_INVALID_VALUE",
+        "error",
+        `capacity provider ${id} names no subnet; AWS requires 1 to ${MAX_FUNCTION_SUBNETS}`,
+        id,
+        "VpcConfig",
+      );
       vpcConfig = unknown(`capacity provider ${id} names no subnet`);
     } else {
       if (!isUnknown(subnetIds) && subnetIds.length > MAX_FUNCTION_SUBNETS) {
-        kit.report("LOAD_INVALID_VALUE", "error", `capacity provider ${id} names ${subnetIds.length} subnets; AWS allows ${MAX_FUNCTION_SUBNETS}`, id, "VpcConfig");
+        kit.report(
+          "LOAD_INVALID_VALUE",
+          "error",
+          `capacity provider ${id} names ${subnetIds.length} subnets; AWS allows ${MAX_FUNCTION_SUBNETS}`,
+          id,
+          "VpcConfig",
+        );
       }
       if (!isUnknown(securityGroupIds) && securityGroupIds.length > MAX_FUNCTION_SECURITY_GROUPS) {
         kit.report(

@@ -101,7 +101,12 @@ export function expandSam(template: Record<string, unknown>, resources: Record<s
   const generatedFrom = new Map<string, string>();
   for (const [id, res] of Object.entries(resources)) {
     if (res && typeof res === "object" && res.Type === "AWS::Serverless::CapacityProvider") {
-      out[id] = { ...res, Type: "AWS::Lambda::CapacityProvider", Properties: capacityProviderProps(res.Properties), SamType: res.Type } as RawResource;
+      out[id] = {
+        ...res,
+        Type: "AWS::Lambda::CapacityProvider",
+        Properties: capacityProviderProps(res.Properties),
+        SamType: res.Type,
+      } as RawResource;
       continue;
     }
     if (!res || typeof res !== "object" || res.Type !== "AWS::Serverless::Function") {

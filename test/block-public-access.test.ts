@@ -1,0 +1,104 @@
+// VPC Block Public Access beyond the scenario fixtures: which exclusion counts, and what the
+// template leaves open.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { CheckReport } from "../src/check.ts";
+import { checkYaml, FIXTURES } from "./helpers.ts";
+
+const fixture = (name: string) => readFileSync(join(FIXTURES, name, "template.yaml"), "utf8");
+
+function edit(text: string, from: string, to: string): string {
+  assert.ok(text.includes(from), `fixture lacks ${JSON.stringify(from)}`);
+  return text.replace(from, to);
+}
+
+function internet(report: CheckReport, subnet: string): { verdict: string; code?: string; reason: string } {
+  const r = report.functions.find((f) => f.id === "Function")?.subnets.find((s) => s.subnet === subnet)?.destinations[0];
+  assert.ok(r, `no result for ${subnet}`);
+  return r;
+}
+
+const withExclusion = fixture("bpa-exclusion-nat-subnet");
+/** The exclusion's own lines (the fixture names PublicSubnet elsewhere too). */
+const EXCLUDED = "SubnetId: !Ref PublicSubnet\n      InternetGatewayExclusionMode: allow-egress";
+const exclusionOf = (from: string, to: string) => checkYaml(edit(withExclusion, EXCLUDED, edit(EXCLUDED, from, to)));
+
+describe("VPC Block Public Access", () => {
+  it("an exclusion of the function's own subnet does not help: the NAT's subnet meets the gateway", () => {
+    const r = internet(exclusionOf("SubnetId: !Ref PublicSubnet", "SubnetId: !Ref PrivateSubnetA"), "PrivateSubnetA");
+    assert.equal(r.verdict, "unreachable");
+    assert.equal(r.code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+    assert.match(r.reason, /no exclusion exempts PublicSubnet/);
+  });
+
+  it("an exclusion of the VPC exempts the NAT", () => {
+    assert.equal(internet(exclusionOf("SubnetId: !Ref PublicSubnet", "VpcId: !Ref Vpc"), "PrivateSubnetA").verdict, "reachable");
+  });
+
+  it("allow-bidirectional exempts as well as allow-egress", () => {
+    const r = internet(
+      exclusionOf("InternetGatewayExclusionMode: allow-egress", "InternetGatewayExclusionMode: allow-bidirectional"),
+      "PrivateSubnetA",
+    );
+    assert.equal(r.verdict, "reachable");
+  });
+
+  it("an exclusion of an existing subnet (a literal id) cannot be one this template creates", () => {
+    const r = internet(exclusionOf("SubnetId: !Ref PublicSubnet", "SubnetId: subnet-0123456789abcdef0"), "PrivateSubnetA");
+    assert.equal(r.code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+  });
+
+  it("an exclusion whose subnet is a parameter without a value makes the verdict unknown", () => {
+    const text = edit(
+      edit(withExclusion, "Resources:\n", "Parameters:\n  ExcludedSubnet:\n    Type: AWS::EC2::Subnet::Id\n\nResources:\n"),
+      "SubnetId: !Ref PublicSubnet\n      InternetGatewayExclusionMode",
+      "SubnetId: !Ref ExcludedSubnet\n      InternetGatewayExclusionMode",
+    );
+    const r = internet(checkYaml(text), "PrivateSubnetA");
+    assert.equal(r.verdict, "unknown");
+    assert.match(r.reason, /exclusion NatSubnetExclusion may exempt PublicSubnet/);
+  });
+
+  it("a mode from a parameter without a value makes the verdict unknown", () => {
+    const text = edit(
+      edit(fixture("bpa-bidirectional-blocks-nat"), "Resources:\n", "Parameters:\n  Mode:\n    Type: String\n\nResources:\n"),
+      "InternetGatewayBlockMode: block-bidirectional",
+      "InternetGatewayBlockMode: !Ref Mode",
+    );
+    const report = checkYaml(text);
+    assert.equal(internet(report, "PrivateSubnetA").verdict, "unknown");
+    assert.equal(internet(checkYaml(text, { params: { Mode: "block-ingress" } }), "PrivateSubnetA").verdict, "reachable");
+    assert.equal(
+      internet(checkYaml(text, { params: { Mode: "block-bidirectional" } }), "PrivateSubnetA").code,
+      "VPC_BLOCK_PUBLIC_ACCESS_ENABLED",
+    );
+  });
+
+  it("block-ingress ignores allow-egress exclusions but honours allow-bidirectional for instance public IPs", () => {
+    const base = fixture("bpa-ingress-blocks-lmi-public-ip");
+    const exclude = (mode: string) =>
+      `${base}\n  PublicSubnetExclusion:\n    Type: AWS::EC2::VPCBlockPublicAccessExclusion\n    Properties:\n      SubnetId: !Ref PublicSubnet\n      InternetGatewayExclusionMode: ${mode}\n`;
+    assert.equal(internet(checkYaml(exclude("allow-egress")), "PublicSubnet").code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+    assert.equal(internet(checkYaml(exclude("allow-bidirectional")), "PublicSubnet").verdict, "reachable");
+  });
+
+  it("rejects invalid modes and an exclusion naming both a VPC and a subnet", () => {
+    const text = edit(
+      edit(withExclusion, EXCLUDED, `VpcId: !Ref Vpc\n      ${EXCLUDED}`),
+      "InternetGatewayExclusionMode: allow-egress",
+      "InternetGatewayExclusionMode: allow-everything",
+    );
+    const report = checkYaml(text);
+    assert.deepEqual(
+      report.diagnostics.filter((d) => d.resource === "NatSubnetExclusion").map((d) => d.message),
+      [
+        "NatSubnetExclusion must name exactly one of VpcId and SubnetId",
+        'InternetGatewayExclusionMode of NatSubnetExclusion "allow-everything" is not one of allow-bidirectional, allow-egress',
+      ],
+    );
+    assert.equal(internet(report, "PrivateSubnetA").verdict, "unknown");
+    assert.ok(!report.diagnostics.some((d) => d.code === "LOAD_UNSUPPORTED_RESOURCE"));
+  });
+});
