@@ -233,6 +233,29 @@ export interface PrefixList {
   readonly cidrs: readonly Cidr[];
 }
 
+/** An AWS::EC2::VPCEndpoint: an interface endpoint (ENIs in subnets) or a gateway endpoint (route-table entries). */
+export interface VpcEndpoint {
+  readonly kind: "vpc-endpoint";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+  readonly type: "Interface" | "Gateway" | "GatewayLoadBalancer" | "Resource" | "ServiceNetwork" | Unknown;
+  /** The full service name, e.g. `com.amazonaws.us-east-1.dynamodb`. */
+  readonly serviceName: string | Unknown;
+  /** The AWS service it serves (`dynamodb`, `s3`, `logs`, ...), or null for a service that is not AWS's own. */
+  readonly service: string | null | Unknown;
+  /** Interface endpoints: whether the service's regional name resolves to the endpoint inside the VPC. */
+  readonly privateDnsEnabled: boolean | Unknown;
+  /** Interface endpoints: one ENI per subnet. */
+  readonly subnetIds: readonly EntityRef[] | Unknown;
+  /** Interface endpoints: the ENIs' security groups (none given: the VPC's default group). */
+  readonly securityGroupIds: readonly EntityRef[] | Unknown;
+  /** Gateway endpoints: the route tables that get the prefix-list route. */
+  readonly routeTableIds: readonly EntityRef[] | Unknown;
+  /** A policy other than the default allow-all was given. */
+  readonly hasCustomPolicy: boolean;
+}
+
 export interface PolicyStatement {
   readonly effect: "Allow" | "Deny";
   readonly actions: readonly string[] | Unknown;
@@ -288,6 +311,7 @@ export type Entity =
   | Instance
   | NetworkInterface
   | PrefixList
+  | VpcEndpoint
   | Role
   | LambdaFunction;
 
