@@ -54,7 +54,9 @@ export function parseDestination(text: string): Destination {
   if (svc) {
     const service = (svc[1] ?? "").toLowerCase();
     if (!/^[a-z0-9][a-z0-9.-]*$/.test(service)) {
-      throw new DestinationError(`${JSON.stringify(text)}: name an AWS service as in its endpoint names, e.g. aws:dynamodb, aws:s3, aws:logs`);
+      throw new DestinationError(
+        `${JSON.stringify(text)}: name an AWS service as in its endpoint names, e.g. aws:dynamodb, aws:s3, aws:logs`,
+      );
     }
     return { label: `aws:${service}`, kind: "service", service, family: 4, port: AWS_SERVICE_PORT, addresses: publicSpace(4) };
   }
@@ -64,7 +66,9 @@ export function parseDestination(text: string): Destination {
   const portText = bracket ? bracket[2] : colon > 0 ? t.slice(colon + 1) : undefined;
   const c = addrText ? parseCidr(addrText) : null;
   if (!c || portText === undefined || portText === "") {
-    throw new DestinationError(`${JSON.stringify(text)} is not a destination: use internet, internet:PORT, internet6, aws:SERVICE or ADDRESS[/LEN]:PORT`);
+    throw new DestinationError(
+      `${JSON.stringify(text)} is not a destination: use internet, internet:PORT, internet6, aws:SERVICE or ADDRESS[/LEN]:PORT`,
+    );
   }
   const label = c.cidr.family === 6 ? `[${c.cidr.text}]:${port(portText)}` : `${c.cidr.text}:${port(portText)}`;
   return { label, kind: "address", family: c.cidr.family, port: port(portText), addresses: [c.cidr] };

@@ -276,7 +276,8 @@ export class Reachability {
     const outcomes: Outcome[] = [];
     const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, []);
     walk.touch(subnet.origin, subnet.id);
-    const fnRange = family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
+    const fnRange =
+      family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
     const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls, family, road };
     if (road.kind !== "public" || road.note) this.announceRoad(walk, ctx);
 
@@ -300,12 +301,25 @@ export class Reachability {
       reason,
       ...(fix ? { fix } : {}),
       egress: [],
-      trace: [{ component: verdict === "unknown" ? "VpcConfig" : subnet.id, kind: "function", action: verdict === "unknown" ? "unknown" : "drop", detail: reason, ...(origin ? { location: loc(origin) } : {}) }],
+      trace: [
+        {
+          component: verdict === "unknown" ? "VpcConfig" : subnet.id,
+          kind: "function",
+          action: verdict === "unknown" ? "unknown" : "drop",
+          detail: reason,
+          ...(origin ? { location: loc(origin) } : {}),
+        },
+      ],
       ...(origin ? { location: loc(origin) } : {}),
     });
     if (isUnknown(ipv6Allowed)) return result("unknown", "UNKNOWN_RESOURCE", `Ipv6AllowedForDualStack: ${ipv6Allowed.reason}`);
     if (!ipv6Allowed) {
-      return result("unreachable", "LAMBDA_IPV6_NOT_ALLOWED", "the function's VpcConfig does not set Ipv6AllowedForDualStack: true, so it sends IPv4 only", CODES.LAMBDA_IPV6_NOT_ALLOWED.fix);
+      return result(
+        "unreachable",
+        "LAMBDA_IPV6_NOT_ALLOWED",
+        "the function's VpcConfig does not set Ipv6AllowedForDualStack: true, so it sends IPv4 only",
+        CODES.LAMBDA_IPV6_NOT_ALLOWED.fix,
+      );
     }
     if (subnet.ipv6Cidrs.length === 0) {
       return result(
@@ -334,13 +348,22 @@ export class Reachability {
     const capturing = iface.find((e) => e.privateDnsEnabled === true && dnsVpc);
     if (capturing) {
       const subnetIds = capturing.subnetIds;
-      if (isUnknown(subnetIds)) return { kind: "unknown", reason: `the subnets of endpoint ${capturing.id}: ${subnetIds.reason}`, origin: capturing.origin };
+      if (isUnknown(subnetIds))
+        return { kind: "unknown", reason: `the subnets of endpoint ${capturing.id}: ${subnetIds.reason}`, origin: capturing.origin };
       const subnets: Subnet[] = [];
       for (const ref of subnetIds) {
         const s = this.model.get("subnet", ref);
         if (!s || isUnknown(s.cidr)) {
-          const why = isUnknown(ref) ? ref.reason : !s ? `subnet ${ref} is not defined in this template` : `the CIDR of ${s.id} is not known`;
-          return { kind: "unknown", reason: `endpoint ${capturing.id} has an ENI in a subnet we cannot place: ${why}`, origin: capturing.origin };
+          const why = isUnknown(ref)
+            ? ref.reason
+            : !s
+              ? `subnet ${ref} is not defined in this template`
+              : `the CIDR of ${s.id} is not known`;
+          return {
+            kind: "unknown",
+            reason: `endpoint ${capturing.id} has an ENI in a subnet we cannot place: ${why}`,
+            origin: capturing.origin,
+          };
         }
         subnets.push(s);
       }
@@ -349,7 +372,11 @@ export class Reachability {
     }
     const maybeDns = iface.find((e) => isUnknown(e.privateDnsEnabled));
     if (maybeDns) {
-      return { kind: "unknown", reason: `whether endpoint ${maybeDns.id} has private DNS: ${(maybeDns.privateDnsEnabled as Unknown).reason}`, origin: maybeDns.origin };
+      return {
+        kind: "unknown",
+        reason: `whether endpoint ${maybeDns.id} has private DNS: ${(maybeDns.privateDnsEnabled as Unknown).reason}`,
+        origin: maybeDns.origin,
+      };
     }
     if (uncertain && !capturing) {
       const why = isUnknown(uncertain.service) ? uncertain.service.reason : (uncertain.type as Unknown).reason;
@@ -368,7 +395,11 @@ export class Reachability {
     if (gateway) return { kind: "gateway-endpoint", endpoint: gateway, ...(note ? { note } : {}) };
     const unknownTables = mine.find((e) => e.type === "Gateway" && isUnknown(e.routeTableIds));
     if (unknownTables) {
-      return { kind: "unknown", reason: `the route tables of gateway endpoint ${unknownTables.id}: ${(unknownTables.routeTableIds as Unknown).reason}`, origin: unknownTables.origin };
+      return {
+        kind: "unknown",
+        reason: `the route tables of gateway endpoint ${unknownTables.id}: ${(unknownTables.routeTableIds as Unknown).reason}`,
+        origin: unknownTables.origin,
+      };
     }
     return { kind: "public", ...(note ? { note } : {}) };
   }
@@ -419,7 +450,8 @@ export class Reachability {
     const road = ctx.road;
     if (road.kind === "interface-endpoint") {
       const sg = road.endpoint.securityGroupIds;
-      const names = isUnknown(sg) || sg.length === 0 ? road.subnets.map((s) => (s.cidr as Cidr).text).join(", ") : sg.map(String).join(", ");
+      const names =
+        isUnknown(sg) || sg.length === 0 ? road.subnets.map((s) => (s.cidr as Cidr).text).join(", ") : sg.map(String).join(", ");
       return `the endpoint ${road.endpoint.id} (${names})`;
     }
     if (road.kind === "gateway-endpoint") return `the ${ctx.dest.service} prefix list (or ${ANY[4]})`;
@@ -563,7 +595,12 @@ export class Reachability {
         detail: `${rtName} of ${subnet.id}: route ${ctx.dest.service} prefix list -> vpc-endpoint ${ep.id}`,
         location: loc(ep.origin),
       });
-      walk.deliver({ component: ep.id, kind: "vpc-endpoint", detail: `gateway endpoint ${ep.id} delivers to ${ctx.dest.service} inside the region`, location: loc(ep.origin) });
+      walk.deliver({
+        component: ep.id,
+        kind: "vpc-endpoint",
+        detail: `gateway endpoint ${ep.id} delivers to ${ctx.dest.service} inside the region`,
+        location: loc(ep.origin),
+      });
       return;
     }
     const routes = rt.routes
@@ -653,7 +690,11 @@ export class Reachability {
         forward();
         if (ctx.family === 6) {
           walk.drop(
-            { component: String(t.id), kind: "nat-gateway", detail: "a NAT gateway does not carry IPv6 to the internet (it translates IPv6 only as NAT64, for 64:ff9b::/96)" },
+            {
+              component: String(t.id),
+              kind: "nat-gateway",
+              detail: "a NAT gateway does not carry IPv6 to the internet (it translates IPv6 only as NAT64, for 64:ff9b::/96)",
+            },
             "CANNOT_ROUTE",
             `${hop.component} sends IPv6 traffic to NAT gateway ${String(isUnknown(t.id) ? "(unknown)" : t.id)}, which does not forward IPv6 to the internet`,
             `Route ::/0 to an egress-only internet gateway (or an internet gateway) instead.`,
@@ -815,7 +856,11 @@ export class Reachability {
     walk.touch(ep.origin, ep.id);
     const groupRefs = this.endpointGroups(ep, ctx.vpc);
     if (isUnknown(groupRefs)) {
-      walk.unknown({ component: ep.id, kind: "vpc-endpoint", detail: groupRefs.reason, location: loc(ep.origin) }, "UNKNOWN_RESOURCE", `the security groups of endpoint ${ep.id}: ${groupRefs.reason}`);
+      walk.unknown(
+        { component: ep.id, kind: "vpc-endpoint", detail: groupRefs.reason, location: loc(ep.origin) },
+        "UNKNOWN_RESOURCE",
+        `the security groups of endpoint ${ep.id}: ${groupRefs.reason}`,
+      );
       return;
     }
     const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
@@ -826,19 +871,36 @@ export class Reachability {
       branch.touch(s.origin, s.id);
       if (s.id !== ctx.subnet.id) {
         this.nacl(branch, ctx, s, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet to the endpoint");
-        this.nacl(branch, ctx, s, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply from the endpoint to the function's subnet");
+        this.nacl(
+          branch,
+          ctx,
+          s,
+          true,
+          { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS },
+          "outbound reply from the endpoint to the function's subnet",
+        );
       }
       const sgs = this.securityGroupsOf(branch, groupRefs, ep.id);
       if (!sgs) continue;
       const names = sgs.map((g) => g.id).join(", ");
       branch.filter(
         { component: names, kind: "security-group", detail: `ingress of ${names} (endpoint ${ep.id})`, location: loc(sgs[0]?.origin) },
-        this.sgEval(branch.all, sgs.flatMap((g) => g.ingress), { addr: fnView, port: "class" }, ctx),
+        this.sgEval(
+          branch.all,
+          sgs.flatMap((g) => g.ingress),
+          { addr: fnView, port: "class" },
+          ctx,
+        ),
         "ENI_SG_RULES_MISMATCH",
         `the security group of endpoint ${ep.id} (${names}) does not admit tcp ${ctx.dest.port} from the function`,
         `Allow tcp ${ctx.dest.port} in the ingress of ${sgs[0]?.id} from the function's security group (${ctx.fnSgs.map(String).join(", ")}) or its subnets' CIDRs.`,
       );
-      branch.deliver({ component: ep.id, kind: "vpc-endpoint", detail: `interface endpoint ${ep.id} in ${s.id} delivers to ${ctx.dest.service}`, location: loc(ep.origin) });
+      branch.deliver({
+        component: ep.id,
+        kind: "vpc-endpoint",
+        detail: `interface endpoint ${ep.id} in ${s.id} delivers to ${ctx.dest.service}`,
+        location: loc(ep.origin),
+      });
     }
     walk.alive = BoxSet.EMPTY;
     walk.maybe = BoxSet.EMPTY;

@@ -75,6 +75,8 @@ export interface Subnet {
   readonly cidr: Cidr | Unknown;
   readonly ipv6Cidrs: readonly (Cidr | Unknown)[];
   readonly mapPublicIpOnLaunch: boolean;
+  /** An IPv6-only subnet (Ipv6Native): no IPv4 block. Lambda does not support these. */
+  readonly ipv6Native: boolean;
   /** Explicit association, else the VPC's main route table (marked by `routeTableIsMain`). */
   readonly routeTableId: EntityRef;
   readonly routeTableIsMain: boolean;

@@ -82,16 +82,21 @@ const HANDLED = new Set([
 
 const ENDPOINT_TYPES = new Set(["Interface", "Gateway", "GatewayLoadBalancer", "Resource", "ServiceNetwork"]);
 
-/** The default endpoint policy: allow everything to everyone (written in either statement form). */
-function isDefaultEndpointPolicy(policy: Value): boolean {
+/**
+ * The default endpoint policy, allow everything to everyone, or its equivalent for the
+ * endpoint's service (`s3:*` on an S3 endpoint), written in any statement form.
+ */
+function isDefaultEndpointPolicy(policy: Value, service: string | null | Unknown): boolean {
   if (!isPlainObject(policy)) return false;
   const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
   return statements.every((st) => {
     if (!isPlainObject(st) || st.Effect !== "Allow" || st.Condition !== undefined) return false;
-    const all = (v: Value | undefined) => v === "*" || (Array.isArray(v) && v.length === 1 && v[0] === "*");
+    const all = (v: Value | undefined, also?: string) =>
+      v === "*" || v === also || (Array.isArray(v) && v.length === 1 && (v[0] === "*" || v[0] === also));
     const principal = st.Principal;
     const anyone = all(principal) || (isPlainObject(principal) && all(principal.AWS));
-    return anyone && all(st.Action) && all(st.Resource ?? "*");
+    const everyAction = all(st.Action, typeof service === "string" ? `${service}:*` : undefined);
+    return anyone && everyAction && all(st.Resource ?? "*");
   });
 }
 
@@ -455,6 +460,7 @@ export class ModelBuilder {
         unknown(p.Ipv4IpamPoolId ? "allocated from an IPAM pool" : "the subnet has no IPv4 CidrBlock"),
       ipv6Cidrs: ipv6,
       mapPublicIpOnLaunch: mapPublic === true,
+      ipv6Native: this.bool(p.Ipv6Native, false) === true,
       routeTableId: mainRt,
       routeTableIsMain: true,
       networkAclId: defNacl,
@@ -762,7 +768,7 @@ export class ModelBuilder {
       subnetIds: interfaceLike ? this.refList(p.SubnetIds, "subnet") : [],
       securityGroupIds: interfaceLike ? this.refList(p.SecurityGroupIds, "security group") : [],
       routeTableIds: type === "Gateway" ? this.refList(p.RouteTableIds, "route table") : [],
-      hasCustomPolicy: policy !== undefined && policy !== null && !isDefaultEndpointPolicy(policy),
+      hasCustomPolicy: policy !== undefined && policy !== null && !isDefaultEndpointPolicy(policy, service),
     });
     if (!isUnknown(type) && type !== "Interface" && type !== "Gateway") {
       this.report(
