@@ -283,9 +283,10 @@ export class Reachability {
 
     // 1. The function ENI's security groups (stateful: egress only).
     this.functionSecurityGroups(walk, ctx);
-    // 2. The function subnet's network ACL, both ways.
-    this.nacl(walk, ctx, subnet, true, { addr: "class", port: "class" }, "outbound");
-    this.nacl(walk, ctx, subnet, false, { addr: "class", port: LAMBDA_EPHEMERAL_PORTS }, "inbound reply to the function's ephemeral port");
+    // 2. The function subnet's network ACL, both ways (not for an endpoint ENI in the same subnet).
+    const own = road.kind === "interface-endpoint" && fnRange && family === 4 ? BoxSet.of([cidrIv(fnRange), FULL_PORT]) : undefined;
+    this.nacl(walk, ctx, subnet, true, { addr: "class", port: "class" }, "outbound", own);
+    this.nacl(walk, ctx, subnet, false, { addr: "class", port: LAMBDA_EPHEMERAL_PORTS }, "inbound reply to the function's ephemeral port", own);
     // 3. The function subnet's route table, then wherever it leads.
     this.route(walk, ctx, subnet, "function");
     return summarize(dest, cls, outcomes, road);
@@ -541,7 +542,8 @@ export class Reachability {
   }
 
   /** Network ACLs: stateless, lowest rule number first, implicit deny at the end. */
-  private nacl(walk: Walk, ctx: Ctx, subnet: Subnet, egress: boolean, view: View, what: string): void {
+  /** `exempt`: packets that stay inside the subnet (to an endpoint ENI in it), which no network ACL sees. */
+  private nacl(walk: Walk, ctx: Ctx, subnet: Subnet, egress: boolean, view: View, what: string, exempt?: BoxSet): void {
     if (walk.isEmpty()) return;
     const acl = this.model.networkAclFor(subnet);
     if (!acl) {
@@ -552,7 +554,10 @@ export class Reachability {
       return;
     }
     walk.touch(acl.origin, acl.id);
-    const r = naclEval(walk.all, acl, egress, view, ctx.family);
+    const evaluated = naclEval(walk.all, acl, egress, view, ctx.family);
+    const r = exempt
+      ? { ...evaluated, allowed: evaluated.allowed.union(walk.all.intersect(exempt)), uncertain: evaluated.uncertain.subtract(exempt) }
+      : evaluated;
     walk.filter(
       {
         component: acl.id,
