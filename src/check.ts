@@ -1,6 +1,6 @@
 // The `check` job as a library call: template text in, report out. Pure: no file or console.
 import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
-import { analyze, DEFAULT_DESTINATIONS } from "./analyze/check.ts";
+import { analyze } from "./analyze/check.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import { loadCloudFormation } from "./load/cfn/index.ts";
 import type { Model } from "./model/model.ts";
@@ -9,7 +9,7 @@ import type { Finding } from "./rules/define.ts";
 import { runRules } from "./rules/index.ts";
 
 export interface CheckOptions extends LoadOptions {
-  /** Destinations (`internet`, `internet:PORT`, `ADDRESS[/LEN]:PORT`); default `internet`. */
+  /** Destinations (`internet`, `internet:PORT`, `internet6`, `aws:SERVICE`, `ADDRESS[/LEN]:PORT`); default: per function, see defaultDestinations. */
   readonly to?: readonly string[];
 }
 
@@ -25,7 +25,7 @@ export interface CheckReport {
 }
 
 export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
-  const analysis: Analysis = analyze(model, options.to && options.to.length > 0 ? options.to : DEFAULT_DESTINATIONS);
+  const analysis: Analysis = analyze(model, options.to);
   const findings = runRules(model, analysis);
   const file = model.files[0] ?? "";
   return {

@@ -37,7 +37,11 @@ const EXPECTED: Record<string, { functions: Record<string, string>; findings: st
   "apigw-rest-api-lambda-vpc-sqs": { functions: { LambdaToSQS: "unknown" }, findings: [] },
   "docdb-lambda": { functions: { MyLambdaFunction: "unknown" }, findings: [] },
   "iot-mqttoverhttp-customauth": { functions: { LambdaAuthorizer: "reachable", Processor: "unknown" }, findings: [] },
-  "lambda-s3-files-sam": { functions: { S3FilesReaderFunction: "unreachable" }, findings: ["function-single-az S3FilesReaderFunction"] },
+  "lambda-s3-files-sam": {
+    functions: { S3FilesReaderFunction: "unreachable" },
+    // Its s3-outposts interface endpoint uses the function's own security group, which admits nothing.
+    findings: ["endpoint-blocks-function S3FilesReaderFunction", "function-single-az S3FilesReaderFunction"],
+  },
   "private-apigw-cross-region": {
     functions: { myLambdaFunction: "unreachable" },
     findings: ["function-in-public-subnet myLambdaFunction", "function-single-az myLambdaFunction"],

@@ -105,22 +105,36 @@ describe("Lambda Managed Instances", () => {
     assert.equal(model.get("function", "Function")?.capacityProviderId, "CapacityProvider");
   });
 
-  it("telemetry: reachable through NAT, unreachable without a path, unknown with a logs endpoint", () => {
+  it("telemetry: through NAT, through endpoints, or not at all", () => {
     const verdicts = (name: string) =>
       telemetryPaths(loadCloudFormation(`${name}.yaml`, fixture(name))).flatMap((t) =>
-        t.subnets.map((s) => `${t.provider.id} ${s.subnet} ${s.verdict}`),
+        t.subnets.map((s) => `${t.provider.id} ${s.subnet} ${s.verdict} ${s.services.map((r) => `${r.to}=${r.verdict}`).join(",")}`),
       );
     assert.deepEqual(verdicts("lmi-private-nat"), [
-      "CapacityProvider PrivateSubnetA reachable",
-      "CapacityProvider PrivateSubnetB reachable",
+      "CapacityProvider PrivateSubnetA reachable aws:logs=reachable,aws:xray=reachable",
+      "CapacityProvider PrivateSubnetB reachable aws:logs=reachable,aws:xray=reachable",
     ]);
-    assert.deepEqual(verdicts("lmi-no-path"), ["CapacityProvider IsolatedSubnet unreachable"]);
-    assert.deepEqual(verdicts("lmi-logs-endpoint"), ["CapacityProvider IsolatedSubnet unknown"]);
+    assert.deepEqual(verdicts("lmi-telemetry-endpoints"), [
+      "CapacityProvider IsolatedSubnet reachable aws:logs=reachable,aws:xray=reachable",
+    ]);
+    assert.deepEqual(verdicts("lmi-no-path"), ["CapacityProvider IsolatedSubnet unreachable aws:logs=unreachable,aws:xray=unreachable"]);
+  });
+
+  it("telemetry: a logs endpoint alone leaves X-Ray without a path", () => {
+    const text = fixture("lmi-telemetry-endpoints");
+    const xray = text.slice(text.indexOf("  XrayEndpoint:"), text.indexOf("  CapacityProvider:"));
+    const report = checkYaml(edit(text, xray, ""));
+    const f = report.findings.filter((x) => x.rule === "managed-instances-without-telemetry-path");
+    assert.deepEqual(
+      f.map((x) => x.resource),
+      ["CapacityProvider"],
+    );
+    assert.match(f[0]?.message ?? "", /IsolatedSubnet \(aws:xray: /);
+    assert.doesNotMatch(f[0]?.message ?? "", /aws:logs/);
   });
 
   it("telemetry: an endpoint for another service does not count", () => {
-    const s3 = edit(fixture("lmi-logs-endpoint"), "${AWS::Region}.logs", "${AWS::Region}.sqs");
-    const report = checkYaml(s3);
+    const report = checkYaml(edit(fixture("lmi-telemetry-endpoints"), "${AWS::Region}.logs", "${AWS::Region}.sqs"));
     assert.deepEqual(
       report.findings.map((f) => `${f.rule} ${f.resource}`),
       ["managed-instances-without-telemetry-path CapacityProvider"],

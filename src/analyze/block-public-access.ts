@@ -7,8 +7,9 @@
 //   gateways in this Region (except for excluded VPCs and subnets) is blocked", NAT gateway egress
 //   included.
 // - block-ingress: "Only traffic to and from NAT gateways and egress-only internet gateways is
-//   allowed": a NAT gateway still reaches the internet; an instance with a public IP (a NAT
-//   instance, a Managed Instance) does not.
+//   allowed": a NAT gateway or an egress-only internet gateway still reaches the internet; an
+//   address of its own through the internet gateway (the public IP of a NAT instance or a
+//   Managed Instance, a function's IPv6 address) does not.
 // - Exclusions exempt one VPC or subnet: allow-bidirectional in either mode; allow-egress
 //   ("Only applies when BPA is set to Bidirectional") lets outbound traffic through in
 //   bidirectional mode.
@@ -19,8 +20,11 @@ import type { Model } from "../model/model.ts";
 import type { BlockPublicAccessExclusion, BlockPublicAccessOptions, Location, Subnet } from "../model/types.ts";
 import { isUnknown, locationOf } from "../model/types.ts";
 
-/** What meets the internet gateway: a NAT gateway, or an instance's own public IP. */
-export type GatewayUser = "nat-gateway" | "instance";
+/**
+ * What meets the gateway: a NAT gateway, an egress-only internet gateway, or an address of its
+ * own (an instance's public IPv4, a function's IPv6) through the internet gateway.
+ */
+export type GatewayUser = "nat-gateway" | "egress-only-gateway" | "public-address";
 
 export type BlockVerdict =
   | { readonly kind: "allowed"; readonly note?: string }
@@ -31,12 +35,12 @@ function exempts(e: BlockPublicAccessExclusion, mode: "block-bidirectional" | "b
   return e.mode === "allow-bidirectional" || mode === "block-bidirectional";
 }
 
-/** Whether BPA lets IPv4 traffic from `subnet` (null: a regional NAT gateway) of `vpcId` out through the internet gateway. */
+/** Whether BPA lets traffic from `subnet` (null: a regional NAT gateway) of `vpcId` out through the gateway. */
 export function blockPublicAccess(model: Model, vpcId: string, subnet: Subnet | null, user: GatewayUser): BlockVerdict {
   const options = model.all("block-public-access-options");
   if (options.length === 0) return { kind: "allowed" };
   const where = subnet ? `${subnet.id} (in ${vpcId})` : vpcId;
-  const exclusionFix = `Add an AWS::EC2::VPCBlockPublicAccessExclusion for ${subnet ? `subnet ${subnet.id} or ` : ""}VPC ${vpcId} with InternetGatewayExclusionMode: ${user === "nat-gateway" ? "allow-egress" : "allow-bidirectional"}.`;
+  const exclusionFix = `Add an AWS::EC2::VPCBlockPublicAccessExclusion for ${subnet ? `subnet ${subnet.id} or ` : ""}VPC ${vpcId} with InternetGatewayExclusionMode: ${user === "public-address" ? "allow-bidirectional" : "allow-egress"}.`;
   let open: BlockVerdict | undefined;
   for (const o of options) {
     const v = verdictFor(model, o, vpcId, subnet, user, where, exclusionFix);
@@ -59,8 +63,8 @@ function verdictFor(
   if (isUnknown(o.mode))
     return { kind: "unknown", reason: `the VPC Block Public Access mode of ${o.id} is not known: ${o.mode.reason}`, fix, location };
   if (o.mode === "off") return { kind: "allowed" };
-  if (o.mode === "block-ingress" && user === "nat-gateway") {
-    return { kind: "allowed", note: `${o.id} blocks ingress only; NAT gateway egress is allowed` };
+  if (o.mode === "block-ingress" && user !== "public-address") {
+    return { kind: "allowed", note: `${o.id} blocks ingress only; NAT gateways and egress-only internet gateways pass` };
   }
   const mode = o.mode;
   let doubt: string | undefined;
@@ -92,8 +96,8 @@ function verdictFor(
   if (doubt) return { kind: "unknown", reason: `VPC Block Public Access ${o.id} (${mode}) is on and ${doubt}`, fix, location };
   const what =
     mode === "block-bidirectional"
-      ? `blocks all traffic through internet gateways in the region${user === "nat-gateway" ? ", NAT gateway egress included" : ""}`
-      : "blocks internet traffic to and from instances with public IPs (only NAT gateways and egress-only internet gateways pass)";
+      ? `blocks all traffic through internet gateways and egress-only internet gateways in the region${user === "nat-gateway" ? ", NAT gateway egress included" : ""}`
+      : "blocks internet traffic to and from addresses behind an internet gateway (only NAT gateways and egress-only internet gateways pass)";
   const reason = `VPC Block Public Access ${o.id} (${mode}) ${what}, and no exclusion exempts ${where}`;
   if (o.origin.conditionUnknown)
     return { kind: "unknown", reason: `${reason}, if ${o.id} exists (${o.origin.conditionUnknown})`, fix, location };

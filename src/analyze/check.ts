@@ -1,7 +1,7 @@
 // check: every function x every subnet of its VpcConfig x every destination, plus what a
 // function placed in each subnet would see. Pure over the model.
 import type { Model } from "../model/model.ts";
-import type { EntityRef, LambdaFunction, Location, Subnet } from "../model/types.ts";
+import type { EntityRef, LambdaFunction, Location, Subnet, Unknown } from "../model/types.ts";
 import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
@@ -43,7 +43,24 @@ export interface Analysis {
   readonly destinations: readonly Destination[];
 }
 
+/** Always checked when `--to` is not given; DESIGN §5 adds `internet6` and endpoint services per function. */
 export const DEFAULT_DESTINATIONS = ["internet"] as const;
+
+/**
+ * The destinations `check` looks at by default for a function or subnet in `vpcId`: `internet`,
+ * `internet6` when the function sends IPv6, and `aws:SERVICE` for every AWS service that has an
+ * endpoint in the VPC (so a broken endpoint shows, and so does the road a service takes without one).
+ */
+export function defaultDestinations(model: Model, vpcId: string | null, ipv6: boolean): string[] {
+  const out: string[] = [...DEFAULT_DESTINATIONS];
+  if (ipv6) out.push("internet6");
+  const services = new Set<string>();
+  for (const e of model.all("vpc-endpoint")) {
+    if (e.vpcId === vpcId && typeof e.service === "string") services.add(e.service);
+  }
+  for (const svc of [...services].sort()) out.push(`aws:${svc}`);
+  return out;
+}
 
 export function summarize(verdicts: readonly string[]): Summary {
   if (verdicts.length === 0) return "unknown";
@@ -61,17 +78,30 @@ function unknownReach(dest: Destination, reason: string, location?: Location): R
   return { to: dest.label, verdict: "unknown", code: "UNKNOWN_RESOURCE", reason, egress: [], trace: [], ...(location ? { location } : {}) };
 }
 
-export function analyze(model: Model, destinations: readonly string[] = DEFAULT_DESTINATIONS): Analysis {
-  const dests = destinations.map(parseDestination);
+/** Analyses every function (and, without functions, every subnet); `destinations` empty or absent: the defaults. */
+export function analyze(model: Model, destinations?: readonly string[]): Analysis {
+  const parsed = new Map<string, Destination>();
+  const parse = (labels: readonly string[]): Destination[] =>
+    labels.map((l) => {
+      let d = parsed.get(l);
+      if (!d) {
+        d = parseDestination(l);
+        parsed.set(l, d);
+      }
+      return d;
+    });
+  const explicit = destinations && destinations.length > 0 ? parse(destinations) : null;
+  const destsFor = (vpcId: string | null, ipv6: boolean): Destination[] => explicit ?? parse(defaultDestinations(model, vpcId, ipv6));
   const engine = new Reachability(model);
   // One result per (subnet, security groups, destination): Lambda shares one Hyperplane ENI
   // per subnet and security-group set, and so does the verdict.
   const cache = new Map<string, ReachResult>();
-  const reach = (subnet: Subnet, sgs: readonly EntityRef[], dest: Destination): ReachResult => {
-    const key = `${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}`;
+  const reach = (subnet: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, dest: Destination): ReachResult => {
+    const v6 = dest.family === 6 ? `\u0000${isUnknown(ipv6Allowed) ? "?" : ipv6Allowed}` : "";
+    const key = `${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}${v6}`;
     let r = cache.get(key);
     if (!r) {
-      r = engine.reach({ subnet, securityGroupIds: sgs }, dest);
+      r = engine.reach({ subnet, securityGroupIds: sgs, ipv6Allowed }, dest);
       cache.set(key, r);
     }
     return r;
@@ -80,13 +110,14 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
   // Lambda Managed Instances: the same walk from the capacity provider's instances.
   const onInstances =
     (cp: string) =>
-    (subnet: Subnet, sgs: readonly EntityRef[], dest: Destination): ReachResult => {
-      const key = `${cp}\u0000${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}`;
+    (subnet: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, dest: Destination): ReachResult => {
+      const v6 = dest.family === 6 ? `\u0000${isUnknown(ipv6Allowed) ? "?" : ipv6Allowed}` : "";
+      const key = `${cp}\u0000${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}${v6}`;
       let r = cache.get(key);
       if (!r) {
         const provider = model.get("capacity-provider", cp);
         r = provider
-          ? engine.reach({ subnet, securityGroupIds: sgs, managedInstances: managedInstancesHost(provider, subnet) }, dest)
+          ? engine.reach({ subnet, securityGroupIds: sgs, ipv6Allowed, managedInstances: managedInstancesHost(provider, subnet) }, dest)
           : unknownReach(dest, `capacity provider ${cp} is not defined in this template`);
         cache.set(key, r);
       }
@@ -95,7 +126,9 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
 
   const functions = [...model.functions()]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((fn) => functionReport(model, fn, dests, reach, onInstances));
+    .map((fn) =>
+      functionReport(model, fn, destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true), reach, onInstances),
+    );
 
   // Per-subnet views answer "what could a function placed here reach" for templates that
   // define a network but no function (shared VPC stacks); with functions, their reports say it.
@@ -108,20 +141,32 @@ export function analyze(model: Model, destinations: readonly string[] = DEFAULT_
         subnet: subnet.id,
         vpc: vpc?.id ?? null,
         az: isUnknown(subnet.az) ? null : subnet.az,
-        destinations: dests.map((d) =>
-          vpc ? engine.reach({ subnet, securityGroupIds: open }, d) : unknownReach(d, "the subnet's VPC is unknown"),
+        destinations: destsFor(vpc?.id ?? null, false).map((d) =>
+          vpc ? engine.reach({ subnet, securityGroupIds: open, ipv6Allowed: true }, d) : unknownReach(d, "the subnet's VPC is unknown"),
         ),
       };
     });
-  return { functions, subnets, destinations: dests };
+  return { functions, subnets, destinations: [...parsed.values()] };
+}
+
+/** The VPC of a function's first subnet that the template defines (its capacity provider's, on Managed Instances). */
+function functionVpc(model: Model, fn: LambdaFunction): string | null {
+  const mi = fn.capacityProviderId !== null ? capacityProviderOf(model, fn) : null;
+  const ids = mi ? ("reason" in mi ? undefined : mi.vpcConfig.subnetIds) : fn.vpcConfig?.subnetIds;
+  if (!ids || isUnknown(ids)) return null;
+  for (const ref of ids) {
+    const vpcId = model.get("subnet", ref)?.vpcId;
+    if (typeof vpcId === "string") return vpcId;
+  }
+  return null;
 }
 
 function functionReport(
   model: Model,
   fn: LambdaFunction,
   dests: readonly Destination[],
-  standardReach: (s: Subnet, sgs: readonly EntityRef[], d: Destination) => ReachResult,
-  onInstances: (cp: string) => (s: Subnet, sgs: readonly EntityRef[], d: Destination) => ReachResult,
+  standardReach: (s: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, d: Destination) => ReachResult,
+  onInstances: (cp: string) => (s: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, d: Destination) => ReachResult,
 ): FunctionReport {
   const location = locationOf(fn.origin);
   const base = { id: fn.id, name: fn.name, location };
@@ -163,7 +208,7 @@ function functionReport(
     reports.push({
       subnet: subnet.id,
       az: isUnknown(subnet.az) ? null : subnet.az,
-      destinations: dests.map((d) => reach(subnet, sgs, d)),
+      destinations: dests.map((d) => reach(subnet, sgs, vc.ipv6AllowedForDualStack, d)),
     });
   }
   const summary = Object.fromEntries(

@@ -1,14 +1,20 @@
 // Destination classes (`--to`): each is a set of packets (addresses x ports, TCP).
-import { DEFAULT_INTERNET_PORT } from "../aws/facts.ts";
+import { AWS_SERVICE_PORT, DEFAULT_INTERNET_PORT, PUBLIC_IPV6 } from "../aws/facts.ts";
 import type { Box } from "../net/box-set.ts";
 import { BoxSet } from "../net/box-set.ts";
 import type { Cidr, Family } from "../net/ip.ts";
 import { MAX_ADDRESS, mustParseCidr, NON_PUBLIC_IPV4, parseCidr } from "../net/ip.ts";
 
 export interface Destination {
-  /** As the user wrote it, normalised: `internet`, `internet:8443`, `10.0.5.10/32:5432`. */
+  /** As the user wrote it, normalised: `internet`, `internet:8443`, `internet6`, `aws:dynamodb`, `10.0.5.10/32:5432`. */
   readonly label: string;
-  readonly kind: "internet" | "address";
+  /**
+   * `internet`: every public address of the family; `service`: the regional endpoint of an AWS
+   * service (public addresses we do not know one by one, or an endpoint in the VPC); `address`: given.
+   */
+  readonly kind: "internet" | "service" | "address";
+  /** For `service`: the service's name as in its endpoint names (`dynamodb`, `s3`, `logs`). */
+  readonly service?: string;
   readonly family: Family;
   readonly port: number;
   /** Destination addresses, before the VPC's own CIDRs are taken out (for `internet`). */
@@ -17,11 +23,15 @@ export interface Destination {
 
 export class DestinationError extends Error {}
 
-/** Public IPv4 space as address intervals. */
-function publicIpv4(): BoxSet {
+/** Public address space of a family as blocks (IPv4: all less the special ranges; IPv6: global unicast). */
+function publicSpace(family: Family): Cidr[] {
+  if (family === 6) return [mustParseCidr(PUBLIC_IPV6)];
   let s = BoxSet.of([[0n, MAX_ADDRESS[4]]]);
   for (const c of NON_PUBLIC_IPV4.map(mustParseCidr)) s = s.subtract([[c.start, c.end]]);
-  return s;
+  return s.boxes.map(([iv]) => {
+    const [lo, hi] = iv as readonly [bigint, bigint];
+    return { family: 4 as const, start: lo, end: hi, prefix: -1, text: "public IPv4" };
+  });
 }
 
 export function parseDestination(text: string): Destination {
@@ -33,17 +43,22 @@ export function parseDestination(text: string): Destination {
     }
     return Number(p);
   };
-  const m = /^internet(?::(.*))?$/.exec(t);
+  const m = /^internet(6)?(?::(.*))?$/.exec(t);
   if (m) {
-    const p = port(m[1]);
-    const addresses = publicIpv4().boxes.map(([iv]) => {
-      const [lo, hi] = iv as readonly [bigint, bigint];
-      return { family: 4 as const, start: lo, end: hi, prefix: -1, text: "public IPv4" };
-    });
-    return { label: m[1] === undefined ? "internet" : `internet:${p}`, kind: "internet", family: 4, port: p, addresses };
+    const family = m[1] ? 6 : 4;
+    const p = port(m[2]);
+    const name = `internet${m[1] ?? ""}`;
+    return { label: m[2] === undefined ? name : `${name}:${p}`, kind: "internet", family, port: p, addresses: publicSpace(family) };
   }
-  if (t === "internet6" || t.startsWith("internet6:") || t.startsWith("aws:")) {
-    throw new DestinationError(`${JSON.stringify(text)}: IPv6 and AWS service destinations are not supported yet`);
+  const svc = /^aws:(.*)$/.exec(t);
+  if (svc) {
+    const service = (svc[1] ?? "").toLowerCase();
+    if (!/^[a-z0-9][a-z0-9.-]*$/.test(service)) {
+      throw new DestinationError(
+        `${JSON.stringify(text)}: name an AWS service as in its endpoint names, e.g. aws:dynamodb, aws:s3, aws:logs`,
+      );
+    }
+    return { label: `aws:${service}`, kind: "service", service, family: 4, port: AWS_SERVICE_PORT, addresses: publicSpace(4) };
   }
   const colon = t.lastIndexOf(":");
   const bracket = /^\[(.+)\]:(\d+)$/.exec(t);
@@ -51,12 +66,12 @@ export function parseDestination(text: string): Destination {
   const portText = bracket ? bracket[2] : colon > 0 ? t.slice(colon + 1) : undefined;
   const c = addrText ? parseCidr(addrText) : null;
   if (!c || portText === undefined || portText === "") {
-    throw new DestinationError(`${JSON.stringify(text)} is not a destination: use internet, internet:PORT or ADDRESS[/LEN]:PORT`);
+    throw new DestinationError(
+      `${JSON.stringify(text)} is not a destination: use internet, internet:PORT, internet6, aws:SERVICE or ADDRESS[/LEN]:PORT`,
+    );
   }
-  if (c.cidr.family === 6) {
-    throw new DestinationError(`${JSON.stringify(text)}: IPv6 destinations are not supported yet`);
-  }
-  return { label: `${c.cidr.text}:${port(portText)}`, kind: "address", family: 4, port: port(portText), addresses: [c.cidr] };
+  const label = c.cidr.family === 6 ? `[${c.cidr.text}]:${port(portText)}` : `${c.cidr.text}:${port(portText)}`;
+  return { label, kind: "address", family: c.cidr.family, port: port(portText), addresses: [c.cidr] };
 }
 
 /** The packet set of a destination, less the given blocks (the VPC's own CIDRs for `internet`). */
@@ -68,7 +83,7 @@ export function destinationSet(d: Destination, exclude: readonly Cidr[]): BoxSet
       [p, p],
     ]),
   );
-  if (d.kind === "internet") {
+  if (d.kind !== "address") {
     for (const c of exclude)
       if (c.family === d.family)
         s = s.subtract([

@@ -11,7 +11,7 @@
 //   also needed for transmitting telemetry data to CloudWatch Logs and X-Ray" (same page).
 import { MANAGED_INSTANCES_TELEMETRY_SERVICES } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
-import type { CapacityProvider, EntityRef, LambdaFunction, Location, Subnet, TelemetryEndpoint, VpcConfig } from "../model/types.ts";
+import type { CapacityProvider, EntityRef, LambdaFunction, Location, Subnet, VpcConfig } from "../model/types.ts";
 import { isUnknown, locationOf } from "../model/types.ts";
 import { parseDestination } from "./destination.ts";
 import type { ManagedInstancesHost, ReachResult } from "./reach.ts";
@@ -43,16 +43,13 @@ export function capacityProviderOf(
   return { provider: cp, vpcConfig: cp.vpcConfig };
 }
 
-/** Interface endpoints in `vpcId` that may serve CloudWatch Logs or X-Ray. */
-export function telemetryEndpointsIn(model: Model, vpcId: string): TelemetryEndpoint[] {
-  return model.all("telemetry-endpoint").filter((e) => e.vpcId === vpcId || (isUnknown(e.vpcId) && e.vpcId.literal === undefined));
-}
-
 export interface TelemetrySubnet {
   readonly subnet: string;
+  /** reachable: both services; unreachable: at least one surely not; unknown otherwise. */
   readonly verdict: "reachable" | "unreachable" | "unknown";
+  /** Per service (`aws:logs`, `aws:xray`): the reach result from this subnet's instances. */
+  readonly services: readonly ReachResult[];
   readonly reason: string;
-  readonly fix?: string;
 }
 
 export interface TelemetryPath {
@@ -61,47 +58,39 @@ export interface TelemetryPath {
   readonly subnets: readonly TelemetrySubnet[];
 }
 
-const SERVICES = MANAGED_INSTANCES_TELEMETRY_SERVICES.join(" and ");
-
 /**
- * For each capacity provider and each of its subnets: do the instances have a path to CloudWatch
- * Logs and X-Ray? Through the internet (NAT, or a public IP and an internet gateway) it is
- * decided here; an interface endpoint for either service in the VPC makes the answer unknown
- * until endpoints are part of the analysis.
+ * For each capacity provider and each of its subnets: can the instances reach CloudWatch Logs
+ * and X-Ray (`aws:logs`, `aws:xray`: an interface endpoint with private DNS, else the public
+ * endpoint over the internet through a NAT or the instance's own public IP)?
  */
 export function telemetryPaths(model: Model, engine: Reachability = new Reachability(model)): TelemetryPath[] {
-  const https = parseDestination("internet");
+  const dests = MANAGED_INSTANCES_TELEMETRY_SERVICES.map((s) => parseDestination(`aws:${s}`));
   const out: TelemetryPath[] = [];
   for (const cp of model.all("capacity-provider")) {
-    if (isUnknown(cp.vpcConfig) || isUnknown(cp.vpcConfig.subnetIds)) continue;
-    const sgs: readonly EntityRef[] = isUnknown(cp.vpcConfig.securityGroupIds)
-      ? [cp.vpcConfig.securityGroupIds]
-      : cp.vpcConfig.securityGroupIds;
+    const vc = cp.vpcConfig;
+    if (isUnknown(vc) || isUnknown(vc.subnetIds)) continue;
+    const subnetIds = vc.subnetIds;
+    const sgs: readonly EntityRef[] = isUnknown(vc.securityGroupIds) ? [vc.securityGroupIds] : vc.securityGroupIds;
     const subnets: TelemetrySubnet[] = [];
-    for (const ref of cp.vpcConfig.subnetIds) {
+    for (const ref of subnetIds) {
       const subnet = model.get("subnet", ref);
       if (!subnet) {
         const why = isUnknown(ref) ? ref.reason : `subnet ${ref} is not defined in this template`;
-        subnets.push({ subnet: isUnknown(ref) ? (ref.literal ?? "(unresolved)") : ref, verdict: "unknown", reason: why });
+        subnets.push({ subnet: isUnknown(ref) ? (ref.literal ?? "(unresolved)") : ref, verdict: "unknown", services: [], reason: why });
         continue;
       }
-      const r: ReachResult = engine.reach({ subnet, securityGroupIds: sgs, managedInstances: managedInstancesHost(cp, subnet) }, https);
-      const endpoints = typeof subnet.vpcId === "string" ? telemetryEndpointsIn(model, subnet.vpcId) : [];
-      if (r.verdict !== "reachable" && endpoints.length > 0) {
-        const names = endpoints.map((e) => e.id).join(", ");
-        subnets.push({
-          subnet: subnet.id,
-          verdict: "unknown",
-          reason: `no internet path (${r.reason}); whether endpoint ${names} serves ${SERVICES} is not analyzed yet`,
-        });
-        continue;
-      }
-      subnets.push({
-        subnet: subnet.id,
-        verdict: r.verdict,
-        reason: r.verdict === "reachable" ? `through the internet (${r.reason})` : r.reason,
-        ...(r.fix ? { fix: r.fix } : {}),
-      });
+      const placement = {
+        subnet,
+        securityGroupIds: sgs,
+        ipv6Allowed: vc.ipv6AllowedForDualStack,
+        managedInstances: managedInstancesHost(cp, subnet),
+      };
+      const services = dests.map((d) => engine.reach(placement, d));
+      const failed = services.filter((r) => r.verdict === "unreachable");
+      const open = services.filter((r) => r.verdict === "unknown");
+      const verdict = failed.length > 0 ? "unreachable" : open.length > 0 ? "unknown" : "reachable";
+      const shown = verdict === "reachable" ? services : verdict === "unreachable" ? failed : open;
+      subnets.push({ subnet: subnet.id, verdict, services, reason: shown.map((r) => `${r.to}: ${r.reason}`).join("; ") });
     }
     out.push({ provider: cp, location: locationOf(cp.origin), subnets });
   }

@@ -5,7 +5,7 @@
 // class, whatever address and port Lambda or the NAT picks.
 import type { Code } from "../aws/codes.ts";
 import { CODES } from "../aws/codes.ts";
-import { LAMBDA_EPHEMERAL_PORTS, NAT_GATEWAY_EPHEMERAL_PORTS, PROTOCOL_TCP } from "../aws/facts.ts";
+import { GATEWAY_ENDPOINT_SERVICES, LAMBDA_EPHEMERAL_PORTS, NAT_GATEWAY_EPHEMERAL_PORTS, PROTOCOL_TCP } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
 import type {
   EntityRef,
@@ -22,11 +22,12 @@ import type {
   Subnet,
   Unknown,
   Vpc,
+  VpcEndpoint,
 } from "../model/types.ts";
 import { isUnknown, locationOf } from "../model/types.ts";
 import type { Box, Interval } from "../net/box-set.ts";
 import { BoxSet, forAll } from "../net/box-set.ts";
-import type { Cidr } from "../net/ip.ts";
+import type { Cidr, Family } from "../net/ip.ts";
 import { formatAddress, MAX_ADDRESS } from "../net/ip.ts";
 import type { Destination } from "./destination.ts";
 import { destinationSet } from "./destination.ts";
@@ -37,7 +38,18 @@ export type Verdict = "reachable" | "unreachable" | "unknown";
 
 export interface Hop {
   readonly component: string;
-  readonly kind: "security-group" | "network-acl" | "route-table" | "nat-gateway" | "nat-instance" | "internet-gateway" | "subnet" | "vpc";
+  readonly kind:
+    | "security-group"
+    | "network-acl"
+    | "route-table"
+    | "nat-gateway"
+    | "nat-instance"
+    | "internet-gateway"
+    | "egress-only-internet-gateway"
+    | "vpc-endpoint"
+    | "subnet"
+    | "vpc"
+    | "function";
   readonly action: "allow" | "deny" | "forward" | "translate" | "drop" | "unknown";
   readonly detail: string;
   readonly location?: Location;
@@ -68,6 +80,8 @@ export interface ReachResult {
 export interface Placement {
   readonly subnet: Subnet;
   readonly securityGroupIds: readonly EntityRef[];
+  /** VpcConfig.Ipv6AllowedForDualStack (true for the subnet views: what a dual-stack function would see). */
+  readonly ipv6Allowed: boolean | Unknown;
   /** Lambda Managed Instances: the function runs on the capacity provider's EC2 instances instead. */
   readonly managedInstances?: ManagedInstancesHost;
 }
@@ -81,8 +95,9 @@ export interface ManagedInstancesHost {
   readonly publicIpWhy: string;
 }
 
-const FULL_ADDR: Interval = [0n, MAX_ADDRESS[4]];
+const FULL_ADDR: Record<Family, Interval> = { 4: [0n, MAX_ADDRESS[4]], 6: [0n, MAX_ADDRESS[6]] };
 const FULL_PORT: Interval = [0n, 65535n];
+const ANY: Record<Family, string> = { 4: "0.0.0.0/0", 6: "::/0" };
 const portIv = (p: PortRange): Interval => [BigInt(p.from), BigInt(p.to)];
 const cidrIv = (c: Cidr): Interval => [c.start, c.end];
 
@@ -94,7 +109,8 @@ function loc(o: Origin | undefined): Location | undefined {
 function describeSet(s: BoxSet, d: Destination, whole: BoxSet): string {
   if (d.kind !== "internet" || s.covers(whole)) return d.label;
   const addrs = s.project(1).boxes.map((b) => b[0] as Interval);
-  const shown = addrs.slice(0, 3).map(([lo, hi]) => (lo === hi ? formatAddress(4, lo) : `${formatAddress(4, lo)}-${formatAddress(4, hi)}`));
+  const f = d.family;
+  const shown = addrs.slice(0, 3).map(([lo, hi]) => (lo === hi ? formatAddress(f, lo) : `${formatAddress(f, lo)}-${formatAddress(f, hi)}`));
   return `${d.label} (${shown.join(", ")}${addrs.length > 3 ? ", ..." : ""})`;
 }
 
@@ -257,22 +273,175 @@ export class Reachability {
     if (!vpc) {
       return unknownResult(dest, "UNKNOWN_RESOURCE", `the VPC of subnet ${subnet.id} is not defined in this template`, subnet.origin);
     }
+    const family = dest.family;
+    if (family === 6) {
+      const refused = this.ipv6Refusal(placement, dest);
+      if (refused) return refused;
+    }
+    const road = dest.kind === "service" ? this.serviceRoad(vpc, subnet, dest) : ({ kind: "public" } as const);
+    if (road.kind === "unknown") return unknownResult(dest, "UNKNOWN_RESOURCE", road.reason, road.origin);
     const vpcCidrs = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c));
-    const cls = destinationSet(dest, vpcCidrs);
+    let cls = destinationSet(dest, vpcCidrs);
+    if (road.kind === "interface-endpoint") {
+      const cidrs = road.subnets.map((s) => s.cidr as Cidr);
+      cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
+    }
     const outcomes: Outcome[] = [];
     const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, []);
     walk.touch(subnet.origin, subnet.id);
-    const fnRange = isUnknown(subnet.cidr) ? null : subnet.cidr;
-    const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls, host: placement.managedInstances };
+    const fnRange =
+      family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
+    const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls, family, road, host: placement.managedInstances };
+    if (road.kind !== "public" || road.note) this.announceRoad(walk, ctx);
 
     // 1. The function ENI's security groups (stateful: egress only).
     this.functionSecurityGroups(walk, ctx);
-    // 2. The function subnet's network ACL, both ways.
-    this.nacl(walk, subnet, true, { addr: "class", port: "class" }, "outbound");
-    this.nacl(walk, subnet, false, { addr: "class", port: LAMBDA_EPHEMERAL_PORTS }, "inbound reply to the function's ephemeral port");
+    // 2. The function subnet's network ACL, both ways (not for an endpoint ENI in the same subnet).
+    const own = road.kind === "interface-endpoint" && fnRange && family === 4 ? BoxSet.of([cidrIv(fnRange), FULL_PORT]) : undefined;
+    this.nacl(walk, ctx, subnet, true, { addr: "class", port: "class" }, "outbound", own);
+    this.nacl(
+      walk,
+      ctx,
+      subnet,
+      false,
+      { addr: "class", port: LAMBDA_EPHEMERAL_PORTS },
+      "inbound reply to the function's ephemeral port",
+      own,
+    );
     // 3. The function subnet's route table, then wherever it leads.
     this.route(walk, ctx, subnet, "function");
-    return summarize(dest, cls, outcomes);
+    return summarize(dest, cls, outcomes, road);
+  }
+
+  /** IPv6 leaves a Lambda ENI only with Ipv6AllowedForDualStack and a dual-stack subnet. */
+  private ipv6Refusal(placement: Placement, dest: Destination): ReachResult | null {
+    const { subnet, ipv6Allowed } = placement;
+    const result = (verdict: Verdict, code: Code, reason: string, fix?: string, origin?: Origin): ReachResult => ({
+      to: dest.label,
+      verdict,
+      code,
+      reason,
+      ...(fix ? { fix } : {}),
+      egress: [],
+      trace: [
+        {
+          component: verdict === "unknown" ? "VpcConfig" : subnet.id,
+          kind: "function",
+          action: verdict === "unknown" ? "unknown" : "drop",
+          detail: reason,
+          ...(origin ? { location: loc(origin) } : {}),
+        },
+      ],
+      ...(origin ? { location: loc(origin) } : {}),
+    });
+    if (isUnknown(ipv6Allowed)) return result("unknown", "UNKNOWN_RESOURCE", `Ipv6AllowedForDualStack: ${ipv6Allowed.reason}`);
+    if (!ipv6Allowed) {
+      return result(
+        "unreachable",
+        "LAMBDA_IPV6_NOT_ALLOWED",
+        "the function's VpcConfig does not set Ipv6AllowedForDualStack: true, so it sends IPv4 only",
+        CODES.LAMBDA_IPV6_NOT_ALLOWED.fix,
+      );
+    }
+    if (subnet.ipv6Cidrs.length === 0) {
+      return result(
+        "unreachable",
+        "SUBNET_NOT_DUAL_STACK",
+        `${subnet.id} has no IPv6 CIDR block, so the function's ENI there has no IPv6 address`,
+        `Give ${subnet.id} an Ipv6CidrBlock (and the VPC an IPv6 block).`,
+        subnet.origin,
+      );
+    }
+    return null;
+  }
+
+  /**
+   * How the function reaches an AWS service's regional name: an interface endpoint whose private
+   * DNS captures the name for the whole VPC, else a gateway endpoint on the subnet's route table
+   * (S3, DynamoDB), else the public endpoint over the internet.
+   */
+  private serviceRoad(vpc: Vpc, subnet: Subnet, dest: Destination): Road {
+    const service = dest.service ?? "";
+    const endpoints = this.model.all("vpc-endpoint").filter((e) => e.vpcId === vpc.id);
+    const uncertain = endpoints.find((e) => isUnknown(e.service) || isUnknown(e.type));
+    const mine = endpoints.filter((e) => e.service === service);
+    const iface = mine.filter((e) => e.type === "Interface");
+    const dnsVpc = vpc.enableDnsSupport && vpc.enableDnsHostnames;
+    const capturing = iface.find((e) => e.privateDnsEnabled === true && dnsVpc);
+    if (capturing) {
+      const subnetIds = capturing.subnetIds;
+      if (isUnknown(subnetIds))
+        return { kind: "unknown", reason: `the subnets of endpoint ${capturing.id}: ${subnetIds.reason}`, origin: capturing.origin };
+      const subnets: Subnet[] = [];
+      for (const ref of subnetIds) {
+        const s = this.model.get("subnet", ref);
+        if (!s || isUnknown(s.cidr)) {
+          const why = isUnknown(ref)
+            ? ref.reason
+            : !s
+              ? `subnet ${ref} is not defined in this template`
+              : `the CIDR of ${s.id} is not known`;
+          return {
+            kind: "unknown",
+            reason: `endpoint ${capturing.id} has an ENI in a subnet we cannot place: ${why}`,
+            origin: capturing.origin,
+          };
+        }
+        subnets.push(s);
+      }
+      if (subnets.length === 0) return { kind: "unknown", reason: `endpoint ${capturing.id} names no subnet`, origin: capturing.origin };
+      return { kind: "interface-endpoint", endpoint: capturing, subnets };
+    }
+    const maybeDns = iface.find((e) => isUnknown(e.privateDnsEnabled));
+    if (maybeDns) {
+      return {
+        kind: "unknown",
+        reason: `whether endpoint ${maybeDns.id} has private DNS: ${(maybeDns.privateDnsEnabled as Unknown).reason}`,
+        origin: maybeDns.origin,
+      };
+    }
+    if (uncertain && !capturing) {
+      const why = isUnknown(uncertain.service) ? uncertain.service.reason : (uncertain.type as Unknown).reason;
+      return { kind: "unknown", reason: `endpoint ${uncertain.id} may serve ${service}: ${why}`, origin: uncertain.origin };
+    }
+    const off = iface[0];
+    const note = off
+      ? off.privateDnsEnabled !== true
+        ? `interface endpoint ${off.id} has private DNS off, so ${service}'s name resolves to its public endpoint`
+        : `interface endpoint ${off.id} asks for private DNS, but ${vpc.id} lacks ${vpc.enableDnsSupport ? "EnableDnsHostnames" : "EnableDnsSupport"}, so ${service}'s name resolves to its public endpoint`
+      : undefined;
+    const rt = this.model.routeTableFor(subnet);
+    const gateway = GATEWAY_ENDPOINT_SERVICES.has(service)
+      ? mine.find((e) => e.type === "Gateway" && rt && !isUnknown(e.routeTableIds) && e.routeTableIds.includes(rt.id))
+      : undefined;
+    if (gateway) return { kind: "gateway-endpoint", endpoint: gateway, ...(note ? { note } : {}) };
+    const unknownTables = mine.find((e) => e.type === "Gateway" && isUnknown(e.routeTableIds));
+    if (unknownTables) {
+      return {
+        kind: "unknown",
+        reason: `the route tables of gateway endpoint ${unknownTables.id}: ${(unknownTables.routeTableIds as Unknown).reason}`,
+        origin: unknownTables.origin,
+      };
+    }
+    return { kind: "public", ...(note ? { note } : {}) };
+  }
+
+  /** A first hop that says where the service's name leads. */
+  private announceRoad(walk: Walk, ctx: Ctx): void {
+    const road = ctx.road;
+    const service = ctx.dest.service ?? "";
+    if (road.kind === "interface-endpoint") {
+      walk.trace.push({
+        component: road.endpoint.id,
+        kind: "vpc-endpoint",
+        action: "forward",
+        detail: `${service}'s name resolves to the ENIs of interface endpoint ${road.endpoint.id} (private DNS) in ${road.subnets.map((s) => s.id).join(", ")}`,
+        location: loc(road.endpoint.origin),
+      });
+    } else if (road.kind === "gateway-endpoint" || road.kind === "public") {
+      const detail = road.note ?? `${service}'s name resolves to its public endpoint`;
+      walk.trace.push({ component: ctx.dest.label, kind: "function", action: "forward", detail });
+    }
   }
 
   private functionSecurityGroups(walk: Walk, ctx: Ctx): void {
@@ -294,8 +463,21 @@ export class Reachability {
       r,
       "ENI_SG_RULES_MISMATCH",
       `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
-      `Add an egress rule to ${sgs[0]?.id} allowing tcp ${ctx.dest.port} to ${ctx.dest.kind === "internet" ? "0.0.0.0/0" : ctx.dest.label}.`,
+      `Add an egress rule to ${sgs[0]?.id} allowing tcp ${ctx.dest.port} to ${this.peerText(ctx)}.`,
     );
+  }
+
+  /** What an egress rule must name to let the destination through. */
+  private peerText(ctx: Ctx): string {
+    const road = ctx.road;
+    if (road.kind === "interface-endpoint") {
+      const sg = road.endpoint.securityGroupIds;
+      const names =
+        isUnknown(sg) || sg.length === 0 ? road.subnets.map((s) => (s.cidr as Cidr).text).join(", ") : sg.map(String).join(", ");
+      return `the endpoint ${road.endpoint.id} (${names})`;
+    }
+    if (road.kind === "gateway-endpoint") return `the ${ctx.dest.service} prefix list (or ${ANY[4]})`;
+    return ctx.dest.kind === "address" ? ctx.dest.label : ANY[ctx.family];
   }
 
   /**
@@ -323,11 +505,12 @@ export class Reachability {
     // Fast path: one rule (e.g. the default allow-all egress) lets every packet through.
     for (const rule of rules) {
       if (rule.peer.kind === "cidr" && !isUnknown(rule.ports) && (rule.protocol === "all" || rule.protocol === PROTOCOL_TCP)) {
-        if (coversAll(set, view, rule.peer.cidr, rule.ports)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+        if (coversAll(set, view, rule.peer.cidr, rule.ports, ctx.family)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
       }
     }
-    const env = envBox(view);
+    const env = envBox(view, ctx.family);
     const space = withEnv(set, env);
+    const full = FULL_ADDR[ctx.family];
     let allowed = BoxSet.EMPTY;
     let maybe = BoxSet.EMPTY;
     const notes: string[] = [];
@@ -344,30 +527,35 @@ export class Reachability {
       let addrBoxes: Interval[] | "maybe" = [];
       const peer = rule.peer;
       if (peer.kind === "cidr") {
-        if (peer.cidr.family !== 4) continue;
+        if (peer.cidr.family !== ctx.family) continue;
         addrBoxes = [cidrIv(peer.cidr)];
       } else if (peer.kind === "security-group") {
         if (view.addr !== "class") {
           // The far side is the function's ENI: it matches when it carries the group.
-          addrBoxes = (view.addr.memberOf ?? []).some((m) => m === peer.id) ? [FULL_ADDR] : [];
+          addrBoxes = (view.addr.memberOf ?? []).some((m) => m === peer.id) ? [full] : [];
+        } else if (ctx.road.kind === "interface-endpoint") {
+          // The destination is the endpoint's ENIs: the rule matches when they carry the group.
+          const epGroups = this.endpointGroups(ctx.road.endpoint, ctx.vpc);
+          addrBoxes = isUnknown(epGroups) ? "maybe" : epGroups.some((g) => g === peer.id) ? [full] : [];
         } else {
           // Members' private addresses lie in the VPC; which ones is not known.
           addrBoxes = ctx.vpc.cidrs.some((c) => !isUnknown(c) && set.intersect([cidrIv(c), FULL_PORT]).boxes.length > 0) ? "maybe" : [];
         }
       } else if (peer.kind === "prefix-list") {
         const pl = this.model.get("prefix-list", peer.id);
-        if (pl) addrBoxes = pl.cidrs.filter((c) => c.family === 4).map(cidrIv);
-        // An AWS-managed prefix list (S3, DynamoDB) never spans the whole internet class.
+        if (pl) addrBoxes = pl.cidrs.filter((c) => c.family === ctx.family).map(cidrIv);
+        // An AWS-managed prefix list (S3, DynamoDB) never spans the whole internet class; for a
+        // service behind a gateway endpoint it may be exactly that service's list.
         else addrBoxes = ctx.dest.kind === "internet" && view.addr === "class" ? [] : "maybe";
       } else {
         addrBoxes = "maybe";
         notes.push(peer.reason);
       }
       if (addrBoxes === "maybe") {
-        maybe = maybe.union(space.intersect(ruleBox(view, FULL_ADDR, portDim)));
+        maybe = maybe.union(space.intersect(ruleBox(view, full, portDim, full)));
         continue;
       }
-      for (const a of addrBoxes) allowed = allowed.union(space.intersect(ruleBox(view, a, portDim)));
+      for (const a of addrBoxes) allowed = allowed.union(space.intersect(ruleBox(view, a, portDim, full)));
     }
     const allowed2 = forAll(set, env, allowed);
     const either = forAll(set, env, allowed.union(maybe));
@@ -375,7 +563,8 @@ export class Reachability {
   }
 
   /** Network ACLs: stateless, lowest rule number first, implicit deny at the end. */
-  private nacl(walk: Walk, subnet: Subnet, egress: boolean, view: View, what: string): void {
+  /** `exempt`: packets that stay inside the subnet (to an endpoint ENI in it), which no network ACL sees. */
+  private nacl(walk: Walk, ctx: Ctx, subnet: Subnet, egress: boolean, view: View, what: string, exempt?: BoxSet): void {
     if (walk.isEmpty()) return;
     const acl = this.model.networkAclFor(subnet);
     if (!acl) {
@@ -386,7 +575,10 @@ export class Reachability {
       return;
     }
     walk.touch(acl.origin, acl.id);
-    const r = naclEval(walk.all, acl, egress, view);
+    const evaluated = naclEval(walk.all, acl, egress, view, ctx.family);
+    const r = exempt
+      ? { ...evaluated, allowed: evaluated.allowed.union(walk.all.intersect(exempt)), uncertain: evaluated.uncertain.subtract(exempt) }
+      : evaluated;
     walk.filter(
       {
         component: acl.id,
@@ -398,8 +590,8 @@ export class Reachability {
       "SUBNET_ACL_RESTRICTION",
       `network ACL ${acl.id} (${subnet.id}) denies the ${what}${r.entry ? ` (rule ${r.entry.ruleNumber})` : " (no rule allows it: the implicit deny)"}`,
       egress
-        ? `Add an outbound rule to ${acl.id} allowing ${describeView(view, walk)}.`
-        : `Add an inbound rule to ${acl.id} allowing ${describeView(view, walk)}.`,
+        ? `Add an outbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`
+        : `Add an inbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`,
     );
   }
 
@@ -415,12 +607,33 @@ export class Reachability {
       return;
     }
     walk.touch(rt.origin, rt.id);
+    const rtName = `${rt.id}${rt.isMain ? " (main route table)" : ""}`;
+    const road = ctx.road;
+    if (role === "function" && road.kind === "gateway-endpoint") {
+      // The endpoint's prefix-list route covers exactly the service's addresses and is more
+      // specific than any default route; a static route inside those addresses is not knowable here.
+      const ep = road.endpoint;
+      walk.touch(ep.origin, ep.id);
+      walk.trace.push({
+        component: rt.id,
+        kind: "route-table",
+        action: "forward",
+        detail: `${rtName} of ${subnet.id}: route ${ctx.dest.service} prefix list -> vpc-endpoint ${ep.id}`,
+        location: loc(ep.origin),
+      });
+      walk.deliver({
+        component: ep.id,
+        kind: "vpc-endpoint",
+        detail: `gateway endpoint ${ep.id} delivers to ${ctx.dest.service} inside the region`,
+        location: loc(ep.origin),
+      });
+      return;
+    }
     const routes = rt.routes
       .flatMap((r) => expandRoute(r, this.model))
-      .filter((x) => x.cidr.family === 4)
+      .filter((x) => x.cidr.family === ctx.family)
       .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.rank - b.rank);
     let rest = walk.all;
-    const rtName = `${rt.id}${rt.isMain ? " (main route table)" : ""}`;
     for (const { cidr, route } of routes) {
       if (rest.isEmpty()) break;
       const part = rest.intersect([cidrIv(cidr), FULL_PORT]);
@@ -448,9 +661,11 @@ export class Reachability {
         "NO_ROUTE_TO_DESTINATION",
         `${rtName} (used by ${subnet.id}) has no route to ${ctx.dest.label}`,
         role === "function" && rt.isMain
-          ? `Associate ${subnet.id} (AWS::EC2::SubnetRouteTableAssociation) with a route table that sends 0.0.0.0/0 to a NAT gateway in a public subnet; it now uses the VPC's main route table.`
+          ? `Associate ${subnet.id} (AWS::EC2::SubnetRouteTableAssociation) with a route table that sends ${ANY[ctx.family]} to ${ctx.family === 6 ? "an egress-only internet gateway" : "a NAT gateway in a public subnet"}; it now uses the VPC's main route table.`
           : role === "function"
-            ? `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`
+            ? ctx.family === 6
+              ? `Add a route ::/0 to an egress-only internet gateway (or an internet gateway) to ${rt.id}.`
+              : `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`
             : `Add a route 0.0.0.0/0 to an attached internet gateway to ${rt.id}, the NAT's subnet's table.`,
       );
     }
@@ -467,7 +682,10 @@ export class Reachability {
     const forward = () => walk.trace.push({ ...hop, action: "forward" });
     switch (t.kind) {
       case "local":
-        if (role === "nat") {
+        if (role === "function" && ctx.road.kind === "interface-endpoint") {
+          forward();
+          this.interfaceEndpoint(walk, ctx, ctx.road.endpoint, ctx.road.subnets);
+        } else if (role === "nat") {
           walk.drop(hop, "CANNOT_ROUTE", "the NAT's route for the destination leads back into the VPC");
         } else {
           forward();
@@ -486,8 +704,29 @@ export class Reachability {
         forward();
         this.internetGateway(walk, ctx, t.id, role === "nat" && walk.natSource ? walk.natSource : { kind: "lambda" }, subnet);
         return;
+      case "egress-only-internet-gateway":
+        if (ctx.family === 4) {
+          walk.drop(hop, "CANNOT_ROUTE", "an egress-only internet gateway carries IPv6 only");
+          return;
+        }
+        forward();
+        this.egressOnlyGateway(walk, ctx, t.id);
+        return;
       case "nat-gateway": {
         forward();
+        if (ctx.family === 6) {
+          walk.drop(
+            {
+              component: String(t.id),
+              kind: "nat-gateway",
+              detail: "a NAT gateway does not carry IPv6 to the internet (it translates IPv6 only as NAT64, for 64:ff9b::/96)",
+            },
+            "CANNOT_ROUTE",
+            `${hop.component} sends IPv6 traffic to NAT gateway ${String(isUnknown(t.id) ? "(unknown)" : t.id)}, which does not forward IPv6 to the internet`,
+            `Route ::/0 to an egress-only internet gateway (or an internet gateway) instead.`,
+          );
+          return;
+        }
         if (role === "nat") {
           walk.drop(
             {
@@ -539,9 +778,6 @@ export class Reachability {
         this.natInstance(walk, ctx, inst);
         return;
       }
-      case "egress-only-internet-gateway":
-        walk.drop(hop, "CANNOT_ROUTE", "an egress-only internet gateway carries IPv6 only");
-        return;
       default: {
         const why = `the traffic leaves through ${t.kind} ${isUnknown(t.id) ? "(unknown)" : t.id}; what lies beyond is not modelled`;
         walk.unknown({ ...hop, detail: why }, "UNSUPPORTED_COMPONENT", why);
@@ -578,6 +814,11 @@ export class Reachability {
       );
       return;
     }
+    if (source.kind === "lambda" && ctx.family === 6) {
+      if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "public-address")) return;
+      walk.deliver({ ...hop, detail: `${igw.id} forwards IPv6 to the internet from the function's own address (no NAT)` });
+      return;
+    }
     if (source.kind === "lambda" && ctx.host) {
       this.managedInstanceEgress(walk, ctx, ctx.host, hop);
       return;
@@ -600,7 +841,7 @@ export class Reachability {
       );
       return;
     }
-    const user = this.model.natGateway(source.egress.via) ? "nat-gateway" : "instance";
+    const user = this.model.natGateway(source.egress.via) ? "nat-gateway" : "public-address";
     if (this.blockedByBlockPublicAccess(walk, ctx, hop, egressSubnet ?? null, user)) return;
     walk.deliver(
       { ...hop, detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}` },
@@ -632,7 +873,7 @@ export class Reachability {
       );
       return;
     }
-    if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "instance")) return;
+    if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "public-address")) return;
     walk.deliver(
       { ...hop, detail: `${hop.component} forwards to the internet from the public IPv4 addresses of ${instances} (${host.publicIpWhy})` },
       { via: host.capacityProvider, publicIp: null, eip: null },
@@ -653,6 +894,98 @@ export class Reachability {
     if (v.kind === "blocked") walk.drop(at, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED", v.reason, v.fix);
     else walk.unknown(at, "UNKNOWN_RESOURCE", v.reason);
     return true;
+  }
+
+  private egressOnlyGateway(walk: Walk, ctx: Ctx, ref: EntityRef): void {
+    const eigw = this.model.get("egress-only-internet-gateway", ref);
+    if (!eigw) {
+      const why = isUnknown(ref) ? ref.reason : `egress-only internet gateway ${ref} is not defined in this template`;
+      walk.unknown(
+        { component: String(isUnknown(ref) ? "egress-only internet gateway" : ref), kind: "egress-only-internet-gateway", detail: why },
+        "UNKNOWN_RESOURCE",
+        why,
+      );
+      return;
+    }
+    walk.touch(eigw.origin, eigw.id);
+    const hop = { component: eigw.id, kind: "egress-only-internet-gateway" as const, location: loc(eigw.origin) };
+    if (eigw.vpcId !== ctx.vpc.id) {
+      walk.drop(
+        { ...hop, detail: `${eigw.id} belongs to ${String(isUnknown(eigw.vpcId) ? "an unknown VPC" : eigw.vpcId)}, not ${ctx.vpc.id}` },
+        "BAD_STATE_ATTACHMENT",
+        `egress-only internet gateway ${eigw.id} is not in ${ctx.vpc.id}`,
+        `Create the egress-only internet gateway with VpcId: ${ctx.vpc.id}.`,
+      );
+      return;
+    }
+    if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "egress-only-gateway")) return;
+    walk.deliver({ ...hop, detail: `${eigw.id} forwards IPv6 to the internet from the function's own address (outbound only)` });
+  }
+
+  /** The security groups of an interface endpoint's ENIs: the VPC's default group when none is named. */
+  private endpointGroups(ep: VpcEndpoint, vpc: Vpc): readonly EntityRef[] | Unknown {
+    const sgs = ep.securityGroupIds;
+    if (isUnknown(sgs)) return sgs;
+    return sgs.length > 0 ? sgs : [vpc.defaultSecurityGroupId];
+  }
+
+  /**
+   * An interface endpoint's ENIs, one per subnet: both subnets' network ACLs (when the endpoint
+   * sits in another subnet than the function) and the ENIs' security groups, which must admit
+   * the service port from the function.
+   */
+  private interfaceEndpoint(walk: Walk, ctx: Ctx, ep: VpcEndpoint, subnets: readonly Subnet[]): void {
+    walk.touch(ep.origin, ep.id);
+    const groupRefs = this.endpointGroups(ep, ctx.vpc);
+    if (isUnknown(groupRefs)) {
+      walk.unknown(
+        { component: ep.id, kind: "vpc-endpoint", detail: groupRefs.reason, location: loc(ep.origin) },
+        "UNKNOWN_RESOURCE",
+        `the security groups of endpoint ${ep.id}: ${groupRefs.reason}`,
+      );
+      return;
+    }
+    const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
+    for (const s of subnets) {
+      const part = walk.all.intersect([cidrIv(s.cidr as Cidr), FULL_PORT]);
+      if (part.isEmpty()) continue;
+      const branch = walk.fork(part);
+      branch.touch(s.origin, s.id);
+      if (s.id !== ctx.subnet.id) {
+        this.nacl(branch, ctx, s, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet to the endpoint");
+        this.nacl(
+          branch,
+          ctx,
+          s,
+          true,
+          { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS },
+          "outbound reply from the endpoint to the function's subnet",
+        );
+      }
+      const sgs = this.securityGroupsOf(branch, groupRefs, ep.id);
+      if (!sgs) continue;
+      const names = sgs.map((g) => g.id).join(", ");
+      branch.filter(
+        { component: names, kind: "security-group", detail: `ingress of ${names} (endpoint ${ep.id})`, location: loc(sgs[0]?.origin) },
+        this.sgEval(
+          branch.all,
+          sgs.flatMap((g) => g.ingress),
+          { addr: fnView, port: "class" },
+          ctx,
+        ),
+        "ENI_SG_RULES_MISMATCH",
+        `the security group of endpoint ${ep.id} (${names}) does not admit tcp ${ctx.dest.port} from the function`,
+        `Allow tcp ${ctx.dest.port} in the ingress of ${sgs[0]?.id} from the function's security group (${ctx.fnSgs.map(String).join(", ")}) or its subnets' CIDRs.`,
+      );
+      branch.deliver({
+        component: ep.id,
+        kind: "vpc-endpoint",
+        detail: `interface endpoint ${ep.id} in ${s.id} delivers to ${ctx.dest.service}`,
+        location: loc(ep.origin),
+      });
+    }
+    walk.alive = BoxSet.EMPTY;
+    walk.maybe = BoxSet.EMPTY;
   }
 
   private natGateway(walk: Walk, ctx: Ctx, nat: NatGateway): void {
@@ -711,10 +1044,10 @@ export class Reachability {
   private natSubnetAcls(walk: Walk, ctx: Ctx, natSubnet: Subnet, who: string, natPorts: PortRange): void {
     if (natSubnet.id === ctx.subnet.id) return;
     const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
-    this.nacl(walk, natSubnet, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet");
-    this.nacl(walk, natSubnet, true, { addr: "class", port: "class" }, `outbound traffic from ${who}`);
-    this.nacl(walk, natSubnet, false, { addr: "class", port: natPorts }, `inbound reply to ${who}'s ephemeral port`);
-    this.nacl(walk, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
+    this.nacl(walk, ctx, natSubnet, false, { addr: fnView, port: "class" }, "inbound traffic from the function's subnet");
+    this.nacl(walk, ctx, natSubnet, true, { addr: "class", port: "class" }, `outbound traffic from ${who}`);
+    this.nacl(walk, ctx, natSubnet, false, { addr: "class", port: natPorts }, `inbound reply to ${who}'s ephemeral port`);
+    this.nacl(walk, ctx, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
   }
 
   private natInstance(walk: Walk, ctx: Ctx, inst: Instance): void {
@@ -806,9 +1139,17 @@ type Source =
   | { readonly kind: "public"; readonly egress: Egress }
   | { readonly kind: "no-public-ip"; readonly via: string; readonly why: string; readonly fix: string };
 
+/** Where the destination's name leads (AWS services), else `public`. */
+type Road =
+  | { readonly kind: "public"; readonly note?: string }
+  | { readonly kind: "interface-endpoint"; readonly endpoint: VpcEndpoint; readonly subnets: readonly Subnet[] }
+  | { readonly kind: "gateway-endpoint"; readonly endpoint: VpcEndpoint; readonly note?: string }
+  | { readonly kind: "unknown"; readonly reason: string; readonly origin?: Origin };
+
 interface Ctx {
   readonly vpc: Vpc;
   readonly subnet: Subnet;
+  /** The function's addresses in the destination's family (its subnet's block), or null when not known. */
   readonly fnRange: Cidr | null;
   readonly fnSgs: readonly EntityRef[];
   readonly dest: Destination;
@@ -816,6 +1157,8 @@ interface Ctx {
   readonly cls: BoxSet;
   /** Lambda Managed Instances: the function's traffic leaves from EC2 instances. */
   readonly host?: ManagedInstancesHost | undefined;
+  readonly family: Family;
+  readonly road: Road;
 }
 
 function privateNat(nat: NatGateway): Source {
@@ -864,15 +1207,15 @@ function targetName(r: Route): string {
 }
 
 /** True when a rule with this CIDR and port range matches every packet of `set` under `view`. */
-function coversAll(set: BoxSet, view: View, cidr: Cidr, ports: PortRange): boolean {
-  if (cidr.family !== 4 || cidr.prefix !== 0) return false;
+function coversAll(set: BoxSet, view: View, cidr: Cidr, ports: PortRange, family: Family): boolean {
+  if (cidr.family !== family || cidr.prefix !== 0) return false;
   if (view.port === "class")
     return set.boxes.every((b) => BigInt(ports.from) <= (b[1] as Interval)[0] && (b[1] as Interval)[1] <= BigInt(ports.to));
   return ports.from <= view.port.from && view.port.to <= ports.to;
 }
 
-function envBox(view: View): Box {
-  const a: Interval = view.addr === "class" ? [0n, 0n] : view.addr.range ? cidrIv(view.addr.range) : FULL_ADDR;
+function envBox(view: View, family: Family): Box {
+  const a: Interval = view.addr === "class" ? [0n, 0n] : view.addr.range ? cidrIv(view.addr.range) : FULL_ADDR[family];
   const p: Interval = view.port === "class" ? [0n, 0n] : portIv(view.port);
   return [a, p];
 }
@@ -882,17 +1225,24 @@ function withEnv(set: BoxSet, env: Box): BoxSet {
 }
 
 /** A rule's match region in (class address, class port, far address, far port). */
-function ruleBox(view: View, addr: Interval, port: Interval): Box {
+function ruleBox(view: View, addr: Interval, port: Interval, full: Interval): Box {
   return [
-    view.addr === "class" ? addr : FULL_ADDR,
+    view.addr === "class" ? addr : full,
     view.port === "class" ? port : FULL_PORT,
-    view.addr === "class" ? FULL_ADDR : addr,
+    view.addr === "class" ? full : addr,
     view.port === "class" ? FULL_PORT : port,
   ];
 }
 
-function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): FilterResult & { entry?: NetworkAcl["entries"][number] } {
-  const env = envBox(view);
+function naclEval(
+  set: BoxSet,
+  acl: NetworkAcl,
+  egress: boolean,
+  view: View,
+  family: Family,
+): FilterResult & { entry?: NetworkAcl["entries"][number] } {
+  const env = envBox(view, family);
+  const full = FULL_ADDR[family];
   let remaining = withEnv(set, env);
   let allowed = BoxSet.EMPTY;
   let uncertain = BoxSet.EMPTY;
@@ -902,8 +1252,8 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
   // Fast path: the first entry that can match TCP allows every packet (e.g. the default ACL).
   for (const e of entries) {
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) break;
-    if (e.cidr.family !== 4 || (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP)) continue;
-    if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+    if (e.cidr.family !== family || (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP)) continue;
+    if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports, family)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
     break;
   }
   for (const e of entries) {
@@ -914,9 +1264,9 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
       note = `rule ${e.ruleNumber} is not known (${[e.cidr, e.protocol, e.ports].find(isUnknown)?.reason})`;
       break;
     }
-    if (e.cidr.family !== 4) continue;
+    if (e.cidr.family !== family) continue;
     if (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP) continue;
-    const box = ruleBox(view, cidrIv(e.cidr), portIv(e.ports));
+    const box = ruleBox(view, cidrIv(e.cidr), portIv(e.ports), full);
     const matched = remaining.intersect(box);
     if (matched.isEmpty()) continue;
     if (e.action === "allow") allowed = allowed.union(matched);
@@ -938,9 +1288,9 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
   };
 }
 
-function describeView(view: View, walk: Walk): string {
+function describeView(view: View, walk: Walk, family: Family): string {
   const port = view.port === "class" ? `tcp ${walk.all.boxes[0]?.[1]?.[0] ?? ""}` : `tcp ${view.port.from}-${view.port.to}`;
-  const addr = view.addr === "class" ? "0.0.0.0/0" : (view.addr.range?.text ?? "the function's subnet");
+  const addr = view.addr === "class" ? ANY[family] : (view.addr.range?.text ?? "the function's subnet");
   return `${port} ${view.addr === "class" ? "for" : "with"} ${addr}`;
 }
 
@@ -961,7 +1311,15 @@ function largest(outcomes: Outcome[]): Outcome | undefined {
   return best;
 }
 
-function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[]): ReachResult {
+function reachableReason(egress: readonly Egress[], road: Road, main: Outcome | undefined): string {
+  const through = egress.length > 0 ? `through ${egress.map((e) => e.via).join(", ")}` : "";
+  if (road.kind === "interface-endpoint") return `through interface endpoint ${road.endpoint.id} (private DNS)`;
+  if (road.kind === "gateway-endpoint") return `through gateway endpoint ${road.endpoint.id}`;
+  if (through) return road.kind === "public" && road.note ? `${through} (${road.note})` : through;
+  return main?.reason ?? "delivered";
+}
+
+function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Road): ReachResult {
   const dropped = outcomes.filter((o) => o.kind === "dropped");
   const uncertain = outcomes.filter((o) => o.kind === "uncertain");
   const delivered = outcomes.filter((o) => o.kind === "delivered");
@@ -993,13 +1351,20 @@ function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[]): ReachRe
       ...(o.location ? { location: o.location } : {}),
     };
   };
+  // An AWS service's public (or gateway-endpoint) addresses are some of the public ones, which
+  // we do not know one by one: when only part of the class is dropped, the service may lie
+  // wholly in the part that gets through.
+  if (dropped.length > 0 && delivered.length > 0 && dest.kind === "service" && road.kind !== "interface-endpoint") {
+    const r = pick(dropped, "unknown");
+    return { ...r, reason: `${r.reason}; whether ${dest.service}'s addresses lie in the blocked part is not known` };
+  }
   if (dropped.length > 0) return pick(dropped, "unreachable");
   if (uncertain.length > 0) return pick(uncertain, "unknown");
   const main = largest(delivered);
   return {
     to: dest.label,
     verdict: "reachable",
-    reason: egress.length > 0 ? `through ${egress.map((e) => e.via).join(", ")}` : "delivered",
+    reason: reachableReason(egress, road, main),
     egress,
     trace: main?.trace ?? [],
   };

@@ -77,6 +77,22 @@ export const CODES = {
     fix: "Check the destination's security group and network ACL.",
     fromReachabilityAnalyzer: true,
   },
+  LAMBDA_IPV6_NOT_ALLOWED: {
+    meaning: "The function does not send IPv6: VpcConfig.Ipv6AllowedForDualStack is false (its default), so only IPv4 leaves the ENI.",
+    fix: "Set VpcConfig.Ipv6AllowedForDualStack: true (every subnet of the function must then be dual-stack).",
+    fromReachabilityAnalyzer: false,
+  },
+  SUBNET_NOT_DUAL_STACK: {
+    meaning: "The function's subnet has no IPv6 CIDR block, so its ENI has no IPv6 address.",
+    fix: "Give the subnet an Ipv6CidrBlock from the VPC's IPv6 block (AWS::EC2::VPCCidrBlock with AmazonProvidedIpv6CidrBlock).",
+    fromReachabilityAnalyzer: false,
+  },
+  ENDPOINT_PRIVATE_DNS_NOT_IN_EFFECT: {
+    meaning:
+      "An interface endpoint for the service exists, but its private DNS is off (or the VPC lacks DNS support or hostnames), so the service name resolves to the public endpoint.",
+    fix: "Set PrivateDnsEnabled: true on the endpoint and EnableDnsSupport and EnableDnsHostnames: true on the VPC, or give the function a path to the internet.",
+    fromReachabilityAnalyzer: false,
+  },
   UNSUPPORTED_COMPONENT: {
     meaning: "The path goes through a component lambda-egress does not model yet.",
     fix: "Check the path beyond that component by hand.",

@@ -43,6 +43,32 @@ export const NAT_GATEWAY_EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
 /** The "internet" destination class: TCP to this port unless `internet:PORT` says otherwise. */
 export const DEFAULT_INTERNET_PORT = 443;
 
+/** AWS service APIs are HTTPS: clients connect to TCP 443 (endpoint ENIs and public endpoints alike). */
+export const AWS_SERVICE_PORT = 443;
+
+/** Services with gateway endpoints (route-table entries to an AWS-managed prefix list); IPv4 only. */
+export const GATEWAY_ENDPOINT_SERVICES: ReadonlySet<string> = new Set(["s3", "dynamodb"]);
+
+/**
+ * Public IPv6 space for `internet6`: the global unicast block 2000::/3, from which every public
+ * IPv6 address (AWS's included) is allocated today.
+ */
+export const PUBLIC_IPV6 = "2000::/3";
+
+/** Service names of AWS endpoints are `com.amazonaws.<region>.<service>`. */
+const AWS_ENDPOINT_SERVICE = /^com\.amazonaws\.([a-z0-9-]+)\.([a-z0-9.-]+)$/;
+
+/**
+ * The AWS service an endpoint's ServiceName designates in `region` (`com.amazonaws.us-east-1.dynamodb`
+ * -> `dynamodb`), or null when it is not an AWS service of that region (a partner's or one's own
+ * `com.amazonaws.vpce.<region>.vpce-svc-...`, another region's service).
+ */
+export function awsServiceOfEndpoint(serviceName: string, region: string): string | null {
+  const m = AWS_ENDPOINT_SERVICE.exec(serviceName);
+  if (!m || m[1] !== region) return null;
+  return m[2] ?? null;
+}
+
 export const PROTOCOL_TCP = 6;
 
 /**

@@ -77,6 +77,8 @@ export interface Subnet {
   readonly mapPublicIpOnLaunch: boolean;
   /** Set when the template does not determine MapPublicIpOnLaunch (`mapPublicIpOnLaunch` is then false). */
   readonly mapPublicIpOnLaunchUnknown?: Unknown;
+  /** An IPv6-only subnet (Ipv6Native): no IPv4 block. Lambda does not support these. */
+  readonly ipv6Native: boolean;
   /** Explicit association, else the VPC's main route table (marked by `routeTableIsMain`). */
   readonly routeTableId: EntityRef;
   readonly routeTableIsMain: boolean;
@@ -235,6 +237,29 @@ export interface PrefixList {
   readonly cidrs: readonly Cidr[];
 }
 
+/** An AWS::EC2::VPCEndpoint: an interface endpoint (ENIs in subnets) or a gateway endpoint (route-table entries). */
+export interface VpcEndpoint {
+  readonly kind: "vpc-endpoint";
+  readonly id: string;
+  readonly origin: Origin;
+  readonly vpcId: EntityRef;
+  readonly type: "Interface" | "Gateway" | "GatewayLoadBalancer" | "Resource" | "ServiceNetwork" | Unknown;
+  /** The full service name, e.g. `com.amazonaws.us-east-1.dynamodb`. */
+  readonly serviceName: string | Unknown;
+  /** The AWS service it serves (`dynamodb`, `s3`, `logs`, ...), or null for a service that is not AWS's own. */
+  readonly service: string | null | Unknown;
+  /** Interface endpoints: whether the service's regional name resolves to the endpoint inside the VPC. */
+  readonly privateDnsEnabled: boolean | Unknown;
+  /** Interface endpoints: one ENI per subnet. */
+  readonly subnetIds: readonly EntityRef[] | Unknown;
+  /** Interface endpoints: the ENIs' security groups (none given: the VPC's default group). */
+  readonly securityGroupIds: readonly EntityRef[] | Unknown;
+  /** Gateway endpoints: the route tables that get the prefix-list route. */
+  readonly routeTableIds: readonly EntityRef[] | Unknown;
+  /** A policy other than the default allow-all was given. */
+  readonly hasCustomPolicy: boolean;
+}
+
 export interface PolicyStatement {
   readonly effect: "Allow" | "Deny";
   readonly actions: readonly string[] | Unknown;
@@ -290,20 +315,6 @@ export interface CapacityProvider {
   readonly vpcConfig: VpcConfig | Unknown;
 }
 
-/**
- * An interface VPC endpoint for a service Managed Instances send telemetry to (CloudWatch Logs,
- * X-Ray). Recorded only so that the telemetry check can say "unknown" instead of guessing, until
- * VPC endpoints are part of the model.
- */
-export interface TelemetryEndpoint {
-  readonly kind: "telemetry-endpoint";
-  readonly id: string;
-  readonly origin: Origin;
-  readonly vpcId: EntityRef;
-  /** `logs` or `xray`, or unknown when the ServiceName is not known. */
-  readonly service: string | Unknown;
-}
-
 /** VPC Block Public Access modes (AWS::EC2::VPCBlockPublicAccessOptions InternetGatewayBlockMode). */
 export type BlockPublicAccessMode = "off" | "block-bidirectional" | "block-ingress";
 /** VPC Block Public Access exclusion modes (InternetGatewayExclusionMode). */
@@ -339,10 +350,10 @@ export type Entity =
   | Instance
   | NetworkInterface
   | PrefixList
+  | VpcEndpoint
   | Role
   | LambdaFunction
   | CapacityProvider
-  | TelemetryEndpoint
   | BlockPublicAccessOptions
   | BlockPublicAccessExclusion;
 

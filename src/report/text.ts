@@ -85,6 +85,11 @@ function egressText(e: readonly Egress[]): string {
     .join(", ");
 }
 
+/** A reachable verdict in a few words: the NATs and addresses, else the road (an endpoint, an egress-only gateway). */
+function reachableText(r: ReachResult): string {
+  return r.egress.length > 0 ? egressText(r.egress) : r.reason;
+}
+
 function resultLines(r: ReachResult, indent: string, paint: Paint): string[] {
   if (r.verdict === "reachable") return [];
   const lines: string[] = [];
@@ -109,26 +114,26 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
   if (!fn.inVpc) {
     for (const [dest, s] of Object.entries(fn.summary)) {
       lines.push(
-        `  ${dest.padEnd(10)} ${paint(vs(s), s)}  ${paint("dim", "through Lambda's own network (the function is not attached to a VPC)")}`,
+        `  ${dest.padEnd(12)} ${paint(vs(s), s)}  ${paint("dim", "through Lambda's own network (the function is not attached to a VPC)")}`,
       );
     }
     return lines;
   }
   if (fn.reason) {
-    for (const [dest, s] of Object.entries(fn.summary)) lines.push(`  ${dest.padEnd(10)} ${paint(vs(s), s)}`);
+    for (const [dest, s] of Object.entries(fn.summary)) lines.push(`  ${dest.padEnd(12)} ${paint(vs(s), s)}`);
     lines.push(`    ${paint("dim", "why")}  ${fn.reason}`);
     return lines;
   }
   const width = Math.max(...fn.subnets.map((s) => s.subnet.length), 6);
   for (const [dest, s] of Object.entries(fn.summary)) {
     const label = s === "partial" ? "partial (works from some subnets only: intermittent failures)" : s;
-    lines.push(`  ${dest.padEnd(10)} ${paint(vs(s === "partial" ? "unreachable" : s), label)}`);
+    lines.push(`  ${dest.padEnd(12)} ${paint(vs(s === "partial" ? "unreachable" : s), label)}`);
     const egress: Egress[] = [];
     for (const sub of fn.subnets) {
       const r = sub.destinations.find((d) => d.to === dest);
       if (!r) continue;
       for (const e of r.egress) if (!egress.some((x) => x.via === e.via)) egress.push(e);
-      const detail = r.verdict === "reachable" ? egressText(r.egress) : (r.code ?? "");
+      const detail = r.verdict === "reachable" ? reachableText(r) : (r.code ?? "");
       lines.push(`    ${sub.subnet.padEnd(width)}  ${(sub.az ?? "?").padEnd(16)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`);
       lines.push(...resultLines(r, "      ", paint));
     }
@@ -141,9 +146,9 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
 function subnetViewLines(v: SubnetView, paint: Paint, vs: (v: string) => Style): string[] {
   const lines: string[] = [];
   for (const r of v.destinations) {
-    const detail = r.verdict === "reachable" ? egressText(r.egress) : (r.code ?? "");
+    const detail = r.verdict === "reachable" ? reachableText(r) : (r.code ?? "");
     lines.push(
-      `  ${v.subnet.padEnd(24)} ${(v.az ?? "?").padEnd(16)} ${r.to.padEnd(10)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`,
+      `  ${v.subnet.padEnd(24)} ${(v.az ?? "?").padEnd(16)} ${r.to.padEnd(12)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`,
     );
   }
   return lines;

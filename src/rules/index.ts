@@ -2,11 +2,18 @@
 import type { Analysis } from "../analyze/check.ts";
 import type { Model } from "../model/model.ts";
 import type { Finding, Rule } from "./define.ts";
+import dualStackWithoutIpv6Egress from "./dual-stack-without-ipv6-egress.ts";
 import egressPathBroken from "./egress-path-broken.ts";
+import endpointBlocksFunction from "./endpoint-blocks-function.ts";
+import endpointCustomPolicy from "./endpoint-custom-policy.ts";
+import endpointMissingAz from "./endpoint-missing-az.ts";
+import endpointPrivateDnsDisabled from "./endpoint-private-dns-disabled.ts";
+import endpointPrivateDnsWithoutDnsHostnames from "./endpoint-private-dns-without-dns-hostnames.ts";
 import functionInPublicSubnet from "./function-in-public-subnet.ts";
 import functionMissingPolicyDependency from "./function-missing-policy-dependency.ts";
 import functionSingleAz from "./function-single-az.ts";
 import functionSubnetsDisagree from "./function-subnets-disagree.ts";
+import functionSubnetsNotDualStack from "./function-subnets-not-dual-stack.ts";
 import internetGatewayNotAttached from "./internet-gateway-not-attached.ts";
 import managedInstancesWithoutTelemetryPath from "./managed-instances-without-telemetry-path.ts";
 import natGatewayCrossAz from "./nat-gateway-cross-az.ts";
@@ -15,11 +22,18 @@ import roleMissingEniPermissions from "./role-missing-eni-permissions.ts";
 import vpcConfigLimits from "./vpc-config-limits.ts";
 
 export const RULES: readonly Rule[] = [
+  dualStackWithoutIpv6Egress,
   egressPathBroken,
+  endpointBlocksFunction,
+  endpointCustomPolicy,
+  endpointMissingAz,
+  endpointPrivateDnsDisabled,
+  endpointPrivateDnsWithoutDnsHostnames,
   functionInPublicSubnet,
   functionMissingPolicyDependency,
   functionSingleAz,
   functionSubnetsDisagree,
+  functionSubnetsNotDualStack,
   internetGatewayNotAttached,
   managedInstancesWithoutTelemetryPath,
   natGatewayCrossAz,

@@ -15,11 +15,11 @@ export default defineRule({
       ctx.report({
         resource: id,
         location: t.location,
-        message: `the instances of capacity provider ${id} have no path to CloudWatch Logs or X-Ray from ${none
+        message: `the instances of capacity provider ${id} cannot send telemetry from ${none
           .map((s) => `${s.subnet} (${s.reason})`)
-          .join("; ")}: function logs and traces will not arrive`,
+          .join("; ")}: function logs or traces will not arrive`,
         fix:
-          none[0]?.fix ??
+          none.flatMap((s) => s.services).find((r) => r.verdict === "unreachable")?.fix ??
           `Route 0.0.0.0/0 of ${none.map((s) => s.subnet).join(", ")} to a NAT gateway in a public subnet, or add interface VPC endpoints for logs and xray with private DNS.`,
       });
     }

@@ -1,6 +1,6 @@
 // CloudFormation resources (after SAM expansion) -> network model entities.
 // Never throws on one bad resource: it records a diagnostic and goes on.
-import { awsManagedPolicyName, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
+import { awsManagedPolicyName, awsServiceOfEndpoint, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
 import type {
   Diagnostic,
   Entity,
@@ -28,6 +28,7 @@ import type {
   Unknown,
   Vpc,
   VpcConfig,
+  VpcEndpoint,
 } from "../../model/types.ts";
 import { ALL_PORTS, isUnknown, unknown } from "../../model/types.ts";
 import type { Cidr } from "../../net/ip.ts";
@@ -35,7 +36,7 @@ import { mustParseCidr, parseCidr } from "../../net/ip.ts";
 import type { RawResource, Resolver, Value } from "./intrinsics.ts";
 import { isPlainObject, isResourceRef } from "./intrinsics.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
-import { capacityProvider, telemetryEndpoints } from "./capacity-provider.ts";
+import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
 
 type Props = Record<string, Value>;
@@ -49,7 +50,7 @@ export const implicitIds = {
 
 /** Resource types outside the model that can change what a function reaches. */
 const NETWORK_TYPES_NOT_MODELLED =
-  /^AWS::EC2::(VPCEndpoint|TransitGateway\w*|VPCPeeringConnection|VPNGateway|VPNGatewayRoutePropagation|VPNConnection\w*|CarrierGateway|LocalGateway\w*|GatewayRouteTableAssociation|VPCBlockPublicAccess\w*|DHCPOptions|VPCDHCPOptionsAssociation|VPCEndpointService)$|^AWS::NetworkFirewall::|^AWS::Lambda::CapacityProvider$|^AWS::Serverless::CapacityProvider$|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
+  /^AWS::EC2::(TransitGateway\w*|VPCPeeringConnection|VPNGateway|VPNGatewayRoutePropagation|VPNConnection\w*|CarrierGateway|LocalGateway\w*|GatewayRouteTableAssociation|VPCBlockPublicAccess\w*|DHCPOptions|VPCDHCPOptionsAssociation|VPCEndpointService)$|^AWS::NetworkFirewall::|^AWS::Lambda::CapacityProvider$|^AWS::Serverless::CapacityProvider$|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
 
 const HANDLED = new Set([
   "AWS::EC2::VPC",
@@ -74,6 +75,7 @@ const HANDLED = new Set([
   "AWS::EC2::NetworkInterface",
   "AWS::EC2::NetworkInterfaceAttachment",
   "AWS::EC2::PrefixList",
+  "AWS::EC2::VPCEndpoint",
   "AWS::Lambda::Function",
   "AWS::IAM::Role",
   "AWS::IAM::Policy",
@@ -87,6 +89,25 @@ const HANDLED_ELSEWHERE = new Set([
   "AWS::EC2::VPCBlockPublicAccessOptions",
   "AWS::EC2::VPCBlockPublicAccessExclusion",
 ]);
+const ENDPOINT_TYPES = new Set(["Interface", "Gateway", "GatewayLoadBalancer", "Resource", "ServiceNetwork"]);
+
+/**
+ * The default endpoint policy, allow everything to everyone, or its equivalent for the
+ * endpoint's service (`s3:*` on an S3 endpoint), written in any statement form.
+ */
+function isDefaultEndpointPolicy(policy: Value, service: string | null | Unknown): boolean {
+  if (!isPlainObject(policy)) return false;
+  const statements = Array.isArray(policy.Statement) ? policy.Statement : [policy.Statement];
+  return statements.every((st) => {
+    if (!isPlainObject(st) || st.Effect !== "Allow" || st.Condition !== undefined) return false;
+    const all = (v: Value | undefined, also?: string) =>
+      v === "*" || v === also || (Array.isArray(v) && v.length === 1 && (v[0] === "*" || v[0] === also));
+    const principal = st.Principal;
+    const anyone = all(principal) || (isPlainObject(principal) && all(principal.AWS));
+    const everyAction = all(st.Action, typeof service === "string" ? `${service}:*` : undefined);
+    return anyone && everyAction && all(st.Resource ?? "*");
+  });
+}
 
 const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
 const ANY_IPV4 = mustParseCidr("0.0.0.0/0");
@@ -232,6 +253,7 @@ export class ModelBuilder {
       ["AWS::EC2::Instance", this.instance],
       ["AWS::EC2::NetworkInterfaceAttachment", this.networkInterfaceAttachment],
       ["AWS::EC2::PrefixList", this.prefixList],
+      ["AWS::EC2::VPCEndpoint", this.vpcEndpoint],
       ["AWS::EC2::Route", this.route],
       ["AWS::EC2::SubnetRouteTableAssociation", this.routeTableAssociation],
       ["AWS::EC2::SubnetNetworkAclAssociation", this.networkAclAssociation],
@@ -453,6 +475,7 @@ export class ModelBuilder {
       ipv6Cidrs: ipv6,
       mapPublicIpOnLaunch: mapPublic === true,
       ...mapPublicUnknown,
+      ipv6Native: this.bool(p.Ipv6Native, false) === true,
       routeTableId: mainRt,
       routeTableIsMain: true,
       networkAclId: defNacl,
@@ -735,6 +758,44 @@ export class ModelBuilder {
     this.others.push(pl);
   }
 
+  private vpcEndpoint(id: string, p: Props): void {
+    const typeValue = p.VpcEndpointType ?? "Gateway";
+    const type: VpcEndpoint["type"] = isUnknown(typeValue)
+      ? typeValue
+      : typeof typeValue === "string" && ENDPOINT_TYPES.has(typeValue)
+        ? (typeValue as VpcEndpoint["type"] & string)
+        : unknown(`VpcEndpointType ${JSON.stringify(typeValue)} is not a known endpoint type`);
+    const name = p.ServiceName;
+    const serviceName = typeof name === "string" ? name : isUnknown(name) ? name : unknown("the service name is not a string");
+    const service = typeof serviceName === "string" ? awsServiceOfEndpoint(serviceName, this.resolver.options.region) : serviceName;
+    const interfaceLike = type === "Interface";
+    const policy = p.PolicyDocument;
+    this.others.push({
+      kind: "vpc-endpoint",
+      id,
+      origin: this.origin(id),
+      vpcId: this.ref(p.VpcId, "VpcId") ?? unknown("the endpoint has no VpcId"),
+      type,
+      serviceName,
+      service,
+      // CloudFormation's default is false (the console and CDK turn it on explicitly).
+      privateDnsEnabled: interfaceLike ? this.bool(p.PrivateDnsEnabled, false) : false,
+      subnetIds: interfaceLike ? this.refList(p.SubnetIds, "subnet") : [],
+      securityGroupIds: interfaceLike ? this.refList(p.SecurityGroupIds, "security group") : [],
+      routeTableIds: type === "Gateway" ? this.refList(p.RouteTableIds, "route table") : [],
+      hasCustomPolicy: policy !== undefined && policy !== null && !isDefaultEndpointPolicy(policy, service),
+    });
+    if (!isUnknown(type) && type !== "Interface" && type !== "Gateway") {
+      this.report(
+        "LOAD_UNSUPPORTED_RESOURCE",
+        "info",
+        `${id} is a ${type} endpoint, which is not part of the network model yet; verdicts do not account for it`,
+        id,
+        "VpcEndpointType",
+      );
+    }
+  }
+
   private route(id: string, p: Props): void {
     const rtRef = this.ref(p.RouteTableId, "RouteTableId");
     const rt = typeof rtRef === "string" ? this.routeTables.get(rtRef) : undefined;
@@ -946,37 +1007,17 @@ export class ModelBuilder {
 
   // ---- Lambda Managed Instances and VPC Block Public Access ---------------------------------
 
-  private telemetryEndpointsRead = false;
-
   private kit(): LoaderKit {
     return {
       ref: (v, what) => this.ref(v, what),
       refList: (v, what) => this.refList(v, what),
       origin: (id, key) => this.origin(id, key),
       report: (code, severity, message, id, key) => this.report(code, severity, message, id, key),
-      resourcesOfType: (type, keys) => {
-        const out: [string, Props][] = [];
-        for (const [id, res] of Object.entries(this.resources)) {
-          if (res?.Type !== type || this.resolver.resourceCondition(id) === false) continue;
-          const given = res.Properties;
-          const raw = (given && typeof given === "object" && !Array.isArray(given) ? given : {}) as Record<string, unknown>;
-          const props: Props = {};
-          for (const k of keys) {
-            if (raw[k] !== undefined) props[k] = this.resolver.resolveIn(id, raw[k], { logicalId: id, pos: this.keyPos(id, k) });
-          }
-          out.push([id, props]);
-        }
-        return out;
-      },
     };
   }
 
   private capacityProvider(id: string, p: Props): void {
     this.others.push(capacityProvider(this.kit(), id, p));
-    if (!this.telemetryEndpointsRead) {
-      this.telemetryEndpointsRead = true;
-      this.others.push(...telemetryEndpoints(this.kit()));
-    }
   }
 
   private blockPublicAccessOptions(id: string, p: Props): void {

@@ -11,9 +11,4 @@ export interface LoaderKit {
   refList(v: Value | undefined, what: string): EntityRef[] | Unknown;
   origin(id: string, key?: string): Origin;
   report(code: string, severity: Severity, message: string, id: string, key?: string): void;
-  /**
-   * The resources of a type the builder does not model itself, with the named properties
-   * resolved (resources whose condition is false are left out).
-   */
-  resourcesOfType(type: string, keys: readonly string[]): [string, Props][];
 }

@@ -1,0 +1,23 @@
+import { defineRule } from "./define.ts";
+
+const IPV6_SETUP_CODES = new Set(["LAMBDA_IPV6_NOT_ALLOWED", "SUBNET_NOT_DUAL_STACK"]);
+
+export default defineRule({
+  meta: { id: "dual-stack-without-ipv6-egress", title: "Dual-stack function whose IPv6 traffic does not get out", severity: "warning" },
+  check(ctx) {
+    for (const fn of ctx.analysis.functions) {
+      const broken = fn.subnets.flatMap((s) => {
+        const r = s.destinations.find((d) => d.to === "internet6");
+        return r?.verdict === "unreachable" && !IPV6_SETUP_CODES.has(r.code ?? "") ? [{ subnet: s.subnet, r }] : [];
+      });
+      const first = broken[0];
+      if (!first) continue;
+      ctx.report({
+        resource: fn.id,
+        location: first.r.location ?? fn.location,
+        message: `${fn.id} sets Ipv6AllowedForDualStack, yet its IPv6 traffic does not reach the internet from ${broken.map((b) => b.subnet).join(", ")}: ${first.r.reason}. Clients that prefer IPv6 time out`,
+        fix: first.r.fix ?? "Add IPv6 egress (::/0) to the function's security group and a ::/0 route to an egress-only internet gateway.",
+      });
+    }
+  },
+});

@@ -1,0 +1,37 @@
+import { locationOf } from "../model/types.ts";
+import { defineRule } from "./define.ts";
+
+export default defineRule({
+  meta: {
+    id: "endpoint-private-dns-disabled",
+    title: "Interface endpoint without private DNS, and no other way to the service",
+    severity: "error",
+  },
+  check(ctx) {
+    const endpoints = ctx.model.all("vpc-endpoint").filter((e) => e.type === "Interface" && typeof e.service === "string");
+    for (const fn of ctx.analysis.functions) {
+      if (!fn.vpc) continue;
+      for (const ep of endpoints) {
+        if (ep.vpcId !== fn.vpc) continue;
+        const to = `aws:${String(ep.service)}`;
+        const blocked = fn.subnets.filter((s) => {
+          const r = s.destinations.find((d) => d.to === to);
+          return r?.verdict === "unreachable" && r.trace[0]?.kind !== "vpc-endpoint";
+        });
+        if (blocked.length === 0) continue;
+        const vpc = ctx.model.vpc(ep.vpcId);
+        const dnsOn = ep.privateDnsEnabled === true && vpc?.enableDnsSupport && vpc.enableDnsHostnames;
+        if (dnsOn) continue;
+        ctx.report({
+          resource: fn.id,
+          location: locationOf(ep.origin),
+          message: `${fn.id} cannot reach ${to} from ${blocked.map((s) => s.subnet).join(", ")}: endpoint ${ep.id} exists but its private DNS is not in effect, so the service name resolves to the public endpoint, and the function has no path to it`,
+          fix:
+            ep.privateDnsEnabled === true
+              ? `Set EnableDnsSupport and EnableDnsHostnames: true on ${String(ep.vpcId)} so ${ep.id}'s private DNS takes effect.`
+              : `Set PrivateDnsEnabled: true on ${ep.id} (the VPC needs EnableDnsSupport and EnableDnsHostnames: true).`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,35 @@
+import { isUnknown } from "../model/types.ts";
+import { defineRule } from "./define.ts";
+
+export default defineRule({
+  meta: {
+    id: "function-subnets-not-dual-stack",
+    title: "Function in IPv6-only subnets, or dual-stack flag with IPv4-only subnets",
+    severity: "error",
+  },
+  check(ctx) {
+    for (const fn of ctx.model.functions()) {
+      const vc = fn.vpcConfig;
+      if (!vc || isUnknown(vc.subnetIds)) continue;
+      const subnets = vc.subnetIds.flatMap((ref) => ctx.model.get("subnet", ref) ?? []);
+      const ipv6Only = subnets.filter((s) => s.ipv6Native);
+      if (ipv6Only.length > 0) {
+        ctx.report({
+          resource: fn.id,
+          location: { file: fn.origin.file, line: vc.origin.line, column: vc.origin.column },
+          message: `${fn.id} is placed in IPv6-only subnets (${ipv6Only.map((s) => s.id).join(", ")}); Lambda supports dual-stack and IPv4 subnets only`,
+          fix: `Use dual-stack subnets (an IPv4 CidrBlock and an Ipv6CidrBlock) for ${fn.id}.`,
+        });
+      }
+      if (vc.ipv6AllowedForDualStack !== true) continue;
+      const v4only = subnets.filter((s) => !s.ipv6Native && s.ipv6Cidrs.length === 0);
+      if (v4only.length === 0) continue;
+      ctx.report({
+        resource: fn.id,
+        location: { file: fn.origin.file, line: vc.origin.line, column: vc.origin.column },
+        message: `${fn.id} sets Ipv6AllowedForDualStack: true, but ${v4only.map((s) => s.id).join(", ")} ${v4only.length > 1 ? "have" : "has"} no IPv6 block: Lambda rejects the configuration (every subnet must be dual-stack)`,
+        fix: `Give ${v4only.map((s) => s.id).join(", ")} an Ipv6CidrBlock, or remove Ipv6AllowedForDualStack.`,
+      });
+    }
+  },
+});
