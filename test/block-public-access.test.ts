@@ -101,4 +101,93 @@ describe("VPC Block Public Access", () => {
     assert.equal(internet(report, "PrivateSubnetA").verdict, "unknown");
     assert.ok(!report.diagnostics.some((d) => d.code === "LOAD_UNSUPPORTED_RESOURCE"));
   });
+
+  describe("on IPv6", () => {
+    /** A dual-stack function whose subnet routes ::/0 to an egress-only internet gateway. */
+    const DUAL_STACK = `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  VpcIpv6:
+    Type: AWS::EC2::VPCCidrBlock
+    Properties:
+      VpcId: !Ref Vpc
+      Ipv6CidrBlock: 2600:1f18:1234:ab00::/56
+  Eigw:
+    Type: AWS::EC2::EgressOnlyInternetGateway
+    Properties:
+      VpcId: !Ref Vpc
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    DependsOn: VpcIpv6
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+      Ipv6CidrBlock: 2600:1f18:1234:ab01::/64
+      AvailabilityZone: !Select [0, !GetAZs '']
+  RouteTable:
+    Type: AWS::EC2::RouteTable
+    Properties:
+      VpcId: !Ref Vpc
+  Ipv6Default:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !Ref RouteTable
+      DestinationIpv6CidrBlock: ::/0
+      EgressOnlyInternetGatewayId: !Ref Eigw
+  Association:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties:
+      SubnetId: !Ref SubnetA
+      RouteTableId: !Ref RouteTable
+  FunctionSecurityGroup:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: Lambda function
+      VpcId: !Ref Vpc
+      SecurityGroupEgress:
+        - IpProtocol: '-1'
+          CidrIpv6: ::/0
+  Function:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/fn
+      Code:
+        ZipFile: exports.handler = async () => 'ok';
+      VpcConfig:
+        Ipv6AllowedForDualStack: true
+        SubnetIds: [!Ref SubnetA]
+        SecurityGroupIds: [!Ref FunctionSecurityGroup]
+`;
+    const withMode = (mode: string) =>
+      `${DUAL_STACK}  BlockPublicAccess:\n    Type: AWS::EC2::VPCBlockPublicAccessOptions\n    Properties:\n      InternetGatewayBlockMode: ${mode}\n`;
+    const v6 = (text: string) => internet(checkYaml(text, { to: ["internet6"] }), "SubnetA");
+
+    it("egress-only internet gateway: reachable without BPA and in ingress-only mode, blocked in bidirectional mode", () => {
+      assert.equal(v6(DUAL_STACK).verdict, "reachable");
+      assert.equal(v6(withMode("block-ingress")).verdict, "reachable");
+      const r = v6(withMode("block-bidirectional"));
+      assert.equal(r.verdict, "unreachable");
+      assert.equal(r.code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+    });
+
+    it("internet gateway: the function's own IPv6 address is blocked in ingress-only mode too", () => {
+      const igw = edit(
+        edit(withMode("block-ingress"), "EgressOnlyInternetGatewayId: !Ref Eigw", "GatewayId: !Ref Igw"),
+        "  SubnetA:\n",
+        "  Igw:\n    Type: AWS::EC2::InternetGateway\n  IgwAttachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Properties:\n      VpcId: !Ref Vpc\n      InternetGatewayId: !Ref Igw\n  SubnetA:\n",
+      );
+      assert.equal(
+        v6(edit(igw, "InternetGatewayBlockMode: block-ingress", "InternetGatewayBlockMode: block-bidirectional")).code,
+        "VPC_BLOCK_PUBLIC_ACCESS_ENABLED",
+      );
+      const r = v6(igw);
+      assert.equal(r.verdict, "unreachable");
+      assert.equal(r.code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+    });
+  });
 });
