@@ -367,7 +367,7 @@ export class Reachability {
     const mine = endpoints.filter((e) => e.service === service);
     const iface = mine.filter((e) => e.type === "Interface");
     const dnsVpc = vpc.enableDnsSupport && vpc.enableDnsHostnames;
-    const capturing = iface.find((e) => e.privateDnsEnabled === true && dnsVpc);
+    const capturing = iface.find((e) => e.privateDnsEnabled === true && !e.privateDnsInboundOnly && dnsVpc);
     if (capturing) {
       const subnetIds = capturing.subnetIds;
       if (isUnknown(subnetIds))
@@ -406,7 +406,9 @@ export class Reachability {
     }
     const off = iface[0];
     const note = off
-      ? off.privateDnsEnabled !== true
+      ? off.privateDnsInboundOnly
+        ? `interface endpoint ${off.id} answers private DNS for inbound Resolver endpoints only, so ${service}'s name resolves to its public endpoint inside the VPC`
+        : off.privateDnsEnabled !== true
         ? `interface endpoint ${off.id} has private DNS off, so ${service}'s name resolves to its public endpoint`
         : `interface endpoint ${off.id} asks for private DNS, but ${vpc.id} lacks ${vpc.enableDnsSupport ? "EnableDnsHostnames" : "EnableDnsSupport"}, so ${service}'s name resolves to its public endpoint`
       : undefined;

@@ -250,6 +250,12 @@ export interface VpcEndpoint {
   readonly service: string | null | Unknown;
   /** Interface endpoints: whether the service's regional name resolves to the endpoint inside the VPC. */
   readonly privateDnsEnabled: boolean | Unknown;
+  /**
+   * S3/DynamoDB interface endpoints: `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint:
+   * OnlyInboundResolver`, where private DNS answers only queries from on-premises (through an
+   * inbound Resolver endpoint) and the VPC's own clients keep the public name (and the gateway endpoint).
+   */
+  readonly privateDnsInboundOnly: boolean;
   /** Interface endpoints: one ENI per subnet. */
   readonly subnetIds: readonly EntityRef[] | Unknown;
   /** Interface endpoints: the ENIs' security groups (none given: the VPC's default group). */
