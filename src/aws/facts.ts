@@ -108,6 +108,7 @@ export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {
   AmazonEC2FullAccess: ["ec2:*"],
   AmazonVPCFullAccess: ["ec2:*"],
   AWSLambda_FullAccess: ["lambda:*", "logs:*"],
+  AWSLambdaRole: ["lambda:InvokeFunction"],
   AmazonDynamoDBFullAccess: ["dynamodb:*"],
   AmazonS3FullAccess: ["s3:*"],
   AmazonS3ReadOnlyAccess: ["s3:Get*", "s3:List*"],
@@ -133,3 +134,19 @@ export const SAM_POLICY_TEMPLATE_ACTIONS: Record<string, readonly string[]> = {
   LambdaInvokePolicy: ["lambda:InvokeFunction"],
   EC2DescribePolicy: ["ec2:DescribeRegions", "ec2:DescribeInstances"],
 };
+
+/**
+ * SAM policy templates whose statement is limited to a resource (samtranslator's
+ * policy_templates.json, v1.110): the `Fn::Sub` string and, per variable, the policy template
+ * parameter that fills it. The others above grant on `"*"`. Note the trailing `*` of
+ * LambdaInvokePolicy: it also allows functions whose names start with the given name.
+ */
+export const SAM_POLICY_TEMPLATE_RESOURCES: Record<string, { readonly sub: string; readonly vars: Readonly<Record<string, string>> }> = {
+  LambdaInvokePolicy: {
+    sub: "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*",
+    vars: { functionName: "FunctionName" },
+  },
+};
+
+/** Lambda API action a function needs to call another function (Invoke). */
+export const INVOKE_ACTION = "lambda:InvokeFunction";

@@ -3,7 +3,7 @@
 // generates when `Role` is absent (`<Function>Role`, with AWSLambdaBasicExecutionRole, plus
 // AWSLambdaVPCAccessExecutionRole when VpcConfig is set, plus the function's `Policies`).
 // Mirrors samtranslator's SamFunction._construct_role and its Globals merge.
-import { SAM_POLICY_TEMPLATE_ACTIONS } from "../../aws/facts.ts";
+import { SAM_POLICY_TEMPLATE_ACTIONS, SAM_POLICY_TEMPLATE_RESOURCES } from "../../aws/facts.ts";
 import type { RawResource } from "./intrinsics.ts";
 
 export const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
@@ -62,10 +62,16 @@ function convertPolicies(fnId: string, policies: unknown): { arns: unknown[]; in
       }
       for (const name of Object.keys(obj)) {
         const actions = SAM_POLICY_TEMPLATE_ACTIONS[name];
+        const scoped = SAM_POLICY_TEMPLATE_RESOURCES[name];
+        const params = obj[name] && typeof obj[name] === "object" ? (obj[name] as Record<string, unknown>) : {};
+        // A missing parameter (SAM rejects the template) leaves the resource undetermined.
+        const resource = scoped
+          ? { "Fn::Sub": [scoped.sub, Object.fromEntries(Object.entries(scoped.vars).map(([v, param]) => [v, params[param] ?? "${?}"]))] }
+          : "*";
         inline.push({
           PolicyName: `${fnId}RolePolicy${i}`,
           PolicyDocument: {
-            Statement: actions ? [{ Effect: "Allow", Action: [...actions], Resource: "*" }] : [],
+            Statement: actions ? [{ Effect: "Allow", Action: [...actions], Resource: resource }] : [],
           },
           SamPolicyTemplate: name,
         });
