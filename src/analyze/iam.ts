@@ -73,8 +73,9 @@ function hasToken(s: string): boolean {
 
 /**
  * IAM resource wildcards, case-sensitive: `?` is one character, `*` any run within an ARN
- * segment, and a `*` that ends a segment also matches past the colons that follow.
- * Tokens are compared as text.
+ * segment, and a `*` that ends a segment also matches past the colons that follow ("If the *
+ * wildcard is the last character of a resource ARN segment, it can expand to match beyond colon
+ * boundaries": IAM User Guide, reference_policies_elements_resource.html). Tokens compare as text.
  */
 export function resourceGlob(pattern: string, value: string): boolean {
   if (!pattern.includes("*") && !pattern.includes("?")) return pattern === value;
@@ -121,9 +122,11 @@ export function resourceCoversFunction(pattern: string, arn: string, functionIds
   if (resourceGlob(pattern, arn)) return "yes";
   const p = pattern.split(":");
   const t = arn.split(":");
-  if (p.length < 7 || t.length < 7) return "unknown";
+  if (t.length < 7) return "unknown";
   const results: Match[] = [];
-  for (let i = 0; i < 6; i++) results.push(segment(p[i] as string, t[i] as string));
+  // Whole segments before the name (a shorter pattern's last one may swallow the rest).
+  for (let i = 0; i < Math.min(6, p.length - 1); i++) results.push(segment(p[i] as string, t[i] as string));
+  if (p.length < 7) return results.includes("no") ? "no" : "unknown";
   const restP = p.slice(6).join(":");
   const restT = t.slice(6).join(":");
   results.push(nameMatch(restP, restT, functionIds));

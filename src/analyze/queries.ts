@@ -64,25 +64,44 @@ export interface InvokeTarget {
  * literal FunctionName, or a literal function ARN), or a SAM `LambdaInvokePolicy` naming one.
  */
 export function invokedFunctions(model: Model, fn: LambdaFunction): InvokeTarget[] {
+  const byValue = functionsByNameOrArn(model);
   const out = new Map<string, { target: string; inTemplate: boolean; arn: string; evidence: InvokeEvidence[] }>();
   const add = (target: string, inTemplate: boolean, arn: string, e: InvokeEvidence) => {
     const t = out.get(target) ?? { target, inTemplate, arn, evidence: [] };
     t.evidence.push(e);
     out.set(target, t);
   };
-  const others = model.functions().filter((f) => f.id !== fn.id);
   for (const [variable, value] of Object.entries(fn.environment ?? {})) {
-    const other = others.find((f) => value === functionArn(f) || value === (f.name ?? `\${${f.id}}`));
-    if (other) add(other.id, true, functionArn(other), { kind: "environment", variable });
-    else if (LITERAL_FUNCTION_ARN.test(value)) add(value, false, value, { kind: "environment", variable });
+    const other = byValue.get(value);
+    if (other) {
+      if (other !== fn) add(other.id, true, functionArn(other), { kind: "environment", variable });
+    } else if (LITERAL_FUNCTION_ARN.test(value)) add(value, false, value, { kind: "environment", variable });
   }
   const role = functionRole(model, fn);
   for (const s of role?.statements ?? []) {
     if (s.origin.path !== "Properties.Policies (LambdaInvokePolicy)" || isUnknown(s.resources)) continue;
     for (const r of s.resources) {
-      const other = others.find((f) => r.endsWith(`:function:${f.name ?? `\${${f.id}}`}*`));
-      if (other) add(other.id, true, functionArn(other), { kind: "sam-policy-template", statement: s });
+      // SAM builds arn:...:function:<FunctionName>*; <FunctionName> may itself be an ARN.
+      const m = /:function:([^:]+)\*$/.exec(r);
+      const other = m ? byValue.get(m[1] as string) : undefined;
+      if (other && other !== fn) add(other.id, true, functionArn(other), { kind: "sam-policy-template", statement: s });
     }
   }
   return [...out.values()];
+}
+
+const FUNCTION_INDEX = new WeakMap<Model, Map<string, LambdaFunction>>();
+
+/** The template's functions by name (literal or generated-name token) and by ARN. */
+function functionsByNameOrArn(model: Model): Map<string, LambdaFunction> {
+  let index = FUNCTION_INDEX.get(model);
+  if (!index) {
+    index = new Map();
+    for (const f of model.functions()) {
+      index.set(f.name ?? `\${${f.id}}`, f);
+      index.set(functionArn(f), f);
+    }
+    FUNCTION_INDEX.set(model, index);
+  }
+  return index;
 }
