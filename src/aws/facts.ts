@@ -123,7 +123,10 @@ export function awsManagedPolicyName(arn: string): string | null {
   return m ? (m[1] as string) : null;
 }
 
-/** SAM policy templates that grant the ENI actions (SAM's policy_templates.json). */
+/**
+ * SAM policy templates that grant the ENI actions or lambda:InvokeFunction (SAM's
+ * policy_templates.json). Of the 81 templates of samtranslator v1.110, no other one grants either.
+ */
 export const SAM_POLICY_TEMPLATE_ACTIONS: Record<string, readonly string[]> = {
   VPCAccessPolicy: [
     "ec2:CreateNetworkInterface",
