@@ -108,6 +108,7 @@ export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {
   AmazonEC2FullAccess: ["ec2:*"],
   AmazonVPCFullAccess: ["ec2:*"],
   AWSLambda_FullAccess: ["lambda:*", "logs:*"],
+  AWSLambdaRole: ["lambda:InvokeFunction"],
   AmazonDynamoDBFullAccess: ["dynamodb:*"],
   AmazonS3FullAccess: ["s3:*"],
   AmazonS3ReadOnlyAccess: ["s3:Get*", "s3:List*"],
@@ -122,7 +123,10 @@ export function awsManagedPolicyName(arn: string): string | null {
   return m ? (m[1] as string) : null;
 }
 
-/** SAM policy templates that grant the ENI actions (SAM's policy_templates.json). */
+/**
+ * SAM policy templates that grant the ENI actions or lambda:InvokeFunction (SAM's
+ * policy_templates.json). Of the 81 templates of samtranslator v1.110, no other one grants either.
+ */
 export const SAM_POLICY_TEMPLATE_ACTIONS: Record<string, readonly string[]> = {
   VPCAccessPolicy: [
     "ec2:CreateNetworkInterface",
@@ -147,3 +151,19 @@ export const MANAGED_INSTANCES_TELEMETRY_SERVICES = ["logs", "xray"] as const;
 export const BLOCK_PUBLIC_ACCESS_MODES = ["off", "block-bidirectional", "block-ingress"] as const;
 /** §4.9: AWS::EC2::VPCBlockPublicAccessExclusion InternetGatewayExclusionMode values. */
 export const BLOCK_PUBLIC_ACCESS_EXCLUSION_MODES = ["allow-bidirectional", "allow-egress"] as const;
+
+/**
+ * SAM policy templates whose statement is limited to a resource (samtranslator's
+ * policy_templates.json, v1.110): the `Fn::Sub` string and, per variable, the policy template
+ * parameter that fills it. The others above grant on `"*"`. Note the trailing `*` of
+ * LambdaInvokePolicy: it also allows functions whose names start with the given name.
+ */
+export const SAM_POLICY_TEMPLATE_RESOURCES: Record<string, { readonly sub: string; readonly vars: Readonly<Record<string, string>> }> = {
+  LambdaInvokePolicy: {
+    sub: "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*",
+    vars: { functionName: "FunctionName" },
+  },
+};
+
+/** Lambda API action a function needs to call another function (Invoke). */
+export const INVOKE_ACTION = "lambda:InvokeFunction";

@@ -266,10 +266,24 @@ export interface VpcEndpoint {
   readonly hasCustomPolicy: boolean;
 }
 
+/**
+ * A string value as the template shows it, with the parts it does not determine spelled as
+ * tokens: `${AWS::Partition}`, `${AWS::Region}`, `${AWS::AccountId}` (pseudo parameters),
+ * `${X}` for the generated name of Lambda function X (a literal `FunctionName` is written out),
+ * `${X}` / `${X.Attr}` for the value of another resource X (Ref / Fn::GetAtt), and `${?}` for
+ * anything else the template leaves open. A function's ARN reads
+ * `arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:<name>`.
+ */
+export type SymbolicString = string;
+
 export interface PolicyStatement {
   readonly effect: "Allow" | "Deny";
   readonly actions: readonly string[] | Unknown;
   readonly notActions?: readonly string[];
+  /**
+   * The `Resource` patterns as symbolic strings (see {@link SymbolicString}); Unknown when the
+   * statement uses `NotResource` or its resources are not determined.
+   */
   readonly resources: readonly string[] | Unknown;
   readonly hasCondition: boolean;
   readonly conditionKeys: readonly string[];
@@ -306,6 +320,8 @@ export interface LambdaFunction {
   readonly roleId: EntityRef | null;
   /** Lambda Managed Instances: the capacity provider whose VpcConfig the function runs in. */
   readonly capacityProviderId: EntityRef | null;
+  /** `Environment.Variables`, as symbolic strings (absent when the loader does not read them). */
+  readonly environment?: Readonly<Record<string, SymbolicString>>;
 }
 
 /**

@@ -10,6 +10,7 @@ import endpointMissingAz from "./endpoint-missing-az.ts";
 import endpointPrivateDnsDisabled from "./endpoint-private-dns-disabled.ts";
 import endpointPrivateDnsWithoutDnsHostnames from "./endpoint-private-dns-without-dns-hostnames.ts";
 import functionInPublicSubnet from "./function-in-public-subnet.ts";
+import functionMissingInvokePermission from "./function-missing-invoke-permission.ts";
 import functionMissingPolicyDependency from "./function-missing-policy-dependency.ts";
 import functionSingleAz from "./function-single-az.ts";
 import functionSubnetsDisagree from "./function-subnets-disagree.ts";
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   endpointPrivateDnsDisabled,
   endpointPrivateDnsWithoutDnsHostnames,
   functionInPublicSubnet,
+  functionMissingInvokePermission,
   functionMissingPolicyDependency,
   functionSingleAz,
   functionSubnetsDisagree,

@@ -18,6 +18,7 @@ import type {
   Protocol,
   PublicAddress,
   Role,
+  SymbolicString,
   Route,
   RouteTable,
   RouteTarget,
@@ -47,6 +48,16 @@ export const implicitIds = {
   defaultNetworkAcl: (vpc: string) => `${vpc}.DefaultNetworkAcl`,
   defaultSecurityGroup: (vpc: string) => `${vpc}.DefaultSecurityGroup`,
 };
+
+/** The SymbolicString token for a part the template does not determine. */
+const UNDETERMINED = "${?}";
+
+/** A raw template mapping that is not an intrinsic function call. */
+function isRawObject(v: unknown): v is Record<string, unknown> {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return !(keys.length === 1 && (keys[0] === "Ref" || (keys[0] as string).startsWith("Fn::")));
+}
 
 /** Resource types outside the model that can change what a function reaches. */
 const NETWORK_TYPES_NOT_MODELLED =
@@ -889,7 +900,109 @@ export class ModelBuilder {
     subnet.networkAclIsDefault = false;
   }
 
-  private statements(id: string, doc: Value | undefined, key: string): PolicyStatement[] {
+  /** The raw (unresolved) properties of a resource, after SAM expansion. */
+  private rawProps(id: string): Record<string, unknown> {
+    const p = this.resources[id]?.Properties;
+    return p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
+  }
+
+  /**
+   * A raw template value as a symbolic string (model SymbolicString): what the template
+   * determines written out, tokens for the rest. Resource references stay recognisable, which
+   * the resolver's plain evaluation loses inside Fn::Sub and Fn::Join.
+   */
+  private symbolic(from: string, v: unknown, depth = 0): SymbolicString {
+    if (typeof v === "string") return v;
+    if (typeof v === "number" || typeof v === "boolean") return String(v);
+    if (depth > 16 || !v || typeof v !== "object" || Array.isArray(v)) return UNDETERMINED;
+    const entries = Object.entries(v);
+    const [fn, arg] = entries.length === 1 ? (entries[0] as [string, unknown]) : ["", undefined];
+    switch (fn) {
+      case "Ref":
+        return typeof arg === "string" ? this.symbolicRef(from, arg) : UNDETERMINED;
+      case "Fn::GetAtt": {
+        const [res, attr] = Array.isArray(arg)
+          ? (arg as unknown[])
+          : typeof arg === "string" && arg.includes(".")
+            ? [arg.slice(0, arg.indexOf(".")), arg.slice(arg.indexOf(".") + 1)]
+            : [];
+        if (typeof res === "string" && typeof attr === "string" && res in this.resolver.resources) return this.symbolicAttr(res, attr);
+        return this.symbolicFallback(from, v);
+      }
+      case "Fn::Sub": {
+        const [tpl, vars] = Array.isArray(arg) ? (arg as unknown[]) : [arg, {}];
+        if (typeof tpl !== "string") return this.symbolicFallback(from, v);
+        const named = vars && typeof vars === "object" && !Array.isArray(vars) ? (vars as Record<string, unknown>) : {};
+        return tpl.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
+          if (name.startsWith("!")) return `\${${name.slice(1)}}`;
+          const key = name.trim();
+          if (key in named) return this.symbolic(from, named[key], depth + 1);
+          const dot = key.indexOf(".");
+          if (dot > 0 && !key.startsWith("AWS::"))
+            return this.symbolic(from, { "Fn::GetAtt": [key.slice(0, dot), key.slice(dot + 1)] }, depth + 1);
+          return this.symbolicRef(from, key);
+        });
+      }
+      case "Fn::Join": {
+        const [delim, list] = Array.isArray(arg) ? (arg as unknown[]) : [];
+        if (typeof delim !== "string" || !Array.isArray(list)) return this.symbolicFallback(from, v);
+        return list.map((x) => this.symbolic(from, x, depth + 1)).join(delim);
+      }
+      default:
+        return this.symbolicFallback(from, v);
+    }
+  }
+
+  /** Resolves a value the symbolic reading does not handle (without repeating diagnostics). */
+  private symbolicFallback(from: string, v: unknown): SymbolicString {
+    const seen = this.resolver.diagnostics.length;
+    const r = this.resolver.resolveIn(from, v, { logicalId: from });
+    this.resolver.diagnostics.length = seen;
+    if (typeof r === "string" || typeof r === "number" || typeof r === "boolean") return String(r);
+    if (isResourceRef(r)) return r.$attr ? this.symbolicAttr(r.$ref, r.$attr) : this.symbolicRef(from, r.$ref);
+    return UNDETERMINED;
+  }
+
+  private symbolicRef(from: string, name: string): SymbolicString {
+    if (name === "AWS::Partition" || name === "AWS::Region" || name === "AWS::AccountId") return `\${${name}}`;
+    if (name in this.resolver.resources) {
+      return this.resolver.resources[name]?.Type === "AWS::Lambda::Function" ? this.functionName(name) : `\${${name}}`;
+    }
+    return this.symbolicFallback(from, { Ref: name });
+  }
+
+  private symbolicAttr(id: string, attr: string): SymbolicString {
+    if (this.resolver.resources[id]?.Type === "AWS::Lambda::Function" && attr === "Arn") {
+      return `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${this.functionName(id)}`;
+    }
+    return `\${${id}.${attr}}`;
+  }
+
+  /** A function's name: its literal FunctionName, else the token of its generated name. */
+  private functionName(id: string): SymbolicString {
+    const name = this.props.get(id)?.FunctionName;
+    return typeof name === "string" ? name : `\${${id}}`;
+  }
+
+  /** A statement's Resource as symbolic patterns, read from the raw value when it lines up. */
+  private resourcePatterns(id: string, resolved: Value | undefined, raw: unknown): SymbolicString[] | Unknown {
+    if (resolved === undefined) return [];
+    const list = Array.isArray(resolved) ? (resolved as Value[]) : [resolved];
+    const rawList = raw === undefined ? undefined : Array.isArray(raw) ? (raw as unknown[]) : [raw];
+    if (rawList && rawList.length === list.length) return rawList.map((r) => this.symbolic(id, r));
+    if (isUnknown(resolved)) return resolved;
+    return list.map((x) =>
+      typeof x === "string"
+        ? x
+        : isResourceRef(x)
+          ? x.$attr
+            ? this.symbolicAttr(x.$ref, x.$attr)
+            : this.symbolicRef(id, x.$ref)
+          : UNDETERMINED,
+    );
+  }
+
+  private statements(id: string, doc: Value | undefined, key: string, rawDoc?: unknown, path?: string): PolicyStatement[] {
     if (!isPlainObject(doc)) return [];
     const list = Array.isArray(doc.Statement) ? (doc.Statement as Value[]) : doc.Statement ? [doc.Statement] : [];
     const strings = (v: Value | undefined): string[] | Unknown => {
@@ -898,18 +1011,25 @@ export class ModelBuilder {
       const arr = Array.isArray(v) ? (v as Value[]) : [v];
       return arr.map((x) => (typeof x === "string" ? x : "?"));
     };
-    return list.filter(isPlainObject).map((s) => {
+    // The raw statements, when they line up one to one with the resolved ones.
+    const rawStatement = isRawObject(rawDoc) ? rawDoc.Statement : undefined;
+    const rawList = Array.isArray(rawStatement) ? (rawStatement as unknown[]) : rawStatement === undefined ? [] : [rawStatement];
+    const plain = list.filter(isPlainObject);
+    const aligned = rawList.length === plain.length && rawList.every(isRawObject);
+    return plain.map((s, j) => {
       const cond = isPlainObject(s.Condition) ? s.Condition : {};
       const conditionKeys = Object.values(cond).flatMap((o) => (isPlainObject(o) ? Object.keys(o) : []));
       const notActions = strings(s.NotAction);
+      const raw = aligned ? (rawList[j] as Record<string, unknown>) : undefined;
       return {
         effect: s.Effect === "Deny" ? ("Deny" as const) : ("Allow" as const),
         actions: strings(s.Action),
         ...(s.NotAction !== undefined && !isUnknown(notActions) ? { notActions } : {}),
-        resources: strings(s.Resource),
+        resources:
+          s.NotResource !== undefined ? unknown("the statement uses NotResource") : this.resourcePatterns(id, s.Resource, raw?.Resource),
         hasCondition: conditionKeys.length > 0,
         conditionKeys,
-        origin: this.origin(id, key),
+        origin: this.origin(id, key, path ? { path } : {}),
       };
     });
   }
@@ -917,14 +1037,21 @@ export class ModelBuilder {
   private role(id: string, p: Props): void {
     const statements: PolicyStatement[] = [];
     const unknownPolicies: string[] = [];
-    for (const pol of Array.isArray(p.Policies) ? (p.Policies as Value[]) : []) {
-      if (isPlainObject(pol)) statements.push(...this.statements(id, pol.PolicyDocument, "Policies"));
-    }
+    const policies = Array.isArray(p.Policies) ? (p.Policies as Value[]) : [];
+    const rawPolicies = this.rawProps(id).Policies;
+    const rawAligned = Array.isArray(rawPolicies) && rawPolicies.length === policies.length ? (rawPolicies as unknown[]) : [];
+    policies.forEach((pol, i) => {
+      const raw = rawAligned[i];
+      if (!isPlainObject(pol)) return;
+      // SAM policy templates are named in the path: `Properties.Policies (LambdaInvokePolicy)`.
+      const template = typeof pol.SamPolicyTemplate === "string" ? `Properties.Policies (${pol.SamPolicyTemplate})` : undefined;
+      statements.push(...this.statements(id, pol.PolicyDocument, "Policies", isRawObject(raw) ? raw.PolicyDocument : undefined, template));
+    });
     for (const arn of Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as Value[]) : []) {
       if (isResourceRef(arn)) {
         // A customer managed policy of this template, attached by reference: read it below.
         const mp = this.props.get(arn.$ref);
-        if (mp) statements.push(...this.statements(arn.$ref, mp.PolicyDocument, "PolicyDocument"));
+        if (mp) statements.push(...this.statements(arn.$ref, mp.PolicyDocument, "PolicyDocument", this.rawProps(arn.$ref).PolicyDocument));
         else unknownPolicies.push(arn.$ref);
         continue;
       }
@@ -960,7 +1087,7 @@ export class ModelBuilder {
       if (!isResourceRef(r)) continue;
       const role = this.roles.get(r.$ref);
       if (!role) continue;
-      role.statements.push(...this.statements(id, p.PolicyDocument, "PolicyDocument"));
+      role.statements.push(...this.statements(id, p.PolicyDocument, "PolicyDocument", this.rawProps(id).PolicyDocument));
       role.attachedPolicyResources.push(id);
     }
   }
@@ -995,6 +1122,8 @@ export class ModelBuilder {
     const lmi =
       cpc && isPlainObject(cpc.LambdaManagedInstancesCapacityProviderConfig) ? cpc.LambdaManagedInstancesCapacityProviderConfig : cpc;
     const cpArn = lmi ? (lmi.CapacityProviderArn ?? lmi.Arn) : undefined;
+    const rawEnv = this.rawProps(id).Environment;
+    const rawVars = isRawObject(rawEnv) ? rawEnv.Variables : undefined;
     const fn: LambdaFunction = {
       kind: "function",
       id,
@@ -1003,6 +1132,9 @@ export class ModelBuilder {
       vpcConfig,
       roleId,
       capacityProviderId: cpc === undefined ? null : (this.ref(cpArn, "capacity provider") ?? unknown("no capacity provider ARN")),
+      ...(isRawObject(rawVars)
+        ? { environment: Object.fromEntries(Object.entries(rawVars).map(([k, v]) => [k, this.symbolic(id, v)])) }
+        : {}),
     };
     this.others.push(fn);
   }

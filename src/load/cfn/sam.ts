@@ -3,7 +3,7 @@
 // generates when `Role` is absent (`<Function>Role`, with AWSLambdaBasicExecutionRole, plus
 // AWSLambdaVPCAccessExecutionRole when VpcConfig is set, plus the function's `Policies`).
 // Mirrors samtranslator's SamFunction._construct_role and its Globals merge.
-import { SAM_POLICY_TEMPLATE_ACTIONS } from "../../aws/facts.ts";
+import { SAM_POLICY_TEMPLATE_ACTIONS, SAM_POLICY_TEMPLATE_RESOURCES } from "../../aws/facts.ts";
 import type { RawResource } from "./intrinsics.ts";
 
 export const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
@@ -62,10 +62,16 @@ function convertPolicies(fnId: string, policies: unknown): { arns: unknown[]; in
       }
       for (const name of Object.keys(obj)) {
         const actions = SAM_POLICY_TEMPLATE_ACTIONS[name];
+        const scoped = SAM_POLICY_TEMPLATE_RESOURCES[name];
+        const params = obj[name] && typeof obj[name] === "object" ? (obj[name] as Record<string, unknown>) : {};
+        // A missing parameter (SAM rejects the template) leaves the resource undetermined.
+        const resource = scoped
+          ? { "Fn::Sub": [scoped.sub, Object.fromEntries(Object.entries(scoped.vars).map(([v, param]) => [v, params[param] ?? "${?}"]))] }
+          : "*";
         inline.push({
           PolicyName: `${fnId}RolePolicy${i}`,
           PolicyDocument: {
-            Statement: actions ? [{ Effect: "Allow", Action: [...actions], Resource: "*" }] : [],
+            Statement: actions ? [{ Effect: "Allow", Action: [...actions], Resource: resource }] : [],
           },
           SamPolicyTemplate: name,
         });
@@ -132,5 +138,39 @@ export function expandSam(template: Record<string, unknown>, resources: Record<s
     }
     out[id] = { ...res, Type: "AWS::Lambda::Function", Properties: fnProps, SamType: res.Type } as RawResource;
   }
+  markConnectorPolicies(resources, out);
   return { resources: out, generatedFrom };
+}
+
+/** What a role gets from a SAM connector: a policy whose contents the model does not hold. */
+export const CONNECTOR_POLICY = "a policy of an AWS::Serverless::Connector";
+
+/**
+ * SAM connectors (AWS::Serverless::Connector, or `Connectors` embedded in the source resource)
+ * attach a policy of their own to the source function's execution role. Its contents are not
+ * modelled, so the role lists it as a policy the analyzer cannot read; a connector whose source
+ * is not named by logical id marks every function's role.
+ */
+function markConnectorPolicies(resources: Record<string, RawResource>, out: Record<string, RawResource>): void {
+  const sources = new Set<string>();
+  for (const [id, res] of Object.entries(resources)) {
+    const props = (res?.Properties ?? {}) as Record<string, unknown>;
+    if (props.Connectors && typeof props.Connectors === "object") sources.add(id);
+    if (res?.Type !== "AWS::Serverless::Connector") continue;
+    const source = props.Source as { Id?: unknown } | undefined;
+    sources.add(typeof source?.Id === "string" ? source.Id : "*");
+  }
+  if (sources.size === 0) return;
+  for (const [id, res] of Object.entries(out)) {
+    if (res?.Type !== "AWS::Lambda::Function" || !(sources.has(id) || sources.has("*"))) continue;
+    const role = ((res.Properties ?? {}) as Record<string, unknown>).Role as Record<string, unknown> | undefined;
+    const getAtt = role?.["Fn::GetAtt"];
+    const roleId = Array.isArray(getAtt) ? getAtt[0] : typeof getAtt === "string" ? getAtt.split(".")[0] : undefined;
+    const r = typeof roleId === "string" ? out[roleId] : undefined;
+    if (!r || r.Type !== "AWS::IAM::Role" || typeof roleId !== "string") continue;
+    const props = (r.Properties ?? {}) as Record<string, unknown>;
+    const arns = props.ManagedPolicyArns;
+    if (arns !== undefined && !Array.isArray(arns)) continue;
+    out[roleId] = { ...r, Properties: { ...props, ManagedPolicyArns: [...(arns ?? []), CONNECTOR_POLICY] } };
+  }
 }
