@@ -13,6 +13,8 @@ interface ExpectedDest {
   code?: string;
   via?: string[];
   eip?: (string | null)[];
+  /** A part of the one-sentence reason (e.g. the road: "through interface endpoint X"). */
+  reason?: string;
 }
 interface Expected {
   description: string;
@@ -65,6 +67,7 @@ describe("scenario fixtures", () => {
                 d.via,
                 `${where} via`,
               );
+            if (d.reason) assert.ok(r.reason.includes(d.reason), `${where}: reason lacks ${JSON.stringify(d.reason)}`);
             if (d.eip)
               assert.deepEqual(
                 r.egress.map((e) => e.eip),

@@ -450,6 +450,15 @@ export class ModelBuilder {
   private vpcCidrBlock(id: string, p: Props): void {
     const vpc = this.vpcs.get(String(this.ref(p.VpcId, "VpcId")));
     if (!vpc) return;
+    if (p.CidrBlock === undefined && p.Ipv4IpamPoolId === undefined) {
+      // An IPv6 block: AWS adds "allow all IPv6 out" to the VPC's default security group
+      // (its default network ACL already carries the IPv6 entries).
+      const sg = this.sgs.get(vpc.defaultSecurityGroupId);
+      const dflt = this.origin(vpc.id, undefined, { source: "default", isDefault: true });
+      if (sg && !sg.egress.some((r) => r.peer.kind === "cidr" && r.peer.cidr.family === 6 && r.peer.cidr.prefix === 0)) {
+        sg.egress.push({ protocol: "all", ports: ALL_PORTS, peer: { kind: "cidr", cidr: ANY_IPV6 }, origin: dflt });
+      }
+    }
     if (p.CidrBlock !== undefined) vpc.cidrs.push(this.cidr(id, "CidrBlock", p.CidrBlock) ?? unknown("no CidrBlock"));
     else if (p.Ipv6CidrBlock !== undefined) vpc.cidrs.push(this.cidr(id, "Ipv6CidrBlock", p.Ipv6CidrBlock) ?? unknown("no block"));
     else if (p.AmazonProvidedIpv6CidrBlock === true || p.AmazonProvidedIpv6CidrBlock === "true") {
