@@ -38,6 +38,8 @@ export interface Hop {
   readonly kind: "security-group" | "network-acl" | "route-table" | "nat-gateway" | "nat-instance" | "internet-gateway" | "subnet" | "vpc";
   readonly action: "allow" | "deny" | "forward" | "translate" | "drop" | "unknown";
   readonly detail: string;
+  /** The rule that decided the hop, e.g. `rule 100 allow tcp 443 0.0.0.0/0` or `0.0.0.0/0 -> nat-gateway X`. */
+  readonly rule?: string;
   readonly location?: Location;
 }
 
@@ -97,6 +99,8 @@ interface FilterResult {
   readonly allowed: BoxSet;
   readonly uncertain: BoxSet;
   readonly note: string;
+  /** The rule that allowed the traffic (the first that matched), for the trace. */
+  readonly rule?: { readonly text: string; readonly origin: Origin };
 }
 
 interface Outcome {
@@ -166,6 +170,8 @@ class Walk {
       ...hop,
       action: blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown",
       detail: `${hop.detail}${r.note ? `: ${r.note}` : ""}`,
+      // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
+      ...(blocked ? {} : { rule: r.rule?.text, location: r.rule ? locationOf(r.rule.origin) : hop.location }),
     };
     this.trace.push(h);
     if (blocked) {
@@ -277,7 +283,13 @@ export class Reachability {
     const r = this.sgEval(walk.all, rules, { addr: "class", port: "class" }, ctx);
     const names = sgs.map((s) => s.id).join(", ");
     walk.filter(
-      { component: names, kind: "security-group", detail: `egress of ${names}`, location: loc(sgs[0]?.origin) },
+      {
+        component: names,
+        kind: "security-group",
+        detail: `egress of ${names}`,
+        rule: "no egress rule matches",
+        location: loc(sgs[0]?.origin),
+      },
       r,
       "ENI_SG_RULES_MISMATCH",
       `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
@@ -310,7 +322,8 @@ export class Reachability {
     // Fast path: one rule (e.g. the default allow-all egress) lets every packet through.
     for (const rule of rules) {
       if (rule.peer.kind === "cidr" && !isUnknown(rule.ports) && (rule.protocol === "all" || rule.protocol === PROTOCOL_TCP)) {
-        if (coversAll(set, view, rule.peer.cidr, rule.ports)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+        if (coversAll(set, view, rule.peer.cidr, rule.ports))
+          return { allowed: set, uncertain: BoxSet.EMPTY, note: "", rule: { text: sgRuleText(rule, view), origin: rule.origin } };
       }
     }
     const env = envBox(view);
@@ -318,6 +331,7 @@ export class Reachability {
     let allowed = BoxSet.EMPTY;
     let maybe = BoxSet.EMPTY;
     const notes: string[] = [];
+    let first: SecurityGroupRule | undefined;
     for (const rule of rules) {
       if (isUnknown(rule.protocol) || isUnknown(rule.ports)) {
         maybe = maybe.union(space);
@@ -354,11 +368,20 @@ export class Reachability {
         maybe = maybe.union(space.intersect(ruleBox(view, FULL_ADDR, portDim)));
         continue;
       }
-      for (const a of addrBoxes) allowed = allowed.union(space.intersect(ruleBox(view, a, portDim)));
+      for (const a of addrBoxes) {
+        const part = space.intersect(ruleBox(view, a, portDim));
+        if (!first && !part.isEmpty()) first = rule;
+        allowed = allowed.union(part);
+      }
     }
     const allowed2 = forAll(set, env, allowed);
     const either = forAll(set, env, allowed.union(maybe));
-    return { allowed: allowed2, uncertain: either.subtract(allowed2), note: notes[0] ?? "" };
+    return {
+      allowed: allowed2,
+      uncertain: either.subtract(allowed2),
+      note: notes[0] ?? "",
+      ...(first ? { rule: { text: sgRuleText(first, view), origin: first.origin } } : {}),
+    };
   }
 
   /** Network ACLs: stateless, lowest rule number first, implicit deny at the end. */
@@ -379,6 +402,7 @@ export class Reachability {
         component: acl.id,
         kind: "network-acl",
         detail: `${acl.isDefault ? "default network ACL" : "network ACL"} of ${subnet.id}, ${what}`,
+        rule: r.entry ? naclRuleText(r.entry) : "no rule matches (the implicit deny)",
         location: loc(r.entry?.origin ?? acl.origin),
       },
       r,
@@ -419,6 +443,7 @@ export class Reachability {
         component: rt.id,
         kind: "route-table" as const,
         detail: `${rtName} of ${subnet.id}: route ${cidr.text} -> ${targetName(route)}`,
+        rule: `${cidr.text} -> ${targetName(route)}`,
         location: loc(route.origin),
       };
       this.target(branch, ctx, subnet, route, hop, role);
@@ -430,6 +455,7 @@ export class Reachability {
           component: rt.id,
           kind: "route-table",
           detail: `${rtName} of ${subnet.id} has no route for ${describeSet(rest, ctx.dest, ctx.cls)}`,
+          rule: "no route matches",
           location: loc(rt.origin),
         },
         "NO_ROUTE_TO_DESTINATION",
@@ -688,7 +714,13 @@ export class Reachability {
     const names = sgs.map((s) => s.id).join(", ");
     const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
     walk.filter(
-      { component: names, kind: "security-group", detail: `ingress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
+      {
+        component: names,
+        kind: "security-group",
+        detail: `ingress of ${names} (NAT instance ${inst.id})`,
+        rule: "no ingress rule matches",
+        location: loc(sgs[0]?.origin),
+      },
       this.sgEval(
         walk.all,
         sgs.flatMap((s) => s.ingress),
@@ -700,7 +732,13 @@ export class Reachability {
       `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
     );
     walk.filter(
-      { component: names, kind: "security-group", detail: `egress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
+      {
+        component: names,
+        kind: "security-group",
+        detail: `egress of ${names} (NAT instance ${inst.id})`,
+        rule: "no egress rule matches",
+        location: loc(sgs[0]?.origin),
+      },
       this.sgEval(
         walk.all,
         sgs.flatMap((s) => s.egress),
@@ -829,12 +867,14 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
   let uncertain = BoxSet.EMPTY;
   let note = "";
   let blocking: { entry: NetworkAcl["entries"][number]; size: bigint } | undefined;
+  let first: NetworkAcl["entries"][number] | undefined;
   const entries = acl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
   // Fast path: the first entry that can match TCP allows every packet (e.g. the default ACL).
   for (const e of entries) {
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) break;
     if (e.cidr.family !== 4 || (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP)) continue;
-    if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+    if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports))
+      return { allowed: set, uncertain: BoxSet.EMPTY, note: "", rule: { text: naclRuleText(e), origin: e.origin } };
     break;
   }
   for (const e of entries) {
@@ -850,8 +890,10 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
     const box = ruleBox(view, cidrIv(e.cidr), portIv(e.ports));
     const matched = remaining.intersect(box);
     if (matched.isEmpty()) continue;
-    if (e.action === "allow") allowed = allowed.union(matched);
-    else {
+    if (e.action === "allow") {
+      first ??= e;
+      allowed = allowed.union(matched);
+    } else {
       const size = matched.size();
       if (!blocking || size > blocking.size) blocking = { entry: e, size };
     }
@@ -866,6 +908,7 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
     uncertain: fuzzy ? set.subtract(allowed2) : undecided,
     note,
     ...(blocking ? { entry: blocking.entry } : {}),
+    ...(first ? { rule: { text: naclRuleText(first), origin: first.origin } } : {}),
   };
 }
 
@@ -934,4 +977,34 @@ function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[]): ReachRe
     egress,
     trace: main?.trace ?? [],
   };
+}
+
+function protocolText(p: SecurityGroupRule["protocol"]): string {
+  if (isUnknown(p)) return "(unknown protocol)";
+  return p === "all" ? "all" : p === PROTOCOL_TCP ? "tcp" : `protocol ${p}`;
+}
+
+function portsText(p: PortRange | Unknown, protocol: SecurityGroupRule["protocol"]): string {
+  if (protocol === "all") return "";
+  if (isUnknown(p)) return " (unknown ports)";
+  return p.from === p.to ? ` ${p.from}` : ` ${p.from}-${p.to}`;
+}
+
+/** A security group rule as the trace shows it: `egress tcp 443 to 0.0.0.0/0`. */
+function sgRuleText(rule: SecurityGroupRule, view: View): string {
+  const peer = rule.peer;
+  const who =
+    peer.kind === "cidr"
+      ? peer.cidr.text
+      : peer.kind === "unknown"
+        ? `(${peer.reason})`
+        : `${peer.kind} ${isUnknown(peer.id) ? (peer.id.literal ?? "(unknown)") : peer.id}`;
+  const dir = view.addr === "class" ? "egress" : "ingress";
+  return `${dir} ${protocolText(rule.protocol)}${portsText(rule.ports, rule.protocol)} ${dir === "egress" ? "to" : "from"} ${who}`;
+}
+
+/** A network ACL entry as the trace shows it: `rule 100 allow tcp 443 0.0.0.0/0`. */
+function naclRuleText(e: NetworkAcl["entries"][number]): string {
+  const cidr = isUnknown(e.cidr) ? "(unknown CIDR)" : e.cidr.text;
+  return `rule ${e.ruleNumber} ${e.action} ${protocolText(e.protocol)}${portsText(e.ports, e.protocol)} ${cidr}`;
 }
