@@ -38,7 +38,7 @@ export interface Hop {
   readonly kind: "security-group" | "network-acl" | "route-table" | "nat-gateway" | "nat-instance" | "internet-gateway" | "subnet" | "vpc";
   readonly action: "allow" | "deny" | "forward" | "translate" | "drop" | "unknown";
   readonly detail: string;
-  /** The rule that decided the hop, e.g. `rule 100 allow tcp 443 0.0.0.0/0` or `0.0.0.0/0 -> nat-gateway X`. */
+  /** The rule that decided the hop, e.g. `outbound rule 100 allow tcp 443 0.0.0.0/0` or `0.0.0.0/0 -> nat-gateway X`. */
   readonly rule?: string;
   readonly location?: Location;
 }
@@ -583,7 +583,7 @@ export class Reachability {
     const hop = { component: igw.id, kind: "internet-gateway" as const, location: loc(igw.origin) };
     if (!igw.attachedVpcIds.includes(ctx.vpc.id)) {
       walk.drop(
-        { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}` },
+        { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}`, rule: `not attached to ${ctx.vpc.id}` },
         "BAD_STATE_ATTACHMENT",
         `internet gateway ${igw.id} is not attached to ${ctx.vpc.id}`,
         `Attach ${igw.id} to ${ctx.vpc.id} with an AWS::EC2::VPCGatewayAttachment.`,
@@ -592,7 +592,11 @@ export class Reachability {
     }
     if (source.kind === "lambda") {
       walk.drop(
-        { ...hop, detail: `${igw.id} drops packets from ${ctx.subnet.id}: a Lambda ENI has no public IPv4 address` },
+        {
+          ...hop,
+          detail: `${igw.id} drops packets from ${ctx.subnet.id}: a Lambda ENI has no public IPv4 address`,
+          rule: "source has no public IPv4 address",
+        },
         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
         `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${igw.id}, but a Lambda ENI never has a public IPv4 address, so the gateway drops it`,
         `Put the function in private subnets whose route table sends 0.0.0.0/0 to a NAT gateway in a public subnet (not to ${igw.id}).`,
@@ -601,7 +605,7 @@ export class Reachability {
     }
     if (source.kind === "no-public-ip") {
       walk.drop(
-        { ...hop, detail: `${igw.id} drops packets from ${source.via}: ${source.why}` },
+        { ...hop, detail: `${igw.id} drops packets from ${source.via}: ${source.why}`, rule: "source has no public IPv4 address" },
         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
         `${source.via} reaches internet gateway ${igw.id} without a public IPv4 address (${source.why})`,
         source.fix,
@@ -609,7 +613,11 @@ export class Reachability {
       return;
     }
     walk.deliver(
-      { ...hop, detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}` },
+      {
+        ...hop,
+        detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}`,
+        rule: `out from ${source.egress.publicIp ?? source.egress.eip ?? "the public IP assigned at launch"}`,
+      },
       source.egress,
     );
   }
@@ -629,7 +637,12 @@ export class Reachability {
         );
         return;
       }
-      walk.trace.push({ ...hop, action: "translate", detail: `regional NAT gateway ${nat.id} translates the source` });
+      walk.trace.push({
+        ...hop,
+        action: "translate",
+        detail: `regional NAT gateway ${nat.id} translates the source`,
+        rule: natRule(egress),
+      });
       const igws = this.model.internetGatewaysOf(ctx.vpc.id);
       const igw = igws[0];
       if (!igw) {
@@ -656,6 +669,7 @@ export class Reachability {
       ...hop,
       action: "translate",
       detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}`,
+      rule: natRule(egress),
     });
     walk.natSource =
       nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
@@ -759,7 +773,12 @@ export class Reachability {
         : addr.kind === "auto-assigned"
           ? { via: inst.id, publicIp: null, eip: null }
           : egressOf(inst.id, [addr]);
-    walk.trace.push({ ...hop, action: "translate", detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source` });
+    walk.trace.push({
+      ...hop,
+      action: "translate",
+      detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source`,
+      rule: egress ? natRule(egress, "(public IP assigned at launch)") : "source -> (no public IP)",
+    });
     walk.natSource = egress
       ? { kind: "public", egress }
       : {
@@ -798,6 +817,11 @@ function privateNat(nat: NatGateway): Source {
 
 function noEip(id: string): Source {
   return { kind: "no-public-ip", via: id, why: "it has no Elastic IP", fix: `Give ${id} an AllocationId.` };
+}
+
+/** A NAT hop's rule in the trace: `source -> NatEipA` (the literal IP when known). */
+function natRule(e: Egress, otherwise = "(no known public address)"): string {
+  return `source -> ${e.publicIp ?? e.eip ?? otherwise}`;
 }
 
 function egressOf(via: string, addresses: readonly PublicAddress[]): Egress {
@@ -1003,8 +1027,8 @@ function sgRuleText(rule: SecurityGroupRule, view: View): string {
   return `${dir} ${protocolText(rule.protocol)}${portsText(rule.ports, rule.protocol)} ${dir === "egress" ? "to" : "from"} ${who}`;
 }
 
-/** A network ACL entry as the trace shows it: `rule 100 allow tcp 443 0.0.0.0/0`. */
+/** A network ACL entry as the trace shows it: `outbound rule 100 allow tcp 443 0.0.0.0/0`. */
 function naclRuleText(e: NetworkAcl["entries"][number]): string {
   const cidr = isUnknown(e.cidr) ? "(unknown CIDR)" : e.cidr.text;
-  return `rule ${e.ruleNumber} ${e.action} ${protocolText(e.protocol)}${portsText(e.ports, e.protocol)} ${cidr}`;
+  return `${e.egress ? "outbound" : "inbound"} rule ${e.ruleNumber} ${e.action} ${protocolText(e.protocol)}${portsText(e.ports, e.protocol)} ${cidr}`;
 }

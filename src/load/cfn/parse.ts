@@ -276,7 +276,10 @@ class JsonPositions implements PositionIndex {
   private readonly text: string;
   private readonly scan: JsonScan;
   /** Parsed object -> what it is and the offset of the key it is the value of. */
-  private readonly objects = new WeakMap<object, { readonly kind: "template" | "resources" | "resource" | "properties"; readonly keyAt: number }>();
+  private readonly objects = new WeakMap<
+    object,
+    { readonly kind: "template" | "resources" | "resource" | "properties"; readonly keyAt: number }
+  >();
   /** Recently asked resources, by the offset of their logical id: a small direct-mapped cache (the builder asks about a few at a time). */
   private readonly recent: (ResourceEntry | undefined)[] = new Array(RECENT_RESOURCES);
 
