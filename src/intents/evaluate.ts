@@ -94,13 +94,11 @@ function via(e: readonly Egress[]): string {
 function destinationIntent(intent: DestinationIntent, fn: FunctionReport & { file: string }): IntentResult {
   const to = intent.destination;
   const actual = fn.summary[to] ?? "unknown";
-  const base = { function: fn.id, file: fn.file, intent: to, expected: intent.expected, actual, location: intent.location };
-  if (actual === intent.expected) return { ...base, held: true, evidence: [] };
-  if (fn.reason) return { ...base, held: false, reason: `the analysis cannot tell: ${fn.reason}`, evidence: [] };
-  if (!fn.inVpc) {
-    const reason = `${fn.id} is not attached to a VPC: Lambda's own network reaches ${to}`;
-    return { ...base, held: false, reason, evidence: [] };
-  }
+  const result = (reason?: string, ev: readonly IntentEvidence[] = []): IntentResult =>
+    make(fn, to, intent.expected, actual, intent.location, reason, ev);
+  if (actual === intent.expected) return result();
+  if (fn.reason) return result(`the analysis cannot tell: ${fn.reason}`);
+  if (!fn.inVpc) return result(`${fn.id} is not attached to a VPC: Lambda's own network reaches ${to}`);
   const ev: IntentEvidence[] = [];
   for (const sub of fn.subnets) {
     const r = sub.destinations.find((d) => d.to === to);
@@ -119,7 +117,21 @@ function destinationIntent(intent: DestinationIntent, fn: FunctionReport & { fil
     reason = `the analysis cannot tell from ${u.subnet}: ${u.reason}`;
   } else if (intent.expected === "reachable") reason = `not reachable from ${from}: ${first.reason}`;
   else reason = `reachable from ${from}${via(first.egress)}`;
-  return { ...base, held: false, reason, evidence: ev };
+  return result(reason, ev);
+}
+
+/** One result, its keys always in the same order (the JSON report is read by programs and people). */
+function make(
+  fn: FunctionReport & { file: string },
+  intent: string,
+  expected: IntentResult["expected"],
+  actual: IntentResult["actual"],
+  location: Location,
+  reason: string | undefined,
+  evidence: readonly IntentEvidence[],
+): IntentResult {
+  const held = reason === undefined;
+  return { function: fn.id, file: fn.file, intent, expected, actual, held, ...(held ? {} : { reason }), location, evidence };
 }
 
 const IPV4_INTERNET = /^internet(:\d+)?$/;
@@ -131,13 +143,13 @@ function fixedAddress(e: Egress): string | null {
 
 function egressIpsIntent(intent: EgressIpsIntent, fn: FunctionReport & { file: string }): IntentResult {
   const allow = intent.expected === "fixed" ? null : intent.expected;
-  const base = { function: fn.id, file: fn.file, intent: EGRESS_IPS_KEY, expected: intent.expected, location: intent.location };
-  if (fn.reason) return { ...base, actual: [], held: false, reason: `the analysis cannot tell: ${fn.reason}`, evidence: [] };
-  if (!fn.inVpc) {
-    const reason = `${fn.id} is not attached to a VPC: its traffic leaves from Lambda's own addresses, which are neither fixed nor known`;
-    return { ...base, actual: [], held: false, reason, evidence: [] };
-  }
   const addresses: string[] = [];
+  const result = (reason?: string, ev: readonly IntentEvidence[] = []): IntentResult =>
+    make(fn, EGRESS_IPS_KEY, intent.expected, addresses, intent.location, reason, ev);
+  if (fn.reason) return result(`the analysis cannot tell: ${fn.reason}`);
+  if (!fn.inVpc) {
+    return result(`${fn.id} is not attached to a VPC: its traffic leaves from Lambda's own addresses, which are neither fixed nor known`);
+  }
   const ev: IntentEvidence[] = [];
   let reachable = 0;
   for (const sub of fn.subnets) {
@@ -167,10 +179,7 @@ function egressIpsIntent(intent: EgressIpsIntent, fn: FunctionReport & { file: s
     }
   }
   const first = ev[0];
-  if (first) return { ...base, actual: addresses, held: false, reason: first.reason, evidence: ev };
-  if (reachable === 0) {
-    const reason = `${fn.id} reaches the internet from none of its subnets, so no egress address is in use`;
-    return { ...base, actual: addresses, held: false, reason, evidence: [] };
-  }
-  return { ...base, actual: addresses, held: true, evidence: [] };
+  if (first) return result(first.reason, ev);
+  if (reachable === 0) return result(`${fn.id} reaches the internet from none of its subnets, so no egress address is in use`);
+  return result();
 }

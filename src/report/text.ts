@@ -172,7 +172,7 @@ export function intentLines(intents: readonly IntentResult[], paint: Paint, vs: 
   for (const i of intents) {
     const what = `${i.intent}: ${intentValue(i.expected)}`;
     if (i.held) {
-      const shown = i.intent === "egressIps" ? `  ${paint("dim", `(${intentValue(i.actual)})`)}` : "";
+      const shown = i.intent === "egressIps" && typeof i.actual !== "string" ? `  ${paint("dim", `(in use: ${i.actual.join(", ")})`)}` : "";
       lines.push(`  ${paint("green", "held  ")}  ${i.function.padEnd(width)}  ${what}${shown}`);
       continue;
     }
@@ -188,7 +188,7 @@ export function intentLines(intents: readonly IntentResult[], paint: Paint, vs: 
         const where = e.location ? paint("dim", `  (${formatLocation(e.location)})`) : "";
         lines.push(`        ${paint("dim", "at ")}  ${e.at.component}: ${e.at.detail}${where}`);
       }
-      if ((e.verdict !== "reachable" || i.intent === "egressIps") && e.reason !== i.reason)
+      if ((e.verdict !== "reachable" || i.intent === "egressIps") && !i.reason?.includes(e.reason))
         lines.push(`        ${paint("dim", "why")}  ${e.reason}`);
       if (e.fix && e.verdict !== "reachable") lines.push(`        ${paint("dim", "fix")}  ${e.fix}`);
     }
