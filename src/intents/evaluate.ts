@@ -168,7 +168,13 @@ function egressIpsIntent(intent: EgressIpsIntent, fn: FunctionReport & { file: s
       for (const e of r.egress) {
         const addr = fixedAddress(e);
         if (addr === null) {
-          ev.push(evidence(sub, r, `${sub.subnet} goes out through ${e.via}, which has no Elastic IP: its public address changes`));
+          ev.push(
+            evidence(
+              sub,
+              r,
+              `${sub.subnet} goes out through ${e.via}, which has no Elastic IP in the template: its public address is assigned by AWS and can change`,
+            ),
+          );
           continue;
         }
         if (!addresses.includes(addr)) addresses.push(addr);

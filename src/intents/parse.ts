@@ -98,7 +98,8 @@ export function parseIntents(file: string, text: string): IntentsFile {
     functions.set(fn, at(pair.key));
     const body = pair.value;
     if (!isMap(body) || body.items.length === 0) {
-      return fail(body ?? pair.key, `${fn}: expected a mapping of intents, e.g. "internet: reachable"`, USAGE);
+      const empty = !body || (isScalar(body) && body.value === null);
+      return fail(empty ? pair.key : body, `${fn}: expected a mapping of intents, e.g. "internet: reachable"`, USAGE);
     }
     for (const item of body.items) {
       if (!isPair(item)) continue;

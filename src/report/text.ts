@@ -159,6 +159,15 @@ function intentCount(intents: readonly IntentResult[], paint: Paint): string {
   return `intents: ${held} held, ${broken > 0 ? paint("red", `${broken} broken`) : "0 broken"}`;
 }
 
+/** What the network does, in the intent's terms; for egressIps also the paths without a fixed address. */
+function actualShown(i: IntentResult): string | readonly string[] {
+  if (typeof i.actual === "string") return i.actual;
+  const loose = new Set<string>();
+  for (const e of i.evidence) for (const x of e.egress) if (x.publicIp === null && x.eip === null) loose.add(`${x.via}: no fixed address`);
+  const all = [...i.actual, ...loose];
+  return all.length > 0 ? all : "none";
+}
+
 /** An intent's value as it is written in the intents file. */
 function intentValue(v: string | readonly string[]): string {
   return typeof v === "string" ? v : `[${v.join(", ")}]`;
@@ -178,7 +187,7 @@ export function intentLines(intents: readonly IntentResult[], paint: Paint, vs: 
     }
     lines.push(`  ${paint("red", "BROKEN")}  ${i.function.padEnd(width)}  ${what}  ${paint("dim", formatLocation(i.location))}`);
     lines.push(`    - ${i.intent}: ${intentValue(i.expected)}`);
-    lines.push(`    + ${i.intent}: ${paint("red", intentValue(i.actual.length === 0 ? "none" : i.actual))}`);
+    lines.push(`    + ${i.intent}: ${paint("red", intentValue(actualShown(i)))}`);
     if (i.reason) lines.push(`      ${i.reason}`);
     const sw = Math.max(...i.evidence.map((e) => e.subnet.length), 6);
     for (const e of i.evidence) {
