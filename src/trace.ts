@@ -114,7 +114,16 @@ export function traceModel(model: Model, options: TraceOptions): TraceReport {
         ...(r.fix ? { fix: r.fix } : {}),
         ...(r.location ? { location: r.location } : {}),
         egress: r.egress,
-        hops: r.trace.map((h, i) => ({ step: i + 1, ...h })),
+        // One key order for every hop (the engine builds them in several places).
+        hops: r.trace.map((h, i) => ({
+          step: i + 1,
+          kind: h.kind,
+          component: h.component,
+          ...(h.rule !== undefined ? { rule: h.rule } : {}),
+          action: h.action,
+          detail: h.detail,
+          ...(h.location ? { location: h.location } : {}),
+        })),
       });
     }
   }

@@ -44,7 +44,7 @@ export function renderTraceText(report: TraceReport, opts: TraceTextOptions): st
       ];
       out.push(`${cols.join("  ")}${r.detail ? `  ${dim(r.detail)}` : ""}`.trimEnd());
     }
-    if (t.hops.length === 0) out.push(dim("  (no hops: nothing in the template lies on this path)"));
+    if (t.hops.length === 0) out.push(dim("  (no hops)"));
     out.push(`  ${verdict(t.verdict)}${t.code ? `  ${t.code}` : ""}`);
     if (t.verdict === "reachable") {
       if (t.egress.length > 0) out.push(`    ${dim("egress")}  ${egressText(t.egress)}`);
