@@ -105,7 +105,10 @@ describe("cli", () => {
   it("stops quietly when the reader closes the pipe early (| head)", () => {
     // A report larger than the pipe's buffer, read by a shell pipeline that takes one line.
     const big = file("many.json", JSON.stringify(generateTemplate({ vpcs: 40, functionsPerVpc: 2 })));
-    const r = spawnSync("sh", ["-c", `node bin/lambda-egress.js check '${big}' --format json | head -c 10`], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync("sh", ["-c", `node bin/lambda-egress.js check '${big}' --format json | head -c 10`], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
     assert.equal(r.stdout, '{\n  "schem');
     assert.equal(r.stderr, "", "no write error");
   });
