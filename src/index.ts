@@ -3,7 +3,7 @@
 export type { Analysis, FunctionReport, SubnetReport, SubnetView, Summary } from "./analyze/check.ts";
 export { analyze } from "./analyze/check.ts";
 export { parseDestination } from "./analyze/destination.ts";
-export type { Egress, Hop, ReachResult, Verdict } from "./analyze/reach.ts";
+export type { Egress, Hop, ReachOptions, ReachResult, Verdict } from "./analyze/reach.ts";
 export { Reachability } from "./analyze/reach.ts";
 export { CODES } from "./aws/codes.ts";
 export type { IntentEvidence, IntentResult } from "./intents/evaluate.ts";

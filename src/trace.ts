@@ -69,7 +69,7 @@ export function traceModel(model: Model, options: TraceOptions): TraceReport {
   }
   const to = options.to && options.to.length > 0 ? options.to : DEFAULT_DESTINATIONS;
   // The same analysis as `check` (results are shared per subnet and security groups, so this stays cheap).
-  const report = analyze(model, to).functions.find((f) => f.id === fn.id) as FunctionReport;
+  const report = analyze(model, to, { explain: true }).functions.find((f) => f.id === fn.id) as FunctionReport;
   let subnets = report.subnets;
   if (options.subnet !== undefined) {
     subnets = subnets.filter((s) => s.subnet === options.subnet);

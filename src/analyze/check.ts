@@ -5,7 +5,7 @@ import type { EntityRef, LambdaFunction, Location, Subnet } from "../model/types
 import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
-import type { ReachResult } from "./reach.ts";
+import type { ReachOptions, ReachResult } from "./reach.ts";
 import { Reachability } from "./reach.ts";
 
 export type Summary = "reachable" | "partial" | "unreachable" | "unknown";
@@ -60,9 +60,9 @@ function unknownReach(dest: Destination, reason: string, location?: Location): R
   return { to: dest.label, verdict: "unknown", code: "UNKNOWN_RESOURCE", reason, egress: [], trace: [], ...(location ? { location } : {}) };
 }
 
-export function analyze(model: Model, destinations: readonly string[] = DEFAULT_DESTINATIONS): Analysis {
+export function analyze(model: Model, destinations: readonly string[] = DEFAULT_DESTINATIONS, options: ReachOptions = {}): Analysis {
   const dests = destinations.map(parseDestination);
-  const engine = new Reachability(model);
+  const engine = new Reachability(model, options);
   // One result per (subnet, security groups, destination): Lambda shares one Hyperplane ENI
   // per subnet and security-group set, and so does the verdict.
   const cache = new Map<string, ReachResult>();

@@ -99,7 +99,7 @@ interface FilterResult {
   readonly allowed: BoxSet;
   readonly uncertain: BoxSet;
   readonly note: string;
-  /** The rule that allowed the traffic (the first that matched), for the trace. */
+  /** The rule that allowed the traffic (the first that matched); only when explaining (trace). */
   readonly rule?: { readonly text: string; readonly origin: Origin };
 }
 
@@ -126,8 +126,11 @@ class Walk {
   readonly conditional: string[];
   /** After a NAT: the address the packets carry towards an internet gateway. */
   natSource: Source | undefined;
-  constructor(alive: BoxSet, maybe: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], from?: Walk) {
+  /** Name the rule of each hop (`trace`); off for `check`, which does not show them. */
+  readonly explain: boolean;
+  constructor(alive: BoxSet, maybe: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], from?: Walk, explain = false) {
     this.alive = alive;
+    this.explain = from?.explain ?? explain;
     this.maybe = maybe;
     this.trace = trace;
     this.outcomes = outcomes;
@@ -171,7 +174,7 @@ class Walk {
       action: blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown",
       detail: `${hop.detail}${r.note ? `: ${r.note}` : ""}`,
       // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
-      ...(blocked ? {} : { rule: r.rule?.text, location: r.rule ? locationOf(r.rule.origin) : hop.location }),
+      ...(blocked || !this.explain ? {} : { rule: r.rule?.text, location: r.rule ? locationOf(r.rule.origin) : hop.location }),
     };
     this.trace.push(h);
     if (blocked) {
@@ -238,10 +241,24 @@ class Walk {
   }
 }
 
+export interface ReachOptions {
+  /** Name the rule that decided each hop (`Hop.rule`) and point at it; for `trace`. */
+  readonly explain?: boolean;
+}
+
+const NO_RULE: { readonly rule?: string } = Object.freeze({});
+
 export class Reachability {
   private readonly model: Model;
-  constructor(model: Model) {
+  private readonly explain: boolean;
+  constructor(model: Model, options: ReachOptions = {}) {
     this.model = model;
+    this.explain = options.explain === true;
+  }
+
+  /** `{ rule }` for a hop when explaining; nothing (and no string built) otherwise. */
+  private rule(text: () => string): { readonly rule?: string } {
+    return this.explain ? { rule: text() } : NO_RULE;
   }
 
   reach(placement: Placement, dest: Destination): ReachResult {
@@ -253,7 +270,7 @@ export class Reachability {
     const vpcCidrs = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c));
     const cls = destinationSet(dest, vpcCidrs);
     const outcomes: Outcome[] = [];
-    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, []);
+    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, [], undefined, this.explain);
     walk.touch(subnet.origin, subnet.id);
     const fnRange = isUnknown(subnet.cidr) ? null : subnet.cidr;
     const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls };
@@ -287,7 +304,7 @@ export class Reachability {
         component: names,
         kind: "security-group",
         detail: `egress of ${names}`,
-        rule: "no egress rule matches",
+        ...this.rule(() => "no egress rule matches"),
         location: loc(sgs[0]?.origin),
       },
       r,
@@ -323,7 +340,12 @@ export class Reachability {
     for (const rule of rules) {
       if (rule.peer.kind === "cidr" && !isUnknown(rule.ports) && (rule.protocol === "all" || rule.protocol === PROTOCOL_TCP)) {
         if (coversAll(set, view, rule.peer.cidr, rule.ports))
-          return { allowed: set, uncertain: BoxSet.EMPTY, note: "", rule: { text: sgRuleText(rule, view), origin: rule.origin } };
+          return {
+            allowed: set,
+            uncertain: BoxSet.EMPTY,
+            note: "",
+            ...(this.explain ? { rule: { text: sgRuleText(rule, view), origin: rule.origin } } : {}),
+          };
       }
     }
     const env = envBox(view);
@@ -380,7 +402,7 @@ export class Reachability {
       allowed: allowed2,
       uncertain: either.subtract(allowed2),
       note: notes[0] ?? "",
-      ...(first ? { rule: { text: sgRuleText(first, view), origin: first.origin } } : {}),
+      ...(first && this.explain ? { rule: { text: sgRuleText(first, view), origin: first.origin } } : {}),
     };
   }
 
@@ -396,13 +418,13 @@ export class Reachability {
       return;
     }
     walk.touch(acl.origin, acl.id);
-    const r = naclEval(walk.all, acl, egress, view);
+    const r = naclEval(walk.all, acl, egress, view, this.explain);
     walk.filter(
       {
         component: acl.id,
         kind: "network-acl",
         detail: `${acl.isDefault ? "default network ACL" : "network ACL"} of ${subnet.id}, ${what}`,
-        rule: r.entry ? naclRuleText(r.entry) : "no rule matches (the implicit deny)",
+        ...this.rule(() => (r.entry ? naclRuleText(r.entry) : "no rule matches (the implicit deny)")),
         location: loc(r.entry?.origin ?? acl.origin),
       },
       r,
@@ -443,7 +465,7 @@ export class Reachability {
         component: rt.id,
         kind: "route-table" as const,
         detail: `${rtName} of ${subnet.id}: route ${cidr.text} -> ${targetName(route)}`,
-        rule: `${cidr.text} -> ${targetName(route)}`,
+        ...this.rule(() => `${cidr.text} -> ${targetName(route)}`),
         location: loc(route.origin),
       };
       this.target(branch, ctx, subnet, route, hop, role);
@@ -455,7 +477,7 @@ export class Reachability {
           component: rt.id,
           kind: "route-table",
           detail: `${rtName} of ${subnet.id} has no route for ${describeSet(rest, ctx.dest, ctx.cls)}`,
-          rule: "no route matches",
+          ...this.rule(() => "no route matches"),
           location: loc(rt.origin),
         },
         "NO_ROUTE_TO_DESTINATION",
@@ -583,7 +605,7 @@ export class Reachability {
     const hop = { component: igw.id, kind: "internet-gateway" as const, location: loc(igw.origin) };
     if (!igw.attachedVpcIds.includes(ctx.vpc.id)) {
       walk.drop(
-        { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}`, rule: `not attached to ${ctx.vpc.id}` },
+        { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}`, ...this.rule(() => `not attached to ${ctx.vpc.id}`) },
         "BAD_STATE_ATTACHMENT",
         `internet gateway ${igw.id} is not attached to ${ctx.vpc.id}`,
         `Attach ${igw.id} to ${ctx.vpc.id} with an AWS::EC2::VPCGatewayAttachment.`,
@@ -595,7 +617,7 @@ export class Reachability {
         {
           ...hop,
           detail: `${igw.id} drops packets from ${ctx.subnet.id}: a Lambda ENI has no public IPv4 address`,
-          rule: "source has no public IPv4 address",
+          ...this.rule(() => "source has no public IPv4 address"),
         },
         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
         `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${igw.id}, but a Lambda ENI never has a public IPv4 address, so the gateway drops it`,
@@ -605,7 +627,11 @@ export class Reachability {
     }
     if (source.kind === "no-public-ip") {
       walk.drop(
-        { ...hop, detail: `${igw.id} drops packets from ${source.via}: ${source.why}`, rule: "source has no public IPv4 address" },
+        {
+          ...hop,
+          detail: `${igw.id} drops packets from ${source.via}: ${source.why}`,
+          ...this.rule(() => "source has no public IPv4 address"),
+        },
         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
         `${source.via} reaches internet gateway ${igw.id} without a public IPv4 address (${source.why})`,
         source.fix,
@@ -616,7 +642,7 @@ export class Reachability {
       {
         ...hop,
         detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}`,
-        rule: `out from ${source.egress.publicIp ?? source.egress.eip ?? "the public IP assigned at launch"}`,
+        ...this.rule(() => `out from ${source.egress.publicIp ?? source.egress.eip ?? "the public IP assigned at launch"}`),
       },
       source.egress,
     );
@@ -641,7 +667,7 @@ export class Reachability {
         ...hop,
         action: "translate",
         detail: `regional NAT gateway ${nat.id} translates the source`,
-        rule: natRule(egress),
+        ...this.rule(() => natRule(egress)),
       });
       const igws = this.model.internetGatewaysOf(ctx.vpc.id);
       const igw = igws[0];
@@ -669,7 +695,7 @@ export class Reachability {
       ...hop,
       action: "translate",
       detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}`,
-      rule: natRule(egress),
+      ...this.rule(() => natRule(egress)),
     });
     walk.natSource =
       nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
@@ -732,7 +758,7 @@ export class Reachability {
         component: names,
         kind: "security-group",
         detail: `ingress of ${names} (NAT instance ${inst.id})`,
-        rule: "no ingress rule matches",
+        ...this.rule(() => "no ingress rule matches"),
         location: loc(sgs[0]?.origin),
       },
       this.sgEval(
@@ -750,7 +776,7 @@ export class Reachability {
         component: names,
         kind: "security-group",
         detail: `egress of ${names} (NAT instance ${inst.id})`,
-        rule: "no egress rule matches",
+        ...this.rule(() => "no egress rule matches"),
         location: loc(sgs[0]?.origin),
       },
       this.sgEval(
@@ -777,7 +803,7 @@ export class Reachability {
       ...hop,
       action: "translate",
       detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source`,
-      rule: egress ? natRule(egress, "(public IP assigned at launch)") : "source -> (no public IP)",
+      ...this.rule(() => (egress ? natRule(egress, "(public IP assigned at launch)") : "source -> (no public IP)")),
     });
     walk.natSource = egress
       ? { kind: "public", egress }
@@ -884,7 +910,13 @@ function ruleBox(view: View, addr: Interval, port: Interval): Box {
   ];
 }
 
-function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): FilterResult & { entry?: NetworkAcl["entries"][number] } {
+function naclEval(
+  set: BoxSet,
+  acl: NetworkAcl,
+  egress: boolean,
+  view: View,
+  explain: boolean,
+): FilterResult & { entry?: NetworkAcl["entries"][number] } {
   const env = envBox(view);
   let remaining = withEnv(set, env);
   let allowed = BoxSet.EMPTY;
@@ -898,7 +930,12 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) break;
     if (e.cidr.family !== 4 || (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP)) continue;
     if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports))
-      return { allowed: set, uncertain: BoxSet.EMPTY, note: "", rule: { text: naclRuleText(e), origin: e.origin } };
+      return {
+        allowed: set,
+        uncertain: BoxSet.EMPTY,
+        note: "",
+        ...(explain ? { rule: { text: naclRuleText(e), origin: e.origin } } : {}),
+      };
     break;
   }
   for (const e of entries) {
@@ -932,7 +969,7 @@ function naclEval(set: BoxSet, acl: NetworkAcl, egress: boolean, view: View): Fi
     uncertain: fuzzy ? set.subtract(allowed2) : undecided,
     note,
     ...(blocking ? { entry: blocking.entry } : {}),
-    ...(first ? { rule: { text: naclRuleText(first), origin: first.origin } } : {}),
+    ...(first && explain ? { rule: { text: naclRuleText(first), origin: first.origin } } : {}),
   };
 }
 
