@@ -105,7 +105,6 @@ describe("intents: held and broken", () => {
     assert.equal(e?.subnet, "PrivateSubnetB");
     assert.equal(e?.code, "NO_ROUTE_TO_DESTINATION");
     assert.equal(e?.at?.component, "Vpc.MainRouteTable");
-    assert.equal(e?.at?.rule, "no route matches");
     assert.deepEqual(e?.location, { file: MISROUTED, line: 10, column: 5 });
     assert.match(e?.fix ?? "", /^Associate PrivateSubnetB/);
   });

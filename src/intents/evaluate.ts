@@ -19,7 +19,7 @@ export interface IntentEvidence {
   readonly reason: string;
   readonly fix?: string;
   /** The component that blocks (or cannot be evaluated), with where it is defined. */
-  readonly at?: { readonly component: string; readonly kind: string; readonly detail: string; readonly rule?: string };
+  readonly at?: { readonly component: string; readonly kind: string; readonly detail: string };
   readonly location?: Location;
   readonly egress: readonly Egress[];
 }
@@ -81,7 +81,7 @@ function evidence(sub: SubnetReport, r: ReachResult, reason: string = r.reason):
     ...(r.code ? { code: r.code } : {}),
     reason,
     ...(r.fix ? { fix: r.fix } : {}),
-    ...(hop ? { at: { component: hop.component, kind: hop.kind, detail: hop.detail, ...(hop.rule ? { rule: hop.rule } : {}) } } : {}),
+    ...(hop ? { at: { component: hop.component, kind: hop.kind, detail: hop.detail } } : {}),
     ...(r.location ? { location: r.location } : {}),
     egress: r.egress,
   };
