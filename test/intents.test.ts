@@ -67,7 +67,7 @@ describe("intents: held and broken", () => {
   });
 
   it("one subnet misrouted breaks `internet: reachable` (partial): a diff naming the subnet, the code and the route table", async () => {
-    const file = intents("ApiClientFunction:\n  internet: reachable\n  egressIps: fixed\n");
+    const file = "test/fixtures/one-of-two-subnets-misrouted/intents.yaml";
     const r = await runCli(["check", MISROUTED, "--expect", file, "--fail-on", "none"]);
     assert.equal(r.code, 1, "a broken intent exits 1 even with --fail-on none");
     const block = r.stdout.slice(r.stdout.indexOf("Intents"));
@@ -75,7 +75,7 @@ describe("intents: held and broken", () => {
       block,
       [
         `Intents  ${file}`,
-        `  BROKEN  ApiClientFunction  internet: reachable  ${file}:2:3`,
+        `  BROKEN  ApiClientFunction  internet: reachable  ${file}:3:3`,
         "    - internet: reachable",
         "    + internet: partial",
         "      not reachable from PrivateSubnetB: Vpc.MainRouteTable (main route table) (used by PrivateSubnetB) has no route to internet",
