@@ -55,6 +55,12 @@ describe("trace", () => {
     );
   });
 
+  it("colours the verdict and a blocking action only when asked", async () => {
+    const r = await runCli(["trace", NACL, "--function", "ApiClientFunction"], { FORCE_COLOR: "1" });
+    assert.match(r.stdout, /\u001b\[31mdeny\u001b\[39m/);
+    assert.match(r.stdout, /\n {2}\u001b\[31munreachable\u001b\[39m {2}SUBNET_ACL_RESTRICTION\n/);
+  });
+
   it("without --subnet: one trace per subnet of the function", async () => {
     const r = await runCli(["trace", PER_AZ, "--function", "PartnerApiFunction"]);
     assert.equal(r.code, 0);

@@ -31,7 +31,7 @@ const VERSION = "0.1.0";
 const HELP = `lambda-egress ${VERSION}: prove what VPC-attached Lambda functions can reach
 
 Usage:
-  lambda-egress check TEMPLATE... [options] [--expect INTENTS]
+  lambda-egress check TEMPLATE... [--expect FILE] [options]
   lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
@@ -50,7 +50,8 @@ Options:
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
   --format FORMAT    text (default) or json (schemaVersion 1)
-  --fail-on LEVEL    exit 1 on findings at or above: error (default), warning, info, none
+  --fail-on LEVEL    check: exit 1 on findings at or above: error (default), warning,
+                     info, none
   --expect FILE      check: the intents file (YAML), e.g.
                        PartnerApiFunction: { internet: reachable, egressIps: fixed }
                      exit 1 when the network breaks an intent, whatever --fail-on says
