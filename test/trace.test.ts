@@ -1,10 +1,14 @@
 // `trace`: one function, hop by hop, with exact lines on real templates; exit codes and errors.
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
+import { checkTemplate } from "../src/check.ts";
 import { LoadError } from "../src/load/errors.ts";
 import type { TraceReport } from "../src/trace.ts";
 import { SelectionError, traceTemplate } from "../src/trace.ts";
 import { runCli } from "./cli-helpers.ts";
+import { CORPUS, HAS_CORPUS } from "./helpers.ts";
 
 const PER_AZ = "examples/nat-gateway-per-az/template.yaml";
 const NACL = "test/fixtures/nacl-missing-ephemeral-return/template.yaml";
@@ -219,5 +223,37 @@ describe("trace", () => {
       },
     );
     assert.throws(() => traceTemplate("t.yaml", "Resources: [\n", { function: "F" }), LoadError);
+  });
+});
+
+describe("trace on the corpus", { skip: HAS_CORPUS ? false : "../shared/corpus is absent" }, () => {
+  it("gives every function of every template the same verdicts, codes and hops as check", () => {
+    let traced = 0;
+    for (const name of HAS_CORPUS ? readdirSync(CORPUS).sort() : []) {
+      if (!/\.(ya?ml|json)$/.test(name)) continue;
+      const path = join(CORPUS, name);
+      const text = readFileSync(path, "utf8");
+      const report = checkTemplate(path, text);
+      for (const fn of report.functions) {
+        const t = traceTemplate(path, text, { function: fn.id });
+        const fromCheck = fn.subnets.flatMap((s) =>
+          s.destinations.map((d) => [
+            s.subnet,
+            d.to,
+            d.verdict,
+            d.code ?? null,
+            d.trace.map((h) => `${h.kind} ${h.component} ${h.action}`),
+          ]),
+        );
+        const fromTrace = t.traces
+          .filter((x) => x.subnet !== null)
+          .map((x) => [x.subnet, x.to, x.verdict, x.code ?? null, x.hops.map((h) => `${h.kind} ${h.component} ${h.action}`)]);
+        assert.deepEqual(fromTrace, fromCheck, `${name} ${fn.id}`);
+        for (const x of t.traces)
+          for (const h of x.hops) if (h.kind === "route-table") assert.ok(h.rule, `${name}: a route hop names its route`);
+        traced++;
+      }
+    }
+    assert.ok(traced >= 20, `only ${traced} functions traced`);
   });
 });
