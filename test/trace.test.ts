@@ -215,6 +215,13 @@ describe("trace", () => {
     }
   });
 
+  it("check's JSON hops keep the DESIGN §5 fields: rules are named for trace only", async () => {
+    const r = await runCli(["check", NACL, "--format", "json"]);
+    const hops = JSON.parse(r.stdout).functions[0].subnets[0].destinations[0].trace as Record<string, unknown>[];
+    assert.equal(hops.length, 3);
+    for (const h of hops) assert.deepEqual(Object.keys(h).sort(), ["action", "component", "detail", "kind", "location"]);
+  });
+
   it("the library: traceTemplate throws SelectionError and LoadError, never prints", () => {
     assert.throws(
       () => traceTemplate("t.yaml", "Resources: {}\n", { function: "F" }),
