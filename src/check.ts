@@ -1,6 +1,7 @@
 // The `check` job as a library call: template text in, report out. Pure: no file or console.
 import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
+import type { IntentResult } from "./intents/evaluate.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import { loadCloudFormation } from "./load/cfn/index.ts";
 import type { Model } from "./model/model.ts";
@@ -11,6 +12,8 @@ import { runRules } from "./rules/index.ts";
 export interface CheckOptions extends LoadOptions {
   /** Destinations (`internet`, `internet:PORT`, `internet6`, `aws:SERVICE`, `ADDRESS[/LEN]:PORT`); default: per function, see defaultDestinations. */
   readonly to?: readonly string[];
+  /** Destinations analysed in addition to `to` (or to the default), e.g. those an intents file names. */
+  readonly alsoTo?: readonly string[];
 }
 
 export interface CheckReport {
@@ -22,10 +25,12 @@ export interface CheckReport {
   readonly subnets: readonly (SubnetView & { readonly file: string })[];
   readonly findings: readonly Finding[];
   readonly diagnostics: readonly Diagnostic[];
+  /** With `--expect`: every intent, held or broken (see src/intents). */
+  readonly intents?: readonly IntentResult[];
 }
 
 export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
-  const analysis: Analysis = analyze(model, options.to);
+  const analysis: Analysis = analyze(model, options.to, {}, options.alsoTo ?? []);
   const findings = runRules(model, analysis);
   const file = model.files[0] ?? "";
   return {

@@ -6,7 +6,7 @@ import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
 import { capacityProviderOf, managedInstancesHost } from "./managed-instances.ts";
-import type { ReachResult } from "./reach.ts";
+import type { ReachOptions, ReachResult } from "./reach.ts";
 import { Reachability } from "./reach.ts";
 
 export type Summary = "reachable" | "partial" | "unreachable" | "unknown";
@@ -78,8 +78,16 @@ function unknownReach(dest: Destination, reason: string, location?: Location): R
   return { to: dest.label, verdict: "unknown", code: "UNKNOWN_RESOURCE", reason, egress: [], trace: [], ...(location ? { location } : {}) };
 }
 
-/** Analyses every function (and, without functions, every subnet); `destinations` empty or absent: the defaults. */
-export function analyze(model: Model, destinations?: readonly string[]): Analysis {
+/**
+ * Analyses every function (and, without functions, every subnet). `destinations` empty or
+ * absent: the defaults; `also`: destinations analysed in addition (e.g. those intents name).
+ */
+export function analyze(
+  model: Model,
+  destinations?: readonly string[],
+  options: ReachOptions = {},
+  also: readonly string[] = [],
+): Analysis {
   const parsed = new Map<string, Destination>();
   const parse = (labels: readonly string[]): Destination[] =>
     labels.map((l) => {
@@ -90,9 +98,16 @@ export function analyze(model: Model, destinations?: readonly string[]): Analysi
       }
       return d;
     });
-  const explicit = destinations && destinations.length > 0 ? parse(destinations) : null;
-  const destsFor = (vpcId: string | null, ipv6: boolean): Destination[] => explicit ?? parse(defaultDestinations(model, vpcId, ipv6));
-  const engine = new Reachability(model);
+  const extra = parse(also);
+  const withExtra = (ds: Destination[]): Destination[] => {
+    if (extra.length === 0) return ds;
+    const labels = new Set(ds.map((d) => d.label));
+    return [...ds, ...extra.filter((d) => !labels.has(d.label))];
+  };
+  const explicit = destinations && destinations.length > 0 ? withExtra(parse(destinations)) : null;
+  const destsFor = (vpcId: string | null, ipv6: boolean): Destination[] =>
+    explicit ?? withExtra(parse(defaultDestinations(model, vpcId, ipv6)));
+  const engine = new Reachability(model, options);
   // One result per (subnet, security groups, destination): Lambda shares one Hyperplane ENI
   // per subnet and security-group set, and so does the verdict.
   const cache = new Map<string, ReachResult>();

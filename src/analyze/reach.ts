@@ -52,6 +52,8 @@ export interface Hop {
     | "function";
   readonly action: "allow" | "deny" | "forward" | "translate" | "drop" | "unknown";
   readonly detail: string;
+  /** The rule that decided the hop, e.g. `outbound rule 100 allow tcp 443 0.0.0.0/0` or `0.0.0.0/0 -> nat-gateway X`. */
+  readonly rule?: string;
   readonly location?: Location;
 }
 
@@ -126,6 +128,8 @@ interface FilterResult {
   readonly allowed: BoxSet;
   readonly uncertain: BoxSet;
   readonly note: string;
+  /** The rule that allowed the traffic (the first that matched); only when explaining (trace). */
+  readonly rule?: { readonly text: string; readonly origin: Origin };
 }
 
 interface Outcome {
@@ -151,8 +155,11 @@ class Walk {
   readonly conditional: string[];
   /** After a NAT: the address the packets carry towards an internet gateway. */
   natSource: Source | undefined;
-  constructor(alive: BoxSet, maybe: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], from?: Walk) {
+  /** Name the rule of each hop (`trace`); off for `check`, which does not show them. */
+  readonly explain: boolean;
+  constructor(alive: BoxSet, maybe: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], from?: Walk, explain = false) {
     this.alive = alive;
+    this.explain = from?.explain ?? explain;
     this.maybe = maybe;
     this.trace = trace;
     this.outcomes = outcomes;
@@ -195,6 +202,8 @@ class Walk {
       ...hop,
       action: blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown",
       detail: `${hop.detail}${r.note ? `: ${r.note}` : ""}`,
+      // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
+      ...(blocked || !this.explain ? {} : { rule: r.rule?.text, location: r.rule ? locationOf(r.rule.origin) : hop.location }),
     };
     this.trace.push(h);
     if (blocked) {
@@ -261,10 +270,24 @@ class Walk {
   }
 }
 
+export interface ReachOptions {
+  /** Name the rule that decided each hop (`Hop.rule`) and point at it; for `trace`. */
+  readonly explain?: boolean;
+}
+
+const NO_RULE: { readonly rule?: string } = Object.freeze({});
+
 export class Reachability {
   private readonly model: Model;
-  constructor(model: Model) {
+  private readonly explain: boolean;
+  constructor(model: Model, options: ReachOptions = {}) {
     this.model = model;
+    this.explain = options.explain === true;
+  }
+
+  /** `{ rule }` for a hop when explaining; nothing (and no string built) otherwise. */
+  private rule(text: () => string): { readonly rule?: string } {
+    return this.explain ? { rule: text() } : NO_RULE;
   }
 
   reach(placement: Placement, dest: Destination): ReachResult {
@@ -287,7 +310,7 @@ export class Reachability {
       cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
     }
     const outcomes: Outcome[] = [];
-    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, []);
+    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, [], undefined, this.explain);
     walk.touch(subnet.origin, subnet.id);
     const fnRange =
       family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
@@ -409,8 +432,8 @@ export class Reachability {
       ? off.privateDnsInboundOnly
         ? `interface endpoint ${off.id} answers private DNS for inbound Resolver endpoints only, so ${service}'s name resolves to its public endpoint inside the VPC`
         : off.privateDnsEnabled !== true
-        ? `interface endpoint ${off.id} has private DNS off, so ${service}'s name resolves to its public endpoint`
-        : `interface endpoint ${off.id} asks for private DNS, but ${vpc.id} lacks ${vpc.enableDnsSupport ? "EnableDnsHostnames" : "EnableDnsSupport"}, so ${service}'s name resolves to its public endpoint`
+          ? `interface endpoint ${off.id} has private DNS off, so ${service}'s name resolves to its public endpoint`
+          : `interface endpoint ${off.id} asks for private DNS, but ${vpc.id} lacks ${vpc.enableDnsSupport ? "EnableDnsHostnames" : "EnableDnsSupport"}, so ${service}'s name resolves to its public endpoint`
       : undefined;
     const rt = this.model.routeTableFor(subnet);
     const gateway = GATEWAY_ENDPOINT_SERVICES.has(service)
@@ -461,7 +484,13 @@ export class Reachability {
     const r = this.sgEval(walk.all, rules, { addr: "class", port: "class" }, ctx);
     const names = sgs.map((s) => s.id).join(", ");
     walk.filter(
-      { component: names, kind: "security-group", detail: `egress of ${names}`, location: loc(sgs[0]?.origin) },
+      {
+        component: names,
+        kind: "security-group",
+        detail: `egress of ${names}`,
+        ...this.rule(() => "no egress rule matches"),
+        location: loc(sgs[0]?.origin),
+      },
       r,
       "ENI_SG_RULES_MISMATCH",
       `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
@@ -507,7 +536,13 @@ export class Reachability {
     // Fast path: one rule (e.g. the default allow-all egress) lets every packet through.
     for (const rule of rules) {
       if (rule.peer.kind === "cidr" && !isUnknown(rule.ports) && (rule.protocol === "all" || rule.protocol === PROTOCOL_TCP)) {
-        if (coversAll(set, view, rule.peer.cidr, rule.ports, ctx.family)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+        if (coversAll(set, view, rule.peer.cidr, rule.ports, ctx.family))
+          return {
+            allowed: set,
+            uncertain: BoxSet.EMPTY,
+            note: "",
+            ...(this.explain ? { rule: { text: sgRuleText(rule, view), origin: rule.origin } } : {}),
+          };
       }
     }
     const env = envBox(view, ctx.family);
@@ -516,6 +551,7 @@ export class Reachability {
     let allowed = BoxSet.EMPTY;
     let maybe = BoxSet.EMPTY;
     const notes: string[] = [];
+    let first: SecurityGroupRule | undefined;
     for (const rule of rules) {
       if (isUnknown(rule.protocol) || isUnknown(rule.ports)) {
         maybe = maybe.union(space);
@@ -557,11 +593,20 @@ export class Reachability {
         maybe = maybe.union(space.intersect(ruleBox(view, full, portDim, full)));
         continue;
       }
-      for (const a of addrBoxes) allowed = allowed.union(space.intersect(ruleBox(view, a, portDim, full)));
+      for (const a of addrBoxes) {
+        const part = space.intersect(ruleBox(view, a, portDim, full));
+        if (!first && !part.isEmpty()) first = rule;
+        allowed = allowed.union(part);
+      }
     }
     const allowed2 = forAll(set, env, allowed);
     const either = forAll(set, env, allowed.union(maybe));
-    return { allowed: allowed2, uncertain: either.subtract(allowed2), note: notes[0] ?? "" };
+    return {
+      allowed: allowed2,
+      uncertain: either.subtract(allowed2),
+      note: notes[0] ?? "",
+      ...(first && this.explain ? { rule: { text: sgRuleText(first, view), origin: first.origin } } : {}),
+    };
   }
 
   /** Network ACLs: stateless, lowest rule number first, implicit deny at the end. */
@@ -577,7 +622,7 @@ export class Reachability {
       return;
     }
     walk.touch(acl.origin, acl.id);
-    const evaluated = naclEval(walk.all, acl, egress, view, ctx.family);
+    const evaluated = naclEval(walk.all, acl, egress, view, ctx.family, this.explain);
     const r = exempt
       ? { ...evaluated, allowed: evaluated.allowed.union(walk.all.intersect(exempt)), uncertain: evaluated.uncertain.subtract(exempt) }
       : evaluated;
@@ -586,6 +631,7 @@ export class Reachability {
         component: acl.id,
         kind: "network-acl",
         detail: `${acl.isDefault ? "default network ACL" : "network ACL"} of ${subnet.id}, ${what}`,
+        ...this.rule(() => (r.entry ? naclRuleText(r.entry) : "no rule matches (the implicit deny)")),
         location: loc(r.entry?.origin ?? acl.origin),
       },
       r,
@@ -647,6 +693,7 @@ export class Reachability {
         component: rt.id,
         kind: "route-table" as const,
         detail: `${rtName} of ${subnet.id}: route ${cidr.text} -> ${targetName(route)}`,
+        ...this.rule(() => `${cidr.text} -> ${targetName(route)}`),
         location: loc(route.origin),
       };
       this.target(branch, ctx, subnet, route, hop, role);
@@ -658,6 +705,7 @@ export class Reachability {
           component: rt.id,
           kind: "route-table",
           detail: `${rtName} of ${subnet.id} has no route for ${describeSet(rest, ctx.dest, ctx.cls)}`,
+          ...this.rule(() => "no route matches"),
           location: loc(rt.origin),
         },
         "NO_ROUTE_TO_DESTINATION",
@@ -809,7 +857,7 @@ export class Reachability {
     const hop = { component: igw.id, kind: "internet-gateway" as const, location: loc(igw.origin) };
     if (!igw.attachedVpcIds.includes(ctx.vpc.id)) {
       walk.drop(
-        { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}` },
+        { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}`, ...this.rule(() => `not attached to ${ctx.vpc.id}`) },
         "BAD_STATE_ATTACHMENT",
         `internet gateway ${igw.id} is not attached to ${ctx.vpc.id}`,
         `Attach ${igw.id} to ${ctx.vpc.id} with an AWS::EC2::VPCGatewayAttachment.`,
@@ -827,7 +875,11 @@ export class Reachability {
     }
     if (source.kind === "lambda") {
       walk.drop(
-        { ...hop, detail: `${igw.id} drops packets from ${ctx.subnet.id}: a Lambda ENI has no public IPv4 address` },
+        {
+          ...hop,
+          detail: `${igw.id} drops packets from ${ctx.subnet.id}: a Lambda ENI has no public IPv4 address`,
+          ...this.rule(() => "source has no public IPv4 address"),
+        },
         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
         `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${igw.id}, but a Lambda ENI never has a public IPv4 address, so the gateway drops it`,
         `Put the function in private subnets whose route table sends 0.0.0.0/0 to a NAT gateway in a public subnet (not to ${igw.id}).`,
@@ -836,7 +888,11 @@ export class Reachability {
     }
     if (source.kind === "no-public-ip") {
       walk.drop(
-        { ...hop, detail: `${igw.id} drops packets from ${source.via}: ${source.why}` },
+        {
+          ...hop,
+          detail: `${igw.id} drops packets from ${source.via}: ${source.why}`,
+          ...this.rule(() => "source has no public IPv4 address"),
+        },
         "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
         `${source.via} reaches internet gateway ${igw.id} without a public IPv4 address (${source.why})`,
         source.fix,
@@ -846,7 +902,11 @@ export class Reachability {
     const user = this.model.natGateway(source.egress.via) ? "nat-gateway" : "public-address";
     if (this.blockedByBlockPublicAccess(walk, ctx, hop, egressSubnet ?? null, user)) return;
     walk.deliver(
-      { ...hop, detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}` },
+      {
+        ...hop,
+        detail: `${igw.id} forwards to the internet from ${source.egress.eip ?? source.egress.publicIp ?? "a public IP"}`,
+        ...this.rule(() => `out from ${source.egress.publicIp ?? source.egress.eip ?? "the public IP assigned at launch"}`),
+      },
       source.egress,
     );
   }
@@ -1005,7 +1065,12 @@ export class Reachability {
         );
         return;
       }
-      walk.trace.push({ ...hop, action: "translate", detail: `regional NAT gateway ${nat.id} translates the source` });
+      walk.trace.push({
+        ...hop,
+        action: "translate",
+        detail: `regional NAT gateway ${nat.id} translates the source`,
+        ...this.rule(() => natRule(egress)),
+      });
       const igws = this.model.internetGatewaysOf(ctx.vpc.id);
       const igw = igws[0];
       if (!igw) {
@@ -1032,6 +1097,7 @@ export class Reachability {
       ...hop,
       action: "translate",
       detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}`,
+      ...this.rule(() => natRule(egress)),
     });
     walk.natSource =
       nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
@@ -1090,7 +1156,13 @@ export class Reachability {
     const names = sgs.map((s) => s.id).join(", ");
     const fnView = { range: ctx.fnRange, memberOf: ctx.fnSgs };
     walk.filter(
-      { component: names, kind: "security-group", detail: `ingress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
+      {
+        component: names,
+        kind: "security-group",
+        detail: `ingress of ${names} (NAT instance ${inst.id})`,
+        ...this.rule(() => "no ingress rule matches"),
+        location: loc(sgs[0]?.origin),
+      },
       this.sgEval(
         walk.all,
         sgs.flatMap((s) => s.ingress),
@@ -1102,7 +1174,13 @@ export class Reachability {
       `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
     );
     walk.filter(
-      { component: names, kind: "security-group", detail: `egress of ${names} (NAT instance ${inst.id})`, location: loc(sgs[0]?.origin) },
+      {
+        component: names,
+        kind: "security-group",
+        detail: `egress of ${names} (NAT instance ${inst.id})`,
+        ...this.rule(() => "no egress rule matches"),
+        location: loc(sgs[0]?.origin),
+      },
       this.sgEval(
         walk.all,
         sgs.flatMap((s) => s.egress),
@@ -1123,7 +1201,12 @@ export class Reachability {
         : addr.kind === "auto-assigned"
           ? { via: inst.id, publicIp: null, eip: null }
           : egressOf(inst.id, [addr]);
-    walk.trace.push({ ...hop, action: "translate", detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source` });
+    walk.trace.push({
+      ...hop,
+      action: "translate",
+      detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source`,
+      ...this.rule(() => (egress ? natRule(egress, "(public IP assigned at launch)") : "source -> (no public IP)")),
+    });
     walk.natSource = egress
       ? { kind: "public", egress }
       : {
@@ -1174,6 +1257,11 @@ function privateNat(nat: NatGateway): Source {
 
 function noEip(id: string): Source {
   return { kind: "no-public-ip", via: id, why: "it has no Elastic IP", fix: `Give ${id} an AllocationId.` };
+}
+
+/** A NAT hop's rule in the trace: `source -> NatEipA` (the literal IP when known). */
+function natRule(e: Egress, otherwise = "(no known public address)"): string {
+  return `source -> ${e.publicIp ?? e.eip ?? otherwise}`;
 }
 
 function egressOf(via: string, addresses: readonly PublicAddress[]): Egress {
@@ -1242,6 +1330,7 @@ function naclEval(
   egress: boolean,
   view: View,
   family: Family,
+  explain: boolean,
 ): FilterResult & { entry?: NetworkAcl["entries"][number] } {
   const env = envBox(view, family);
   const full = FULL_ADDR[family];
@@ -1250,12 +1339,19 @@ function naclEval(
   let uncertain = BoxSet.EMPTY;
   let note = "";
   let blocking: { entry: NetworkAcl["entries"][number]; size: bigint } | undefined;
+  let first: NetworkAcl["entries"][number] | undefined;
   const entries = acl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
   // Fast path: the first entry that can match TCP allows every packet (e.g. the default ACL).
   for (const e of entries) {
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) break;
     if (e.cidr.family !== family || (e.protocol !== "all" && e.protocol !== PROTOCOL_TCP)) continue;
-    if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports, family)) return { allowed: set, uncertain: BoxSet.EMPTY, note: "" };
+    if (e.action === "allow" && coversAll(set, view, e.cidr, e.ports, family))
+      return {
+        allowed: set,
+        uncertain: BoxSet.EMPTY,
+        note: "",
+        ...(explain ? { rule: { text: naclRuleText(e), origin: e.origin } } : {}),
+      };
     break;
   }
   for (const e of entries) {
@@ -1271,8 +1367,10 @@ function naclEval(
     const box = ruleBox(view, cidrIv(e.cidr), portIv(e.ports), full);
     const matched = remaining.intersect(box);
     if (matched.isEmpty()) continue;
-    if (e.action === "allow") allowed = allowed.union(matched);
-    else {
+    if (e.action === "allow") {
+      first ??= e;
+      allowed = allowed.union(matched);
+    } else {
       const size = matched.size();
       if (!blocking || size > blocking.size) blocking = { entry: e, size };
     }
@@ -1287,6 +1385,7 @@ function naclEval(
     uncertain: fuzzy ? set.subtract(allowed2) : undecided,
     note,
     ...(blocking ? { entry: blocking.entry } : {}),
+    ...(first && explain ? { rule: { text: naclRuleText(first), origin: first.origin } } : {}),
   };
 }
 
@@ -1370,4 +1469,34 @@ function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Ro
     egress,
     trace: main?.trace ?? [],
   };
+}
+
+function protocolText(p: SecurityGroupRule["protocol"]): string {
+  if (isUnknown(p)) return "(unknown protocol)";
+  return p === "all" ? "all" : p === PROTOCOL_TCP ? "tcp" : `protocol ${p}`;
+}
+
+function portsText(p: PortRange | Unknown, protocol: SecurityGroupRule["protocol"]): string {
+  if (protocol === "all") return "";
+  if (isUnknown(p)) return " (unknown ports)";
+  return p.from === p.to ? ` ${p.from}` : ` ${p.from}-${p.to}`;
+}
+
+/** A security group rule as the trace shows it: `egress tcp 443 to 0.0.0.0/0`. */
+function sgRuleText(rule: SecurityGroupRule, view: View): string {
+  const peer = rule.peer;
+  const who =
+    peer.kind === "cidr"
+      ? peer.cidr.text
+      : peer.kind === "unknown"
+        ? `(${peer.reason})`
+        : `${peer.kind} ${isUnknown(peer.id) ? (peer.id.literal ?? "(unknown)") : peer.id}`;
+  const dir = view.addr === "class" ? "egress" : "ingress";
+  return `${dir} ${protocolText(rule.protocol)}${portsText(rule.ports, rule.protocol)} ${dir === "egress" ? "to" : "from"} ${who}`;
+}
+
+/** A network ACL entry as the trace shows it: `outbound rule 100 allow tcp 443 0.0.0.0/0`. */
+function naclRuleText(e: NetworkAcl["entries"][number]): string {
+  const cidr = isUnknown(e.cidr) ? "(unknown CIDR)" : e.cidr.text;
+  return `${e.egress ? "outbound" : "inbound"} rule ${e.ruleNumber} ${e.action} ${protocolText(e.protocol)}${portsText(e.ports, e.protocol)} ${cidr}`;
 }

@@ -6,9 +6,14 @@ import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
 import { checkTemplate, mergeReports } from "../check.ts";
+import { evaluateIntents } from "../intents/evaluate.ts";
+import type { IntentsFile } from "../intents/parse.ts";
+import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
 import { formatLocation, LoadError } from "../load/errors.ts";
 import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
+import { renderTraceJson, renderTraceText } from "../report/trace.ts";
+import { SelectionError, traceTemplate } from "../trace.ts";
 
 export interface Io {
   readonly stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -26,26 +31,43 @@ const VERSION = "0.1.0";
 const HELP = `lambda-egress ${VERSION}: prove what VPC-attached Lambda functions can reach
 
 Usage:
-  lambda-egress check TEMPLATE... [options]
+  lambda-egress check TEMPLATE... [--expect FILE] [options]
+  lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
 it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON).
 
+trace: the hop-by-hop path of one function to a destination, from each subnet of its
+VpcConfig (or the one --subnet names): each hop's component, the rule that matched,
+the action and where it is defined, then the verdict, code, reason, fix and egress.
+
 Options:
-  --to DEST          destination, repeatable (default: internet):
+  --to DEST          destination, repeatable (default: internet, plus internet6 for
+                     dual-stack functions and aws:SERVICE for each endpoint in the VPC):
                        internet         any public IPv4 address, TCP 443
                        internet:PORT    any public IPv4 address, TCP PORT
+                       internet6[:PORT] any public IPv6 address, TCP 443 (or PORT)
+                       aws:SERVICE      an AWS service's regional endpoint, TCP 443,
+                                        e.g. aws:dynamodb, aws:s3, aws:lambda, aws:logs
                        ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
   --format FORMAT    text (default) or json (schemaVersion 1)
-  --fail-on LEVEL    exit 1 on findings at or above: error (default), warning, info, none
-  --verbose          show info diagnostics one by one
+  --fail-on LEVEL    check: exit 1 on findings at or above: error (default), warning,
+                     info, none
+  --expect FILE      check: the intents file (YAML), e.g.
+                       PartnerApiFunction: { internet: reachable, egressIps: fixed }
+                     exit 1 when the network breaks an intent, whatever --fail-on says
+  --function ID      trace: the function (logical id or FunctionName)
+  --subnet ID        trace: one subnet of the function (default: each of them)
+  --verbose          check: show info diagnostics one by one
   -h, --help         this help
   --version          the version
 
-Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error.
+Exit codes: check: 0 no findings at or above --fail-on and every intent held, 1 findings
+or a broken intent; trace: 0 every traced path reachable, 1 a path unreachable or unknown;
+2 usage or input error.
 Colour follows the terminal; NO_COLOR=1 turns it off.
 `;
 
@@ -109,6 +131,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
     if (e instanceof LoadError) return fail(io, `${formatLocation(e.location)}: ${e.message}`, e.hint);
     if (e instanceof DestinationError) return fail(io, e.message);
+    if (e instanceof SelectionError) return fail(io, e.message, e.hint);
     const err = e as Error;
     const debug = io.env.LAMBDA_EGRESS_DEBUG ? `\n${err.stack ?? ""}` : "";
     return fail(
@@ -129,10 +152,11 @@ function runCommand(argv: readonly string[], io: Io): number {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (command !== "check") throw new UsageError(`unknown command ${JSON.stringify(command)}; the command is check`);
-  let parsed: ReturnType<typeof parseCheckArgs>;
+  if (command !== "check" && command !== "trace")
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check and trace`);
+  let parsed: ReturnType<typeof parseCommandArgs>;
   try {
-    parsed = parseCheckArgs(rest);
+    parsed = parseCommandArgs(rest);
   } catch (e) {
     if (e instanceof UsageError || e instanceof DestinationError) throw e;
     throw new UsageError((e as Error).message);
@@ -142,11 +166,14 @@ function runCommand(argv: readonly string[], io: Io): number {
     io.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError("check needs a template file");
+  const only = (options: readonly (keyof typeof values)[], cmd: string) => {
+    for (const o of options) if (values[o] !== undefined) throw new UsageError(`--${o} applies to ${cmd} only`);
+  };
+  if (command === "check") only(["function", "subnet"], "trace");
+  else only(["expect", "fail-on", "verbose"], "check");
+  if (positionals.length === 0) throw new UsageError(`${command} needs a template file`);
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json") throw new UsageError(`--format ${format}: use text or json`);
-  const failOn = values["fail-on"] ?? "error";
-  if (!["error", "warning", "info", "none"].includes(failOn)) throw new UsageError(`--fail-on ${failOn}: use error, warning, info or none`);
   const params: Record<string, string> = {};
   for (const p of values.param ?? []) {
     const eq = p.indexOf("=");
@@ -158,22 +185,62 @@ function runCommand(argv: readonly string[], io: Io): number {
   const region = values.region;
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
     throw new UsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
+  const color = !io.env.NO_COLOR && (Boolean(io.env.FORCE_COLOR) || io.stdout.isTTY === true);
+  const load = { params, ...(region ? { region } : {}) };
 
+  if (command === "trace") {
+    if (positionals.length > 1) throw new UsageError("trace takes one template");
+    if (values.function === undefined) throw new UsageError("trace needs --function ID");
+    const file = positionals[0] as string;
+    const text = readTemplate(resolve(io.cwd, file), file);
+    const report = traceTemplate(file, text, {
+      ...load,
+      to,
+      function: values.function,
+      ...(values.subnet !== undefined ? { subnet: values.subnet } : {}),
+    });
+    io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
+    return report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
+  }
+
+  const failOn = values["fail-on"] ?? "error";
+  if (!["error", "warning", "info", "none"].includes(failOn)) throw new UsageError(`--fail-on ${failOn}: use error, warning, info or none`);
+  const intents = values.expect !== undefined ? readIntents(resolve(io.cwd, values.expect), values.expect) : undefined;
+  const alsoTo = intents ? intentDestinations(intents) : [];
   const reports: CheckReport[] = [];
   for (const file of positionals) {
     const text = readTemplate(resolve(io.cwd, file), file);
-    reports.push(checkTemplate(file, text, { params, to, ...(region ? { region } : {}) }));
+    reports.push(checkTemplate(file, text, { ...load, to, alsoTo }));
   }
-  const report = mergeReports(reports);
-  const color = !io.env.NO_COLOR && (Boolean(io.env.FORCE_COLOR) || io.stdout.isTTY === true);
+  let report = mergeReports(reports);
+  if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
   io.stdout.write(format === "json" ? renderJson(report) : renderText(report, { color, verbose: values.verbose === true }));
   const order = ["info", "warning", "error"];
   const threshold = order.indexOf(failOn);
   const failing = failOn !== "none" && report.findings.some((f) => order.indexOf(f.severity) >= threshold);
-  return failing ? 1 : 0;
+  const broken = report.intents?.some((i) => !i.held) ?? false;
+  return failing || broken ? 1 : 0;
 }
 
-function parseCheckArgs(args: readonly string[]) {
+function readIntents(path: string, shown: string): IntentsFile {
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(path);
+  } catch {
+    throw new LoadError("LOAD_NOT_FOUND", "no such file (--expect)", { file: shown });
+  }
+  if (st.isDirectory()) throw new LoadError("INTENTS_INVALID", "is a directory; --expect takes an intents file (YAML)", { file: shown });
+  if (st.size > MAX_INTENTS_BYTES) {
+    throw new LoadError("INTENTS_INVALID", `is ${st.size} bytes; an intents file is read up to ${MAX_INTENTS_BYTES} bytes`, {
+      file: shown,
+    });
+  }
+  const buf = readFileSync(path);
+  if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
+  return parseIntents(shown, buf.toString("utf8"));
+}
+
+function parseCommandArgs(args: readonly string[]) {
   return parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -184,6 +251,9 @@ function parseCheckArgs(args: readonly string[]) {
       region: { type: "string" },
       format: { type: "string" },
       "fail-on": { type: "string" },
+      expect: { type: "string" },
+      function: { type: "string" },
+      subnet: { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },

@@ -2,6 +2,7 @@
 import type { FunctionReport, SubnetView } from "../analyze/check.ts";
 import type { Egress, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
+import type { IntentResult } from "../intents/evaluate.ts";
 import { formatLocation } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
 
@@ -66,20 +67,23 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
     out.push("");
   }
 
+  if (report.intents) out.push(...intentLines(report.intents, paint, verdictStyle), "");
+
   const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
   const e = count("error");
   const w = count("warning");
   const n = report.functions.length;
   out.push(
     `${e > 0 ? paint("red", `${e} error${e === 1 ? "" : "s"}`) : "0 errors"}, ${w} warning${w === 1 ? "" : "s"}` +
-      ` in ${n} function${n === 1 ? "" : "s"} (${report.files.length} file${report.files.length === 1 ? "" : "s"})`,
+      ` in ${n} function${n === 1 ? "" : "s"} (${report.files.length} file${report.files.length === 1 ? "" : "s"})` +
+      (report.intents ? `; ${intentCount(report.intents, paint)}` : ""),
   );
   return `${out.join("\n")}\n`;
 }
 
 type Paint = (style: Style, s: string) => string;
 
-function egressText(e: readonly Egress[]): string {
+export function egressText(e: readonly Egress[]): string {
   return e
     .map((x) => `via ${x.via}${x.publicIp ? ` ${x.publicIp}` : x.eip ? ` (EIP ${x.eip})` : " (public IP assigned at launch)"}`)
     .join(", ");
@@ -150,6 +154,58 @@ function subnetViewLines(v: SubnetView, paint: Paint, vs: (v: string) => Style):
     lines.push(
       `  ${v.subnet.padEnd(24)} ${(v.az ?? "?").padEnd(16)} ${r.to.padEnd(12)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`,
     );
+  }
+  return lines;
+}
+
+function intentCount(intents: readonly IntentResult[], paint: Paint): string {
+  const broken = intents.filter((i) => !i.held).length;
+  const held = intents.length - broken;
+  return `intents: ${held} held, ${broken > 0 ? paint("red", `${broken} broken`) : "0 broken"}`;
+}
+
+/** What the network does, in the intent's terms; for egressIps also the paths without a fixed address. */
+function actualShown(i: IntentResult): string | readonly string[] {
+  if (typeof i.actual === "string") return i.actual;
+  const loose = new Set<string>();
+  for (const e of i.evidence) for (const x of e.egress) if (x.publicIp === null && x.eip === null) loose.add(`${x.via}: no fixed address`);
+  const all = [...i.actual, ...loose];
+  return all.length > 0 ? all : "none";
+}
+
+/** An intent's value as it is written in the intents file. */
+function intentValue(v: string | readonly string[]): string {
+  return typeof v === "string" ? v : `[${v.join(", ")}]`;
+}
+
+/** Held intents on one line each; a broken one as a diff (expected, actual) with the evidence per subnet. */
+export function intentLines(intents: readonly IntentResult[], paint: Paint, vs: (v: string) => Style): string[] {
+  const file = intents[0]?.location.file;
+  const lines: string[] = [paint("bold", "Intents") + (file ? paint("dim", `  ${file}`) : "")];
+  const width = Math.max(...intents.map((i) => i.function.length), 8);
+  for (const i of intents) {
+    const what = `${i.intent}: ${intentValue(i.expected)}`;
+    if (i.held) {
+      const shown = i.intent === "egressIps" && typeof i.actual !== "string" ? `  ${paint("dim", `(in use: ${i.actual.join(", ")})`)}` : "";
+      lines.push(`  ${paint("green", "held  ")}  ${i.function.padEnd(width)}  ${what}${shown}`);
+      continue;
+    }
+    lines.push(`  ${paint("red", "BROKEN")}  ${i.function.padEnd(width)}  ${what}  ${paint("dim", formatLocation(i.location))}`);
+    lines.push(`    - ${i.intent}: ${intentValue(i.expected)}`);
+    lines.push(`    + ${i.intent}: ${paint("red", intentValue(actualShown(i)))}`);
+    if (i.reason) lines.push(`      ${i.reason}`);
+    const sw = Math.max(...i.evidence.map((e) => e.subnet.length), 6);
+    for (const e of i.evidence) {
+      const detail = e.verdict === "reachable" ? egressText(e.egress) : (e.code ?? "");
+      lines.push(`      ${e.subnet.padEnd(sw)}  ${(e.az ?? "?").padEnd(12)} ${paint(vs(e.verdict), e.verdict.padEnd(11))}  ${detail}`);
+      if (e.at) {
+        const where = e.location ? paint("dim", `  (${formatLocation(e.location)})`) : "";
+        lines.push(`        ${paint("dim", "at ")}  ${e.at.component}: ${e.at.detail}${where}`);
+      }
+      if ((e.verdict !== "reachable" || i.intent === "egressIps") && !i.reason?.includes(e.reason))
+        lines.push(`        ${paint("dim", "why")}  ${e.reason}`);
+      if (e.fix && e.verdict !== "reachable") lines.push(`        ${paint("dim", "fix")}  ${e.fix}`);
+    }
   }
   return lines;
 }

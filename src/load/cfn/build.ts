@@ -800,8 +800,7 @@ export class ModelBuilder {
       service,
       // CloudFormation's default is false (the console and CDK turn it on explicitly).
       privateDnsEnabled: interfaceLike ? this.bool(p.PrivateDnsEnabled, false) : false,
-      privateDnsInboundOnly:
-        isPlainObject(p.DnsOptions) && p.DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint === "OnlyInboundResolver",
+      privateDnsInboundOnly: isPlainObject(p.DnsOptions) && p.DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint === "OnlyInboundResolver",
       subnetIds: interfaceLike ? this.refList(p.SubnetIds, "subnet") : [],
       securityGroupIds: interfaceLike ? this.refList(p.SecurityGroupIds, "security group") : [],
       routeTableIds: type === "Gateway" ? this.refList(p.RouteTableIds, "route table") : [],

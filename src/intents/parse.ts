@@ -1,0 +1,151 @@
+// Intents file (`--expect FILE`): what the team requires of each function's network, in YAML.
+//
+//   PartnerApiFunction:            # a function's logical id (or its FunctionName)
+//     internet: reachable          # any destination `--to` takes: reachable | unreachable
+//     egressIps: fixed             # or a list: [NatEipA, 203.0.113.10]
+//   Worker:
+//     internet: unreachable
+//     aws:dynamodb: reachable
+//
+// Pure: text in, intents out. Anything malformed is a LoadError with the file, line and reason.
+import { createRequire } from "node:module";
+import type * as Yaml from "yaml";
+import { DestinationError, parseDestination } from "../analyze/destination.ts";
+import { LoadError } from "../load/errors.ts";
+import type { Location } from "../model/types.ts";
+
+// Loaded on first use, as in load/cfn/parse.ts: `check` without `--expect` never pays for it here.
+const require = createRequire(import.meta.url);
+let yamlLib: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (yamlLib ??= require("yaml") as typeof Yaml);
+
+export type ExpectedReach = "reachable" | "unreachable";
+export const EXPECTED_REACH: readonly ExpectedReach[] = ["reachable", "unreachable"];
+export const EGRESS_IPS_KEY = "egressIps";
+
+/** `internet: reachable`, `aws:dynamodb: unreachable`, `10.0.5.10:5432: reachable`. */
+export interface DestinationIntent {
+  readonly kind: "destination";
+  /** The function's logical id or name, as written. */
+  readonly function: string;
+  /** The destination label as `check` reports it (normalised, e.g. `10.0.5.10/32:5432`). */
+  readonly destination: string;
+  readonly expected: ExpectedReach;
+  /** Where the intent is written. */
+  readonly location: Location;
+}
+
+/** `egressIps: fixed` or `egressIps: [NatEipA, 203.0.113.10]` (an allowlist). */
+export interface EgressIpsIntent {
+  readonly kind: "egress-ips";
+  readonly function: string;
+  readonly expected: "fixed" | readonly string[];
+  readonly location: Location;
+}
+
+export type Intent = DestinationIntent | EgressIpsIntent;
+
+export interface IntentsFile {
+  readonly file: string;
+  readonly intents: readonly Intent[];
+  /** Where each function key is written (for "no such function" errors). */
+  readonly functions: ReadonlyMap<string, Location>;
+}
+
+/** Intents files are a few lines; a larger one is a mistake (a template passed by error?). */
+export const MAX_INTENTS_BYTES = 1024 * 1024;
+
+const USAGE = `each function takes destinations (internet, internet:PORT, ADDRESS[/LEN]:PORT, ...) set to ${EXPECTED_REACH.join(" or ")}, and ${EGRESS_IPS_KEY}: fixed or a list of Elastic IPs / addresses`;
+
+export function parseIntents(file: string, text: string): IntentsFile {
+  if (text.length > MAX_INTENTS_BYTES) {
+    throw new LoadError("INTENTS_INVALID", `is ${text.length} bytes; an intents file is read up to ${MAX_INTENTS_BYTES} bytes`, { file });
+  }
+  const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } = yaml();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const at = (node: unknown): Location => {
+    const range = (node as { range?: [number, number, number] | null } | null)?.range;
+    const p = lineCounter.linePos(range?.[0] ?? 0);
+    return { file, line: p.line, column: p.col };
+  };
+  const fail = (node: unknown, message: string, hint?: string): never => {
+    throw new LoadError("INTENTS_INVALID", message, at(node), hint);
+  };
+  const err = doc.errors[0];
+  if (err) {
+    const lp = err.linePos?.[0];
+    const what = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
+    throw new LoadError("INTENTS_INVALID", `not valid YAML: ${what}`, { file, line: lp?.line, column: lp?.col });
+  }
+  const root = doc.contents;
+  if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
+    throw new LoadError("INTENTS_INVALID", "holds no intents", { file }, `write one mapping per function: ${USAGE}`);
+  }
+  if (!isMap(root)) return fail(root, "must be a mapping of function ids to their intents", USAGE);
+
+  const scalarText = (node: unknown, what: string): string => {
+    if (isAlias(node)) return fail(node, `YAML aliases are not accepted in an intents file (${what})`);
+    if (!isScalar(node) || node.value === null || typeof node.value === "object") return fail(node, `${what} must be a plain value`, USAGE);
+    return String(node.value);
+  };
+
+  const intents: Intent[] = [];
+  const functions = new Map<string, Location>();
+  for (const pair of root.items) {
+    if (!isPair(pair)) continue;
+    const fn = scalarText(pair.key, "a function id");
+    functions.set(fn, at(pair.key));
+    const body = pair.value;
+    if (!isMap(body) || body.items.length === 0) {
+      const empty = !body || (isScalar(body) && body.value === null);
+      return fail(empty ? pair.key : body, `${fn}: expected a mapping of intents, e.g. "internet: reachable"`, USAGE);
+    }
+    for (const item of body.items) {
+      if (!isPair(item)) continue;
+      const key = scalarText(item.key, `an intent of ${fn}`);
+      const location = at(item.key);
+      if (key === EGRESS_IPS_KEY) {
+        const v = item.value;
+        if (isSeq(v)) {
+          if (v.items.length === 0) return fail(v, `${fn}: ${EGRESS_IPS_KEY} lists no address; write fixed, or the allowlist`);
+          const list = v.items.map((x) => scalarText(x, `an address in ${fn}'s ${EGRESS_IPS_KEY}`));
+          intents.push({ kind: "egress-ips", function: fn, expected: list, location });
+        } else {
+          const value = scalarText(v, `${fn}'s ${EGRESS_IPS_KEY}`);
+          if (value !== "fixed") {
+            return fail(
+              v,
+              `${fn}: ${EGRESS_IPS_KEY}: ${JSON.stringify(value)} is not fixed or a list of addresses`,
+              `e.g. egressIps: fixed, or egressIps: [NatEipA, 203.0.113.10]`,
+            );
+          }
+          intents.push({ kind: "egress-ips", function: fn, expected: "fixed", location });
+        }
+        continue;
+      }
+      let destination: string;
+      try {
+        destination = parseDestination(key).label;
+      } catch (e) {
+        if (!(e instanceof DestinationError)) throw e;
+        return fail(item.key, `${fn}: ${JSON.stringify(key)} is neither a destination nor ${EGRESS_IPS_KEY} (${e.message})`, USAGE);
+      }
+      const value = scalarText(item.value, `${fn}'s ${key}`);
+      if (!(EXPECTED_REACH as readonly string[]).includes(value)) {
+        return fail(item.value, `${fn}: ${key}: ${JSON.stringify(value)} is not ${EXPECTED_REACH.join(" or ")}`);
+      }
+      const dup = intents.find((i) => i.kind === "destination" && i.function === fn && i.destination === destination);
+      if (dup) return fail(item.key, `${fn}: ${key} repeats the intent for ${destination} (line ${dup.location.line})`);
+      intents.push({ kind: "destination", function: fn, destination, expected: value as ExpectedReach, location });
+    }
+  }
+  return { file, intents, functions };
+}
+
+/** The destinations the intents need analysed (`egressIps` looks at `internet`). */
+export function intentDestinations(file: IntentsFile): string[] {
+  const out = new Set<string>();
+  for (const i of file.intents) out.add(i.kind === "destination" ? i.destination : "internet");
+  return [...out];
+}

@@ -1,0 +1,65 @@
+// `trace` output: one line per hop (step, kind, component, rule matched, action, location),
+// then the verdict with its code, reason, fix and egress. Pure; colour only when asked for.
+import { formatLocation } from "../load/errors.ts";
+import type { Trace, TraceReport } from "../trace.ts";
+import { egressText } from "./text.ts";
+
+export interface TraceTextOptions {
+  readonly color: boolean;
+}
+
+export function renderTraceJson(report: TraceReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+export function renderTraceText(report: TraceReport, opts: TraceTextOptions): string {
+  const sgr = (code: [number, number], s: string) => (opts.color ? `\u001b[${code[0]}m${s}\u001b[${code[1]}m` : s);
+  const bold = (s: string) => sgr([1, 22], s);
+  const dim = (s: string) => sgr([2, 22], s);
+  const verdict = (v: string) => sgr(v === "reachable" ? [32, 39] : v === "unknown" ? [33, 39] : [31, 39], v);
+  const action = (a: string) => (a === "deny" || a === "drop" ? sgr([31, 39], a) : a === "unknown" ? sgr([33, 39], a) : a);
+  const out: string[] = [];
+  for (const t of report.traces) {
+    out.push(bold(`${report.function}${from(t)} -> ${t.to}`));
+    const rows = t.hops.map((h) => ({
+      step: String(h.step),
+      kind: h.kind,
+      component: h.component,
+      rule: h.rule ?? h.detail,
+      action: h.action,
+      where: h.location ? formatLocation(h.location) : "",
+      // The detail where the rule alone does not say it: which leg a NACL hop is, why a hop is open.
+      detail: h.rule && (h.kind === "network-acl" || h.action === "unknown") ? h.detail : "",
+    }));
+    const w = (k: keyof (typeof rows)[number]) => Math.max(0, ...rows.map((r) => r[k].length));
+    const [ws, wk, wc, wr, wa, ww] = [w("step"), w("kind"), w("component"), w("rule"), w("action"), w("where")];
+    for (const r of rows) {
+      const cols = [
+        r.step.padStart(ws + 2),
+        r.kind.padEnd(wk),
+        r.component.padEnd(wc),
+        r.rule.padEnd(wr),
+        action(r.action) + " ".repeat(wa - r.action.length),
+        r.detail ? dim(r.where.padEnd(ww)) : dim(r.where),
+      ];
+      out.push(`${cols.join("  ")}${r.detail ? `  ${dim(r.detail)}` : ""}`.trimEnd());
+    }
+    if (t.hops.length === 0) out.push(dim("  (no hops)"));
+    out.push(`  ${verdict(t.verdict)}${t.code ? `  ${t.code}` : ""}`);
+    if (t.verdict === "reachable") {
+      if (t.egress.length > 0) out.push(`    ${dim("egress")}  ${egressText(t.egress)}`);
+      else out.push(`    ${dim("why")}     ${t.reason}`);
+    } else {
+      out.push(`    ${dim("why")}     ${t.reason}`);
+      if (t.location) out.push(`    ${dim("at")}      ${formatLocation(t.location)}`);
+      if (t.fix) out.push(`    ${dim("fix")}     ${t.fix}`);
+    }
+    out.push("");
+  }
+  return `${out.join("\n").trimEnd()}\n`;
+}
+
+function from(t: Trace): string {
+  if (t.subnet === null) return "";
+  return ` from ${t.subnet}${t.az ? ` (${t.az})` : ""}`;
+}

@@ -1,0 +1,145 @@
+// The `trace` job as a library call: one function, each of its subnets (or one), each
+// destination -> the hop-by-hop path with the verdict. Pure: no file or console.
+import type { FunctionReport } from "./analyze/check.ts";
+import { analyze } from "./analyze/check.ts";
+import type { Egress, Hop } from "./analyze/reach.ts";
+import type { LoadOptions } from "./load/cfn/index.ts";
+import { loadCloudFormation } from "./load/cfn/index.ts";
+import type { Model } from "./model/model.ts";
+import type { Location } from "./model/types.ts";
+
+export interface TraceOptions extends LoadOptions {
+  /** The function's logical id or its FunctionName. */
+  readonly function: string;
+  /** One subnet of the function's VpcConfig; default: each of them. */
+  readonly subnet?: string;
+  /** Destinations; default `internet`. */
+  readonly to?: readonly string[];
+}
+
+export interface TracedHop extends Hop {
+  readonly step: number;
+}
+
+export interface Trace {
+  /** The subnet the function's ENI sits in; null for a function outside any VPC or whose subnets are unknown. */
+  readonly subnet: string | null;
+  readonly az: string | null;
+  readonly to: string;
+  readonly verdict: "reachable" | "unreachable" | "unknown";
+  readonly code?: string;
+  readonly reason: string;
+  readonly fix?: string;
+  /** Where the blocking (or unknown) component is defined. */
+  readonly location?: Location;
+  readonly egress: readonly Egress[];
+  readonly hops: readonly TracedHop[];
+}
+
+export interface TraceReport {
+  readonly schemaVersion: 1;
+  readonly file: string;
+  readonly region: string;
+  readonly function: string;
+  readonly name: string | null;
+  readonly inVpc: boolean;
+  readonly location: Location;
+  readonly traces: readonly Trace[];
+}
+
+/** A function or subnet the template does not have: the CLI shows it as a usage error (exit 2). */
+export class SelectionError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = "SelectionError";
+    this.hint = hint;
+  }
+}
+
+export function traceModel(model: Model, options: TraceOptions): TraceReport {
+  const fns = [...model.functions()];
+  const fn = fns.find((f) => f.id === options.function) ?? fns.find((f) => f.name === options.function);
+  if (!fn) {
+    const ids = fns.map((f) => f.id).sort();
+    throw new SelectionError(
+      `no function ${JSON.stringify(options.function)} in ${model.files.join(", ")}`,
+      ids.length > 0 ? `--function takes one of: ${ids.join(", ")}` : "the template defines no Lambda function",
+    );
+  }
+  // The same analysis as `check`, with the same default destinations (results are shared per
+  // subnet and security groups, so this stays cheap).
+  const report = analyze(model, options.to, { explain: true }).functions.find((f) => f.id === fn.id) as FunctionReport;
+  let subnets = report.subnets;
+  if (options.subnet !== undefined) {
+    subnets = subnets.filter((s) => s.subnet === options.subnet);
+    if (subnets.length === 0) {
+      throw new SelectionError(
+        `${fn.id} has no subnet ${JSON.stringify(options.subnet)}`,
+        report.subnets.length > 0
+          ? `--subnet takes one of: ${report.subnets.map((s) => s.subnet).join(", ")}`
+          : `${fn.id} ${report.inVpc ? "has no known subnet" : "is not attached to a VPC"}; leave out --subnet`,
+      );
+    }
+  }
+  const traces: Trace[] = [];
+  if (report.subnets.length === 0) {
+    // Outside any VPC, or unknown as a whole (subnets from a parameter, Managed Instances).
+    for (const [dest, verdict] of Object.entries(report.summary)) {
+      const reachable = !report.inVpc;
+      traces.push({
+        subnet: null,
+        az: null,
+        to: dest,
+        verdict: reachable ? "reachable" : "unknown",
+        ...(reachable ? {} : { code: "UNKNOWN_RESOURCE" }),
+        reason: reachable
+          ? `${fn.id} is not attached to a VPC: Lambda's own network reaches ${dest}`
+          : (report.reason ?? `the analysis gives ${verdict}`),
+        ...(reachable ? {} : { location: report.location }),
+        egress: [],
+        hops: [],
+      });
+    }
+  }
+  for (const s of subnets) {
+    for (const r of s.destinations) {
+      traces.push({
+        subnet: s.subnet,
+        az: s.az,
+        to: r.to,
+        verdict: r.verdict,
+        ...(r.code ? { code: r.code } : {}),
+        reason: r.reason,
+        ...(r.fix ? { fix: r.fix } : {}),
+        ...(r.location ? { location: r.location } : {}),
+        egress: r.egress,
+        // One key order for every hop (the engine builds them in several places).
+        hops: r.trace.map((h, i) => ({
+          step: i + 1,
+          kind: h.kind,
+          component: h.component,
+          ...(h.rule !== undefined ? { rule: h.rule } : {}),
+          action: h.action,
+          detail: h.detail,
+          ...(h.location ? { location: h.location } : {}),
+        })),
+      });
+    }
+  }
+  return {
+    schemaVersion: 1,
+    file: model.files[0] ?? "",
+    region: model.region,
+    function: fn.id,
+    name: fn.name,
+    inVpc: report.inVpc,
+    location: report.location,
+    traces,
+  };
+}
+
+/** Loads a template from its text and traces one function. Throws LoadError or SelectionError. */
+export function traceTemplate(file: string, text: string, options: TraceOptions): TraceReport {
+  return traceModel(loadCloudFormation(file, text, options), options);
+}
