@@ -841,16 +841,17 @@ export class Reachability {
     return this.model.all("instance").find((i) => !isUnknown(ref) && i.networkInterfaceIds.includes(ref));
   }
 
+  /** Ends the walk as unknown: `ref` names a gateway that is a parameter or outside the template. */
+  private missing(walk: Walk, ref: EntityRef, what: string, kind: Hop["kind"]): void {
+    const why = isUnknown(ref) ? ref.reason : `${what} ${ref} is not defined in this template`;
+    walk.unknown({ component: String(isUnknown(ref) ? what : ref), kind, detail: why }, "UNKNOWN_RESOURCE", why);
+  }
+
   /** `egressSubnet`: the subnet whose route sent the traffic to the gateway (none for a regional NAT gateway). */
   private internetGateway(walk: Walk, ctx: Ctx, ref: EntityRef, source: Source, egressSubnet?: Subnet): void {
     const igw = this.model.get("internet-gateway", ref);
     if (!igw) {
-      const why = isUnknown(ref) ? ref.reason : `internet gateway ${ref} is not defined in this template`;
-      walk.unknown(
-        { component: String(isUnknown(ref) ? "internet gateway" : ref), kind: "internet-gateway", detail: why },
-        "UNKNOWN_RESOURCE",
-        why,
-      );
+      this.missing(walk, ref, "internet gateway", "internet-gateway");
       return;
     }
     walk.touch(igw.origin, igw.id);
@@ -961,12 +962,7 @@ export class Reachability {
   private egressOnlyGateway(walk: Walk, ctx: Ctx, ref: EntityRef): void {
     const eigw = this.model.get("egress-only-internet-gateway", ref);
     if (!eigw) {
-      const why = isUnknown(ref) ? ref.reason : `egress-only internet gateway ${ref} is not defined in this template`;
-      walk.unknown(
-        { component: String(isUnknown(ref) ? "egress-only internet gateway" : ref), kind: "egress-only-internet-gateway", detail: why },
-        "UNKNOWN_RESOURCE",
-        why,
-      );
+      this.missing(walk, ref, "egress-only internet gateway", "egress-only-internet-gateway");
       return;
     }
     walk.touch(eigw.origin, eigw.id);
