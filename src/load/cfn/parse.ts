@@ -21,9 +21,14 @@ export interface Pos {
   readonly column: number;
 }
 
+/** Positions of an object's keys (a Map for YAML; computed from offsets when asked, for JSON). */
+export interface KeyPositions {
+  get(key: string): Pos | undefined;
+}
+
 export interface NodePos extends Pos {
   /** Positions of this object's keys. */
-  readonly keys: Map<string, Pos>;
+  readonly keys: KeyPositions;
 }
 
 /** Where parsed objects were written. A WeakMap for YAML; computed on demand for JSON. */
@@ -369,10 +374,14 @@ class JsonPositions implements PositionIndex {
     return keys;
   }
 
-  private posMap(offsets: ReadonlyMap<string, number>): Map<string, Pos> {
-    const out = new Map<string, Pos>();
-    for (const [k, at] of offsets) out.set(k, this.pos(at));
-    return out;
+  /** Key positions read from offsets on demand: most keys are never asked for. */
+  private posMap(offsets: ReadonlyMap<string, number>): KeyPositions {
+    return {
+      get: (key: string) => {
+        const at = offsets.get(key);
+        return at === undefined ? undefined : this.pos(at);
+      },
+    };
   }
 
   /** Line and column (1-based) of an offset: a binary search over the line feeds. */
