@@ -13,7 +13,7 @@ export interface TraceOptions extends LoadOptions {
   readonly function: string;
   /** One subnet of the function's VpcConfig; default: each of them. */
   readonly subnet?: string;
-  /** Destinations; default `internet`. */
+  /** Destinations; default: the ones `check` analyses for the function. */
   readonly to?: readonly string[];
 }
 

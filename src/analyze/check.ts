@@ -1,7 +1,7 @@
 // check: every function x every subnet of its VpcConfig x every destination, plus what a
 // function placed in each subnet would see. Pure over the model.
 import type { Model } from "../model/model.ts";
-import type { EntityRef, LambdaFunction, Location, Subnet, Unknown } from "../model/types.ts";
+import type { CapacityProvider, EntityRef, LambdaFunction, Location, Subnet, Unknown } from "../model/types.ts";
 import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
@@ -109,31 +109,18 @@ export function analyze(
     explicit ?? withExtra(parse(defaultDestinations(model, vpcId, ipv6)));
   const engine = new Reachability(model, options);
   // One result per (subnet, security groups, destination): Lambda shares one Hyperplane ENI
-  // per subnet and security-group set, and so does the verdict.
+  // per subnet and security-group set, and so does the verdict. Functions on Lambda Managed
+  // Instances walk the same way from their capacity provider's instances (`provider`).
   const cache = new Map<string, ReachResult>();
-  const reach = (subnet: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, dest: Destination): ReachResult => {
-    const v6 = dest.family === 6 ? `\u0000${isUnknown(ipv6Allowed) ? "?" : ipv6Allowed}` : "";
-    const key = `${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}${v6}`;
-    let r = cache.get(key);
-    if (!r) {
-      r = engine.reach({ subnet, securityGroupIds: sgs, ipv6Allowed }, dest);
-      cache.set(key, r);
-    }
-    return r;
-  };
-
-  // Lambda Managed Instances: the same walk from the capacity provider's instances.
-  const onInstances =
-    (cp: string) =>
-    (subnet: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, dest: Destination): ReachResult => {
+  const reachFrom =
+    (provider: CapacityProvider | null): SubnetReach =>
+    (subnet, sgs, ipv6Allowed, dest) => {
       const v6 = dest.family === 6 ? `\u0000${isUnknown(ipv6Allowed) ? "?" : ipv6Allowed}` : "";
-      const key = `${cp}\u0000${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}${v6}`;
+      const key = `${provider?.id ?? ""}\u0000${subnet.id}\u0000${sgs.map(label).sort().join(",")}\u0000${dest.label}${v6}`;
       let r = cache.get(key);
       if (!r) {
-        const provider = model.get("capacity-provider", cp);
-        r = provider
-          ? engine.reach({ subnet, securityGroupIds: sgs, ipv6Allowed, managedInstances: managedInstancesHost(provider, subnet) }, dest)
-          : unknownReach(dest, `capacity provider ${cp} is not defined in this template`);
+        const managedInstances = provider ? { managedInstances: managedInstancesHost(provider, subnet) } : {};
+        r = engine.reach({ subnet, securityGroupIds: sgs, ipv6Allowed, ...managedInstances }, dest);
         cache.set(key, r);
       }
       return r;
@@ -141,9 +128,7 @@ export function analyze(
 
   const functions = [...model.functions()]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((fn) =>
-      functionReport(model, fn, destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true), reach, onInstances),
-    );
+    .map((fn) => functionReport(model, fn, destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true), reachFrom));
 
   // Per-subnet views answer "what could a function placed here reach" for templates that
   // define a network but no function (shared VPC stacks); with functions, their reports say it.
@@ -176,24 +161,26 @@ function functionVpc(model: Model, fn: LambdaFunction): string | null {
   return null;
 }
 
+/** The verdict from one subnet of a VpcConfig (with its security groups) to a destination. */
+type SubnetReach = (subnet: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, dest: Destination) => ReachResult;
+
 function functionReport(
   model: Model,
   fn: LambdaFunction,
   dests: readonly Destination[],
-  standardReach: (s: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, d: Destination) => ReachResult,
-  onInstances: (cp: string) => (s: Subnet, sgs: readonly EntityRef[], ipv6Allowed: boolean | Unknown, d: Destination) => ReachResult,
+  reachFrom: (provider: CapacityProvider | null) => SubnetReach,
 ): FunctionReport {
   const location = locationOf(fn.origin);
   const base = { id: fn.id, name: fn.name, location };
   const all = (summary: Summary) => Object.fromEntries(dests.map((d) => [d.label, summary]));
   let vc = fn.vpcConfig;
-  let reach = standardReach;
+  let provider: CapacityProvider | null = null;
   if (fn.capacityProviderId !== null) {
     // Lambda Managed Instances: the capacity provider's VpcConfig, from its instances.
     const mi = capacityProviderOf(model, fn);
     if ("reason" in mi) return { ...base, inVpc: true, vpc: null, summary: all("unknown"), subnets: [], reason: mi.reason };
     vc = mi.vpcConfig;
-    reach = onInstances(mi.provider.id);
+    provider = mi.provider;
   }
   if (!vc) {
     // Outside any VPC: Lambda's own network reaches the internet.
@@ -210,6 +197,7 @@ function functionReport(
     };
   }
   const sgs = isUnknown(vc.securityGroupIds) ? [vc.securityGroupIds] : vc.securityGroupIds;
+  const reach = reachFrom(provider);
   const reports: SubnetReport[] = [];
   let vpcId: string | null = null;
   for (const ref of vc.subnetIds) {

@@ -26,6 +26,11 @@ export function actionMatches(pattern: string, action: string): boolean {
 
 export type Permission = "allowed" | "denied" | "conditional" | "unknown";
 
+/** Whether a statement whose actions are known names `action` (through Action, or by leaving it out of NotAction). */
+function namesAction(s: PolicyStatement, actions: readonly string[], action: string): boolean {
+  return s.notActions ? !s.notActions.some((p) => actionMatches(p, action)) : actions.some((p) => actionMatches(p, action));
+}
+
 /** Whether the statements allow `action` on every resource ("*"). */
 export function permission(statements: readonly PolicyStatement[], action: string, hasUnknownPolicies: boolean): Permission {
   let allowed = false;
@@ -36,8 +41,7 @@ export function permission(statements: readonly PolicyStatement[], action: strin
       unknownSeen = true;
       continue;
     }
-    const matches = s.notActions ? !s.notActions.some((p) => actionMatches(p, action)) : s.actions.some((p) => actionMatches(p, action));
-    if (!matches) continue;
+    if (!namesAction(s, s.actions, action)) continue;
     if (s.effect === "Deny") {
       if (!s.hasCondition) return "denied";
       conditional = true;
@@ -172,8 +176,7 @@ export function functionPermission(
       unknownSeen = true;
       continue;
     }
-    const acts = s.notActions ? !s.notActions.some((p) => actionMatches(p, action)) : s.actions.some((p) => actionMatches(p, action));
-    if (!acts) continue;
+    if (!namesAction(s, s.actions, action)) continue;
     let m: Match = "no";
     if (isUnknown(s.resources) || s.resources.length === 0) m = "unknown";
     else {

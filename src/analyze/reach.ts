@@ -609,8 +609,10 @@ export class Reachability {
     };
   }
 
-  /** Network ACLs: stateless, lowest rule number first, implicit deny at the end. */
-  /** `exempt`: packets that stay inside the subnet (to an endpoint ENI in it), which no network ACL sees. */
+  /**
+   * Network ACLs: stateless, lowest rule number first, implicit deny at the end. `exempt`:
+   * packets that stay inside the subnet (to an endpoint ENI in it), which no network ACL sees.
+   */
   private nacl(walk: Walk, ctx: Ctx, subnet: Subnet, egress: boolean, view: View, what: string, exempt?: BoxSet): void {
     if (walk.isEmpty()) return;
     const acl = this.model.networkAclFor(subnet);

@@ -1,5 +1,6 @@
 // The CLI: a thin client of the library. Exit codes: 0 clean, 1 findings at or above
 // --fail-on, 2 usage, input or internal error.
+import type { Stats } from "node:fs";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -79,13 +80,24 @@ function fail(io: Io, message: string, hint?: string): number {
   return 2;
 }
 
-function readTemplate(path: string, shown: string): string {
-  let st: ReturnType<typeof statSync>;
+/** The file's status, or a LoadError naming it when it does not exist. */
+function statFile(path: string, shown: string, missing = "no such file"): Stats {
   try {
-    st = statSync(path);
+    return statSync(path);
   } catch {
-    throw new LoadError("LOAD_NOT_FOUND", "no such file", { file: shown });
+    throw new LoadError("LOAD_NOT_FOUND", missing, { file: shown });
   }
+}
+
+/** The file as UTF-8 text; a LoadError when it holds NUL bytes (a binary file). */
+function readText(path: string, shown: string): string {
+  const buf = readFileSync(path);
+  if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
+  return buf.toString("utf8");
+}
+
+function readTemplate(path: string, shown: string): string {
+  const st = statFile(path, shown);
   if (st.isDirectory()) {
     throw new LoadError(
       "LOAD_UNSUPPORTED_INPUT",
@@ -106,9 +118,7 @@ function readTemplate(path: string, shown: string): string {
       file: shown,
     });
   }
-  const buf = readFileSync(path);
-  if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
-  const text = buf.toString("utf8");
+  const text = readText(path, shown);
   const first = text.replace(/^\uFEFF/, "").trimStart()[0];
   if (first !== "{" && st.size > MAX_YAML_BYTES) {
     throw new LoadError(
@@ -223,21 +233,14 @@ function runCommand(argv: readonly string[], io: Io): number {
 }
 
 function readIntents(path: string, shown: string): IntentsFile {
-  let st: ReturnType<typeof statSync>;
-  try {
-    st = statSync(path);
-  } catch {
-    throw new LoadError("LOAD_NOT_FOUND", "no such file (--expect)", { file: shown });
-  }
+  const st = statFile(path, shown, "no such file (--expect)");
   if (st.isDirectory()) throw new LoadError("INTENTS_INVALID", "is a directory; --expect takes an intents file (YAML)", { file: shown });
   if (st.size > MAX_INTENTS_BYTES) {
     throw new LoadError("INTENTS_INVALID", `is ${st.size} bytes; an intents file is read up to ${MAX_INTENTS_BYTES} bytes`, {
       file: shown,
     });
   }
-  const buf = readFileSync(path);
-  if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
-  return parseIntents(shown, buf.toString("utf8"));
+  return parseIntents(shown, readText(path, shown));
 }
 
 function parseCommandArgs(args: readonly string[]) {

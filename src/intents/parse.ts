@@ -8,16 +8,10 @@
 //     aws:dynamodb: reachable
 //
 // Pure: text in, intents out. Anything malformed is a LoadError with the file, line and reason.
-import { createRequire } from "node:module";
-import type * as Yaml from "yaml";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
+import { yaml } from "../load/cfn/parse.ts";
 import { LoadError } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
-
-// Loaded on first use, as in load/cfn/parse.ts: `check` without `--expect` never pays for it here.
-const require = createRequire(import.meta.url);
-let yamlLib: typeof Yaml | undefined;
-const yaml = (): typeof Yaml => (yamlLib ??= require("yaml") as typeof Yaml);
 
 export type ExpectedReach = "reachable" | "unreachable";
 export const EXPECTED_REACH: readonly ExpectedReach[] = ["reachable", "unreachable"];

@@ -61,7 +61,7 @@ function isRawObject(v: unknown): v is Record<string, unknown> {
 
 /** Resource types outside the model that can change what a function reaches. */
 const NETWORK_TYPES_NOT_MODELLED =
-  /^AWS::EC2::(TransitGateway\w*|VPCPeeringConnection|VPNGateway|VPNGatewayRoutePropagation|VPNConnection\w*|CarrierGateway|LocalGateway\w*|GatewayRouteTableAssociation|VPCBlockPublicAccess\w*|DHCPOptions|VPCDHCPOptionsAssociation|VPCEndpointService)$|^AWS::NetworkFirewall::|^AWS::Lambda::CapacityProvider$|^AWS::Serverless::CapacityProvider$|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
+  /^AWS::EC2::(TransitGateway\w*|VPCPeeringConnection|VPNGateway|VPNGatewayRoutePropagation|VPNConnection\w*|CarrierGateway|LocalGateway\w*|GatewayRouteTableAssociation|DHCPOptions|VPCDHCPOptionsAssociation|VPCEndpointService)$|^AWS::NetworkFirewall::|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
 
 const HANDLED = new Set([
   "AWS::EC2::VPC",
@@ -92,10 +92,7 @@ const HANDLED = new Set([
   "AWS::IAM::Policy",
   "AWS::IAM::ManagedPolicy",
   "AWS::IAM::RolePolicy",
-]);
-
-/** Handled by the loaders of capacity-provider.ts and block-public-access.ts. */
-const HANDLED_ELSEWHERE = new Set([
+  // Through the loaders of capacity-provider.ts and block-public-access.ts.
   "AWS::Lambda::CapacityProvider",
   "AWS::EC2::VPCBlockPublicAccessOptions",
   "AWS::EC2::VPCBlockPublicAccessExclusion",
@@ -225,7 +222,7 @@ export class ModelBuilder {
         logicalId: id,
         ...(isUnknown(exists) ? { conditionUnknown: `condition ${String(res.Condition)}: ${exists.reason}` } : {}),
       });
-      if (!HANDLED.has(type) && !HANDLED_ELSEWHERE.has(type)) {
+      if (!HANDLED.has(type)) {
         if (NETWORK_TYPES_NOT_MODELLED.test(type)) {
           this.report(
             "LOAD_UNSUPPORTED_RESOURCE",

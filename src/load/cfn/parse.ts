@@ -13,7 +13,8 @@ import { LoadError } from "../errors.ts";
 const require = createRequire(import.meta.url);
 let yamlLib: typeof Yaml | undefined;
 let jsoncLib: typeof JsoncParser | undefined;
-const yaml = (): typeof Yaml => (yamlLib ??= require("yaml") as typeof Yaml);
+/** The `yaml` package, loaded on first use (also by the intents file reader). */
+export const yaml = (): typeof Yaml => (yamlLib ??= require("yaml") as typeof Yaml);
 const jsonc = (): typeof JsoncParser => (jsoncLib ??= require("jsonc-parser") as typeof JsoncParser);
 
 export interface Pos {
