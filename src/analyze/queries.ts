@@ -1,4 +1,5 @@
 // Small questions over the model that several rules ask.
+import { lambdaFunctionArn } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
 import type { LambdaFunction, PolicyStatement, Role, Route, Subnet, SymbolicString } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
@@ -8,7 +9,7 @@ export { locationOf } from "../model/types.ts";
 /** The execution role of a function attached to a VPC, when the template defines it. */
 export function executionRole(model: Model, fn: LambdaFunction): Role | undefined {
   if (!fn.vpcConfig || fn.capacityProviderId !== null) return undefined;
-  return model.get("role", fn.roleId);
+  return functionRole(model, fn);
 }
 
 /** The subnets of a function's VpcConfig that the model knows. */
@@ -39,7 +40,7 @@ export function functionRole(model: Model, fn: LambdaFunction): Role | undefined
 
 /** A function's ARN as a SymbolicString (its literal FunctionName, else its generated name). */
 export function functionArn(fn: LambdaFunction): SymbolicString {
-  return `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${fn.name ?? `\${${fn.id}}`}`;
+  return lambdaFunctionArn(fn.name ?? `\${${fn.id}}`);
 }
 
 /** An unqualified Lambda function ARN written out in full. */

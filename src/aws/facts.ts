@@ -165,5 +165,13 @@ export const SAM_POLICY_TEMPLATE_RESOURCES: Record<string, { readonly sub: strin
   },
 };
 
+/**
+ * The unqualified ARN of the Lambda function `name` in the stack's own partition, region and
+ * account, which stay `${AWS::...}` tokens (a SymbolicString).
+ */
+export function lambdaFunctionArn(name: string): string {
+  return `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${name}`;
+}
+
 /** Lambda API action a function needs to call another function (Invoke). */
 export const INVOKE_ACTION = "lambda:InvokeFunction";

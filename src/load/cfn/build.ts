@@ -1,6 +1,6 @@
 // CloudFormation resources (after SAM expansion) -> network model entities.
 // Never throws on one bad resource: it records a diagnostic and goes on.
-import { awsManagedPolicyName, awsServiceOfEndpoint, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
+import { awsManagedPolicyName, awsServiceOfEndpoint, lambdaFunctionArn, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
 import type {
   Diagnostic,
   Entity,
@@ -35,7 +35,7 @@ import { ALL_PORTS, isUnknown, unknown } from "../../model/types.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
 import type { RawResource, Resolver, Value } from "./intrinsics.ts";
-import { isPlainObject, isResourceRef } from "./intrinsics.ts";
+import { isIntrinsicCall, isPlainObject, isResourceRef } from "./intrinsics.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
 import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
@@ -54,9 +54,7 @@ const UNDETERMINED = "${?}";
 
 /** A raw template mapping that is not an intrinsic function call. */
 function isRawObject(v: unknown): v is Record<string, unknown> {
-  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
-  const keys = Object.keys(v);
-  return !(keys.length === 1 && (keys[0] === "Ref" || (keys[0] as string).startsWith("Fn::")));
+  return !!v && typeof v === "object" && !Array.isArray(v) && !isIntrinsicCall(v);
 }
 
 /** Resource types outside the model that can change what a function reaches. */
@@ -978,7 +976,7 @@ export class ModelBuilder {
 
   private symbolicAttr(id: string, attr: string): SymbolicString {
     if (this.resolver.resources[id]?.Type === "AWS::Lambda::Function" && attr === "Arn") {
-      return `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${this.functionName(id)}`;
+      return lambdaFunctionArn(this.functionName(id));
     }
     return `\${${id}.${attr}}`;
   }

@@ -22,6 +22,13 @@ export function isResourceRef(v: unknown): v is ResourceRef {
   return typeof v === "object" && v !== null && typeof (v as { $ref?: unknown }).$ref === "string";
 }
 
+/** A raw template mapping that is an intrinsic function call: one key, `Ref` or `Fn::*`. */
+export function isIntrinsicCall(v: unknown): boolean {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const keys = Object.keys(v);
+  return keys.length === 1 && (keys[0] === "Ref" || (keys[0] as string).startsWith("Fn::"));
+}
+
 export function isPlainObject(v: unknown): v is Record<string, Value> {
   return typeof v === "object" && v !== null && !Array.isArray(v) && !isUnknown(v) && !isResourceRef(v);
 }

@@ -5,6 +5,7 @@
 // Mirrors samtranslator's SamFunction._construct_role and its Globals merge.
 import { SAM_POLICY_TEMPLATE_ACTIONS, SAM_POLICY_TEMPLATE_RESOURCES } from "../../aws/facts.ts";
 import type { RawResource } from "./intrinsics.ts";
+import { isIntrinsicCall } from "./intrinsics.ts";
 
 export const SAM_TRANSFORM = "AWS::Serverless-2016-10-31";
 
@@ -21,15 +22,9 @@ export function hasSamResources(resources: Record<string, unknown>): boolean {
   return false;
 }
 
-function isIntrinsic(v: unknown): boolean {
-  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
-  const keys = Object.keys(v);
-  return keys.length === 1 && (keys[0] === "Ref" || (keys[0] as string).startsWith("Fn::"));
-}
-
 /** samtranslator's Globals merge: maps merge, lists concatenate (global first), else local wins. */
 export function mergeGlobals(global: unknown, local: unknown): unknown {
-  const kind = (v: unknown) => (Array.isArray(v) ? "list" : v && typeof v === "object" && !isIntrinsic(v) ? "map" : "primitive");
+  const kind = (v: unknown) => (Array.isArray(v) ? "list" : v && typeof v === "object" && !isIntrinsicCall(v) ? "map" : "primitive");
   const kg = kind(global);
   if (kg !== kind(local) || kg === "primitive") return local;
   if (kg === "list") return [...(global as unknown[]), ...(local as unknown[])];
@@ -52,7 +47,7 @@ function convertPolicies(fnId: string, policies: unknown): { arns: unknown[]; in
   list.forEach((p, i) => {
     if (typeof p === "string") {
       arns.push(p.startsWith("arn:") ? p : managedArn(p));
-    } else if (isIntrinsic(p)) {
+    } else if (isIntrinsicCall(p)) {
       arns.push(p);
     } else if (p && typeof p === "object") {
       const obj = p as Record<string, unknown>;
