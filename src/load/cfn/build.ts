@@ -36,6 +36,7 @@ import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
 import type { RawResource, Resolver, Value } from "./intrinsics.ts";
 import { isIntrinsicCall, isPlainObject, isResourceRef } from "./intrinsics.ts";
+import type { Pos } from "./parse.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
 import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
@@ -150,19 +151,11 @@ export class ModelBuilder {
 
   private readonly resolver: Resolver;
   private readonly resources: Readonly<Record<string, RawResource>>;
-  /** Raw resource objects as parsed, for positions (SAM expansion makes new objects). */
-  private readonly rawForPosition: Readonly<Record<string, unknown>>;
   private readonly samGenerated: ReadonlyMap<string, string>;
 
-  constructor(
-    resolver: Resolver,
-    resources: Readonly<Record<string, RawResource>>,
-    rawForPosition: Readonly<Record<string, unknown>>,
-    samGenerated: ReadonlyMap<string, string>,
-  ) {
+  constructor(resolver: Resolver, resources: Readonly<Record<string, RawResource>>, samGenerated: ReadonlyMap<string, string>) {
     this.resolver = resolver;
     this.resources = resources;
-    this.rawForPosition = rawForPosition;
     this.samGenerated = samGenerated;
   }
 
@@ -177,15 +170,11 @@ export class ModelBuilder {
     });
   }
 
-  private keyPos(id: string, key?: string): { line: number; column: number } | undefined {
+  private keyPos(id: string, key?: string): Pos | undefined {
     const owner = this.samGenerated.get(id) ?? id;
-    const raw = this.rawForPosition[owner] as { Properties?: unknown } | undefined;
-    const resPos = this.resolver.positionOf(raw);
-    if (key && raw?.Properties) {
-      const p = this.resolver.positionOf(raw.Properties)?.keys.get(key);
-      if (p) return p;
-    }
-    return resPos;
+    const positions = this.resolver.parsed.positions;
+    const keyPos = key ? positions.properties(owner)?.keys.get(key) : undefined;
+    return keyPos ?? positions.resource(owner);
   }
 
   private origin(id: string, key?: string, extra?: Partial<Origin>): Origin {
@@ -232,10 +221,7 @@ export class ModelBuilder {
         continue;
       }
       this.types.set(id, type);
-      const resolved = this.resolver.resolveIn(id, res.Properties ?? {}, {
-        logicalId: id,
-        pos: this.keyPos(id),
-      });
+      const resolved = this.resolver.resolveIn(id, res.Properties ?? {}, this.resolver.whereResource(id, this.samGenerated.get(id) ?? id));
       this.props.set(id, isPlainObject(resolved) ? resolved : {});
     }
     // Pass 2: primary entities, then the resources that attach to them.

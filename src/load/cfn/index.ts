@@ -95,7 +95,7 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const region = options.region ?? DEFAULT_REGION;
   const resolver = new Resolver(parsed, { ...template, Resources: sam.resources }, { region, params: options.params ?? {} });
   const dependencies = rawDependencies(sam.resources);
-  const builder = new ModelBuilder(resolver, sam.resources, original, sam.generatedFrom);
+  const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom);
   const { entities, diagnostics } = builder.build();
   return new Model({ files: [file], region, entities, diagnostics: [...early, ...diagnostics], dependencies });
 }

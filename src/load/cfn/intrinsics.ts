@@ -36,7 +36,27 @@ export function isPlainObject(v: unknown): v is Record<string, Value> {
 /** Where a value sits, for diagnostics. */
 export interface Where {
   readonly logicalId?: string;
-  readonly pos?: Pos;
+  readonly pos?: Pos | undefined;
+}
+
+/**
+ * A Where whose position is looked up only if a diagnostic asks for it: resolving a large
+ * template visits every value, and almost none of them is ever reported.
+ */
+class LazyWhere implements Where {
+  readonly logicalId: string | undefined;
+  private readonly find: () => Pos | undefined;
+  private found: Pos | null | undefined;
+
+  constructor(logicalId: string | undefined, find: () => Pos | undefined) {
+    this.logicalId = logicalId;
+    this.find = find;
+  }
+
+  get pos(): Pos | undefined {
+    if (this.found === undefined) this.found = this.find() ?? null;
+    return this.found ?? undefined;
+  }
 }
 
 export interface RawResource {
@@ -113,6 +133,11 @@ export class Resolver {
     return v && typeof v === "object" ? this.parsed.positions.get(v) : undefined;
   }
 
+  /** Where resource `id` sits; `written` is the logical id it was written under (SAM-generated resources: the SAM resource). */
+  whereResource(id: string, written: string = id): Where {
+    return new LazyWhere(id, () => this.parsed.positions.resource(written));
+  }
+
   /** Resolves a value found at `where`; records references made from resource `from`. */
   resolveIn(from: string | undefined, v: unknown, where: Where): Value {
     const saved = this.currentResource;
@@ -133,10 +158,11 @@ export class Resolver {
 
   /** A more precise Where when the value (or its key) has a recorded position, else `where` itself. */
   private at(where: Where, v: unknown, key?: string): Where {
-    const p = this.positionOf(v);
-    if (!p) return where;
-    const pos = (key !== undefined ? p.keys.get(key) : undefined) ?? p;
-    return { logicalId: where.logicalId, pos };
+    return new LazyWhere(where.logicalId, () => {
+      const p = this.positionOf(v);
+      if (!p) return where.pos;
+      return (key !== undefined ? p.keys.get(key) : undefined) ?? p;
+    });
   }
 
   resolve(v: unknown, where: Where, depth: number): Value {
@@ -402,7 +428,7 @@ export class Resolver {
 
   private computeAttr(id: string, res: RawResource, attr: string): Value {
     const props = (res.Properties ?? {}) as Record<string, unknown>;
-    const where: Where = { logicalId: id, pos: this.positionOf(res) };
+    const where = this.whereResource(id);
     const prop = (name: string) => this.resolveIn(id, props[name], where);
     const type = String(res.Type);
     switch (`${type}.${attr}`) {
@@ -529,7 +555,7 @@ export class Resolver {
     const c = res?.Condition;
     if (c === undefined) return true;
     if (typeof c !== "string") return unknown("malformed resource Condition");
-    return this.condition(c, { logicalId: id, pos: this.positionOf(res) });
+    return this.condition(c, this.whereResource(id));
   }
 }
 

@@ -35,6 +35,37 @@ export interface NodePos extends Pos {
 /** Where parsed objects were written. A WeakMap for YAML; computed on demand for JSON. */
 export interface PositionIndex {
   get(value: object): NodePos | undefined;
+  /** The resource with this logical id in the parsed template (the builder asks by id, not by object). */
+  resource(id: string): NodePos | undefined;
+  /** The Properties of that resource. */
+  properties(id: string): NodePos | undefined;
+}
+
+/** Positions of every object, recorded while converting the YAML document. */
+class YamlPositions implements PositionIndex {
+  readonly map = new WeakMap<object, NodePos>();
+  /** The parsed Resources mapping, once converted. */
+  resources: Record<string, unknown> | undefined;
+
+  get(value: object): NodePos | undefined {
+    return this.map.get(value);
+  }
+
+  resource(id: string): NodePos | undefined {
+    const res = this.resources?.[id];
+    return res && typeof res === "object" ? this.map.get(res) : undefined;
+  }
+
+  properties(id: string): NodePos | undefined {
+    const props = (this.resources?.[id] as { Properties?: unknown } | undefined)?.Properties;
+    return props && typeof props === "object" ? this.map.get(props) : undefined;
+  }
+}
+
+/** The template's Resources mapping, when it is one. */
+function resourcesOf(value: unknown): Record<string, unknown> | undefined {
+  const resources = value && typeof value === "object" ? (value as { Resources?: unknown }).Resources : undefined;
+  return resources && typeof resources === "object" && !Array.isArray(resources) ? (resources as Record<string, unknown>) : undefined;
 }
 
 export interface ParsedText {
@@ -98,7 +129,7 @@ function parseYaml(file: string, text: string): ParsedText {
     const what = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
     throw new LoadError("LOAD_SYNTAX", `not valid YAML: ${what}`, { file, line: lp?.line, column: lp?.col });
   }
-  const positions = new WeakMap<object, NodePos>();
+  const positions = new YamlPositions();
   const warnings: { message: string; line: number; column: number }[] = [];
   let aliasNodes = 0;
   const posOf = (node: { range?: [number, number, number] | null | undefined }): Pos => {
@@ -154,11 +185,11 @@ function parseYaml(file: string, text: string): ParsedText {
         keys.set(key, kp);
         obj[key] = convert(pair.value, depth + 1, inAlias);
       }
-      positions.set(obj, { ...posOf(node), keys });
+      positions.map.set(obj, { ...posOf(node), keys });
       value = obj;
     } else if (isSeq(node)) {
       const arr = node.items.map((i) => convert(i, depth + 1, inAlias));
-      positions.set(arr, { ...posOf(node), keys: new Map() });
+      positions.map.set(arr, { ...posOf(node), keys: new Map() });
       value = arr;
     } else {
       value = null;
@@ -171,13 +202,15 @@ function parseYaml(file: string, text: string): ParsedText {
         value = dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
       }
       const wrapped = { [long]: value ?? "" };
-      positions.set(wrapped, { ...posOf(node), keys: new Map() });
+      positions.map.set(wrapped, { ...posOf(node), keys: new Map() });
       return wrapped;
     }
     return value;
   };
 
-  return { file, format: "yaml", value: convert(doc.contents, 0, false), positions, warnings };
+  const value = convert(doc.contents, 0, false);
+  positions.resources = resourcesOf(value);
+  return { file, format: "yaml", value, positions, warnings };
 }
 
 function lineColOf(text: string, offset: number): Pos {
@@ -262,99 +295,105 @@ function scanJson(text: string): JsonScan {
   return { tooDeepAt: -1, topKeys, resources, newlines };
 }
 
-const RECENT_RESOURCES = 509; // prime, so the slots of nearby offsets spread
-
-interface ResourceEntry {
-  readonly keyAt: number;
-  readonly node: NodePos;
-  /** Offsets of the resource's keys. */
-  readonly offsets: ReadonlyMap<string, number>;
-  /** Its Properties, once asked for (null: it has none). */
-  properties: NodePos | null | undefined;
-}
+const RECENT_OBJECTS = 509; // prime, so the slots of nearby offsets spread
 
 /**
  * Positions in a JSON template, found on demand: the template, its Resources, each resource
- * and its Properties (the objects the model cites). A resource's keys are scanned from its
- * text when first asked for; the last few are kept.
+ * and its Properties (the objects the model cites). Nothing is computed per resource up front:
+ * a position is a binary search over the line feeds, and an object's keys are scanned from its
+ * text when first asked for (the last few are kept). Objects are mapped to positions only when
+ * somebody asks by object (a diagnostic inside a resource); the builder asks by logical id.
  */
 class JsonPositions implements PositionIndex {
   private readonly text: string;
   private readonly scan: JsonScan;
-  /** Parsed object -> what it is and the offset of the key it is the value of. */
-  private readonly objects = new WeakMap<
-    object,
-    { readonly kind: "template" | "resources" | "resource" | "properties"; readonly keyAt: number }
-  >();
-  /** Recently asked resources, by the offset of their logical id: a small direct-mapped cache (the builder asks about a few at a time). */
-  private readonly recent: (ResourceEntry | undefined)[] = new Array(RECENT_RESOURCES);
+  private readonly value: unknown;
+  private readonly resources: Record<string, unknown> | undefined;
+  /** Parsed object -> what it is and its logical id; built on the first lookup by object. */
+  private objects:
+    WeakMap<object, { readonly kind: "template" | "resources" | "resource" | "properties"; readonly id: string }> | undefined;
+  /** Key offsets of recently asked objects, by the offset of the key they are the value of: a small direct-mapped cache (the builder asks about a few at a time). */
+  private readonly recent: ({ readonly keyAt: number; readonly offsets: ReadonlyMap<string, number> } | undefined)[] = new Array(
+    RECENT_OBJECTS,
+  );
 
   constructor(text: string, scan: JsonScan, value: unknown) {
     this.text = text;
     this.scan = scan;
-    if (!value || typeof value !== "object") return;
-    this.objects.set(value, { kind: "template", keyAt: 0 });
-    const resources = (value as { Resources?: unknown }).Resources;
-    const resourcesAt = scan.topKeys.get("Resources");
-    if (!resources || typeof resources !== "object" || Array.isArray(resources) || resourcesAt === undefined) return;
-    this.objects.set(resources, { kind: "resources", keyAt: resourcesAt });
-    for (const id in resources) {
-      const res = (resources as Record<string, unknown>)[id];
-      const at = scan.resources.get(id);
-      if (at === undefined || !res || typeof res !== "object") continue;
-      this.objects.set(res, { kind: "resource", keyAt: at });
-      const props = (res as { Properties?: unknown }).Properties;
-      if (props && typeof props === "object") this.objects.set(props, { kind: "properties", keyAt: at });
-    }
+    this.value = value;
+    this.resources = scan.topKeys.has("Resources") ? resourcesOf(value) : undefined;
   }
 
   get(value: object): NodePos | undefined {
-    const o = this.objects.get(value);
+    const o = this.objectIndex().get(value);
     switch (o?.kind) {
       case undefined:
         return undefined;
       case "template":
-        return { line: 1, column: 1, keys: this.posMap(this.scan.topKeys) };
-      case "resources":
-        return { ...this.pos(o.keyAt), keys: this.posMap(this.scan.resources) };
+        return { line: 1, column: 1, keys: this.posMap(() => this.scan.topKeys) };
+      case "resources": {
+        const at = this.scan.topKeys.get("Resources") ?? 0;
+        return { ...this.pos(at), keys: this.posMap(() => this.scan.resources) };
+      }
       case "resource":
-        return this.resourceAt(o.keyAt);
+        return this.resource(o.id);
       case "properties":
-        return this.propertiesAt(o.keyAt);
+        return this.properties(o.id);
     }
   }
 
-  /** Position and keys of the object that is the value of the key at `keyAt`. */
-  private resourceEntry(keyAt: number): ResourceEntry {
-    const slot = keyAt % RECENT_RESOURCES;
-    const known = this.recent[slot];
-    if (known?.keyAt === keyAt) return known;
-    const offsets = this.keyOffsets(keyAt);
-    const entry: ResourceEntry = { keyAt, node: this.nodeAt(keyAt, offsets), offsets, properties: undefined };
-    this.recent[slot] = entry;
-    return entry;
+  resource(id: string): NodePos | undefined {
+    const at = this.resourceAt(id);
+    return at === undefined ? undefined : this.nodeAt(at);
   }
 
-  private nodeAt(keyAt: number, offsets: ReadonlyMap<string, number>): NodePos {
-    const { line, column } = this.pos(keyAt);
-    return { line, column, keys: this.posMap(offsets) };
+  properties(id: string): NodePos | undefined {
+    const at = this.resourceAt(id);
+    const propsAt = at === undefined ? undefined : this.keyOffsets(at).get("Properties");
+    const props = (this.resources?.[id] as { Properties?: unknown } | undefined)?.Properties;
+    return propsAt === undefined || !props || typeof props !== "object" ? undefined : this.nodeAt(propsAt);
   }
 
-  private resourceAt(keyAt: number): NodePos {
-    return this.resourceEntry(keyAt).node;
+  /** Offset of the logical id of a resource that is an object. */
+  private resourceAt(id: string): number | undefined {
+    const res = this.resources?.[id];
+    return res && typeof res === "object" ? this.scan.resources.get(id) : undefined;
   }
 
-  private propertiesAt(keyAt: number): NodePos | undefined {
-    const entry = this.resourceEntry(keyAt);
-    if (entry.properties === undefined) {
-      const at = entry.offsets.get("Properties");
-      entry.properties = at === undefined ? null : this.nodeAt(at, this.keyOffsets(at));
+  private objectIndex(): NonNullable<JsonPositions["objects"]> {
+    if (this.objects) return this.objects;
+    const objects: NonNullable<JsonPositions["objects"]> = new WeakMap();
+    this.objects = objects;
+    if (this.value && typeof this.value === "object") objects.set(this.value, { kind: "template", id: "" });
+    const resources = this.resources;
+    if (!resources) return objects;
+    objects.set(resources, { kind: "resources", id: "" });
+    for (const id in resources) {
+      const res = resources[id];
+      if (!res || typeof res !== "object") continue;
+      objects.set(res, { kind: "resource", id });
+      const props = (res as { Properties?: unknown }).Properties;
+      if (props && typeof props === "object") objects.set(props, { kind: "properties", id });
     }
-    return entry.properties ?? undefined;
+    return objects;
+  }
+
+  /** Position of the object that is the value of the key at `keyAt` (the key's position), its keys scanned when asked. */
+  private nodeAt(keyAt: number): NodePos {
+    return { ...this.pos(keyAt), keys: this.posMap(() => this.keyOffsets(keyAt)) };
   }
 
   /** Offsets of the keys of the object that is the value of the key at `keyAt`. */
-  private keyOffsets(keyAt: number): Map<string, number> {
+  private keyOffsets(keyAt: number): ReadonlyMap<string, number> {
+    const slot = keyAt % RECENT_OBJECTS;
+    const known = this.recent[slot];
+    if (known?.keyAt === keyAt) return known.offsets;
+    const offsets = this.scanKeys(keyAt);
+    this.recent[slot] = { keyAt, offsets };
+    return offsets;
+  }
+
+  private scanKeys(keyAt: number): Map<string, number> {
     const text = this.text;
     const keys = new Map<string, number>();
     let i = skipSpace(text, stringEnd(text, keyAt).end + 1);
@@ -376,10 +415,10 @@ class JsonPositions implements PositionIndex {
   }
 
   /** Key positions read from offsets on demand: most keys are never asked for. */
-  private posMap(offsets: ReadonlyMap<string, number>): KeyPositions {
+  private posMap(offsets: () => ReadonlyMap<string, number>): KeyPositions {
     return {
       get: (key: string) => {
-        const at = offsets.get(key);
+        const at = offsets().get(key);
         return at === undefined ? undefined : this.pos(at);
       },
     };
