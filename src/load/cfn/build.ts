@@ -130,6 +130,7 @@ export interface BuildOutput {
 export class ModelBuilder {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly props = new Map<string, Props>();
+  /** Source and condition of the resources that are SAM or conditional; the others are plain CloudFormation. */
   private readonly origins = new Map<string, Origin>();
   private readonly types = new Map<string, string>();
 
@@ -194,7 +195,8 @@ export class ModelBuilder {
 
   build(): BuildOutput {
     // Pass 1: resolve properties of every created resource.
-    for (const [id, res] of Object.entries(this.resources)) {
+    for (const id in this.resources) {
+      const res = this.resources[id];
       if (!res || typeof res !== "object" || typeof res.Type !== "string") {
         this.report("LOAD_INVALID_RESOURCE", "error", `resource ${id} has no Type`, id);
         continue;
@@ -203,12 +205,15 @@ export class ModelBuilder {
       if (exists === false) continue;
       const type = res.Type;
       const isSam = (res as { SamType?: string }).SamType !== undefined || this.samGenerated.has(id);
-      this.origins.set(id, {
-        source: isSam ? "sam" : "cloudformation",
-        file: this.resolver.parsed.file,
-        logicalId: id,
-        ...(isUnknown(exists) ? { conditionUnknown: `condition ${String(res.Condition)}: ${exists.reason}` } : {}),
-      });
+      // Only what differs from a plain CloudFormation resource is kept (see origin()).
+      if (isSam || isUnknown(exists)) {
+        this.origins.set(id, {
+          source: isSam ? "sam" : "cloudformation",
+          file: this.resolver.parsed.file,
+          logicalId: id,
+          ...(isUnknown(exists) ? { conditionUnknown: `condition ${String(res.Condition)}: ${exists.reason}` } : {}),
+        });
+      }
       if (!HANDLED.has(type)) {
         if (NETWORK_TYPES_NOT_MODELLED.test(type)) {
           this.report(
@@ -221,7 +226,7 @@ export class ModelBuilder {
         continue;
       }
       this.types.set(id, type);
-      const resolved = this.resolver.resolveIn(id, res.Properties ?? {}, this.resolver.whereResource(id, this.samGenerated.get(id) ?? id));
+      const resolved = this.resolver.resolve(res.Properties ?? {}, this.resolver.whereResource(id, this.samGenerated.get(id) ?? id));
       this.props.set(id, isPlainObject(resolved) ? resolved : {});
     }
     // Pass 2: primary entities, then the resources that attach to them.
@@ -945,7 +950,7 @@ export class ModelBuilder {
   /** Resolves a value the symbolic reading does not handle (without repeating diagnostics). */
   private symbolicFallback(from: string, v: unknown): SymbolicString {
     const seen = this.resolver.diagnostics.length;
-    const r = this.resolver.resolveIn(from, v, { logicalId: from });
+    const r = this.resolver.resolve(v, { logicalId: from });
     this.resolver.diagnostics.length = seen;
     if (typeof r === "string" || typeof r === "number" || typeof r === "boolean") return String(r);
     if (isResourceRef(r)) return r.$attr ? this.symbolicAttr(r.$ref, r.$attr) : this.symbolicRef(from, r.$ref);

@@ -94,8 +94,6 @@ function describe(v: Value): string {
 export class Resolver {
   readonly resources: Readonly<Record<string, RawResource>>;
   readonly diagnostics: Diagnostic[] = [];
-  /** Resources referenced by each resource (Ref / GetAtt), filled while resolving. */
-  readonly references = new Map<string, Set<string>>();
   private readonly parameters: Readonly<Record<string, unknown>>;
   private readonly mappings: Readonly<Record<string, unknown>>;
   private readonly conditions: Readonly<Record<string, unknown>>;
@@ -104,7 +102,6 @@ export class Resolver {
   private readonly paramCache = new Map<string, Value>();
   private readonly attrCache = new Map<string, Value>();
   private readonly attrStack = new Set<string>();
-  private currentResource: string | undefined;
 
   readonly parsed: ParsedText;
   readonly options: ResolverOptions;
@@ -138,24 +135,6 @@ export class Resolver {
     return new LazyWhere(id, () => this.parsed.positions.resource(written));
   }
 
-  /** Resolves a value found at `where`; records references made from resource `from`. */
-  resolveIn(from: string | undefined, v: unknown, where: Where): Value {
-    const saved = this.currentResource;
-    this.currentResource = from;
-    try {
-      return this.resolve(v, where, 0);
-    } finally {
-      this.currentResource = saved;
-    }
-  }
-
-  private noteReference(id: string): void {
-    if (!this.currentResource) return;
-    const set = this.references.get(this.currentResource) ?? new Set<string>();
-    set.add(id);
-    this.references.set(this.currentResource, set);
-  }
-
   /** A more precise Where when the value (or its key) has a recorded position, else `where` itself. */
   private at(where: Where, v: unknown, key?: string): Where {
     return new LazyWhere(where.logicalId, () => {
@@ -165,7 +144,8 @@ export class Resolver {
     });
   }
 
-  resolve(v: unknown, where: Where, depth: number): Value {
+  /** Resolves a value found at `where` (`depth`: how deep inside the value being resolved). */
+  resolve(v: unknown, where: Where, depth = 0): Value {
     if (v === null || v === undefined) return null;
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
     if (Array.isArray(v)) {
@@ -343,10 +323,7 @@ export class Resolver {
   ref(name: string, where: Where): Value {
     if (PSEUDO.has(name)) return this.pseudo(name);
     if (name in this.parameters) return this.parameter(name);
-    if (name in this.resources) {
-      this.noteReference(name);
-      return { $ref: name };
-    }
+    if (name in this.resources) return { $ref: name };
     this.report("LOAD_REF_NOT_FOUND", "error", `Ref to ${name}, which is neither a parameter nor a resource`, where);
     return unknown(`Ref to undefined ${name}`);
   }
@@ -406,7 +383,6 @@ export class Resolver {
       this.report("LOAD_REF_NOT_FOUND", "error", `Fn::GetAtt on ${id}, which is not a resource of this template`, where);
       return unknown(`Fn::GetAtt on undefined ${id}`);
     }
-    this.noteReference(id);
     const key = `${id}.${attr}`;
     const cached = this.attrCache.get(key);
     if (cached !== undefined) return cached;
@@ -415,13 +391,11 @@ export class Resolver {
       return unknown(`circular reference through ${key}`);
     }
     this.attrStack.add(key);
-    const saved = this.currentResource;
     try {
       const value = this.computeAttr(id, res, attr);
       this.attrCache.set(key, value);
       return value;
     } finally {
-      this.currentResource = saved;
       this.attrStack.delete(key);
     }
   }
@@ -429,7 +403,7 @@ export class Resolver {
   private computeAttr(id: string, res: RawResource, attr: string): Value {
     const props = (res.Properties ?? {}) as Record<string, unknown>;
     const where = this.whereResource(id);
-    const prop = (name: string) => this.resolveIn(id, props[name], where);
+    const prop = (name: string) => this.resolve(props[name], where);
     const type = String(res.Type);
     switch (`${type}.${attr}`) {
       case "AWS::EC2::VPC.CidrBlock":
