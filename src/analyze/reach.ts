@@ -198,13 +198,16 @@ class Walk {
     const dropped = all.subtract(r.allowed).subtract(r.uncertain);
     const newlyOpen = this.alive.intersect(r.uncertain).subtract(r.allowed);
     const blocked = !dropped.isEmpty();
-    const h: Hop = {
+    const h: { -readonly [K in keyof Hop]: Hop[K] } = {
       ...hop,
       action: blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown",
-      detail: `${hop.detail}${r.note ? `: ${r.note}` : ""}`,
-      // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
-      ...(blocked || !this.explain ? {} : { rule: r.rule?.text, location: r.rule ? locationOf(r.rule.origin) : hop.location }),
+      detail: r.note ? `${hop.detail}: ${r.note}` : hop.detail,
     };
+    if (!blocked && this.explain) {
+      // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
+      h.rule = r.rule?.text;
+      h.location = r.rule ? locationOf(r.rule.origin) : hop.location;
+    }
     this.trace.push(h);
     if (blocked) {
       this.outcomes.push({ kind: "dropped", set: dropped, trace: [...this.trace], code, reason: dropReason, fix, location: hop.location });

@@ -7,6 +7,7 @@ export type Interval = readonly [lo: bigint, hi: bigint];
 export type Box = readonly Interval[];
 
 function intersectInterval(a: Interval, b: Interval): Interval | null {
+  if (a[0] >= b[0] && a[1] <= b[1]) return a; // a inside b: a itself, no new interval
   const lo = a[0] > b[0] ? a[0] : b[0];
   const hi = a[1] < b[1] ? a[1] : b[1];
   return lo <= hi ? [lo, hi] : null;
@@ -14,18 +15,22 @@ function intersectInterval(a: Interval, b: Interval): Interval | null {
 
 export function intersectBox(a: Box, b: Box): Box | null {
   const out: Interval[] = [];
+  let same = true;
   for (let i = 0; i < a.length; i++) {
-    const r = intersectInterval(a[i] as Interval, b[i] as Interval);
+    const ai = a[i] as Interval;
+    const r = intersectInterval(ai, b[i] as Interval);
     if (!r) return null;
+    same &&= r === ai;
     out.push(r);
   }
-  return out;
+  return same ? a : out; // a inside b: a itself
 }
 
 /** a minus b, as disjoint boxes (at most 2 per dimension). */
 export function subtractBox(a: Box, b: Box): Box[] {
   const inter = intersectBox(a, b);
   if (!inter) return [a];
+  if (inter === a) return []; // a inside b
   const out: Box[] = [];
   const rest: Interval[] = [...a];
   for (let d = 0; d < a.length; d++) {
@@ -60,8 +65,11 @@ export class BoxSet {
     return this.boxes.length === 0;
   }
 
+  // The early returns below keep the common cases (an empty set, a rule that allows all of
+  // it) free of allocation: the analysis runs these on every hop of every path.
   intersect(other: BoxSet | Box): BoxSet {
     const others = other instanceof BoxSet ? other.boxes : [other];
+    if (this.boxes.length === 0 || others.length === 0) return BoxSet.EMPTY;
     const out: Box[] = [];
     for (const a of this.boxes) {
       for (const b of others) {
@@ -74,6 +82,7 @@ export class BoxSet {
 
   subtract(other: BoxSet | Box): BoxSet {
     const others = other instanceof BoxSet ? other.boxes : [other];
+    if (this.boxes.length === 0 || others.length === 0) return this;
     let cur: Box[] = [...this.boxes];
     for (const b of others) {
       const next: Box[] = [];
@@ -87,6 +96,7 @@ export class BoxSet {
   /** Union; the result stays disjoint because other is first cut out of this. */
   union(other: BoxSet): BoxSet {
     if (other.isEmpty()) return this;
+    if (this.isEmpty()) return other;
     return new BoxSet([...this.subtract(other).boxes, ...other.boxes]);
   }
 

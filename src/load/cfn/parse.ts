@@ -241,22 +241,26 @@ function skipSpace(text: string, i: number): number {
   return i;
 }
 
-/** Offset of the closing quote of the string whose opening quote is at `i`; `escaped` tells whether it holds a backslash. */
-function stringEnd(text: string, i: number): { end: number; escaped: boolean } {
-  let escaped = false;
-  const n = text.length;
-  for (i++; i < n; i++) {
-    const d = text.charCodeAt(i);
-    if (d === 92) {
-      escaped = true;
-      i++;
-    } else if (d === 34) break;
+/**
+ * Offset of the closing quote of the string whose opening quote is at `i` (the text is valid
+ * JSON). indexOf finds candidate quotes natively; one preceded by an odd run of backslashes
+ * is escaped, and the search goes on after it.
+ */
+function stringEnd(text: string, i: number): number {
+  let q = text.indexOf('"', i + 1);
+  while (q > 0) {
+    let b = q - 1;
+    while (text.charCodeAt(b) === 92) b--;
+    if ((q - 1 - b) % 2 === 0) return q;
+    q = text.indexOf('"', q + 1);
   }
-  return { end: i, escaped };
+  return text.length;
 }
 
-function keyText(text: string, start: number, end: number, escaped: boolean): string {
-  return escaped ? (JSON.parse(text.slice(start, end + 1)) as string) : text.slice(start + 1, end);
+/** The text of the string from the quote at `start` to the one at `end`. */
+function keyText(text: string, start: number, end: number): string {
+  const raw = text.slice(start + 1, end);
+  return raw.includes("\\") ? (JSON.parse(text.slice(start, end + 1)) as string) : raw;
 }
 
 /**
@@ -279,11 +283,11 @@ function scanJson(text: string): JsonScan {
     if (c === 10) newlines.push(i);
     else if (c === 34) {
       const start = i;
-      const { end, escaped } = stringEnd(text, i);
+      const end = stringEnd(text, i);
       i = end;
       if (depth > 2 || (depth === 2 && !inResources)) continue;
       if (text.charCodeAt(skipSpace(text, i + 1)) !== 58) continue;
-      const key = keyText(text, start, end, escaped);
+      const key = keyText(text, start, end);
       if (depth === 1) {
         topKeys.set(key, start);
         inResources = key === "Resources";
@@ -350,14 +354,12 @@ class JsonPositions implements PositionIndex {
   properties(id: string): NodePos | undefined {
     const at = this.resourceAt(id);
     const propsAt = at === undefined ? undefined : this.keyOffsets(at).get("Properties");
-    const props = (this.resources?.[id] as { Properties?: unknown } | undefined)?.Properties;
-    return propsAt === undefined || !props || typeof props !== "object" ? undefined : this.nodeAt(propsAt);
+    return propsAt === undefined ? undefined : this.nodeAt(propsAt);
   }
 
-  /** Offset of the logical id of a resource that is an object. */
+  /** Offset of a resource's logical id. (A resource or Properties that is not an object still has the position of its key.) */
   private resourceAt(id: string): number | undefined {
-    const res = this.resources?.[id];
-    return res && typeof res === "object" ? this.scan.resources.get(id) : undefined;
+    return this.resources ? this.scan.resources.get(id) : undefined;
   }
 
   private objectIndex(): NonNullable<JsonPositions["objects"]> {
@@ -380,11 +382,11 @@ class JsonPositions implements PositionIndex {
 
   /** Position of the object that is the value of the key at `keyAt` (the key's position), its keys scanned when asked. */
   private nodeAt(keyAt: number): NodePos {
-    return { ...this.pos(keyAt), keys: this.posMap(() => this.keyOffsets(keyAt)) };
+    return new JsonNode(this, keyAt);
   }
 
   /** Offsets of the keys of the object that is the value of the key at `keyAt`. */
-  private keyOffsets(keyAt: number): ReadonlyMap<string, number> {
+  keyOffsets(keyAt: number): ReadonlyMap<string, number> {
     const slot = keyAt % RECENT_OBJECTS;
     const known = this.recent[slot];
     if (known?.keyAt === keyAt) return known.offsets;
@@ -396,7 +398,7 @@ class JsonPositions implements PositionIndex {
   private scanKeys(keyAt: number): Map<string, number> {
     const text = this.text;
     const keys = new Map<string, number>();
-    let i = skipSpace(text, stringEnd(text, keyAt).end + 1);
+    let i = skipSpace(text, stringEnd(text, keyAt) + 1);
     if (text.charCodeAt(i) !== 58) return keys;
     i = skipSpace(text, i + 1);
     if (text.charCodeAt(i) !== 123) return keys;
@@ -405,9 +407,9 @@ class JsonPositions implements PositionIndex {
       const c = text.charCodeAt(i);
       if (c === 34) {
         const start = i;
-        const { end, escaped } = stringEnd(text, i);
+        const end = stringEnd(text, i);
         i = end;
-        if (depth === 1 && text.charCodeAt(skipSpace(text, i + 1)) === 58) keys.set(keyText(text, start, end, escaped), start);
+        if (depth === 1 && text.charCodeAt(skipSpace(text, i + 1)) === 58) keys.set(keyText(text, start, end), start);
       } else if (c === 123 || c === 91) depth++;
       else if ((c === 125 || c === 93) && --depth === 0) break;
     }
@@ -415,7 +417,7 @@ class JsonPositions implements PositionIndex {
   }
 
   /** Key positions read from offsets on demand: most keys are never asked for. */
-  private posMap(offsets: () => ReadonlyMap<string, number>): KeyPositions {
+  posMap(offsets: () => ReadonlyMap<string, number>): KeyPositions {
     return {
       get: (key: string) => {
         const at = offsets().get(key);
@@ -424,8 +426,14 @@ class JsonPositions implements PositionIndex {
     };
   }
 
-  /** Line and column (1-based) of an offset: a binary search over the line feeds. */
-  private pos(offset: number): Pos {
+  /** Line and column (1-based) of an offset. */
+  pos(offset: number): Pos {
+    const line = this.line(offset);
+    return { line, column: this.column(offset, line) };
+  }
+
+  /** Line (1-based) of an offset: a binary search over the line feeds. */
+  line(offset: number): number {
     const nl = this.scan.newlines;
     let lo = 0;
     let hi = nl.length;
@@ -434,7 +442,35 @@ class JsonPositions implements PositionIndex {
       if ((nl[mid] ?? 0) < offset) lo = mid + 1;
       else hi = mid;
     }
-    return { line: lo + 1, column: offset - (lo > 0 ? (nl[lo - 1] ?? 0) : -1) };
+    return lo + 1;
+  }
+
+  /** Column (1-based) of an offset on its line. */
+  column(offset: number, line: number): number {
+    return offset - (line > 1 ? (this.scan.newlines[line - 2] ?? 0) : -1);
+  }
+}
+
+/**
+ * The position of a JSON object (that of the key it is the value of); its keys are scanned
+ * only when asked. A class with #private fields: one small allocation per position, and
+ * spreading it (`{ ...pos }`) copies just line and column.
+ */
+class JsonNode implements NodePos {
+  readonly line: number;
+  readonly column: number;
+  readonly #index: JsonPositions;
+  readonly #keyAt: number;
+
+  constructor(index: JsonPositions, keyAt: number) {
+    this.#index = index;
+    this.#keyAt = keyAt;
+    this.line = index.line(keyAt);
+    this.column = index.column(keyAt, this.line);
+  }
+
+  get keys(): KeyPositions {
+    return this.#index.posMap(() => this.#index.keyOffsets(this.#keyAt));
   }
 }
 
