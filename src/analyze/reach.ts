@@ -193,24 +193,33 @@ class Walk {
     this.maybe = BoxSet.EMPTY;
   }
   /** Keeps what a filter allows; records what it surely drops and what it leaves open. */
-  filter(hop: Omit<Hop, "action">, r: FilterResult, code: Code, dropReason: string, fix: string): void {
+  filter(hop: Omit<Hop, "action">, r: FilterResult, code: Code, whyDropped: () => readonly [reason: string, fix: string]): void {
     const all = this.all;
     const dropped = all.subtract(r.allowed).subtract(r.uncertain);
     const newlyOpen = this.alive.intersect(r.uncertain).subtract(r.allowed);
     const blocked = !dropped.isEmpty();
-    const h: { -readonly [K in keyof Hop]: Hop[K] } = {
-      ...hop,
-      action: blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown",
-      detail: r.note ? `${hop.detail}: ${r.note}` : hop.detail,
-    };
-    if (!blocked && this.explain) {
-      // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
-      h.rule = r.rule?.text;
-      h.location = r.rule ? locationOf(r.rule.origin) : hop.location;
-    }
+    const detail = r.note ? `${hop.detail}: ${r.note}` : hop.detail;
+    const action = blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown";
+    // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
+    const explainAllowed = !blocked && this.explain;
+    const rule = explainAllowed ? r.rule?.text : hop.rule;
+    const location = explainAllowed && r.rule ? locationOf(r.rule.origin) : hop.location;
+    // Written out, not spread from `hop`: callers pass hops of several shapes, and spreading
+    // those is a slow path in a function that runs on every hop of every walk. The field order
+    // is the JSON's.
+    const { component, kind } = hop;
+    const h: Hop =
+      rule === undefined
+        ? location === undefined
+          ? { component, kind, detail, action }
+          : { component, kind, detail, location, action }
+        : location === undefined
+          ? { component, kind, detail, rule, action }
+          : { component, kind, detail, rule, location, action };
     this.trace.push(h);
     if (blocked) {
-      this.outcomes.push({ kind: "dropped", set: dropped, trace: [...this.trace], code, reason: dropReason, fix, location: hop.location });
+      const [reason, fix] = whyDropped();
+      this.outcomes.push({ kind: "dropped", set: dropped, trace: [...this.trace], code, reason, fix, location: hop.location });
     }
     if (!newlyOpen.isEmpty() && !this.maybeWhy) {
       this.maybeWhy = { reason: r.note, ...(hop.location ? { location: hop.location } : {}), trace: [...this.trace] };
@@ -496,8 +505,10 @@ export class Reachability {
       },
       r,
       "ENI_SG_RULES_MISMATCH",
-      `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
-      `Add an egress rule to ${sgs[0]?.id} allowing tcp ${ctx.dest.port} to ${this.peerText(ctx)}.`,
+      () => [
+        `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
+        `Add an egress rule to ${sgs[0]?.id} allowing tcp ${ctx.dest.port} to ${this.peerText(ctx)}.`,
+      ],
     );
   }
 
@@ -641,10 +652,12 @@ export class Reachability {
       },
       r,
       "SUBNET_ACL_RESTRICTION",
-      `network ACL ${acl.id} (${subnet.id}) denies the ${what}${r.entry ? ` (rule ${r.entry.ruleNumber})` : " (no rule allows it: the implicit deny)"}`,
-      egress
-        ? `Add an outbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`
-        : `Add an inbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`,
+      () => [
+        `network ACL ${acl.id} (${subnet.id}) denies the ${what}${r.entry ? ` (rule ${r.entry.ruleNumber})` : " (no rule allows it: the implicit deny)"}`,
+        egress
+          ? `Add an outbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`
+          : `Add an inbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`,
+      ],
     );
   }
 
@@ -1037,8 +1050,10 @@ export class Reachability {
           ctx,
         ),
         "ENI_SG_RULES_MISMATCH",
-        `the security group of endpoint ${ep.id} (${names}) does not admit tcp ${ctx.dest.port} from the function`,
-        `Allow tcp ${ctx.dest.port} in the ingress of ${sgs[0]?.id} from the function's security group (${ctx.fnSgs.map(String).join(", ")}) or its subnets' CIDRs.`,
+        () => [
+          `the security group of endpoint ${ep.id} (${names}) does not admit tcp ${ctx.dest.port} from the function`,
+          `Allow tcp ${ctx.dest.port} in the ingress of ${sgs[0]?.id} from the function's security group (${ctx.fnSgs.map(String).join(", ")}) or its subnets' CIDRs.`,
+        ],
       );
       branch.deliver({
         component: ep.id,
@@ -1171,8 +1186,10 @@ export class Reachability {
         ctx,
       ),
       "ENI_SG_RULES_MISMATCH",
-      `the security group of NAT instance ${inst.id} does not admit tcp ${ctx.dest.port} from the function`,
-      `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
+      () => [
+        `the security group of NAT instance ${inst.id} does not admit tcp ${ctx.dest.port} from the function`,
+        `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
+      ],
     );
     walk.filter(
       {
@@ -1189,8 +1206,10 @@ export class Reachability {
         ctx,
       ),
       "ENI_SG_RULES_MISMATCH",
-      `the security group of NAT instance ${inst.id} does not allow tcp ${ctx.dest.port} out to ${ctx.dest.label}`,
-      `Allow tcp ${ctx.dest.port} to 0.0.0.0/0 in the egress of ${sgs[0]?.id}.`,
+      () => [
+        `the security group of NAT instance ${inst.id} does not allow tcp ${ctx.dest.port} out to ${ctx.dest.label}`,
+        `Allow tcp ${ctx.dest.port} to 0.0.0.0/0 in the egress of ${sgs[0]?.id}.`,
+      ],
     );
     // Linux masquerading keeps the function's source port where it can: Lambda's range.
     this.natSubnetAcls(walk, ctx, instSubnet, "the NAT instance", LAMBDA_EPHEMERAL_PORTS);
