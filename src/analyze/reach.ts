@@ -13,10 +13,12 @@ import type {
   Location,
   NatGateway,
   NetworkAcl,
+  NetworkAclEntry,
   Origin,
   PortRange,
   PublicAddress,
   Route,
+  RouteTable,
   SecurityGroup,
   SecurityGroupRule,
   Subnet,
@@ -292,9 +294,23 @@ const NO_RULE: { readonly rule?: string } = Object.freeze({});
 export class Reachability {
   private readonly model: Model;
   private readonly explain: boolean;
+  /** Each route table's routes of one address family, longest prefix first (computed once). */
+  private readonly sortedRoutes = new WeakMap<RouteTable, Partial<Record<Family, readonly ExpandedRoute[]>>>();
   constructor(model: Model, options: ReachOptions = {}) {
     this.model = model;
     this.explain = options.explain === true;
+  }
+
+  private routesOf(rt: RouteTable, family: Family): readonly ExpandedRoute[] {
+    let byFamily = this.sortedRoutes.get(rt);
+    if (!byFamily) {
+      byFamily = {};
+      this.sortedRoutes.set(rt, byFamily);
+    }
+    return (byFamily[family] ??= rt.routes
+      .flatMap((r) => expandRoute(r, this.model))
+      .filter((x) => x.cidr.family === family)
+      .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.rank - b.rank));
   }
 
   /** `{ rule }` for a hop when explaining; nothing (and no string built) otherwise. */
@@ -695,10 +711,7 @@ export class Reachability {
       });
       return;
     }
-    const routes = rt.routes
-      .flatMap((r) => expandRoute(r, this.model))
-      .filter((x) => x.cidr.family === ctx.family)
-      .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.rank - b.rank);
+    const routes = this.routesOf(rt, ctx.family);
     let rest = walk.all;
     for (const { cidr, route } of routes) {
       if (rest.isEmpty()) break;
@@ -1344,6 +1357,22 @@ function ruleBox(view: View, addr: Interval, port: Interval, full: Interval): Bo
   ];
 }
 
+/** A network ACL's inbound or outbound entries in evaluation order, sorted once per ACL. */
+const SORTED_ENTRIES = new WeakMap<NetworkAcl, { readonly inbound: NetworkAclEntry[]; readonly outbound: NetworkAclEntry[] }>();
+
+function sortedEntries(acl: NetworkAcl, egress: boolean): readonly NetworkAclEntry[] {
+  let sorted = SORTED_ENTRIES.get(acl);
+  if (!sorted) {
+    const byNumber = (a: NetworkAclEntry, b: NetworkAclEntry) => a.ruleNumber - b.ruleNumber;
+    sorted = {
+      inbound: acl.entries.filter((e) => !e.egress).sort(byNumber),
+      outbound: acl.entries.filter((e) => e.egress).sort(byNumber),
+    };
+    SORTED_ENTRIES.set(acl, sorted);
+  }
+  return egress ? sorted.outbound : sorted.inbound;
+}
+
 function naclEval(
   set: BoxSet,
   acl: NetworkAcl,
@@ -1352,15 +1381,7 @@ function naclEval(
   family: Family,
   explain: boolean,
 ): FilterResult & { entry?: NetworkAcl["entries"][number] } {
-  const env = envBox(view, family);
-  const full = FULL_ADDR[family];
-  let remaining = withEnv(set, env);
-  let allowed = BoxSet.EMPTY;
-  let uncertain = BoxSet.EMPTY;
-  let note = "";
-  let blocking: { entry: NetworkAcl["entries"][number]; size: bigint } | undefined;
-  let first: NetworkAcl["entries"][number] | undefined;
-  const entries = acl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
+  const entries = sortedEntries(acl, egress);
   // Fast path: the first entry that can match TCP allows every packet (e.g. the default ACL).
   for (const e of entries) {
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) break;
@@ -1374,6 +1395,14 @@ function naclEval(
       };
     break;
   }
+  const env = envBox(view, family);
+  const full = FULL_ADDR[family];
+  let remaining = withEnv(set, env);
+  let allowed = BoxSet.EMPTY;
+  let uncertain = BoxSet.EMPTY;
+  let note = "";
+  let blocking: { entry: NetworkAcl["entries"][number]; size: bigint } | undefined;
+  let first: NetworkAcl["entries"][number] | undefined;
   for (const e of entries) {
     if (remaining.isEmpty()) break;
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) {
