@@ -55,8 +55,8 @@ export function defaultDestinations(model: Model, vpcId: string | null, ipv6: bo
   const out: string[] = [...DEFAULT_DESTINATIONS];
   if (ipv6) out.push("internet6");
   const services = new Set<string>();
-  for (const e of model.all("vpc-endpoint")) {
-    if (e.vpcId === vpcId && typeof e.service === "string") services.add(e.service);
+  for (const e of vpcId === null ? [] : model.vpcEndpointsOf(vpcId)) {
+    if (typeof e.service === "string") services.add(e.service);
   }
   for (const svc of [...services].sort()) out.push(`aws:${svc}`);
   return out;
@@ -105,8 +105,18 @@ export function analyze(
     return [...ds, ...extra.filter((d) => !labels.has(d.label))];
   };
   const explicit = destinations && destinations.length > 0 ? withExtra(parse(destinations)) : null;
-  const destsFor = (vpcId: string | null, ipv6: boolean): Destination[] =>
-    explicit ?? withExtra(parse(defaultDestinations(model, vpcId, ipv6)));
+  // The defaults depend on the VPC and the IP family only: computed once per pair.
+  const defaults = new Map<string, Destination[]>();
+  const destsFor = (vpcId: string | null, ipv6: boolean): Destination[] => {
+    if (explicit) return explicit;
+    const key = `${ipv6 ? "6" : "4"}${vpcId ?? ""}`;
+    let ds = defaults.get(key);
+    if (!ds) {
+      ds = withExtra(parse(defaultDestinations(model, vpcId, ipv6)));
+      defaults.set(key, ds);
+    }
+    return ds;
+  };
   const engine = new Reachability(model, options);
   // One result per (subnet, security groups, destination): Lambda shares one Hyperplane ENI
   // per subnet and security-group set, and so does the verdict. Functions on Lambda Managed

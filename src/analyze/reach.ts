@@ -413,7 +413,7 @@ export class Reachability {
    */
   private serviceRoad(vpc: Vpc, subnet: Subnet, dest: Destination): Road {
     const service = dest.service ?? "";
-    const endpoints = this.model.all("vpc-endpoint").filter((e) => e.vpcId === vpc.id);
+    const endpoints = this.model.vpcEndpointsOf(vpc.id);
     const uncertain = endpoints.find((e) => isUnknown(e.service) || isUnknown(e.type));
     const mine = endpoints.filter((e) => e.service === service);
     const iface = mine.filter((e) => e.type === "Interface");

@@ -12,6 +12,7 @@ import type {
   SecurityGroup,
   Subnet,
   Vpc,
+  VpcEndpoint,
 } from "./types.ts";
 import { isUnknown } from "./types.ts";
 
@@ -51,6 +52,7 @@ export class Model {
   private readonly byKind = new Map<EntityKind, Entity[]>();
   private readonly subnetsByVpc = new Map<string, Subnet[]>();
   private readonly igwsByVpc = new Map<string, InternetGateway[]>();
+  private readonly endpointsByVpc = new Map<string, VpcEndpoint[]>();
 
   constructor(input: ModelInput) {
     this.files = input.files;
@@ -69,6 +71,11 @@ export class Model {
         const l = this.subnetsByVpc.get(e.vpcId) ?? [];
         l.push(e);
         this.subnetsByVpc.set(e.vpcId, l);
+      }
+      if (e.kind === "vpc-endpoint" && typeof e.vpcId === "string") {
+        const l = this.endpointsByVpc.get(e.vpcId) ?? [];
+        l.push(e);
+        this.endpointsByVpc.set(e.vpcId, l);
       }
       if (e.kind === "internet-gateway") {
         for (const v of e.attachedVpcIds) {
@@ -123,6 +130,11 @@ export class Model {
 
   natGateway(ref: EntityRef): NatGateway | undefined {
     return this.get("nat-gateway", ref);
+  }
+
+  /** The VPC endpoints of a VPC, in template order. */
+  vpcEndpointsOf(vpcId: string): readonly VpcEndpoint[] {
+    return this.endpointsByVpc.get(vpcId) ?? [];
   }
 
   internetGatewaysOf(vpcId: string): readonly InternetGateway[] {
