@@ -185,7 +185,7 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
   // NATs, with their Elastic IPs (new, or the allocations given).
   const natIds: string[] = [];
   const egressOutputs: { name: string; value: Json; description: string }[] = [];
-  const eip = (index: number, x: string, forWhat: string, depends: string[] = []): { allocationId: Json; eipId: string | null } => {
+  const eip = (index: number, x: string, forWhat: string): Json => {
     const given = eipAllocations[index];
     if (given !== undefined) {
       egressOutputs.push({
@@ -193,12 +193,12 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
         value: given,
         description: `Elastic IP allocation of ${forWhat} (allowlist its address)`,
       });
-      return { allocationId: given, eipId: null };
+      return given;
     }
     const id = `NatEip${x}`;
     add(id, {
       Type: "AWS::EC2::EIP",
-      DependsOn: ["GatewayAttachment", ...depends],
+      DependsOn: "GatewayAttachment",
       Properties: { Domain: "vpc", Tags: tags(`nat-${x.toLowerCase()}`) },
     });
     egressOutputs.push({
@@ -206,13 +206,13 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
       value: getAtt(id, "PublicIp"),
       description: `Public IPv4 address of ${forWhat}: allowlist it`,
     });
-    return { allocationId: getAtt(id, "AllocationId"), eipId: id };
+    return getAtt(id, "AllocationId");
   };
   if (s.nat === "gateway-per-az" || s.nat === "gateway-shared") {
     const natSuffixes = s.nat === "gateway-per-az" ? suffixes : suffixes.slice(0, 1);
     natSuffixes.forEach((x, i) => {
       const id = `NatGateway${x}`;
-      const { allocationId } = eip(i, x, `NAT gateway ${id}`);
+      const allocationId = eip(i, x, `NAT gateway ${id}`);
       add(id, {
         Type: "AWS::EC2::NatGateway",
         Properties: { AllocationId: allocationId, SubnetId: ref(`PublicSubnet${x}`), Tags: tags(`nat-${x.toLowerCase()}`) },
@@ -220,7 +220,7 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
       natIds.push(id);
     });
   } else if (s.nat === "gateway-regional") {
-    const { allocationId } = eip(0, "", "regional NAT gateway NatGateway");
+    const allocationId = eip(0, "", "regional NAT gateway NatGateway");
     add("NatGateway", {
       Type: "AWS::EC2::NatGateway",
       DependsOn: "GatewayAttachment",
@@ -498,8 +498,23 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
   };
 }
 
-/** The template as text: JSON (2-space indent) or YAML (long-form intrinsics, block literals for code). */
-export function renderTemplate(template: Record<string, unknown>, as: "yaml" | "json" = "yaml"): string {
+/** Strings a YAML 1.1 reader (CloudFormation's, cfn-lint's) could take for something else: dates, `::/0`. */
+const AMBIGUOUS_IN_YAML_1_1 = /^(\d{4}-\d\d-\d\d|:.*)$/;
+
+/**
+ * The template as text: JSON (2-space indent), or YAML with long-form intrinsics (`Ref`,
+ * `Fn::GetAtt`...), block literals for the code, and quotes on the strings an older YAML reader
+ * could misread. `header`, when given, opens the YAML as comment lines.
+ */
+export function renderTemplate(template: Record<string, unknown>, as: "yaml" | "json" = "yaml", header?: string): string {
   if (as === "json") return `${JSON.stringify(template, null, 2)}\n`;
-  return yaml().stringify(template, { lineWidth: 0, aliasDuplicateObjects: false });
+  const Y = yaml();
+  const doc = new Y.Document(template, { aliasDuplicateObjects: false });
+  Y.visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === "string" && AMBIGUOUS_IN_YAML_1_1.test(node.value)) node.type = "QUOTE_SINGLE";
+    },
+  });
+  if (header) doc.commentBefore = header.replace(/^/gm, " ");
+  return doc.toString({ lineWidth: 0 });
 }

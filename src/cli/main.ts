@@ -15,6 +15,7 @@ import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import { SelectionError, traceTemplate } from "../trace.ts";
+import { runNew } from "./new.ts";
 
 export interface Io {
   readonly stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -34,6 +35,8 @@ const HELP = `lambda-egress ${VERSION}: prove what VPC-attached Lambda functions
 Usage:
   lambda-egress check TEMPLATE... [--expect FILE] [options]
   lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
+  lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
+                    [--format cloudformation|sam] [-o FILE] [--force]
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
@@ -42,6 +45,10 @@ it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON
 trace: the hop-by-hop path of one function to a destination, from each subnet of its
 VpcConfig (or the one --subnet names): each hop's component, the rule that matched,
 the action and where it is defined, then the verdict, code, reason, fix and egress.
+
+new: a deployable CloudFormation or SAM template for an egress pattern (NAT gateway per
+AZ, shared or regional NAT gateway, NAT instance, endpoints only, dual-stack, Managed
+Instances in public subnets) that passes check; 'lambda-egress new --help' lists them.
 
 Options:
   --to DEST          destination, repeatable (default: internet, plus internet6 for
@@ -162,8 +169,9 @@ function runCommand(argv: readonly string[], io: Io): number {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
+  if (command === "new") return runNew(rest, io);
   if (command !== "check" && command !== "trace")
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check and trace`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace and new`);
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(rest);

@@ -1,0 +1,140 @@
+// `lambda-egress new PATTERN`: writes the CloudFormation or SAM template of an egress pattern to
+// stdout or to a file (never over an existing one unless --force).
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import type { PatternName } from "../build/patterns.ts";
+import { natCount, PATTERN_INFO, PATTERNS, resolvePatternOptions } from "../build/patterns.ts";
+import type { TemplateFormat } from "../build/template.ts";
+import { buildTemplate, renderTemplate, TEMPLATE_FORMATS } from "../build/template.ts";
+import type { Io } from "./main.ts";
+
+/** The usage of `new`, for `new --help` and the main help. */
+export const NEW_HELP = `Usage:
+  lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
+                    [--format cloudformation|sam] [-o FILE] [--force]
+
+new: a complete CloudFormation (or SAM) template for an egress pattern: the VPC, its
+subnets and routes, the NAT or the endpoints, the security groups, the execution role and
+a demo function that returns the public address it leaves from. The template passes
+'lambda-egress check'.
+
+Patterns:
+${PATTERNS.map((p) => `  ${p.padEnd(25)}${PATTERN_INFO[p].summary}`).join("\n")}
+
+Options:
+  --azs N                  availability zones, 1 to 3 (default 2)
+  --endpoints SVC,...      VPC endpoints for these AWS services (s3 and dynamodb get
+                           gateway endpoints, the others interface endpoints)
+  --eip-allocations ID,... existing Elastic IP allocations, one per NAT, so the addresses
+                           to allowlist survive a rebuild
+  --vpc-cidr CIDR          the VPC's IPv4 block, /16 to /24 (default 10.0.0.0/16)
+  --format FORMAT          cloudformation (default) or sam
+  -o, --output FILE        write to FILE (JSON when it ends in .json) instead of stdout
+  --force                  overwrite FILE when it exists
+`;
+
+class NewUsageError extends Error {}
+
+function list(v: string | undefined): string[] | undefined {
+  return v === undefined
+    ? undefined
+    : v
+        .split(",")
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
+}
+
+/** Runs `new` with the arguments after the command name; returns the exit code (0, or 2 on a usage or write error). */
+export function runNew(args: readonly string[], io: Io): number {
+  try {
+    return generate(args, io);
+  } catch (e) {
+    const usage = e instanceof NewUsageError || (e as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS");
+    io.stderr.write(`lambda-egress: ${(e as Error).message}\n`);
+    if (usage) io.stderr.write("  hint: lambda-egress new --help lists the patterns and options\n");
+    return 2;
+  }
+}
+
+/** Whether args[i] is -o/--output or its value (left out of the header: the file name says nothing). */
+function isOutputArg(args: readonly string[], i: number): boolean {
+  const a = args[i] ?? "";
+  const prev = args[i - 1];
+  return (
+    a === "-o" ||
+    a === "--output" ||
+    a.startsWith("--output=") ||
+    (a.startsWith("-o") && a.length > 2) ||
+    prev === "-o" ||
+    prev === "--output"
+  );
+}
+
+function generate(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      azs: { type: "string" },
+      endpoints: { type: "string" },
+      "eip-allocations": { type: "string" },
+      "vpc-cidr": { type: "string" },
+      format: { type: "string" },
+      output: { type: "string", short: "o" },
+      force: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(NEW_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new NewUsageError(`new needs a pattern; one of: ${PATTERNS.join(", ")}`);
+  if (positionals.length > 1) throw new NewUsageError(`new takes one pattern, not ${positionals.length}`);
+  const format = values.format ?? "cloudformation";
+  if (!(TEMPLATE_FORMATS as readonly string[]).includes(format)) {
+    throw new NewUsageError(`--format ${format}: use ${TEMPLATE_FORMATS.join(" or ")}`);
+  }
+  let azs: number | undefined;
+  if (values.azs !== undefined) {
+    azs = /^\d+$/.test(values.azs) ? Number(values.azs) : Number.NaN;
+    if (Number.isNaN(azs)) throw new NewUsageError(`--azs must be a whole number from 1 to 3, not ${values.azs}`);
+  }
+  const endpoints = list(values.endpoints);
+  const eipAllocations = list(values["eip-allocations"]);
+  const resolved = resolvePatternOptions({
+    pattern: positionals[0] as PatternName,
+    ...(azs !== undefined ? { azs } : {}),
+    ...(endpoints ? { endpoints } : {}),
+    ...(eipAllocations ? { eipAllocations } : {}),
+    ...(values["vpc-cidr"] !== undefined ? { vpcCidr: values["vpc-cidr"] } : {}),
+  });
+  if ("errors" in resolved) throw new NewUsageError(resolved.errors.join("; "));
+  const { options } = resolved;
+  const template = buildTemplate(options, format as TemplateFormat);
+  const out = values.output;
+  const header = `Generated by: lambda-egress new ${args.filter((a, i) => !isOutputArg(args, i) && a !== "--force").join(" ")}\nCheck it with: lambda-egress check TEMPLATE`;
+  if (out === undefined) {
+    io.stdout.write(renderTemplate(template, "yaml", header));
+    return 0;
+  }
+  const text = renderTemplate(template, out.endsWith(".json") ? "json" : "yaml", header);
+  try {
+    writeFileSync(resolve(io.cwd, out), text, { flag: values.force ? "w" : "wx" });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") throw new NewUsageError(`${out} exists; pass --force to overwrite it`);
+    throw new Error(`cannot write ${out}: ${(e as Error).message}`);
+  }
+  const resources = Object.keys(template.Resources as object).length;
+  const nats = natCount(options.pattern, options.azs);
+  io.stdout.write(
+    `wrote ${out}: ${options.pattern}, ${options.azs} AZ(s), ${nats} NAT(s)` +
+      `${options.endpoints.length > 0 ? `, endpoints ${options.endpoints.join(", ")}` : ""}, ${resources} resources (${format})\n` +
+      `next: lambda-egress check ${out}\n` +
+      `      aws cloudformation deploy --template-file ${out} --stack-name ${options.pattern} --capabilities CAPABILITY_IAM${format === "sam" ? " CAPABILITY_AUTO_EXPAND" : ""}\n`,
+  );
+  return 0;
+}
