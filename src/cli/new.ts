@@ -9,6 +9,20 @@ import type { TemplateFormat } from "../build/template.ts";
 import { buildTemplate, renderTemplate, TEMPLATE_FORMATS } from "../build/template.ts";
 import type { Io } from "./main.ts";
 
+/** `text` in lines of at most `width` characters, the second and later ones after `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  lines.push(line);
+  return lines.join(`\n${indent}`);
+}
+
 /** The usage of `new`, for `new --help` and the main help. */
 export const NEW_HELP = `Usage:
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
@@ -20,7 +34,7 @@ a demo function that returns the public address it leaves from. The template pas
 'lambda-egress check'.
 
 Patterns:
-${PATTERNS.map((p) => `  ${p.padEnd(25)}${PATTERN_INFO[p].summary}`).join("\n")}
+${PATTERNS.map((p) => `  ${p.padEnd(25)}${wrap(PATTERN_INFO[p].summary, 62, " ".repeat(27))}`).join("\n")}
 
 Options:
   --azs N                  availability zones, 1 to 3 (default 2)
