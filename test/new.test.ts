@@ -224,6 +224,34 @@ describe("new: details of the patterns", () => {
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-new-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+describe("new: the text", () => {
+  it("YAML and JSON parse back to the template object, and the output is deterministic", async () => {
+    const { parse } = await import("yaml");
+    for (const pattern of PATTERNS) {
+      const r = resolvePatternOptions({ pattern, azs: 2, endpoints: ["s3", "lambda"] });
+      assert.ok("options" in r);
+      const t = buildTemplate(r.options, "sam");
+      assert.deepEqual(parse(renderTemplate(t, "yaml")), t);
+      assert.deepEqual(JSON.parse(renderTemplate(t, "json")), t);
+      assert.equal(renderTemplate(buildTemplate(r.options, "sam")), renderTemplate(t));
+    }
+  });
+  const cfnLint = spawnSync("cfn-lint", ["--version"], { encoding: "utf8" });
+  it("passes cfn-lint, every pattern in both formats (skipped when cfn-lint is not installed)", { skip: cfnLint.status !== 0 }, () => {
+    const lintDir = mkdtempSync(join(dir, "lint-"));
+    const files: string[] = [];
+    for (const pattern of PATTERNS) {
+      for (const format of TEMPLATE_FORMATS) {
+        const f = join(lintDir, `${pattern}-${format}.yaml`);
+        writeFileSync(f, generate(pattern, 2, ["lambda", "s3"], format));
+        files.push(f);
+      }
+    }
+    const r = spawnSync("cfn-lint", files, { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+});
+
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [join(ROOT, "bin", "lambda-egress.js"), ...args], { cwd: dir, encoding: "utf8" });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -13,7 +13,9 @@ import {
 import type { PatternName, ResolvedPatternOptions } from "./patterns.ts";
 import { isGatewayEndpointService, PATTERN_INFO } from "./patterns.ts";
 
+/** `cloudformation`: plain resources; `sam`: the SAM transform and its serverless resource types. */
 export type TemplateFormat = "cloudformation" | "sam";
+/** The formats `new --format` takes. */
 export const TEMPLATE_FORMATS: readonly TemplateFormat[] = ["cloudformation", "sam"];
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
