@@ -175,3 +175,18 @@ export function lambdaFunctionArn(name: string): string {
 
 /** Lambda API action a function needs to call another function (Invoke). */
 export const INVOKE_ACTION = "lambda:InvokeFunction";
+
+/** The `Fn::Sub` string of an AWS service's endpoint name in the stack's region (`com.amazonaws.<region>.<service>`). */
+export function endpointServiceNameSub(service: string): string {
+  return `com.amazonaws.\${AWS::Region}.${service}`;
+}
+
+/** `Fn::Sub` ARNs of the AWS managed policies the built templates attach (in the stack's partition). */
+export const LAMBDA_BASIC_EXECUTION_POLICY_ARN_SUB = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
+export const MANAGED_INSTANCES_OPERATOR_POLICY_ARN_SUB = "arn:${AWS::Partition}:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator";
+
+/** §3.7: the smallest memory size of a function on Lambda Managed Instances (MB). */
+export const MANAGED_INSTANCES_MIN_MEMORY_MB = 2048;
+
+/** SSM public parameter naming the latest Amazon Linux 2023 AMI (x86_64). */
+export const AL2023_AMI_SSM_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";

@@ -1,7 +1,15 @@
 // The CloudFormation and SAM templates `lambda-egress new` writes: one pure function per pattern of
 // patterns.ts, giving a complete, deployable stack (VPC, subnets, routes, NAT or endpoints, the
 // security groups, the execution role and the demo function in every function subnet).
-import { ENI_ACTIONS_RECOMMENDED, ENI_ACTIONS_REQUIRED } from "../aws/facts.ts";
+import {
+  AL2023_AMI_SSM_PARAMETER,
+  endpointServiceNameSub,
+  ENI_ACTIONS_RECOMMENDED,
+  ENI_ACTIONS_REQUIRED,
+  LAMBDA_BASIC_EXECUTION_POLICY_ARN_SUB,
+  MANAGED_INSTANCES_MIN_MEMORY_MB,
+  MANAGED_INSTANCES_OPERATOR_POLICY_ARN_SUB,
+} from "../aws/facts.ts";
 import { yaml } from "../load/cfn/parse.ts";
 import {
   DEMO_FUNCTION_CODE,
@@ -32,11 +40,6 @@ export const FUNCTION_ID = "DemoFunction";
 /** Suffix of each AZ's resources: A, B, C. */
 const AZ_SUFFIX = ["A", "B", "C"] as const;
 
-/** The Lambda memory floor of a function on Lambda Managed Instances (MB). */
-const MANAGED_INSTANCES_MIN_MEMORY = 2048;
-
-/** SSM public parameter with the latest Amazon Linux 2023 AMI, the NAT instance's default image. */
-const NAT_INSTANCE_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 const NAT_INSTANCE_TYPE = "t3.micro";
 
 /** Turns the instance into a NAT: IP forwarding on, masquerade out of the primary interface. */
@@ -238,7 +241,7 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
   } else if (s.nat === "instance") {
     parameters.NatInstanceImageId = {
       Type: "AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>",
-      Default: NAT_INSTANCE_AMI_PARAMETER,
+      Default: AL2023_AMI_SSM_PARAMETER,
       Description: "AMI of the NAT instance (the latest Amazon Linux 2023 by default)",
     };
     add("NatInstanceSecurityGroup", {
@@ -381,13 +384,13 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
         ? {
             VpcEndpointType: "Gateway",
             VpcId: ref("Vpc"),
-            ServiceName: sub(`com.amazonaws.\${AWS::Region}.${service}`),
+            ServiceName: sub(endpointServiceNameSub(service)),
             RouteTableIds: functionRouteTables.map(ref),
           }
         : {
             VpcEndpointType: "Interface",
             VpcId: ref("Vpc"),
-            ServiceName: sub(`com.amazonaws.\${AWS::Region}.${service}`),
+            ServiceName: sub(endpointServiceNameSub(service)),
             SubnetIds: functionSubnets.map(ref),
             SecurityGroupIds: [ref("EndpointSecurityGroup")],
             PrivateDnsEnabled: true,
@@ -405,7 +408,7 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
       },
-      ManagedPolicyArns: [sub("arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole")],
+      ManagedPolicyArns: [sub(LAMBDA_BASIC_EXECUTION_POLICY_ARN_SUB)],
       ...(managed
         ? {}
         : {
@@ -451,7 +454,7 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
           Version: "2012-10-17",
           Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
         },
-        ManagedPolicyArns: [sub("arn:${AWS::Partition}:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator")],
+        ManagedPolicyArns: [sub(MANAGED_INSTANCES_OPERATOR_POLICY_ARN_SUB)],
       },
     });
     add(
@@ -474,7 +477,7 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
             },
           },
     );
-    functionProps.MemorySize = MANAGED_INSTANCES_MIN_MEMORY;
+    functionProps.MemorySize = MANAGED_INSTANCES_MIN_MEMORY_MB;
     functionProps.Architectures = ["x86_64"];
     functionProps.CapacityProviderConfig = sam
       ? { Arn: getAtt("CapacityProvider", "Arn") }
