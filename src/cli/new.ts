@@ -139,7 +139,7 @@ function generate(args: readonly string[], io: Io): number {
     writeFileSync(resolve(io.cwd, out), text, { flag: values.force ? "w" : "wx" });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw new NewUsageError(`${out} exists; pass --force to overwrite it`);
+    if (code === "EEXIST") throw new Error(`${out} exists; pass --force to overwrite it`);
     throw new Error(`cannot write ${out}: ${(e as Error).message}`);
   }
   const resources = Object.keys(template.Resources as object).length;
