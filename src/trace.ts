@@ -159,13 +159,14 @@ function findFunction(fns: readonly LambdaFunction[], wanted: string): LambdaFun
  * template text. Throws SelectionError when no stack, or more than one, defines it.
  */
 export function traceAssembly(assembly: CloudAssembly, template: (stack: AssemblyStack) => string, options: TraceOptions): TraceReport {
-  const found: { stack: AssemblyStack; model: Model }[] = [];
+  const found: { stack: AssemblyStack; model: Model; fn: LambdaFunction }[] = [];
   const ids: string[] = [];
   for (const stack of assembly.stacks) {
     const model = loadCloudFormation(stack.file, template(stack), stackOptions(stack, options));
     const fns = [...model.functions()];
-    if (findFunction(fns, options.function)) found.push({ stack, model });
-    for (const f of fns) ids.push(f.origin.constructPath ?? f.id);
+    const fn = findFunction(fns, options.function);
+    if (fn) found.push({ stack, model, fn });
+    for (const f of fns) ids.push(f.origin.constructPath?.replace(/\/Resource$/, "") ?? f.id);
   }
   const only = found[0];
   if (found.length === 1 && only) return traceModel(only.model, options);
@@ -179,7 +180,7 @@ export function traceAssembly(assembly: CloudAssembly, template: (stack: Assembl
   }
   throw new SelectionError(
     `several stacks define a function ${JSON.stringify(options.function)}: ${found.map((f) => f.stack.name).join(", ")}`,
-    "name it by its construct path (e.g. Stage/Stack/Function), or pass that stack's template file",
+    `name it by its construct path (${found.map((f) => f.fn.origin.constructPath?.replace(/\/Resource$/, "") ?? `${f.stack.name}/...`).join(", ")}), or pass that stack's template file`,
   );
 }
 
