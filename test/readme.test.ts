@@ -1,4 +1,4 @@
-// The README's "Intents" and "Tracing a path" sections show real output: each `$ node bin/lambda-egress.js`
+// The README's "Intents", "Tracing a path" and "CDK cloud assemblies" sections show real output: each `$ node bin/lambda-egress.js`
 // block there is run and compared, so the documentation cannot drift from the tool.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -41,7 +41,7 @@ function examples(text: string): Example[] {
 }
 
 describe("README output", () => {
-  for (const title of ["Intents (`--expect`)", "Tracing a path (`trace`)"]) {
+  for (const title of ["Intents (`--expect`)", "Tracing a path (`trace`)", "CDK cloud assemblies (`cdk.out`)"]) {
     const blocks = examples(section(title));
     it(`${title}: has examples`, () => assert.ok(blocks.length >= 2));
     for (const b of blocks) {
