@@ -63,7 +63,7 @@ Options:
   --expect FILE      check: the intents file (YAML), e.g.
                        PartnerApiFunction: { internet: reachable, egressIps: fixed }
                      exit 1 when the network breaks an intent, whatever --fail-on says
-  --function ID      trace: the function (logical id or FunctionName)
+  --function ID      trace: the function (logical id, FunctionName or CDK construct path)
   --subnet ID        trace: one subnet of the function (default: each of them)
   --verbose          check: show info diagnostics one by one
   -h, --help         this help
@@ -109,7 +109,8 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
       return false;
     }
   };
-  return readCloudAssembly(path, shown, { isFile, read: (p) => (isFile(p) ? readText(p, p) : undefined) });
+  const show = (p: string) => (p.startsWith(path) ? shown + p.slice(path.length) : p);
+  return readCloudAssembly(path, shown, { isFile, read: (p) => (isFile(p) ? readText(p, show(p)) : undefined) });
 }
 
 function readTemplate(path: string, shown: string): string {

@@ -198,8 +198,10 @@ function constructPathsOf(
     for (const [path, entries] of Object.entries(metadata)) {
       if (!Array.isArray(entries)) continue;
       for (const e of entries) {
-        if (isObject(e) && e.type === "aws:cdk:logicalId" && typeof e.data === "string" && !Object.hasOwn(paths, e.data)) {
-          paths[e.data] = path.replace(/^\/+/, "");
+        // Logical ids are alphanumeric (which also keeps `__proto__` out of the map).
+        const id = isObject(e) && e.type === "aws:cdk:logicalId" ? e.data : undefined;
+        if (typeof id === "string" && /^[A-Za-z0-9]+$/.test(id) && !Object.hasOwn(paths, id)) {
+          paths[id] = path.replace(/^\/+/, "");
         }
       }
     }
