@@ -1,6 +1,7 @@
 // The `check` job as a library call: template text in, report out. Pure: no file or console.
 import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
+import { DEFAULT_REGION } from "./aws/facts.ts";
 import type { IntentResult } from "./intents/evaluate.ts";
 import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 import { stackOptions } from "./load/cdk-assembly.ts";
@@ -94,6 +95,8 @@ export function checkAssembly(
   const merged = mergeReports(reports);
   return {
     ...merged,
+    // The region asked for; each stack's own is in `stacks` (a template given beside the assembly is checked in this one).
+    region: options.region ?? DEFAULT_REGION,
     diagnostics: [...assembly.diagnostics, ...merged.diagnostics],
     stacks: assembly.stacks.map((s, i) => ({ stack: s.name, file: s.file, environment: s.environment, region: reports[i]?.region ?? "" })),
   };

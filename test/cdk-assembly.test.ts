@@ -283,7 +283,8 @@ describe("checkAssembly", () => {
     const a = fixture("stage");
     assert.doesNotMatch(readFileSync(a.stacks[0]?.path as string, "utf8"), /aws:cdk:path/);
     const r = checkAssembly(a, text);
-    assert.equal(r.region, "ap-southeast-2");
+    assert.equal(r.region, "us-east-1", "the region asked for");
+    assert.equal(r.stacks?.[0]?.region, "ap-southeast-2");
     assert.deepEqual(
       r.functions.map((f) => [f.id, f.summary.internet, f.location]),
       [
@@ -507,7 +508,7 @@ describe("CLI: check DIR / trace DIR", () => {
     };
     const file = "test/fixtures-cdk/stage/assembly-Prod/ProdAppStack1A2B3C4D.template.json";
     assert.equal(report.schemaVersion, 1);
-    assert.equal(report.region, "ap-southeast-2");
+    assert.equal(report.region, "us-east-1");
     assert.deepEqual(report.files, [file]);
     assert.deepEqual(report.stacks, [
       { stack: "Prod/AppStack", file, environment: "aws://unknown-account/ap-southeast-2", region: "ap-southeast-2" },
@@ -519,6 +520,27 @@ describe("CLI: check DIR / trace DIR", () => {
     assert.deepEqual(
       report.findings.map((f) => [f.rule, f.location]),
       [["function-single-az", { file, line: 290, column: 9, constructPath: "Prod/AppStack/Handler/Resource" }]],
+    );
+  });
+
+  it("an assembly and a template together: each file under its own region", () => {
+    const r = cli([
+      "check",
+      "test/fixtures-cdk/two-regions",
+      "test/fixtures/nat-cross-az/template.yaml",
+      "--region",
+      "sa-east-1",
+      "--fail-on",
+      "none",
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(
+      r.stdout.split("\n").filter((l) => l.startsWith("test/")),
+      [
+        "test/fixtures-cdk/two-regions/NetworkEu.template.json  (stack NetworkEu, region eu-west-1)",
+        "test/fixtures-cdk/two-regions/NetworkAnywhere.template.json  (stack NetworkAnywhere, region sa-east-1)",
+        "test/fixtures/nat-cross-az/template.yaml  (region sa-east-1)",
+      ],
     );
   });
 
