@@ -1,7 +1,10 @@
 // The `check` job as a library call: template text in, report out. Pure: no file or console.
 import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
+import { DEFAULT_REGION } from "./aws/facts.ts";
 import type { IntentResult } from "./intents/evaluate.ts";
+import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
+import { stackOptions } from "./load/cdk-assembly.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import { loadCloudFormation } from "./load/cfn/index.ts";
 import type { Model } from "./model/model.ts";
@@ -27,6 +30,18 @@ export interface CheckReport {
   readonly diagnostics: readonly Diagnostic[];
   /** With `--expect`: every intent, held or broken (see src/intents). */
   readonly intents?: readonly IntentResult[];
+  /** For a CDK cloud assembly: each stack's template file and the region it was checked for. */
+  readonly stacks?: readonly StackInfo[];
+}
+
+/** A stack of a CDK cloud assembly, as the report names it. */
+export interface StackInfo {
+  readonly stack: string;
+  readonly file: string;
+  /** `aws://ACCOUNT/REGION`, when the manifest gives it. */
+  readonly environment: string | null;
+  /** The stack's own region, else the region asked for (--region, else the default). */
+  readonly region: string;
 }
 
 export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
@@ -53,6 +68,7 @@ export function checkTemplate(file: string, text: string, options: CheckOptions 
 export function mergeReports(reports: readonly CheckReport[]): CheckReport {
   const first = reports[0];
   if (reports.length === 1 && first) return first;
+  const stacks = reports.flatMap((r) => r.stacks ?? []);
   return {
     schemaVersion: 1,
     files: reports.flatMap((r) => r.files),
@@ -61,5 +77,27 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     subnets: reports.flatMap((r) => r.subnets),
     findings: reports.flatMap((r) => r.findings),
     diagnostics: reports.flatMap((r) => r.diagnostics),
+    ...(stacks.length > 0 ? { stacks } : {}),
+  };
+}
+
+/**
+ * Checks every stack of a CDK cloud assembly (see readCloudAssembly), each in its own region when
+ * its environment names one, with the construct paths the manifest gives, as one report.
+ * `template` returns a stack's template text (the caller reads the file).
+ */
+export function checkAssembly(
+  assembly: CloudAssembly,
+  template: (stack: AssemblyStack) => string,
+  options: CheckOptions = {},
+): CheckReport {
+  const reports = assembly.stacks.map((stack) => checkTemplate(stack.file, template(stack), stackOptions(stack, options)));
+  const merged = mergeReports(reports);
+  return {
+    ...merged,
+    // The region asked for; each stack's own is in `stacks` (a template given beside the assembly is checked in this one).
+    region: options.region ?? DEFAULT_REGION,
+    diagnostics: [...assembly.diagnostics, ...merged.diagnostics],
+    stacks: assembly.stacks.map((s, i) => ({ stack: s.name, file: s.file, environment: s.environment, region: reports[i]?.region ?? "" })),
   };
 }

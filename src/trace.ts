@@ -6,7 +6,9 @@ import type { Egress, Hop } from "./analyze/reach.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import { loadCloudFormation } from "./load/cfn/index.ts";
 import type { Model } from "./model/model.ts";
-import type { Location } from "./model/types.ts";
+import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
+import { stackOptions } from "./load/cdk-assembly.ts";
+import type { LambdaFunction, Location } from "./model/types.ts";
 
 export interface TraceOptions extends LoadOptions {
   /** The function's logical id or its FunctionName. */
@@ -59,7 +61,7 @@ export class SelectionError extends Error {
 
 export function traceModel(model: Model, options: TraceOptions): TraceReport {
   const fns = [...model.functions()];
-  const fn = fns.find((f) => f.id === options.function) ?? fns.find((f) => f.name === options.function);
+  const fn = findFunction(fns, options.function);
   if (!fn) {
     const ids = fns.map((f) => f.id).sort();
     throw new SelectionError(
@@ -137,6 +139,49 @@ export function traceModel(model: Model, options: TraceOptions): TraceReport {
     location: report.location,
     traces,
   };
+}
+
+/**
+ * The function `--function` names: by logical id, else by FunctionName, else by CDK construct
+ * path (`Stack/MyFunction/Resource`, or `Stack/MyFunction` without the `/Resource` CDK adds).
+ */
+function findFunction(fns: readonly LambdaFunction[], wanted: string): LambdaFunction | undefined {
+  return (
+    fns.find((f) => f.id === wanted) ??
+    fns.find((f) => f.name === wanted) ??
+    fns.find((f) => f.origin.constructPath === wanted || f.origin.constructPath === `${wanted.replace(/\/+$/, "")}/Resource`)
+  );
+}
+
+/**
+ * Traces one function of a CDK cloud assembly: the stack that defines it (by logical id,
+ * FunctionName or construct path), checked in that stack's region. `template` returns a stack's
+ * template text. Throws SelectionError when no stack, or more than one, defines it.
+ */
+export function traceAssembly(assembly: CloudAssembly, template: (stack: AssemblyStack) => string, options: TraceOptions): TraceReport {
+  const found: { stack: AssemblyStack; model: Model; fn: LambdaFunction }[] = [];
+  const ids: string[] = [];
+  for (const stack of assembly.stacks) {
+    const model = loadCloudFormation(stack.file, template(stack), stackOptions(stack, options));
+    const fns = [...model.functions()];
+    const fn = findFunction(fns, options.function);
+    if (fn) found.push({ stack, model, fn });
+    for (const f of fns) ids.push(f.origin.constructPath?.replace(/\/Resource$/, "") ?? f.id);
+  }
+  const only = found[0];
+  if (found.length === 1 && only) return traceModel(only.model, options);
+  if (found.length === 0) {
+    throw new SelectionError(
+      `no function ${JSON.stringify(options.function)} in the cloud assembly ${assembly.manifest}`,
+      ids.length > 0
+        ? `--function takes a logical id, FunctionName or construct path: ${ids.sort().join(", ")}`
+        : "no stack defines a Lambda function",
+    );
+  }
+  throw new SelectionError(
+    `several stacks define a function ${JSON.stringify(options.function)}: ${found.map((f) => f.stack.name).join(", ")}`,
+    `name it by its construct path (${found.map((f) => f.fn.origin.constructPath?.replace(/\/Resource$/, "") ?? `${f.stack.name}/...`).join(", ")}), or pass that stack's template file`,
+  );
 }
 
 /** Loads a template from its text and traces one function. Throws LoadError or SelectionError. */

@@ -6,15 +6,17 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
-import { checkTemplate, mergeReports } from "../check.ts";
+import { checkAssembly, checkTemplate, mergeReports } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
 import type { IntentsFile } from "../intents/parse.ts";
 import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
+import type { CloudAssembly } from "../load/cdk-assembly.ts";
+import { readCloudAssembly } from "../load/cdk-assembly.ts";
 import { formatLocation, LoadError } from "../load/errors.ts";
 import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
-import { SelectionError, traceTemplate } from "../trace.ts";
+import { SelectionError, traceAssembly, traceTemplate } from "../trace.ts";
 import { runNew } from "./new.ts";
 
 export interface Io {
@@ -40,7 +42,8 @@ Usage:
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
-it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON).
+it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON), or
+a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region.
 
 trace: the hop-by-hop path of one function to a destination, from each subnet of its
 VpcConfig (or the one --subnet names): each hop's component, the rule that matched,
@@ -67,7 +70,7 @@ Options:
   --expect FILE      check: the intents file (YAML), e.g.
                        PartnerApiFunction: { internet: reachable, egressIps: fixed }
                      exit 1 when the network breaks an intent, whatever --fail-on says
-  --function ID      trace: the function (logical id or FunctionName)
+  --function ID      trace: the function (logical id, FunctionName or CDK construct path)
   --subnet ID        trace: one subnet of the function (default: each of them)
   --verbose          check: show info diagnostics one by one
   -h, --help         this help
@@ -103,16 +106,22 @@ function readText(path: string, shown: string): string {
   return buf.toString("utf8");
 }
 
+/** The CDK cloud assembly in a directory (cdk.out); undefined when the input is a file. */
+function readAssembly(path: string, shown: string): CloudAssembly | undefined {
+  if (!statFile(path, shown).isDirectory()) return undefined;
+  const isFile = (p: string) => {
+    try {
+      return statSync(p).isFile();
+    } catch {
+      return false;
+    }
+  };
+  const show = (p: string) => (p.startsWith(path) ? shown + p.slice(path.length) : p);
+  return readCloudAssembly(path, shown, { isFile, read: (p) => (isFile(p) ? readText(p, show(p)) : undefined) });
+}
+
 function readTemplate(path: string, shown: string): string {
   const st = statFile(path, shown);
-  if (st.isDirectory()) {
-    throw new LoadError(
-      "LOAD_UNSUPPORTED_INPUT",
-      "is a directory; CDK cloud assemblies (cdk.out) are not read yet",
-      { file: shown },
-      "pass the synthesized template, e.g. cdk.out/MyStack.template.json",
-    );
-  }
   if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
     throw new LoadError(
       "LOAD_UNSUPPORTED_INPUT",
@@ -210,13 +219,11 @@ function runCommand(argv: readonly string[], io: Io): number {
     if (positionals.length > 1) throw new UsageError("trace takes one template");
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
-    const text = readTemplate(resolve(io.cwd, file), file);
-    const report = traceTemplate(file, text, {
-      ...load,
-      to,
-      function: values.function,
-      ...(values.subnet !== undefined ? { subnet: values.subnet } : {}),
-    });
+    const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
+    const assembly = readAssembly(resolve(io.cwd, file), file);
+    const report = assembly
+      ? traceAssembly(assembly, (s) => readTemplate(s.path, s.file), options)
+      : traceTemplate(file, readTemplate(resolve(io.cwd, file), file), options);
     io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
     return report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
   }
@@ -227,8 +234,9 @@ function runCommand(argv: readonly string[], io: Io): number {
   const alsoTo = intents ? intentDestinations(intents) : [];
   const reports: CheckReport[] = [];
   for (const file of positionals) {
-    const text = readTemplate(resolve(io.cwd, file), file);
-    reports.push(checkTemplate(file, text, { ...load, to, alsoTo }));
+    const assembly = readAssembly(resolve(io.cwd, file), file);
+    if (assembly) reports.push(checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo }));
+    else reports.push(checkTemplate(file, readTemplate(resolve(io.cwd, file), file), { ...load, to, alsoTo }));
   }
   let report = mergeReports(reports);
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };

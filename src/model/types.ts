@@ -7,6 +7,8 @@ export interface Location {
   readonly file: string;
   readonly line?: number;
   readonly column?: number;
+  /** The CDK construct path of the resource (`Stack/Vpc/PublicSubnet1/NATGateway`), when the template or cloud assembly names it. */
+  readonly constructPath?: string;
 }
 
 export interface Origin extends Location {
@@ -23,7 +25,9 @@ export interface Origin extends Location {
 
 /** Where an entity is defined, without the rest of its origin. */
 export function locationOf(o: Origin): Location {
-  return { file: o.file, line: o.line, column: o.column };
+  return o.constructPath === undefined
+    ? { file: o.file, line: o.line, column: o.column }
+    : { file: o.file, line: o.line, column: o.column, constructPath: o.constructPath };
 }
 
 /** A value the configuration does not determine, and why. */

@@ -30,7 +30,10 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
 
   for (const file of report.files) {
     const fns = report.functions.filter((f) => f.file === file);
-    out.push(paint("bold", `${file}`) + paint("dim", `  (region ${report.region})`));
+    const stack = report.stacks?.find((st) => st.file === file);
+    out.push(
+      paint("bold", `${file}`) + paint("dim", stack ? `  (stack ${stack.stack}, region ${stack.region})` : `  (region ${report.region})`),
+    );
     out.push("");
     if (fns.length === 0) {
       const views = report.subnets.filter((s) => s.file === file);

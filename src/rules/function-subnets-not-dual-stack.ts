@@ -1,4 +1,4 @@
-import { isUnknown } from "../model/types.ts";
+import { isUnknown, locationOf } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
 export default defineRule({
@@ -16,7 +16,7 @@ export default defineRule({
       if (ipv6Only.length > 0) {
         ctx.report({
           resource: fn.id,
-          location: { file: fn.origin.file, line: vc.origin.line, column: vc.origin.column },
+          location: locationOf(vc.origin),
           message: `${fn.id} is placed in IPv6-only subnets (${ipv6Only.map((s) => s.id).join(", ")}); Lambda supports dual-stack and IPv4 subnets only`,
           fix: `Use dual-stack subnets (an IPv4 CidrBlock and an Ipv6CidrBlock) for ${fn.id}.`,
         });
@@ -26,7 +26,7 @@ export default defineRule({
       if (v4only.length === 0) continue;
       ctx.report({
         resource: fn.id,
-        location: { file: fn.origin.file, line: vc.origin.line, column: vc.origin.column },
+        location: locationOf(vc.origin),
         message: `${fn.id} sets Ipv6AllowedForDualStack: true, but ${v4only.map((s) => s.id).join(", ")} ${v4only.length > 1 ? "have" : "has"} no IPv6 block: Lambda rejects the configuration (every subnet must be dual-stack)`,
         fix: `Give ${v4only.map((s) => s.id).join(", ")} an Ipv6CidrBlock, or remove Ipv6AllowedForDualStack.`,
       });

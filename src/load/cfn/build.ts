@@ -154,19 +154,48 @@ export class ModelBuilder {
   private readonly resources: Readonly<Record<string, RawResource>>;
   private readonly samGenerated: ReadonlyMap<string, string>;
 
-  constructor(resolver: Resolver, resources: Readonly<Record<string, RawResource>>, samGenerated: ReadonlyMap<string, string>) {
+  private readonly constructPaths: Readonly<Record<string, string>>;
+  private readonly constructPathCache = new Map<string, string | undefined>();
+
+  constructor(
+    resolver: Resolver,
+    resources: Readonly<Record<string, RawResource>>,
+    samGenerated: ReadonlyMap<string, string>,
+    constructPaths: Readonly<Record<string, string>> = {},
+  ) {
     this.resolver = resolver;
     this.resources = resources;
     this.samGenerated = samGenerated;
+    this.constructPaths = constructPaths;
+  }
+
+  /**
+   * The CDK construct path of a resource: its `Metadata: { "aws:cdk:path": ... }`, else what the
+   * cloud assembly's manifest maps its logical id to. Resources SAM generates take their owner's.
+   */
+  private constructPath(id: string): string | undefined {
+    if (this.constructPathCache.has(id)) return this.constructPathCache.get(id);
+    const owner = this.samGenerated.get(id) ?? id;
+    const meta = this.resources[owner]?.Metadata;
+    const fromMeta = isPlainObject(meta) ? meta["aws:cdk:path"] : undefined;
+    const path =
+      typeof fromMeta === "string" && fromMeta !== ""
+        ? fromMeta
+        : Object.hasOwn(this.constructPaths, owner)
+          ? this.constructPaths[owner]
+          : undefined;
+    this.constructPathCache.set(id, path);
+    return path;
   }
 
   private report(code: string, severity: Severity, message: string, id: string, key?: string): void {
     const pos = this.keyPos(id, key);
+    const constructPath = this.constructPath(id);
     this.diagnostics.push({
       code,
       severity,
       message,
-      location: { file: this.resolver.parsed.file, line: pos?.line, column: pos?.column },
+      location: { file: this.resolver.parsed.file, line: pos?.line, column: pos?.column, ...(constructPath ? { constructPath } : {}) },
       resource: id,
     });
   }
@@ -181,11 +210,13 @@ export class ModelBuilder {
   private origin(id: string, key?: string, extra?: Partial<Origin>): Origin {
     const base = this.origins.get(id);
     const pos = this.keyPos(id, key);
+    const constructPath = this.constructPath(id);
     return {
       source: base?.source ?? "cloudformation",
       file: this.resolver.parsed.file,
       line: pos?.line,
       column: pos?.column,
+      ...(constructPath ? { constructPath } : {}),
       logicalId: id,
       ...(key ? { path: `Properties.${key}` } : {}),
       ...(base?.conditionUnknown ? { conditionUnknown: base.conditionUnknown } : {}),

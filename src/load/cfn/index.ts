@@ -12,6 +12,8 @@ import { declaresSam, expandSam, hasSamResources, SAM_TRANSFORM } from "./sam.ts
 export interface LoadOptions {
   readonly region?: string;
   readonly params?: Readonly<Record<string, string>>;
+  /** Logical id -> CDK construct path, for resources whose Metadata does not carry `aws:cdk:path` (a cloud assembly's manifest gives them). */
+  readonly constructPaths?: Readonly<Record<string, string>>;
 }
 
 /** True when the parsed value looks like a CloudFormation or SAM template. */
@@ -95,7 +97,7 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const region = options.region ?? DEFAULT_REGION;
   const resolver = new Resolver(parsed, { ...template, Resources: sam.resources }, { region, params: options.params ?? {} });
   const dependencies = rawDependencies(sam.resources);
-  const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom);
+  const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
   const { entities, diagnostics } = builder.build();
   return new Model({ files: [file], region, entities, diagnostics: [...early, ...diagnostics], dependencies });
 }

@@ -15,7 +15,8 @@ let yamlLib: typeof Yaml | undefined;
 let jsoncLib: typeof JsoncParser | undefined;
 /** The `yaml` package, loaded on first use (also by the intents file reader). */
 export const yaml = (): typeof Yaml => (yamlLib ??= require("yaml") as typeof Yaml);
-const jsonc = (): typeof JsoncParser => (jsoncLib ??= require("jsonc-parser") as typeof JsoncParser);
+/** The `jsonc-parser` package, loaded on first use (also to locate values in a cloud assembly manifest). */
+export const jsonc = (): typeof JsoncParser => (jsoncLib ??= require("jsonc-parser") as typeof JsoncParser);
 
 export interface Pos {
   readonly line: number;
