@@ -3,3 +3,5 @@ export type { NatGatewayPerAzOptions, NatInstanceOptions, SingleNatOptions } fro
 export { Egress } from "./egress.ts";
 export type { EgressFunctionProps, EgressVpcProps } from "./egress-vpc.ts";
 export { EgressVpc, egressVpcPropsForPattern } from "./egress-vpc.ts";
+export type { LambdaEgressValidationProps } from "./validation.ts";
+export { LambdaEgressValidation } from "./validation.ts";
