@@ -1,6 +1,7 @@
 // LambdaEgressValidation: a CDK policy validation plugin that runs lambda-egress's analyzer on every synthesized template.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { CfnResource, Stack } from "aws-cdk-lib";
 import type {
   IPolicyValidationContext,
   IPolicyValidationContextBeta1,
@@ -17,6 +18,7 @@ import { intentDestinations, parseIntents } from "../intents/parse.ts";
 import { LoadError } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
 import { RULES } from "../rules/index.ts";
+import type { IConstruct } from "constructs";
 
 /** Severities in increasing order, as `check --fail-on` ranks them. */
 const SEVERITIES = ["info", "warning", "error"] as const;
@@ -107,7 +109,6 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
     for (const s of "stackTemplates" in context ? context.stackTemplates : []) regions.set(s.templatePath, s.region);
     const alsoTo = intents ? intentDestinations(intents) : [];
     const reports: CheckReport[] = [];
-    const cdkPaths = new Map<string, { logicalId: string; templatePath: string }>();
     const failOn = this.props.failOn ?? "error";
     const threshold = failOn === "none" ? Infinity : SEVERITIES.indexOf(failOn);
     for (const templatePath of context.templatePaths) {
@@ -122,12 +123,11 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
           ruleName: "template-unreadable",
           description: `lambda-egress cannot read ${templatePath}: ${e instanceof Error ? e.message : String(e)}`,
           severity: "error",
-          violatingResources: [],
+          violatingResources: [{ resourceLogicalId: "", templatePath, locations: [] }],
         });
         continue;
       }
       reports.push(report);
-      if (intents) collectCdkPaths(text, templatePath, cdkPaths);
       for (const f of report.findings) {
         if (SEVERITIES.indexOf(f.severity) < threshold) continue;
         violations.push({
@@ -139,7 +139,10 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
         });
       }
     }
-    if (intents && reports.length > 0) violations.push(...this.intentViolations(renameByPath(intents, cdkPaths), mergeReports(reports)));
+    if (intents && reports.length > 0) {
+      const merged = mergeReports(reports);
+      violations.push(...this.intentViolations(renameByPath(intents, constructPaths(context.appConstruct)), merged));
+    }
     return { success: violations.length === 0, violations, ...(this.version ? { pluginVersion: this.version } : {}) };
   }
 
@@ -149,7 +152,14 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
       results = evaluateIntents(intents, report);
     } catch (e) {
       const message = e instanceof LoadError ? `${e.message}${e.hint ? `; ${e.hint}` : ""}` : String(e);
-      return [{ ruleName: "intent", description: `intents file ${intents.file}: ${message}`, severity: "error", violatingResources: [] }];
+      return [
+        {
+          ruleName: "intent",
+          description: `intents file ${intents.file}: ${message}`,
+          severity: "error",
+          violatingResources: report.files.map((templatePath) => ({ resourceLogicalId: "", templatePath, locations: [] })),
+        },
+      ];
     }
     return results
       .filter((r) => !r.held)
@@ -168,21 +178,18 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
   }
 }
 
-/** The `aws:cdk:path` metadata of each resource of a template: construct path -> logical id. */
-function collectCdkPaths(text: string, templatePath: string, out: Map<string, { logicalId: string; templatePath: string }>): void {
-  let template: unknown;
-  try {
-    template = JSON.parse(text);
-  } catch {
-    return;
+/** Construct path -> logical id of every CloudFormation resource of the app (`Stack/Api/Resource` and `Stack/Api`). */
+function constructPaths(root: IConstruct | undefined): Map<string, { logicalId: string }> {
+  const out = new Map<string, { logicalId: string }>();
+  for (const node of root?.node.findAll() ?? []) {
+    if (!CfnResource.isCfnResource(node)) continue;
+    const logicalId = Stack.of(node).resolve(node.logicalId) as unknown;
+    if (typeof logicalId !== "string") continue;
+    const path = node.node.path;
+    out.set(path, { logicalId });
+    if (path.endsWith("/Resource")) out.set(path.slice(0, -"/Resource".length), { logicalId });
   }
-  const resources = (template as { Resources?: Record<string, { Metadata?: Record<string, unknown> }> }).Resources ?? {};
-  for (const [logicalId, r] of Object.entries(resources)) {
-    const path = r?.Metadata?.["aws:cdk:path"];
-    if (typeof path !== "string") continue;
-    out.set(path, { logicalId, templatePath });
-    if (path.endsWith("/Resource")) out.set(path.slice(0, -"/Resource".length), { logicalId, templatePath });
-  }
+  return out;
 }
 
 /** The intents with functions named by construct path renamed to their logical ids. */
