@@ -531,14 +531,33 @@ describe("renderCdkApp (new --format cdk)", () => {
         writeFileSync(file, text);
         return { pattern, file, stack: /new Stack\(app, "([^"]+)"/.exec(text)?.[1] as string };
       });
+      // The README's example (plain JavaScript too) runs with them.
+      const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+      const start = readme.indexOf("\n## Build: the CDK construct");
+      assert.ok(start >= 0, "README has the section Build: the CDK construct");
+      const example = /```ts\n([\s\S]*?)```/.exec(readme.slice(start))?.[1];
+      assert.ok(example, "the section has a ts example");
+      const readmeApp = join(work, "readme.mjs");
+      writeFileSync(readmeApp, example);
       // One process loads every app (aws-cdk-lib once); each App synthesizes when the process ends, as under `cdk synth`.
-      const script = `for (const f of ${JSON.stringify(apps.map((a) => a.file))}) await import(f);`;
+      const script = `for (const f of ${JSON.stringify([...apps.map((a) => a.file), readmeApp])}) await import(f);`;
       await run(process.execPath, ["--input-type=module", "-e", script], { cwd: ROOT, env: { ...process.env, CDK_OUTDIR: outdir } });
       for (const { pattern, stack } of apps) {
         const report = checkTemplate(pattern, readFileSync(join(outdir, `${stack}.template.json`), "utf8"));
         assert.equal(report.findings.filter((f) => f.severity === "error").length, 0, pattern);
         assert.equal(report.functions[0]?.summary.internet, PATTERN_INFO[pattern].internet ? "reachable" : "unreachable", pattern);
         assert.equal(report.functions[0]?.summary[pattern === "endpoints" ? "aws:lambda" : "aws:dynamodb"], "reachable", pattern);
+      }
+      const report = checkTemplate("README", readFileSync(join(outdir, "PartnerApi.template.json"), "utf8"));
+      assert.deepEqual(report.findings, []);
+      assert.equal(report.functions.length, 2);
+      for (const f of report.functions) {
+        assert.deepEqual(f.summary, { internet: "reachable", "aws:lambda": "reachable", "aws:s3": "reachable" }, f.id);
+        assert.equal(
+          new Set(f.subnets.map((x) => x.destinations.find((d) => d.to === "internet")?.egress[0]?.eip)).size,
+          2,
+          "two Elastic IPs",
+        );
       }
     } finally {
       rmSync(work, { recursive: true, force: true });
