@@ -326,6 +326,25 @@ describe("lambda-egress/cdk: every pattern synthesized and proven", { skip: SKIP
     });
   }
 
+  it("dualStack combines with the other NAT strategies and Managed Instances: internet and internet6 reachable", async () => {
+    const { cdk, assertions, ours } = await load();
+    const strategies = {
+      shared: ours.Egress.sharedNatGateway(),
+      regional: ours.Egress.regionalNatGateway(),
+      instance: ours.Egress.natInstance(),
+      managed: ours.Egress.publicSubnetsForManagedInstances(),
+    };
+    for (const [name, egress] of Object.entries(strategies)) {
+      const stack = new cdk.Stack(new cdk.App(), "Stack");
+      new ours.EgressVpc(stack, "Network", { egress, dualStack: true, azs: 2 }).addDemoFunction();
+      const report = checkTemplate(name, JSON.stringify(assertions.Template.fromStack(stack).toJSON()));
+      assert.equal(report.findings.filter((f) => f.severity === "error").length, 0, name);
+      const summary = report.functions[0]?.summary;
+      assert.equal(summary?.internet, "reachable", name);
+      if (name !== "managed") assert.equal(summary?.internet6, "reachable", name);
+    }
+  });
+
   it("existing Elastic IP allocation ids: no new EIP, the ids on the NATs and as outputs, and in the egress answer", async () => {
     const ids = ["eipalloc-0123456789abcdef0", "eipalloc-0123456789abcdef1"];
     const r = resolvePatternOptions({ pattern: "nat-gateway", azs: 2, eipAllocations: ids });
