@@ -424,6 +424,8 @@ export class Resolver {
       case "AWS::EC2::RouteTable.RouteTableId":
       case "AWS::EC2::NetworkAcl.Id":
       case "AWS::EC2::InternetGateway.InternetGatewayId":
+      case "AWS::EC2::NatGateway.NatGatewayId":
+      case "AWS::EC2::Instance.InstanceId":
         return { $ref: id };
       case "AWS::EC2::VPCCidrBlock.Ipv6CidrBlock":
         return prop("Ipv6CidrBlock") ?? unknown(`the IPv6 block of ${id} is assigned by AWS at deploy time`);
