@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
+import { renderCdkApp } from "../src/build/cdk-app.ts";
 import type { PatternName } from "../src/build/patterns.ts";
 import { PATTERNS, resolvePatternOptions } from "../src/build/patterns.ts";
 import type { TemplateFormat } from "../src/build/template.ts";
@@ -313,12 +314,26 @@ describe("new: the CLI", () => {
       "the endpoints pattern has no NAT, so it takes no --eip-allocations",
     );
     expectUsage(["new", "endpoints"], "the endpoints pattern needs --endpoints (without them the functions reach nothing outside the VPC)");
-    expectUsage(["new", "nat-gateway", "--format", "terraform"], "--format terraform: use cloudformation or sam");
+    expectUsage(["new", "nat-gateway", "--format", "terraform"], "--format terraform: use cloudformation, sam, cdk");
     expectUsage(
       ["new"],
       "new needs a pattern; one of: nat-gateway, shared-nat-gateway, regional-nat-gateway, nat-instance, endpoints, dual-stack, managed-instances-public",
     );
     assert.equal(existsSync(join(dir, "nat-gateway.yaml")), false);
+  });
+  it("--format cdk: the CDK app for the pattern, to stdout or -o", () => {
+    const r = cli(["new", "nat-gateway", "--azs", "3", "--endpoints", "s3", "--format", "cdk"]);
+    assert.equal(r.code, 0, r.stderr);
+    const resolved = resolvePatternOptions({ pattern: "nat-gateway", azs: 3, endpoints: ["s3"] });
+    assert.ok("options" in resolved);
+    assert.equal(r.stdout, renderCdkApp(resolved.options));
+    assert.match(r.stdout, /egress: Egress\.natGatewayPerAz\(\),\n {2}azs: 3,\n {2}endpoints: \["s3"\],/);
+    const w = cli(["new", "dual-stack", "--format", "cdk", "-o", "app.mjs"]);
+    assert.equal(w.code, 0, w.stderr);
+    assert.equal(w.stdout.split("\n")[0], "wrote app.mjs: a CDK app for dual-stack, 2 AZ(s)");
+    assert.match(w.stdout, /npx cdk synth --app "node app\.mjs"/);
+    assert.match(readFileSync(join(dir, "app.mjs"), "utf8"), /dualStack: true,/);
+    expectUsage(["new", "dual-stack", "--format", "cdk", "-o", "app.mjs"], "app.mjs exists; pass --force to overwrite it");
   });
   it("lists new in the main help, and the patterns in new --help", () => {
     const main = cli(["--help"]);

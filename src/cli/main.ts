@@ -38,7 +38,7 @@ Usage:
   lambda-egress check TEMPLATE... [--expect FILE] [options]
   lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
-                    [--format cloudformation|sam] [-o FILE] [--force]
+                    [--format cloudformation|sam|cdk] [-o FILE] [--force]
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
