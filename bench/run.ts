@@ -1,4 +1,4 @@
-// Benchmarks for `lambda-egress check` (see bench/README.md).
+// Benchmarks for `lambda-egress check`, and for building the largest pattern (see bench/README.md).
 //
 //   npm run bench            # compiles, then: node dist/bench/run.js
 //   node dist/bench/run.js --quick
@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { writeTemplate } from "./generate.ts";
 import type { Measurement } from "./measure.ts";
+import { LARGEST_PATTERN } from "./largest-pattern.ts";
 
 const MEASURE_OUT_ENV = "LAMBDA_EGRESS_MEASURE_OUT";
 const FILE_TARGET_MS = 300;
@@ -43,6 +44,22 @@ interface FileResult {
   readonly medianMs: number | null;
   readonly maxMs: number | null;
   readonly failure: Failure | null;
+}
+
+/** Building the largest pattern: `new` as a CLI run, and the CDK construct synthesized (then checked). */
+interface BuildResult {
+  readonly pattern: string;
+  /** `lambda-egress new ...` wall times, process start included (warm-up excluded). */
+  readonly newRunsMs: number[];
+  readonly newMedianMs: number | null;
+  /** The CDK synthesis runs; null when aws-cdk-lib is not installed. */
+  readonly cdk: {
+    readonly runs: { readonly wallMs: number; readonly loadMs: number; readonly synthMs: number; readonly checkMs: number }[];
+    readonly resources: number | null;
+    readonly medianWallMs: number | null;
+    readonly medianSynthMs: number | null;
+  } | null;
+  readonly failure: string | null;
 }
 
 interface SyntheticRun extends Measurement {
@@ -84,6 +101,9 @@ const ROOT = findRoot();
 const TMP = join(ROOT, ".bench-tmp");
 const BIN = join(ROOT, "bin", "lambda-egress.js");
 const MEASURE = join(ROOT, "dist", "bench", "measure.js");
+const SYNTH = join(ROOT, "dist", "bench", "synth.js");
+const BUILD_RUNS = 3;
+const NEW_ARGS = ["new", LARGEST_PATTERN.pattern, "--azs", String(LARGEST_PATTERN.azs), "--endpoints", LARGEST_PATTERN.endpoints.join(",")];
 
 function median(values: readonly number[]): number | null {
   if (values.length === 0) return null;
@@ -224,6 +244,74 @@ function measureOnce(file: string, run: number): SyntheticRun | Failure {
   return { ...m, wallMs };
 }
 
+function benchBuild(): BuildResult {
+  const pattern = NEW_ARGS.slice(1).join(" ");
+  const newRunsMs: number[] = [];
+  for (let run = 0; run <= BUILD_RUNS; run++) {
+    const start = performance.now();
+    const child = spawnSync(process.execPath, [BIN, ...NEW_ARGS], {
+      cwd: ROOT,
+      encoding: "utf8",
+      timeout: FILE_TIMEOUT_MS,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const ms = performance.now() - start;
+    const error = abnormal(child, FILE_TIMEOUT_MS) ?? (child.status === 0 ? null : `new: exit ${child.status}: ${firstLine(child.stderr)}`);
+    if (error !== null) return { pattern, newRunsMs, newMedianMs: null, cdk: null, failure: error };
+    if (run > 0) newRunsMs.push(ms);
+  }
+  const runs: NonNullable<BuildResult["cdk"]>["runs"] = [];
+  let resources: number | null = null;
+  const out = join(TMP, "synth.json");
+  for (let run = 0; run < BUILD_RUNS; run++) {
+    rmSync(out, { force: true });
+    const start = performance.now();
+    const child = spawnSync(process.execPath, [SYNTH], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, [MEASURE_OUT_ENV]: out },
+      timeout: SYNTHETIC_TIMEOUT_MS,
+    });
+    const wallMs = performance.now() - start;
+    if (child.status === 3) return { pattern, newRunsMs, newMedianMs: median(newRunsMs), cdk: null, failure: null };
+    const error = abnormal(child, SYNTHETIC_TIMEOUT_MS);
+    if (error !== null || !existsSync(out)) {
+      return {
+        pattern,
+        newRunsMs,
+        newMedianMs: median(newRunsMs),
+        cdk: null,
+        failure: error ?? `synth: exit ${child.status}: ${firstLine(child.stderr)}`,
+      };
+    }
+    const m = JSON.parse(readFileSync(out, "utf8")) as {
+      exitCode: number;
+      loadMs: number;
+      synthMs: number;
+      checkMs: number;
+      resources: number;
+    };
+    if (m.exitCode !== 0) {
+      return {
+        pattern,
+        newRunsMs,
+        newMedianMs: median(newRunsMs),
+        cdk: null,
+        failure: "synth: the analyzer found errors in the synthesized network",
+      };
+    }
+    runs.push({ wallMs, loadMs: m.loadMs, synthMs: m.synthMs, checkMs: m.checkMs });
+    resources = m.resources;
+  }
+  return {
+    pattern,
+    newRunsMs,
+    newMedianMs: median(newRunsMs),
+    cdk: { runs, resources, medianWallMs: median(runs.map((r) => r.wallMs)), medianSynthMs: median(runs.map((r) => r.synthMs)) },
+    failure: null,
+  };
+}
+
 function benchSynthetic(vpcs: number, functionsPerVpc: number): SyntheticResult {
   const azs = 2;
   const name = `${vpcs.toLocaleString("en-US")} VPCs / ${(vpcs * functionsPerVpc).toLocaleString("en-US")} functions`;
@@ -290,6 +378,7 @@ function report(
   files: FileResult[],
   synthetic: SyntheticResult[],
   overallMedianMs: number | null,
+  build: BuildResult | null,
 ): string {
   const out: string[] = ["# lambda-egress benchmark", ""];
   for (const [k, v] of Object.entries(env)) out.push(`- ${k}: ${v}`);
@@ -339,6 +428,18 @@ function report(
     "In-process time and peak RSS come from dist/bench/measure.js inside the child.",
     "",
   );
+  if (build) {
+    out.push(`## Building the largest pattern: ${build.pattern}`, "");
+    if (build.failure) out.push(`FAILED: ${build.failure}`, "");
+    out.push(
+      `- \`lambda-egress new\` (${BUILD_RUNS} runs after a warm-up, process start included): median **${formatMs(build.newMedianMs)}**`,
+      build.cdk
+        ? `- CDK synthesis with \`lambda-egress/cdk\` (${BUILD_RUNS} runs, ${build.cdk.resources ?? "?"} resources): median **${formatMs(build.cdk.medianSynthMs)}** ` +
+            `in-process (construct and synth), ${formatMs(build.cdk.medianWallMs)} for the whole child (loading aws-cdk-lib and checking the result included)`
+        : "- CDK synthesis: skipped (aws-cdk-lib is not installed)",
+      "",
+    );
+  }
   return out.join("\n");
 }
 
@@ -362,6 +463,7 @@ function main(): number {
   mkdirSync(TMP, { recursive: true });
   const files: FileResult[] = [];
   const synthetic: SyntheticResult[] = [];
+  let build: BuildResult | null = null;
   try {
     const targets = templateFiles();
     progress(`bench: ${targets.length} template file(s), ${runsPerFile} runs each`);
@@ -378,6 +480,11 @@ function main(): number {
         `  ${result.name}: ${result.failure ? `FAILED: ${result.failure.message}` : `${formatMs(result.medianWallMs)}, ${formatKiB(result.peakRssKiB)}`}`,
       );
     }
+    progress("bench: building the largest pattern");
+    build = benchBuild();
+    progress(
+      `  new: ${formatMs(build.newMedianMs)}; cdk synth: ${build.cdk ? formatMs(build.cdk.medianSynthMs) : "skipped"}${build.failure ? `; FAILED: ${build.failure}` : ""}`,
+    );
   } finally {
     rmSync(TMP, { recursive: true, force: true });
   }
@@ -392,7 +499,7 @@ function main(): number {
     cpu: cpus()[0]?.model.trim() ?? "unknown",
     cpuCount: cpus().length,
   };
-  process.stdout.write(report(env, runsPerFile, files, synthetic, overallMedianMs));
+  process.stdout.write(report(env, runsPerFile, files, synthetic, overallMedianMs, build));
   const results = {
     schemaVersion: 1,
     ...env,
@@ -412,10 +519,11 @@ function main(): number {
       overallMaxMs: max(ok.flatMap((f) => f.runsMs)),
     },
     synthetic,
+    build,
   };
   writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   progress("bench: wrote bench/results.json");
-  const failed = files.some((f) => f.failure) || synthetic.some((s) => s.failure);
+  const failed = files.some((f) => f.failure) || synthetic.some((s) => s.failure) || build?.failure != null;
   return failed ? 1 : 0;
 }
 
