@@ -9,7 +9,7 @@ import { after, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import type { ReachResult } from "../src/analyze/reach.ts";
-import { ENI_ACTIONS_REQUIRED } from "../src/aws/facts.ts";
+import { ENI_ACTIONS_DOCUMENTED } from "../src/aws/facts.ts";
 import { renderCdkApp } from "../src/build/cdk-app.ts";
 import type { PatternName, ResolvedPatternOptions } from "../src/build/patterns.ts";
 import { natCount, PATTERN_INFO, PATTERNS, resolvePatternOptions } from "../src/build/patterns.ts";
@@ -214,7 +214,7 @@ function assertPattern(o: ResolvedPatternOptions, { template, report }: Synth): 
     assert.equal(role.Policies, undefined);
     assert.ok(ofType(r, "AWS::EC2::Subnet").every(([, s]) => s.Properties?.MapPublicIpOnLaunch === true));
   } else {
-    assert.deepEqual(role.Policies?.[0]?.PolicyDocument.Statement[0]?.Action, [...ENI_ACTIONS_REQUIRED]);
+    assert.deepEqual(role.Policies?.[0]?.PolicyDocument.Statement[0]?.Action, [...ENI_ACTIONS_DOCUMENTED]);
   }
 
   // Our analyzer: the exact findings and verdicts.

@@ -78,6 +78,8 @@ export const PROTOCOL_TCP = 6;
  */
 export const ENI_ACTIONS_REQUIRED = ["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"] as const;
 export const ENI_ACTIONS_RECOMMENDED = ["ec2:DescribeSubnets", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"] as const;
+/** The whole documented list, as AWSLambdaVPCAccessExecutionRole grants it: what the roles lambda-egress builds get. */
+export const ENI_ACTIONS_DOCUMENTED = [...ENI_ACTIONS_REQUIRED, ...ENI_ACTIONS_RECOMMENDED] as const;
 
 /** §3.5: contents of AWS managed policies that matter here (by policy name). */
 export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {

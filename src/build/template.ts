@@ -4,8 +4,7 @@
 import {
   AL2023_AMI_SSM_PARAMETER,
   endpointServiceNameSub,
-  ENI_ACTIONS_RECOMMENDED,
-  ENI_ACTIONS_REQUIRED,
+  ENI_ACTIONS_DOCUMENTED,
   LAMBDA_BASIC_EXECUTION_POLICY_ARN_SUB,
   MANAGED_INSTANCES_MIN_MEMORY_MB,
   MANAGED_INSTANCES_OPERATOR_POLICY_ARN_SUB,
@@ -417,7 +416,7 @@ export function buildTemplate(options: ResolvedPatternOptions, format: TemplateF
                 PolicyName: "vpc-network-interfaces",
                 PolicyDocument: {
                   Version: "2012-10-17",
-                  Statement: [{ Effect: "Allow", Action: [...ENI_ACTIONS_REQUIRED, ...ENI_ACTIONS_RECOMMENDED], Resource: "*" }],
+                  Statement: [{ Effect: "Allow", Action: [...ENI_ACTIONS_DOCUMENTED], Resource: "*" }],
                 },
               },
             ],

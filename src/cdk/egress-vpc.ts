@@ -4,7 +4,7 @@ import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
-import { AWS_SERVICE_PORT, ENI_ACTIONS_REQUIRED, LAMBDA_EPHEMERAL_PORTS } from "../aws/facts.ts";
+import { AWS_SERVICE_PORT, ENI_ACTIONS_DOCUMENTED, LAMBDA_EPHEMERAL_PORTS } from "../aws/facts.ts";
 import { DEMO_FUNCTION_CODE, DEMO_FUNCTION_HANDLER, DEMO_FUNCTION_RUNTIME, DEMO_FUNCTION_TIMEOUT } from "../build/demo-function.ts";
 import type { ResolvedPatternOptions } from "../build/patterns.ts";
 import { isGatewayEndpointService, natCount, resolvePatternOptions } from "../build/patterns.ts";
@@ -393,7 +393,7 @@ export class EgressVpc extends Construct {
         ? undefined
         : {
             NetworkInterfaces: new iam.PolicyDocument({
-              statements: [new iam.PolicyStatement({ actions: [...ENI_ACTIONS_REQUIRED], resources: ["*"] })],
+              statements: [new iam.PolicyStatement({ actions: [...ENI_ACTIONS_DOCUMENTED], resources: ["*"] })],
             }),
           },
     });
