@@ -1,0 +1,897 @@
+// The emulator's planner: the frozen network model -> a Plan of namespaces, links, rules and servers (pure, no I/O).
+import type { Model } from "../model/model.ts";
+import type {
+  EntityRef,
+  LambdaFunction,
+  NatGateway,
+  NetworkAcl,
+  PortRange,
+  Protocol,
+  RouteTable,
+  SecurityGroup,
+  SecurityGroupRule,
+  Subnet,
+  Unknown,
+  Vpc,
+  VpcEndpoint,
+} from "../model/types.ts";
+import { isUnknown } from "../model/types.ts";
+import type { Cidr } from "../net/ip.ts";
+import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net/ip.ts";
+import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
+
+export interface PlanOptions {
+  /** Per-run prefix of every name (`le<6 hex>`); at most 10 characters so interface names fit in 15. */
+  readonly prefix: string;
+  /** Function ids (logical ids) or names to emulate; all VPC-attached functions when absent. */
+  readonly functions?: readonly string[];
+}
+
+/** Linux IFNAMSIZ - 1. */
+const IFNAME_MAX = 15;
+/** The whoami server of the emulated internet; every public name resolves to it. */
+export const INTERNET_WHOAMI = "198.51.100.80";
+/** The public resolver of the emulated internet. */
+export const INTERNET_RESOLVER = "198.51.100.53";
+/** The internet namespace's own address on its links to the internet gateways. */
+const INTERNET_LINK = "192.0.2.1";
+/** First stand-in Elastic IP. */
+const EIP_STANDIN_FIRST = 10;
+/** First stand-in address of an AWS service's public endpoint (198.51.100.x). */
+const SERVICE_STANDIN_FIRST = 100;
+const DOCUMENTATION_V4 = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map(mustParseCidr);
+const WHOAMI_PORTS = [80, 443] as const;
+
+interface MutableNs {
+  name: string;
+  role: NamespaceRole;
+  entity: string;
+  sysctls: Record<string, string>;
+  ip: string[];
+  nft?: string;
+  resolvConf?: string;
+}
+
+/** An interface of the router that leads to one emulated thing. */
+interface RouterPort {
+  /** The router-side veth name (the peer namespace's name). */
+  readonly veth: string;
+  /** The subnet it sits in (ENIs, NAT gateways, endpoint ENIs), or null (IGW, gateway endpoint). */
+  readonly subnet: Subnet | null;
+  /** Its private address, for the VPC local table. */
+  readonly address: string | null;
+  /** Security groups filtering it (function and endpoint ENIs); null: not an ENI with groups. */
+  readonly groups: readonly SecurityGroup[] | null;
+  /** Why its groups are not fully known (then it fails closed). */
+  readonly groupsNote?: string;
+  readonly what: string;
+}
+
+interface VpcState {
+  readonly vpc: Vpc;
+  readonly index: number;
+  readonly router: MutableNs;
+  readonly cidrs: readonly Cidr[];
+  readonly localTable: number;
+  readonly resolver: string;
+  readonly ports: RouterPort[];
+  /** Subnet id -> interface group (1-based). */
+  readonly groups: Map<string, number>;
+  /** Subnet id -> next free host offset allocator. */
+  readonly used: Map<string, Set<bigint>>;
+  /** Route table id -> kernel table. */
+  readonly tables: Map<string, number>;
+  /** NAT gateway id -> its router-side veth and private address. */
+  readonly nats: Map<string, { veth: string; address: string }>;
+  igw?: { id: string; veth: string; address: string };
+  /** Gateway endpoint id -> veth and the prefix it serves. */
+  readonly gatewayEndpoints: Map<string, { veth: string; address: string; prefix: string }>;
+  /** Private DNS records of the VPC resolver. */
+  readonly privateRecords: Record<string, string[]>;
+}
+
+/** A quoted nft identifier-safe name for a model id. */
+function nftName(id: string): string {
+  return id.replace(/[^A-Za-z0-9_]/g, "_");
+}
+
+function protoText(p: Protocol): string | null {
+  if (p === "all") return null;
+  if (p === 6) return "tcp";
+  if (p === 17) return "udp";
+  if (p === 1) return "icmp";
+  if (p === 58) return "ipv6-icmp";
+  return String(p);
+}
+
+/** The nft match for a protocol and destination port range ("" when it matches everything). */
+function protoPortMatch(protocol: Protocol, ports: PortRange): string {
+  const proto = protoText(protocol);
+  if (proto === null) return "";
+  const parts = [`meta l4proto ${proto}`];
+  if ((protocol === 6 || protocol === 17) && !(ports.from <= 0 && ports.to >= 65535)) {
+    parts.push(ports.from === ports.to ? `th dport ${ports.from}` : `th dport ${ports.from}-${ports.to}`);
+  }
+  return parts.join(" ");
+}
+
+function join(...parts: string[]): string {
+  return parts.filter((p) => p !== "").join(" ");
+}
+
+function inDocumentationRange(address: string): boolean {
+  const a = parseAddress(address);
+  if (!a || a.family !== 4) return false;
+  return DOCUMENTATION_V4.some((c) => c.start <= a.value && a.value <= c.end);
+}
+
+/** The regional DNS name of an AWS service's public endpoint. */
+export function serviceDnsName(service: string, region: string): string {
+  return `${service}.${region}.amazonaws.com`;
+}
+
+function reason(u: Unknown): string {
+  return u.literal === undefined ? u.reason : `${u.literal}: ${u.reason}`;
+}
+
+function refText(r: EntityRef): string {
+  return isUnknown(r) ? (r.literal ?? `(${r.reason})`) : r;
+}
+
+/**
+ * Computes the emulation of the model's VPC-attached functions: one router namespace per VPC,
+ * one namespace per (function, subnet) ENI, NAT gateway, internet gateway, interface endpoint
+ * ENI and gateway endpoint, and one internet namespace. What the model leaves open is noted in
+ * `notes` and left out, never guessed.
+ */
+export function planEmulation(model: Model, options: PlanOptions): Plan {
+  const prefix = options.prefix;
+  if (!/^[a-z][a-z0-9]*$/.test(prefix) || prefix.length > IFNAME_MAX - 5) {
+    throw new Error(`emulation prefix must be lowercase letters and digits, at most ${IFNAME_MAX - 5} characters: ${prefix}`);
+  }
+  const notes: string[] = [];
+  const note = (n: string): void => {
+    if (!notes.includes(n)) notes.push(n);
+  };
+  const namespaces: MutableNs[] = [];
+  const links: LinkPlan[] = [];
+  const servers: ServerPlan[] = [];
+  const enis: EniPlan[] = [];
+  const counters = new Map<string, number>();
+  const newNs = (short: string, role: NamespaceRole, entity: string): MutableNs => {
+    const n = counters.get(short) ?? 0;
+    counters.set(short, n + 1);
+    const ns: MutableNs = { name: `${prefix}-${short}${n}`, role, entity, sysctls: {}, ip: ["link set lo up"] };
+    namespaces.push(ns);
+    return ns;
+  };
+  const link = (a: MutableNs, aName: string, b: MutableNs, bName: string): void => {
+    links.push({ a: { ns: a.name, name: aName }, b: { ns: b.name, name: bName } });
+    a.ip.push(`link set ${aName} up`);
+    b.ip.push(`link set ${bName} up`);
+  };
+
+  // --- which functions, which VPCs -------------------------------------------------------
+  const wanted = options.functions;
+  const functions: LambdaFunction[] = [];
+  for (const f of model.functions()) {
+    if (wanted && !wanted.includes(f.id) && !(f.name !== null && wanted.includes(f.name))) continue;
+    functions.push(f);
+  }
+  for (const w of wanted ?? []) {
+    if (!model.functions().some((f) => f.id === w || f.name === w)) note(`function ${w} is not in the model: left out`);
+  }
+  const internet = newNs("i", "internet", "internet");
+  internet.ip.push(
+    `addr add ${INTERNET_WHOAMI}/32 dev lo`,
+    `addr add ${INTERNET_RESOLVER}/32 dev lo`,
+    `addr add ${INTERNET_LINK}/32 dev lo`,
+  );
+  internet.resolvConf = `nameserver ${INTERNET_RESOLVER}\n`;
+
+  const vpcStates = new Map<string, VpcState>();
+  /** Public DNS: every other name answers with the internet's whoami; AWS service names with their stand-ins. */
+  const publicRecords: Record<string, string[]> = { "*": [INTERNET_WHOAMI] };
+  const serviceStandins = new Map<string, string>();
+  const eipMap: { vpcId: string; privateIp: string; publicIp: string; what: string }[] = [];
+  const igwNamespaces: { st: VpcState; ns: MutableNs; inetSide: string }[] = [];
+  const eipStandins = new Set<string>();
+  let nextEip = EIP_STANDIN_FIRST;
+  const standinEip = (): string => {
+    while (eipStandins.has(`203.0.113.${nextEip}`)) nextEip++;
+    const a = `203.0.113.${nextEip}`;
+    eipStandins.add(a);
+    nextEip++;
+    return a;
+  };
+  // Literal EIPs inside the documentation ranges are kept; reserve them before any stand-in is given.
+  for (const e of model.all("elastic-ip")) if (e.publicIp !== null && inDocumentationRange(e.publicIp)) eipStandins.add(e.publicIp);
+
+  const vpcState = (vpc: Vpc): VpcState | undefined => {
+    const known = vpcStates.get(vpc.id);
+    if (known) return known;
+    const cidrs: Cidr[] = [];
+    for (const c of vpc.cidrs) {
+      if (isUnknown(c)) note(`a CIDR block of ${vpc.id} is not known (${reason(c)}): left out`);
+      else if (c.family === 4) cidrs.push(c);
+    }
+    const primary = cidrs[0];
+    if (!primary) {
+      note(`${vpc.id} has no known IPv4 CIDR block: not emulated`);
+      return undefined;
+    }
+    const index = vpcStates.size;
+    const router = newNs("r", "router", vpc.id);
+    const resolver = formatAddress(4, primary.start + 2n);
+    const st: VpcState = {
+      vpc,
+      index,
+      router,
+      cidrs,
+      localTable: 1000 * (index + 1),
+      resolver,
+      ports: [],
+      groups: new Map(),
+      used: new Map(),
+      tables: new Map(),
+      nats: new Map(),
+      gatewayEndpoints: new Map(),
+      privateRecords: {},
+    };
+    Object.assign(router.sysctls, {
+      "net.ipv4.ip_forward": "1",
+      "net.ipv4.conf.all.rp_filter": "0",
+      "net.ipv4.conf.default.rp_filter": "0",
+      "net.ipv4.conf.all.send_redirects": "0",
+    });
+    router.ip.push(`addr add ${resolver}/32 dev lo`);
+    for (const s of model.subnetsOf(vpc.id)) {
+      if (!isUnknown(s.cidr) && s.cidr.family === 4) {
+        const gw = `addr add ${formatAddress(4, s.cidr.start + 1n)}/32 dev lo`;
+        if (!router.ip.includes(gw)) router.ip.push(gw);
+      }
+    }
+    vpcStates.set(vpc.id, st);
+    return st;
+  };
+
+  /** The VPC, subnet CIDR and VPC state of a subnet, or a note and undefined. */
+  const placeSubnet = (ref: EntityRef, what: string): { subnet: Subnet; cidr: Cidr; st: VpcState } | undefined => {
+    if (isUnknown(ref)) {
+      note(`${what}: subnet ${reason(ref)}: left out`);
+      return undefined;
+    }
+    const subnet = model.get("subnet", ref);
+    if (!subnet) {
+      note(`${what}: subnet ${ref} is not defined in the model: left out`);
+      return undefined;
+    }
+    if (isUnknown(subnet.cidr) || subnet.cidr.family !== 4) {
+      note(`${what}: the IPv4 CIDR of ${subnet.id} is not known${isUnknown(subnet.cidr) ? ` (${reason(subnet.cidr)})` : ""}: left out`);
+      return undefined;
+    }
+    const vpc = model.vpc(subnet.vpcId);
+    if (!vpc) {
+      note(`${what}: the VPC of ${subnet.id} (${refText(subnet.vpcId)}) is not in the model: left out`);
+      return undefined;
+    }
+    const st = vpcState(vpc);
+    if (!st) return undefined;
+    if (!st.cidrs.some((c) => cidrContains(c, subnet.cidr as Cidr))) {
+      note(`${what}: ${subnet.id} (${subnet.cidr.text}) lies outside the known CIDR blocks of ${vpc.id}: left out`);
+      return undefined;
+    }
+    return { subnet, cidr: subnet.cidr, st };
+  };
+
+  /** A free address in the subnet: `preferred` host offset when free, else the lowest free one (AWS reserves base+0..3 and the last). */
+  const allocate = (st: VpcState, subnet: Subnet, cidr: Cidr, preferred: bigint): string | undefined => {
+    const used = st.used.get(subnet.id) ?? new Set<bigint>();
+    st.used.set(subnet.id, used);
+    const size = cidr.end - cidr.start + 1n;
+    const fits = (o: bigint): boolean => o >= 4n && o <= size - 2n && !used.has(o);
+    let off: bigint | undefined = fits(preferred) ? preferred : undefined;
+    for (let o = 4n; off === undefined && o <= size - 2n; o++) if (fits(o)) off = o;
+    if (off === undefined) return undefined;
+    used.add(off);
+    return formatAddress(4, cidr.start + off);
+  };
+
+  const groupOf = (st: VpcState, subnet: Subnet): number => {
+    const g = st.groups.get(subnet.id) ?? st.groups.size + 1;
+    st.groups.set(subnet.id, g);
+    return g;
+  };
+
+  /** Links a namespace into the router at `address` in `subnet`. */
+  const attach = (
+    st: VpcState,
+    ns: MutableNs,
+    subnet: Subnet,
+    cidr: Cidr,
+    address: string,
+    port: Omit<RouterPort, "veth" | "subnet" | "address">,
+  ): void => {
+    const veth = ns.name;
+    link(st.router, veth, ns, "eth0");
+    routerPortSysctls(st.router, veth);
+    st.router.ip.push(`link set ${veth} group ${groupOf(st, subnet)}`);
+    ns.ip.push(`addr add ${address}/${cidr.prefix} dev eth0`, `route add default via ${formatAddress(4, cidr.start + 1n)} dev eth0`);
+    ns.resolvConf = `nameserver ${st.resolver}\n`;
+    st.ports.push({ veth, subnet, address, ...port });
+  };
+
+  const securityGroupsOf = (refs: readonly EntityRef[] | Unknown, what: string): { groups: SecurityGroup[]; groupsNote?: string } => {
+    if (isUnknown(refs)) {
+      const n = `${what}: its security groups are not known (${reason(refs)}): all its traffic is dropped`;
+      note(n);
+      return { groups: [], groupsNote: n };
+    }
+    const groups: SecurityGroup[] = [];
+    let groupsNote: string | undefined;
+    for (const r of refs) {
+      const g = model.securityGroup(r);
+      if (g) groups.push(g);
+      else {
+        groupsNote = `${what}: security group ${refText(r)} is not in the model: its rules are left out`;
+        note(groupsNote);
+      }
+    }
+    return groupsNote === undefined ? { groups } : { groups, groupsNote };
+  };
+
+  // --- function ENIs ---------------------------------------------------------------------
+  for (const f of functions) {
+    if (f.capacityProviderId !== null) {
+      note(`function ${f.id} runs on Lambda Managed Instances: not emulated yet`);
+      continue;
+    }
+    const cfg = f.vpcConfig;
+    if (!cfg) {
+      note(`function ${f.id} is not attached to a VPC (it uses Lambda's own network): not emulated`);
+      continue;
+    }
+    if (cfg.ipv6AllowedForDualStack === true)
+      note(`not emulated yet: IPv6 (function ${f.id} is dual-stack; only its IPv4 traffic is emulated)`);
+    if (isUnknown(cfg.subnetIds)) {
+      note(`function ${f.id}: its subnets are not known (${reason(cfg.subnetIds)}): left out`);
+      continue;
+    }
+    for (const ref of cfg.subnetIds) {
+      const placed = placeSubnet(ref, `function ${f.id}`);
+      if (!placed) continue;
+      const { subnet, cidr, st } = placed;
+      const count = enis.filter((e) => e.subnetId === subnet.id).length;
+      const address = allocate(st, subnet, cidr, 23n + BigInt(count));
+      if (!address) {
+        note(`function ${f.id}: ${subnet.id} has no free address left: left out`);
+        continue;
+      }
+      const ns = newNs("e", "eni", subnet.id);
+      const { groups, groupsNote } = securityGroupsOf(cfg.securityGroupIds, `function ${f.id} in ${subnet.id}`);
+      attach(st, ns, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what: `function ${f.id}` });
+      enis.push({ functionId: f.id, subnetId: subnet.id, ns: ns.name, ipv4: address });
+    }
+  }
+
+  // --- per VPC: NAT gateways, internet gateway, endpoints, routes, filters ---------------
+  for (const st of [...vpcStates.values()]) {
+    const vpcId = st.vpc.id;
+    for (const nat of model.all("nat-gateway")) {
+      if (subnetVpc(model, nat) !== vpcId && nat.vpcId !== vpcId) continue;
+      planNat(nat, st);
+    }
+    planIgw(st);
+    for (const ep of model.vpcEndpointsOf(vpcId)) planEndpoint(ep, st);
+  }
+  for (const { st, ns, inetSide } of igwNamespaces) {
+    const mine = eipMap.filter((m) => m.vpcId === st.vpc.id);
+    ns.nft = igwRuleset(mine);
+    for (const m of mine) internet.ip.push(`route add ${m.publicIp}/32 via ${inetSide} dev ${ns.name} onlink`);
+  }
+  for (const st of vpcStates.values()) {
+    planRoutes(st);
+    st.router.nft = routerRuleset(st);
+    servers.push({
+      ns: st.router.name,
+      kind: "dns",
+      address: st.resolver,
+      port: 53,
+      records: { ...publicRecords, ...st.privateRecords },
+    });
+  }
+  if (model.all("egress-only-internet-gateway").length > 0) note("not emulated yet: egress-only internet gateways (IPv6)");
+  if (
+    model.all("subnet").some((s) => s.ipv6Cidrs.length > 0) ||
+    model.all("vpc").some((v) => v.cidrs.some((c) => !isUnknown(c) && c.family === 6))
+  ) {
+    note("not emulated yet: IPv6 (only IPv4 addresses, routes and rules are emulated)");
+  }
+
+  // --- the internet ----------------------------------------------------------------------
+  servers.push({ ns: internet.name, kind: "dns", address: INTERNET_RESOLVER, port: 53, records: { ...publicRecords } });
+  for (const port of WHOAMI_PORTS) servers.push({ ns: internet.name, kind: "whoami", address: INTERNET_WHOAMI, port, label: "internet" });
+  for (const [service, address] of serviceStandins) {
+    internet.ip.push(`addr add ${address}/32 dev lo`);
+    for (const port of WHOAMI_PORTS) {
+      servers.push({ ns: internet.name, kind: "whoami", address, port, label: `aws:${service} via internet` });
+    }
+  }
+
+  return {
+    prefix,
+    namespaces: namespaces.map(freezeNs),
+    links,
+    servers,
+    enis,
+    notes,
+  };
+
+  // --- helpers that add to the plan (hoisted; they close over the state above) ----------
+
+  function planNat(nat: NatGateway, st: VpcState): void {
+    if (nat.availability === "regional" || nat.subnetId === null) {
+      note(`not emulated yet: regional NAT gateway ${nat.id}; routes to it are left out (that traffic is dropped)`);
+      return;
+    }
+    const placed = placeSubnet(nat.subnetId, `NAT gateway ${nat.id}`);
+    if (!placed) return;
+    const { subnet, cidr } = placed;
+    const address = allocate(st, subnet, cidr, 10n);
+    if (!address) {
+      note(`NAT gateway ${nat.id}: ${subnet.id} has no free address left: left out`);
+      return;
+    }
+    const ns = newNs("n", "nat-gateway", nat.id);
+    attach(st, ns, subnet, cidr, address, { groups: null, what: `NAT gateway ${nat.id}` });
+    Object.assign(ns.sysctls, {
+      "net.ipv4.ip_forward": "1",
+      "net.ipv4.conf.all.send_redirects": "0",
+      "net.ipv4.conf.eth0.send_redirects": "0",
+      "net.ipv4.conf.all.rp_filter": "0",
+      "net.ipv4.conf.eth0.rp_filter": "0",
+    });
+    ns.nft = natRuleset(address, st.cidrs);
+    st.nats.set(nat.id, { veth: ns.name, address });
+    if (nat.connectivity === "private") return;
+    // Its public address: a 1:1 mapping in the internet gateway.
+    const a = nat.addresses[0];
+    let publicIp: string | undefined;
+    if (!a || a.kind === "unknown") {
+      note(
+        `NAT gateway ${nat.id}: its public address is not known${a ? ` (${a.reason})` : ""}: it has no public mapping (its traffic is dropped at the internet gateway)`,
+      );
+    } else if (a.kind === "auto-assigned") {
+      publicIp = standinEip();
+    } else {
+      const literal = a.publicIp ?? (a.kind === "elastic-ip" ? (model.get("elastic-ip", a.eipId)?.publicIp ?? null) : null);
+      const label = a.kind === "elastic-ip" ? a.eipId : a.allocationId;
+      if (literal !== null && inDocumentationRange(literal)) publicIp = literal;
+      else {
+        publicIp = standinEip();
+        if (literal !== null)
+          note(`Elastic IP ${label} (${literal}) stands in as ${publicIp}: the emulator uses documentation addresses only`);
+      }
+    }
+    if (publicIp !== undefined) eipMap.push({ vpcId: st.vpc.id, privateIp: address, publicIp, what: nat.id });
+  }
+
+  function planIgw(st: VpcState): void {
+    const igws = model.internetGatewaysOf(st.vpc.id);
+    const igw = igws[0];
+    if (!igw) return;
+    if (igws.length > 1) note(`${st.vpc.id} has ${igws.length} internet gateways attached; only ${igw.id} is emulated`);
+    const ns = newNs("g", "igw", igw.id);
+    const k = st.index;
+    const vpcSide = `169.254.${k % 256}.1`;
+    const inetSide = `192.0.2.${10 + k}`;
+    link(st.router, ns.name, ns, "eth0");
+    routerPortSysctls(st.router, ns.name);
+    link(internet, ns.name, ns, "inet0");
+    ns.ip.push(
+      `addr add ${vpcSide}/32 dev eth0`,
+      `addr add ${inetSide}/32 dev inet0`,
+      `route add default via ${INTERNET_LINK} dev inet0 onlink`,
+    );
+    for (const c of st.cidrs) ns.ip.push(`route add ${c.text} dev eth0`);
+    Object.assign(ns.sysctls, {
+      "net.ipv4.ip_forward": "1",
+      "net.ipv4.conf.all.rp_filter": "0",
+      "net.ipv4.conf.eth0.rp_filter": "0",
+      "net.ipv4.conf.inet0.rp_filter": "0",
+    });
+    st.igw = { id: igw.id, veth: ns.name, address: vpcSide };
+    igwNamespaces.push({ st, ns, inetSide });
+  }
+
+  function planEndpoint(ep: VpcEndpoint, st: VpcState): void {
+    if (isUnknown(ep.type) || isUnknown(ep.service) || ep.service === null) {
+      const why = isUnknown(ep.type) ? reason(ep.type) : isUnknown(ep.service) ? reason(ep.service) : "not an AWS service";
+      note(`VPC endpoint ${ep.id}: its type or service is not known (${why}): left out`);
+      return;
+    }
+    const service = ep.service;
+    const publicAddress = serviceStandin(service);
+    if (ep.type === "Gateway") {
+      if (isUnknown(ep.routeTableIds)) {
+        note(`gateway endpoint ${ep.id}: its route tables are not known (${reason(ep.routeTableIds)}): left out`);
+        return;
+      }
+      const ns = newNs("p", "endpoint", ep.id);
+      const address = `169.254.${128 + (st.gatewayEndpoints.size % 128)}.1`;
+      link(st.router, ns.name, ns, "eth0");
+      routerPortSysctls(st.router, ns.name);
+      ns.ip.push(`addr add ${address}/32 dev eth0`, `addr add ${publicAddress}/32 dev lo`);
+      for (const c of st.cidrs) ns.ip.push(`route add ${c.text} dev eth0`);
+      st.gatewayEndpoints.set(ep.id, { veth: ns.name, address, prefix: `${publicAddress}/32` });
+      for (const port of WHOAMI_PORTS) {
+        servers.push({ ns: ns.name, kind: "whoami", address: publicAddress, port, label: `aws:${service} via gateway endpoint` });
+      }
+      return;
+    }
+    if (ep.type !== "Interface") {
+      note(`not emulated yet: ${ep.type} endpoint ${ep.id}`);
+      return;
+    }
+    if (isUnknown(ep.subnetIds)) {
+      note(`interface endpoint ${ep.id}: its subnets are not known (${reason(ep.subnetIds)}): left out`);
+      return;
+    }
+    if (isUnknown(ep.privateDnsEnabled))
+      note(`interface endpoint ${ep.id}: whether private DNS is on is not known (${reason(ep.privateDnsEnabled)}): emulated as off`);
+    const privateDns = ep.privateDnsEnabled === true && !ep.privateDnsInboundOnly && st.vpc.enableDnsSupport && st.vpc.enableDnsHostnames;
+    const refs = isUnknown(ep.securityGroupIds) || ep.securityGroupIds.length > 0 ? ep.securityGroupIds : [st.vpc.defaultSecurityGroupId];
+    const addresses: string[] = [];
+    for (const ref of ep.subnetIds) {
+      const placed = placeSubnet(ref, `interface endpoint ${ep.id}`);
+      if (!placed || placed.st !== st) continue;
+      const { subnet, cidr } = placed;
+      const address = allocate(st, subnet, cidr, 50n);
+      if (!address) {
+        note(`interface endpoint ${ep.id}: ${subnet.id} has no free address left: left out`);
+        continue;
+      }
+      const ns = newNs("p", "endpoint", ep.id);
+      const { groups, groupsNote } = securityGroupsOf(refs, `interface endpoint ${ep.id} in ${subnet.id}`);
+      attach(st, ns, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what: `interface endpoint ${ep.id}` });
+      for (const port of WHOAMI_PORTS) servers.push({ ns: ns.name, kind: "whoami", address, port, label: `aws:${service} via endpoint` });
+      addresses.push(address);
+    }
+    if (privateDns && addresses.length > 0) st.privateRecords[serviceDnsName(service, model.region)] = addresses;
+  }
+
+  function serviceStandin(service: string): string {
+    const known = serviceStandins.get(service);
+    if (known) return known;
+    const address = `198.51.100.${SERVICE_STANDIN_FIRST + serviceStandins.size}`;
+    serviceStandins.set(service, address);
+    publicRecords[serviceDnsName(service, model.region)] = [address];
+    return address;
+  }
+
+  function planRoutes(st: VpcState): void {
+    const r = st.router;
+    for (const c of st.cidrs) {
+      r.ip.push(`rule add pref 100 to ${c.text} lookup ${st.localTable}`, `route add blackhole ${c.text} table ${st.localTable}`);
+    }
+    for (const p of st.ports) if (p.address !== null) r.ip.push(`route add ${p.address}/32 dev ${p.veth} table ${st.localTable}`);
+    r.ip.push("route add blackhole default table default");
+    let pref = 200;
+    for (const p of st.ports) {
+      if (!p.subnet) continue;
+      const rt = model.routeTableFor(p.subnet);
+      if (!rt) {
+        const why = isUnknown(p.subnet.routeTableId) ? reason(p.subnet.routeTableId) : `${p.subnet.routeTableId} is not in the model`;
+        note(`the route table of ${p.subnet.id} is not known (${why}): traffic of ${p.what} leaving the VPC is dropped`);
+        continue;
+      }
+      let table = st.tables.get(rt.id);
+      if (table === undefined) {
+        table = st.localTable + 1 + st.tables.size;
+        st.tables.set(rt.id, table);
+        routeTable(st, rt, table);
+      }
+      r.ip.push(`rule add pref ${pref++} iif ${p.veth} lookup ${table}`);
+    }
+  }
+
+  function routeTable(st: VpcState, rt: RouteTable, table: number): void {
+    const r = st.router;
+    const done = new Set<string>();
+    const add = (cidr: Cidr, line: string): void => {
+      if (done.has(cidr.text)) return;
+      done.add(cidr.text);
+      r.ip.push(`route add ${line} table ${table}`);
+    };
+    // Static routes first: they beat a prefix-list route to the same block.
+    const ordered = [
+      ...rt.routes.filter((x) => x.destination.kind !== "prefix-list"),
+      ...rt.routes.filter((x) => x.destination.kind === "prefix-list"),
+    ];
+    for (const route of ordered) {
+      const d = route.destination;
+      let cidrs: readonly Cidr[];
+      if (d.kind === "cidr") cidrs = [d.cidr];
+      else if (d.kind === "prefix-list") {
+        const list = isUnknown(d.cidrs) ? model.get("prefix-list", d.id)?.cidrs : d.cidrs;
+        if (!list) {
+          note(`route table ${rt.id}: a route to prefix list ${refText(d.id)} whose blocks are not known: left out`);
+          continue;
+        }
+        cidrs = list;
+      } else {
+        note(`route table ${rt.id}: a route with an unknown destination (${d.reason}): left out`);
+        continue;
+      }
+      cidrs = cidrs.filter((c) => c.family === 4);
+      const t = route.target;
+      if (t.kind === "local") continue;
+      for (const c of cidrs) {
+        if (route.state === "blackhole" || t.kind === "none") {
+          add(c, `blackhole ${c.text}`);
+          continue;
+        }
+        const id = "id" in t ? t.id : null;
+        const via = (() => {
+          if (t.kind === "internet-gateway") return st.igw && st.igw.id === id ? { veth: st.igw.veth, address: st.igw.address } : undefined;
+          if (t.kind === "nat-gateway" && typeof id === "string") return st.nats.get(id);
+          return undefined;
+        })();
+        if (via) add(c, `${c.text} via ${via.address} dev ${via.veth} onlink`);
+        else {
+          const what = t.kind === "instance" ? "not emulated yet: NAT instances; " : "";
+          note(
+            `${what}route table ${rt.id}: the route to ${c.text} via ${t.kind} ${id === null ? "" : refText(id)} is not emulated: that traffic is dropped`,
+          );
+        }
+      }
+    }
+    for (const [epId, gw] of st.gatewayEndpoints) {
+      const ep = model.get("vpc-endpoint", epId);
+      if (ep && !isUnknown(ep.routeTableIds) && ep.routeTableIds.includes(rt.id)) {
+        r.ip.push(`route add ${gw.prefix} via ${gw.address} dev ${gw.veth} onlink table ${table}`);
+      }
+    }
+  }
+
+  /** The router's one nft ruleset: NACLs (stateless, before conntrack), then security groups (stateful). */
+  function routerRuleset(st: VpcState): string {
+    const lines: string[] = ["table inet vpc {"];
+    // Named sets: the emulated members of every security group a rule refers to.
+    const members = new Map<string, string[]>();
+    for (const p of st.ports) {
+      for (const g of p.groups ?? []) {
+        const l = members.get(g.id) ?? [];
+        if (p.address !== null) l.push(p.address);
+        members.set(g.id, l);
+      }
+    }
+    const referenced = new Set<string>();
+    const sgPorts = st.ports.filter((p) => p.groups !== null);
+    for (const p of sgPorts)
+      for (const g of p.groups ?? [])
+        for (const rule of [...g.ingress, ...g.egress])
+          if (rule.peer.kind === "security-group" && !isUnknown(rule.peer.id)) referenced.add(rule.peer.id);
+    for (const id of [...referenced].sort()) {
+      const addrs = members.get(id) ?? [];
+      lines.push(`  set sg_${nftName(id)} {`, "    type ipv4_addr;");
+      if (addrs.length > 0) lines.push(`    elements = { ${addrs.join(", ")} }`);
+      lines.push("  }");
+    }
+    // NACL chains, one pair per subnet that has a router port.
+    const naclSubnets = [...st.groups.entries()];
+    for (const [subnetId, group] of naclSubnets) {
+      const subnet = model.get("subnet", subnetId) as Subnet;
+      const acl = model.networkAclFor(subnet);
+      for (const egress of [true, false]) {
+        const chain = `nacl_${egress ? "out" : "in"}_${group}`;
+        lines.push(
+          `  chain ${chain} {`,
+          `    # ${egress ? "outbound" : "inbound"} rules of ${acl?.id ?? "an unknown network ACL"} for ${subnetId}`,
+        );
+        lines.push(`    ${egress ? "oifgroup" : "iifgroup"} ${group} return`);
+        if (acl) lines.push(...naclEntries(acl, egress).map((l) => `    ${l}`));
+        else
+          note(
+            `the network ACL of ${subnetId} is not known (${isUnknown(subnet.networkAclId) ? reason(subnet.networkAclId) : `${subnet.networkAclId} is not in the model`}): all traffic in and out of it is dropped`,
+          );
+        lines.push("    drop", "  }");
+      }
+    }
+    // Security group chains, one pair per ENI.
+    for (const p of sgPorts) {
+      for (const egress of [true, false]) {
+        lines.push(
+          `  chain sg_${egress ? "out" : "in"}_${nftName(p.veth)} {`,
+          `    # ${egress ? "egress" : "ingress"} of ${p.what}: ${(p.groups ?? []).map((g) => g.id).join(", ") || "no security group"}`,
+        );
+        for (const g of p.groups ?? [])
+          for (const rule of egress ? g.egress : g.ingress) {
+            const m = sgRuleMatch(rule, egress, g.id);
+            if (m !== null) lines.push(`    ${join(m, "return")}`);
+          }
+        lines.push("    drop", "  }");
+      }
+    }
+    lines.push("  chain forward {", "    type filter hook forward priority filter; policy drop;");
+    if (naclSubnets.length > 0) {
+      lines.push(`    iifgroup vmap { ${naclSubnets.map(([, g]) => `${g} : jump nacl_out_${g}`).join(", ")} }`);
+      lines.push(`    oifgroup vmap { ${naclSubnets.map(([, g]) => `${g} : jump nacl_in_${g}`).join(", ")} }`);
+    }
+    lines.push("    ct state established,related accept");
+    if (sgPorts.length > 0) {
+      lines.push(`    iifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_out_${nftName(p.veth)}`).join(", ")} }`);
+      lines.push(`    oifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_in_${nftName(p.veth)}`).join(", ")} }`);
+    }
+    lines.push("    accept", "  }", "}");
+    return lines.join("\n") + "\n";
+  }
+
+  function naclEntries(acl: NetworkAcl, egress: boolean): string[] {
+    const out: string[] = [];
+    const entries = acl.entries.filter((e) => e.egress === egress).sort((a, b) => a.ruleNumber - b.ruleNumber);
+    for (const e of entries) {
+      if (isUnknown(e.protocol) || isUnknown(e.ports) || isUnknown(e.cidr)) {
+        note(`network ACL ${acl.id}: ${egress ? "outbound" : "inbound"} rule ${e.ruleNumber} is not fully known: left out`);
+        continue;
+      }
+      const addr = `${e.cidr.family === 4 ? "ip" : "ip6"} ${egress ? "daddr" : "saddr"} ${e.cidr.text}`;
+      out.push(join(addr, protoPortMatch(e.protocol, e.ports), e.action === "allow" ? "return" : "drop", `comment "rule ${e.ruleNumber}"`));
+    }
+    return out;
+  }
+
+  function sgRuleMatch(rule: SecurityGroupRule, egress: boolean, groupId: string): string | null {
+    const dir = egress ? "daddr" : "saddr";
+    if (isUnknown(rule.protocol) || isUnknown(rule.ports)) {
+      note(`security group ${groupId}: an ${egress ? "egress" : "ingress"} rule's protocol or ports are not known: left out`);
+      return null;
+    }
+    const pm = protoPortMatch(rule.protocol, rule.ports);
+    const peer = rule.peer;
+    if (peer.kind === "cidr") return join(`${peer.cidr.family === 4 ? "ip" : "ip6"} ${dir} ${peer.cidr.text}`, pm);
+    if (peer.kind === "security-group") {
+      if (isUnknown(peer.id)) {
+        note(`security group ${groupId}: a rule refers to a security group that is not known (${reason(peer.id)}): left out`);
+        return null;
+      }
+      return join(`ip ${dir} @sg_${nftName(peer.id)}`, pm);
+    }
+    if (peer.kind === "prefix-list") {
+      const pl = model.get("prefix-list", peer.id);
+      const gw = [...vpcStates.values()].flatMap((s) => [...s.gatewayEndpoints.values()]);
+      if (pl) {
+        const v4 = pl.cidrs.filter((c) => c.family === 4).map((c) => c.text);
+        return v4.length === 0 ? null : join(`ip ${dir} { ${v4.join(", ")} }`, pm);
+      }
+      if (gw.length > 0) {
+        note(`security group ${groupId}: a rule to prefix list ${refText(peer.id)} is taken as the gateway endpoint services' stand-ins`);
+        return join(`ip ${dir} { ${gw.map((g) => g.prefix).join(", ")} }`, pm);
+      }
+      note(`security group ${groupId}: a rule to prefix list ${refText(peer.id)} whose blocks are not known: left out`);
+      return null;
+    }
+    note(`security group ${groupId}: a rule's peer is not known (${peer.reason}): left out`);
+    return null;
+  }
+}
+
+/** Router-side settings of one veth: proxy ARP answering at once, no reverse-path filter. */
+function routerPortSysctls(router: MutableNs, veth: string): void {
+  router.sysctls[`net.ipv4.conf.${veth}.proxy_arp`] = "1";
+  router.sysctls[`net.ipv4.neigh.${veth}.proxy_delay`] = "0";
+  router.sysctls[`net.ipv4.conf.${veth}.rp_filter`] = "0";
+}
+
+function subnetVpc(model: Model, nat: NatGateway): string | undefined {
+  const s = model.get("subnet", nat.subnetId);
+  return s && typeof s.vpcId === "string" ? s.vpcId : undefined;
+}
+
+/** A NAT gateway: SNAT to its private address for what it forwards, nothing unsolicited in. */
+function natRuleset(address: string, vpcCidrs: readonly Cidr[]): string {
+  return [
+    "table ip natgw {",
+    "  chain postrouting {",
+    "    type nat hook postrouting priority srcnat; policy accept;",
+    `    oifname "eth0" ip saddr != ${address} snat to ${address}`,
+    "  }",
+    "  chain input {",
+    "    type filter hook input priority filter; policy drop;",
+    "    ct state established,related accept",
+    "  }",
+    "  chain forward {",
+    "    type filter hook forward priority filter; policy drop;",
+    "    ct state established,related accept",
+    `    ip saddr { ${vpcCidrs.map((c) => c.text).join(", ")} } accept`,
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+/** An internet gateway: 1:1 NAT between public and private addresses; traffic of an unmapped private address is dropped. */
+function igwRuleset(maps: readonly { privateIp: string; publicIp: string; what: string }[]): string {
+  const elements = (pairs: string[]): string[] => (pairs.length > 0 ? [`    elements = { ${pairs.join(", ")} }`] : []);
+  return [
+    "table ip igw {",
+    "  map public_to_private {",
+    "    type ipv4_addr : ipv4_addr;",
+    ...elements(maps.map((m) => `${m.publicIp} : ${m.privateIp}`)),
+    "  }",
+    "  map private_to_public {",
+    "    type ipv4_addr : ipv4_addr;",
+    ...elements(maps.map((m) => `${m.privateIp} : ${m.publicIp}`)),
+    "  }",
+    "  set mapped_private {",
+    "    type ipv4_addr;",
+    ...elements(maps.map((m) => m.privateIp)),
+    "  }",
+    "  chain prerouting {",
+    "    type nat hook prerouting priority dstnat; policy accept;",
+    '    iifname "inet0" dnat to ip daddr map @public_to_private',
+    "  }",
+    "  chain postrouting {",
+    "    type nat hook postrouting priority srcnat; policy accept;",
+    '    oifname "inet0" snat to ip saddr map @private_to_public',
+    "  }",
+    "  chain input {",
+    "    type filter hook input priority filter; policy drop;",
+    "  }",
+    "  chain forward {",
+    "    type filter hook forward priority filter; policy drop;",
+    '    iifname "eth0" oifname "inet0" ip saddr @mapped_private accept',
+    '    iifname "inet0" oifname "eth0" ip daddr @mapped_private accept',
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+function freezeNs(ns: MutableNs): NamespacePlan {
+  return {
+    name: ns.name,
+    role: ns.role,
+    entity: ns.entity,
+    sysctls: ns.sysctls,
+    ip: ns.ip,
+    ...(ns.nft !== undefined ? { nft: ns.nft } : {}),
+    ...(ns.resolvConf !== undefined ? { resolvConf: ns.resolvConf } : {}),
+  };
+}
+
+/** A readable dump of a plan (for `emulate --plan`). */
+export function describePlan(plan: Plan): string {
+  const out: string[] = [
+    `emulation plan ${plan.prefix}: ${plan.namespaces.length} namespaces, ${plan.links.length} links, ${plan.servers.length} servers`,
+  ];
+  for (const ns of plan.namespaces) {
+    out.push("", `namespace ${ns.name} (${ns.role}, ${ns.entity})`);
+    for (const [k, v] of Object.entries(ns.sysctls)) out.push(`  sysctl ${k}=${v}`);
+    for (const l of ns.ip) out.push(`  ip ${l}`);
+    if (ns.resolvConf !== undefined) out.push(`  resolv.conf: ${ns.resolvConf.trim().replace(/\n/g, "; ")}`);
+    if (ns.nft !== undefined) {
+      out.push("  nft:");
+      for (const l of ns.nft.trimEnd().split("\n")) out.push(`    ${l}`);
+    }
+  }
+  out.push("", "links:");
+  for (const l of plan.links) out.push(`  ${l.a.ns}:${l.a.name} <-> ${l.b.ns}:${l.b.name}`);
+  out.push("", "servers:");
+  for (const s of plan.servers) {
+    const what =
+      s.kind === "dns"
+        ? `records ${Object.entries(s.records ?? {})
+            .map(([n, a]) => `${n}=${a.join(",")}`)
+            .join(" ")}`
+        : `label "${s.label ?? ""}"`;
+    out.push(`  ${s.kind} ${s.address}:${s.port} in ${s.ns}, ${what}`);
+  }
+  out.push("", "function ENIs:");
+  for (const e of plan.enis) out.push(`  ${e.functionId} in ${e.subnetId}: ${e.ipv4} (${e.ns})`);
+  if (plan.notes.length > 0) {
+    out.push("", "notes:");
+    for (const n of plan.notes) out.push(`  - ${n}`);
+  }
+  return out.join("\n") + "\n";
+}
