@@ -1,0 +1,602 @@
+// Tests of the emulator's planner: exact namespaces, addresses, rules and rulesets for known templates, without privileges.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { describePlan, planEmulation } from "../src/emulate/plan.ts";
+import type { NamespacePlan, Plan } from "../src/emulate/plan-types.ts";
+import { loadCloudFormation } from "../src/load/cfn/index.ts";
+import { ROOT } from "./helpers.ts";
+
+const PREFIX = "le1a2b3c";
+
+function planFile(rel: string, functions?: string[]): Plan {
+  const path = join(ROOT, rel);
+  const model = loadCloudFormation(path, readFileSync(path, "utf8"));
+  return planEmulation(model, functions ? { prefix: PREFIX, functions } : { prefix: PREFIX });
+}
+
+function planYaml(yaml: string): Plan {
+  return planEmulation(loadCloudFormation("inline.yaml", yaml), { prefix: PREFIX });
+}
+
+function ns(plan: Plan, name: string): NamespacePlan {
+  const found = plan.namespaces.find((n) => n.name === name);
+  assert.ok(found, `namespace ${name} in the plan`);
+  return found;
+}
+
+function byRole(plan: Plan, role: NamespacePlan["role"]): NamespacePlan[] {
+  return plan.namespaces.filter((n) => n.role === role);
+}
+
+/** A small structural reading of an nft ruleset: its tables, sets/maps and chains with their rule lines. */
+interface NftText {
+  readonly tables: string[];
+  readonly sets: Map<string, string[]>;
+  readonly chains: Map<string, string[]>;
+}
+
+function readNft(text: string): NftText {
+  const tables: string[] = [];
+  const sets = new Map<string, string[]>();
+  const chains = new Map<string, string[]>();
+  let depth = 0;
+  let current: string[] | undefined;
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const table = /^table (ip|ip6|inet) (\w+) \{$/.exec(line);
+    const block = /^(chain|set|map) (\w+) \{$/.exec(line);
+    if (table) {
+      assert.equal(depth, 0, `table at top level: ${line}`);
+      tables.push(`${table[1]} ${table[2]}`);
+      depth = 1;
+    } else if (block) {
+      assert.equal(depth, 1, `${block[1]} inside a table: ${line}`);
+      current = [];
+      (block[1] === "chain" ? chains : sets).set(block[2] as string, current);
+      depth = 2;
+    } else if (line === "}") {
+      depth--;
+      current = undefined;
+      assert.ok(depth >= 0, "balanced braces");
+    } else {
+      assert.equal(depth, 2, `a statement inside a chain or set: ${line}`);
+      assert.ok(!line.includes("}") || line.includes("{"), `braces in one line are paired: ${line}`);
+      current?.push(line);
+    }
+  }
+  assert.equal(depth, 0, "every block is closed");
+  // Every jump goes to a chain of the ruleset, every @name to a set or map.
+  for (const rules of chains.values()) {
+    for (const r of rules) {
+      for (const m of r.matchAll(/jump (\w+)/g)) assert.ok(chains.has(m[1] as string), `chain ${m[1]} exists`);
+      for (const m of r.matchAll(/@(\w+)/g)) assert.ok(sets.has(m[1] as string), `set ${m[1]} exists`);
+    }
+  }
+  return { tables, sets, chains };
+}
+
+/** Checks every ruleset of the plan with `nft -c -f` when nft can run here; returns why it could not. */
+function nftCheck(plan: Plan): string | null {
+  const dir = mkdtempSync(join(tmpdir(), "le-plan-"));
+  try {
+    for (const n of plan.namespaces) {
+      if (n.nft === undefined) continue;
+      const file = join(dir, `${n.name}.nft`);
+      writeFileSync(file, n.nft);
+      const r = spawnSync("nft", ["-c", "-f", file], { encoding: "utf8" });
+      if (r.error) return `nft is not available (${r.error.message})`;
+      if (r.status !== 0 && /Operation not permitted|Permission denied|EPERM|EACCES/i.test(r.stderr)) {
+        return `nft -c needs privileges here (${r.stderr.trim().split("\n")[0]})`;
+      }
+      assert.equal(r.status, 0, `nft -c accepts the ruleset of ${n.name}:\n${r.stderr}\n${n.nft}`);
+    }
+    return null;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Facts every plan must hold whatever the template. */
+function assertWellFormed(plan: Plan): void {
+  const names = plan.namespaces.map((n) => n.name);
+  assert.equal(new Set(names).size, names.length, "namespace names are unique");
+  for (const n of plan.namespaces) {
+    assert.ok(n.name.startsWith(`${PREFIX}-`), `${n.name} carries the prefix`);
+    for (const line of n.ip) {
+      assert.ok(!/^ip\s/.test(line) && !/(^|\s)-n\s/.test(line), `an ip -batch line without 'ip' or '-n': ${line}`);
+      assert.ok(!/link add/.test(line), `links are the kernel side's: ${line}`);
+    }
+  }
+  for (const l of plan.links) {
+    for (const end of [l.a, l.b]) {
+      assert.ok(end.name.length <= 15, `interface name ${end.name} fits IFNAMSIZ`);
+      assert.ok(names.includes(end.ns), `link end in a planned namespace: ${end.ns}`);
+    }
+  }
+  for (const s of plan.servers) assert.ok(names.includes(s.ns), `server ${s.kind} ${s.address} runs in a planned namespace`);
+  // Nothing public outside the documentation ranges.
+  const internet = plan.namespaces.filter((n) => n.role === "internet" || n.role === "igw");
+  for (const n of internet) {
+    for (const line of n.ip) {
+      for (const m of line.matchAll(/\b(\d+\.\d+\.\d+\.\d+)\b/g)) {
+        const a = m[1] as string;
+        assert.ok(
+          /^(10\.|169\.254\.|192\.0\.2\.|198\.51\.100\.|203\.0\.113\.|172\.(1[6-9]|2\d|3[01])\.|192\.168\.)/.test(a),
+          `${a} is private or documentation`,
+        );
+      }
+    }
+  }
+  for (const n of plan.namespaces) if (n.nft !== undefined) readNft(n.nft);
+}
+
+describe("emulate plan: nat-gateway-per-az", () => {
+  const plan = planFile("examples/nat-gateway-per-az/template.yaml");
+  const router = ns(plan, `${PREFIX}-r0`);
+  const igw = ns(plan, `${PREFIX}-g0`);
+
+  it("has the namespaces and roles of the design", () => {
+    assert.deepEqual(
+      plan.namespaces.map((n) => [n.name, n.role, n.entity]),
+      [
+        [`${PREFIX}-i0`, "internet", "internet"],
+        [`${PREFIX}-r0`, "router", "Vpc"],
+        [`${PREFIX}-e0`, "eni", "PrivateSubnetA"],
+        [`${PREFIX}-e1`, "eni", "PrivateSubnetB"],
+        [`${PREFIX}-n0`, "nat-gateway", "NatGatewayA"],
+        [`${PREFIX}-n1`, "nat-gateway", "NatGatewayB"],
+        [`${PREFIX}-g0`, "igw", "InternetGateway"],
+      ],
+    );
+    assert.deepEqual(plan.notes, []);
+    assertWellFormed(plan);
+  });
+
+  it("places one ENI per (function, subnet) at base+23", () => {
+    assert.deepEqual(plan.enis, [
+      { functionId: "PartnerApiFunction", subnetId: "PrivateSubnetA", ns: `${PREFIX}-e0`, ipv4: "10.0.10.23" },
+      { functionId: "PartnerApiFunction", subnetId: "PrivateSubnetB", ns: `${PREFIX}-e1`, ipv4: "10.0.11.23" },
+    ]);
+    const e0 = ns(plan, `${PREFIX}-e0`);
+    assert.ok(e0.ip.includes("addr add 10.0.10.23/24 dev eth0"));
+    assert.ok(e0.ip.includes("route add default via 10.0.10.1 dev eth0"));
+    assert.equal(e0.resolvConf, "nameserver 10.0.0.2\n");
+  });
+
+  it("links every namespace to the router, the IGW also to the internet", () => {
+    assert.deepEqual(
+      plan.links.map((l) => `${l.a.ns}:${l.a.name}-${l.b.ns}:${l.b.name}`),
+      [
+        `${PREFIX}-r0:${PREFIX}-e0-${PREFIX}-e0:eth0`,
+        `${PREFIX}-r0:${PREFIX}-e1-${PREFIX}-e1:eth0`,
+        `${PREFIX}-r0:${PREFIX}-n0-${PREFIX}-n0:eth0`,
+        `${PREFIX}-r0:${PREFIX}-n1-${PREFIX}-n1:eth0`,
+        `${PREFIX}-r0:${PREFIX}-g0-${PREFIX}-g0:eth0`,
+        `${PREFIX}-i0:${PREFIX}-g0-${PREFIX}-g0:inet0`,
+      ],
+    );
+  });
+
+  it("makes the router forward with proxy ARP answering at once", () => {
+    assert.equal(router.sysctls["net.ipv4.ip_forward"], "1");
+    for (const v of ["e0", "e1", "n0", "n1", "g0"]) {
+      assert.equal(router.sysctls[`net.ipv4.conf.${PREFIX}-${v}.proxy_arp`], "1");
+      assert.equal(router.sysctls[`net.ipv4.neigh.${PREFIX}-${v}.proxy_delay`], "0");
+    }
+    for (const a of ["10.0.0.2", "10.0.0.1", "10.0.1.1", "10.0.10.1", "10.0.11.1"])
+      assert.ok(router.ip.includes(`addr add ${a}/32 dev lo`), a);
+  });
+
+  it("has the local route, iif rules and one table per route table", () => {
+    const rules = router.ip.filter((l) => l.startsWith("rule "));
+    assert.deepEqual(rules, [
+      "rule add pref 100 to 10.0.0.0/16 lookup 1000",
+      `rule add pref 200 iif ${PREFIX}-e0 lookup 1001`,
+      `rule add pref 201 iif ${PREFIX}-e1 lookup 1002`,
+      `rule add pref 202 iif ${PREFIX}-n0 lookup 1003`,
+      `rule add pref 203 iif ${PREFIX}-n1 lookup 1003`,
+    ]);
+    assert.ok(!router.ip.some((l) => / from /.test(l)), "no from-based rules");
+    const routes = router.ip.filter((l) => l.startsWith("route "));
+    assert.deepEqual(routes, [
+      "route add blackhole 10.0.0.0/16 table 1000",
+      `route add 10.0.10.23/32 dev ${PREFIX}-e0 table 1000`,
+      `route add 10.0.11.23/32 dev ${PREFIX}-e1 table 1000`,
+      `route add 10.0.0.10/32 dev ${PREFIX}-n0 table 1000`,
+      `route add 10.0.1.10/32 dev ${PREFIX}-n1 table 1000`,
+      "route add blackhole default table default",
+      // private A -> NAT A, private B -> NAT B, public -> IGW
+      `route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-n0 onlink table 1001`,
+      `route add 0.0.0.0/0 via 10.0.1.10 dev ${PREFIX}-n1 onlink table 1002`,
+      `route add 0.0.0.0/0 via 169.254.0.1 dev ${PREFIX}-g0 onlink table 1003`,
+    ]);
+  });
+
+  it("makes each NAT gateway SNAT to its private address and drop unsolicited traffic", () => {
+    const nat = ns(plan, `${PREFIX}-n0`);
+    assert.ok(nat.ip.includes("addr add 10.0.0.10/24 dev eth0"));
+    assert.equal(nat.sysctls["net.ipv4.ip_forward"], "1");
+    assert.equal(nat.sysctls["net.ipv4.conf.eth0.send_redirects"], "0");
+    const t = readNft(nat.nft ?? "");
+    assert.deepEqual(t.chains.get("postrouting")?.slice(1), ['oifname "eth0" ip saddr != 10.0.0.10 snat to 10.0.0.10']);
+    assert.deepEqual(t.chains.get("input"), [
+      "type filter hook input priority filter; policy drop;",
+      "ct state established,related accept",
+    ]);
+  });
+
+  it("maps two distinct stand-in EIPs 1:1 in the internet gateway", () => {
+    const t = readNft(igw.nft ?? "");
+    assert.deepEqual(t.sets.get("public_to_private"), [
+      "type ipv4_addr : ipv4_addr;",
+      "elements = { 203.0.113.10 : 10.0.0.10, 203.0.113.11 : 10.0.1.10 }",
+    ]);
+    assert.deepEqual(t.sets.get("private_to_public"), [
+      "type ipv4_addr : ipv4_addr;",
+      "elements = { 10.0.0.10 : 203.0.113.10, 10.0.1.10 : 203.0.113.11 }",
+    ]);
+    assert.deepEqual(t.chains.get("forward"), [
+      "type filter hook forward priority filter; policy drop;",
+      'iifname "eth0" oifname "inet0" ip saddr @mapped_private accept',
+      'iifname "inet0" oifname "eth0" ip daddr @mapped_private accept',
+    ]);
+    const internet = ns(plan, `${PREFIX}-i0`);
+    assert.ok(internet.ip.includes(`route add 203.0.113.10/32 via 192.0.2.10 dev ${PREFIX}-g0 onlink`));
+    assert.ok(internet.ip.includes(`route add 203.0.113.11/32 via 192.0.2.10 dev ${PREFIX}-g0 onlink`));
+    assert.ok(igw.ip.includes("route add 10.0.0.0/16 dev eth0"));
+  });
+
+  it("filters with NACLs before conntrack and security groups after, in one inet table", () => {
+    const t = readNft(router.nft ?? "");
+    assert.deepEqual(t.tables, ["inet vpc"]);
+    assert.deepEqual(
+      [...t.chains.keys()],
+      [
+        "nacl_out_1",
+        "nacl_in_1",
+        "nacl_out_2",
+        "nacl_in_2",
+        "nacl_out_3",
+        "nacl_in_3",
+        "nacl_out_4",
+        "nacl_in_4",
+        `sg_out_${PREFIX}_e0`,
+        `sg_in_${PREFIX}_e0`,
+        `sg_out_${PREFIX}_e1`,
+        `sg_in_${PREFIX}_e1`,
+        "forward",
+      ],
+    );
+    const forward = t.chains.get("forward") ?? [];
+    const at = (s: string): number => forward.findIndex((l) => l.startsWith(s));
+    assert.equal(forward[0], "type filter hook forward priority filter; policy drop;");
+    assert.ok(at("iifgroup vmap") > 0 && at("oifgroup vmap") > at("iifgroup vmap"));
+    assert.ok(at("ct state established,related accept") > at("oifgroup vmap"), "NACLs run before conntrack");
+    assert.ok(at("iifname vmap") > at("ct state"), "security groups run after conntrack");
+    assert.equal(forward.at(-1), "accept");
+    // The default NACL allows all with `return` (an accept would skip the security groups); in-subnet traffic skips it.
+    assert.deepEqual(t.chains.get("nacl_out_1"), [
+      "oifgroup 1 return",
+      'ip daddr 0.0.0.0/0 return comment "rule 100"',
+      'ip6 daddr ::/0 return comment "rule 101"',
+      "drop",
+    ]);
+    assert.deepEqual(t.chains.get("nacl_in_3"), [
+      "iifgroup 3 return",
+      'ip saddr 0.0.0.0/0 return comment "rule 100"',
+      'ip6 saddr ::/0 return comment "rule 101"',
+      "drop",
+    ]);
+    // Egress 443 only; no ingress rules (stateful: replies pass as established).
+    assert.deepEqual(t.chains.get(`sg_out_${PREFIX}_e0`), ["ip daddr 0.0.0.0/0 meta l4proto tcp th dport 443 return", "drop"]);
+    assert.deepEqual(t.chains.get(`sg_in_${PREFIX}_e0`), ["drop"]);
+    assert.ok(router.ip.includes(`link set ${PREFIX}-e0 group 1`) && router.ip.includes(`link set ${PREFIX}-n1 group 4`));
+  });
+
+  it("runs the VPC resolver at base+2 and an internet that answers every name with whoami", () => {
+    assert.deepEqual(
+      plan.servers.map((s) => [s.ns, s.kind, s.address, s.port, s.label ?? null]),
+      [
+        [`${PREFIX}-r0`, "dns", "10.0.0.2", 53, null],
+        [`${PREFIX}-i0`, "dns", "198.51.100.53", 53, null],
+        [`${PREFIX}-i0`, "whoami", "198.51.100.80", 80, "internet"],
+        [`${PREFIX}-i0`, "whoami", "198.51.100.80", 443, "internet"],
+      ],
+    );
+    assert.deepEqual(plan.servers[0]?.records, { "*": ["198.51.100.80"] });
+    assert.deepEqual(plan.servers[1]?.records, { "*": ["198.51.100.80"] });
+  });
+
+  it("is deterministic and describes itself", () => {
+    assert.deepEqual(planFile("examples/nat-gateway-per-az/template.yaml"), plan);
+    const text = describePlan(plan);
+    assert.match(text, new RegExp(`namespace ${PREFIX}-r0 \\(router, Vpc\\)`));
+    assert.match(text, /PartnerApiFunction in PrivateSubnetA: 10\.0\.10\.23/);
+    assert.match(text, /whoami 198\.51\.100\.80:443/);
+  });
+
+  it("passes nft -c when nft can run here", (t) => {
+    const why = nftCheck(plan);
+    if (why) t.skip(why);
+  });
+});
+
+describe("emulate plan: other examples", () => {
+  it("single NAT gateway: both private subnets route to the one NAT", () => {
+    const plan = planFile("examples/single-nat-gateway/template.yaml");
+    assertWellFormed(plan);
+    assert.equal(byRole(plan, "nat-gateway").length, 1);
+    assert.equal(byRole(plan, "igw").length, 1);
+    assert.deepEqual(plan.notes, []);
+  });
+
+  it("NAT instance: noted as not emulated yet, never silently routed", () => {
+    const plan = planFile("examples/nat-instance/template.yaml");
+    assertWellFormed(plan);
+    assert.ok(plan.notes.some((n) => n.startsWith("not emulated yet: NAT instances")));
+    assert.equal(byRole(plan, "nat-instance").length, 0);
+  });
+
+  it("interface endpoint with private DNS: ENIs, whoami stand-ins and private records", () => {
+    const plan = planFile("examples/built/lambda-endpoint.template.yaml");
+    assertWellFormed(plan);
+    const eps = byRole(plan, "endpoint");
+    assert.deepEqual(
+      eps.map((n) => [n.name, n.entity]),
+      [
+        [`${PREFIX}-p0`, "LambdaEndpoint"],
+        [`${PREFIX}-p1`, "LambdaEndpoint"],
+      ],
+    );
+    const vpcDns = plan.servers.find((s) => s.kind === "dns" && s.ns === `${PREFIX}-r0`);
+    assert.deepEqual(vpcDns?.records?.["lambda.us-east-1.amazonaws.com"], ["10.0.128.50", "10.0.160.50"]);
+    const publicDns = plan.servers.find((s) => s.kind === "dns" && s.ns === `${PREFIX}-i0`);
+    assert.deepEqual(publicDns?.records?.["lambda.us-east-1.amazonaws.com"], ["198.51.100.100"]);
+    const labels = plan.servers.filter((s) => s.kind === "whoami" && s.port === 443).map((s) => `${s.address} ${s.label ?? ""}`);
+    assert.deepEqual(labels, [
+      "10.0.128.50 aws:lambda via endpoint",
+      "10.0.160.50 aws:lambda via endpoint",
+      "198.51.100.80 internet",
+      "198.51.100.100 aws:lambda via internet",
+    ]);
+    // The endpoint SG admits 443 from the function's group: a named set of its ENIs' addresses.
+    const t = readNft(ns(plan, `${PREFIX}-r0`).nft ?? "");
+    assert.deepEqual(t.sets.get("sg_FunctionSecurityGroup"), ["type ipv4_addr;", "elements = { 10.0.128.23, 10.0.160.23 }"]);
+    assert.deepEqual(t.chains.get(`sg_in_${PREFIX}_p0`), [
+      "ip saddr @sg_FunctionSecurityGroup meta l4proto tcp th dport 443 return",
+      "drop",
+    ]);
+  });
+
+  it("every example passes nft -c when nft can run here", (t) => {
+    for (const rel of [
+      "examples/single-nat-gateway/template.yaml",
+      "examples/nat-instance/template.yaml",
+      "examples/fixed-ip-allowlist/template.yaml",
+      "examples/built/lambda-endpoint.template.yaml",
+    ]) {
+      const why = nftCheck(planFile(rel));
+      if (why) {
+        t.skip(why);
+        return;
+      }
+    }
+  });
+});
+
+/** A one-VPC template: a public subnet (route to the IGW), a private one, and `extra` resources. */
+function template(opts: { functionSubnets: string; extra?: string; params?: string; privateRoute?: string }): string {
+  return `
+${opts.params ?? ""}
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.1.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }
+  Igw:
+    Type: AWS::EC2::InternetGateway
+  Attach:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw }
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.0.0/24, MapPublicIpOnLaunch: true }
+  Private:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24 }
+  PublicRt:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  PublicDefault:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PublicRt, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw }
+  PublicAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicRt }
+  PrivateRt:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  PrivateAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref Private, RouteTableId: !Ref PrivateRt }
+${opts.privateRoute ?? ""}
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: fn, VpcId: !Ref Vpc }
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] }
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code: { ZipFile: 'exports.handler = async () => 1' }
+      VpcConfig: { SubnetIds: ${opts.functionSubnets}, SecurityGroupIds: [!Ref Sg] }
+${opts.extra ?? ""}
+`;
+}
+
+describe("emulate plan: inline templates", () => {
+  it("a function in a public subnet gets no public mapping (a Lambda ENI has no public IP)", () => {
+    const plan = planYaml(template({ functionSubnets: "[!Ref Public]" }));
+    assertWellFormed(plan);
+    assert.deepEqual(plan.enis, [{ functionId: "Fn", subnetId: "Public", ns: `${PREFIX}-e0`, ipv4: "10.1.0.23" }]);
+    const router = ns(plan, `${PREFIX}-r0`);
+    assert.ok(router.ip.includes(`route add 0.0.0.0/0 via 169.254.0.1 dev ${PREFIX}-g0 onlink table 1001`));
+    assert.ok(router.ip.includes(`rule add pref 200 iif ${PREFIX}-e0 lookup 1001`));
+    const t = readNft(ns(plan, `${PREFIX}-g0`).nft ?? "");
+    assert.deepEqual(t.sets.get("public_to_private"), ["type ipv4_addr : ipv4_addr;"], "no element: nothing is mapped");
+    assert.deepEqual(t.sets.get("mapped_private"), ["type ipv4_addr;"]);
+    assert.ok(!ns(plan, `${PREFIX}-i0`).ip.some((l) => l.includes("203.0.113.")), "no EIP route in the internet");
+    // A new security group without egress rules gets CloudFormation's allow-all egress.
+    assert.deepEqual(readNft(router.nft ?? "").chains.get(`sg_out_${PREFIX}_e0`), ["ip daddr 0.0.0.0/0 return", "drop"]);
+  });
+
+  it("a route without a target is a kernel blackhole; a missing route falls to blackhole default", () => {
+    const plan = planYaml(
+      template({
+        functionSubnets: "[!Ref Private]",
+        privateRoute: `
+  PrivateHole:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PrivateRt, DestinationCidrBlock: 192.0.2.0/24 }`,
+      }),
+    );
+    assertWellFormed(plan);
+    const router = ns(plan, `${PREFIX}-r0`);
+    assert.ok(router.ip.includes("route add blackhole 192.0.2.0/24 table 1001"), router.ip.join("\n"));
+    assert.ok(router.ip.includes("route add blackhole default table default"));
+    assert.ok(!router.ip.some((l) => / table 1001$/.test(l) && l.includes("0.0.0.0/0")), "no default route in the private table");
+  });
+
+  it("a subnet given as a parameter yields a note and is left out", () => {
+    const plan = planYaml(
+      template({
+        functionSubnets: "[!Ref Private, !Ref OtherSubnet]",
+        params: "Parameters:\n  OtherSubnet:\n    Type: AWS::EC2::Subnet::Id\n",
+      }),
+    );
+    assertWellFormed(plan);
+    assert.deepEqual(
+      plan.enis.map((e) => e.subnetId),
+      ["Private"],
+    );
+    assert.equal(plan.notes.length, 1, plan.notes.join("\n"));
+    assert.match(plan.notes[0] ?? "", /^function Fn: subnet .*left out$/);
+  });
+
+  it("a custom NACL: lowest rule first, allow = return, deny = drop, implicit deny", () => {
+    const plan = planYaml(
+      template({
+        functionSubnets: "[!Ref Private]",
+        extra: `
+  Acl:
+    Type: AWS::EC2::NetworkAcl
+    Properties: { VpcId: !Ref Vpc }
+  AclAssoc:
+    Type: AWS::EC2::SubnetNetworkAclAssociation
+    Properties: { SubnetId: !Ref Private, NetworkAclId: !Ref Acl }
+  OutDeny:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties: { NetworkAclId: !Ref Acl, RuleNumber: 200, Egress: true, Protocol: -1, RuleAction: allow, CidrBlock: 0.0.0.0/0 }
+  OutHttps:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Egress: true, Protocol: 6, PortRange: { From: 443, To: 443 }, RuleAction: deny, CidrBlock: 198.51.100.0/24 }
+  InEphemeral:
+    Type: AWS::EC2::NetworkAclEntry
+    Properties: { NetworkAclId: !Ref Acl, RuleNumber: 100, Egress: false, Protocol: 6, PortRange: { From: 1024, To: 65535 }, RuleAction: allow, CidrBlock: 0.0.0.0/0 }
+`,
+      }),
+    );
+    assertWellFormed(plan);
+    const t = readNft(ns(plan, `${PREFIX}-r0`).nft ?? "");
+    assert.deepEqual(t.chains.get("nacl_out_1"), [
+      "oifgroup 1 return",
+      'ip daddr 198.51.100.0/24 meta l4proto tcp th dport 443 drop comment "rule 100"',
+      'ip daddr 0.0.0.0/0 return comment "rule 200"',
+      "drop",
+    ]);
+    assert.deepEqual(t.chains.get("nacl_in_1"), [
+      "iifgroup 1 return",
+      'ip saddr 0.0.0.0/0 meta l4proto tcp th dport 1024-65535 return comment "rule 100"',
+      "drop",
+    ]);
+  });
+
+  it("an interface endpoint without private DNS resolves publicly; a gateway endpoint routes only its tables", () => {
+    const plan = planYaml(
+      template({
+        functionSubnets: "[!Ref Private]",
+        extra: `
+  Sqs:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      ServiceName: !Sub com.amazonaws.\${AWS::Region}.sqs
+      VpcEndpointType: Interface
+      PrivateDnsEnabled: false
+      SubnetIds: [!Ref Private]
+  S3:
+    Type: AWS::EC2::VPCEndpoint
+    Properties:
+      VpcId: !Ref Vpc
+      ServiceName: !Sub com.amazonaws.\${AWS::Region}.s3
+      VpcEndpointType: Gateway
+      RouteTableIds: [!Ref PrivateRt]
+`,
+      }),
+    );
+    assertWellFormed(plan);
+    const vpcDns = plan.servers.find((s) => s.kind === "dns" && s.ns === `${PREFIX}-r0`);
+    assert.deepEqual(vpcDns?.records, {
+      "*": ["198.51.100.80"],
+      "sqs.us-east-1.amazonaws.com": ["198.51.100.100"],
+      "s3.us-east-1.amazonaws.com": ["198.51.100.101"],
+    });
+    const eps = byRole(plan, "endpoint").map((n) => [n.name, n.entity]);
+    assert.deepEqual(eps, [
+      [`${PREFIX}-p0`, "Sqs"],
+      [`${PREFIX}-p1`, "S3"],
+    ]);
+    const router = ns(plan, `${PREFIX}-r0`);
+    const s3Routes = router.ip.filter((l) => l.startsWith("route add 198.51.100.101/32"));
+    assert.deepEqual(s3Routes, [`route add 198.51.100.101/32 via 169.254.128.1 dev ${PREFIX}-p1 onlink table 1001`]);
+    const gw = plan.servers.filter((s) => s.ns === `${PREFIX}-p1`).map((s) => `${s.address}:${s.port} ${s.label ?? ""}`);
+    assert.deepEqual(gw, ["198.51.100.101:80 aws:s3 via gateway endpoint", "198.51.100.101:443 aws:s3 via gateway endpoint"]);
+  });
+
+  it("every inline template passes nft -c when nft can run here", (t) => {
+    for (const yaml of [template({ functionSubnets: "[!Ref Public]" }), template({ functionSubnets: "[!Ref Private]" })]) {
+      const why = nftCheck(planYaml(yaml));
+      if (why) {
+        t.skip(why);
+        return;
+      }
+    }
+  });
+
+  it("rejects a prefix that would not fit interface names", () => {
+    assert.throws(() =>
+      planEmulation(loadCloudFormation("inline.yaml", template({ functionSubnets: "[!Ref Private]" })), {
+        prefix: "averyveryverylongprefix",
+      }),
+    );
+  });
+
+  it("emulates only the functions asked for, and notes the unknown ones", () => {
+    const plan = planEmulation(loadCloudFormation("inline.yaml", template({ functionSubnets: "[!Ref Private]" })), {
+      prefix: PREFIX,
+      functions: ["Nope"],
+    });
+    assert.deepEqual(plan.enis, []);
+    assert.deepEqual(plan.notes, ["function Nope is not in the model: left out"]);
+  });
+});
