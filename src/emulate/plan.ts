@@ -400,6 +400,12 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       records: { ...publicRecords, ...st.privateRecords },
     });
   }
+  for (const bpa of model.all("block-public-access-options")) {
+    if (bpa.mode !== "off") {
+      const mode = isUnknown(bpa.mode) ? `mode not known: ${reason(bpa.mode)}` : bpa.mode;
+      note(`not emulated yet: VPC Block Public Access (${bpa.id}, ${mode}); the emulation lets through what it would block`);
+    }
+  }
   if (model.all("egress-only-internet-gateway").length > 0) note("not emulated yet: egress-only internet gateways (IPv6)");
   if (
     model.all("subnet").some((s) => s.ipv6Cidrs.length > 0) ||
@@ -456,6 +462,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     if (nat.connectivity === "private") return;
     // Its public address: a 1:1 mapping in the internet gateway.
     const a = nat.addresses[0];
+    if (nat.addresses.length > 1) note(`NAT gateway ${nat.id}: only its first public address is emulated (${nat.addresses.length} given)`);
     let publicIp: string | undefined;
     if (!a || a.kind === "unknown") {
       note(
@@ -640,9 +647,13 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         if (via) add(c, `${c.text} via ${via.address} dev ${via.veth} onlink`);
         else {
           const what = t.kind === "instance" ? "not emulated yet: NAT instances; " : "";
-          note(
-            `${what}route table ${rt.id}: the route to ${c.text} via ${t.kind} ${id === null ? "" : refText(id)} is not emulated: that traffic is dropped`,
-          );
+          const why =
+            t.kind === "internet-gateway"
+              ? `internet gateway ${id === null ? "" : refText(id)} is not attached to ${st.vpc.id} in the model`
+              : t.kind === "nat-gateway"
+                ? `NAT gateway ${id === null ? "" : refText(id)} is not emulated`
+                : `${t.kind} ${id === null ? "" : refText(id)} is not emulated`;
+          note(`${what}route table ${rt.id}: the route to ${c.text} is left out (${why}): that traffic is dropped`);
         }
       }
     }
