@@ -335,11 +335,34 @@ describe("emulate plan: other examples", () => {
     assert.deepEqual(plan.notes, []);
   });
 
-  it("NAT instance: noted as not emulated yet, never silently routed", () => {
+  it("NAT instance: a namespace in its subnet, filtered by its security group, mapped to its EIP", () => {
     const plan = planFile("examples/nat-instance/template.yaml");
     assertWellFormed(plan);
-    assert.ok(plan.notes.some((n) => n.startsWith("not emulated yet: NAT instances")));
-    assert.equal(byRole(plan, "nat-instance").length, 0);
+    assert.deepEqual(plan.notes, []);
+    const m0 = ns(plan, `${PREFIX}-m0`);
+    assert.equal(m0.role, "nat-instance");
+    assert.equal(m0.entity, "NatInstance");
+    assert.ok(m0.ip.includes("addr add 10.0.0.10/24 dev eth0"));
+    assert.match(m0.nft ?? "", /snat to 10\.0\.0\.10/);
+    assert.match(m0.nft ?? "", /ip saddr \{ 10\.0\.0\.0\/16 \} accept/);
+    const router = ns(plan, `${PREFIX}-r0`);
+    assert.ok(router.ip.includes(`route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-m0 onlink table 1001`));
+    const r = readNft(router.nft ?? "");
+    assert.deepEqual(r.chains.get(`sg_in_${PREFIX}_m0`), ["ip saddr 10.0.0.0/16 meta l4proto tcp return", "drop"]);
+    const igw = readNft(ns(plan, `${PREFIX}-g0`).nft ?? "");
+    assert.deepEqual(igw.sets.get("public_to_private"), ["type ipv4_addr : ipv4_addr;", "elements = { 203.0.113.10 : 10.0.0.10 }"]);
+  });
+
+  it("NAT instance with source/destination checking on forwards nothing", () => {
+    const path = join(ROOT, "examples/nat-instance/template.yaml");
+    const text = readFileSync(path, "utf8");
+    assert.ok(text.includes("SourceDestCheck: false"));
+    const plan = planYaml(text.replace("SourceDestCheck: false", "SourceDestCheck: true"));
+    const m0 = ns(plan, `${PREFIX}-m0`);
+    assert.deepEqual(readNft(m0.nft ?? "").chains.get("forward"), [
+      "type filter hook forward priority filter; policy drop;",
+      "ct state established,related accept",
+    ]);
   });
 
   it("interface endpoint with private DNS: ENIs, whoami stand-ins and private records", () => {

@@ -2,6 +2,9 @@
 import type { Model } from "../model/model.ts";
 import type {
   EntityRef,
+  Instance,
+  PublicAddress,
+  RouteTarget,
   LambdaFunction,
   NatGateway,
   NetworkAcl,
@@ -41,6 +44,14 @@ const EIP_STANDIN_FIRST = 10;
 const SERVICE_STANDIN_FIRST = 100;
 const DOCUMENTATION_V4 = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map(mustParseCidr);
 const WHOAMI_PORTS = [80, 443] as const;
+/** A NAT forwards out of the interface it received on: no ICMP redirects, no reverse-path filter. */
+const NAT_SYSCTLS: Readonly<Record<string, string>> = {
+  "net.ipv4.ip_forward": "1",
+  "net.ipv4.conf.all.send_redirects": "0",
+  "net.ipv4.conf.eth0.send_redirects": "0",
+  "net.ipv4.conf.all.rp_filter": "0",
+  "net.ipv4.conf.eth0.rp_filter": "0",
+};
 
 interface MutableNs {
   name: string;
@@ -381,6 +392,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       if (subnetVpc(model, nat) !== vpcId && nat.vpcId !== vpcId) continue;
       planNat(nat, st);
     }
+    for (const inst of routedInstances(st)) planNatInstance(inst, st);
     planIgw(st);
     for (const ep of model.vpcEndpointsOf(vpcId)) planEndpoint(ep, st);
   }
@@ -450,23 +462,21 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     const ns = newNs("n", "nat-gateway", nat.id);
     attach(st, ns, subnet, cidr, address, { groups: null, what: `NAT gateway ${nat.id}` });
-    Object.assign(ns.sysctls, {
-      "net.ipv4.ip_forward": "1",
-      "net.ipv4.conf.all.send_redirects": "0",
-      "net.ipv4.conf.eth0.send_redirects": "0",
-      "net.ipv4.conf.all.rp_filter": "0",
-      "net.ipv4.conf.eth0.rp_filter": "0",
-    });
+    Object.assign(ns.sysctls, NAT_SYSCTLS);
     ns.nft = natRuleset(address, st.cidrs);
     st.nats.set(nat.id, { veth: ns.name, address });
     if (nat.connectivity === "private") return;
     // Its public address: a 1:1 mapping in the internet gateway.
-    const a = nat.addresses[0];
     if (nat.addresses.length > 1) note(`NAT gateway ${nat.id}: only its first public address is emulated (${nat.addresses.length} given)`);
+    mapPublic(st, `NAT gateway ${nat.id}`, address, nat.addresses[0] ?? { kind: "unknown", reason: "none given" });
+  }
+
+  /** A 1:1 mapping of `privateIp` to the public address `a` stands for (a stand-in unless a documentation literal). */
+  function mapPublic(st: VpcState, what: string, privateIp: string, a: PublicAddress): void {
     let publicIp: string | undefined;
-    if (!a || a.kind === "unknown") {
+    if (a.kind === "unknown") {
       note(
-        `NAT gateway ${nat.id}: its public address is not known${a ? ` (${a.reason})` : ""}: it has no public mapping (its traffic is dropped at the internet gateway)`,
+        `${what}: its public address is not known (${a.reason}): it has no public mapping (its traffic is dropped at the internet gateway)`,
       );
     } else if (a.kind === "auto-assigned") {
       publicIp = standinEip();
@@ -480,7 +490,56 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
           note(`Elastic IP ${label} (${literal}) stands in as ${publicIp}: the emulator uses documentation addresses only`);
       }
     }
-    if (publicIp !== undefined) eipMap.push({ vpcId: st.vpc.id, privateIp: address, publicIp, what: nat.id });
+    if (publicIp !== undefined) eipMap.push({ vpcId: st.vpc.id, privateIp, publicIp, what });
+  }
+
+  /** The instances the VPC's route tables send traffic to (NAT instances), in model order. */
+  function routedInstances(st: VpcState): Instance[] {
+    const ids = new Set<string>();
+    for (const rt of model.all("route-table")) {
+      if (rt.vpcId !== st.vpc.id) continue;
+      for (const r of rt.routes) {
+        const inst = instanceOfTarget(r.target);
+        if (inst) ids.add(inst.id);
+      }
+    }
+    return model.all("instance").filter((i) => ids.has(i.id));
+  }
+
+  function instanceOfTarget(t: RouteTarget): Instance | undefined {
+    if (t.kind === "instance") return model.get("instance", t.id);
+    if (t.kind === "network-interface") {
+      const ni = model.get("network-interface", t.id);
+      if (ni?.instanceId) return model.get("instance", ni.instanceId);
+      if (typeof t.id === "string") return model.all("instance").find((i) => i.networkInterfaceIds.includes(t.id as string));
+    }
+    return undefined;
+  }
+
+  function planNatInstance(inst: Instance, st: VpcState): void {
+    const placed = placeSubnet(inst.subnetId, `NAT instance ${inst.id}`);
+    if (!placed || placed.st !== st) return;
+    const { subnet, cidr } = placed;
+    const address = allocate(st, subnet, cidr, 10n);
+    if (!address) {
+      note(`NAT instance ${inst.id}: ${subnet.id} has no free address left: left out`);
+      return;
+    }
+    const ns = newNs("m", "nat-instance", inst.id);
+    const refs = inst.securityGroupIds.length > 0 ? inst.securityGroupIds : [st.vpc.defaultSecurityGroupId];
+    const { groups, groupsNote } = securityGroupsOf(refs, `NAT instance ${inst.id}`);
+    attach(st, ns, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what: `NAT instance ${inst.id}` });
+    Object.assign(ns.sysctls, NAT_SYSCTLS);
+    // Source/destination checking on: AWS drops what is not addressed to the instance, so it forwards nothing.
+    const forwards = inst.sourceDestCheck === false;
+    if (isUnknown(inst.sourceDestCheck)) {
+      note(
+        `NAT instance ${inst.id}: whether source/destination checking is off is not known (${reason(inst.sourceDestCheck)}): it forwards nothing`,
+      );
+    }
+    ns.nft = natRuleset(address, forwards ? st.cidrs : []);
+    st.nats.set(inst.id, { veth: ns.name, address });
+    if (inst.publicAddress !== null) mapPublic(st, `NAT instance ${inst.id}`, address, inst.publicAddress);
   }
 
   function planIgw(st: VpcState): void {
@@ -642,18 +701,21 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         const via = (() => {
           if (t.kind === "internet-gateway") return st.igw && st.igw.id === id ? { veth: st.igw.veth, address: st.igw.address } : undefined;
           if (t.kind === "nat-gateway" && typeof id === "string") return st.nats.get(id);
+          if (t.kind === "instance" || t.kind === "network-interface") {
+            const inst = instanceOfTarget(t);
+            return inst ? st.nats.get(inst.id) : undefined;
+          }
           return undefined;
         })();
         if (via) add(c, `${c.text} via ${via.address} dev ${via.veth} onlink`);
         else {
-          const what = t.kind === "instance" ? "not emulated yet: NAT instances; " : "";
           const why =
             t.kind === "internet-gateway"
               ? `internet gateway ${id === null ? "" : refText(id)} is not attached to ${st.vpc.id} in the model`
               : t.kind === "nat-gateway"
                 ? `NAT gateway ${id === null ? "" : refText(id)} is not emulated`
                 : `${t.kind} ${id === null ? "" : refText(id)} is not emulated`;
-          note(`${what}route table ${rt.id}: the route to ${c.text} is left out (${why}): that traffic is dropped`);
+          note(`route table ${rt.id}: the route to ${c.text} is left out (${why}): that traffic is dropped`);
         }
       }
     }
@@ -814,7 +876,7 @@ function natRuleset(address: string, vpcCidrs: readonly Cidr[]): string {
     "  chain forward {",
     "    type filter hook forward priority filter; policy drop;",
     "    ct state established,related accept",
-    `    ip saddr { ${vpcCidrs.map((c) => c.text).join(", ")} } accept`,
+    ...(vpcCidrs.length > 0 ? [`    ip saddr { ${vpcCidrs.map((c) => c.text).join(", ")} } accept`] : []),
     "  }",
     "}",
     "",
