@@ -606,6 +606,28 @@ describe("emulate plan: inline templates", () => {
     }
   });
 
+  it("a VPC without DNS support has no resolver; a route inside the VPC is noted, not emulated", () => {
+    const yaml = template({
+      functionSubnets: "[!Ref Private]",
+      privateRoute: `
+  PrivateInside:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PrivateRt, DestinationCidrBlock: 10.1.0.0/24, GatewayId: !Ref Igw }`,
+    }).replace("EnableDnsSupport: true", "EnableDnsSupport: false");
+    const plan = planYaml(yaml);
+    assertWellFormed(plan);
+    assert.deepEqual(
+      plan.servers.filter((s) => s.kind === "dns").map((s) => s.ns),
+      [`${PREFIX}-i0`],
+    );
+    assert.ok(
+      plan.notes.includes("Vpc has EnableDnsSupport off: no resolver answers at 10.1.0.2, so names do not resolve in it"),
+      plan.notes.join("\n"),
+    );
+    assert.ok(plan.notes.some((n) => n.startsWith("not emulated yet: route table PrivateRt routes 10.1.0.0/24 inside the VPC")));
+    assert.ok(!ns(plan, `${PREFIX}-r0`).ip.some((l) => l.startsWith("route add 10.1.0.0/24")));
+  });
+
   it("rejects a prefix that would not fit interface names", () => {
     assert.throws(() =>
       planEmulation(loadCloudFormation("inline.yaml", template({ functionSubnets: "[!Ref Private]" })), {

@@ -404,13 +404,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   for (const st of vpcStates.values()) {
     planRoutes(st);
     st.router.nft = routerRuleset(st);
-    servers.push({
-      ns: st.router.name,
-      kind: "dns",
-      address: st.resolver,
-      port: 53,
-      records: { ...publicRecords, ...st.privateRecords },
-    });
+    // With EnableDnsSupport off, the Amazon-provided resolver does not answer at all.
+    if (st.vpc.enableDnsSupport) {
+      servers.push({
+        ns: st.router.name,
+        kind: "dns",
+        address: st.resolver,
+        port: 53,
+        records: { ...publicRecords, ...st.privateRecords },
+      });
+    } else {
+      note(`${st.vpc.id} has EnableDnsSupport off: no resolver answers at ${st.resolver}, so names do not resolve in it`);
+    }
   }
   for (const bpa of model.all("block-public-access-options")) {
     if (bpa.mode !== "off") {
@@ -692,6 +697,12 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       cidrs = cidrs.filter((c) => c.family === 4);
       const t = route.target;
       if (t.kind === "local") continue;
+      if (t.kind !== "none" && route.state !== "blackhole" && cidrs.some((c) => st.cidrs.some((v) => cidrContains(v, c)))) {
+        note(
+          `not emulated yet: route table ${rt.id} routes ${cidrs.map((c) => c.text).join(", ")} inside the VPC to ${t.kind}; the local route carries that traffic instead`,
+        );
+        continue;
+      }
       for (const c of cidrs) {
         if (route.state === "blackhole" || t.kind === "none") {
           add(c, `blackhole ${c.text}`);
