@@ -628,6 +628,15 @@ describe("emulate plan: inline templates", () => {
     assert.ok(!ns(plan, `${PREFIX}-r0`).ip.some((l) => l.startsWith("route add 10.1.0.0/24")));
   });
 
+  it("IPv6 and egress-only internet gateways are noted as not emulated yet", () => {
+    const plan = planFile("test/fixtures/ipv6-egress-only-gateway/template.yaml");
+    assertWellFormed(plan);
+    assert.ok(plan.notes.includes("not emulated yet: egress-only internet gateways (IPv6)"), plan.notes.join("\n"));
+    assert.ok(plan.notes.includes("not emulated yet: IPv6 (only IPv4 addresses, routes and rules are emulated)"));
+    assert.ok(plan.enis.length > 0 && plan.enis.every((e) => e.ipv6 === undefined));
+    assert.ok(!plan.namespaces.some((n) => n.role === "eigw"));
+  });
+
   it("rejects a prefix that would not fit interface names", () => {
     assert.throws(() =>
       planEmulation(loadCloudFormation("inline.yaml", template({ functionSubnets: "[!Ref Private]" })), {

@@ -426,7 +426,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   if (model.all("egress-only-internet-gateway").length > 0) note("not emulated yet: egress-only internet gateways (IPv6)");
   if (
     model.all("subnet").some((s) => s.ipv6Cidrs.length > 0) ||
-    model.all("vpc").some((v) => v.cidrs.some((c) => !isUnknown(c) && c.family === 6))
+    model.all("vpc").some((v) => v.cidrs.some((c) => !isUnknown(c) && c.family === 6)) ||
+    model.all("route-table").some((rt) => rt.routes.some((r) => r.destination.kind === "cidr" && r.destination.cidr.family === 6))
   ) {
     note("not emulated yet: IPv6 (only IPv4 addresses, routes and rules are emulated)");
   }
