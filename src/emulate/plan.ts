@@ -267,7 +267,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   };
 
   /** The VPC, subnet CIDR and VPC state of a subnet, or a note and undefined. */
-  const placeSubnet = (ref: EntityRef, what: string): { subnet: Subnet; cidr: Cidr; st: VpcState } | undefined => {
+  const placeSubnet = (ref: EntityRef, what: string, inVpc?: VpcState): { subnet: Subnet; cidr: Cidr; st: VpcState } | undefined => {
     if (isUnknown(ref)) {
       note(`${what}: subnet ${reason(ref)}: left out`);
       return undefined;
@@ -284,6 +284,10 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const vpc = model.vpc(subnet.vpcId);
     if (!vpc) {
       note(`${what}: the VPC of ${subnet.id} (${refText(subnet.vpcId)}) is not in the model: left out`);
+      return undefined;
+    }
+    if (inVpc !== undefined && vpc.id !== inVpc.vpc.id) {
+      note(`${what}: ${subnet.id} lies in ${vpc.id}, not in ${inVpc.vpc.id}: left out`);
       return undefined;
     }
     const st = vpcState(vpc);
@@ -389,7 +393,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   for (const st of [...vpcStates.values()]) {
     const vpcId = st.vpc.id;
     for (const nat of model.all("nat-gateway")) {
-      if (subnetVpc(model, nat) !== vpcId && nat.vpcId !== vpcId) continue;
+      const natVpc = subnetVpc(model, nat);
+      if (natVpc !== undefined ? natVpc !== vpcId : nat.vpcId !== vpcId) continue;
       planNat(nat, st);
     }
     for (const inst of routedInstances(st)) planNatInstance(inst, st);
@@ -458,7 +463,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       note(`not emulated yet: regional NAT gateway ${nat.id}; routes to it are left out (that traffic is dropped)`);
       return;
     }
-    const placed = placeSubnet(nat.subnetId, `NAT gateway ${nat.id}`);
+    const placed = placeSubnet(nat.subnetId, `NAT gateway ${nat.id}`, st);
     if (!placed) return;
     const { subnet, cidr } = placed;
     const address = allocate(st, subnet, cidr, 10n);
@@ -523,7 +528,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   }
 
   function planNatInstance(inst: Instance, st: VpcState): void {
-    const placed = placeSubnet(inst.subnetId, `NAT instance ${inst.id}`);
+    const placed = placeSubnet(inst.subnetId, `NAT instance ${inst.id}`, st);
     if (!placed || placed.st !== st) return;
     const { subnet, cidr } = placed;
     const address = allocate(st, subnet, cidr, 10n);
@@ -615,7 +620,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const refs = isUnknown(ep.securityGroupIds) || ep.securityGroupIds.length > 0 ? ep.securityGroupIds : [st.vpc.defaultSecurityGroupId];
     const addresses: string[] = [];
     for (const ref of ep.subnetIds) {
-      const placed = placeSubnet(ref, `interface endpoint ${ep.id}`);
+      const placed = placeSubnet(ref, `interface endpoint ${ep.id}`, st);
       if (!placed || placed.st !== st) continue;
       const { subnet, cidr } = placed;
       const address = allocate(st, subnet, cidr, 50n);
