@@ -365,6 +365,34 @@ describe("emulate plan: other examples", () => {
     ]);
   });
 
+  it("regional NAT gateway: outside every subnet, straight to the internet gateway, mapped to its EIP", () => {
+    const plan = planFile("test/fixtures/regional-nat-gateway-getatt-id/template.yaml");
+    assertWellFormed(plan);
+    assert.deepEqual(plan.notes, []);
+    const n0 = ns(plan, `${PREFIX}-n0`);
+    assert.equal(n0.role, "nat-gateway");
+    assert.deepEqual(n0.ip.slice(2), ["addr add 169.254.64.1/32 dev eth0", "route add default dev eth0"]);
+    const router = ns(plan, `${PREFIX}-r0`);
+    for (const line of [
+      `route add 169.254.64.1/32 dev ${PREFIX}-n0`,
+      `route add 0.0.0.0/0 via 169.254.0.1 dev ${PREFIX}-g0 onlink table 1500`,
+      `rule add pref 150 iif ${PREFIX}-n0 lookup 1500`,
+      `route add 0.0.0.0/0 via 169.254.64.1 dev ${PREFIX}-n0 onlink table 1001`,
+    ]) {
+      assert.ok(router.ip.includes(line), line);
+    }
+    assert.ok(
+      !router.ip.includes(`link set ${PREFIX}-n0 group 0`) && !router.ip.some((l) => l.startsWith(`link set ${PREFIX}-n0 group`)),
+      "in no subnet",
+    );
+    const g0 = ns(plan, `${PREFIX}-g0`);
+    assert.ok(g0.ip.includes("route add 169.254.64.1/32 dev eth0"));
+    assert.deepEqual(readNft(g0.nft ?? "").sets.get("public_to_private"), [
+      "type ipv4_addr : ipv4_addr;",
+      "elements = { 203.0.113.10 : 169.254.64.1 }",
+    ]);
+  });
+
   it("interface endpoint with private DNS: ENIs, whoami stand-ins and private records", () => {
     const plan = planFile("examples/built/lambda-endpoint.template.yaml");
     assertWellFormed(plan);
@@ -402,6 +430,7 @@ describe("emulate plan: other examples", () => {
       "examples/nat-instance/template.yaml",
       "examples/fixed-ip-allowlist/template.yaml",
       "examples/built/lambda-endpoint.template.yaml",
+      "test/fixtures/regional-nat-gateway-getatt-id/template.yaml",
     ]) {
       const why = nftCheck(planFile(rel));
       if (why) {

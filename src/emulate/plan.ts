@@ -94,6 +94,8 @@ interface VpcState {
   readonly tables: Map<string, number>;
   /** NAT gateway id -> its router-side veth and private address. */
   readonly nats: Map<string, { veth: string; address: string }>;
+  /** Regional NAT gateways: outside every subnet, on link-local stand-in addresses. */
+  readonly regionalNats: { veth: string; address: string }[];
   igw?: { id: string; veth: string; address: string };
   /** Gateway endpoint id -> veth and the prefix it serves. */
   readonly gatewayEndpoints: Map<string, { veth: string; address: string; prefix: string }>;
@@ -246,6 +248,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       used: new Map(),
       tables: new Map(),
       nats: new Map(),
+      regionalNats: [],
       gatewayEndpoints: new Map(),
       privateRecords: {},
     };
@@ -460,7 +463,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
 
   function planNat(nat: NatGateway, st: VpcState): void {
     if (nat.availability === "regional" || nat.subnetId === null) {
-      note(`not emulated yet: regional NAT gateway ${nat.id}; routes to it are left out (that traffic is dropped)`);
+      planRegionalNat(nat, st);
       return;
     }
     const placed = placeSubnet(nat.subnetId, `NAT gateway ${nat.id}`, st);
@@ -479,6 +482,41 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     if (nat.connectivity === "private") return;
     // Its public address: a 1:1 mapping in the internet gateway.
     if (nat.addresses.length > 1) note(`NAT gateway ${nat.id}: only its first public address is emulated (${nat.addresses.length} given)`);
+    mapPublic(st, `NAT gateway ${nat.id}`, address, nat.addresses[0] ?? { kind: "unknown", reason: "none given" });
+  }
+
+  /**
+   * A regional NAT gateway: in no subnet, linked to the router like a gateway, translating to a
+   * link-local stand-in of its private address, then straight to the internet gateway; it takes
+   * traffic only from the subnets of the AZs it covers.
+   */
+  function planRegionalNat(nat: NatGateway, st: VpcState): void {
+    const address = `169.254.64.${1 + st.regionalNats.length}`;
+    const ns = newNs("n", "nat-gateway", nat.id);
+    link(st.router, ns.name, ns, "eth0");
+    routerPortSysctls(st.router, ns.name);
+    ns.ip.push(`addr add ${address}/32 dev eth0`, "route add default dev eth0");
+    ns.resolvConf = `nameserver ${st.resolver}\n`;
+    Object.assign(ns.sysctls, NAT_SYSCTLS);
+    let sources: readonly Cidr[] = st.cidrs;
+    if (nat.regionalAzs !== "auto") {
+      const azs = nat.regionalAzs;
+      for (const az of azs)
+        if (isUnknown(az)) note(`regional NAT gateway ${nat.id}: an AZ it covers is not known (${reason(az)}): left out`);
+      const covered: Cidr[] = [];
+      for (const sub of model.subnetsOf(st.vpc.id)) {
+        if (isUnknown(sub.cidr) || sub.cidr.family !== 4) continue;
+        if (isUnknown(sub.az)) note(`regional NAT gateway ${nat.id}: the AZ of ${sub.id} is not known: its traffic is not taken`);
+        else if (azs.includes(sub.az)) covered.push(sub.cidr);
+      }
+      sources = covered;
+    }
+    ns.nft = natRuleset(address, sources);
+    st.nats.set(nat.id, { veth: ns.name, address });
+    st.regionalNats.push({ veth: ns.name, address });
+    if (nat.connectivity === "private") return;
+    if (nat.addresses.length > 1)
+      note(`regional NAT gateway ${nat.id}: only its first public address is emulated (${nat.addresses.length} given)`);
     mapPublic(st, `NAT gateway ${nat.id}`, address, nat.addresses[0] ?? { kind: "unknown", reason: "none given" });
   }
 
@@ -571,6 +609,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       `route add default via ${INTERNET_LINK} dev inet0 onlink`,
     );
     for (const c of st.cidrs) ns.ip.push(`route add ${c.text} dev eth0`);
+    for (const n of st.regionalNats) ns.ip.push(`route add ${n.address}/32 dev eth0`);
     Object.assign(ns.sysctls, {
       "net.ipv4.ip_forward": "1",
       "net.ipv4.conf.all.rp_filter": "0",
@@ -653,6 +692,13 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     for (const p of st.ports) if (p.address !== null) r.ip.push(`route add ${p.address}/32 dev ${p.veth} table ${st.localTable}`);
     r.ip.push("route add blackhole default table default");
+    // Regional NAT gateways forward straight to the internet gateway.
+    st.regionalNats.forEach((n, i) => {
+      const table = st.localTable + 500 + i;
+      r.ip.push(`route add ${n.address}/32 dev ${n.veth}`);
+      if (st.igw) r.ip.push(`route add 0.0.0.0/0 via ${st.igw.address} dev ${st.igw.veth} onlink table ${table}`);
+      r.ip.push(`rule add pref ${150 + i} iif ${n.veth} lookup ${table}`);
+    });
     let pref = 200;
     for (const p of st.ports) {
       if (!p.subnet) continue;
