@@ -393,6 +393,22 @@ describe("emulate plan: other examples", () => {
     ]);
   });
 
+  it("regional NAT gateway with manual AZs takes traffic only from the subnets of those AZs", () => {
+    const text = readFileSync(join(ROOT, "test/fixtures/regional-nat-gateway-getatt-id/template.yaml"), "utf8");
+    const manual = text.replace(
+      "      AllocationId: !GetAtt NatEip.AllocationId\n",
+      "      AvailabilityZoneAddresses:\n        - AvailabilityZone: us-east-1a\n          AllocationIds: [!GetAtt NatEip.AllocationId]\n",
+    );
+    assert.notEqual(manual, text);
+    const plan = planYaml(manual);
+    const t = readNft(ns(plan, `${PREFIX}-n0`).nft ?? "");
+    assert.deepEqual(t.chains.get("forward"), [
+      "type filter hook forward priority filter; policy drop;",
+      "ct state established,related accept",
+      "ip saddr { 10.0.1.0/24 } accept",
+    ]);
+  });
+
   it("interface endpoint with private DNS: ENIs, whoami stand-ins and private records", () => {
     const plan = planFile("examples/built/lambda-endpoint.template.yaml");
     assertWellFormed(plan);
