@@ -682,6 +682,30 @@ describe("emulate plan: inline templates", () => {
     assert.ok(!plan.namespaces.some((n) => n.role === "eigw"));
   });
 
+  it("a NAT gateway on a literal allocation id gets a stand-in EIP; a subnet listed twice gets one ENI", () => {
+    const plan = planYaml(
+      template({
+        functionSubnets: "[!Ref Private, !Ref Private]",
+        privateRoute: `
+  PrivateDefault:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PrivateRt, DestinationCidrBlock: 0.0.0.0/0, NatGatewayId: !Ref Nat }
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties: { SubnetId: !Ref Public, AllocationId: eipalloc-0123456789abcdef0 }`,
+      }),
+    );
+    assertWellFormed(plan);
+    assert.deepEqual(plan.notes, []);
+    assert.deepEqual(
+      plan.enis.map((e) => e.ipv4),
+      ["10.1.1.23"],
+    );
+    const t = readNft(ns(plan, `${PREFIX}-g0`).nft ?? "");
+    assert.deepEqual(t.sets.get("public_to_private"), ["type ipv4_addr : ipv4_addr;", "elements = { 203.0.113.10 : 10.1.0.10 }"]);
+    assert.ok(ns(plan, `${PREFIX}-r0`).ip.includes(`route add 0.0.0.0/0 via 10.1.0.10 dev ${PREFIX}-n0 onlink table 1001`));
+  });
+
   it("rejects a prefix that would not fit interface names", () => {
     assert.throws(() =>
       planEmulation(loadCloudFormation("inline.yaml", template({ functionSubnets: "[!Ref Private]" })), {

@@ -375,7 +375,13 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       note(`function ${f.id}: its subnets are not known (${reason(cfg.subnetIds)}): left out`);
       continue;
     }
+    const seen = new Set<string>();
     for (const ref of cfg.subnetIds) {
+      // Lambda places one ENI per subnet, however often the subnet is listed.
+      if (typeof ref === "string") {
+        if (seen.has(ref)) continue;
+        seen.add(ref);
+      }
       const placed = placeSubnet(ref, `function ${f.id}`);
       if (!placed) continue;
       const { subnet, cidr, st } = placed;
