@@ -347,6 +347,10 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     const groups: SecurityGroup[] = [];
     let groupsNote: string | undefined;
+    if (refs.length === 0) {
+      groupsNote = `${what}: no security group is given: all its traffic is dropped`;
+      note(groupsNote);
+    }
     for (const r of refs) {
       const g = model.securityGroup(r);
       if (g) groups.push(g);
