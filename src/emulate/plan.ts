@@ -23,6 +23,24 @@ import type { Cidr } from "../net/ip.ts";
 import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net/ip.ts";
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
 
+/*
+ * Layout (see ../shared/reference/emulation.md, "Recommended design"):
+ * - `<prefix>-r<v>`: one router per VPC. Its veth to every other namespace carries that
+ *   namespace's name; the far end is `eth0` (the IGW's link to the internet is `inet0`).
+ *   Subnet gateways (base+1) and the resolver (VPC base+2) sit on its `lo`. Rules: pref 100
+ *   `to <VPC CIDR>` -> table 1000(v+1) (the local route: /32 per ENI, blackhole for the rest);
+ *   pref 150+ `iif` of a regional NAT gateway -> its table (to the IGW); pref 200+ `iif` of each
+ *   ENI, NAT or endpoint ENI -> the kernel table of its subnet's route table (1000(v+1)+1...);
+ *   `blackhole default` in table `default`. Router veths of a subnet share interface group n
+ *   (1-based per router), which the NACL chains select on.
+ * - `<prefix>-e<n>` function ENIs at base+23+k, `-n<n>` NAT gateways at base+10 (regional ones
+ *   on 169.254.64.x), `-m<n>` NAT instances at base+10, `-p<n>` endpoints (interface ENIs at
+ *   base+50, gateway endpoints on 169.254.128+.1 serving the service stand-in's /32),
+ *   `-g<n>` internet gateways (169.254.v.1 towards the router, 192.0.2.(10+v) towards the
+ *   internet), `-i0` the internet (198.51.100.80 whoami, 198.51.100.53 resolver,
+ *   198.51.100.100+ AWS service stand-ins, 203.0.113.10+ stand-in EIPs routed to their IGW).
+ */
+
 export interface PlanOptions {
   /** Per-run prefix of every name (`le<6 hex>`); at most 10 characters so interface names fit in 15. */
   readonly prefix: string;
