@@ -6,8 +6,9 @@ import { readlinkSync } from "node:fs";
 export const PREFIX_PATTERN = /^le[0-9a-f]{6}$/;
 
 export interface GuardProbe {
-  /** readlink of a /proc/<pid>/ns/net link, undefined when unreadable. */
-  readonly netns: (pid: "self" | "1") => string | undefined;
+  /** readlink of a /proc/<pid>/ns/net link (`self`, `1`, or the parent's pid), undefined when unreadable. */
+  readonly netns: (pid: string) => string | undefined;
+  readonly parent: number;
   /** `ip netns identify <pid>`: the name of the namespace this process is in, undefined when unknown. */
   readonly identify: () => string | undefined;
 }
@@ -20,6 +21,7 @@ export const realProbe: GuardProbe = {
       return undefined;
     }
   },
+  parent: process.ppid,
   identify: () => {
     const r = spawnSync("ip", ["netns", "identify", String(process.pid)], { encoding: "utf8", timeout: 3000 });
     return r.status === 0 ? r.stdout.trim() : undefined;
@@ -32,10 +34,12 @@ export function guardError(ns: string | undefined, prefix: string | undefined, p
     return `refusing to start: --prefix must be le and 6 hex digits, got ${String(prefix)}`;
   if (ns === undefined || !ns.startsWith(`${prefix}-`))
     return `refusing to start: --ns ${String(ns)} is not one of the emulator's namespaces (${prefix}-*)`;
+  // The host's namespace is init's; where /proc/1 is unreadable (some VMs and containers) the parent's, which started us
+  // from the host side with `ip netns exec` (and a server started from inside a namespace is refused as well).
   const self = probe.netns("self");
-  const host = probe.netns("1");
-  if (self === undefined || host === undefined) return "refusing to start: cannot read /proc/self/ns/net and /proc/1/ns/net";
-  if (self === host) return "refusing to start: this process is in the host's network namespace";
+  const hosts = [probe.netns("1"), probe.netns(String(probe.parent))].filter((x) => x !== undefined);
+  if (self === undefined || hosts.length === 0) return "refusing to start: cannot read /proc/self/ns/net, /proc/1/ns/net nor the parent's";
+  if (hosts.includes(self)) return "refusing to start: this process is in the host's network namespace (or its parent's)";
   const name = probe.identify();
   if (name !== ns)
     return `refusing to start: this process is in namespace ${name === undefined || name === "" ? "(unnamed)" : name}, not ${ns}`;
