@@ -1,0 +1,107 @@
+// The emulator on a real kernel (root with ip and nft only, skipped otherwise): a whoami server sees its client's address
+// across a veth, and cleanupAll removes what a run killed with SIGKILL during bring-up left, touching nothing else.
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { applyPlan, cleanupAll, defaultStateDir } from "../src/emulate/apply.ts";
+import { CLIENT, newPrefix, twoNamespacePlan } from "./emulate-fixtures.ts";
+
+function missing(): string | undefined {
+  if (process.platform !== "linux") return "the emulator needs Linux";
+  if (process.getuid?.() !== 0) return "kernel tests need root (run npm test as root to include them)";
+  if (spawnSync("ip", ["-V"]).status !== 0) return "ip is missing (apt-get install iproute2)";
+  if (spawnSync("nft", ["--version"]).status !== 0) return "nft is missing (apt-get install nftables)";
+  const probe = `${newPrefix()}-probe`;
+  if (spawnSync("ip", ["netns", "add", probe]).status !== 0) return "cannot create network namespaces here";
+  spawnSync("ip", ["netns", "del", probe]);
+  return undefined;
+}
+
+const skip = missing();
+if (skip) process.stdout.write(`# emulate-kernel skipped: ${skip}\n`);
+
+function netnsList(): string[] {
+  const r = spawnSync("ip", ["netns", "list"], { encoding: "utf8" });
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0] ?? "")
+    .filter((n) => n !== "");
+}
+
+describe("emulate on the kernel", { skip, timeout: 30000 }, () => {
+  it("a whoami server sees the client's own address across a veth, names resolve through the plan's DNS", async () => {
+    const plan = twoNamespacePlan(newPrefix());
+    const emu = await applyPlan(plan);
+    try {
+      const r = await emu.exec(`${plan.prefix}-cli`, process.execPath, ["-e", CLIENT], 5000);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { sourceIp: "198.51.100.7", label: "internet", host: "example.com" });
+    } finally {
+      await emu.teardown();
+    }
+    assert.deepEqual(
+      netnsList().filter((n) => n.startsWith(plan.prefix)),
+      [],
+    );
+    assert.equal(existsSync(join(defaultStateDir(), `${plan.prefix}.json`)), false);
+    assert.equal(existsSync(`/etc/netns/${plan.prefix}-cli`), false);
+  });
+
+  it("cleanupAll removes what a run killed with SIGKILL during bring-up left, and nothing else", async () => {
+    const prefix = newPrefix();
+    const decoy = `${prefix}x-keep`; // close to a run's name, but not one
+    assert.equal(spawnSync("ip", ["netns", "add", decoy]).status, 0);
+    try {
+      const before = netnsList();
+      const child = spawn(process.execPath, [join(fileURLToPath(new URL(".", import.meta.url)), "emulate-crash-child.js"), prefix], {
+        stdio: ["ignore", "pipe", "inherit"],
+      });
+      await new Promise<void>((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => reject(new Error(`bring-up did not reach the first server: ${out}`)), 10000);
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("server whoami")) {
+            clearTimeout(timer);
+            child.kill("SIGKILL");
+            resolve();
+          }
+        });
+      });
+      await new Promise((r) => child.once("exit", r));
+      const left = netnsList().filter((n) => n.startsWith(`${prefix}-`));
+      assert.deepEqual(left.sort(), [`${prefix}-cli`, `${prefix}-srv`], "the killed run left its namespaces");
+      const orphans = spawnSync("ip", ["netns", "pids", `${prefix}-srv`], { encoding: "utf8" }).stdout.trim();
+      assert.notEqual(orphans, "", "and its whoami server");
+
+      const report = await cleanupAll();
+      assert.ok(
+        report.removed.includes(`namespace ${prefix}-srv`) && report.removed.includes(`namespace ${prefix}-cli`),
+        report.removed.join(", "),
+      );
+      const after = netnsList();
+      assert.deepEqual(
+        after.filter((n) => n.startsWith(prefix) && n !== decoy),
+        [],
+      );
+      for (const n of before)
+        if (!n.startsWith(`${prefix}-`) && !/^le[0-9a-f]{6}-/.test(n)) assert.ok(after.includes(n), `${n} was left alone`);
+      assert.ok(after.includes(decoy));
+      for (const pid of orphans.split(/\s+/)) {
+        let alive = true;
+        for (let i = 0; i < 50 && alive; i++) {
+          alive = existsSync(`/proc/${pid}`) && !/State:\s+Z/.test(spawnSync("cat", [`/proc/${pid}/status`], { encoding: "utf8" }).stdout);
+          if (alive) await new Promise((r) => setTimeout(r, 20));
+        }
+        assert.equal(alive, false, `server ${pid} was killed`);
+      }
+      assert.equal(existsSync(join(defaultStateDir(), `${prefix}.json`)), false);
+      assert.equal(existsSync(`/etc/netns/${prefix}-cli`), false);
+    } finally {
+      spawnSync("ip", ["netns", "del", decoy]);
+    }
+  });
+});
