@@ -8,6 +8,7 @@ import type { Plan } from "../src/emulate/plan-types.ts";
 import { answer } from "../src/emulate/servers/dns.ts";
 import type { GuardProbe } from "../src/emulate/servers/guard.ts";
 import { guardError } from "../src/emulate/servers/guard.ts";
+import { runCli } from "./cli-helpers.ts";
 import { twoNamespacePlan } from "./emulate-fixtures.ts";
 
 const P = "le0a1b2c";
@@ -306,5 +307,35 @@ describe("the DNS server", () => {
     const r = answer(query("example.com", 1), { "a.example": ["10.0.0.1"] }) as Buffer;
     assert.equal(r.readUInt16BE(2) & 0xf, 3);
     assert.equal(answer(Buffer.from([1, 2, 3]), records), undefined);
+  });
+});
+
+describe("lambda-egress emulate (usage)", () => {
+  it("prints its help", async () => {
+    const r = await runCli(["emulate", "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /lambda-egress emulate TEMPLATE --function ID/);
+  });
+  for (const [args, message] of [
+    [["emulate"], /emulate takes one template/],
+    [["emulate", "t.yaml"], /emulate needs --function ID/],
+    [["emulate", "t.yaml", "--function", "F"], /emulate needs --exec -- CMD/],
+    [["emulate", "t.yaml", "--function", "F", "--exec"], /--exec needs a command after --/],
+    [["emulate", "t.yaml", "--function", "F", "--exec", "--timeout", "0", "--", "true"], /--timeout 0: use 1 to 3600 seconds/],
+    [["emulate", "--cleanup", "t.yaml"], /--cleanup takes no template/],
+    [["emulate", "--bogus"], /Unknown option '--bogus'/],
+  ] as const) {
+    it(`refuses ${args.join(" ")} with exit 2 and one line`, async () => {
+      const r = await runCli([...args]);
+      assert.equal(r.code, 2);
+      assert.match(r.stderr, message);
+      assert.equal(r.stderr.split("\n").filter((l) => l.startsWith("lambda-egress:")).length, 1);
+      assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
+    });
+  }
+  it("--cleanup says what it removed, or what it needs", async () => {
+    const r = await runCli(["emulate", "--cleanup"]);
+    if (process.getuid?.() === 0) assert.equal(r.code, 0, r.stderr);
+    else assert.match(r.stderr, /needs root/);
   });
 });
