@@ -9,7 +9,7 @@ import { answer } from "../src/emulate/servers/dns.ts";
 import type { GuardProbe } from "../src/emulate/servers/guard.ts";
 import { guardError } from "../src/emulate/servers/guard.ts";
 import { runCli } from "./cli-helpers.ts";
-import { twoNamespacePlan } from "./emulate-fixtures.ts";
+import { twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
 
 const P = "le0a1b2c";
 
@@ -173,6 +173,36 @@ describe("applyPlan with a recording runner", () => {
       `remove /etc/netns/${P}-cli`,
     ]);
     assert.equal(r.files.size, 0, "the state file and resolv.conf are gone");
+  });
+  it("makes a CA of the run for port 443, passes it to the HTTPS server, trusts it in exec, and removes it", async () => {
+    const r = new Recorder();
+    const emu = await applyPlan(twoNamespacePlanWithHttps(P), r, OPTS);
+    assert.equal(emu.caCert, `/state/${P}/ca.pem`);
+    assert.ok(
+      r.log.some((l) => l.startsWith(`openssl req -x509 -newkey ec`) && l.includes(`-keyout /state/${P}/ca.key -out /state/${P}/ca.pem`)),
+    );
+    assert.ok(
+      r.log
+        .at(-1)
+        ?.endsWith(
+          `/srv/whoami.js --prefix ${P} --ns ${P}-srv --address 198.51.100.80 --port 443 --label internet (https) --tls-dir /state/${P}`,
+        ),
+    );
+    assert.ok(!r.log.some((l) => l.includes("--port 80 ") && l.includes("--tls-dir")));
+    await emu.exec(`${P}-cli`, "node", ["x.js"], 1000);
+    assert.equal(
+      r.log.at(-1),
+      `ip netns exec ${P}-cli env NODE_EXTRA_CA_CERTS=/state/${P}/ca.pem CURL_CA_BUNDLE=/state/${P}/ca.pem node x.js`,
+    );
+    await emu.teardown();
+    assert.ok(r.log.includes(`remove /state/${P}`));
+  });
+  it("serves port 443 as plain HTTP, noted, when openssl is missing", async () => {
+    const r = new Recorder((l) => l.startsWith("openssl"));
+    const emu = await applyPlan(twoNamespacePlanWithHttps(P), r, OPTS);
+    assert.equal(emu.caCert, undefined);
+    assert.match(emu.notes.join(), /plain HTTP/);
+    await emu.teardown();
   });
   it("refuses an unsafe plan before running anything", async () => {
     const r = new Recorder();

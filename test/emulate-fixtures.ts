@@ -40,5 +40,20 @@ export function twoNamespacePlan(prefix: string): Plan {
   };
 }
 
+/** The same plan with HTTPS: a whoami server on port 443 as well. */
+export function twoNamespacePlanWithHttps(prefix: string): Plan {
+  const p = twoNamespacePlan(prefix);
+  return {
+    ...p,
+    servers: [...p.servers, { ns: `${prefix}-srv`, kind: "whoami", address: "198.51.100.80", port: 443, label: "internet (https)" }],
+  };
+}
+
 /** A client inside a namespace: resolves `name` through resolv.conf, GETs it, prints the body. */
 export const CLIENT = `require("http").get("http://example.com/", { timeout: 3000 }, (r) => { let b = ""; r.on("data", (d) => (b += d)); r.on("end", () => { console.log(b); }); }).on("error", (e) => { console.error(e.message); process.exit(1); });`;
+
+/** The HTTPS client: trusts the run's CA only through NODE_EXTRA_CA_CERTS. */
+export const HTTPS_CLIENT = CLIENT.replace(
+  'require("http").get("http://example.com/"',
+  'require("https").get("https://api.partner.example/"',
+);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { applyPlan, cleanupAll, defaultStateDir } from "../src/emulate/apply.ts";
-import { CLIENT, newPrefix, twoNamespacePlan } from "./emulate-fixtures.ts";
+import { CLIENT, HTTPS_CLIENT, newPrefix, twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
 
 function missing(): string | undefined {
   if (process.platform !== "linux") return "the emulator needs Linux";
@@ -48,6 +48,21 @@ describe("emulate on the kernel", { skip, timeout: 30000 }, () => {
     );
     assert.equal(existsSync(join(defaultStateDir(), `${plan.prefix}.json`)), false);
     assert.equal(existsSync(`/etc/netns/${plan.prefix}-cli`), false);
+  });
+
+  it("HTTPS on port 443 with the run's own CA, trusted by commands run in the emulation", async () => {
+    if (spawnSync("openssl", ["version"]).status !== 0) return;
+    const plan = twoNamespacePlanWithHttps(newPrefix());
+    const emu = await applyPlan(plan);
+    try {
+      assert.ok(emu.caCert !== undefined && existsSync(emu.caCert));
+      const r = await emu.exec(`${plan.prefix}-cli`, process.execPath, ["-e", HTTPS_CLIENT], 5000);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(JSON.parse(r.stdout), { sourceIp: "198.51.100.7", label: "internet (https)", host: "api.partner.example" });
+    } finally {
+      await emu.teardown();
+    }
+    assert.equal(existsSync(join(defaultStateDir(), plan.prefix)), false, "the CA is removed with the run");
   });
 
   it("cleanupAll removes what a run killed with SIGKILL during bring-up left, and nothing else", async () => {

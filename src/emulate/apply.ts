@@ -227,6 +227,8 @@ export interface RunState {
   namespaces: string[];
   etc: string[];
   pids: number[];
+  /** The run's own directory (its CA for HTTPS), under the state directory. */
+  dirs?: string[];
 }
 
 export interface ApplyOptions {
@@ -247,17 +249,22 @@ export function serverDir(): string {
   return join(here, "servers");
 }
 
-function serverArgs(plan: Plan, s: ServerPlan, dir: string): string[] {
+function serverArgs(plan: Plan, s: ServerPlan, dir: string, tlsDir: string | undefined): string[] {
   const args = ["netns", "exec", s.ns, process.execPath, join(dir, `${s.kind}.js`), "--prefix", plan.prefix, "--ns", s.ns];
   args.push("--address", s.address, "--port", String(s.port));
   if (s.label !== undefined) args.push("--label", s.label);
   if (s.records !== undefined) args.push("--records", JSON.stringify(s.records));
+  if (tlsDir !== undefined && s.kind === "whoami" && s.port === 443) args.push("--tls-dir", tlsDir);
   return args;
 }
 
 export interface Emulation {
   readonly plan: Plan;
   readonly statePath: string;
+  /** The run's CA (PEM) that the HTTPS servers on port 443 use; commands run by `exec` trust it. Undefined: HTTP only. */
+  readonly caCert: string | undefined;
+  /** What could not be emulated as asked (e.g. HTTPS without openssl). */
+  readonly notes: readonly string[];
   /** Runs a command inside a namespace of the plan. */
   exec(ns: string, cmd: string, args: readonly string[], timeoutMs: number): Promise<RunResult>;
   /** Kills the servers, deletes the namespaces and resolv.conf files, removes the state file. Idempotent. */
@@ -273,7 +280,7 @@ async function removeNamespace(runner: Runner, ns: string): Promise<void> {
 async function teardownState(runner: Runner, state: RunState, statePath: string): Promise<void> {
   for (const pid of [...state.pids].reverse()) runner.kill(pid);
   for (const ns of [...state.namespaces].reverse()) await removeNamespace(runner, ns);
-  for (const dir of [...state.etc].reverse()) runner.remove(dir);
+  for (const dir of [...state.etc, ...(state.dirs ?? [])].reverse()) runner.remove(dir);
   runner.remove(statePath);
 }
 
@@ -286,7 +293,10 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
   const timeoutMs = options.stepTimeoutMs ?? 10000;
   const dir = options.serverDir ?? serverDir();
   const statePath = join(stateDir, `${plan.prefix}.json`);
-  const state: RunState = { prefix: plan.prefix, owner: process.pid, namespaces: [], etc: [], pids: [] };
+  const state: RunState = { prefix: plan.prefix, owner: process.pid, namespaces: [], etc: [], pids: [], dirs: [] };
+  const notes: string[] = [];
+  let caCert: string | undefined;
+  let tlsDir: string | undefined;
   const save = (): void => runner.writeFile(statePath, `${JSON.stringify(state)}\n`);
   const step = async (what: string, cmd: string, args: readonly string[], input?: string): Promise<void> => {
     const r = await runner.run(cmd, args, { timeoutMs, ...(input !== undefined ? { input } : {}) });
@@ -343,8 +353,38 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
       save();
       runner.writeFile(join(d, "resolv.conf"), ns.resolvConf);
     }
+    if (plan.servers.some((s) => s.kind === "whoami" && s.port === 443)) {
+      // A CA of this run only: the HTTPS servers sign a certificate for each name asked; handlers trust it.
+      const d = join(stateDir, plan.prefix);
+      state.dirs?.push(d);
+      save();
+      runner.writeFile(join(d, "README"), "the emulation's CA, removed with the run\n");
+      const ca = await runner.run(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-keyout",
+          join(d, "ca.key"),
+          "-out",
+          join(d, "ca.pem"),
+        ]
+          .concat(["-days", "2", "-subj", `/CN=lambda-egress emulation ${plan.prefix}`])
+          .concat(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]),
+        { timeoutMs },
+      );
+      if (ca.code === 0) {
+        tlsDir = d;
+        caCert = join(d, "ca.pem");
+      } else notes.push("port 443 is served as plain HTTP: openssl could not make the run's CA (apt-get install openssl)");
+    }
     for (const s of plan.servers) {
-      const pid = await runner.startServer("ip", serverArgs(plan, s, dir), timeoutMs).catch((e: Error) => {
+      const pid = await runner.startServer("ip", serverArgs(plan, s, dir, tlsDir), timeoutMs).catch((e: Error) => {
         throw new ApplyError(`server ${s.kind} ${s.address}:${s.port} in ${s.ns}: ${e.message}`);
       });
       state.pids.push(pid);
@@ -358,7 +398,23 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
   return {
     plan,
     statePath,
-    exec: (ns, cmd, args, ms) => runner.run("ip", ["netns", "exec", ns, cmd, ...args], { timeoutMs: ms }),
+    caCert,
+    notes,
+    exec: (ns, cmd, args, ms) =>
+      runner.run(
+        "ip",
+        [
+          "netns",
+          "exec",
+          ns,
+          ...(caCert !== undefined ? ["env", `NODE_EXTRA_CA_CERTS=${caCert}`, `CURL_CA_BUNDLE=${caCert}`] : []),
+          cmd,
+          ...args,
+        ],
+        {
+          timeoutMs: ms,
+        },
+      ),
     teardown,
   };
 }
@@ -402,7 +458,9 @@ export async function cleanupAll(
       (d) => dirname(d) === etcNetns && RUN_NAME.test(basename(d)) && basename(d).startsWith(`${prefix}-`),
     );
     // Its namespaces are removed below, with every other namespace named after a run that is gone.
-    await teardownState(runner, { prefix, owner: 0, namespaces: [], etc, pids }, path);
+    const dirs = runner.listDir(join(stateDir, prefix)).length > 0 ? [join(stateDir, prefix)] : [];
+    await teardownState(runner, { prefix, owner: 0, namespaces: [], etc, pids, dirs }, path);
+    for (const d of dirs) removed.push(d);
     for (const p of pids) removed.push(`process ${p}`);
     for (const d of etc) removed.push(d);
     removed.push(`state file ${path}`);
