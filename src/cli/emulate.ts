@@ -162,6 +162,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       if (e instanceof ApplyError) return fail(io, `could not build the emulation: ${e.message}`, "everything created was removed");
       throw e;
     }
+    for (const n of emulation.notes) io.stdout.write(`note: ${n}\n`);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
     let worst = 0;
     for (const eni of enis) {
