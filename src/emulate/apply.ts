@@ -186,10 +186,11 @@ export const systemRunner: Runner = {
   alive(pid) {
     try {
       process.kill(pid, 0);
-      return true;
     } catch (e) {
       return (e as NodeJS.ErrnoException).code === "EPERM";
     }
+    // A killed run stays a zombie until its parent reaps it: that is not a live run.
+    return !/^State:\s+Z/m.test(systemRunner.readFile(`/proc/${pid}/status`) ?? "");
   },
   readFile(path) {
     try {
