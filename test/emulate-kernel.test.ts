@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { applyPlan, cleanupAll, defaultStateDir } from "../src/emulate/apply.ts";
+import { runCli } from "./cli-helpers.ts";
 import { CLIENT, HTTPS_CLIENT, newPrefix, twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
 
 function missing(): string | undefined {
