@@ -1,13 +1,16 @@
 // The emulator on a real kernel (root with ip and nft only, skipped otherwise): a whoami server sees its client's address
-// across a veth, and cleanupAll removes what a run killed with SIGKILL during bring-up left, touching nothing else.
+// across a veth, and cleanupAll removes what a run killed with SIGKILL during bring-up left, touching nothing else; the
+// rootless sandbox runs a plan as user nobody and leaves no process behind when killed.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { applyPlan, cleanupAll, defaultStateDir } from "../src/emulate/apply.ts";
 import { runCli } from "./cli-helpers.ts";
+import { ROOT } from "./helpers.ts";
 import { CLIENT, HTTPS_CLIENT, newPrefix, twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
 
 function missing(): string | undefined {
@@ -119,5 +122,83 @@ describe("emulate on the kernel", { skip, timeout: 30000 }, () => {
     } finally {
       spawnSync("ip", ["netns", "del", decoy]);
     }
+  });
+});
+
+/** Why the rootless sandbox cannot be tried here as user nobody, undefined when it can. */
+function sandboxMissing(): string | undefined {
+  if (skip) return skip;
+  const asNobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+  const launcher = join(ROOT, "bin", "lambda-egress.js");
+  if (spawnSync("setpriv", [...asNobody, "test", "-r", launcher]).status !== 0)
+    return "user nobody cannot run setpriv or read the checkout";
+  if (spawnSync("setpriv", [...asNobody, "unshare", "--user", "--map-root-user", "--net", "true"]).status !== 0)
+    return "unprivileged user namespaces are not allowed here";
+  return undefined;
+}
+
+const sandboxSkip = sandboxMissing();
+if (sandboxSkip) process.stdout.write(`# emulate rootless sandbox skipped: ${sandboxSkip}\n`);
+
+describe("emulate in the rootless sandbox (as user nobody)", { skip: sandboxSkip, timeout: 30000 }, () => {
+  const label = `sandbox-${newPrefix()}`;
+  const dir = mkdtempSync(join(tmpdir(), "le-sandbox-"));
+  chmodSync(dir, 0o755);
+  const planFile = join(dir, "plan.json");
+  const plan = twoNamespacePlan(newPrefix());
+  writeFileSync(planFile, JSON.stringify({ ...plan, servers: plan.servers.map((s) => (s.kind === "whoami" ? { ...s, label } : s)) }));
+  chmodSync(planFile, 0o644);
+  const cli = (cmd: string[]) => [
+    "--reuid=65534",
+    "--regid=65534",
+    "--clear-groups",
+    process.execPath,
+    join(ROOT, "bin", "lambda-egress.js"),
+    "emulate",
+    "--plan-file",
+    planFile,
+    "--exec",
+    "--",
+    ...cmd,
+  ];
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("runs a plan without root: the server sees the client", () => {
+    const r = spawnSync("setpriv", cli([process.execPath, "-e", CLIENT]), { encoding: "utf8", timeout: 15000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, new RegExp(`\\{"sourceIp":"198\\.51\\.100\\.7","label":"${label}","host":"example\\.com"\\}`));
+  });
+
+  it("leaves nothing behind when killed with SIGKILL", async () => {
+    const child = spawn("setpriv", cli(["sleep", "20"]), { stdio: ["ignore", "pipe", "pipe"] });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("the sandboxed run did not start its command")), 10000);
+      child.stdout.on("data", (d: Buffer) => {
+        if (d.toString().includes("== Fn")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const ours = (): string[] =>
+      readdirSync("/proc")
+        .filter((p) => /^\d+$/.test(p))
+        .filter((p) => {
+          try {
+            const c = readFileSync(`/proc/${p}/cmdline`, "utf8");
+            return c.includes(label) || c.includes(planFile);
+          } catch {
+            return false;
+          }
+        })
+        .filter((p) => !/State:\s+Z/.test(readFileSync(`/proc/${p}/status`, "utf8")));
+    assert.ok(ours().length >= 3, "the run, its sandbox and its servers are up");
+    child.kill("SIGKILL");
+    let left = ours();
+    for (let i = 0; i < 60 && left.length > 0; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      left = ours();
+    }
+    assert.deepEqual(left, [], "no process of the run survives");
   });
 });
