@@ -354,6 +354,9 @@ describe("lambda-egress emulate (usage)", () => {
     [["emulate", "t.yaml", "--function", "F", "--exec", "--timeout", "0", "--", "true"], /--timeout 0: use 1 to 3600 seconds/],
     [["emulate", "--cleanup", "t.yaml"], /--cleanup takes no template/],
     [["emulate", "--bogus"], /Unknown option '--bogus'/],
+    [["emulate", "--plan-file", "t.json", "t.yaml", "--exec", "--", "true"], /--plan-file takes no template/],
+    [["emulate", "--plan-file", "test/no-such-plan.json", "--exec", "--", "true"], /no-such-plan\.json: no such file/],
+    [["emulate", "--plan-file", "package.json", "--exec", "--", "true"], /package\.json: not a plan/],
   ] as const) {
     it(`refuses ${args.join(" ")} with exit 2 and one line`, async () => {
       const r = await runCli([...args]);

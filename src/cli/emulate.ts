@@ -58,7 +58,7 @@ function missingPrivileges(needNft: boolean): { message: string; hint: string } 
   if (process.getuid?.() !== 0)
     return {
       message: "emulate needs root to create network namespaces",
-      hint: "run it with sudo (a rootless sandbox is not implemented yet)",
+      hint: "run it with sudo (runs in the rootless sandbox leave nothing to clean up)",
     };
   if (spawnSync("ip", ["-V"]).status !== 0) return { message: "ip (iproute2) is missing", hint: "apt-get install iproute2" };
   if (needNft && spawnSync("nft", ["--version"]).status !== 0)
