@@ -17,6 +17,7 @@ import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import { SelectionError, traceAssembly, traceTemplate } from "../trace.ts";
+import { runEmulate } from "./emulate.ts";
 import { runNew } from "./new.ts";
 
 export interface Io {
@@ -39,6 +40,8 @@ Usage:
   lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
                     [--format cloudformation|sam|cdk] [-o FILE] [--force]
+  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
+  lambda-egress emulate --plan TEMPLATE --function ID | --cleanup
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
@@ -52,6 +55,10 @@ the action and where it is defined, then the verdict, code, reason, fix and egre
 new: a deployable CloudFormation or SAM template for an egress pattern (NAT gateway per
 AZ, shared or regional NAT gateway, NAT instance, endpoints only, dual-stack, Managed
 Instances in public subnets) that passes check; 'lambda-egress new --help' lists them.
+
+emulate: builds the function's VPC out of Linux network namespaces (never connected to
+the host's network) and runs a command inside each of its ENIs; needs root, ip and nft.
+'lambda-egress emulate --help' has the details.
 
 Options:
   --to DEST          destination, repeatable (default: internet, plus internet6 for
@@ -120,7 +127,7 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
   return readCloudAssembly(path, shown, { isFile, read: (p) => (isFile(p) ? readText(p, show(p)) : undefined) });
 }
 
-function readTemplate(path: string, shown: string): string {
+export function readTemplate(path: string, shown: string): string {
   const st = statFile(path, shown);
   if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
     throw new LoadError(
@@ -152,6 +159,7 @@ function readTemplate(path: string, shown: string): string {
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
+    if (argv[0] === "emulate") return await runEmulate(argv.slice(1), io);
     return runCommand(argv, io);
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
@@ -180,7 +188,7 @@ function runCommand(argv: readonly string[], io: Io): number {
   }
   if (command === "new") return runNew(rest, io);
   if (command !== "check" && command !== "trace")
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace and new`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace, new and emulate`);
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(rest);

@@ -1,0 +1,283 @@
+// `lambda-egress emulate`: builds a function's VPC out of Linux network namespaces, runs a command inside each of its ENIs,
+// and tears everything down; `--plan` prints the plan, `--cleanup` removes what a crashed run left.
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import type { Emulation } from "../emulate/apply.ts";
+import { ApplyError, applyPlan, cleanupAll, PlanError } from "../emulate/apply.ts";
+import type { Plan } from "../emulate/plan-types.ts";
+import { describePlan, PlannerMissingError, planEmulation } from "../emulate/planner.ts";
+import { loadCloudFormation } from "../load/cfn/index.ts";
+import type { Io } from "./main.ts";
+import { readTemplate } from "./main.ts";
+
+export const EMULATE_HELP = `Usage:
+  lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
+  lambda-egress emulate --plan TEMPLATE --function ID
+  lambda-egress emulate --plan-file PLAN.json [--function ID] [--subnet ID] --exec -- CMD ARGS...
+  lambda-egress emulate --cleanup
+
+emulate: builds the function's VPC out of Linux network namespaces (router, ENIs, NAT and
+internet gateways, endpoints, security groups and NACLs as nftables rules, and an emulated
+internet on documentation addresses), runs CMD inside each ENI of the function (or the one
+--subnet names) with its capabilities dropped, prints each run's output and exit code, and
+removes everything. Nothing is connected to the host's network. Needs Linux, ip (iproute2)
+and nft (nftables), and root; as a user it runs in a rootless sandbox (unshare: user,
+network, mount and pid namespaces) where the kernel allows unprivileged user namespaces.
+
+Options:
+  --function ID      the function (logical id or FunctionName)
+  --subnet ID        one subnet of the function (default: each of them, in turn)
+  --exec -- CMD...   the command to run inside the ENI's namespace
+  --timeout SECONDS  limit of each run of CMD (default 30)
+  --plan             print the plan instead of applying it (needs no privileges)
+  --plan-file FILE   apply a plan written by hand (JSON, checked like any plan; its
+                     prefix is replaced by the run's)
+  --cleanup          remove the namespaces, servers and files a killed run left
+  --param NAME=VALUE template parameter value, repeatable
+  --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
+
+Exit codes: the worst exit code of CMD; 2 usage, input, privilege or emulation error.
+`;
+
+class EmulateUsageError extends Error {}
+
+function fail(io: Io, message: string, hint?: string): number {
+  io.stderr.write(`lambda-egress: ${message}\n`);
+  if (hint) io.stderr.write(`  hint: ${hint}\n`);
+  return 2;
+}
+
+/** What this system lacks to apply a plan (one line with how to get it), undefined when nothing. */
+function missingPrivileges(needNft: boolean): { message: string; hint: string } | undefined {
+  if (process.platform !== "linux")
+    return { message: "emulate needs Linux network namespaces", hint: "run it on Linux (a VM or a privileged container)" };
+  if (process.getuid?.() !== 0)
+    return {
+      message: "emulate needs root to create network namespaces",
+      hint: "run it with sudo (runs in the rootless sandbox leave nothing to clean up)",
+    };
+  if (spawnSync("ip", ["-V"]).status !== 0) return { message: "ip (iproute2) is missing", hint: "apt-get install iproute2" };
+  if (needNft && spawnSync("nft", ["--version"]).status !== 0)
+    return { message: "nft (nftables) is missing", hint: "apt-get install nftables" };
+  return undefined;
+}
+
+const SANDBOX_ENV = "LAMBDA_EGRESS_SANDBOX";
+const SANDBOX = ["--user", "--map-root-user", "--mount", "--net", "--pid", "--mount-proc", "--fork", "--kill-child"];
+
+/** The CLI's launcher (bin/lambda-egress.js), from the bundle (dist/cli.js) or the compiled module (dist/src/cli). */
+function launcher(): string | undefined {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++, dir = dirname(dir))
+    if (existsSync(join(dir, "bin", "lambda-egress.js"))) return join(dir, "bin", "lambda-egress.js");
+  return undefined;
+}
+
+/** Runs this same command as root of its own user, network, mount and pid namespaces: nothing outlives it, even after kill -9. */
+async function runInSandbox(argv: readonly string[], io: Io): Promise<number> {
+  const bin = launcher();
+  if (spawnSync("unshare", ["--user", "--map-root-user", "--net", "true"]).status !== 0 || bin === undefined) {
+    return fail(
+      io,
+      "emulate needs root, or unprivileged user namespaces for its rootless sandbox",
+      "run it with sudo, or allow user namespaces (unshare comes with util-linux)",
+    );
+  }
+  return new Promise((done) => {
+    // setpriv --pdeathsig: the sandbox dies with this process, even when it is killed with SIGKILL.
+    const pdeath = (spawnSync("setpriv", ["--help"], { encoding: "utf8" }).stdout ?? "").includes("--pdeathsig")
+      ? ["setpriv", "--pdeathsig", "KILL", "--"]
+      : [];
+    const [cmd, ...rest] = [...pdeath, "unshare", ...SANDBOX, "--", process.execPath, bin, "emulate", ...argv] as [string, ...string[]];
+    const child = spawn(cmd, rest, {
+      cwd: io.cwd,
+      env: { ...process.env, [SANDBOX_ENV]: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout.on("data", (d: Buffer) => io.stdout.write(d.toString()));
+    child.stderr.on("data", (d: Buffer) => io.stderr.write(d.toString()));
+    child.on("error", (e) => done(fail(io, `cannot start the sandbox: ${e.message}`)));
+    child.on("close", (code) => done(code ?? 2));
+  });
+}
+
+/** Inside the sandbox: private /run (namespaces, state) and /etc/netns (resolv.conf files); notes, or why it failed. */
+function prepareSandbox(): string[] | string {
+  if (spawnSync("mount", ["-t", "tmpfs", "tmpfs", "/run"]).status !== 0) return "cannot mount a private /run in the sandbox";
+  if (existsSync("/etc/netns")) {
+    if (spawnSync("mount", ["-t", "tmpfs", "tmpfs", "/etc/netns"]).status !== 0) return "cannot mount a private /etc/netns in the sandbox";
+    return [];
+  }
+  return [
+    "the namespaces keep the host's resolv.conf (its resolver is unreachable there): create /etc/netns once, as root, to give them the plan's",
+  ];
+}
+
+/** A hand-written plan, with its prefix replaced by a new one so that runs never collide. */
+function readPlanFile(path: string, shown: string): Plan | string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    return `${shown}: no such file`;
+  }
+  let plan: Plan;
+  try {
+    plan = JSON.parse(text) as Plan;
+  } catch (e) {
+    return `${shown}: not JSON (${(e as Error).message})`;
+  }
+  const arrays = ["namespaces", "links", "servers", "enis", "notes"] as const;
+  if (typeof plan !== "object" || plan === null || typeof plan.prefix !== "string" || arrays.some((k) => !Array.isArray(plan[k])))
+    return `${shown}: not a plan (it needs prefix, namespaces, links, servers, enis and notes)`;
+  if (!/^le[0-9a-f]{6}$/.test(plan.prefix)) return `${shown}: prefix ${JSON.stringify(plan.prefix)} is not le and 6 hex digits`;
+  return JSON.parse(text.split(plan.prefix).join(newPrefix())) as Plan;
+}
+
+export function newPrefix(): string {
+  return `le${randomBytes(3).toString("hex")}`;
+}
+
+export async function runEmulate(argv: readonly string[], io: Io): Promise<number> {
+  const dash = argv.indexOf("--");
+  const own = dash < 0 ? [...argv] : argv.slice(0, dash);
+  const command = dash < 0 ? [] : argv.slice(dash + 1);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: own,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        function: { type: "string" },
+        subnet: { type: "string" },
+        exec: { type: "boolean" },
+        plan: { type: "boolean" },
+        "plan-file": { type: "string" },
+        cleanup: { type: "boolean" },
+        timeout: { type: "string" },
+        param: { type: "string", multiple: true },
+        region: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    return fail(io, (e as Error).message, "lambda-egress emulate --help lists the options");
+  }
+  const { values, positionals } = parsed;
+  const usage = (m: string): number => fail(io, m, "lambda-egress emulate --help lists the options");
+  if (values.help) {
+    io.stdout.write(EMULATE_HELP);
+    return 0;
+  }
+  if (values.cleanup) {
+    if (positionals.length > 0 || values.exec || values.plan) return usage("--cleanup takes no template, --exec or --plan");
+    const lack = missingPrivileges(false);
+    if (lack) return fail(io, lack.message, lack.hint);
+    const report = await cleanupAll();
+    for (const r of report.removed) io.stdout.write(`removed ${r}\n`);
+    for (const a of report.active) io.stdout.write(`left ${a}: its run is still going\n`);
+    if (report.removed.length === 0) io.stdout.write("nothing to remove\n");
+    return 0;
+  }
+  const planFile = values["plan-file"];
+  if (planFile !== undefined) {
+    if (positionals.length > 0 || values.plan) return usage("--plan-file takes no template and no --plan");
+  } else {
+    if (positionals.length !== 1) return usage("emulate takes one template");
+    if (values.function === undefined) return usage("emulate needs --function ID");
+  }
+  if (!values.plan && !values.exec) return usage("emulate needs --exec -- CMD (or --plan to print the plan)");
+  if (values.exec && command.length === 0) return usage("--exec needs a command after --");
+  if (values.plan && values.exec) return usage("use --plan or --exec, not both");
+  const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
+  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
+  const params: Record<string, string> = {};
+  for (const p of values.param ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) return usage(`--param ${p}: use NAME=VALUE`);
+    params[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  if (values.exec && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined)
+    return runInSandbox(argv, io);
+  const sandboxNotes = io.env[SANDBOX_ENV] !== undefined && values.exec ? prepareSandbox() : [];
+  if (typeof sandboxNotes === "string") return fail(io, sandboxNotes, "the rootless sandbox needs mount rights in its own namespaces");
+  let plan: Plan;
+  if (planFile !== undefined) {
+    const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
+    if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
+    plan = loaded;
+  } else {
+    const file = positionals[0] as string;
+    const model = loadCloudFormation(file, readTemplate(resolve(io.cwd, file), file), {
+      params,
+      ...(values.region !== undefined ? { region: values.region } : {}),
+    });
+    try {
+      plan = planEmulation(model, { prefix: newPrefix(), functions: [values.function as string] });
+    } catch (e) {
+      if (e instanceof PlannerMissingError) return fail(io, e.message, "this build can apply hand-written plans only (--plan-file)");
+      throw e;
+    }
+  }
+  if (values.plan) {
+    io.stdout.write(describePlan(plan));
+    return 0;
+  }
+  const enis = plan.enis.filter(
+    (e) =>
+      (values.subnet === undefined || e.subnetId === values.subnet) &&
+      (values.function === undefined || e.functionId === values.function || planFile === undefined),
+  );
+  if (enis.length === 0) {
+    return fail(
+      io,
+      values.subnet === undefined
+        ? `function ${values.function ?? "(any)"} has no ENI to emulate`
+        : `function ${values.function} has no ENI in subnet ${values.subnet}`,
+      plan.notes.length > 0 ? plan.notes.join("; ") : "lambda-egress trace shows the function's subnets",
+    );
+  }
+  const lack = missingPrivileges(plan.namespaces.some((n) => n.nft !== undefined));
+  if (lack) return fail(io, lack.message, lack.hint);
+  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${n}\n`);
+
+  let emulation: Emulation | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    void (emulation?.teardown() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  try {
+    try {
+      emulation = await applyPlan(plan);
+    } catch (e) {
+      if (e instanceof PlanError) return fail(io, e.message, "the plan breaks the emulator's safety rules; this is a bug in the planner");
+      if (e instanceof ApplyError) return fail(io, `could not build the emulation: ${e.message}`, "everything created was removed");
+      throw e;
+    }
+    for (const n of emulation.notes) io.stdout.write(`note: ${n}\n`);
+    const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
+    let worst = 0;
+    for (const eni of enis) {
+      io.stdout.write(`== ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`);
+      const [cmd, ...args] = command as [string, ...string[]];
+      const r = dropCaps
+        ? await emulation.exec(eni.ns, "setpriv", ["--inh-caps=-all", "--bounding-set=-all", "--", cmd, ...args], timeout * 1000)
+        : await emulation.exec(eni.ns, cmd, args, timeout * 1000);
+      if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
+      if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
+      io.stdout.write(`exit code ${r.code}\n`);
+      worst = Math.max(worst, r.code);
+    }
+    return worst;
+  } finally {
+    await emulation?.teardown();
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+}

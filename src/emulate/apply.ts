@@ -1,0 +1,483 @@
+// The emulator's kernel step: validates a Plan against the safety rules, carries it out with `ip` and `nft` (root mode, per-run
+// names), starts its servers, and tears it down again; `cleanupAll` removes what a killed run left behind.
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Cidr } from "../net/ip.ts";
+import { cidrContains, mustParseCidr, parseCidr } from "../net/ip.ts";
+import type { Plan, ServerPlan } from "./plan-types.ts";
+import { PREFIX_PATTERN } from "./servers/guard.ts";
+
+/** Linux IFNAMSIZ - 1. */
+const IFNAME_MAX = 15;
+/** Names of namespaces and state files a run creates: `le<6 hex>-...`. */
+const RUN_NAME = /^le[0-9a-f]{6}-[a-z0-9-]+$/;
+const DOCUMENTATION = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"];
+/** Never on the wire outside the namespace that owns them. */
+const LOCAL = ["127.0.0.0/8", "169.254.0.0/16", "::1/128", "fe80::/10", "0.0.0.0/32", "::/128"];
+/** What a VPC may use when the plan does not list its CIDRs (`vpcCidrs`): private IPv4 and unique local IPv6. */
+const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"];
+
+export class PlanError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`unsafe emulation plan: ${problems.join("; ")}`);
+    this.problems = problems;
+  }
+}
+
+export class ApplyError extends Error {}
+
+/** The addresses and blocks written in a piece of plan text (ip lines, an nft ruleset, resolv.conf). */
+export function addressesIn(text: string): string[] {
+  const out: string[] = [];
+  for (const token of text.split(/[\s,{}()[\];=]+/)) {
+    if (!/^[0-9a-fA-F:.]*[.:][0-9a-fA-F:./-]*$/.test(token) || !/\d/.test(token)) continue;
+    for (const part of token.includes("-") ? token.split("-") : [token]) {
+      const t = part.replace(/:$/, "");
+      if (/^\d+$/.test(t) || t === "") continue;
+      if (t.includes(":") && !/^[0-9a-fA-F:.]+(\/\d+)?$/.test(t)) continue;
+      if (!t.includes(":") && !/^\d{1,3}(\.\d{1,3}){3}(\/\d+)?$/.test(t)) continue;
+      out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Every violation of the safety rules (DESIGN §6) in the plan; empty when it may be applied. */
+export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[] }): string[] {
+  const problems: string[] = [];
+  const { prefix } = plan;
+  if (!PREFIX_PATTERN.test(prefix)) problems.push(`prefix ${JSON.stringify(prefix)} is not le and 6 hex digits`);
+  const names = new Set<string>();
+  for (const ns of plan.namespaces) {
+    if (!ns.name.startsWith(`${prefix}-`) || !RUN_NAME.test(ns.name) || ns.name.length > 64)
+      problems.push(`namespace ${JSON.stringify(ns.name)} is not named ${prefix}-<lowercase letters, digits, ->`);
+    if (names.has(ns.name)) problems.push(`namespace ${ns.name} appears twice`);
+    names.add(ns.name);
+    for (const [k, v] of Object.entries(ns.sysctls)) {
+      if (!/^net\.[a-z0-9_.-]+$/.test(k) || !/^[a-z0-9 _-]+$/i.test(v))
+        problems.push(`namespace ${ns.name}: sysctl ${k}=${v} is not a net.* setting`);
+    }
+    for (const line of ns.ip)
+      if (/(^|\s)(netns|-n|exec)(\s|$)/.test(line)) problems.push(`namespace ${ns.name}: ip line "${line}" leaves its namespace`);
+  }
+  const ifnames = new Set<string>();
+  for (const l of plan.links) {
+    for (const end of [l.a, l.b]) {
+      if (!names.has(end.ns)) problems.push(`link end ${end.ns}:${end.name} is not in one of the plan's namespaces (never the host's)`);
+      if (end.name.length === 0 || end.name.length > IFNAME_MAX || !/^[a-zA-Z0-9_.-]+$/.test(end.name))
+        problems.push(`interface name ${JSON.stringify(end.name)} must be 1 to ${IFNAME_MAX} letters, digits, _ . -`);
+      const key = `${end.ns}:${end.name}`;
+      if (ifnames.has(key)) problems.push(`interface ${key} appears twice`);
+      ifnames.add(key);
+    }
+  }
+  for (const s of plan.servers) {
+    if (!names.has(s.ns)) problems.push(`server ${s.kind} ${s.address}:${s.port} is not in one of the plan's namespaces`);
+    if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) problems.push(`server ${s.kind} port ${s.port} is not a port`);
+  }
+  for (const e of plan.enis)
+    if (!names.has(e.ns)) problems.push(`ENI ${e.functionId} in ${e.subnetId}: namespace ${e.ns} is not in the plan`);
+  // Addresses: the VPC's own, the documentation ranges, and addresses that never leave a namespace.
+  const allowed: Cidr[] = [...DOCUMENTATION, ...LOCAL, ...(plan.vpcCidrs ?? PRIVATE)].map(mustParseCidr);
+  const check = (where: string, text: string): void => {
+    for (const a of addressesIn(text)) {
+      const c = parseCidr(a)?.cidr;
+      if (c === undefined) continue;
+      if (c.prefix === 0) continue; // a default route or "any"
+      if (!allowed.some((o) => cidrContains(o, c)))
+        problems.push(`${where}: address ${a} is outside the VPC CIDRs and the documentation ranges`);
+    }
+  };
+  for (const ns of plan.namespaces) {
+    for (const line of ns.ip) check(`namespace ${ns.name}`, line);
+    if (ns.nft !== undefined) check(`namespace ${ns.name} nft`, ns.nft);
+    if (ns.resolvConf !== undefined) check(`namespace ${ns.name} resolv.conf`, ns.resolvConf);
+  }
+  for (const s of plan.servers) {
+    check(`server ${s.kind} in ${s.ns}`, s.address);
+    for (const [name, addrs] of Object.entries(s.records ?? {})) check(`server ${s.kind} in ${s.ns} record ${name}`, addrs.join(" "));
+  }
+  return problems;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Everything the emulator does to the system, so tests can record it without privileges. */
+export interface Runner {
+  run(cmd: string, args: readonly string[], options?: { input?: string; timeoutMs?: number }): Promise<RunResult>;
+  /** Starts a long-running process; resolves with its pid once it printed `ready` (rejects on exit or timeout). */
+  startServer(cmd: string, args: readonly string[], timeoutMs: number): Promise<number>;
+  kill(pid: number): void;
+  alive(pid: number): boolean;
+  readFile(path: string): string | undefined;
+  writeFile(path: string, text: string): void;
+  listDir(path: string): string[];
+  remove(path: string): void;
+}
+
+/** The real runner: child processes with timeouts, the real file system. */
+export const systemRunner: Runner = {
+  run(cmd, args, options = {}) {
+    return new Promise((resolve) => {
+      const child = spawn(cmd, [...args], { stdio: ["pipe", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      const timer = setTimeout(() => {
+        stderr += `\n(timed out after ${options.timeoutMs ?? 10000} ms)`;
+        child.kill("SIGKILL");
+      }, options.timeoutMs ?? 10000);
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+      child.on("error", (e) => {
+        clearTimeout(timer);
+        resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` });
+      });
+      child.on("close", (code, signal) => {
+        clearTimeout(timer);
+        resolve({ code: code ?? (signal ? 128 + 9 : 1), stdout, stderr });
+      });
+      child.stdin.on("error", () => undefined);
+      child.stdin.end(options.input ?? "");
+    });
+  },
+  startServer(cmd, args, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(cmd, [...args], { stdio: ["ignore", "pipe", "pipe"], detached: true });
+      let out = "";
+      let err = "";
+      const done = (e?: Error): void => {
+        clearTimeout(timer);
+        child.stdout.removeAllListeners("data");
+        if (e) {
+          child.kill("SIGKILL");
+          reject(e);
+        } else {
+          child.stdout.destroy();
+          child.stderr.destroy();
+          child.unref();
+          resolve(child.pid as number);
+        }
+      };
+      const timer = setTimeout(() => done(new Error(`${args.join(" ")}: not ready after ${timeoutMs} ms ${err.trim()}`)), timeoutMs);
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (out.includes("ready\n")) done();
+      });
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("error", (e) => done(e));
+      child.on("exit", (code) => done(new Error(`${args.join(" ")}: exited with ${code}: ${err.trim()}`)));
+    });
+  },
+  kill(pid) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  },
+  alive(pid) {
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+    // A killed run stays a zombie until its parent reaps it: that is not a live run.
+    return !/^State:\s+Z/m.test(systemRunner.readFile(`/proc/${pid}/status`) ?? "");
+  },
+  readFile(path) {
+    try {
+      return readFileSync(path, "utf8");
+    } catch {
+      return undefined;
+    }
+  },
+  writeFile(path, text) {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  },
+  listDir(path) {
+    try {
+      return readdirSync(path);
+    } catch {
+      return [];
+    }
+  },
+  remove(path) {
+    rmSync(path, { recursive: true, force: true });
+  },
+};
+
+/** Where run state files live: /run/lambda-egress as root, the temporary directory otherwise. */
+export function defaultStateDir(): string {
+  return process.getuid?.() === 0 ? "/run/lambda-egress" : join(tmpdir(), "lambda-egress");
+}
+
+/** What a run created (or was about to create), written before each step so a cleanup after `kill -9` finds it. */
+export interface RunState {
+  prefix: string;
+  /** The process that applied the plan; its state is left alone while it lives. */
+  owner: number;
+  namespaces: string[];
+  etc: string[];
+  pids: number[];
+  /** The run's own directory (its CA for HTTPS), under the state directory. */
+  dirs?: string[];
+}
+
+export interface ApplyOptions {
+  readonly stateDir?: string;
+  /** Where resolv.conf files go (`<etcNetns>/<ns>/resolv.conf`, which `ip netns exec` bind-mounts). */
+  readonly etcNetns?: string;
+  /** Directory of the compiled servers (dns.js, whoami.js). */
+  readonly serverDir?: string;
+  readonly stepTimeoutMs?: number;
+  /** Called after each step, for tests that kill a bring-up half-way. */
+  readonly onStep?: (step: string) => void;
+}
+
+/** The directory of the compiled servers, from this module (dist/src/emulate) or the CLI bundle (dist/cli.js). */
+export function serverDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const d of [join(here, "servers"), join(here, "src", "emulate", "servers")]) if (existsSync(join(d, "whoami.js"))) return d;
+  return join(here, "servers");
+}
+
+function serverArgs(plan: Plan, s: ServerPlan, dir: string, tlsDir: string | undefined): string[] {
+  const args = ["netns", "exec", s.ns, process.execPath, join(dir, `${s.kind}.js`), "--prefix", plan.prefix, "--ns", s.ns];
+  args.push("--address", s.address, "--port", String(s.port));
+  if (s.label !== undefined) args.push("--label", s.label);
+  if (s.records !== undefined) args.push("--records", JSON.stringify(s.records));
+  if (tlsDir !== undefined && s.kind === "whoami" && s.port === 443) args.push("--tls-dir", tlsDir);
+  return args;
+}
+
+export interface Emulation {
+  readonly plan: Plan;
+  readonly statePath: string;
+  /** The run's CA (PEM) that the HTTPS servers on port 443 use; commands run by `exec` trust it. Undefined: HTTP only. */
+  readonly caCert: string | undefined;
+  /** What could not be emulated as asked (e.g. HTTPS without openssl). */
+  readonly notes: readonly string[];
+  /** Runs a command inside a namespace of the plan. */
+  exec(ns: string, cmd: string, args: readonly string[], timeoutMs: number): Promise<RunResult>;
+  /** Kills the servers, deletes the namespaces and resolv.conf files, removes the state file. Idempotent. */
+  teardown(): Promise<void>;
+}
+
+async function removeNamespace(runner: Runner, ns: string): Promise<void> {
+  const pids = await runner.run("ip", ["netns", "pids", ns], { timeoutMs: 5000 });
+  if (pids.code === 0) for (const p of pids.stdout.split(/\s+/).filter((x) => /^\d+$/.test(x))) runner.kill(Number(p));
+  await runner.run("ip", ["netns", "del", ns], { timeoutMs: 5000 });
+}
+
+async function teardownState(runner: Runner, state: RunState, statePath: string): Promise<void> {
+  for (const pid of [...state.pids].reverse()) runner.kill(pid);
+  for (const ns of [...state.namespaces].reverse()) await removeNamespace(runner, ns);
+  for (const dir of [...state.etc, ...(state.dirs ?? [])].reverse()) runner.remove(dir);
+  runner.remove(statePath);
+}
+
+/** Carries out the plan (root mode). On a failed step everything created so far is removed and an ApplyError thrown. */
+export async function applyPlan(plan: Plan, runner: Runner = systemRunner, options: ApplyOptions = {}): Promise<Emulation> {
+  const problems = validatePlan(plan);
+  if (problems.length > 0) throw new PlanError(problems);
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const etcNetns = options.etcNetns ?? "/etc/netns";
+  const timeoutMs = options.stepTimeoutMs ?? 10000;
+  const dir = options.serverDir ?? serverDir();
+  const statePath = join(stateDir, `${plan.prefix}.json`);
+  const state: RunState = { prefix: plan.prefix, owner: process.pid, namespaces: [], etc: [], pids: [], dirs: [] };
+  const notes: string[] = [];
+  let caCert: string | undefined;
+  let tlsDir: string | undefined;
+  const save = (): void => runner.writeFile(statePath, `${JSON.stringify(state)}\n`);
+  const step = async (what: string, cmd: string, args: readonly string[], input?: string): Promise<void> => {
+    const r = await runner.run(cmd, args, { timeoutMs, ...(input !== undefined ? { input } : {}) });
+    if (r.code !== 0) throw new ApplyError(`${what}: ${cmd} ${args.join(" ")} failed (${r.code}): ${r.stderr.trim().split("\n")[0] ?? ""}`);
+    options.onStep?.(what);
+  };
+  let down = false;
+  const teardown = async (): Promise<void> => {
+    if (down) return;
+    down = true;
+    await teardownState(runner, state, statePath);
+  };
+  try {
+    save();
+    for (const ns of plan.namespaces) {
+      state.namespaces.push(ns.name);
+      save();
+      await step(`namespace ${ns.name}`, "ip", ["netns", "add", ns.name]);
+    }
+    for (const l of plan.links) {
+      await step(`link ${l.a.ns}:${l.a.name} <-> ${l.b.ns}:${l.b.name}`, "ip", [
+        "link",
+        "add",
+        "name",
+        l.a.name,
+        "netns",
+        l.a.ns,
+        "type",
+        "veth",
+        "peer",
+        "name",
+        l.b.name,
+        "netns",
+        l.b.ns,
+      ]);
+    }
+    for (const ns of plan.namespaces) {
+      const entries = Object.entries(ns.sysctls);
+      if (entries.length === 0) continue;
+      // Written to /proc/sys inside the namespace: per-namespace (and per-interface) settings, never the host's defaults.
+      const script = entries.map(([k, v]) => `printf '%s\\n' '${v}' > /proc/sys/${k.replace(/\./g, "/")}`).join("\n");
+      await step(`sysctls of ${ns.name}`, "ip", ["netns", "exec", ns.name, "sh", "-e"], `${script}\n`);
+    }
+    for (const ns of plan.namespaces) {
+      if (ns.ip.length > 0) await step(`addresses and routes of ${ns.name}`, "ip", ["-n", ns.name, "-batch", "-"], `${ns.ip.join("\n")}\n`);
+    }
+    for (const ns of plan.namespaces) {
+      if (ns.nft !== undefined) await step(`nft ruleset of ${ns.name}`, "ip", ["netns", "exec", ns.name, "nft", "-f", "-"], ns.nft);
+    }
+    for (const ns of plan.namespaces) {
+      if (ns.resolvConf === undefined) continue;
+      const d = join(etcNetns, ns.name);
+      state.etc.push(d);
+      save();
+      runner.writeFile(join(d, "resolv.conf"), ns.resolvConf);
+    }
+    if (plan.servers.some((s) => s.kind === "whoami" && s.port === 443)) {
+      // A CA of this run only: the HTTPS servers sign a certificate for each name asked; handlers trust it.
+      const d = join(stateDir, plan.prefix);
+      state.dirs?.push(d);
+      save();
+      runner.writeFile(join(d, "README"), "the emulation's CA, removed with the run\n");
+      const ca = await runner.run(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "ec",
+          "-pkeyopt",
+          "ec_paramgen_curve:prime256v1",
+          "-nodes",
+          "-keyout",
+          join(d, "ca.key"),
+          "-out",
+          join(d, "ca.pem"),
+        ]
+          .concat(["-days", "2", "-subj", `/CN=lambda-egress emulation ${plan.prefix}`])
+          .concat(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]),
+        { timeoutMs },
+      );
+      if (ca.code === 0) {
+        tlsDir = d;
+        caCert = join(d, "ca.pem");
+      } else notes.push("port 443 is served as plain HTTP: openssl could not make the run's CA (apt-get install openssl)");
+    }
+    for (const s of plan.servers) {
+      const pid = await runner.startServer("ip", serverArgs(plan, s, dir, tlsDir), timeoutMs).catch((e: Error) => {
+        throw new ApplyError(`server ${s.kind} ${s.address}:${s.port} in ${s.ns}: ${e.message}`);
+      });
+      state.pids.push(pid);
+      save();
+      options.onStep?.(`server ${s.kind} ${s.address}:${s.port}`);
+    }
+  } catch (e) {
+    await teardown();
+    throw e;
+  }
+  return {
+    plan,
+    statePath,
+    caCert,
+    notes,
+    exec: (ns, cmd, args, ms) =>
+      runner.run(
+        "ip",
+        [
+          "netns",
+          "exec",
+          ns,
+          ...(caCert !== undefined ? ["env", `NODE_EXTRA_CA_CERTS=${caCert}`, `CURL_CA_BUNDLE=${caCert}`] : []),
+          cmd,
+          ...args,
+        ],
+        {
+          timeoutMs: ms,
+        },
+      ),
+    teardown,
+  };
+}
+
+export interface CleanupReport {
+  readonly removed: string[];
+  /** Prefixes left alone because the run that made them is still alive. */
+  readonly active: string[];
+}
+
+/**
+ * Removes what crashed runs left: every `le<6 hex>` state file whose owner is gone (its servers, namespaces, resolv.conf
+ * directories), then every namespace and /etc/netns directory named `le<6 hex>-...` that no live run owns.
+ */
+export async function cleanupAll(
+  runner: Runner = systemRunner,
+  options: { stateDir?: string; etcNetns?: string } = {},
+): Promise<CleanupReport> {
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const etcNetns = options.etcNetns ?? "/etc/netns";
+  const removed: string[] = [];
+  const active: string[] = [];
+  for (const f of runner.listDir(stateDir).sort()) {
+    const m = /^(le[0-9a-f]{6})\.json$/.exec(f);
+    if (!m) continue;
+    const path = join(stateDir, f);
+    let state: RunState | undefined;
+    try {
+      state = JSON.parse(runner.readFile(path) ?? "") as RunState;
+    } catch {
+      state = undefined;
+    }
+    if (state && state.owner !== process.pid && runner.alive(state.owner)) {
+      active.push(m[1] as string);
+      continue;
+    }
+    const prefix = m[1] as string;
+    // Only processes that are still ours: their command line names the run's prefix.
+    const pids = (state?.pids ?? []).filter((p) => (runner.readFile(`/proc/${p}/cmdline`) ?? "").includes(prefix));
+    const etc = (state?.etc ?? []).filter(
+      (d) => dirname(d) === etcNetns && RUN_NAME.test(basename(d)) && basename(d).startsWith(`${prefix}-`),
+    );
+    // Its namespaces are removed below, with every other namespace named after a run that is gone.
+    const dirs = runner.listDir(join(stateDir, prefix)).length > 0 ? [join(stateDir, prefix)] : [];
+    await teardownState(runner, { prefix, owner: 0, namespaces: [], etc, pids, dirs }, path);
+    for (const d of dirs) removed.push(d);
+    for (const p of pids) removed.push(`process ${p}`);
+    for (const d of etc) removed.push(d);
+    removed.push(`state file ${path}`);
+  }
+  const mine = (name: string): boolean => RUN_NAME.test(name) && !active.includes(name.slice(0, 8));
+  const list = await runner.run("ip", ["netns", "list"], { timeoutMs: 5000 });
+  for (const line of list.stdout.split("\n")) {
+    const name = line.trim().split(/\s+/)[0] ?? "";
+    if (!mine(name)) continue;
+    await removeNamespace(runner, name);
+    removed.push(`namespace ${name}`);
+  }
+  for (const name of runner.listDir(etcNetns)) {
+    if (!mine(name)) continue;
+    runner.remove(join(etcNetns, name));
+    removed.push(`${join(etcNetns, name)}`);
+  }
+  return { removed, active };
+}

@@ -1,0 +1,59 @@
+// Hand-written emulation plans for the apply tests: two namespaces on one veth, a whoami and a DNS server in one of them.
+import { randomBytes } from "node:crypto";
+import type { Plan } from "../src/emulate/plan-types.ts";
+
+export function newPrefix(): string {
+  return `le${randomBytes(3).toString("hex")}`;
+}
+
+/** `srv` (198.51.100.80: whoami on 80, DNS on 53 answering every name with itself) and `cli` (198.51.100.7) on one veth. */
+export function twoNamespacePlan(prefix: string): Plan {
+  const srv = `${prefix}-srv`;
+  const cli = `${prefix}-cli`;
+  return {
+    prefix,
+    namespaces: [
+      {
+        name: srv,
+        role: "internet",
+        entity: "internet",
+        sysctls: { "net.ipv4.conf.eth0.rp_filter": "0" },
+        ip: ["link set lo up", "link set eth0 up", "addr add 198.51.100.80/24 dev eth0"],
+        nft: "table inet f {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 81 drop;\n  }\n}\n",
+      },
+      {
+        name: cli,
+        role: "eni",
+        entity: "subnet-a",
+        sysctls: {},
+        ip: ["link set lo up", "link set eth0 up", "addr add 198.51.100.7/24 dev eth0"],
+        resolvConf: "nameserver 198.51.100.80\n",
+      },
+    ],
+    links: [{ a: { ns: srv, name: "eth0" }, b: { ns: cli, name: "eth0" } }],
+    servers: [
+      { ns: srv, kind: "whoami", address: "198.51.100.80", port: 80, label: "internet" },
+      { ns: srv, kind: "dns", address: "198.51.100.80", port: 53, records: { "*": ["198.51.100.80"] } },
+    ],
+    enis: [{ functionId: "Fn", subnetId: "subnet-a", ns: cli, ipv4: "198.51.100.7" }],
+    notes: [],
+  };
+}
+
+/** The same plan with HTTPS: a whoami server on port 443 as well. */
+export function twoNamespacePlanWithHttps(prefix: string): Plan {
+  const p = twoNamespacePlan(prefix);
+  return {
+    ...p,
+    servers: [...p.servers, { ns: `${prefix}-srv`, kind: "whoami", address: "198.51.100.80", port: 443, label: "internet (https)" }],
+  };
+}
+
+/** A client inside a namespace: resolves `name` through resolv.conf, GETs it, prints the body. */
+export const CLIENT = `require("http").get("http://example.com/", { timeout: 3000 }, (r) => { let b = ""; r.on("data", (d) => (b += d)); r.on("end", () => { console.log(b); }); }).on("error", (e) => { console.error(e.message); process.exit(1); });`;
+
+/** The HTTPS client: trusts the run's CA only through NODE_EXTRA_CA_CERTS. */
+export const HTTPS_CLIENT = CLIENT.replace(
+  'require("http").get("http://example.com/"',
+  'require("https").get("https://api.partner.example/"',
+);
