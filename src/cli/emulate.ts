@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
 import { ApplyError, applyPlan, cleanupAll, PlanError } from "../emulate/apply.ts";
 import type { Plan } from "../emulate/plan-types.ts";
-import { describePlan, PlannerMissingError, planEmulation } from "../emulate/planner.ts";
+import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { Io } from "./main.ts";
 import { readTemplate } from "./main.ts";
@@ -217,12 +217,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       params,
       ...(values.region !== undefined ? { region: values.region } : {}),
     });
-    try {
-      plan = planEmulation(model, { prefix: newPrefix(), functions: [values.function as string] });
-    } catch (e) {
-      if (e instanceof PlannerMissingError) return fail(io, e.message, "this build can apply hand-written plans only (--plan-file)");
-      throw e;
-    }
+    plan = planEmulation(model, { prefix: newPrefix(), functions: [values.function as string] });
   }
   if (values.plan) {
     io.stdout.write(describePlan(plan));

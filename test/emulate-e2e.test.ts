@@ -1,0 +1,70 @@
+// The planner and the kernel together (root with ip and nft only, skipped otherwise): the seeds' 2-AZ design emulated
+// from its template, each private subnet leaving through its own NAT's Elastic IP, and the same function moved to a
+// public subnet timing out, as on AWS. The analyzer gives the same verdicts for both.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { runCli } from "./cli-helpers.ts";
+import { checkFile, ROOT } from "./helpers.ts";
+
+function missing(): string | undefined {
+  if (process.platform !== "linux") return "the emulator needs Linux";
+  if (process.getuid?.() !== 0) return "kernel tests need root (run npm test as root to include them)";
+  if (spawnSync("ip", ["-V"]).status !== 0) return "ip is missing (apt-get install iproute2)";
+  if (spawnSync("nft", ["--version"]).status !== 0) return "nft is missing (apt-get install nftables)";
+  return undefined;
+}
+const skip = missing();
+if (skip) process.stdout.write(`# emulate-e2e skipped: ${skip}\n`);
+
+/** An HTTPS GET to a public name from the function's position: the whoami body, or ERR and the error. */
+const CLIENT =
+  "require('https').get('https://whoami.example/', { timeout: 3000 }, (r) => { let b = ''; r.on('data', (c) => (b += c)); " +
+  "r.on('end', () => console.log(b)); }).on('timeout', function () { this.destroy(new Error('timeout')); })" +
+  ".on('error', (e) => { console.log('ERR ' + e.message); process.exitCode = 1; });";
+
+const EXAMPLE = join(ROOT, "examples", "nat-gateway-per-az", "template.yaml");
+const dir = mkdtempSync(join(tmpdir(), "le-e2e-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Output blocks per subnet: `== FUNCTION in SUBNET (ADDRESS)`, then the command's output. */
+function bySubnet(stdout: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const block of stdout.split(/^== /m).slice(1)) {
+    const subnet = /^\S+ in (\S+)/.exec(block)?.[1];
+    if (subnet) out[subnet] = block;
+  }
+  return out;
+}
+
+describe("emulate the seeds' 2-AZ design from its template", { skip, timeout: 60000 }, () => {
+  it("each private subnet reaches the internet from its own AZ's Elastic IP, as check says", async () => {
+    const r = await runCli(["emulate", EXAMPLE, "--function", "PartnerApiFunction", "--exec", "--", process.execPath, "-e", CLIENT]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const blocks = bySubnet(r.stdout);
+    const seen = Object.fromEntries(
+      Object.entries(blocks).map(([subnet, text]) => [subnet, JSON.parse(/\{.*\}/.exec(text)?.[0] ?? "null")?.sourceIp]),
+    );
+    assert.deepEqual(Object.keys(seen).sort(), ["PrivateSubnetA", "PrivateSubnetB"]);
+    assert.match(seen.PrivateSubnetA, /^203\.0\.113\.\d+$/);
+    assert.match(seen.PrivateSubnetB, /^203\.0\.113\.\d+$/);
+    assert.notEqual(seen.PrivateSubnetA, seen.PrivateSubnetB);
+    const verdicts = checkFile(EXAMPLE).functions[0]?.subnets.map((s) => s.destinations[0]?.verdict);
+    assert.deepEqual(verdicts, ["reachable", "reachable"]);
+  });
+
+  it("the same function in a public subnet times out (no public IP), as check says", async () => {
+    const text = readFileSync(EXAMPLE, "utf8").replace("- !Ref PrivateSubnetA\n          - !Ref PrivateSubnetB", "- !Ref PublicSubnetA");
+    assert.notEqual(text, readFileSync(EXAMPLE, "utf8"));
+    const file = join(dir, "public.yaml");
+    writeFileSync(file, text);
+    const r = await runCli(["emulate", file, "--function", "PartnerApiFunction", "--exec", "--", process.execPath, "-e", CLIENT]);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(bySubnet(r.stdout).PublicSubnetA ?? "", /ERR timeout/);
+    const dest = checkFile(file).functions[0]?.subnets[0]?.destinations[0];
+    assert.equal(dest?.verdict, "unreachable");
+  });
+});
