@@ -62,6 +62,13 @@ interface BuildResult {
   readonly failure: string | null;
 }
 
+/** The emulator's bring-up and tear-down (bench/emulate.ts); null cases when the machine cannot run it. */
+interface EmulateResult {
+  readonly cases: { readonly name: string; readonly namespaces: number; readonly upMs: number[]; readonly downMs: number[] }[] | null;
+  readonly skipped: string | null;
+  readonly failure: string | null;
+}
+
 interface SyntheticRun extends Measurement {
   /** Measured by the parent around the child process, process start included. */
   readonly wallMs: number;
@@ -102,6 +109,7 @@ const TMP = join(ROOT, ".bench-tmp");
 const BIN = join(ROOT, "bin", "lambda-egress.js");
 const MEASURE = join(ROOT, "dist", "bench", "measure.js");
 const SYNTH = join(ROOT, "dist", "bench", "synth.js");
+const EMULATE = join(ROOT, "dist", "bench", "emulate.js");
 const BUILD_RUNS = 3;
 const NEW_ARGS = ["new", LARGEST_PATTERN.pattern, "--azs", String(LARGEST_PATTERN.azs), "--endpoints", LARGEST_PATTERN.endpoints.join(",")];
 
@@ -312,6 +320,24 @@ function benchBuild(): BuildResult {
   };
 }
 
+function benchEmulate(): EmulateResult {
+  const out = join(TMP, "emulate.json");
+  rmSync(out, { force: true });
+  const child = spawnSync(process.execPath, [EMULATE], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, [MEASURE_OUT_ENV]: out },
+    timeout: SYNTHETIC_TIMEOUT_MS,
+  });
+  if (child.status === 3) return { cases: null, skipped: "needs Linux, root, ip and nft", failure: null };
+  const error = abnormal(child, SYNTHETIC_TIMEOUT_MS);
+  if (error !== null || child.status !== 0 || !existsSync(out)) {
+    return { cases: null, skipped: null, failure: error ?? `exit ${child.status}: ${firstLine(child.stderr)}` };
+  }
+  const m = JSON.parse(readFileSync(out, "utf8")) as { cases: NonNullable<EmulateResult["cases"]> };
+  return { cases: m.cases, skipped: null, failure: null };
+}
+
 function benchSynthetic(vpcs: number, functionsPerVpc: number): SyntheticResult {
   const azs = 2;
   const name = `${vpcs.toLocaleString("en-US")} VPCs / ${(vpcs * functionsPerVpc).toLocaleString("en-US")} functions`;
@@ -379,6 +405,7 @@ function report(
   synthetic: SyntheticResult[],
   overallMedianMs: number | null,
   build: BuildResult | null,
+  emulate: EmulateResult | null,
 ): string {
   const out: string[] = ["# lambda-egress benchmark", ""];
   for (const [k, v] of Object.entries(env)) out.push(`- ${k}: ${v}`);
@@ -440,6 +467,17 @@ function report(
       "",
     );
   }
+  if (emulate) {
+    out.push("## Emulator: bring-up and tear-down (3 runs each)", "");
+    if (emulate.failure) out.push(`FAILED: ${emulate.failure}`, "");
+    else if (emulate.cases === null) out.push(`Skipped: ${emulate.skipped}.`, "");
+    else {
+      out.push("| case | namespaces | median up | median down |", "|---|---:|---:|---:|");
+      for (const c of emulate.cases)
+        out.push(`| ${c.name} | ${c.namespaces} | ${formatMs(median(c.upMs))} | ${formatMs(median(c.downMs))} |`);
+      out.push("");
+    }
+  }
   return out.join("\n");
 }
 
@@ -464,6 +502,7 @@ function main(): number {
   const files: FileResult[] = [];
   const synthetic: SyntheticResult[] = [];
   let build: BuildResult | null = null;
+  let emulate: EmulateResult | null = null;
   try {
     const targets = templateFiles();
     progress(`bench: ${targets.length} template file(s), ${runsPerFile} runs each`);
@@ -485,6 +524,11 @@ function main(): number {
     progress(
       `  new: ${formatMs(build.newMedianMs)}; cdk synth: ${build.cdk ? formatMs(build.cdk.medianSynthMs) : "skipped"}${build.failure ? `; FAILED: ${build.failure}` : ""}`,
     );
+    progress("bench: the emulator");
+    emulate = benchEmulate();
+    progress(
+      `  ${emulate.failure ? `FAILED: ${emulate.failure}` : emulate.cases ? emulate.cases.map((c) => `${c.name}: up ${formatMs(median(c.upMs))}`).join("; ") : `skipped: ${emulate.skipped}`}`,
+    );
   } finally {
     rmSync(TMP, { recursive: true, force: true });
   }
@@ -499,7 +543,7 @@ function main(): number {
     cpu: cpus()[0]?.model.trim() ?? "unknown",
     cpuCount: cpus().length,
   };
-  process.stdout.write(report(env, runsPerFile, files, synthetic, overallMedianMs, build));
+  process.stdout.write(report(env, runsPerFile, files, synthetic, overallMedianMs, build, emulate));
   const results = {
     schemaVersion: 1,
     ...env,
@@ -520,10 +564,11 @@ function main(): number {
     },
     synthetic,
     build,
+    emulate,
   };
   writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   progress("bench: wrote bench/results.json");
-  const failed = files.some((f) => f.failure) || synthetic.some((s) => s.failure) || build?.failure != null;
+  const failed = files.some((f) => f.failure) || synthetic.some((s) => s.failure) || build?.failure != null || emulate?.failure != null;
   return failed ? 1 : 0;
 }
 
