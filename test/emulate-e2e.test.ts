@@ -67,4 +67,20 @@ describe("emulate the seeds' 2-AZ design from its template", { skip, timeout: 60
     const dest = checkFile(file).functions[0]?.subnets[0]?.destinations[0];
     assert.equal(dest?.verdict, "unreachable");
   });
+
+  it("--invoke runs the function's own handler: from each private subnet it sees its AZ's EIP; in a public subnet, Lambda's timeout", async () => {
+    const r = await runCli(["emulate", EXAMPLE, "--function", "PartnerApiFunction", "--invoke"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const blocks = bySubnet(r.stdout);
+    const ips = Object.values(blocks).map((b) => /203\.0\.113\.\d+/.exec(b)?.[0]);
+    assert.equal(ips.length, 2);
+    assert.notEqual(ips[0], ips[1]);
+    assert.match(blocks.PrivateSubnetA ?? "", /"statusCode":200/);
+    const text = readFileSync(EXAMPLE, "utf8").replace("- !Ref PrivateSubnetA\n          - !Ref PrivateSubnetB", "- !Ref PublicSubnetA");
+    const file = join(dir, "public-invoke.yaml");
+    writeFileSync(file, text);
+    const t = await runCli(["emulate", file, "--function", "PartnerApiFunction", "--invoke"]);
+    assert.equal(t.code, 1, t.stdout + t.stderr);
+    assert.match(bySubnet(t.stdout).PublicSubnetA ?? "", /"errorMessage":"Task timed out after 10\.00 seconds"/);
+  });
 });

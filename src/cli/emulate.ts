@@ -2,12 +2,14 @@
 // and tears everything down; `--plan` prints the plan, `--cleanup` removes what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
 import { ApplyError, applyPlan, cleanupAll, PlanError } from "../emulate/apply.ts";
+import type { Invocation } from "../emulate/invoke.ts";
+import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
 import type { Plan } from "../emulate/plan-types.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
@@ -16,6 +18,7 @@ import { readTemplate } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
+  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
   lambda-egress emulate --plan TEMPLATE --function ID
   lambda-egress emulate --plan-file PLAN.json [--function ID] [--subnet ID] --exec -- CMD ARGS...
   lambda-egress emulate --cleanup
@@ -33,6 +36,10 @@ Options:
   --subnet ID        one subnet of the function (default: each of them, in turn)
   --exec -- CMD...   the command to run inside the ENI's namespace
   --timeout SECONDS  limit of each run of CMD (default 30)
+  --invoke           run the function's own Node.js handler (inline code or a local
+                     CodeUri) with the event; prints its result or its error, and
+                     Lambda's "Task timed out" at the function's Timeout
+  --event FILE       the event for --invoke (JSON; default {})
   --plan             print the plan instead of applying it (needs no privileges)
   --plan-file FILE   apply a plan written by hand (JSON, checked like any plan; its
                      prefix is replaced by the run's)
@@ -156,6 +163,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         function: { type: "string" },
         subnet: { type: "string" },
         exec: { type: "boolean" },
+        invoke: { type: "boolean" },
+        event: { type: "string" },
         plan: { type: "boolean" },
         "plan-file": { type: "string" },
         cleanup: { type: "boolean" },
@@ -191,9 +200,12 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     if (positionals.length !== 1) return usage("emulate takes one template");
     if (values.function === undefined) return usage("emulate needs --function ID");
   }
-  if (!values.plan && !values.exec) return usage("emulate needs --exec -- CMD (or --plan to print the plan)");
+  if (!values.plan && !values.exec && !values.invoke) return usage("emulate needs --exec -- CMD, --invoke (or --plan to print the plan)");
   if (values.exec && command.length === 0) return usage("--exec needs a command after --");
-  if (values.plan && values.exec) return usage("use --plan or --exec, not both");
+  if ([values.plan, values.exec, values.invoke].filter(Boolean).length > 1) return usage("use one of --plan, --exec and --invoke");
+  if (values.invoke && (planFile !== undefined || command.length > 0))
+    return usage("--invoke runs the template's handler: no --plan-file, no command");
+  if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
   const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
   const params: Record<string, string> = {};
@@ -202,11 +214,12 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     if (eq <= 0) return usage(`--param ${p}: use NAME=VALUE`);
     params[p.slice(0, eq)] = p.slice(eq + 1);
   }
-  if (values.exec && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined)
-    return runInSandbox(argv, io);
-  const sandboxNotes = io.env[SANDBOX_ENV] !== undefined && values.exec ? prepareSandbox() : [];
+  const runs = values.exec === true || values.invoke === true;
+  if (runs && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined) return runInSandbox(argv, io);
+  const sandboxNotes = io.env[SANDBOX_ENV] !== undefined && runs ? prepareSandbox() : [];
   if (typeof sandboxNotes === "string") return fail(io, sandboxNotes, "the rootless sandbox needs mount rights in its own namespaces");
   let plan: Plan;
+  let invocation: Invocation | undefined;
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
     if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
@@ -218,6 +231,16 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       ...(values.region !== undefined ? { region: values.region } : {}),
     });
     plan = planEmulation(model, { prefix: newPrefix(), functions: [values.function as string] });
+    if (values.invoke) {
+      const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
+      if (!fn) return fail(io, `no function ${values.function} in ${file}`, "lambda-egress check lists the functions");
+      try {
+        invocation = prepareInvocation(fn, resolve(io.cwd, file), values.event === undefined ? undefined : resolve(io.cwd, values.event));
+      } catch (e) {
+        if (e instanceof InvokeError) return fail(io, e.message, e.hint);
+        throw e;
+      }
+    }
   }
   if (values.plan) {
     io.stdout.write(describePlan(plan));
@@ -260,10 +283,12 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     let worst = 0;
     for (const eni of enis) {
       io.stdout.write(`== ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`);
-      const [cmd, ...args] = command as [string, ...string[]];
+      const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
+      // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
+      const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
       const r = dropCaps
-        ? await emulation.exec(eni.ns, "setpriv", ["--inh-caps=-all", "--bounding-set=-all", "--", cmd, ...args], timeout * 1000)
-        : await emulation.exec(eni.ns, cmd, args, timeout * 1000);
+        ? await emulation.exec(eni.ns, "setpriv", ["--inh-caps=-all", "--bounding-set=-all", "--", cmd, ...args], limitMs)
+        : await emulation.exec(eni.ns, cmd, args, limitMs);
       if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
       if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
       io.stdout.write(`exit code ${r.code}\n`);
@@ -272,6 +297,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     return worst;
   } finally {
     await emulation?.teardown();
+    if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
     process.removeListener("SIGINT", onSignal);
     process.removeListener("SIGTERM", onSignal);
   }

@@ -326,6 +326,18 @@ export interface LambdaFunction {
   readonly capacityProviderId: EntityRef | null;
   /** `Environment.Variables`, as symbolic strings (absent when the loader does not read them). */
   readonly environment?: Readonly<Record<string, SymbolicString>>;
+  /** What `emulate --invoke` runs (absent when the loader does not read it). */
+  readonly code?: FunctionCode;
+}
+
+/** A function's runtime, handler, timeout and code, as the template gives them. */
+export interface FunctionCode {
+  readonly runtime: string | null;
+  readonly handler: string | null;
+  /** Seconds (Lambda's default: 3). */
+  readonly timeoutSeconds: number;
+  /** Inline source (`Code.ZipFile`, SAM `InlineCode`), a local path (SAM `CodeUri`, or `Code` as a path before packaging), or why neither. */
+  readonly source: { readonly inline: string } | { readonly path: string } | Unknown;
 }
 
 /**

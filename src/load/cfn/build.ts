@@ -6,6 +6,7 @@ import type {
   Entity,
   EntityRef,
   InternetGateway,
+  FunctionCode,
   LambdaFunction,
   NatGateway,
   NetworkAcl,
@@ -114,6 +115,33 @@ function isDefaultEndpointPolicy(policy: Value, service: string | null | Unknown
     const everyAction = all(st.Action, typeof service === "string" ? `${service}:*` : undefined);
     return anyone && everyAction && all(st.Resource ?? "*");
   });
+}
+
+/** Lambda's default timeout, in seconds. */
+const LAMBDA_DEFAULT_TIMEOUT_SECONDS = 3;
+
+/** Runtime, handler, timeout and code of a function (resolved properties; SAM's InlineCode and CodeUri too). */
+function functionCode(p: Props): FunctionCode {
+  const code = p.Code;
+  const inline =
+    isPlainObject(code) && typeof code.ZipFile === "string" ? code.ZipFile : typeof p.InlineCode === "string" ? p.InlineCode : null;
+  const path = typeof p.CodeUri === "string" ? p.CodeUri : typeof code === "string" ? code : null;
+  const timeout = Number(p.Timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS);
+  return {
+    runtime: typeof p.Runtime === "string" ? p.Runtime : null,
+    handler: typeof p.Handler === "string" ? p.Handler : null,
+    timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : LAMBDA_DEFAULT_TIMEOUT_SECONDS,
+    source:
+      inline !== null
+        ? { inline }
+        : path !== null
+          ? { path }
+          : unknown(
+              code === undefined && p.CodeUri === undefined
+                ? "the function has no code in the template"
+                : "the code is in S3 or an image, not in the template",
+            ),
+  };
 }
 
 const PROTOCOLS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, icmpv6: 58 };
@@ -1160,6 +1188,7 @@ export class ModelBuilder {
       ...(isRawObject(rawVars)
         ? { environment: Object.fromEntries(Object.entries(rawVars).map(([k, v]) => [k, this.symbolic(id, v)])) }
         : {}),
+      code: functionCode(p),
     };
     this.others.push(fn);
   }
