@@ -4,24 +4,17 @@
 //
 //   node dist/bench/emulate.js
 import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { applyPlan } from "../src/emulate/apply.ts";
 import { planEmulation } from "../src/emulate/plan.ts";
+import { newPrefix } from "../src/emulate/servers/guard.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { Model } from "../src/model/model.ts";
 import { generateTemplate } from "./generate.ts";
+import { writeMeasurement } from "./measure-out.ts";
 
 const RUNS = 3;
-const MEASURE_OUT_ENV = "LAMBDA_EGRESS_MEASURE_OUT";
-
-function report(line: unknown): void {
-  const text = `${JSON.stringify(line)}\n`;
-  const out = process.env[MEASURE_OUT_ENV];
-  if (out) writeFileSync(out, text);
-  else process.stderr.write(text);
-}
 
 const canRun =
   process.platform === "linux" &&
@@ -29,7 +22,7 @@ const canRun =
   spawnSync("ip", ["-V"]).status === 0 &&
   spawnSync("nft", ["--version"]).status === 0;
 if (!canRun) {
-  report({ exitCode: 3 });
+  writeMeasurement({ exitCode: 3 });
   process.exit(3);
 }
 
@@ -52,7 +45,7 @@ for (const c of cases) {
   const downMs: number[] = [];
   let namespaces = 0;
   for (let run = 0; run < RUNS; run++) {
-    const plan = planEmulation(c.model, { prefix: `le${randomBytes(3).toString("hex")}` });
+    const plan = planEmulation(c.model, { prefix: newPrefix() });
     namespaces = plan.namespaces.length;
     const t0 = performance.now();
     const emulation = await applyPlan(plan);
@@ -64,4 +57,4 @@ for (const c of cases) {
   }
   results.push({ name: c.name, namespaces, upMs, downMs });
 }
-report({ exitCode: 0, cases: results });
+writeMeasurement({ exitCode: 0, cases: results });

@@ -6,11 +6,9 @@
 // runMs only the call to run().
 //
 //   node --max-old-space-size=4096 dist/bench/measure.js check <template> --format json
-import { writeFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { run } from "../src/cli/main.ts";
-
-const MEASURE_OUT_ENV = "LAMBDA_EGRESS_MEASURE_OUT";
+import { writeMeasurement } from "./measure-out.ts";
 
 export interface Measurement {
   readonly exitCode: number;
@@ -48,8 +46,5 @@ const measurement: Measurement = {
   runMs: ended - started,
   stdoutBytes,
 };
-const line = `${JSON.stringify(measurement)}\n`;
-const out = process.env[MEASURE_OUT_ENV];
-if (out) writeFileSync(out, line);
-else process.stderr.write(line);
+writeMeasurement(measurement);
 process.exitCode = exitCode;

@@ -14,9 +14,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { writeTemplate } from "./generate.ts";
 import type { Measurement } from "./measure.ts";
+import { MEASURE_OUT_ENV } from "./measure-out.ts";
 import { LARGEST_PATTERN } from "./largest-pattern.ts";
 
-const MEASURE_OUT_ENV = "LAMBDA_EGRESS_MEASURE_OUT";
 const FILE_TARGET_MS = 300;
 const LARGE_TARGET_MS = 5000;
 const LARGE_TARGET_RSS_KIB = 1024 * 1024;

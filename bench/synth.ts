@@ -4,24 +4,15 @@
 // not installed (the bench then says the case was skipped).
 //
 //   node dist/bench/synth.js
-import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { checkTemplate } from "../src/check.ts";
 import { LARGEST_PATTERN } from "./largest-pattern.ts";
-
-const MEASURE_OUT_ENV = "LAMBDA_EGRESS_MEASURE_OUT";
-
-function report(line: Record<string, number>): void {
-  const text = `${JSON.stringify(line)}\n`;
-  const out = process.env[MEASURE_OUT_ENV];
-  if (out) writeFileSync(out, text);
-  else process.stderr.write(text);
-}
+import { writeMeasurement } from "./measure-out.ts";
 
 try {
   createRequire(import.meta.url).resolve("aws-cdk-lib");
 } catch {
-  report({ exitCode: 3 });
+  writeMeasurement({ exitCode: 3 });
   process.exit(3);
 }
 
@@ -40,7 +31,7 @@ const t2 = performance.now();
 const result = checkTemplate("LargestPattern.template.json", JSON.stringify(template));
 const t3 = performance.now();
 const errors = result.findings.filter((f) => f.severity === "error").length;
-report({
+writeMeasurement({
   exitCode: errors === 0 ? 0 : 1,
   loadMs: t1 - t0,
   synthMs: t2 - t1,

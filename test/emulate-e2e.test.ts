@@ -2,22 +2,15 @@
 // from its template, each private subnet leaving through its own NAT's Elastic IP, and the same function moved to a
 // public subnet timing out, as on AWS. The analyzer gives the same verdicts for both.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { runCli } from "./cli-helpers.ts";
+import { kernelTestsMissing } from "./emulate-fixtures.ts";
 import { checkFile, ROOT } from "./helpers.ts";
 
-function missing(): string | undefined {
-  if (process.platform !== "linux") return "the emulator needs Linux";
-  if (process.getuid?.() !== 0) return "kernel tests need root (run npm test as root to include them)";
-  if (spawnSync("ip", ["-V"]).status !== 0) return "ip is missing (apt-get install iproute2)";
-  if (spawnSync("nft", ["--version"]).status !== 0) return "nft is missing (apt-get install nftables)";
-  return undefined;
-}
-const skip = missing();
+const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-e2e skipped: ${skip}\n`);
 
 /** An HTTPS GET to a public name from the function's position: the whoami body, or ERR and the error. */

@@ -1,9 +1,21 @@
-// Hand-written emulation plans for the apply tests: two namespaces on one veth, a whoami and a DNS server in one of them.
-import { randomBytes } from "node:crypto";
+// Shared by the emulator tests: whether the kernel tests can run here, and hand-written plans (two namespaces on one
+// veth, a whoami and a DNS server in one of them).
+import { spawnSync } from "node:child_process";
 import type { Plan } from "../src/emulate/plan-types.ts";
+import { newPrefix } from "../src/emulate/servers/guard.ts";
 
-export function newPrefix(): string {
-  return `le${randomBytes(3).toString("hex")}`;
+export { newPrefix };
+
+/** Why the kernel tests cannot run here (root, ip, nft and the right to create namespaces), or undefined. */
+export function kernelTestsMissing(): string | undefined {
+  if (process.platform !== "linux") return "the emulator needs Linux";
+  if (process.getuid?.() !== 0) return "kernel tests need root (run npm test as root to include them)";
+  if (spawnSync("ip", ["-V"]).status !== 0) return "ip is missing (apt-get install iproute2)";
+  if (spawnSync("nft", ["--version"]).status !== 0) return "nft is missing (apt-get install nftables)";
+  const probe = `${newPrefix()}-probe`;
+  if (spawnSync("ip", ["netns", "add", probe]).status !== 0) return "cannot create network namespaces here";
+  spawnSync("ip", ["netns", "del", probe]);
+  return undefined;
 }
 
 /** `srv` (198.51.100.80: whoami on 80, DNS on 53 answering every name with itself) and `cli` (198.51.100.7) on one veth. */

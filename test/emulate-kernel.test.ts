@@ -11,20 +11,9 @@ import { fileURLToPath } from "node:url";
 import { applyPlan, cleanupAll, defaultStateDir } from "../src/emulate/apply.ts";
 import { runCli } from "./cli-helpers.ts";
 import { ROOT } from "./helpers.ts";
-import { CLIENT, HTTPS_CLIENT, newPrefix, twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
+import { CLIENT, HTTPS_CLIENT, kernelTestsMissing, newPrefix, twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
 
-function missing(): string | undefined {
-  if (process.platform !== "linux") return "the emulator needs Linux";
-  if (process.getuid?.() !== 0) return "kernel tests need root (run npm test as root to include them)";
-  if (spawnSync("ip", ["-V"]).status !== 0) return "ip is missing (apt-get install iproute2)";
-  if (spawnSync("nft", ["--version"]).status !== 0) return "nft is missing (apt-get install nftables)";
-  const probe = `${newPrefix()}-probe`;
-  if (spawnSync("ip", ["netns", "add", probe]).status !== 0) return "cannot create network namespaces here";
-  spawnSync("ip", ["netns", "del", probe]);
-  return undefined;
-}
-
-const skip = missing();
+const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-kernel skipped: ${skip}\n`);
 
 function netnsList(): string[] {

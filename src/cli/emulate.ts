@@ -1,7 +1,6 @@
 // `lambda-egress emulate`: builds a function's VPC out of Linux network namespaces, runs a command inside each of its ENIs,
 // and tears everything down; `--plan` prints the plan, `--cleanup` removes what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +10,7 @@ import { ApplyError, applyPlan, cleanupAll, PlanError } from "../emulate/apply.t
 import type { Invocation } from "../emulate/invoke.ts";
 import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
 import type { Plan } from "../emulate/plan-types.ts";
+import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { Io } from "./main.ts";
@@ -141,12 +141,8 @@ function readPlanFile(path: string, shown: string): Plan | string {
   const arrays = ["namespaces", "links", "servers", "enis", "notes"] as const;
   if (typeof plan !== "object" || plan === null || typeof plan.prefix !== "string" || arrays.some((k) => !Array.isArray(plan[k])))
     return `${shown}: not a plan (it needs prefix, namespaces, links, servers, enis and notes)`;
-  if (!/^le[0-9a-f]{6}$/.test(plan.prefix)) return `${shown}: prefix ${JSON.stringify(plan.prefix)} is not le and 6 hex digits`;
+  if (!PREFIX_PATTERN.test(plan.prefix)) return `${shown}: prefix ${JSON.stringify(plan.prefix)} is not le and 6 hex digits`;
   return JSON.parse(text.split(plan.prefix).join(newPrefix())) as Plan;
-}
-
-export function newPrefix(): string {
-  return `le${randomBytes(3).toString("hex")}`;
 }
 
 export async function runEmulate(argv: readonly string[], io: Io): Promise<number> {

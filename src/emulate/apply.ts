@@ -439,8 +439,8 @@ export async function cleanupAll(
   const removed: string[] = [];
   const active: string[] = [];
   for (const f of runner.listDir(stateDir).sort()) {
-    const m = /^(le[0-9a-f]{6})\.json$/.exec(f);
-    if (!m) continue;
+    const prefix = f.endsWith(".json") ? f.slice(0, -".json".length) : "";
+    if (!PREFIX_PATTERN.test(prefix)) continue;
     const path = join(stateDir, f);
     let state: RunState | undefined;
     try {
@@ -449,10 +449,9 @@ export async function cleanupAll(
       state = undefined;
     }
     if (state && state.owner !== process.pid && runner.alive(state.owner)) {
-      active.push(m[1] as string);
+      active.push(prefix);
       continue;
     }
-    const prefix = m[1] as string;
     // Only processes that are still ours: their command line names the run's prefix.
     const pids = (state?.pids ?? []).filter((p) => (runner.readFile(`/proc/${p}/cmdline`) ?? "").includes(prefix));
     const etc = (state?.etc ?? []).filter(

@@ -1,9 +1,15 @@
 // The guard every emulator server runs first: refuse to start unless inside one of the emulator's own network namespaces.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { readlinkSync } from "node:fs";
 
 /** A per-run prefix: `le` and six hex digits (what `cleanupAll` finds after a crash). */
 export const PREFIX_PATTERN = /^le[0-9a-f]{6}$/;
+
+/** A fresh per-run prefix matching PREFIX_PATTERN. */
+export function newPrefix(): string {
+  return `le${randomBytes(3).toString("hex")}`;
+}
 
 export interface GuardProbe {
   /** readlink of a /proc/<pid>/ns/net link (`self`, `1`, or the parent's pid), undefined when unreadable. */
