@@ -9,6 +9,7 @@ import type { Cidr } from "../net/ip.ts";
 import { cidrContains, mustParseCidr, parseCidr } from "../net/ip.ts";
 import type { Plan, ServerPlan } from "./plan-types.ts";
 import { PREFIX_PATTERN } from "./servers/guard.ts";
+import { CA_CERT, CA_KEY, certificateArgs } from "./servers/tls.ts";
 
 /** Linux IFNAMSIZ - 1. */
 const IFNAME_MAX = 15;
@@ -362,26 +363,15 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
       runner.writeFile(join(d, "README"), "the emulation's CA, removed with the run\n");
       const ca = await runner.run(
         "openssl",
-        [
-          "req",
-          "-x509",
-          "-newkey",
-          "ec",
-          "-pkeyopt",
-          "ec_paramgen_curve:prime256v1",
-          "-nodes",
-          "-keyout",
-          join(d, "ca.key"),
-          "-out",
-          join(d, "ca.pem"),
-        ]
-          .concat(["-days", "2", "-subj", `/CN=lambda-egress emulation ${plan.prefix}`])
-          .concat(["-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"]),
+        certificateArgs(join(d, CA_KEY), join(d, CA_CERT), `/CN=lambda-egress emulation ${plan.prefix}`, [
+          "basicConstraints=critical,CA:TRUE",
+          "keyUsage=critical,keyCertSign,cRLSign",
+        ]),
         { timeoutMs },
       );
       if (ca.code === 0) {
         tlsDir = d;
-        caCert = join(d, "ca.pem");
+        caCert = join(d, CA_CERT);
       } else notes.push("port 443 is served as plain HTTP: openssl could not make the run's CA (apt-get install openssl)");
     }
     for (const s of plan.servers) {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { SecureContext } from "node:tls";
 import { createSecureContext } from "node:tls";
 import { guardOrExit } from "./guard.ts";
+import { certificateArgs } from "./tls.ts";
 
 const args = guardOrExit(process.argv.slice(2));
 const label = args.label ?? "";
@@ -28,31 +29,7 @@ function keyPair(dir: string, name: string): { key: Buffer; cert: Buffer } {
   const san = isIP(name) ? `IP:${name}` : `DNS:${name}`;
   execFileSync(
     "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      `${base}.key`,
-      "-out",
-      `${base}.pem`,
-      "-days",
-      "2",
-      "-subj",
-      `/CN=${name}`,
-      "-addext",
-      `subjectAltName=${san}`,
-      "-addext",
-      "basicConstraints=CA:FALSE",
-      "-CA",
-      join(dir, "ca.pem"),
-      "-CAkey",
-      join(dir, "ca.key"),
-    ],
+    certificateArgs(`${base}.key`, `${base}.pem`, `/CN=${name}`, [`subjectAltName=${san}`, "basicConstraints=CA:FALSE"], dir),
     { stdio: "ignore", timeout: 5000 },
   );
   return { key: readFileSync(`${base}.key`), cert: readFileSync(`${base}.pem`) };
