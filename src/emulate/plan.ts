@@ -380,6 +380,35 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     return groupsNote === undefined ? { groups } : { groups, groupsNote };
   };
 
+  /**
+   * A namespace in `subnet` linked into the router (a function ENI, a NAT, an endpoint ENI), at the address `preferred`
+   * above the subnet's base when free; with its security groups (`sgRefs`, named `sgWhat` in notes) unless null.
+   * Undefined, with a note, when the subnet has no address left.
+   */
+  const addInterface = (
+    st: VpcState,
+    subnet: Subnet,
+    cidr: Cidr,
+    preferred: bigint,
+    ns: { readonly short: string; readonly role: NamespaceRole; readonly entity: string },
+    what: string,
+    sgRefs: readonly EntityRef[] | Unknown | null,
+    sgWhat: string = what,
+  ): { ns: MutableNs; address: string } | undefined => {
+    const address = allocate(st, subnet, cidr, preferred);
+    if (!address) {
+      note(`${what}: ${subnet.id} has no free address left: left out`);
+      return undefined;
+    }
+    const created = newNs(ns.short, ns.role, ns.entity);
+    if (sgRefs === null) attach(st, created, subnet, cidr, address, { groups: null, what });
+    else {
+      const { groups, groupsNote } = securityGroupsOf(sgRefs, sgWhat);
+      attach(st, created, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what });
+    }
+    return { ns: created, address };
+  };
+
   // --- function ENIs ---------------------------------------------------------------------
   for (const f of functions) {
     if (f.capacityProviderId !== null) {
@@ -408,14 +437,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       if (!placed) continue;
       const { subnet, cidr, st } = placed;
       const count = enis.filter((e) => e.subnetId === subnet.id).length;
-      const address = allocate(st, subnet, cidr, 23n + BigInt(count));
-      if (!address) {
-        note(`function ${f.id}: ${subnet.id} has no free address left: left out`);
-        continue;
-      }
-      const ns = newNs("e", "eni", subnet.id);
-      const { groups, groupsNote } = securityGroupsOf(cfg.securityGroupIds, `function ${f.id} in ${subnet.id}`);
-      attach(st, ns, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what: `function ${f.id}` });
+      const added = addInterface(
+        st,
+        subnet,
+        cidr,
+        23n + BigInt(count),
+        { short: "e", role: "eni", entity: subnet.id },
+        `function ${f.id}`,
+        cfg.securityGroupIds,
+        `function ${f.id} in ${subnet.id}`,
+      );
+      if (!added) continue;
+      const { ns, address } = added;
       enis.push({ functionId: f.id, subnetId: subnet.id, ns: ns.name, ipv4: address });
     }
   }
@@ -497,13 +530,9 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const placed = placeSubnet(nat.subnetId, `NAT gateway ${nat.id}`, st);
     if (!placed) return;
     const { subnet, cidr } = placed;
-    const address = allocate(st, subnet, cidr, 10n);
-    if (!address) {
-      note(`NAT gateway ${nat.id}: ${subnet.id} has no free address left: left out`);
-      return;
-    }
-    const ns = newNs("n", "nat-gateway", nat.id);
-    attach(st, ns, subnet, cidr, address, { groups: null, what: `NAT gateway ${nat.id}` });
+    const added = addInterface(st, subnet, cidr, 10n, { short: "n", role: "nat-gateway", entity: nat.id }, `NAT gateway ${nat.id}`, null);
+    if (!added) return;
+    const { ns, address } = added;
     Object.assign(ns.sysctls, NAT_SYSCTLS);
     ns.nft = natRuleset(address, st.cidrs);
     st.nats.set(nat.id, { veth: ns.name, address });
@@ -597,15 +626,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const placed = placeSubnet(inst.subnetId, `NAT instance ${inst.id}`, st);
     if (!placed || placed.st !== st) return;
     const { subnet, cidr } = placed;
-    const address = allocate(st, subnet, cidr, 10n);
-    if (!address) {
-      note(`NAT instance ${inst.id}: ${subnet.id} has no free address left: left out`);
-      return;
-    }
-    const ns = newNs("m", "nat-instance", inst.id);
     const refs = inst.securityGroupIds.length > 0 ? inst.securityGroupIds : [st.vpc.defaultSecurityGroupId];
-    const { groups, groupsNote } = securityGroupsOf(refs, `NAT instance ${inst.id}`);
-    attach(st, ns, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what: `NAT instance ${inst.id}` });
+    const added = addInterface(
+      st,
+      subnet,
+      cidr,
+      10n,
+      { short: "m", role: "nat-instance", entity: inst.id },
+      `NAT instance ${inst.id}`,
+      refs,
+    );
+    if (!added) return;
+    const { ns, address } = added;
     Object.assign(ns.sysctls, NAT_SYSCTLS);
     // Source/destination checking on: AWS drops what is not addressed to the instance, so it forwards nothing.
     const forwards = inst.sourceDestCheck === false;
@@ -690,14 +722,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       const placed = placeSubnet(ref, `interface endpoint ${ep.id}`, st);
       if (!placed || placed.st !== st) continue;
       const { subnet, cidr } = placed;
-      const address = allocate(st, subnet, cidr, 50n);
-      if (!address) {
-        note(`interface endpoint ${ep.id}: ${subnet.id} has no free address left: left out`);
-        continue;
-      }
-      const ns = newNs("p", "endpoint", ep.id);
-      const { groups, groupsNote } = securityGroupsOf(refs, `interface endpoint ${ep.id} in ${subnet.id}`);
-      attach(st, ns, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what: `interface endpoint ${ep.id}` });
+      const added = addInterface(
+        st,
+        subnet,
+        cidr,
+        50n,
+        { short: "p", role: "endpoint", entity: ep.id },
+        `interface endpoint ${ep.id}`,
+        refs,
+        `interface endpoint ${ep.id} in ${subnet.id}`,
+      );
+      if (!added) continue;
+      const { ns, address } = added;
       for (const port of WHOAMI_PORTS) servers.push({ ns: ns.name, kind: "whoami", address, port, label: `aws:${service} via endpoint` });
       addresses.push(address);
     }
