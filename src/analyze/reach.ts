@@ -850,7 +850,7 @@ export class Reachability {
           );
           return;
         }
-        const inst = t.kind === "instance" ? this.model.get("instance", t.id) : this.instanceOfEni(t.id);
+        const inst = t.kind === "instance" ? this.model.get("instance", t.id) : this.model.instanceOfInterface(t.id);
         if (!inst) {
           const why = isUnknown(t.id) ? t.id.reason : `${t.kind} ${t.id} is not defined in this template (or is not an instance)`;
           walk.unknown({ component: String(isUnknown(t.id) ? t.kind : t.id), kind: "nat-instance", detail: why }, "UNKNOWN_RESOURCE", why);
@@ -864,12 +864,6 @@ export class Reachability {
         walk.unknown({ ...hop, detail: why }, "UNSUPPORTED_COMPONENT", why);
       }
     }
-  }
-
-  private instanceOfEni(ref: EntityRef): Instance | undefined {
-    const eni = this.model.get("network-interface", ref);
-    if (eni?.instanceId) return this.model.get("instance", eni.instanceId);
-    return this.model.all("instance").find((i) => !isUnknown(ref) && i.networkInterfaceIds.includes(ref));
   }
 
   /** Ends the walk as unknown: `ref` names a gateway that is a parameter or outside the template. */

@@ -614,12 +614,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
 
   function instanceOfTarget(t: RouteTarget): Instance | undefined {
     if (t.kind === "instance") return model.get("instance", t.id);
-    if (t.kind === "network-interface") {
-      const ni = model.get("network-interface", t.id);
-      if (ni?.instanceId) return model.get("instance", ni.instanceId);
-      if (typeof t.id === "string") return model.all("instance").find((i) => i.networkInterfaceIds.includes(t.id as string));
-    }
-    return undefined;
+    return t.kind === "network-interface" ? model.instanceOfInterface(t.id) : undefined;
   }
 
   function planNatInstance(inst: Instance, st: VpcState): void {

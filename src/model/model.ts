@@ -4,6 +4,7 @@ import type {
   Entity,
   EntityKind,
   EntityRef,
+  Instance,
   InternetGateway,
   LambdaFunction,
   NatGateway,
@@ -130,6 +131,14 @@ export class Model {
 
   natGateway(ref: EntityRef): NatGateway | undefined {
     return this.get("nat-gateway", ref);
+  }
+
+  /** The EC2 instance a network interface belongs to: its attachment, else the instance that lists it. */
+  instanceOfInterface(ref: EntityRef): Instance | undefined {
+    const eni = this.get("network-interface", ref);
+    if (eni?.instanceId) return this.get("instance", eni.instanceId);
+    if (isUnknown(ref)) return undefined;
+    return this.all("instance").find((i) => i.networkInterfaceIds.includes(ref));
   }
 
   /** The VPC endpoints of a VPC, in template order. */
