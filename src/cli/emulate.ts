@@ -13,6 +13,7 @@ import type { Plan } from "../emulate/plan-types.ts";
 import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
+import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
 import { readTemplate } from "./main.ts";
 
@@ -215,7 +216,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   const sandboxNotes = io.env[SANDBOX_ENV] !== undefined && runs ? prepareSandbox() : [];
   if (typeof sandboxNotes === "string") return fail(io, sandboxNotes, "the rootless sandbox needs mount rights in its own namespaces");
   let plan: Plan;
-  let invocation: Invocation | undefined;
+  let invokeFn: LambdaFunction | undefined;
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
     if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
@@ -230,12 +231,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
       if (!fn) return fail(io, `no function ${values.function} in ${file}`, "lambda-egress check lists the functions");
-      try {
-        invocation = prepareInvocation(fn, resolve(io.cwd, file), values.event === undefined ? undefined : resolve(io.cwd, values.event));
-      } catch (e) {
-        if (e instanceof InvokeError) return fail(io, e.message, e.hint);
-        throw e;
-      }
+      invokeFn = fn;
     }
   }
   if (values.plan) {
@@ -260,9 +256,27 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (lack) return fail(io, lack.message, lack.hint);
   for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${n}\n`);
 
+  // Prepared last, after every refusal, so that the temporary directory is always removed below.
+  let invocation: Invocation | undefined;
+  if (invokeFn) {
+    try {
+      const file = positionals[0] as string;
+      invocation = prepareInvocation(
+        invokeFn,
+        resolve(io.cwd, file),
+        values.event === undefined ? undefined : resolve(io.cwd, values.event),
+      );
+    } catch (e) {
+      if (e instanceof InvokeError) return fail(io, e.message, e.hint);
+      throw e;
+    }
+  }
   let emulation: Emulation | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
-    void (emulation?.teardown() ?? Promise.resolve()).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+    void (emulation?.teardown() ?? Promise.resolve()).finally(() => {
+      if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
+      process.exit(signal === "SIGINT" ? 130 : 143);
+    });
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);

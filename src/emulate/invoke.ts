@@ -72,23 +72,21 @@ export function prepareInvocation(fn: LambdaFunction, templateFile: string, even
   if (dot <= 0) throw new InvokeError(`function ${fn.id} has no handler of the form module.export (${handler || "none"})`, "set Handler");
   if (isUnknown(code.source))
     throw new InvokeError(`cannot run ${fn.id}: ${code.source.reason}`, "use --exec, or a template with inline code or a local CodeUri");
-  const dir = mkdtempSync(join(tmpdir(), "le-invoke-"));
-  let codeDir: string;
-  if ("inline" in code.source) {
-    // Lambda writes inline Node.js code to index.js.
-    writeFileSync(join(dir, "index.js"), code.source.inline);
-    codeDir = dir;
-  } else {
-    codeDir = resolve(dirname(templateFile), code.source.path);
-    if (!existsSync(codeDir) || !statSync(codeDir).isDirectory()) {
-      throw new InvokeError(
-        `the code of ${fn.id}, ${code.source.path}, is not a local directory`,
-        "build it first (e.g. sam build), or use --exec",
-      );
-    }
-  }
+  // Everything that can be refused is checked before the temporary directory exists, so a refusal leaves nothing behind.
   const event = eventFile === undefined ? "" : resolve(eventFile);
   if (event !== "" && !existsSync(event)) throw new InvokeError(`${eventFile}: no such file`, "--event takes a JSON file");
+  const source = code.source;
+  const localDir = "path" in source ? resolve(dirname(templateFile), source.path) : undefined;
+  if ("path" in source && localDir !== undefined && (!existsSync(localDir) || !statSync(localDir).isDirectory())) {
+    throw new InvokeError(
+      `the code of ${fn.id}, ${source.path}, is not a local directory`,
+      "build it first (e.g. sam build), or use --exec",
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), "le-invoke-"));
+  // Lambda writes inline Node.js code to index.js.
+  if ("inline" in source) writeFileSync(join(dir, "index.js"), source.inline);
+  const codeDir = localDir ?? dir;
   writeFileSync(join(dir, "le-bootstrap.cjs"), BOOTSTRAP);
   return {
     command: [
