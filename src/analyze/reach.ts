@@ -464,9 +464,7 @@ export class Reachability {
           : `interface endpoint ${off.id} asks for private DNS, but ${vpc.id} lacks ${vpc.enableDnsSupport ? "EnableDnsHostnames" : "EnableDnsSupport"}, so ${service}'s name resolves to its public endpoint`
       : undefined;
     const rt = this.model.routeTableFor(subnet);
-    const gateway = GATEWAY_ENDPOINT_SERVICES.has(service)
-      ? mine.find((e) => e.type === "Gateway" && rt && !isUnknown(e.routeTableIds) && e.routeTableIds.includes(rt.id))
-      : undefined;
+    const gateway = rt ? this.gatewayEndpointOn(rt, vpc.id, service) : undefined;
     if (gateway) return { kind: "gateway-endpoint", endpoint: gateway, ...(note ? { note } : {}) };
     const unknownTables = mine.find((e) => e.type === "Gateway" && isUnknown(e.routeTableIds));
     if (unknownTables) {
@@ -477,6 +475,14 @@ export class Reachability {
       };
     }
     return { kind: "public", ...(note ? { note } : {}) };
+  }
+
+  /** The gateway endpoint of `service` (S3, DynamoDB) whose prefix-list route is in `rt`, if any. */
+  private gatewayEndpointOn(rt: RouteTable, vpcId: string, service: string): VpcEndpoint | undefined {
+    if (!GATEWAY_ENDPOINT_SERVICES.has(service)) return undefined;
+    return this.model
+      .vpcEndpointsOf(vpcId)
+      .find((e) => e.service === service && e.type === "Gateway" && !isUnknown(e.routeTableIds) && e.routeTableIds.includes(rt.id));
   }
 
   /** A first hop that says where the service's name leads. */
@@ -691,10 +697,20 @@ export class Reachability {
     walk.touch(rt.origin, rt.id);
     const rtName = `${rt.id}${rt.isMain ? " (main route table)" : ""}`;
     const road = ctx.road;
-    if (role === "function" && road.kind === "gateway-endpoint") {
+    // A NAT's own traffic follows its subnet's route table too: where that table carries the service's gateway
+    // endpoint route, what the function sent to the public endpoint through the NAT goes to the gateway endpoint.
+    const gateway =
+      role === "function"
+        ? road.kind === "gateway-endpoint"
+          ? road.endpoint
+          : undefined
+        : road.kind === "public" && ctx.dest.service !== undefined
+          ? this.gatewayEndpointOn(rt, ctx.vpc.id, ctx.dest.service)
+          : undefined;
+    if (gateway) {
       // The endpoint's prefix-list route covers exactly the service's addresses and is more
       // specific than any default route; a static route inside those addresses is not knowable here.
-      const ep = road.endpoint;
+      const ep = gateway;
       walk.touch(ep.origin, ep.id);
       walk.trace.push({
         component: rt.id,
@@ -706,7 +722,10 @@ export class Reachability {
       walk.deliver({
         component: ep.id,
         kind: "vpc-endpoint",
-        detail: `gateway endpoint ${ep.id} delivers to ${ctx.dest.service} inside the region`,
+        detail:
+          role === "function"
+            ? `gateway endpoint ${ep.id} delivers to ${ctx.dest.service} inside the region`
+            : `gateway endpoint ${ep.id}, on the route table of the NAT's subnet ${subnet.id}, delivers to ${ctx.dest.service} inside the region from the NAT's private address`,
         location: loc(ep.origin),
       });
       return;

@@ -124,6 +124,18 @@ export interface Runner {
   remove(path: string): void;
 }
 
+/** How many servers start at once. */
+const SERVER_STARTS_AT_ONCE = 6;
+
+/** Runs `fn` on every item, at most `n` at a time. */
+async function inPool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+}
+
 /** The real runner: child processes with timeouts, the real file system. */
 export const systemRunner: Runner = {
   run(cmd, args, options = {}) {
@@ -374,14 +386,21 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
         caCert = join(d, CA_CERT);
       } else notes.push("port 443 is served as plain HTTP: openssl could not make the run's CA (apt-get install openssl)");
     }
-    for (const s of plan.servers) {
-      const pid = await runner.startServer("ip", serverArgs(plan, s, dir, tlsDir), timeoutMs).catch((e: Error) => {
-        throw new ApplyError(`server ${s.kind} ${s.address}:${s.port} in ${s.ns}: ${e.message}`);
-      });
-      state.pids.push(pid);
-      save();
-      options.onStep?.(`server ${s.kind} ${s.address}:${s.port}`);
-    }
+    // Servers start a few at a time: each is a Node.js process that takes a moment to come up, and a network with a
+    // few endpoints has dozens. A server that is still starting when another fails is killed with its namespace.
+    let failure: ApplyError | undefined;
+    await inPool(plan.servers, SERVER_STARTS_AT_ONCE, async (s) => {
+      if (failure) return;
+      try {
+        const pid = await runner.startServer("ip", serverArgs(plan, s, dir, tlsDir), timeoutMs);
+        state.pids.push(pid);
+        save();
+        options.onStep?.(`server ${s.kind} ${s.address}:${s.port}`);
+      } catch (e) {
+        failure ??= new ApplyError(`server ${s.kind} ${s.address}:${s.port} in ${s.ns}: ${(e as Error).message}`);
+      }
+    });
+    if (failure) throw failure;
   } catch (e) {
     await teardown();
     throw e;

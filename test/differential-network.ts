@@ -1,0 +1,421 @@
+// Random VPC networks for the differential tests: a fast-check arbitrary of small network descriptions (subnets, route
+// tables, internet and NAT gateways, endpoints, security groups and network ACLs, with the classic mistakes among the
+// choices) and their CloudFormation templates. Several networks go into one template, each in its own VPC with its own
+// logical-id prefix, so that one emulation checks many of them at once.
+import fc from "fast-check";
+
+export const REGION = "us-east-1";
+const AZS = ["us-east-1a", "us-east-1b", "us-east-1c"] as const;
+const VPC_CIDR = "10.0.0.0/16";
+
+/** A function's security group egress: what it lets out. */
+export type FunctionEgress =
+  | "default" // no SecurityGroupEgress: AWS adds allow-all
+  | "all" // -1 to 0.0.0.0/0
+  | "https" // tcp 443 to 0.0.0.0/0
+  | "http" // tcp 80 to 0.0.0.0/0
+  | "vpc-https" // tcp 443 to the VPC only
+  | "none" // the "no egress" idiom: -1 to 127.0.0.1/32
+  | "endpoint-sg"; // tcp 443 to the interface endpoint's security group only
+
+/** An interface endpoint's security group ingress. */
+export type EndpointIngress =
+  | "vpc-https" // tcp 443 from the VPC
+  | "function-sg" // tcp 443 from the first function's security group
+  | "vpc-http" // tcp 80 only: the classic "endpoint SG without 443"
+  | "default-sg"; // no group given: the VPC's default group (ingress from itself only)
+
+/** A network ACL's rules. */
+export type NaclKind =
+  | "allow-all"
+  | "no-ephemeral-in" // inbound only tcp 80 and 443: replies to the subnet's own connections are dropped
+  | "no-https-out" // outbound tcp 443 denied before an allow-all
+  | "vpc-only" // both directions only within the VPC
+  | "web-and-ephemeral" // the textbook tight NACL: out 80/443/ephemeral, in 80/443/ephemeral
+  | "empty"; // no entries: everything denied
+
+export type DefaultRoute = { readonly kind: "none" } | { readonly kind: "igw" } | { readonly kind: "nat"; readonly nat: number };
+
+export interface SubnetSpec {
+  readonly az: number;
+  /** Index into routeTables, or null: the VPC's main route table. */
+  readonly routeTable: number | null;
+  /** Index into nacls, or null: the VPC's default network ACL. */
+  readonly nacl: number | null;
+  readonly mapPublicIp: boolean;
+}
+
+export interface NetworkSpec {
+  readonly dnsHostnames: boolean;
+  readonly subnets: readonly SubnetSpec[];
+  readonly igw: "none" | "attached" | "detached";
+  readonly nats: readonly { readonly subnet: number; readonly connectivity: "public" | "private" }[];
+  readonly routeTables: readonly { readonly defaultRoute: DefaultRoute }[];
+  readonly nacls: readonly NaclKind[];
+  /** S3 gateway endpoint and the route tables it is associated with. */
+  readonly s3Gateway: { readonly routeTables: readonly number[] } | null;
+  /** An SQS interface endpoint. */
+  readonly sqsEndpoint: {
+    readonly subnets: readonly number[];
+    readonly privateDns: boolean;
+    readonly ingress: EndpointIngress;
+  } | null;
+  readonly functions: readonly { readonly subnets: readonly number[]; readonly egress: FunctionEgress }[];
+}
+
+/** The destinations every function is checked (and probed) for. */
+export const DESTINATIONS = ["internet", "internet:80", "aws:s3", "aws:sqs"] as const;
+
+/** A non-empty subset of 0..n-1, sorted, where `preferred` indexes are more likely to be in it. */
+const subset = (n: number, preferred: (i: number) => boolean, other = 1): fc.Arbitrary<number[]> =>
+  fc
+    .tuple(...Array.from({ length: n }, (_, i) => fc.integer({ min: 0, max: 9 }).map((x) => x < (preferred(i) ? 8 : other))))
+    .chain((picked) => {
+      const chosen = picked.flatMap((p, i) => (p ? [i] : []));
+      return chosen.length > 0 ? fc.constant(chosen) : fc.nat({ max: n - 1 }).map((i) => [i]);
+    });
+
+/** One of `items`, with weights (all alike when every weight is 0). */
+const weighted = <T>(...items: [number, T][]): fc.Arbitrary<T> => {
+  const some = items.filter(([w]) => w > 0);
+  return fc.oneof(...(some.length > 0 ? some : items).map(([weight, v]) => ({ weight: Math.max(weight, 1), arbitrary: fc.constant(v) })));
+};
+
+/**
+ * A random network: 1-3 subnets, 0-2 NAT gateways, 1-3 route tables, 0-2 custom NACLs, 1-2 functions. Drawn as a
+ * working design (route table 0 public, the others through a NAT, NATs in public subnets, functions in private ones)
+ * with each part wrong now and then, so that both verdicts come up often and the classic mistakes do too: `m`, the
+ * weight of each wrong choice, is 0 for a third of the networks (a correct design, but for the NACL and SG kinds that
+ * are right for some destinations only), 1 or 3 for the rest.
+ */
+export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
+  const counts = weighted([1, 0], [1, 1], [1, 3]).chain((m) =>
+    fc.record({
+      m: fc.constant(m),
+      subnetCount: weighted([m, 1], [3, 2], [3, 3]),
+      natCount: weighted([1, 0], [4, 1], [2, 2]),
+      rtCount: weighted([1, 1], [4, 2], [2, 3]),
+      naclCount: weighted([3, 0], [2, 1], [1, 2]),
+      fnCount: weighted([3, 1], [2, 2]),
+    }),
+  );
+  const layout = counts.chain((c) => {
+    const route = (i: number): fc.Arbitrary<DefaultRoute> =>
+      i === 0 || c.natCount === 0
+        ? weighted<DefaultRoute>([8, { kind: "igw" }], [c.m, { kind: "none" }], [c.natCount > 0 ? c.m : 0, { kind: "nat", nat: 0 }])
+        : weighted<DefaultRoute>(
+            [8, { kind: "nat", nat: (i - 1) % c.natCount }],
+            [c.m, { kind: "nat", nat: i % c.natCount }],
+            [c.m, { kind: "igw" }],
+            [c.m, { kind: "none" }],
+          );
+    const subnet = (i: number): fc.Arbitrary<SubnetSpec> =>
+      fc.record({
+        az: weighted([6, i % AZS.length], [1, (i + 1) % AZS.length]),
+        routeTable: weighted<number | null>(
+          [c.m, null],
+          ...Array.from({ length: c.rtCount }, (_, t): [number, number] => [t === Math.min(i, c.rtCount - 1) ? 12 : c.m, t]),
+        ),
+        nacl: weighted<number | null>([4, null], ...Array.from({ length: c.naclCount }, (_, t): [number, number] => [1, t])),
+        mapPublicIp: fc.boolean(),
+      });
+    return fc.record({
+      c: fc.constant(c),
+      subnets: fc.tuple(...Array.from({ length: c.subnetCount }, (_, i) => subnet(i))),
+      routeTables: fc.tuple(...Array.from({ length: c.rtCount }, (_, i) => route(i).map((defaultRoute) => ({ defaultRoute })))),
+    });
+  });
+  return layout
+    .chain(({ c, subnets, routeTables }) => {
+      const isPublic = (i: number): boolean => {
+        const t = subnets[i]?.routeTable;
+        return t !== null && t !== undefined && routeTables[t]?.defaultRoute.kind === "igw";
+      };
+      const anySubnet = (prefer: (i: number) => boolean): fc.Arbitrary<number> =>
+        weighted(...Array.from({ length: c.subnetCount }, (_, i): [number, number] => [prefer(i) ? 15 : c.m, i]));
+      return fc.record({
+        dnsHostnames: weighted([4, true], [c.m, false]),
+        subnets: fc.constant(subnets),
+        igw: weighted<"none" | "attached" | "detached">([10, "attached"], [c.m, "none"], [c.m, "detached"]),
+        nats: fc.tuple(
+          ...Array.from({ length: c.natCount }, () =>
+            fc.record({ subnet: anySubnet(isPublic), connectivity: weighted<"public" | "private">([6, "public"], [c.m, "private"]) }),
+          ),
+        ),
+        routeTables: fc.constant(routeTables),
+        nacls: fc.tuple(
+          ...Array.from({ length: c.naclCount }, () =>
+            weighted<NaclKind>(
+              [3, "allow-all"],
+              [3, "web-and-ephemeral"],
+              [c.m, "no-ephemeral-in"],
+              [c.m, "no-https-out"],
+              [c.m, "vpc-only"],
+              [c.m, "empty"],
+            ),
+          ),
+        ),
+        s3Gateway: fc.option(fc.record({ routeTables: subset(c.rtCount, (t) => t > 0) }), { freq: 2 }),
+        sqsEndpoint: fc.option(
+          fc.record({
+            subnets: subset(c.subnetCount, (i) => !isPublic(i), c.m),
+            privateDns: weighted([4, true], [c.m, false]),
+            ingress: weighted<EndpointIngress>([4, "vpc-https"], [2, "function-sg"], [c.m, "vpc-http"], [c.m, "default-sg"]),
+          }),
+          { freq: 2 },
+        ),
+        functions: fc.tuple(
+          ...Array.from({ length: c.fnCount }, () =>
+            fc.record({
+              subnets: subset(c.subnetCount, (i) => !isPublic(i), c.m),
+              egress: weighted<FunctionEgress>(
+                [3, "default"],
+                [3, "all"],
+                [4, "https"],
+                [1, "http"],
+                [c.m, "vpc-https"],
+                [c.m, "none"],
+                [c.m, "endpoint-sg"],
+              ),
+            }),
+          ),
+        ),
+      });
+    })
+    .map(normalize);
+}
+
+/** AWS takes one interface endpoint subnet per AZ: keep the first subnet of each AZ. */
+function normalize(spec: NetworkSpec): NetworkSpec {
+  if (!spec.sqsEndpoint) return spec;
+  const azs = new Set<number>();
+  const subnets = spec.sqsEndpoint.subnets.filter((i) => {
+    const az = spec.subnets[i]?.az ?? -1;
+    if (azs.has(az)) return false;
+    azs.add(az);
+    return true;
+  });
+  return { ...spec, sqsEndpoint: { ...spec.sqsEndpoint, subnets } };
+}
+
+type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string };
+
+const ref = (id: string): { Ref: string } => ({ Ref: id });
+
+function naclEntries(
+  kind: NaclKind,
+): { egress: boolean; rule: number; protocol: number; action: string; cidr: string; ports?: [number, number] }[] {
+  const all = (egress: boolean, cidr = "0.0.0.0/0") => ({ egress, rule: 100, protocol: -1, action: "allow", cidr });
+  const tcp = (egress: boolean, rule: number, from: number, to: number, action = "allow") => ({
+    egress,
+    rule,
+    protocol: 6,
+    action,
+    cidr: "0.0.0.0/0",
+    ports: [from, to] as [number, number],
+  });
+  switch (kind) {
+    case "allow-all":
+      return [all(false), all(true)];
+    case "no-ephemeral-in":
+      return [tcp(false, 100, 443, 443), tcp(false, 110, 80, 80), all(true)];
+    case "no-https-out":
+      return [all(false), tcp(true, 90, 443, 443, "deny"), all(true)];
+    case "vpc-only":
+      return [all(false, VPC_CIDR), all(true, VPC_CIDR)];
+    case "web-and-ephemeral":
+      return [
+        tcp(false, 100, 443, 443),
+        tcp(false, 110, 80, 80),
+        tcp(false, 120, 1024, 65535),
+        tcp(true, 100, 443, 443),
+        tcp(true, 110, 80, 80),
+        tcp(true, 120, 1024, 65535),
+      ];
+    case "empty":
+      return [];
+  }
+}
+
+function functionEgressRules(kind: FunctionEgress, endpointSg: string | null): unknown[] | undefined {
+  const rule = (proto: string, from: number | undefined, cidr: string) => ({
+    IpProtocol: proto,
+    ...(from !== undefined ? { FromPort: from, ToPort: from } : {}),
+    CidrIp: cidr,
+  });
+  switch (kind) {
+    case "default":
+      return undefined;
+    case "all":
+      return [rule("-1", undefined, "0.0.0.0/0")];
+    case "https":
+      return [rule("tcp", 443, "0.0.0.0/0")];
+    case "http":
+      return [rule("tcp", 80, "0.0.0.0/0")];
+    case "vpc-https":
+      return [rule("tcp", 443, VPC_CIDR)];
+    case "none":
+      return [rule("-1", undefined, "127.0.0.1/32")];
+    case "endpoint-sg":
+      return endpointSg === null
+        ? [rule("-1", undefined, "127.0.0.1/32")]
+        : [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, DestinationSecurityGroupId: ref(endpointSg) }];
+  }
+}
+
+/** The CloudFormation resources of one network, every logical id starting with `p` (e.g. `N3`). */
+export function networkResources(spec: NetworkSpec, p: string): Record<string, Resource> {
+  const r: Record<string, Resource> = {};
+  const vpc = `${p}Vpc`;
+  r[vpc] = {
+    Type: "AWS::EC2::VPC",
+    Properties: { CidrBlock: VPC_CIDR, EnableDnsSupport: true, EnableDnsHostnames: spec.dnsHostnames },
+  };
+  spec.subnets.forEach((s, i) => {
+    r[`${p}Subnet${i}`] = {
+      Type: "AWS::EC2::Subnet",
+      Properties: { VpcId: ref(vpc), CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: AZS[s.az], MapPublicIpOnLaunch: s.mapPublicIp },
+    };
+    if (s.routeTable !== null) {
+      r[`${p}Subnet${i}Routes`] = {
+        Type: "AWS::EC2::SubnetRouteTableAssociation",
+        Properties: { SubnetId: ref(`${p}Subnet${i}`), RouteTableId: ref(`${p}RouteTable${s.routeTable}`) },
+      };
+    }
+    if (s.nacl !== null) {
+      r[`${p}Subnet${i}Acl`] = {
+        Type: "AWS::EC2::SubnetNetworkAclAssociation",
+        Properties: { SubnetId: ref(`${p}Subnet${i}`), NetworkAclId: ref(`${p}Acl${s.nacl}`) },
+      };
+    }
+  });
+  if (spec.igw !== "none") {
+    r[`${p}Igw`] = { Type: "AWS::EC2::InternetGateway", Properties: {} };
+    if (spec.igw === "attached") {
+      r[`${p}IgwAttachment`] = {
+        Type: "AWS::EC2::VPCGatewayAttachment",
+        Properties: { VpcId: ref(vpc), InternetGatewayId: ref(`${p}Igw`) },
+      };
+    }
+  }
+  spec.nats.forEach((n, i) => {
+    const props: Record<string, unknown> = { SubnetId: ref(`${p}Subnet${n.subnet}`) };
+    if (n.connectivity === "public") {
+      r[`${p}NatEip${i}`] = { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc" } };
+      props.AllocationId = { "Fn::GetAtt": [`${p}NatEip${i}`, "AllocationId"] };
+    } else props.ConnectivityType = "private";
+    r[`${p}Nat${i}`] = { Type: "AWS::EC2::NatGateway", Properties: props };
+  });
+  spec.routeTables.forEach((t, i) => {
+    const rt = `${p}RouteTable${i}`;
+    r[rt] = { Type: "AWS::EC2::RouteTable", Properties: { VpcId: ref(vpc) } };
+    const d = t.defaultRoute;
+    const target =
+      d.kind === "igw"
+        ? spec.igw === "none"
+          ? null
+          : { GatewayId: ref(`${p}Igw`) }
+        : d.kind === "nat"
+          ? { NatGatewayId: ref(`${p}Nat${d.nat}`) }
+          : null;
+    if (target) {
+      r[`${rt}Default`] = {
+        Type: "AWS::EC2::Route",
+        Properties: { RouteTableId: ref(rt), DestinationCidrBlock: "0.0.0.0/0", ...target },
+      };
+    }
+  });
+  spec.nacls.forEach((kind, i) => {
+    const acl = `${p}Acl${i}`;
+    r[acl] = { Type: "AWS::EC2::NetworkAcl", Properties: { VpcId: ref(vpc) } };
+    for (const e of naclEntries(kind)) {
+      r[`${acl}${e.egress ? "Out" : "In"}${e.rule}`] = {
+        Type: "AWS::EC2::NetworkAclEntry",
+        Properties: {
+          NetworkAclId: ref(acl),
+          RuleNumber: e.rule,
+          Protocol: e.protocol,
+          RuleAction: e.action,
+          Egress: e.egress,
+          CidrBlock: e.cidr,
+          ...(e.ports ? { PortRange: { From: e.ports[0], To: e.ports[1] } } : {}),
+        },
+      };
+    }
+  });
+  if (spec.s3Gateway) {
+    r[`${p}S3Endpoint`] = {
+      Type: "AWS::EC2::VPCEndpoint",
+      Properties: {
+        VpcId: ref(vpc),
+        VpcEndpointType: "Gateway",
+        ServiceName: `com.amazonaws.${REGION}.s3`,
+        RouteTableIds: spec.s3Gateway.routeTables.map((i) => ref(`${p}RouteTable${i}`)),
+      },
+    };
+  }
+  const endpointSg = spec.sqsEndpoint && spec.sqsEndpoint.ingress !== "default-sg" ? `${p}SqsEndpointSg` : null;
+  if (spec.sqsEndpoint) {
+    const e = spec.sqsEndpoint;
+    if (endpointSg) {
+      const ingress =
+        e.ingress === "vpc-https"
+          ? { IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: VPC_CIDR }
+          : e.ingress === "vpc-http"
+            ? { IpProtocol: "tcp", FromPort: 80, ToPort: 80, CidrIp: VPC_CIDR }
+            : { IpProtocol: "tcp", FromPort: 443, ToPort: 443, SourceSecurityGroupId: ref(`${p}Function0Sg`) };
+      r[endpointSg] = {
+        Type: "AWS::EC2::SecurityGroup",
+        Properties: { GroupDescription: "SQS endpoint", VpcId: ref(vpc), SecurityGroupIngress: [ingress] },
+      };
+    }
+    r[`${p}SqsEndpoint`] = {
+      Type: "AWS::EC2::VPCEndpoint",
+      Properties: {
+        VpcId: ref(vpc),
+        VpcEndpointType: "Interface",
+        ServiceName: `com.amazonaws.${REGION}.sqs`,
+        SubnetIds: e.subnets.map((i) => ref(`${p}Subnet${i}`)),
+        PrivateDnsEnabled: e.privateDns,
+        ...(endpointSg ? { SecurityGroupIds: [ref(endpointSg)] } : {}),
+      },
+    };
+  }
+  spec.functions.forEach((f, i) => {
+    const sg = `${p}Function${i}Sg`;
+    const egress = functionEgressRules(f.egress, endpointSg);
+    r[sg] = {
+      Type: "AWS::EC2::SecurityGroup",
+      Properties: { GroupDescription: `function ${i}`, VpcId: ref(vpc), ...(egress ? { SecurityGroupEgress: egress } : {}) },
+    };
+    r[`${p}Function${i}`] = {
+      Type: "AWS::Lambda::Function",
+      Properties: {
+        Runtime: "nodejs20.x",
+        Handler: "index.handler",
+        Role: { "Fn::GetAtt": ["FunctionRole", "Arn"] },
+        Code: { ZipFile: "exports.handler = async () => 'ok';" },
+        VpcConfig: { SubnetIds: f.subnets.map((s) => ref(`${p}Subnet${s}`)), SecurityGroupIds: [ref(sg)] },
+      },
+    };
+  });
+  return r;
+}
+
+/** One template holding every network, `N0`, `N1`, ... each in its own VPC, with one execution role for all functions. */
+export function templateOf(specs: readonly NetworkSpec[]): Record<string, unknown> {
+  const resources: Record<string, Resource> = {
+    FunctionRole: {
+      Type: "AWS::IAM::Role",
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        },
+        ManagedPolicyArns: ["arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole"],
+      },
+    },
+  };
+  specs.forEach((s, i) => Object.assign(resources, networkResources(s, `N${i}`)));
+  return { AWSTemplateFormatVersion: "2010-09-09", Description: "lambda-egress differential test networks", Resources: resources };
+}

@@ -1,0 +1,47 @@
+// Run inside an emulated ENI by the differential tests: tries every target at once (HTTP or HTTPS, by address or by
+// name through the namespace's resolver) and prints one JSON object, target id -> the whoami reply or the error.
+// Usage: node differential-probe.js TIMEOUT_MS '[{"id":..,"host":..,"port":..,"tls":..,"servername":..}]'
+import { get as httpGet } from "node:http";
+import type { RequestOptions } from "node:https";
+import { get as httpsGet } from "node:https";
+
+interface Target {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly servername?: string;
+}
+
+export type ProbeResult =
+  { readonly ok: true; readonly sourceIp: string; readonly label: string } | { readonly ok: false; readonly error: string };
+
+const timeoutMs = Number(process.argv[2] ?? "2000");
+const targets = JSON.parse(process.argv[3] ?? "[]") as Target[];
+
+function probe(t: Target): Promise<ProbeResult> {
+  return new Promise((done) => {
+    const options: RequestOptions = { host: t.host, port: t.port, path: "/", timeout: timeoutMs, agent: false };
+    const onReply = (res: import("node:http").IncomingMessage): void => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => {
+        try {
+          const j = JSON.parse(body) as { sourceIp: string; label: string };
+          done({ ok: true, sourceIp: j.sourceIp, label: j.label });
+        } catch {
+          done({ ok: false, error: `not a whoami reply: ${body.slice(0, 80)}` });
+        }
+      });
+    };
+    // The emulator's CA is not what is under test here: any certificate will do.
+    const req = t.tls
+      ? httpsGet({ ...options, rejectUnauthorized: false, servername: t.servername ?? t.host }, onReply)
+      : httpGet(options, onReply);
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (e: NodeJS.ErrnoException) => done({ ok: false, error: e.code ?? e.message }));
+  });
+}
+
+const results = await Promise.all(targets.map(async (t) => [t.id, await probe(t)] as const));
+process.stdout.write(`${JSON.stringify(Object.fromEntries(results))}\n`);

@@ -1,0 +1,76 @@
+// Every disagreement the differential tests found, kept as a case: the network (as the generator describes it), the
+// analyzer's verdicts, always checked, and, where the kernel tests can run, the emulation agreeing with them.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { checkTemplate } from "../src/check.ts";
+import { runBatch } from "./differential.ts";
+import type { NetworkSpec } from "./differential-network.ts";
+import { DESTINATIONS, REGION, templateOf } from "./differential-network.ts";
+import { kernelTestsMissing } from "./emulate-fixtures.ts";
+
+const skip = kernelTestsMissing();
+
+interface Case {
+  readonly name: string;
+  /** Which side was wrong, and why. */
+  readonly finding: string;
+  readonly spec: NetworkSpec;
+  /** `FUNCTION SUBNET DESTINATION` -> `verdict` and, for a reachable one, the reason. */
+  readonly expected: Readonly<Record<string, string>>;
+}
+
+const PRIVATE_BEHIND_NAT = {
+  dnsHostnames: true,
+  igw: "attached",
+  nats: [{ subnet: 0, connectivity: "public" }],
+  routeTables: [{ defaultRoute: { kind: "igw" } }, { defaultRoute: { kind: "nat", nat: 0 } }],
+  nacls: [],
+  sqsEndpoint: null,
+} as const;
+
+export const CASES: readonly Case[] = [
+  {
+    name: "S3 gateway endpoint on the NAT's subnet only",
+    finding:
+      "analyzer: it sent S3 traffic that reached the NAT out to the public endpoint, but a NAT's own traffic follows its subnet's route table, where the endpoint's prefix-list route wins",
+    spec: {
+      ...PRIVATE_BEHIND_NAT,
+      subnets: [
+        { az: 0, routeTable: 0, nacl: null, mapPublicIp: true },
+        { az: 1, routeTable: 1, nacl: null, mapPublicIp: false },
+      ],
+      s3Gateway: { routeTables: [0] },
+      functions: [{ subnets: [1], egress: "all" }],
+    },
+    expected: {
+      "N0Function0 N0Subnet1 internet": "reachable through N0Nat0",
+      "N0Function0 N0Subnet1 aws:s3":
+        "reachable gateway endpoint N0S3Endpoint, on the route table of the NAT's subnet N0Subnet0, delivers to s3 inside the region from the NAT's private address",
+    },
+  },
+];
+
+describe("differential regressions: the analyzer", () => {
+  for (const c of CASES) {
+    it(`${c.name}`, () => {
+      const text = JSON.stringify(templateOf([c.spec]));
+      const report = checkTemplate("regression.json", text, { to: DESTINATIONS, region: REGION });
+      const got: Record<string, string> = {};
+      for (const f of report.functions)
+        for (const s of f.subnets)
+          for (const d of s.destinations) {
+            const key = `${f.id} ${s.subnet} ${d.to}`;
+            if (key in c.expected) got[key] = d.verdict === "reachable" ? `${d.verdict} ${d.reason}` : d.verdict;
+          }
+      assert.deepEqual(got, c.expected);
+    });
+  }
+});
+
+describe("differential regressions: the kernel agrees", { skip, timeout: 120000 }, () => {
+  it(`${CASES.length} case(s) in one emulation`, async () => {
+    const r = await runBatch(CASES.map((c) => c.spec));
+    assert.deepEqual(r.disagreements, []);
+    assert.ok(r.observations.length >= CASES.length);
+  });
+});
