@@ -2,7 +2,7 @@
 // IPv6 addresses, VPC Block Public Access as sets of addresses, and the IPv6 rulesets of the internet and egress-only
 // internet gateways. plan.ts places the namespaces and links; this module decides the addresses and the rules.
 import { blockPublicAccess } from "../analyze/block-public-access.ts";
-import type { GatewayUser } from "../analyze/block-public-access.ts";
+import type { BlockDirection, GatewayUser } from "../analyze/block-public-access.ts";
 import type { Model } from "../model/model.ts";
 import type { Subnet, Unknown, Vpc } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
@@ -154,8 +154,14 @@ export interface BpaDecision {
 }
 
 /** The analyzer's own decision (src/analyze/block-public-access.ts); an unknown one is emulated as blocked. */
-export function bpaDecision(model: Model, vpcId: string, subnet: Subnet | null, user: GatewayUser): BpaDecision {
-  const v = blockPublicAccess(model, vpcId, subnet, user);
+export function bpaDecision(
+  model: Model,
+  vpcId: string,
+  subnet: Subnet | null,
+  user: GatewayUser,
+  direction: BlockDirection = "egress",
+): BpaDecision {
+  const v = blockPublicAccess(model, vpcId, subnet, user, direction);
   if (v.kind === "allowed") return { blocked: false };
   return v.kind === "blocked" ? { blocked: true, reason: v.reason } : { blocked: true, reason: v.reason, unknown: true };
 }
@@ -191,17 +197,34 @@ function subnetSet(
 
 /**
  * The internet gateway's IPv6 side: no translation, the ENIs' own addresses both ways (unsolicited inbound included,
- * which security groups and network ACLs decide), only for subnets VPC Block Public Access lets through.
+ * which security groups and network ACLs decide), only for subnets VPC Block Public Access lets through; `egressOnly`:
+ * subnets it lets out but not in (an allow-egress exclusion in bidirectional mode): their flows' replies only come back.
  */
-export function igw6Ruleset(allowed: readonly { id: string; cidr: Cidr }[], blocked: readonly { id: string; why: string }[]): string {
+export function igw6Ruleset(
+  allowed: readonly { id: string; cidr: Cidr }[],
+  blocked: readonly { id: string; why: string }[],
+  egressOnly: readonly { id: string; cidr: Cidr }[] = [],
+): string {
+  const egress =
+    egressOnly.length > 0
+      ? {
+          set: subnetSet("egress_only", egressOnly, []),
+          rules: [
+            '    iifname "inet0" oifname "eth0" ip6 daddr @egress_only ct state established,related accept',
+            '    iifname "eth0" oifname "inet0" ip6 saddr @egress_only accept',
+          ],
+        }
+      : { set: [], rules: [] };
   return [
     "table ip6 igw6 {",
     ...subnetSet("public", allowed, blocked),
+    ...egress.set,
     ...ND_INPUT,
     "  chain forward {",
     "    type filter hook forward priority filter; policy drop;",
     '    iifname "eth0" oifname "inet0" ip6 saddr @public accept',
     '    iifname "inet0" oifname "eth0" ip6 daddr @public accept',
+    ...egress.rules,
     "  }",
     "}",
     "",

@@ -556,7 +556,17 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     ns.nft = igwRuleset(mine, blocked);
     if (st.v6) {
       const { allowed, kept } = ipv6Subnets(st, "public-address", `internet gateway ${st.igw?.id ?? ""}`);
-      ns.nft += igw6Ruleset(allowed, kept);
+      // Let out but not in (an allow-egress exclusion): only the replies of its own flows come back.
+      const inbound = new Set(
+        allowed
+          .filter((a) => !bpaDecision(model, st.vpc.id, model.get("subnet", a.id) ?? null, "public-address", "ingress").blocked)
+          .map((a) => a.id),
+      );
+      ns.nft += igw6Ruleset(
+        allowed.filter((a) => inbound.has(a.id)),
+        kept,
+        allowed.filter((a) => !inbound.has(a.id)),
+      );
     }
     for (const m of mine) internet.ip.push(`route add ${m.publicIp}/32 via ${inetSide} dev ${ns.name} onlink`);
   }
@@ -1268,7 +1278,7 @@ function igwRuleset(
     blocked.length > 0
       ? [
           "  set bpa_blocked {",
-          ...blocked.map((b) => `    # ${b.what}`),
+          ...blocked.map((b) => `    # ${b.what}: blocked by VPC Block Public Access`),
           "    type ipv4_addr;",
           ...elements(blocked.map((b) => b.privateIp)),
           "  }",
