@@ -103,6 +103,32 @@ async function emulate(path: string, body: (run: Run) => Promise<void>): Promise
   assert.deepEqual(left, [], "the run leaves no namespace behind");
 }
 
+/** The egress-only fixture's security group opened to TCP from any IPv6 address (so only a gateway can stop inbound). */
+function openSecurityGroup(text: string): string {
+  return text.replace(
+    "      SecurityGroupEgress:",
+    "      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 0\n          ToPort: 65535\n          CidrIpv6: '::/0'\n      SecurityGroupEgress:",
+  );
+}
+
+/** The egress-only fixture with an attached internet gateway in place of the egress-only one. */
+function throughInternetGateway(text: string): string {
+  return text
+    .replace(
+      "  EgressOnlyInternetGateway:\n    Type: AWS::EC2::EgressOnlyInternetGateway\n    Properties:\n      VpcId: !Ref Vpc\n",
+      "  InternetGateway:\n    Type: AWS::EC2::InternetGateway\n\n  GatewayAttachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Properties:\n      VpcId: !Ref Vpc\n      InternetGatewayId: !Ref InternetGateway\n",
+    )
+    .replace("EgressOnlyInternetGatewayId: !Ref EgressOnlyInternetGateway", "GatewayId: !Ref InternetGateway");
+}
+
+/** VPC Block Public Access resources to add at the top of Resources. */
+function bpa(mode: string, exclusion = ""): string {
+  return `\n  Bpa:\n    Type: AWS::EC2::VPCBlockPublicAccessOptions\n    Properties:\n      InternetGatewayBlockMode: ${mode}\n${exclusion}`;
+}
+const EXCLUDE_A =
+  "\n  ExcludeA:\n    Type: AWS::EC2::VPCBlockPublicAccessExclusion\n    Properties:\n      SubnetId: !Ref PrivateSubnetA\n      InternetGatewayExclusionMode: allow-egress\n";
+const withResources = (extra: string) => (text: string) => text.replace("\nResources:\n", `\nResources:\n${extra}`);
+
 const WHOAMI6 = `https://[${INTERNET_WHOAMI6}]/`;
 const WHOAMI4 = `https://${INTERNET_WHOAMI}/`;
 const internetNs = (plan: Plan): string => plan.namespaces.find((n) => n.role === "internet")?.name ?? "";
@@ -127,24 +153,12 @@ describe("emulate IPv6 and egress-only internet gateways on the kernel", { skip,
   });
 
   it("unsolicited inbound IPv6 to the ENI: the egress-only gateway drops it (a timeout), an internet gateway delivers it, whatever the open security group", async () => {
-    const open = (text: string): string =>
-      text.replace(
-        "      SecurityGroupEgress:",
-        "      SecurityGroupIngress:\n        - IpProtocol: tcp\n          FromPort: 0\n          ToPort: 65535\n          CidrIpv6: '::/0'\n      SecurityGroupEgress:",
-      );
-    const eigw = variant("eigw-open-sg", "ipv6-egress-only-gateway", open);
+    const eigw = variant("eigw-open-sg", "ipv6-egress-only-gateway", openSecurityGroup);
     await emulate(eigw, async (run) => {
       const eni = run.eni("PrivateSubnetA");
       assert.equal(await run.get(internetNs(run.plan), `http://[${eni.ipv6 ?? ""}]:8080/`, BLOCKED_MS), "ERR timeout");
     });
-    const igw = variant("igw-open-sg", "ipv6-egress-only-gateway", (t) =>
-      open(t)
-        .replace(
-          "  EgressOnlyInternetGateway:\n    Type: AWS::EC2::EgressOnlyInternetGateway\n    Properties:\n      VpcId: !Ref Vpc\n",
-          "  InternetGateway:\n    Type: AWS::EC2::InternetGateway\n\n  GatewayAttachment:\n    Type: AWS::EC2::VPCGatewayAttachment\n    Properties:\n      VpcId: !Ref Vpc\n      InternetGatewayId: !Ref InternetGateway\n",
-        )
-        .replace("EgressOnlyInternetGatewayId: !Ref EgressOnlyInternetGateway", "GatewayId: !Ref InternetGateway"),
-    );
+    const igw = variant("igw-open-sg", "ipv6-egress-only-gateway", (t) => throughInternetGateway(openSecurityGroup(t)));
     assert.equal(verdicts(igw).PrivateSubnetA?.internet6, "reachable");
     await emulate(igw, async (run) => {
       const eni = run.eni("PrivateSubnetA");
@@ -202,16 +216,12 @@ describe("emulate VPC Block Public Access on the kernel", { skip, timeout: 60000
   });
 
   it("bidirectional mode blocks the egress-only gateway too, except for an excluded subnet; ingress-only mode does not; as check says", async () => {
-    const bpa = (mode: string, exclusion = ""): string =>
-      `\n  Bpa:\n    Type: AWS::EC2::VPCBlockPublicAccessOptions\n    Properties:\n      InternetGatewayBlockMode: ${mode}\n${exclusion}`;
-    const excludeA =
-      "\n  ExcludeA:\n    Type: AWS::EC2::VPCBlockPublicAccessExclusion\n    Properties:\n      SubnetId: !Ref PrivateSubnetA\n      InternetGatewayExclusionMode: allow-egress\n";
     const cases: [string, string, { A: boolean; B: boolean }][] = [
-      ["bpa-bidirectional-eigw", bpa("block-bidirectional", excludeA), { A: true, B: false }],
+      ["bpa-bidirectional-eigw", bpa("block-bidirectional", EXCLUDE_A), { A: true, B: false }],
       ["bpa-ingress-eigw", bpa("block-ingress"), { A: true, B: true }],
     ];
     for (const [name, extra, open] of cases) {
-      const path = variant(name, "ipv6-egress-only-gateway", (t) => t.replace("\nResources:\n", `\nResources:\n${extra}`));
+      const path = variant(name, "ipv6-egress-only-gateway", withResources(extra));
       const v = verdicts(path);
       assert.equal(v.PrivateSubnetA?.internet6, open.A ? "reachable" : "unreachable VPC_BLOCK_PUBLIC_ACCESS_ENABLED", name);
       assert.equal(v.PrivateSubnetB?.internet6, open.B ? "reachable" : "unreachable VPC_BLOCK_PUBLIC_ACCESS_ENABLED", name);
@@ -226,5 +236,31 @@ describe("emulate VPC Block Public Access on the kernel", { skip, timeout: 60000
         }
       });
     }
+  });
+
+  it("a function's IPv6 through an internet gateway: ingress-only mode blocks it; bidirectional mode with an allow-egress exclusion lets it out but nothing unsolicited in; as check says", async () => {
+    const ingress = variant("bpa-ingress-igw6", "ipv6-egress-only-gateway", (t) =>
+      withResources(bpa("block-ingress"))(throughInternetGateway(t)),
+    );
+    assert.equal(verdicts(ingress).PrivateSubnetA?.internet6, "unreachable VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+    await emulate(ingress, async (run) => {
+      assert.equal(await run.get(run.eni("PrivateSubnetA").ns, WHOAMI6, BLOCKED_MS), "ERR timeout");
+    });
+    const egress = variant("bpa-egress-igw6", "ipv6-egress-only-gateway", (t) =>
+      withResources(bpa("block-bidirectional", EXCLUDE_A))(throughInternetGateway(openSecurityGroup(t))),
+    );
+    const v = verdicts(egress);
+    assert.equal(v.PrivateSubnetA?.internet6, "reachable");
+    assert.equal(v.PrivateSubnetB?.internet6, "unreachable VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+    await emulate(egress, async (run) => {
+      const a = run.eni("PrivateSubnetA");
+      assert.equal(await run.get(a.ns, WHOAMI6), a.ipv6);
+      assert.equal(
+        await run.get(internetNs(run.plan), `http://[${a.ipv6 ?? ""}]:8080/`, BLOCKED_MS),
+        "ERR timeout",
+        "nothing unsolicited in",
+      );
+      assert.equal(await run.get(run.eni("PrivateSubnetB").ns, WHOAMI6, BLOCKED_MS), "ERR timeout");
+    });
   });
 });
