@@ -77,7 +77,7 @@ export function ipv6Layout(model: Model, vpc: Vpc, taken: Cidr[], note: (n: stri
   if (blocks.length === 0) {
     const s = standIn();
     blocks.push({ block: s, literal: null });
-    const why = unknownBlock ? unknownBlock.reason : "its dual-stack subnets name none";
+    const why = unknownBlock ? unknownBlock.reason : "the template gives it none, yet some of its subnets are dual-stack";
     note(`${vpc.id}: its IPv6 block is not known (${why}): it stands in as ${s.text}`);
   }
   const subnets = new Map<string, Cidr>();
