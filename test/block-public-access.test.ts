@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { CheckReport } from "../src/check.ts";
+import { blockPublicAccess } from "../src/analyze/block-public-access.ts";
+import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import { checkYaml, FIXTURES } from "./helpers.ts";
 
 const fixture = (name: string) => readFileSync(join(FIXTURES, name, "template.yaml"), "utf8");
@@ -82,6 +84,26 @@ describe("VPC Block Public Access", () => {
       `${base}\n  PublicSubnetExclusion:\n    Type: AWS::EC2::VPCBlockPublicAccessExclusion\n    Properties:\n      SubnetId: !Ref PublicSubnet\n      InternetGatewayExclusionMode: ${mode}\n`;
     assert.equal(internet(checkYaml(exclude("allow-egress")), "PublicSubnet").code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
     assert.equal(internet(checkYaml(exclude("allow-bidirectional")), "PublicSubnet").verdict, "reachable");
+  });
+
+  it("connections opened from the internet (direction ingress): only allow-bidirectional exempts them, in either mode", () => {
+    const model = (mode: string, exclusion: string) =>
+      loadCloudFormation(
+        "inline.yaml",
+        `${edit(withExclusion, "InternetGatewayBlockMode: block-bidirectional", `InternetGatewayBlockMode: ${mode}`).replace(
+          "InternetGatewayExclusionMode: allow-egress",
+          `InternetGatewayExclusionMode: ${exclusion}`,
+        )}`,
+      );
+    const verdict = (mode: string, exclusion: string, direction: "egress" | "ingress") => {
+      const m = model(mode, exclusion);
+      return blockPublicAccess(m, "Vpc", m.get("subnet", "PublicSubnet") ?? null, "public-address", direction).kind;
+    };
+    assert.equal(verdict("block-bidirectional", "allow-egress", "egress"), "allowed");
+    assert.equal(verdict("block-bidirectional", "allow-egress", "ingress"), "blocked");
+    assert.equal(verdict("block-bidirectional", "allow-bidirectional", "ingress"), "allowed");
+    assert.equal(verdict("block-ingress", "allow-egress", "ingress"), "blocked");
+    assert.equal(verdict("block-ingress", "allow-bidirectional", "ingress"), "allowed");
   });
 
   it("rejects invalid modes and an exclusion naming both a VPC and a subnet", () => {

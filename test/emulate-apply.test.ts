@@ -133,6 +133,43 @@ describe("validatePlan", () => {
     assert.match(problems, /leaves its namespace/);
     assert.match(problems, /sysctl kernel\.panic=1 is not a net\.\* setting/);
   });
+  it("checks ip -6 lines like ip lines: documentation, link-local and unique local IPv6 pass; other global IPv6 and leaving the namespace do not", () => {
+    const ok = withChange((q) => {
+      q.namespaces = q.namespaces.map((n, i) =>
+        i === 0
+          ? {
+              ...n,
+              ip6: [
+                "addr add 2001:db8:1::23/64 dev eth0 nodad noprefixroute",
+                "addr add fe80::1/64 dev eth0 nodad",
+                "route add 2001:db8:1::/56 via fe80::2 dev eth0",
+                "route add blackhole default table default",
+                "addr add fd00:ec2::23/64 dev eth0",
+              ],
+            }
+          : n,
+      );
+    });
+    assert.deepEqual(validatePlan(ok), []);
+    const bad = withChange((q) => {
+      q.namespaces = q.namespaces.map((n, i) =>
+        i === 0
+          ? {
+              ...n,
+              ip6: ["addr add 2600:1f18:1234:5600::23/64 dev eth0", "route add ::/0 via 2001:4860::1 dev eth0", "link set eth0 netns 1"],
+            }
+          : n,
+      );
+    });
+    assert.deepEqual(
+      validatePlan(bad).map((x) => x.replace(`namespace ${P}-srv: `, "")),
+      [
+        'ip line "link set eth0 netns 1" leaves its namespace',
+        "address 2600:1f18:1234:5600::23/64 is outside the VPC CIDRs and the documentation ranges",
+        "address 2001:4860::1 is outside the VPC CIDRs and the documentation ranges",
+      ],
+    );
+  });
   it("finds addresses in nft rulesets, ranges and maps", () => {
     assert.deepEqual(
       addressesIn(
@@ -173,6 +210,22 @@ describe("applyPlan with a recording runner", () => {
       `remove /etc/netns/${P}-cli`,
     ]);
     assert.equal(r.files.size, 0, "the state file and resolv.conf are gone");
+  });
+  it("runs the ip -6 lines with ip -6 -batch, after every namespace's ip lines (its links are up by then)", async () => {
+    const r = new Recorder();
+    const plan = withChange((q) => {
+      q.namespaces = q.namespaces.map((n) => ({ ...n, ip6: [`addr add fe80::${n.role === "eni" ? 2 : 1}/64 dev eth0 nodad`] }));
+    });
+    const emu = await applyPlan(plan, r, OPTS);
+    await emu.teardown();
+    const batches = r.log.filter((l) => / -batch - /.test(l)).map((l) => l.replace(/ <<< .*/, ""));
+    assert.deepEqual(batches, [
+      `ip -n ${P}-srv -batch -`,
+      `ip -n ${P}-cli -batch -`,
+      `ip -6 -n ${P}-srv -batch -`,
+      `ip -6 -n ${P}-cli -batch -`,
+    ]);
+    assert.ok(r.log.includes(`ip -6 -n ${P}-cli -batch - <<< addr add fe80::2/64 dev eth0 nodad`));
   });
   it("makes a CA of the run for port 443, passes it to the HTTPS server, trusts it in exec, and removes it", async () => {
     const r = new Recorder();

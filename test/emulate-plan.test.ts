@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { describePlan, planEmulation } from "../src/emulate/plan.ts";
+import { validatePlan } from "../src/emulate/apply.ts";
+import { describePlan, INTERNET_WHOAMI6, planEmulation } from "../src/emulate/plan.ts";
 import type { NamespacePlan, Plan } from "../src/emulate/plan-types.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import { ROOT } from "./helpers.ts";
@@ -107,7 +108,7 @@ function assertWellFormed(plan: Plan): void {
   assert.equal(new Set(names).size, names.length, "namespace names are unique");
   for (const n of plan.namespaces) {
     assert.ok(n.name.startsWith(`${PREFIX}-`), `${n.name} carries the prefix`);
-    for (const line of n.ip) {
+    for (const line of [...n.ip, ...(n.ip6 ?? [])]) {
       assert.ok(!/^ip\s/.test(line) && !/(^|\s)-n\s/.test(line), `an ip -batch line without 'ip' or '-n': ${line}`);
       assert.ok(!/link add/.test(line), `links are the kernel side's: ${line}`);
     }
@@ -132,7 +133,16 @@ function assertWellFormed(plan: Plan): void {
       }
     }
   }
+  // IPv6: link-local, or documentation addresses in the gateways and the internet.
+  for (const n of plan.namespaces.filter((x) => x.role === "internet" || x.role === "igw" || x.role === "eigw")) {
+    for (const line of n.ip6 ?? []) {
+      for (const m of line.matchAll(/\b([0-9a-f]*:[0-9a-f:]*:[0-9a-f]*)(\/\d+)?\b/g)) {
+        assert.ok(/^(2001:db8:|fe80::)/.test(m[1] as string), `${m[1]} is link-local or documentation (${line})`);
+      }
+    }
+  }
   for (const n of plan.namespaces) if (n.nft !== undefined) readNft(n.nft);
+  assert.deepEqual(validatePlan(plan), [], "the plan passes the apply step's safety checks");
 }
 
 describe("emulate plan: nat-gateway-per-az", () => {
@@ -673,15 +683,6 @@ describe("emulate plan: inline templates", () => {
     assert.ok(!ns(plan, `${PREFIX}-r0`).ip.some((l) => l.startsWith("route add 10.1.0.0/24")));
   });
 
-  it("IPv6 and egress-only internet gateways are noted as not emulated yet", () => {
-    const plan = planFile("test/fixtures/ipv6-egress-only-gateway/template.yaml");
-    assertWellFormed(plan);
-    assert.ok(plan.notes.includes("not emulated yet: egress-only internet gateways (IPv6)"), plan.notes.join("\n"));
-    assert.ok(plan.notes.includes("not emulated yet: IPv6 (only IPv4 addresses, routes and rules are emulated)"));
-    assert.ok(plan.enis.length > 0 && plan.enis.every((e) => e.ipv6 === undefined));
-    assert.ok(!plan.namespaces.some((n) => n.role === "eigw"));
-  });
-
   it("a NAT gateway on a literal allocation id gets a stand-in EIP; a subnet listed twice gets one ENI", () => {
     const plan = planYaml(
       template({
@@ -721,5 +722,394 @@ describe("emulate plan: inline templates", () => {
     });
     assert.deepEqual(plan.enis, []);
     assert.deepEqual(plan.notes, ["function Nope is not in the model: left out"]);
+  });
+});
+
+/** A dual-stack VPC: subnet A routes ::/0 to the internet gateway, B to the egress-only one; `v6` is the VPC block's properties. */
+function dualStackTemplate(opts: { v6: string; a6: string; b6: string; extra?: string }): string {
+  return `
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.2.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }
+  V6:
+    Type: AWS::EC2::VPCCidrBlock
+    Properties: { VpcId: !Ref Vpc, ${opts.v6} }
+  Igw:
+    Type: AWS::EC2::InternetGateway
+  Attach:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw }
+  Eigw:
+    Type: AWS::EC2::EgressOnlyInternetGateway
+    Properties: { VpcId: !Ref Vpc }
+  A:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.2.1.0/24, Ipv6CidrBlock: ${opts.a6} }
+  B:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.2.2.0/24, Ipv6CidrBlock: ${opts.b6} }
+  RtA:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  RtB:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  AssocA:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref A, RouteTableId: !Ref RtA }
+  AssocB:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref B, RouteTableId: !Ref RtB }
+  ToIgw:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref RtA, DestinationIpv6CidrBlock: '::/0', GatewayId: !Ref Igw }
+  ToEigw:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref RtB, DestinationIpv6CidrBlock: '::/0', EgressOnlyInternetGatewayId: !Ref Eigw }
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: fn
+      VpcId: !Ref Vpc
+      SecurityGroupEgress:
+        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIpv6: '::/0' }
+  SelfIngress:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties: { GroupId: !Ref Sg, IpProtocol: tcp, FromPort: 8080, ToPort: 8080, SourceSecurityGroupId: !Ref Sg }
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] }
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code: { ZipFile: 'exports.handler = async () => 1' }
+      VpcConfig: { SubnetIds: [!Ref A, !Ref B], SecurityGroupIds: [!Ref Sg], Ipv6AllowedForDualStack: true }
+${opts.extra ?? ""}
+`;
+}
+
+/** The internet gateway's IPv6 table alone (both of its tables have a `forward` chain). */
+function igw6(p: Plan): string {
+  const text = ns(p, `${PREFIX}-g0`).nft ?? "";
+  return text.slice(text.indexOf("table ip6 igw6"));
+}
+
+const ND_INPUT = ["type filter hook input priority filter; policy drop;", "icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept"];
+
+describe("emulate plan: IPv6 and egress-only internet gateways", () => {
+  const plan = planFile("test/fixtures/ipv6-egress-only-gateway/template.yaml");
+  const router = ns(plan, `${PREFIX}-r0`);
+
+  it("stands in for the Amazon-provided block and the subnets' /64s, and says so", () => {
+    assertWellFormed(plan);
+    assert.deepEqual(plan.notes, [
+      "Vpc: its IPv6 block is not known (the IPv6 block of VpcIpv6Block is assigned by AWS at deploy time): it stands in as 2001:db8:1::/56",
+      "Vpc: the IPv6 blocks of its subnets are not known: they stand in as PrivateSubnetA 2001:db8:1::/64, PrivateSubnetB 2001:db8:1:1::/64",
+    ]);
+    assert.deepEqual(
+      plan.namespaces.map((n) => [n.name, n.role, n.entity]),
+      [
+        [`${PREFIX}-i0`, "internet", "internet"],
+        [`${PREFIX}-r0`, "router", "Vpc"],
+        [`${PREFIX}-e0`, "eni", "PrivateSubnetA"],
+        [`${PREFIX}-e1`, "eni", "PrivateSubnetB"],
+        [`${PREFIX}-o0`, "eigw", "EgressOnlyInternetGateway"],
+      ],
+    );
+  });
+
+  it("gives the dual-stack function's ENIs <subnet /64>::<IPv4 offset>, routed by fe80::1 without a prefix route", () => {
+    assert.deepEqual(plan.enis, [
+      { functionId: "Function", subnetId: "PrivateSubnetA", ns: `${PREFIX}-e0`, ipv4: "10.0.1.23", ipv6: "2001:db8:1::23" },
+      { functionId: "Function", subnetId: "PrivateSubnetB", ns: `${PREFIX}-e1`, ipv4: "10.0.2.23", ipv6: "2001:db8:1:1::23" },
+    ]);
+    const e0 = ns(plan, `${PREFIX}-e0`);
+    assert.deepEqual(e0.ip6, ["addr add 2001:db8:1::23/64 dev eth0 nodad noprefixroute", "route add default via fe80::1 dev eth0"]);
+    assert.equal(e0.sysctls["net.ipv6.conf.eth0.accept_dad"], "0");
+    assert.match(describePlan(plan), /Function in PrivateSubnetA: 10\.0\.1\.23, 2001:db8:1::23 \(/);
+  });
+
+  it("routes IPv6 through the same iif rules and tables as IPv4, to a silent blackhole when no route matches", () => {
+    assert.equal(router.sysctls["net.ipv6.conf.all.forwarding"], "1");
+    assert.deepEqual(router.ip6, [
+      `addr add fe80::1/64 dev ${PREFIX}-e0 nodad`,
+      `addr add fe80::1/64 dev ${PREFIX}-e1 nodad`,
+      `addr add fe80::1/64 dev ${PREFIX}-o0 nodad`,
+      "rule add pref 100 to 2001:db8:1::/56 lookup 1000",
+      "route add blackhole 2001:db8:1::/56 table 1000",
+      `route add 2001:db8:1::23/128 dev ${PREFIX}-e0 table 1000`,
+      `route add 2001:db8:1:1::23/128 dev ${PREFIX}-e1 table 1000`,
+      "rule add pref 32767 lookup default",
+      "route add blackhole default table default",
+      `route add ::/0 via fe80::2 dev ${PREFIX}-o0 table 1001`,
+      `rule add pref 200 iif ${PREFIX}-e0 lookup 1001`,
+      `rule add pref 201 iif ${PREFIX}-e1 lookup 1001`,
+    ]);
+    assert.ok(router.ip.includes(`rule add pref 200 iif ${PREFIX}-e0 lookup 1001`), "the IPv4 rule of the same port, same pref and table");
+    // The security group's IPv6 egress rule and the default NACL's IPv6 entries.
+    const t = readNft(router.nft ?? "");
+    assert.deepEqual(t.chains.get(`sg_out_${PREFIX}_e0`), ["ip daddr 0.0.0.0/0 return", "ip6 daddr ::/0 return", "drop"]);
+    assert.deepEqual(t.chains.get("nacl_out_1"), [
+      "oifgroup 1 return",
+      'ip daddr 0.0.0.0/0 return comment "rule 100"',
+      'ip6 daddr ::/0 return comment "rule 101"',
+      "drop",
+    ]);
+  });
+
+  it("makes the egress-only gateway forward IPv6 out and let back only established flows", () => {
+    const o0 = ns(plan, `${PREFIX}-o0`);
+    assert.deepEqual(o0.ip, ["link set lo up", "link set eth0 up", "link set inet0 up"]);
+    assert.deepEqual(o0.ip6, [
+      "addr add fe80::2/64 dev eth0 nodad",
+      "addr add fe80::2/64 dev inet0 nodad",
+      "route add default via fe80::1 dev inet0",
+      "route add 2001:db8:1::/56 via fe80::1 dev eth0",
+    ]);
+    assert.deepEqual(o0.sysctls, {
+      "net.ipv6.conf.all.forwarding": "1",
+      "net.ipv6.conf.eth0.accept_dad": "0",
+      "net.ipv6.conf.inet0.accept_dad": "0",
+    });
+    const t = readNft(o0.nft ?? "");
+    assert.deepEqual(t.tables, ["ip6 eigw"]);
+    assert.deepEqual(t.sets.get("egress"), ["type ipv6_addr;", "flags interval;", "elements = { 2001:db8:1::/64, 2001:db8:1:1::/64 }"]);
+    assert.deepEqual(t.chains.get("input"), ND_INPUT);
+    assert.deepEqual(t.chains.get("forward"), [
+      "type filter hook forward priority filter; policy drop;",
+      "ct state established,related accept",
+      'iifname "eth0" oifname "inet0" ip6 saddr @egress accept',
+    ]);
+  });
+
+  it("puts whoami on 2001:db8:ffff::80 too, answers AAAA for every public name, and routes the VPC's block back", () => {
+    const internet = ns(plan, `${PREFIX}-i0`);
+    assert.deepEqual(internet.ip6, [
+      `addr add ${INTERNET_WHOAMI6}/128 dev lo`,
+      `addr add fe80::1/64 dev ${PREFIX}-o0 nodad`,
+      `route add 2001:db8:1::/56 via fe80::2 dev ${PREFIX}-o0`,
+    ]);
+    assert.deepEqual(
+      plan.servers.map((s) => [s.ns, s.kind, s.address, s.port]),
+      [
+        [`${PREFIX}-r0`, "dns", "10.0.0.2", 53],
+        [`${PREFIX}-i0`, "dns", "198.51.100.53", 53],
+        [`${PREFIX}-i0`, "whoami", "198.51.100.80", 80],
+        [`${PREFIX}-i0`, "whoami", "198.51.100.80", 443],
+        [`${PREFIX}-i0`, "whoami", INTERNET_WHOAMI6, 80],
+        [`${PREFIX}-i0`, "whoami", INTERNET_WHOAMI6, 443],
+      ],
+    );
+    assert.deepEqual(plan.servers[0]?.records, { "*": ["198.51.100.80", INTERNET_WHOAMI6] });
+    assert.match(describePlan(plan), /whoami \[2001:db8:ffff::80\]:443 in /);
+  });
+
+  it("passes nft -c when nft can run here", (t) => {
+    const why = nftCheck(plan);
+    if (why) t.skip(why);
+  });
+
+  it("a function without Ipv6AllowedForDualStack, or in an IPv4-only subnet, gets no IPv6 address", () => {
+    const off = planFile("test/fixtures/ipv6-not-allowed/template.yaml");
+    assertWellFormed(off);
+    assert.ok(off.enis.length === 2 && off.enis.every((e) => e.ipv6 === undefined));
+    assert.ok(!ns(off, `${PREFIX}-r0`).ip6?.some((l) => / iif /.test(l)), "no IPv6 rule for an ENI without IPv6");
+    const mixed = planFile("test/fixtures/ipv6-flag-ipv4-only-subnet/template.yaml");
+    assert.deepEqual(
+      mixed.enis.map((e) => [e.subnetId, e.ipv6 ?? null]),
+      [
+        ["PrivateSubnetA", "2001:db8:1::23"],
+        ["PrivateSubnetB", null],
+      ],
+    );
+  });
+
+  it("a ::/0 route to a NAT gateway is a blackhole, noted (no NAT64); IPv4 still goes to the NAT", () => {
+    const p = planFile("test/fixtures/ipv6-route-to-nat-gateway/template.yaml");
+    assertWellFormed(p);
+    const r = ns(p, `${PREFIX}-r0`);
+    assert.ok(r.ip6?.includes("route add blackhole ::/0 table 1001"), (r.ip6 ?? []).join("\n"));
+    assert.ok(r.ip.includes(`route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-n0 onlink table 1001`));
+    assert.ok(
+      p.notes.includes(
+        "route table PrivateRouteTable: the IPv6 route to ::/0 goes to NAT gateway NatGateway, which does not carry IPv6 to the internet: a blackhole (NAT64 is not emulated)",
+      ),
+      p.notes.join("\n"),
+    );
+  });
+
+  it("keeps literal documentation blocks; a literal block elsewhere stands in, its subnets keeping their index", () => {
+    const kept = planYaml(
+      dualStackTemplate({
+        v6: "Ipv6CidrBlock: 2001:db8:42::/56",
+        a6: "2001:db8:42:5::/64",
+        b6: "!Select [9, !Cidr [2001:db8:42::/56, 16, 64]]",
+      }),
+    );
+    assertWellFormed(kept);
+    assert.deepEqual(kept.notes, []);
+    assert.deepEqual(
+      kept.enis.map((e) => e.ipv6),
+      ["2001:db8:42:5::23", "2001:db8:42:9::23"],
+    );
+    const moved = planYaml(
+      dualStackTemplate({ v6: "Ipv6CidrBlock: 2600:1f18:1234:5600::/56", a6: "2600:1f18:1234:5603::/64", b6: "2600:1f18:1234:5607::/64" }),
+    );
+    assertWellFormed(moved);
+    assert.deepEqual(moved.notes, [
+      "Vpc: its IPv6 block 2600:1f18:1234:5600::/56 stands in as 2001:db8:1::/56: the emulator uses documentation addresses only",
+      "A: its IPv6 block 2600:1f18:1234:5603::/64 stands in as 2001:db8:1:3::/64",
+      "B: its IPv6 block 2600:1f18:1234:5607::/64 stands in as 2001:db8:1:7::/64",
+    ]);
+    assert.deepEqual(
+      moved.enis.map((e) => e.ipv6),
+      ["2001:db8:1:3::23", "2001:db8:1:7::23"],
+    );
+  });
+
+  it("an internet gateway carries a function's own IPv6 address both ways; security group references match both families", () => {
+    const p = planYaml(dualStackTemplate({ v6: "AmazonProvidedIpv6CidrBlock: true", a6: "2001:db8:42:5::/64", b6: "2001:db8:42:6::/64" }));
+    assertWellFormed(p);
+    const r = ns(p, `${PREFIX}-r0`);
+    assert.ok(r.ip6?.includes(`route add ::/0 via fe80::2 dev ${PREFIX}-g0 table 1001`));
+    assert.ok(r.ip6?.includes(`route add ::/0 via fe80::2 dev ${PREFIX}-o0 table 1002`));
+    const g0 = ns(p, `${PREFIX}-g0`);
+    assert.deepEqual(readNft(g0.nft ?? "").tables, ["ip igw", "ip6 igw6"]);
+    const t = readNft(igw6(p));
+    assert.deepEqual(t.sets.get("public"), ["type ipv6_addr;", "flags interval;", "elements = { 2001:db8:1:5::/64, 2001:db8:1:6::/64 }"]);
+    assert.deepEqual(t.chains.get("input"), ND_INPUT);
+    assert.deepEqual(t.chains.get("forward"), [
+      "type filter hook forward priority filter; policy drop;",
+      'iifname "eth0" oifname "inet0" ip6 saddr @public accept',
+      'iifname "inet0" oifname "eth0" ip6 daddr @public accept',
+    ]);
+    // The internet reaches the VPC's block through the internet gateway; B's /64 comes back through the egress-only one.
+    const internet = ns(p, `${PREFIX}-i0`);
+    assert.deepEqual(
+      internet.ip6?.filter((l) => l.startsWith("route ")),
+      [`route add 2001:db8:1::/56 via fe80::2 dev ${PREFIX}-g0`, `route add 2001:db8:1:6::/64 via fe80::2 dev ${PREFIX}-o0`],
+    );
+    const sg = readNft(r.nft ?? "");
+    assert.deepEqual(sg.sets.get("sg6_Sg"), ["type ipv6_addr;", "elements = { 2001:db8:1:5::23, 2001:db8:1:6::23 }"]);
+    assert.deepEqual(sg.chains.get(`sg_in_${PREFIX}_e0`), [
+      "ip saddr @sg_Sg meta l4proto tcp th dport 8080 return",
+      "ip6 saddr @sg6_Sg meta l4proto tcp th dport 8080 return",
+      "drop",
+    ]);
+    assert.deepEqual(sg.chains.get(`sg_out_${PREFIX}_e0`), ["ip6 daddr ::/0 meta l4proto tcp th dport 443 return", "drop"]);
+  });
+
+  it("every IPv6 plan passes nft -c when nft can run here", (t) => {
+    for (const p of [
+      planYaml(dualStackTemplate({ v6: "AmazonProvidedIpv6CidrBlock: true", a6: "2001:db8:42:5::/64", b6: "2001:db8:42:6::/64" })),
+      planFile("test/fixtures/ipv6-route-to-nat-gateway/template.yaml"),
+      planFile("test/fixtures/bpa-bidirectional-blocks-nat/template.yaml"),
+    ]) {
+      const why = nftCheck(p);
+      if (why) {
+        t.skip(why);
+        return;
+      }
+    }
+  });
+});
+
+describe("emulate plan: VPC Block Public Access", () => {
+  const bpa = (mode: string): string =>
+    `  Bpa:\n    Type: AWS::EC2::VPCBlockPublicAccessOptions\n    Properties: { InternetGatewayBlockMode: ${mode} }\n`;
+  const exclude = (what: string, mode: string): string =>
+    `  Exclusion:\n    Type: AWS::EC2::VPCBlockPublicAccessExclusion\n    Properties: { ${what}, InternetGatewayExclusionMode: ${mode} }\n`;
+  const igwOf = (p: Plan): NftText => readNft(ns(p, `${PREFIX}-g0`).nft ?? "");
+
+  it("bidirectional mode: the NAT gateway's address stays mapped but nothing of it passes the internet gateway", () => {
+    const p = planFile("test/fixtures/bpa-bidirectional-blocks-nat/template.yaml");
+    assertWellFormed(p);
+    assert.deepEqual(p.notes, []);
+    const t = igwOf(p);
+    assert.deepEqual(t.sets.get("bpa_blocked"), ["type ipv4_addr;", "elements = { 10.0.0.10 }"]);
+    assert.match(ns(p, `${PREFIX}-g0`).nft ?? "", /# NAT gateway NatGateway: blocked by VPC Block Public Access\n/);
+    assert.deepEqual(t.chains.get("forward"), [
+      "type filter hook forward priority filter; policy drop;",
+      "ip saddr @bpa_blocked drop",
+      "ip daddr @bpa_blocked drop",
+      'iifname "eth0" oifname "inet0" ip saddr @mapped_private accept',
+      'iifname "inet0" oifname "eth0" ip daddr @mapped_private accept',
+    ]);
+    assert.deepEqual(t.sets.get("public_to_private"), ["type ipv4_addr : ipv4_addr;", "elements = { 203.0.113.10 : 10.0.0.10 }"]);
+  });
+
+  it("ingress-only mode and an allow-egress exclusion of the NAT's subnet let the NAT gateway through", () => {
+    for (const rel of ["test/fixtures/bpa-ingress-only/template.yaml", "test/fixtures/bpa-exclusion-nat-subnet/template.yaml"]) {
+      const p = planFile(rel);
+      assertWellFormed(p);
+      assert.deepEqual(p.notes, [], rel);
+      assert.equal(igwOf(p).sets.get("bpa_blocked"), undefined, rel);
+    }
+  });
+
+  it("ingress-only mode blocks a NAT instance's public address; an allow-bidirectional exclusion of its VPC lifts it", () => {
+    const text = readFileSync(join(ROOT, "examples/nat-instance/template.yaml"), "utf8");
+    const blocked = planYaml(text.replace("\nResources:\n", `\nResources:\n${bpa("block-ingress")}`));
+    assert.deepEqual(igwOf(blocked).sets.get("bpa_blocked"), ["type ipv4_addr;", "elements = { 10.0.0.10 }"]);
+    const excluded = planYaml(
+      text.replace("\nResources:\n", `\nResources:\n${bpa("block-ingress")}${exclude("VpcId: !Ref Vpc", "allow-bidirectional")}`),
+    );
+    assert.equal(igwOf(excluded).sets.get("bpa_blocked"), undefined);
+  });
+
+  it("IPv6: bidirectional mode leaves blocked subnets out of both gateways' sets, an allow-egress exclusion lets out (not in); ingress-only mode blocks the internet gateway's side only", () => {
+    const base = { v6: "AmazonProvidedIpv6CidrBlock: true", a6: "2001:db8:42:5::/64", b6: "2001:db8:42:6::/64" };
+    const sets = (p: Plan): [string[] | undefined, string[] | undefined, string[] | undefined] => [
+      readNft(igw6(p)).sets.get("public"),
+      readNft(igw6(p)).sets.get("egress_only"),
+      readNft(ns(p, `${PREFIX}-o0`).nft ?? "").sets.get("egress"),
+    ];
+    const none = ["type ipv6_addr;", "flags interval;"];
+    const both = [...none, "elements = { 2001:db8:1:5::/64, 2001:db8:1:6::/64 }"];
+    const onlyB = [...none, "elements = { 2001:db8:1:6::/64 }"];
+    const bidirectional = planYaml(
+      dualStackTemplate({ ...base, extra: bpa("block-bidirectional") + exclude("SubnetId: !Ref B", "allow-egress") }),
+    );
+    assertWellFormed(bidirectional);
+    // The internet gateway lets B out (and its flows' replies back) but nothing unsolicited in: allow-egress.
+    assert.deepEqual(sets(bidirectional), [none, onlyB, onlyB]);
+    assert.deepEqual(readNft(igw6(bidirectional)).chains.get("forward"), [
+      "type filter hook forward priority filter; policy drop;",
+      'iifname "eth0" oifname "inet0" ip6 saddr @public accept',
+      'iifname "inet0" oifname "eth0" ip6 daddr @public accept',
+      'iifname "inet0" oifname "eth0" ip6 daddr @egress_only ct state established,related accept',
+      'iifname "eth0" oifname "inet0" ip6 saddr @egress_only accept',
+    ]);
+    assert.match(ns(bidirectional, `${PREFIX}-o0`).nft ?? "", /# not A: blocked by VPC Block Public Access\n/);
+    const ingress = planYaml(dualStackTemplate({ ...base, extra: bpa("block-ingress") }));
+    assert.deepEqual(sets(ingress), [none, undefined, both]);
+    assert.deepEqual(sets(planYaml(dualStackTemplate(base))), [both, undefined, both]);
+  });
+
+  it("a mode that is not known is noted and emulated as blocked", () => {
+    const p = planYaml(
+      dualStackTemplate({
+        v6: "AmazonProvidedIpv6CidrBlock: true",
+        a6: "2001:db8:42:5::/64",
+        b6: "2001:db8:42:6::/64",
+        extra: `  Bpa:\n    Type: AWS::EC2::VPCBlockPublicAccessOptions\n    Properties: { InternetGatewayBlockMode: !Ref Mode }\n`,
+      }).replace("\nResources:\n", "\nParameters:\n  Mode:\n    Type: String\nResources:\n"),
+    );
+    assertWellFormed(p);
+    assert.deepEqual(readNft(ns(p, `${PREFIX}-o0`).nft ?? "").sets.get("egress"), ["type ipv6_addr;", "flags interval;"]);
+    assert.ok(
+      p.notes.some((n) =>
+        /^egress-only internet gateway Eigw: the VPC Block Public Access mode of Bpa is not known: .*: IPv6 traffic of A through it is emulated as blocked$/.test(
+          n,
+        ),
+      ),
+      p.notes.join("\n"),
+    );
   });
 });

@@ -30,20 +30,36 @@ export type BlockVerdict =
   | { readonly kind: "allowed"; readonly note?: string }
   | { readonly kind: "blocked" | "unknown"; readonly reason: string; readonly fix: string; readonly location: Location };
 
-function exempts(e: BlockPublicAccessExclusion, mode: "block-bidirectional" | "block-ingress"): boolean | "unknown" {
+/**
+ * `egress`: traffic that leaves (and its replies); `ingress`: connections opened from the internet (the emulator's
+ * internet gateway asks this for a function's IPv6 address), which only allow-bidirectional exempts.
+ */
+export type BlockDirection = "egress" | "ingress";
+
+function exempts(
+  e: BlockPublicAccessExclusion,
+  mode: "block-bidirectional" | "block-ingress",
+  direction: BlockDirection,
+): boolean | "unknown" {
   if (isUnknown(e.mode)) return "unknown";
-  return e.mode === "allow-bidirectional" || mode === "block-bidirectional";
+  return e.mode === "allow-bidirectional" || (mode === "block-bidirectional" && direction === "egress");
 }
 
-/** Whether BPA lets traffic from `subnet` (null: a regional NAT gateway) of `vpcId` out through the gateway. */
-export function blockPublicAccess(model: Model, vpcId: string, subnet: Subnet | null, user: GatewayUser): BlockVerdict {
+/** Whether BPA lets traffic from `subnet` (null: a regional NAT gateway) of `vpcId` out through the gateway (or, `ingress`, in). */
+export function blockPublicAccess(
+  model: Model,
+  vpcId: string,
+  subnet: Subnet | null,
+  user: GatewayUser,
+  direction: BlockDirection = "egress",
+): BlockVerdict {
   const options = model.all("block-public-access-options");
   if (options.length === 0) return { kind: "allowed" };
   const where = subnet ? `${subnet.id} (in ${vpcId})` : vpcId;
   const exclusionFix = `Add an AWS::EC2::VPCBlockPublicAccessExclusion for ${subnet ? `subnet ${subnet.id} or ` : ""}VPC ${vpcId} with InternetGatewayExclusionMode: ${user === "public-address" ? "allow-bidirectional" : "allow-egress"}.`;
   let open: BlockVerdict | undefined;
   for (const o of options) {
-    const v = verdictFor(model, o, vpcId, subnet, user, where, exclusionFix);
+    const v = verdictFor(model, o, vpcId, subnet, user, where, exclusionFix, direction);
     if (v.kind === "blocked") return v;
     if (v.kind === "unknown") open ??= v;
   }
@@ -58,6 +74,7 @@ function verdictFor(
   user: GatewayUser,
   where: string,
   fix: string,
+  direction: BlockDirection,
 ): BlockVerdict {
   const location = locationOf(o.origin);
   if (isUnknown(o.mode))
@@ -81,7 +98,7 @@ function verdictFor(
       continue;
     }
     if (target === undefined || e.scope.id !== target) continue;
-    const ok = exempts(e, mode);
+    const ok = exempts(e, mode, direction);
     if (ok === "unknown") {
       doubt ??= `exclusion ${e.id} covers ${e.scope.id}, but its mode is not known`;
       continue;

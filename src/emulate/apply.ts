@@ -62,7 +62,7 @@ export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[
       if (!/^net\.[a-z0-9_.-]+$/.test(k) || !/^[a-z0-9 _-]+$/i.test(v))
         problems.push(`namespace ${ns.name}: sysctl ${k}=${v} is not a net.* setting`);
     }
-    for (const line of ns.ip)
+    for (const line of [...ns.ip, ...(ns.ip6 ?? [])])
       if (/(^|\s)(netns|-n|exec)(\s|$)/.test(line)) problems.push(`namespace ${ns.name}: ip line "${line}" leaves its namespace`);
   }
   const ifnames = new Set<string>();
@@ -94,7 +94,7 @@ export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[
     }
   };
   for (const ns of plan.namespaces) {
-    for (const line of ns.ip) check(`namespace ${ns.name}`, line);
+    for (const line of [...ns.ip, ...(ns.ip6 ?? [])]) check(`namespace ${ns.name}`, line);
     if (ns.nft !== undefined) check(`namespace ${ns.name} nft`, ns.nft);
     if (ns.resolvConf !== undefined) check(`namespace ${ns.name} resolv.conf`, ns.resolvConf);
   }
@@ -356,6 +356,12 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
     }
     for (const ns of plan.namespaces) {
       if (ns.ip.length > 0) await step(`addresses and routes of ${ns.name}`, "ip", ["-n", ns.name, "-batch", "-"], `${ns.ip.join("\n")}\n`);
+    }
+    // IPv6 after every link is up: routes via a link-local gateway need their link.
+    for (const ns of plan.namespaces) {
+      const ip6 = ns.ip6 ?? [];
+      if (ip6.length > 0)
+        await step(`IPv6 addresses and routes of ${ns.name}`, "ip", ["-6", "-n", ns.name, "-batch", "-"], `${ip6.join("\n")}\n`);
     }
     for (const ns of plan.namespaces) {
       if (ns.nft !== undefined) await step(`nft ruleset of ${ns.name}`, "ip", ["netns", "exec", ns.name, "nft", "-f", "-"], ns.nft);

@@ -23,6 +23,8 @@ export interface NamespacePlan {
   readonly sysctls: Readonly<Record<string, string>>;
   /** `ip -batch` lines run inside the namespace after the links exist (addresses, routes, rules). */
   readonly ip: readonly string[];
+  /** `ip -6 -batch` lines run after every namespace's `ip` lines (IPv6 addresses, routes and rules; absent: no IPv6). */
+  readonly ip6?: readonly string[];
   /** An `nft -f` ruleset loaded inside the namespace, if any. */
   readonly nft?: string;
   /** The resolv.conf processes in this namespace see. */

@@ -21,7 +21,23 @@ import type {
 import { isUnknown } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net/ip.ts";
+import type { GatewayUser } from "../analyze/block-public-access.ts";
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
+import type { Ipv6Layout } from "./plan-ipv6.ts";
+import {
+  bpaDecision,
+  DOCUMENTATION_V6,
+  eigwRuleset,
+  igw6Ruleset,
+  INTERNET_WHOAMI6,
+  ipv6Address,
+  ipv6Layout,
+  keptIpv6Blocks,
+  LINK_LOCAL_GATEWAY,
+  LINK_LOCAL_UPSTREAM,
+} from "./plan-ipv6.ts";
+
+export { INTERNET_WHOAMI6 } from "./plan-ipv6.ts";
 
 /*
  * Layout (see ../shared/reference/emulation.md, "Recommended design"):
@@ -39,6 +55,16 @@ import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan 
  *   `-g<n>` internet gateways (169.254.v.1 towards the router, 192.0.2.(10+v) towards the
  *   internet), `-i0` the internet (198.51.100.80 whoami, 198.51.100.53 resolver,
  *   198.51.100.100+ AWS service stand-ins, 203.0.113.10+ stand-in EIPs routed to their IGW).
+ * - IPv6 (plan-ipv6.ts), for a VPC with an IPv6 block: `ip -6` lines in `ip6`. The VPC's blocks are
+ *   kept when inside 2001:db8::/32, else stand-in /56s; dual-stack functions' ENIs get
+ *   <subnet /64>::<IPv4 offset in hex digits> (`nodad noprefixroute`, default via fe80::1). Every
+ *   IPv6 link is link-local only: fe80::1 on the router's (and the internet's) side, fe80::2 on a
+ *   gateway's. The router uses the same iif rules and kernel tables as for IPv4, pref 32767 ->
+ *   `blackhole default` in table `default`. `-o<n>` egress-only internet gateways; the internet
+ *   answers on 2001:db8:ffff::80 too (every public name has that AAAA record).
+ * - VPC Block Public Access (the analyzer's block-public-access.ts decides): a blocked NAT or
+ *   instance address is dropped at the internet gateway (`bpa_blocked`); a blocked subnet's
+ *   IPv6 block is left out of the internet or egress-only gateway's set.
  */
 
 export interface PlanOptions {
@@ -77,6 +103,7 @@ interface MutableNs {
   entity: string;
   sysctls: Record<string, string>;
   ip: string[];
+  ip6: string[];
   nft?: string;
   resolvConf?: string;
 }
@@ -94,6 +121,8 @@ interface RouterPort {
   /** Why its groups are not fully known (then it fails closed). */
   readonly groupsNote?: string;
   readonly what: string;
+  /** Its IPv6 address (a dual-stack function's ENI in a dual-stack subnet). */
+  readonly address6?: string;
 }
 
 interface VpcState {
@@ -119,6 +148,10 @@ interface VpcState {
   readonly gatewayEndpoints: Map<string, { veth: string; address: string; prefix: string }>;
   /** Private DNS records of the VPC resolver. */
   readonly privateRecords: Record<string, string[]>;
+  /** Its IPv6 blocks and subnet blocks; undefined: IPv4 only. */
+  readonly v6: Ipv6Layout | undefined;
+  /** The egress-only internet gateway emulated for it (IPv6). */
+  eigw?: { id: string; veth: string };
 }
 
 /** A quoted nft identifier-safe name for a model id. */
@@ -192,7 +225,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   const newNs = (short: string, role: NamespaceRole, entity: string): MutableNs => {
     const n = counters.get(short) ?? 0;
     counters.set(short, n + 1);
-    const ns: MutableNs = { name: `${prefix}-${short}${n}`, role, entity, sysctls: {}, ip: ["link set lo up"] };
+    const ns: MutableNs = { name: `${prefix}-${short}${n}`, role, entity, sysctls: {}, ip: ["link set lo up"], ip6: [] };
     namespaces.push(ns);
     return ns;
   };
@@ -224,7 +257,14 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   /** Public DNS: every other name answers with the internet's whoami; AWS service names with their stand-ins. */
   const publicRecords: Record<string, string[]> = { "*": [INTERNET_WHOAMI] };
   const serviceStandins = new Map<string, string>();
-  const eipMap: { vpcId: string; privateIp: string; publicIp: string; what: string }[] = [];
+  /** `bpa`: who meets the internet gateway with that address, for VPC Block Public Access. */
+  const eipMap: {
+    vpcId: string;
+    privateIp: string;
+    publicIp: string;
+    what: string;
+    bpa: { subnet: Subnet | null; user: GatewayUser };
+  }[] = [];
   const igwNamespaces: { st: VpcState; ns: MutableNs; inetSide: string }[] = [];
   const eipStandins = new Set<string>();
   let nextEip = EIP_STANDIN_FIRST;
@@ -237,14 +277,21 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   };
   // Literal EIPs inside the documentation ranges are kept; reserve them before any stand-in is given.
   for (const e of model.all("elastic-ip")) if (e.publicIp !== null && inDocumentationRange(e.publicIp)) eipStandins.add(e.publicIp);
+  /** IPv6 VPC blocks in use: the documentation blocks kept as they are, then each stand-in. */
+  const ipv6Taken = keptIpv6Blocks(model);
 
   const vpcState = (vpc: Vpc): VpcState | undefined => {
     const known = vpcStates.get(vpc.id);
     if (known) return known;
     const cidrs: Cidr[] = [];
+    const known4 = vpc.cidrs.some((c) => !isUnknown(c) && c.family === 4);
+    const v6 = known4 ? ipv6Layout(model, vpc, ipv6Taken, note) : undefined;
+    // The IPv6 layout stood in for the first unknown block when the VPC names no literal IPv6 block.
+    const standsIn = v6 && !vpc.cidrs.some((c) => !isUnknown(c) && c.family === 6) ? vpc.cidrs.find((c) => isUnknown(c)) : undefined;
     for (const c of vpc.cidrs) {
-      if (isUnknown(c)) note(`a CIDR block of ${vpc.id} is not known (${reason(c)}): left out`);
-      else if (c.family === 4) cidrs.push(c);
+      if (isUnknown(c)) {
+        if (c !== standsIn) note(`a CIDR block of ${vpc.id} is not known (${reason(c)}): left out`);
+      } else if (c.family === 4) cidrs.push(c);
     }
     const primary = cidrs[0];
     if (!primary) {
@@ -269,6 +316,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       regionalNats: [],
       gatewayEndpoints: new Map(),
       privateRecords: {},
+      v6,
     };
     Object.assign(router.sysctls, {
       "net.ipv4.ip_forward": "1",
@@ -276,6 +324,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       "net.ipv4.conf.default.rp_filter": "0",
       "net.ipv4.conf.all.send_redirects": "0",
     });
+    if (v6) router.sysctls["net.ipv6.conf.all.forwarding"] = "1";
     router.ip.push(`addr add ${resolver}/32 dev lo`);
     for (const s of model.subnetsOf(vpc.id)) {
       if (!isUnknown(s.cidr) && s.cidr.family === 4) {
@@ -339,14 +388,15 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     return g;
   };
 
-  /** Links a namespace into the router at `address` in `subnet`. */
+  /** Links a namespace into the router at `address` in `subnet` (and at its IPv6 twin when `ipv6` and the subnet is dual-stack). */
   const attach = (
     st: VpcState,
     ns: MutableNs,
     subnet: Subnet,
     cidr: Cidr,
     address: string,
-    port: Omit<RouterPort, "veth" | "subnet" | "address">,
+    port: Omit<RouterPort, "veth" | "subnet" | "address" | "address6">,
+    ipv6 = false,
   ): void => {
     const veth = ns.name;
     link(st.router, veth, ns, "eth0");
@@ -354,7 +404,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     st.router.ip.push(`link set ${veth} group ${groupOf(st, subnet)}`);
     ns.ip.push(`addr add ${address}/${cidr.prefix} dev eth0`, `route add default via ${formatAddress(4, cidr.start + 1n)} dev eth0`);
     ns.resolvConf = `nameserver ${st.resolver}\n`;
-    st.ports.push({ veth, subnet, address, ...port });
+    const block6 = ipv6 ? st.v6?.subnets.get(subnet.id) : undefined;
+    let address6: string | undefined;
+    if (block6) {
+      address6 = ipv6Address(block6, (parseAddress(address)?.value ?? cidr.start) - cidr.start);
+      linkLocal6(st.router, veth, LINK_LOCAL_UPSTREAM);
+      ns.sysctls["net.ipv6.conf.eth0.accept_dad"] = "0";
+      ns.ip6.push(
+        `addr add ${address6}/${block6.prefix} dev eth0 nodad noprefixroute`,
+        `route add default via ${LINK_LOCAL_UPSTREAM} dev eth0`,
+      );
+    }
+    st.ports.push({ veth, subnet, address, ...port, ...(address6 !== undefined ? { address6 } : {}) });
   };
 
   const securityGroupsOf = (refs: readonly EntityRef[] | Unknown, what: string): { groups: SecurityGroup[]; groupsNote?: string } => {
@@ -394,19 +455,21 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     what: string,
     sgRefs: readonly EntityRef[] | Unknown | null,
     sgWhat: string = what,
-  ): { ns: MutableNs; address: string } | undefined => {
+    ipv6 = false,
+  ): { ns: MutableNs; address: string; address6?: string } | undefined => {
     const address = allocate(st, subnet, cidr, preferred);
     if (!address) {
       note(`${what}: ${subnet.id} has no free address left: left out`);
       return undefined;
     }
     const created = newNs(ns.short, ns.role, ns.entity);
-    if (sgRefs === null) attach(st, created, subnet, cidr, address, { groups: null, what });
+    if (sgRefs === null) attach(st, created, subnet, cidr, address, { groups: null, what }, ipv6);
     else {
       const { groups, groupsNote } = securityGroupsOf(sgRefs, sgWhat);
-      attach(st, created, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what });
+      attach(st, created, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what }, ipv6);
     }
-    return { ns: created, address };
+    const address6 = st.ports.at(-1)?.address6;
+    return address6 !== undefined ? { ns: created, address, address6 } : { ns: created, address };
   };
 
   // --- function ENIs ---------------------------------------------------------------------
@@ -420,8 +483,12 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       note(`function ${f.id} is not attached to a VPC (it uses Lambda's own network): not emulated`);
       continue;
     }
-    if (cfg.ipv6AllowedForDualStack === true)
-      note(`not emulated yet: IPv6 (function ${f.id} is dual-stack; only its IPv4 traffic is emulated)`);
+    // Lambda gives the ENI an IPv6 address only with Ipv6AllowedForDualStack, in a dual-stack subnet.
+    const dualStack = cfg.ipv6AllowedForDualStack === true;
+    if (isUnknown(cfg.ipv6AllowedForDualStack))
+      note(
+        `function ${f.id}: whether Ipv6AllowedForDualStack is on is not known (${reason(cfg.ipv6AllowedForDualStack)}): its ENIs get IPv4 only`,
+      );
     if (isUnknown(cfg.subnetIds)) {
       note(`function ${f.id}: its subnets are not known (${reason(cfg.subnetIds)}): left out`);
       continue;
@@ -446,14 +513,27 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         `function ${f.id}`,
         cfg.securityGroupIds,
         `function ${f.id} in ${subnet.id}`,
+        dualStack,
       );
       if (!added) continue;
-      const { ns, address } = added;
-      enis.push({ functionId: f.id, subnetId: subnet.id, ns: ns.name, ipv4: address });
+      const { ns, address, address6 } = added;
+      enis.push({
+        functionId: f.id,
+        subnetId: subnet.id,
+        ns: ns.name,
+        ipv4: address,
+        ...(address6 !== undefined ? { ipv6: address6 } : {}),
+      });
     }
   }
 
   // --- per VPC: NAT gateways, internet gateway, endpoints, routes, filters ---------------
+  const internet6 = [...vpcStates.values()].some((st) => st.v6 !== undefined);
+  if (internet6) {
+    // The internet answers on IPv6 too: every public name also has its AAAA record.
+    publicRecords["*"]?.push(INTERNET_WHOAMI6);
+    internet.ip6.push(`addr add ${INTERNET_WHOAMI6}/128 dev lo`);
+  }
   for (const st of [...vpcStates.values()]) {
     const vpcId = st.vpc.id;
     for (const nat of model.all("nat-gateway")) {
@@ -463,15 +543,36 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     for (const inst of routedInstances(st)) planNatInstance(inst, st);
     planIgw(st);
+    planEigw(st);
     for (const ep of model.vpcEndpointsOf(vpcId)) planEndpoint(ep, st);
   }
   for (const { st, ns, inetSide } of igwNamespaces) {
     const mine = eipMap.filter((m) => m.vpcId === st.vpc.id);
-    ns.nft = igwRuleset(mine);
+    const blocked = mine.filter((m) => {
+      const d = bpaDecision(model, st.vpc.id, m.bpa.subnet, m.bpa.user);
+      if (d.unknown) note(`internet gateway ${st.igw?.id ?? ""}: ${d.reason ?? ""}: ${m.what} is emulated as blocked`);
+      return d.blocked;
+    });
+    ns.nft = igwRuleset(mine, blocked);
+    if (st.v6) {
+      const { allowed, kept } = ipv6Subnets(st, "public-address", `internet gateway ${st.igw?.id ?? ""}`);
+      // Let out but not in (an allow-egress exclusion): only the replies of its own flows come back.
+      const inbound = new Set(
+        allowed
+          .filter((a) => !bpaDecision(model, st.vpc.id, model.get("subnet", a.id) ?? null, "public-address", "ingress").blocked)
+          .map((a) => a.id),
+      );
+      ns.nft += igw6Ruleset(
+        allowed.filter((a) => inbound.has(a.id)),
+        kept,
+        allowed.filter((a) => !inbound.has(a.id)),
+      );
+    }
     for (const m of mine) internet.ip.push(`route add ${m.publicIp}/32 via ${inetSide} dev ${ns.name} onlink`);
   }
   for (const st of vpcStates.values()) {
     planRoutes(st);
+    internetRoutes6(st);
     st.router.nft = routerRuleset(st);
     // With EnableDnsSupport off, the Amazon-provided resolver does not answer at all.
     if (st.vpc.enableDnsSupport) {
@@ -486,24 +587,13 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       note(`${st.vpc.id} has EnableDnsSupport off: no resolver answers at ${st.resolver}, so names do not resolve in it`);
     }
   }
-  for (const bpa of model.all("block-public-access-options")) {
-    if (bpa.mode !== "off") {
-      const mode = isUnknown(bpa.mode) ? `mode not known: ${reason(bpa.mode)}` : bpa.mode;
-      note(`not emulated yet: VPC Block Public Access (${bpa.id}, ${mode}); the emulation lets through what it would block`);
-    }
-  }
-  if (model.all("egress-only-internet-gateway").length > 0) note("not emulated yet: egress-only internet gateways (IPv6)");
-  if (
-    model.all("subnet").some((s) => s.ipv6Cidrs.length > 0) ||
-    model.all("vpc").some((v) => v.cidrs.some((c) => !isUnknown(c) && c.family === 6)) ||
-    model.all("route-table").some((rt) => rt.routes.some((r) => r.destination.kind === "cidr" && r.destination.cidr.family === 6))
-  ) {
-    note("not emulated yet: IPv6 (only IPv4 addresses, routes and rules are emulated)");
-  }
 
   // --- the internet ----------------------------------------------------------------------
   servers.push({ ns: internet.name, kind: "dns", address: INTERNET_RESOLVER, port: 53, records: { ...publicRecords } });
   for (const port of WHOAMI_PORTS) servers.push({ ns: internet.name, kind: "whoami", address: INTERNET_WHOAMI, port, label: "internet" });
+  if (internet6)
+    for (const port of WHOAMI_PORTS)
+      servers.push({ ns: internet.name, kind: "whoami", address: INTERNET_WHOAMI6, port, label: "internet" });
   for (const [service, address] of serviceStandins) {
     internet.ip.push(`addr add ${address}/32 dev lo`);
     for (const port of WHOAMI_PORTS) {
@@ -539,7 +629,10 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     if (nat.connectivity === "private") return;
     // Its public address: a 1:1 mapping in the internet gateway.
     if (nat.addresses.length > 1) note(`NAT gateway ${nat.id}: only its first public address is emulated (${nat.addresses.length} given)`);
-    mapPublic(st, `NAT gateway ${nat.id}`, address, nat.addresses[0] ?? { kind: "unknown", reason: "none given" });
+    mapPublic(st, `NAT gateway ${nat.id}`, address, nat.addresses[0] ?? { kind: "unknown", reason: "none given" }, {
+      subnet,
+      user: "nat-gateway",
+    });
   }
 
   /**
@@ -574,11 +667,20 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     if (nat.connectivity === "private") return;
     if (nat.addresses.length > 1)
       note(`regional NAT gateway ${nat.id}: only its first public address is emulated (${nat.addresses.length} given)`);
-    mapPublic(st, `NAT gateway ${nat.id}`, address, nat.addresses[0] ?? { kind: "unknown", reason: "none given" });
+    mapPublic(st, `NAT gateway ${nat.id}`, address, nat.addresses[0] ?? { kind: "unknown", reason: "none given" }, {
+      subnet: null,
+      user: "nat-gateway",
+    });
   }
 
   /** A 1:1 mapping of `privateIp` to the public address `a` stands for (a stand-in unless a documentation literal). */
-  function mapPublic(st: VpcState, what: string, privateIp: string, a: PublicAddress): void {
+  function mapPublic(
+    st: VpcState,
+    what: string,
+    privateIp: string,
+    a: PublicAddress,
+    bpa: { subnet: Subnet | null; user: GatewayUser },
+  ): void {
     let publicIp: string | undefined;
     if (a.kind === "unknown") {
       note(
@@ -596,7 +698,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
           note(`Elastic IP ${label} (${literal}) stands in as ${publicIp}: the emulator uses documentation addresses only`);
       }
     }
-    if (publicIp !== undefined) eipMap.push({ vpcId: st.vpc.id, privateIp, publicIp, what });
+    if (publicIp !== undefined) eipMap.push({ vpcId: st.vpc.id, privateIp, publicIp, what, bpa });
   }
 
   /** The instances the VPC's route tables send traffic to (NAT instances), in model order. */
@@ -643,7 +745,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     ns.nft = natRuleset(address, forwards ? st.cidrs : []);
     st.nats.set(inst.id, { veth: ns.name, address });
-    if (inst.publicAddress !== null) mapPublic(st, `NAT instance ${inst.id}`, address, inst.publicAddress);
+    if (inst.publicAddress !== null)
+      mapPublic(st, `NAT instance ${inst.id}`, address, inst.publicAddress, { subnet, user: "public-address" });
   }
 
   function planIgw(st: VpcState): void {
@@ -673,6 +776,77 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     });
     st.igw = { id: igw.id, veth: ns.name, address: vpcSide };
     igwNamespaces.push({ st, ns, inetSide });
+    if (st.v6) gatewayIpv6(st.v6, st.router, ns);
+  }
+
+  function planEigw(st: VpcState): void {
+    const eigws = model.all("egress-only-internet-gateway").filter((g) => g.vpcId === st.vpc.id);
+    const eigw = eigws[0];
+    if (!eigw) return;
+    if (!st.v6) {
+      note(`egress-only internet gateway ${eigw.id}: ${st.vpc.id} has no IPv6 block: not emulated`);
+      return;
+    }
+    if (eigws.length > 1) note(`${st.vpc.id} has ${eigws.length} egress-only internet gateways; only ${eigw.id} is emulated`);
+    const ns = newNs("o", "eigw", eigw.id);
+    link(st.router, ns.name, ns, "eth0");
+    link(internet, ns.name, ns, "inet0");
+    gatewayIpv6(st.v6, st.router, ns);
+    const { allowed, kept } = ipv6Subnets(st, "egress-only-gateway", `egress-only internet gateway ${eigw.id}`);
+    ns.nft = eigwRuleset(allowed, kept);
+    st.eigw = { id: eigw.id, veth: ns.name };
+  }
+
+  /** The IPv6 side of a gateway namespace between the router (its `eth0`) and the internet (its `inet0`), link-local only. */
+  function gatewayIpv6(v6: Ipv6Layout, router: MutableNs, ns: MutableNs): void {
+    ns.sysctls["net.ipv6.conf.all.forwarding"] = "1";
+    linkLocal6(router, ns.name, LINK_LOCAL_UPSTREAM);
+    linkLocal6(internet, ns.name, LINK_LOCAL_UPSTREAM);
+    linkLocal6(ns, "eth0", LINK_LOCAL_GATEWAY);
+    linkLocal6(ns, "inet0", LINK_LOCAL_GATEWAY);
+    ns.ip6.push(`route add default via ${LINK_LOCAL_UPSTREAM} dev inet0`);
+    for (const b of v6.blocks) ns.ip6.push(`route add ${b.text} via ${LINK_LOCAL_UPSTREAM} dev eth0`);
+  }
+
+  /**
+   * The VPC's dual-stack subnet blocks that a gateway carries for `user`, and those VPC Block Public Access keeps out
+   * (the analyzer's decision; one it cannot make is noted and emulated as blocked).
+   */
+  function ipv6Subnets(
+    st: VpcState,
+    user: GatewayUser,
+    gateway: string,
+  ): { allowed: { id: string; cidr: Cidr }[]; kept: { id: string; why: string }[] } {
+    const allowed: { id: string; cidr: Cidr }[] = [];
+    const kept: { id: string; why: string }[] = [];
+    for (const [id, cidr] of st.v6?.subnets ?? []) {
+      const d = bpaDecision(model, st.vpc.id, model.get("subnet", id) ?? null, user);
+      if (!d.blocked) allowed.push({ id, cidr });
+      else if (!d.unknown) kept.push({ id, why: "blocked by VPC Block Public Access" });
+      else {
+        kept.push({ id, why: "VPC Block Public Access may block it (not known): emulated as blocked" });
+        note(`${gateway}: ${d.reason ?? ""}: IPv6 traffic of ${id} through it is emulated as blocked`);
+      }
+    }
+    return { allowed, kept };
+  }
+
+  /**
+   * The internet's routes back to the VPC's IPv6 blocks: through the internet gateway when there is one, else the
+   * egress-only one; the /64 of a subnet that leaves through the egress-only gateway comes back through it (its flows).
+   */
+  function internetRoutes6(st: VpcState): void {
+    if (!st.v6) return;
+    const back = st.igw?.veth ?? st.eigw?.veth;
+    if (back !== undefined) for (const b of st.v6.blocks) internet.ip6.push(`route add ${b.text} via ${LINK_LOCAL_GATEWAY} dev ${back}`);
+    const eigw = st.eigw;
+    if (!eigw || !st.igw) return;
+    for (const [id, cidr] of st.v6.subnets) {
+      const subnet = model.get("subnet", id);
+      const rt = subnet ? model.routeTableFor(subnet) : undefined;
+      const viaEigw = rt?.routes.some((r) => r.target.kind === "egress-only-internet-gateway" && r.target.id === eigw.id);
+      if (viaEigw) internet.ip6.push(`route add ${cidr.text} via ${LINK_LOCAL_GATEWAY} dev ${eigw.veth}`);
+    }
   }
 
   function planEndpoint(ep: VpcEndpoint, st: VpcState): void {
@@ -751,6 +925,14 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     for (const p of st.ports) if (p.address !== null) r.ip.push(`route add ${p.address}/32 dev ${p.veth} table ${st.localTable}`);
     r.ip.push("route add blackhole default table default");
+    if (st.v6) {
+      // The same for IPv6: the local route, then (pref 32767, which IPv6 lacks by default) a silent drop.
+      for (const b of st.v6.blocks)
+        r.ip6.push(`rule add pref 100 to ${b.text} lookup ${st.localTable}`, `route add blackhole ${b.text} table ${st.localTable}`);
+      for (const p of st.ports)
+        if (p.address6 !== undefined) r.ip6.push(`route add ${p.address6}/128 dev ${p.veth} table ${st.localTable}`);
+      r.ip6.push("rule add pref 32767 lookup default", "route add blackhole default table default");
+    }
     // Regional NAT gateways forward straight to the internet gateway.
     st.regionalNats.forEach((n, i) => {
       const table = st.localTable + 500 + i;
@@ -773,6 +955,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         st.tables.set(rt.id, table);
         routeTable(st, rt, table);
       }
+      if (p.address6 !== undefined) r.ip6.push(`rule add pref ${pref} iif ${p.veth} lookup ${table}`);
       r.ip.push(`rule add pref ${pref++} iif ${p.veth} lookup ${table}`);
     }
   }
@@ -783,7 +966,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const add = (cidr: Cidr, line: string): void => {
       if (done.has(cidr.text)) return;
       done.add(cidr.text);
-      r.ip.push(`route add ${line} table ${table}`);
+      (cidr.family === 4 ? r.ip : r.ip6).push(`route add ${line} table ${table}`);
     };
     // Static routes first: they beat a prefix-list route to the same block.
     const ordered = [
@@ -805,10 +988,11 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         note(`route table ${rt.id}: a route with an unknown destination (${d.reason}): left out`);
         continue;
       }
-      cidrs = cidrs.filter((c) => c.family === 4);
       const t = route.target;
       if (t.kind === "local") continue;
-      if (t.kind !== "none" && route.state !== "blackhole" && cidrs.some((c) => st.cidrs.some((v) => cidrContains(v, c)))) {
+      cidrs = cidrs.filter((c) => c.family === 4 || (st.v6 !== undefined && routable6(rt, c)));
+      const inside = [...st.cidrs, ...(st.v6?.blocks ?? [])];
+      if (t.kind !== "none" && route.state !== "blackhole" && cidrs.some((c) => inside.some((v) => cidrContains(v, c)))) {
         note(
           `not emulated yet: route table ${rt.id} routes ${cidrs.map((c) => c.text).join(", ")} inside the VPC to ${t.kind}; the local route carries that traffic instead`,
         );
@@ -820,6 +1004,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
           continue;
         }
         const id = "id" in t ? t.id : null;
+        if (c.family === 6) {
+          route6(st, rt, c, t, add);
+          continue;
+        }
+        if (t.kind === "egress-only-internet-gateway") {
+          // AWS takes no IPv4 route to an egress-only internet gateway; the analyzer drops it (CANNOT_ROUTE).
+          add(c, `blackhole ${c.text}`);
+          note(
+            `route table ${rt.id}: the IPv4 route to ${c.text} goes to egress-only internet gateway ${refText(t.id)}, which carries IPv6 only: a blackhole`,
+          );
+          continue;
+        }
         const via = (() => {
           if (t.kind === "internet-gateway") return st.igw && st.igw.id === id ? { veth: st.igw.veth, address: st.igw.address } : undefined;
           if (t.kind === "nat-gateway" && typeof id === "string") return st.nats.get(id);
@@ -849,16 +1045,54 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
   }
 
+  /** Whether an IPv6 route's destination can be emulated: the whole space or inside 2001:db8::/32 (else noted). */
+  function routable6(rt: RouteTable, c: Cidr): boolean {
+    if (c.prefix === 0 || cidrContains(DOCUMENTATION_V6, c)) return true;
+    note(`route table ${rt.id}: the IPv6 route to ${c.text} is left out: the emulator uses documentation addresses only`);
+    return false;
+  }
+
+  /** An IPv6 route: to the internet or egress-only gateway by its link-local address; through a NAT, a silent drop. */
+  function route6(st: VpcState, rt: RouteTable, c: Cidr, t: RouteTarget, add: (c: Cidr, line: string) => void): void {
+    const id = "id" in t ? t.id : null;
+    if (t.kind === "internet-gateway" && st.igw && st.igw.id === id) add(c, `${c.text} via ${LINK_LOCAL_GATEWAY} dev ${st.igw.veth}`);
+    else if (t.kind === "egress-only-internet-gateway" && st.eigw && st.eigw.id === id)
+      add(c, `${c.text} via ${LINK_LOCAL_GATEWAY} dev ${st.eigw.veth}`);
+    else if (t.kind === "nat-gateway") {
+      add(c, `blackhole ${c.text}`);
+      note(
+        `route table ${rt.id}: the IPv6 route to ${c.text} goes to NAT gateway ${refText(t.id)}, which does not carry IPv6 to the internet: a blackhole (NAT64 is not emulated)`,
+      );
+    } else if (t.kind === "instance" || t.kind === "network-interface") {
+      add(c, `blackhole ${c.text}`);
+      note(
+        `route table ${rt.id}: the IPv6 route to ${c.text} goes to ${t.kind} ${refText(t.id)}: IPv6 through an instance is not emulated (a blackhole)`,
+      );
+    } else {
+      const why =
+        t.kind === "internet-gateway"
+          ? `internet gateway ${id === null ? "" : refText(id)} is not attached to ${st.vpc.id} in the model`
+          : t.kind === "egress-only-internet-gateway"
+            ? `egress-only internet gateway ${id === null ? "" : refText(id)} is not emulated in ${st.vpc.id}`
+            : `${t.kind} ${id === null ? "" : refText(id)} is not emulated`;
+      note(`route table ${rt.id}: the route to ${c.text} is left out (${why}): that traffic is dropped`);
+    }
+  }
+
   /** The router's one nft ruleset: NACLs (stateless, before conntrack), then security groups (stateful). */
   function routerRuleset(st: VpcState): string {
     const lines: string[] = ["table inet vpc {"];
     // Named sets: the emulated members of every security group a rule refers to.
     const members = new Map<string, string[]>();
+    const members6 = new Map<string, string[]>();
     for (const p of st.ports) {
       for (const g of p.groups ?? []) {
         const l = members.get(g.id) ?? [];
         if (p.address !== null) l.push(p.address);
         members.set(g.id, l);
+        const l6 = members6.get(g.id) ?? [];
+        if (p.address6 !== undefined) l6.push(p.address6);
+        members6.set(g.id, l6);
       }
     }
     const referenced = new Set<string>();
@@ -871,6 +1105,12 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       const addrs = members.get(id) ?? [];
       lines.push(`  set sg_${nftName(id)} {`, "    type ipv4_addr;");
       if (addrs.length > 0) lines.push(`    elements = { ${addrs.join(", ")} }`);
+      lines.push("  }");
+      if (!st.v6) continue;
+      // Its members' IPv6 addresses (a rule naming a security group matches both families).
+      const addrs6 = members6.get(id) ?? [];
+      lines.push(`  set sg6_${nftName(id)} {`, "    type ipv6_addr;");
+      if (addrs6.length > 0) lines.push(`    elements = { ${addrs6.join(", ")} }`);
       lines.push("  }");
     }
     // NACL chains, one pair per subnet that has a router port.
@@ -904,6 +1144,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
           for (const rule of egress ? g.egress : g.ingress) {
             const m = sgRuleMatch(rule, egress, g.id);
             if (m !== null) lines.push(`    ${join(m, "return")}`);
+            const m6 = st.v6 ? sgRuleMatch6(rule, egress) : null;
+            if (m6 !== null) lines.push(`    ${join(m6, "return")}`);
           }
         lines.push("    drop", "  }");
       }
@@ -934,6 +1176,20 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       out.push(join(addr, protoPortMatch(e.protocol, e.ports), e.action === "allow" ? "return" : "drop", `comment "rule ${e.ruleNumber}"`));
     }
     return out;
+  }
+
+  /** The IPv6 twin of a rule naming a security group or a prefix list with IPv6 blocks (null: none). */
+  function sgRuleMatch6(rule: SecurityGroupRule, egress: boolean): string | null {
+    if (isUnknown(rule.protocol) || isUnknown(rule.ports)) return null;
+    const dir = egress ? "daddr" : "saddr";
+    const pm = protoPortMatch(rule.protocol, rule.ports);
+    const peer = rule.peer;
+    if (peer.kind === "security-group" && !isUnknown(peer.id)) return join(`ip6 ${dir} @sg6_${nftName(peer.id)}`, pm);
+    if (peer.kind === "prefix-list") {
+      const v6 = model.get("prefix-list", peer.id)?.cidrs.filter((c) => c.family === 6 && cidrContains(DOCUMENTATION_V6, c)) ?? [];
+      if (v6.length > 0) return join(`ip6 ${dir} { ${v6.map((c) => c.text).join(", ")} }`, pm);
+    }
+    return null;
   }
 
   function sgRuleMatch(rule: SecurityGroupRule, egress: boolean, groupId: string): string | null {
@@ -971,6 +1227,12 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   }
 }
 
+/** An IPv6 link end numbered with a link-local address only, usable at once (no duplicate address detection). */
+function linkLocal6(ns: MutableNs, ifname: string, address: string): void {
+  ns.sysctls[`net.ipv6.conf.${ifname}.accept_dad`] = "0";
+  ns.ip6.push(`addr add ${address}/64 dev ${ifname} nodad`);
+}
+
 /** Router-side settings of one veth: proxy ARP answering at once, no reverse-path filter. */
 function routerPortSysctls(router: MutableNs, veth: string): void {
   router.sysctls[`net.ipv4.conf.${veth}.proxy_arp`] = "1";
@@ -1006,8 +1268,23 @@ function natRuleset(address: string, vpcCidrs: readonly Cidr[]): string {
 }
 
 /** An internet gateway: 1:1 NAT between public and private addresses; traffic of an unmapped private address is dropped. */
-function igwRuleset(maps: readonly { privateIp: string; publicIp: string; what: string }[]): string {
+function igwRuleset(
+  maps: readonly { privateIp: string; publicIp: string; what: string }[],
+  blocked: readonly { privateIp: string; what: string }[],
+): string {
   const elements = (pairs: string[]): string[] => (pairs.length > 0 ? [`    elements = { ${pairs.join(", ")} }`] : []);
+  // VPC Block Public Access: the addresses it blocks keep their mapping but nothing of theirs passes, either way.
+  const bpaSet =
+    blocked.length > 0
+      ? [
+          "  set bpa_blocked {",
+          ...blocked.map((b) => `    # ${b.what}: blocked by VPC Block Public Access`),
+          "    type ipv4_addr;",
+          ...elements(blocked.map((b) => b.privateIp)),
+          "  }",
+        ]
+      : [];
+  const bpaRules = blocked.length > 0 ? ["    ip saddr @bpa_blocked drop", "    ip daddr @bpa_blocked drop"] : [];
   return [
     "table ip igw {",
     "  map public_to_private {",
@@ -1022,6 +1299,7 @@ function igwRuleset(maps: readonly { privateIp: string; publicIp: string; what: 
     "    type ipv4_addr;",
     ...elements(maps.map((m) => m.privateIp)),
     "  }",
+    ...bpaSet,
     "  chain prerouting {",
     "    type nat hook prerouting priority dstnat; policy accept;",
     '    iifname "inet0" dnat to ip daddr map @public_to_private',
@@ -1035,6 +1313,7 @@ function igwRuleset(maps: readonly { privateIp: string; publicIp: string; what: 
     "  }",
     "  chain forward {",
     "    type filter hook forward priority filter; policy drop;",
+    ...bpaRules,
     '    iifname "eth0" oifname "inet0" ip saddr @mapped_private accept',
     '    iifname "inet0" oifname "eth0" ip daddr @mapped_private accept',
     "  }",
@@ -1050,6 +1329,7 @@ function freezeNs(ns: MutableNs): NamespacePlan {
     entity: ns.entity,
     sysctls: ns.sysctls,
     ip: ns.ip,
+    ...(ns.ip6.length > 0 ? { ip6: ns.ip6 } : {}),
     ...(ns.nft !== undefined ? { nft: ns.nft } : {}),
     ...(ns.resolvConf !== undefined ? { resolvConf: ns.resolvConf } : {}),
   };
@@ -1064,6 +1344,7 @@ export function describePlan(plan: Plan): string {
     out.push("", `namespace ${ns.name} (${ns.role}, ${ns.entity})`);
     for (const [k, v] of Object.entries(ns.sysctls)) out.push(`  sysctl ${k}=${v}`);
     for (const l of ns.ip) out.push(`  ip ${l}`);
+    for (const l of ns.ip6 ?? []) out.push(`  ip -6 ${l}`);
     if (ns.resolvConf !== undefined) out.push(`  resolv.conf: ${ns.resolvConf.trim().replace(/\n/g, "; ")}`);
     if (ns.nft !== undefined) {
       out.push("  nft:");
@@ -1080,10 +1361,11 @@ export function describePlan(plan: Plan): string {
             .map(([n, a]) => `${n}=${a.join(",")}`)
             .join(" ")}`
         : `label "${s.label ?? ""}"`;
-    out.push(`  ${s.kind} ${s.address}:${s.port} in ${s.ns}, ${what}`);
+    out.push(`  ${s.kind} ${s.address.includes(":") ? `[${s.address}]` : s.address}:${s.port} in ${s.ns}, ${what}`);
   }
   out.push("", "function ENIs:");
-  for (const e of plan.enis) out.push(`  ${e.functionId} in ${e.subnetId}: ${e.ipv4} (${e.ns})`);
+  for (const e of plan.enis)
+    out.push(`  ${e.functionId} in ${e.subnetId}: ${e.ipv4}${e.ipv6 !== undefined ? `, ${e.ipv6}` : ""} (${e.ns})`);
   if (plan.notes.length > 0) {
     out.push("", "notes:");
     for (const n of plan.notes) out.push(`  - ${n}`);
