@@ -61,10 +61,25 @@ export interface NetworkSpec {
     readonly ingress: EndpointIngress;
   } | null;
   readonly functions: readonly { readonly subnets: readonly number[]; readonly egress: FunctionEgress }[];
+  /** A dual-stack network, or null for IPv4 only. */
+  readonly ipv6: Ipv6Spec | null;
+}
+
+/** IPv6: an Amazon-provided block, some subnets dual-stack, a `::/0` route per route table. */
+export interface Ipv6Spec {
+  /** Per subnet: whether it has an IPv6 /64. */
+  readonly subnets: readonly boolean[];
+  readonly eigw: boolean;
+  /** Per route table: where `::/0` goes (a NAT gateway does not carry IPv6: a classic mistake). */
+  readonly routes: readonly ("eigw" | "igw" | "nat" | "none")[];
+  /** Per function: Ipv6AllowedForDualStack, and whether its explicit egress rules have an IPv6 twin. */
+  readonly functions: readonly { readonly allowed: boolean; readonly egress6: boolean }[];
+  /** Whether the custom network ACLs carry IPv6 twins of their entries. */
+  readonly nacl6: boolean;
 }
 
 /** The destinations every function is checked (and probed) for. */
-export const DESTINATIONS = ["internet", "internet:80", "aws:s3", "aws:sqs"] as const;
+export const DESTINATIONS = ["internet", "internet:80", "internet6", "aws:s3", "aws:sqs"] as const;
 
 /** A non-empty subset of 0..n-1, sorted, where `preferred` indexes are more likely to be in it. */
 const subset = (n: number, preferred: (i: number) => boolean, other = 1): fc.Arbitrary<number[]> =>
@@ -164,6 +179,29 @@ export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
           }),
           { freq: 2 },
         ),
+        ipv6: fc.option(
+          fc.record({
+            subnets: fc.tuple(...Array.from({ length: c.subnetCount }, () => weighted([4, true], [c.m + 1, false]))),
+            eigw: weighted([4, true], [c.m + 1, false]),
+            routes: fc.tuple(
+              ...Array.from({ length: c.rtCount }, (_, i) =>
+                weighted<"eigw" | "igw" | "nat" | "none">(
+                  [i === 0 ? 8 : 1, "igw"],
+                  [i === 0 ? c.m : 8, "eigw"],
+                  [c.m, "nat"],
+                  [c.m + 1, "none"],
+                ),
+              ),
+            ),
+            functions: fc.tuple(
+              ...Array.from({ length: c.fnCount }, () =>
+                fc.record({ allowed: weighted([4, true], [c.m + 1, false]), egress6: weighted([4, true], [c.m, false]) }),
+              ),
+            ),
+            nacl6: weighted([4, true], [c.m, false]),
+          }),
+          { freq: 3 },
+        ),
         functions: fc.tuple(
           ...Array.from({ length: c.fnCount }, () =>
             fc.record({
@@ -201,6 +239,15 @@ function normalize(spec: NetworkSpec): NetworkSpec {
 type Resource = { Type: string; Properties?: Record<string, unknown>; DependsOn?: string };
 
 const ref = (id: string): { Ref: string } => ({ Ref: id });
+
+type NaclEntry = { egress: boolean; rule: number; protocol: number; action: string; cidr: string; ports?: [number, number] };
+
+/** The entries of a NACL kind; with `v6`, each entry that covers all of IPv4 gets an IPv6 twin (rule number + 1000). */
+function naclEntriesFor(kind: NaclKind, v6: boolean): NaclEntry[] {
+  const v4 = naclEntries(kind);
+  if (!v6) return v4;
+  return [...v4, ...v4.filter((e) => e.cidr === "0.0.0.0/0").map((e) => ({ ...e, rule: e.rule + 1000, cidr: "::/0" }))];
+}
 
 function naclEntries(
   kind: NaclKind,
@@ -271,10 +318,29 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
     Type: "AWS::EC2::VPC",
     Properties: { CidrBlock: VPC_CIDR, EnableDnsSupport: true, EnableDnsHostnames: spec.dnsHostnames },
   };
+  const v6 = spec.ipv6;
+  if (v6) {
+    r[`${p}VpcIpv6`] = { Type: "AWS::EC2::VPCCidrBlock", Properties: { VpcId: ref(vpc), AmazonProvidedIpv6CidrBlock: true } };
+    if (v6.eigw) r[`${p}Eigw`] = { Type: "AWS::EC2::EgressOnlyInternetGateway", Properties: { VpcId: ref(vpc) } };
+  }
   spec.subnets.forEach((s, i) => {
+    const dual = v6?.subnets[i] === true;
     r[`${p}Subnet${i}`] = {
       Type: "AWS::EC2::Subnet",
-      Properties: { VpcId: ref(vpc), CidrBlock: `10.0.${i}.0/24`, AvailabilityZone: AZS[s.az], MapPublicIpOnLaunch: s.mapPublicIp },
+      Properties: {
+        VpcId: ref(vpc),
+        CidrBlock: `10.0.${i}.0/24`,
+        AvailabilityZone: AZS[s.az],
+        MapPublicIpOnLaunch: s.mapPublicIp,
+        ...(dual
+          ? {
+              Ipv6CidrBlock: {
+                "Fn::Select": [i, { "Fn::Cidr": [{ "Fn::Select": [0, { "Fn::GetAtt": [vpc, "Ipv6CidrBlocks"] }] }, 8, 64] }],
+              },
+            }
+          : {}),
+      },
+      ...(dual ? { DependsOn: `${p}VpcIpv6` } : {}),
     };
     if (s.routeTable !== null) {
       r[`${p}Subnet${i}Routes`] = {
@@ -324,11 +390,26 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
         Properties: { RouteTableId: ref(rt), DestinationCidrBlock: "0.0.0.0/0", ...target },
       };
     }
+    const to6 = v6?.routes[i] ?? "none";
+    const target6 =
+      to6 === "eigw" && v6?.eigw
+        ? { EgressOnlyInternetGatewayId: ref(`${p}Eigw`) }
+        : to6 === "igw" && spec.igw !== "none"
+          ? { GatewayId: ref(`${p}Igw`) }
+          : to6 === "nat" && spec.nats.length > 0
+            ? { NatGatewayId: ref(`${p}Nat0`) }
+            : null;
+    if (target6) {
+      r[`${rt}Default6`] = {
+        Type: "AWS::EC2::Route",
+        Properties: { RouteTableId: ref(rt), DestinationIpv6CidrBlock: "::/0", ...target6 },
+      };
+    }
   });
   spec.nacls.forEach((kind, i) => {
     const acl = `${p}Acl${i}`;
     r[acl] = { Type: "AWS::EC2::NetworkAcl", Properties: { VpcId: ref(vpc) } };
-    for (const e of naclEntries(kind)) {
+    for (const e of naclEntriesFor(kind, spec.ipv6?.nacl6 ?? false)) {
       r[`${acl}${e.egress ? "Out" : "In"}${e.rule}`] = {
         Type: "AWS::EC2::NetworkAclEntry",
         Properties: {
@@ -337,7 +418,7 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
           Protocol: e.protocol,
           RuleAction: e.action,
           Egress: e.egress,
-          CidrBlock: e.cidr,
+          ...(e.cidr.includes(":") ? { Ipv6CidrBlock: e.cidr } : { CidrBlock: e.cidr }),
           ...(e.ports ? { PortRange: { From: e.ports[0], To: e.ports[1] } } : {}),
         },
       };
@@ -383,7 +464,20 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
   }
   spec.functions.forEach((f, i) => {
     const sg = `${p}Function${i}Sg`;
-    const egress = functionEgressRules(f.egress, endpointSg);
+    const egress4 = functionEgressRules(f.egress, endpointSg);
+    // The IPv6 twin of each rule to all of IPv4.
+    const egress =
+      egress4 && v6?.functions[i]?.egress6
+        ? [
+            ...egress4,
+            ...egress4
+              .filter((e) => (e as { CidrIp?: string }).CidrIp === "0.0.0.0/0")
+              .map((e) => {
+                const { CidrIp: _, ...rest } = e as Record<string, unknown>;
+                return { ...rest, CidrIpv6: "::/0" };
+              }),
+          ]
+        : egress4;
     r[sg] = {
       Type: "AWS::EC2::SecurityGroup",
       Properties: { GroupDescription: `function ${i}`, VpcId: ref(vpc), ...(egress ? { SecurityGroupEgress: egress } : {}) },
@@ -395,7 +489,11 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
         Handler: "index.handler",
         Role: { "Fn::GetAtt": ["FunctionRole", "Arn"] },
         Code: { ZipFile: "exports.handler = async () => 'ok';" },
-        VpcConfig: { SubnetIds: f.subnets.map((s) => ref(`${p}Subnet${s}`)), SecurityGroupIds: [ref(sg)] },
+        VpcConfig: {
+          SubnetIds: f.subnets.map((s) => ref(`${p}Subnet${s}`)),
+          SecurityGroupIds: [ref(sg)],
+          ...(v6?.functions[i]?.allowed ? { Ipv6AllowedForDualStack: true } : {}),
+        },
       },
     };
   });

@@ -26,6 +26,7 @@ const PRIVATE_BEHIND_NAT = {
   routeTables: [{ defaultRoute: { kind: "igw" } }, { defaultRoute: { kind: "nat", nat: 0 } }],
   nacls: [],
   sqsEndpoint: null,
+  ipv6: null,
 } as const;
 
 export const CASES: readonly Case[] = [

@@ -263,12 +263,37 @@ export function serverDir(): string {
   return join(here, "servers");
 }
 
-function serverArgs(plan: Plan, s: ServerPlan, dir: string, tlsDir: string | undefined): string[] {
+/** The server processes of a plan: one per DNS server, one per namespace for all its whoami servers. */
+function serverProcesses(plan: Plan): { what: string; servers: ServerPlan[] }[] {
+  const out: { what: string; servers: ServerPlan[] }[] = [];
+  const whoami = new Map<string, ServerPlan[]>();
+  for (const s of plan.servers) {
+    if (s.kind !== "whoami") {
+      out.push({ what: `server ${s.kind} ${s.address}:${s.port}`, servers: [s] });
+      continue;
+    }
+    let list = whoami.get(s.ns);
+    if (!list) {
+      list = [];
+      whoami.set(s.ns, list);
+      out.push({ what: "server whoami", servers: list });
+    }
+    list.push(s);
+  }
+  return out;
+}
+
+function serverArgs(plan: Plan, servers: readonly ServerPlan[], dir: string, tlsDir: string | undefined): string[] {
+  const s = servers[0] as ServerPlan;
   const args = ["netns", "exec", s.ns, process.execPath, join(dir, `${s.kind}.js`), "--prefix", plan.prefix, "--ns", s.ns];
+  if (s.kind === "whoami") {
+    const listen = servers.map((w) => ({ address: w.address, port: w.port, label: w.label ?? "", tls: w.port === 443 }));
+    args.push("--listen", JSON.stringify(listen));
+    if (tlsDir !== undefined && listen.some((l) => l.tls)) args.push("--tls-dir", tlsDir);
+    return args;
+  }
   args.push("--address", s.address, "--port", String(s.port));
-  if (s.label !== undefined) args.push("--label", s.label);
   if (s.records !== undefined) args.push("--records", JSON.stringify(s.records));
-  if (tlsDir !== undefined && s.kind === "whoami" && s.port === 443) args.push("--tls-dir", tlsDir);
   return args;
 }
 
@@ -395,15 +420,15 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
     // Servers start a few at a time: each is a Node.js process that takes a moment to come up, and a network with a
     // few endpoints has dozens. A server that is still starting when another fails is killed with its namespace.
     let failure: ApplyError | undefined;
-    await inPool(plan.servers, SERVER_STARTS_AT_ONCE, async (s) => {
+    await inPool(serverProcesses(plan), SERVER_STARTS_AT_ONCE, async ({ what, servers }) => {
       if (failure) return;
       try {
-        const pid = await runner.startServer("ip", serverArgs(plan, s, dir, tlsDir), timeoutMs);
+        const pid = await runner.startServer("ip", serverArgs(plan, servers, dir, tlsDir), timeoutMs);
         state.pids.push(pid);
         save();
-        options.onStep?.(`server ${s.kind} ${s.address}:${s.port}`);
+        options.onStep?.(what);
       } catch (e) {
-        failure ??= new ApplyError(`server ${s.kind} ${s.address}:${s.port} in ${s.ns}: ${(e as Error).message}`);
+        failure ??= new ApplyError(`${what} in ${servers[0]?.ns}: ${(e as Error).message}`);
       }
     });
     if (failure) throw failure;
