@@ -41,6 +41,8 @@ Usage:
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
                     [--format cloudformation|sam|cdk] [-o FILE] [--force]
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
+  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
+  lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
   lambda-egress emulate --plan TEMPLATE --function ID | --cleanup
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
