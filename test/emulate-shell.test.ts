@@ -152,6 +152,24 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The prefix of the run that process `pid` is bringing up, from its state file (written before anything is created). */
+async function runPrefix(pid: number): Promise<string> {
+  const stateDir = defaultStateDir();
+  let prefix: string | undefined;
+  await until("the run's state file", () => {
+    for (const f of existsSync(stateDir) ? readdirSync(stateDir) : []) {
+      try {
+        if (f.endsWith(".json") && (JSON.parse(readFileSync(join(stateDir, f), "utf8")) as { owner: number }).owner === pid)
+          prefix = f.slice(0, -5);
+      } catch {
+        // being written
+      }
+    }
+    return prefix !== undefined;
+  });
+  return prefix as string;
+}
+
 describe("emulate --shell on the kernel", { skip, timeout: 90000 }, () => {
   it("runs piped commands inside the ENI: its address, the whoami reply from the NAT's EIP, no capabilities; exit removes everything", async () => {
     const child = start([SEED, "--function", "ApiClientFunction", "--shell"]);
@@ -223,22 +241,29 @@ describe("emulate --shell on the kernel", { skip, timeout: 90000 }, () => {
     });
   }
 
+  it("a reader that goes away (| head) stops the run like SIGPIPE: torn down, exit 141 (--shell and --exec)", async () => {
+    const shell = start([SEED, "--function", "ApiClientFunction", "--shell"]);
+    shell.stdin.write("echo pid=$$\n");
+    const first = await new Promise<string>((resolve) => shell.stdout.once("data", (d: Buffer) => resolve(d.toString())));
+    const prefix = /^emulation (le[0-9a-f]{6}) up/.exec(first)?.[1] ?? "";
+    shell.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => shell.on("close", (c) => resolve(c)));
+    assert.equal(code, 141);
+    assert.deepEqual(leftovers(prefix), []);
+
+    const exec = start([SEED, "--function", "ApiClientFunction", "--exec", "--", "seq", "1", "200000"]);
+    const owner = await runPrefix(exec.pid as number);
+    await new Promise<void>((resolve) => exec.stdout.once("data", () => resolve()));
+    exec.stdout.destroy();
+    const execCode = await new Promise<number | null>((resolve) => exec.on("close", (c) => resolve(c)));
+    assert.equal(execCode, 141);
+    assert.deepEqual(leftovers(owner), []);
+  });
+
   it("SIGTERM during the bring-up: the run finishes building, then removes everything", async () => {
     const child = start([SEED, "--function", "ApiClientFunction", "--shell"]);
     const { ended } = collect(child);
-    const stateDir = defaultStateDir();
-    let prefix: string | undefined;
-    await until("the run's state file", () => {
-      for (const f of existsSync(stateDir) ? readdirSync(stateDir) : []) {
-        try {
-          if (f.endsWith(".json") && (JSON.parse(readFileSync(join(stateDir, f), "utf8")) as { owner: number }).owner === child.pid)
-            prefix = f.slice(0, -5);
-        } catch {
-          // being written
-        }
-      }
-      return prefix !== undefined;
-    });
+    const prefix = await runPrefix(child.pid as number);
     child.kill("SIGTERM");
     const r = await ended;
     assert.equal(r.code, 143, r.stdout + r.stderr);

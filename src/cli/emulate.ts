@@ -19,7 +19,7 @@ import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
-import { readTemplate } from "./main.ts";
+import { readTemplate, setOutputClosedHandler } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
@@ -313,6 +313,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     if (emulation) void stop(signal);
   };
   for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  // The reader of the output went away (`| head`): stop as if by SIGPIPE, which Node ignores.
+  setOutputClosedHandler(() => onSignal("SIGPIPE"));
   try {
     const started = Date.now();
     try {
@@ -341,6 +343,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     }
     let worst = 0;
     for (const eni of enis) {
+      if (stopping !== undefined) break;
       io.stdout.write(`== ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`);
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
@@ -358,6 +361,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     await emulation?.teardown();
     removeTemporary();
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+    setOutputClosedHandler(undefined);
   }
 }
 

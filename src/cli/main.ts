@@ -27,6 +27,23 @@ export interface Io {
   readonly cwd: string;
 }
 
+/**
+ * What to do when the reader of stdout goes away (EPIPE) while a command has something to undo first: `emulate` sets it
+ * during a run (the run is torn down, then the process exits), and the launcher calls it instead of exiting at once.
+ */
+let outputClosedHandler: (() => void) | undefined;
+
+export function setOutputClosedHandler(handler: (() => void) | undefined): void {
+  outputClosedHandler = handler;
+}
+
+/** Called by the launcher on EPIPE: true when a command takes care of exiting (after undoing its work). */
+export function outputClosed(): boolean {
+  if (outputClosedHandler === undefined) return false;
+  outputClosedHandler();
+  return true;
+}
+
 /** Templates larger than this are refused: CloudFormation itself takes at most 1 MB. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 export const MAX_JSON_BYTES = 512 * 1024 * 1024;
