@@ -31,9 +31,9 @@ export const EMULATE_HELP = `Usage:
 
 emulate: builds the function's VPC out of Linux network namespaces (router, ENIs, NAT and
 internet gateways, endpoints, security groups and NACLs as nftables rules, and an emulated
-internet on documentation addresses), runs CMD inside each ENI of the function (or the one
---subnet names) with its capabilities dropped, prints each run's output and exit code, and
-removes everything. Nothing is connected to the host's network. Needs Linux, ip (iproute2)
+internet on documentation addresses), runs CMD (or the function's handler, or a shell)
+inside each ENI of the function (or the one --subnet names) with its capabilities dropped,
+prints each run's output and exit code, and removes everything. Nothing is connected to the host's network. Needs Linux, ip (iproute2)
 and nft (nftables), and root; as a user it runs in a rootless sandbox (unshare: user,
 network, mount and pid namespaces) where the kernel allows unprivileged user namespaces.
 
@@ -60,8 +60,8 @@ Options:
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
 
 Exit codes: the worst exit code of CMD (or of the shells); 2 usage, input, privilege or
-emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM (the run is
-torn down first).
+emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM, and 141 when
+the output's reader goes away (the run is torn down first).
 `;
 
 class EmulateUsageError extends Error {}
