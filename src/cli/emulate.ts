@@ -14,7 +14,8 @@ import type { Invocation } from "../emulate/invoke.ts";
 import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
 import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
-import { bashRc, pickShell, runShell, shellLaunch } from "../emulate/shell.ts";
+import type { RunningShell } from "../emulate/shell.ts";
+import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
@@ -294,14 +295,14 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     }
   }
   let emulation: Emulation | undefined;
-  // A shell's bash reads its prompt from an rc file of the run (removed with it).
-  let shellDir: string | undefined;
+  const shells: ShellSession = {};
   const removeTemporary = (): void => {
     if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
-    if (shellDir !== undefined) rmSync(shellDir, { recursive: true, force: true });
+    if (shells.dir !== undefined) rmSync(shells.dir, { recursive: true, force: true });
   };
   let stopping: NodeJS.Signals | undefined;
   const stop = async (signal: NodeJS.Signals): Promise<never> => {
+    await shells.current?.hangUp();
     await emulation?.teardown();
     removeTemporary();
     process.exit(128 + osConstants.signals[signal]);
@@ -332,14 +333,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       io.stdout.write(
         `emulation ${plan.prefix} up in ${((Date.now() - started) / 1000).toFixed(2)} s (${plan.namespaces.length} namespaces, none linked to the host's network)\n`,
       );
-      return await runShells(
-        emulation,
-        enis,
-        io,
-        dropCaps,
-        (dir) => (shellDir = dir),
-        () => stopping !== undefined,
-      );
+      return await runShells(emulation, enis, io, dropCaps, shells, () => stopping !== undefined);
     }
     let worst = 0;
     for (const eni of enis) {
@@ -378,16 +372,14 @@ async function runShells(
   enis: readonly EniPlan[],
   io: Io,
   dropCaps: boolean,
-  keepDir: (dir: string) => void,
+  session: ShellSession,
   stopped: () => boolean,
 ): Promise<number> {
   const shell = pickShell(io.env);
   const interactive = isatty(0);
-  let dir: string | undefined;
-  if (interactive && basename(shell) === "bash") {
-    dir = mkdtempSync(join(tmpdir(), "le-shell-"));
-    keepDir(dir);
-  }
+  // bash reads its prompt from an rc file of the run (removed with it).
+  const dir = interactive && basename(shell) === "bash" ? mkdtempSync(join(tmpdir(), "le-shell-")) : undefined;
+  session.dir = dir;
   let worst = 0;
   for (const [k, eni] of enis.entries()) {
     if (stopped()) break;
@@ -407,7 +399,15 @@ async function runShells(
       caCert: emulation.caCert,
       ...(rcFile !== undefined ? { rcFile } : {}),
     });
-    worst = Math.max(worst, await runShell(launch, io.env));
+    session.current = startShell(launch, io.env);
+    worst = Math.max(worst, await session.current.exited);
+    session.current = undefined;
   }
   return worst;
+}
+
+/** What a stopping run must undo before its teardown: the shell that runs (hung up first) and the rc files' directory. */
+interface ShellSession {
+  dir?: string | undefined;
+  current?: RunningShell | undefined;
 }

@@ -67,11 +67,26 @@ export function shellLaunch(eni: EniPlan, options: ShellOptions): ShellLaunch {
   return { cmd: "ip", args: ["netns", "exec", eni.ns, ...drop, options.shell, ...shellArgs], env };
 }
 
-/** Runs a shell with this process's stdin, stdout and stderr; resolves with its exit code (128 + n when killed by signal n). */
-export function runShell(launch: ShellLaunch, baseEnv: Readonly<Record<string, string | undefined>>): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(launch.cmd, [...launch.args], { stdio: "inherit", env: { ...baseEnv, ...launch.env } });
+export interface RunningShell {
+  /** Its exit code (128 + n when killed by signal n). */
+  readonly exited: Promise<number>;
+  /** SIGHUP, as when its terminal goes away, so that it restores the terminal before the run is torn down; waits up to 1 s. */
+  hangUp(): Promise<void>;
+}
+
+/** Starts a shell with this process's stdin, stdout and stderr. */
+export function startShell(launch: ShellLaunch, baseEnv: Readonly<Record<string, string | undefined>>): RunningShell {
+  const child = spawn(launch.cmd, [...launch.args], { stdio: "inherit", env: { ...baseEnv, ...launch.env } });
+  const exited = new Promise<number>((resolve) => {
     child.on("error", () => resolve(127));
     child.on("close", (code, signal) => resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal])));
   });
+  return {
+    exited,
+    hangUp: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill("SIGHUP");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
+    },
+  };
 }
