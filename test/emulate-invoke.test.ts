@@ -1,12 +1,14 @@
 // emulate --invoke's preparation (no privileges needed): the handler and the bootstrap in a temporary directory, and
 // refusals that leave nothing behind.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { InvokeError, prepareInvocation } from "../src/emulate/invoke.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
+import type { LambdaFunction } from "../src/model/types.ts";
 import { ROOT } from "./helpers.ts";
 
 const EXAMPLE = join(ROOT, "examples", "nat-gateway-per-az", "template.yaml");
@@ -38,6 +40,7 @@ describe("emulate --invoke: preparing the handler", () => {
         "10",
         "",
         "PartnerApiFunction",
+        "nodejs22.x",
       ]);
     } finally {
       rmSync(inv.dir, { recursive: true, force: true });
@@ -49,5 +52,94 @@ describe("emulate --invoke: preparing the handler", () => {
     const before = invokeDirs();
     assert.throws(() => prepareInvocation(fn, EXAMPLE, "/nonexistent/event.json"), InvokeError);
     assert.deepEqual(invokeDirs(), before);
+  });
+});
+
+/** Runs `code` (index.js) through the bootstrap on this host (no emulation): its stdout lines, the last one parsed, and the time taken. */
+function invoke(
+  code: string,
+  runtime = "nodejs22.x",
+  timeoutSeconds = 5,
+): { lines: string[]; report: Record<string, unknown>; ms: number } {
+  const f = {
+    id: "Fn",
+    name: null,
+    code: { runtime, handler: "index.handler", timeoutSeconds, source: { inline: code } },
+  } as unknown as LambdaFunction;
+  const inv = prepareInvocation(f, EXAMPLE, undefined);
+  try {
+    const [cmd, ...args] = inv.command as [string, ...string[]];
+    const started = Date.now();
+    const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 20000 });
+    const lines = r.stdout.trim().split("\n");
+    return { lines, report: JSON.parse(lines.at(-1) ?? "null") as Record<string, unknown>, ms: Date.now() - started };
+  } finally {
+    rmSync(inv.dir, { recursive: true, force: true });
+  }
+}
+
+describe("emulate --invoke: the bootstrap ends an invocation as Lambda's Node.js runtime does", () => {
+  it("seed 000's handler style: a non-async (event, context) handler that never calls back ends with null when the event loop is empty", () => {
+    const r = invoke("exports.handler = function (event, context) { setTimeout(() => console.log('Got response: 200'), 300); };");
+    assert.deepEqual(r.lines, ["Got response: 200", '{"result":null}']);
+    assert.ok(r.ms >= 300, `${r.ms} ms`);
+  });
+
+  it("context.done('error', e) fails at once with the error's typeof as its type (legacy context methods)", () => {
+    const r = invoke("exports.handler = function (event, context) { setTimeout(() => {}, 3000); context.done('error', new Error('x')); };");
+    assert.deepEqual(r.report, { errorType: "string", errorMessage: "error" });
+    assert.ok(r.ms < 2500, `${r.ms} ms`);
+  });
+
+  it("context.succeed and context.fail end at once; fail() without an error fails with 'handled'; only the first call counts", () => {
+    const ok = invoke("exports.handler = (e, c) => { setTimeout(() => {}, 3000); c.succeed({ a: 1 }); c.fail(new Error('late')); };");
+    assert.deepEqual(ok.report, { result: { a: 1 } });
+    assert.ok(ok.ms < 2500, `${ok.ms} ms`);
+    assert.deepEqual(invoke("exports.handler = (e, c) => c.fail();").report, { errorType: "string", errorMessage: "handled" });
+    assert.deepEqual(invoke("exports.handler = (e, c) => c.fail(new TypeError('bad'));").report, {
+      errorType: "TypeError",
+      errorMessage: "bad",
+    });
+  });
+
+  it("callback(null, value) waits for the event loop to empty, unless callbackWaitsForEmptyEventLoop is false; callback(err) does not wait", () => {
+    const waits = invoke("exports.handler = (e, c, cb) => { setTimeout(() => console.log('later'), 500); cb(null, 'v'); };");
+    assert.deepEqual(waits.lines, ["later", '{"result":"v"}']);
+    const now = invoke(
+      "exports.handler = (e, c, cb) => { c.callbackWaitsForEmptyEventLoop = false; setTimeout(() => console.log('later'), 3000); cb(null, 'v'); };",
+    );
+    assert.deepEqual(now.lines, ['{"result":"v"}']);
+    assert.ok(now.ms < 2500, `${now.ms} ms`);
+    const err = invoke("exports.handler = (e, c, cb) => { setTimeout(() => {}, 3000); cb(new RangeError('r')); };");
+    assert.deepEqual(err.report, { errorType: "RangeError", errorMessage: "r" });
+    assert.ok(err.ms < 2500, `${err.ms} ms`);
+  });
+
+  it("a promise ends at once when it settles; an async handler whose promise never settles fails with Runtime.NodeJsExit", () => {
+    assert.deepEqual(invoke("exports.handler = async () => ({ statusCode: 200 });").report, { result: { statusCode: 200 } });
+    assert.deepEqual(invoke("exports.handler = async () => { throw new Error('boom'); };").report, {
+      errorType: "Error",
+      errorMessage: "boom",
+    });
+    assert.equal(invoke("exports.handler = async () => new Promise(() => {});").report.errorType, "Runtime.NodeJsExit");
+  });
+
+  it("Lambda's timeout message at the function's Timeout", () => {
+    const r = invoke("exports.handler = () => { setInterval(() => {}, 1000); };", "nodejs22.x", 1);
+    assert.deepEqual(r.report, { errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.00 seconds" });
+  });
+
+  it("nodejs24.x: no callbacks; a handler with three parameters is refused, a plain one is awaited and context.done is gone", () => {
+    assert.equal(
+      invoke("exports.handler = (e, c, cb) => cb(null, 1);", "nodejs24.x").report.errorType,
+      "Runtime.CallbackHandlerDeprecated",
+    );
+    const r = invoke("exports.handler = (e, c) => { setTimeout(() => {}, 3000); return typeof c.done; };", "nodejs24.x");
+    assert.deepEqual(r.report, { result: "undefined" });
+    assert.ok(r.ms < 2500, `${r.ms} ms`);
+  });
+
+  it("a missing module or export fails as Lambda reports it", () => {
+    assert.equal(invoke("exports.other = () => 1;").report.errorType, "Runtime.HandlerNotFound");
   });
 });

@@ -1,34 +1,40 @@
-// `lambda-egress emulate`: builds a function's VPC out of Linux network namespaces, runs a command inside each of its ENIs,
-// and tears everything down; `--plan` prints the plan, `--cleanup` removes what a crashed run left.
+// `lambda-egress emulate`: builds a function's VPC out of Linux network namespaces, runs a command (or the function's
+// handler, or a shell) inside each of its ENIs, and tears everything down; `--plan` prints the plan, `--cleanup` removes
+// what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { constants as osConstants, tmpdir } from "node:os";
+import { basename, dirname, join, resolve } from "node:path";
+import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
 import { ApplyError, applyPlan, cleanupAll, PlanError } from "../emulate/apply.ts";
 import type { Invocation } from "../emulate/invoke.ts";
 import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
-import type { Plan } from "../emulate/plan-types.ts";
+import type { EniPlan, Plan } from "../emulate/plan-types.ts";
 import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
+import type { RunningShell } from "../emulate/shell.ts";
+import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
-import { readTemplate } from "./main.ts";
+import { readTemplate, setOutputClosedHandler } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
+  lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
   lambda-egress emulate --plan TEMPLATE --function ID
   lambda-egress emulate --plan-file PLAN.json [--function ID] [--subnet ID] --exec -- CMD ARGS...
   lambda-egress emulate --cleanup
 
 emulate: builds the function's VPC out of Linux network namespaces (router, ENIs, NAT and
 internet gateways, endpoints, security groups and NACLs as nftables rules, and an emulated
-internet on documentation addresses), runs CMD inside each ENI of the function (or the one
---subnet names) with its capabilities dropped, prints each run's output and exit code, and
-removes everything. Nothing is connected to the host's network. Needs Linux, ip (iproute2)
+internet on documentation addresses), runs CMD (or the function's handler, or a shell)
+inside each ENI of the function (or the one --subnet names) with its capabilities dropped,
+prints each run's output and exit code, and removes everything. Nothing is connected to the host's network. Needs Linux, ip (iproute2)
 and nft (nftables), and root; as a user it runs in a rootless sandbox (unshare: user,
 network, mount and pid namespaces) where the kernel allows unprivileged user namespaces.
 
@@ -41,6 +47,12 @@ Options:
                      CodeUri) with the event; prints its result or its error, and
                      Lambda's "Task timed out" at the function's Timeout
   --event FILE       the event for --invoke (JSON; default {})
+  --shell            an interactive shell ($SHELL, else bash, else sh) in each ENI of the
+                     function (of every VPC function without --function), one after
+                     another: exit (or Ctrl-D) moves on to the next ENI, the last one
+                     ends the run. Capabilities dropped as for --exec; the prompt and
+                     LAMBDA_EGRESS_FUNCTION, _SUBNET, _ADDRESS and _NAMESPACE say where
+                     it is. Without a terminal the shell reads commands from stdin.
   --plan             print the plan instead of applying it (needs no privileges)
   --plan-file FILE   apply a plan written by hand (JSON, checked like any plan; its
                      prefix is replaced by the run's)
@@ -48,7 +60,9 @@ Options:
   --param NAME=VALUE template parameter value, repeatable
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
 
-Exit codes: the worst exit code of CMD; 2 usage, input, privilege or emulation error.
+Exit codes: the worst exit code of CMD (or of the shells); 2 usage, input, privilege or
+emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM, and 141 when
+the output's reader goes away (the run is torn down first).
 `;
 
 class EmulateUsageError extends Error {}
@@ -86,7 +100,7 @@ function launcher(): string | undefined {
 }
 
 /** Runs this same command as root of its own user, network, mount and pid namespaces: nothing outlives it, even after kill -9. */
-async function runInSandbox(argv: readonly string[], io: Io): Promise<number> {
+async function runInSandbox(argv: readonly string[], io: Io, terminal: boolean): Promise<number> {
   const bin = launcher();
   if (spawnSync("unshare", ["--user", "--map-root-user", "--net", "true"]).status !== 0 || bin === undefined) {
     return fail(
@@ -104,10 +118,11 @@ async function runInSandbox(argv: readonly string[], io: Io): Promise<number> {
     const child = spawn(cmd, rest, {
       cwd: io.cwd,
       env: { ...process.env, [SANDBOX_ENV]: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
+      // A shell needs this process's terminal (or piped stdin) itself.
+      stdio: terminal ? "inherit" : ["ignore", "pipe", "pipe"],
     });
-    child.stdout.on("data", (d: Buffer) => io.stdout.write(d.toString()));
-    child.stderr.on("data", (d: Buffer) => io.stderr.write(d.toString()));
+    child.stdout?.on("data", (d: Buffer) => io.stdout.write(d.toString()));
+    child.stderr?.on("data", (d: Buffer) => io.stderr.write(d.toString()));
     child.on("error", (e) => done(fail(io, `cannot start the sandbox: ${e.message}`)));
     child.on("close", (code) => done(code ?? 2));
   });
@@ -161,6 +176,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         subnet: { type: "string" },
         exec: { type: "boolean" },
         invoke: { type: "boolean" },
+        shell: { type: "boolean" },
         event: { type: "string" },
         plan: { type: "boolean" },
         "plan-file": { type: "string" },
@@ -195,11 +211,15 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     if (positionals.length > 0 || values.plan) return usage("--plan-file takes no template and no --plan");
   } else {
     if (positionals.length !== 1) return usage("emulate takes one template");
-    if (values.function === undefined) return usage("emulate needs --function ID");
+    if (values.function === undefined && !values.shell) return usage("emulate needs --function ID");
   }
-  if (!values.plan && !values.exec && !values.invoke) return usage("emulate needs --exec -- CMD, --invoke (or --plan to print the plan)");
+  if (!values.plan && !values.exec && !values.invoke && !values.shell)
+    return usage("emulate needs --exec -- CMD, --invoke or --shell (or --plan to print the plan)");
   if (values.exec && command.length === 0) return usage("--exec needs a command after --");
-  if ([values.plan, values.exec, values.invoke].filter(Boolean).length > 1) return usage("use one of --plan, --exec and --invoke");
+  if ([values.plan, values.exec, values.invoke, values.shell].filter(Boolean).length > 1)
+    return usage("use one of --plan, --exec, --invoke and --shell");
+  if (values.shell && command.length > 0) return usage("--shell takes no command (--exec -- CMD runs one)");
+  if (values.shell && values.timeout !== undefined) return usage("--timeout goes with --exec: a shell lasts until it exits");
   if (values.invoke && (planFile !== undefined || command.length > 0))
     return usage("--invoke runs the template's handler: no --plan-file, no command");
   if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
@@ -211,8 +231,9 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     if (eq <= 0) return usage(`--param ${p}: use NAME=VALUE`);
     params[p.slice(0, eq)] = p.slice(eq + 1);
   }
-  const runs = values.exec === true || values.invoke === true;
-  if (runs && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined) return runInSandbox(argv, io);
+  const runs = values.exec === true || values.invoke === true || values.shell === true;
+  if (runs && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined)
+    return runInSandbox(argv, io, values.shell === true);
   const sandboxNotes = io.env[SANDBOX_ENV] !== undefined && runs ? prepareSandbox() : [];
   if (typeof sandboxNotes === "string") return fail(io, sandboxNotes, "the rootless sandbox needs mount rights in its own namespaces");
   let plan: Plan;
@@ -227,7 +248,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       params,
       ...(values.region !== undefined ? { region: values.region } : {}),
     });
-    plan = planEmulation(model, { prefix: newPrefix(), functions: [values.function as string] });
+    plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
       if (!fn) return fail(io, `no function ${values.function} in ${file}`, "lambda-egress check lists the functions");
@@ -246,9 +267,11 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (enis.length === 0) {
     return fail(
       io,
-      values.subnet === undefined
-        ? `function ${values.function ?? "(any)"} has no ENI to emulate`
-        : `function ${values.function} has no ENI in subnet ${values.subnet}`,
+      values.function === undefined
+        ? `no function of ${positionals[0] ?? planFile} has an ENI to emulate${values.subnet === undefined ? "" : ` in subnet ${values.subnet}`}`
+        : values.subnet === undefined
+          ? `function ${values.function} has no ENI to emulate`
+          : `function ${values.function} has no ENI in subnet ${values.subnet}`,
       plan.notes.length > 0 ? plan.notes.join("; ") : "lambda-egress trace shows the function's subnets",
     );
   }
@@ -272,26 +295,49 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     }
   }
   let emulation: Emulation | undefined;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    void (emulation?.teardown() ?? Promise.resolve()).finally(() => {
-      if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
-      process.exit(signal === "SIGINT" ? 130 : 143);
-    });
+  const shells: ShellSession = {};
+  const removeTemporary = (): void => {
+    if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
+    if (shells.dir !== undefined) rmSync(shells.dir, { recursive: true, force: true });
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  let stopping: NodeJS.Signals | undefined;
+  const stop = async (signal: NodeJS.Signals): Promise<never> => {
+    await shells.current?.hangUp();
+    await emulation?.teardown();
+    removeTemporary();
+    process.exit(128 + osConstants.signals[signal]);
+  };
+  // During the bring-up the run stops as soon as applyPlan returns: only it knows what exists by then.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping !== undefined) return;
+    stopping = signal;
+    if (emulation) void stop(signal);
+  };
+  for (const s of STOP_SIGNALS) process.on(s, onSignal);
+  // The reader of the output went away (`| head`): stop as if by SIGPIPE, which Node ignores.
+  setOutputClosedHandler(() => onSignal("SIGPIPE"));
   try {
+    const started = Date.now();
     try {
       emulation = await applyPlan(plan);
     } catch (e) {
+      if (stopping !== undefined) return await stop(stopping);
       if (e instanceof PlanError) return fail(io, e.message, "the plan breaks the emulator's safety rules; this is a bug in the planner");
       if (e instanceof ApplyError) return fail(io, `could not build the emulation: ${e.message}`, "everything created was removed");
       throw e;
     }
+    if (stopping !== undefined) return await stop(stopping);
     for (const n of emulation.notes) io.stdout.write(`note: ${n}\n`);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
+    if (values.shell) {
+      io.stdout.write(
+        `emulation ${plan.prefix} up in ${((Date.now() - started) / 1000).toFixed(2)} s (${plan.namespaces.length} namespaces, none linked to the host's network)\n`,
+      );
+      return await runShells(emulation, enis, io, dropCaps, shells, () => stopping !== undefined);
+    }
     let worst = 0;
     for (const eni of enis) {
+      if (stopping !== undefined) break;
       io.stdout.write(`== ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`);
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
@@ -307,8 +353,61 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     return worst;
   } finally {
     await emulation?.teardown();
-    if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
-    process.removeListener("SIGINT", onSignal);
-    process.removeListener("SIGTERM", onSignal);
+    removeTemporary();
+    for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
+    setOutputClosedHandler(undefined);
   }
+}
+
+/** What stops a run: each tears it down first, then exits with 128 + the signal's number. */
+const STOP_SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * `--shell`: one shell per ENI, one after another (exit moves on to the next), with this process's stdin, stdout and
+ * stderr. In turn rather than side by side: every shell gets the terminal to itself, it works the same in the rootless
+ * sandbox (whose namespaces no other terminal can enter), and piped commands reach each shell in order.
+ */
+async function runShells(
+  emulation: Emulation,
+  enis: readonly EniPlan[],
+  io: Io,
+  dropCaps: boolean,
+  session: ShellSession,
+  stopped: () => boolean,
+): Promise<number> {
+  const shell = pickShell(io.env);
+  const interactive = isatty(0);
+  // bash reads its prompt from an rc file of the run (removed with it).
+  const dir = interactive && basename(shell) === "bash" ? mkdtempSync(join(tmpdir(), "le-shell-")) : undefined;
+  session.dir = dir;
+  let worst = 0;
+  for (const [k, eni] of enis.entries()) {
+    if (stopped()) break;
+    let rcFile: string | undefined;
+    if (dir !== undefined) {
+      rcFile = join(dir, `${eni.ns}.bashrc`);
+      writeFileSync(rcFile, bashRc(eni));
+    }
+    const next = k + 1 < enis.length ? "exit moves on to the next" : "exit ends the run";
+    io.stdout.write(
+      `== shell ${k + 1} of ${enis.length}: ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
+    );
+    const launch = shellLaunch(eni, {
+      shell,
+      interactive,
+      dropCaps,
+      caCert: emulation.caCert,
+      ...(rcFile !== undefined ? { rcFile } : {}),
+    });
+    session.current = startShell(launch, io.env);
+    worst = Math.max(worst, await session.current.exited);
+    session.current = undefined;
+  }
+  return worst;
+}
+
+/** What a stopping run must undo before its teardown: the shell that runs (hung up first) and the rc files' directory. */
+interface ShellSession {
+  dir?: string | undefined;
+  current?: RunningShell | undefined;
 }

@@ -27,6 +27,23 @@ export interface Io {
   readonly cwd: string;
 }
 
+/**
+ * What to do when the reader of stdout goes away (EPIPE) while a command has something to undo first: `emulate` sets it
+ * during a run (the run is torn down, then the process exits), and the launcher calls it instead of exiting at once.
+ */
+let outputClosedHandler: (() => void) | undefined;
+
+export function setOutputClosedHandler(handler: (() => void) | undefined): void {
+  outputClosedHandler = handler;
+}
+
+/** Called by the launcher on EPIPE: true when a command takes care of exiting (after undoing its work). */
+export function outputClosed(): boolean {
+  if (outputClosedHandler === undefined) return false;
+  outputClosedHandler();
+  return true;
+}
+
 /** Templates larger than this are refused: CloudFormation itself takes at most 1 MB. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 export const MAX_JSON_BYTES = 512 * 1024 * 1024;
@@ -41,6 +58,8 @@ Usage:
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
                     [--format cloudformation|sam|cdk] [-o FILE] [--force]
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
+  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
+  lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
   lambda-egress emulate --plan TEMPLATE --function ID | --cleanup
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can

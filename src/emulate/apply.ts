@@ -342,12 +342,9 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
     if (r.code !== 0) throw new ApplyError(`${what}: ${cmd} ${args.join(" ")} failed (${r.code}): ${r.stderr.trim().split("\n")[0] ?? ""}`);
     options.onStep?.(what);
   };
-  let down = false;
-  const teardown = async (): Promise<void> => {
-    if (down) return;
-    down = true;
-    await teardownState(runner, state, statePath);
-  };
+  // One teardown: a second call (a signal's, then the caller's own) waits for the first to finish.
+  let down: Promise<void> | undefined;
+  const teardown = (): Promise<void> => (down ??= teardownState(runner, state, statePath));
   try {
     save();
     for (const ns of plan.namespaces) {

@@ -1,40 +1,96 @@
 // `emulate --invoke`: runs a function's own Node.js handler with an event at its ENI's position. The handler's code
 // (inline or a local directory) and a small bootstrap go to a temporary directory; the bootstrap calls the handler as
-// Lambda does (promise or callback), enforces the function's timeout with Lambda's message, and prints one JSON line.
+// Lambda's Node.js runtime does (promise, callback or the legacy context.done; see BOOTSTRAP), enforces the function's timeout with Lambda's message, and prints one JSON line.
 import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { LambdaFunction } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
 
-/** The bootstrap (CommonJS): argv = code dir, module, export, timeout seconds, event file (or ""), function name. */
+/**
+ * The bootstrap (CommonJS): argv = code dir, module, export, timeout seconds, event file (or ""), function name, runtime.
+ *
+ * It ends an invocation as Lambda's Node.js runtime does (aws-lambda-nodejs-runtime-interface-client: Runtime.js,
+ * CallbackContext.js and Errors.js up to nodejs22.x; runtime/buffered-invoke-processor.ts and
+ * function/callback-deprecation.ts from nodejs24.x):
+ * - up to nodejs22.x the handler gets (event, context, callback). A returned promise ends the invocation when it settles.
+ *   `callback(err)` ends it at once; `callback(null, value)` waits for the event loop to empty while
+ *   `context.callbackWaitsForEmptyEventLoop` is true (the default), else ends it at once. The legacy `context.done(err,
+ *   value)`, `context.succeed(value)` and `context.fail(err)` end it at once (`fail()` without an error fails with
+ *   "handled"). Only the first of these counts. A handler that is not an async function and never calls any of them
+ *   ends with a null result when the event loop is empty; an async function's pending promise then fails with
+ *   Runtime.NodeJsExit.
+ * - from nodejs24.x the handler is awaited with (event, context) and the context has no callback methods; a handler
+ *   declaring three parameters is refused with Runtime.CallbackHandlerDeprecated.
+ * An error that is not an Error reports its typeof as errorType (so `context.done('error', e)` reports
+ * {"errorType":"string","errorMessage":"error"}). Timeout: Lambda's "Task timed out after N.00 seconds".
+ */
 const BOOTSTRAP = `"use strict";
 const fs = require("fs");
 const path = require("path");
 const { pathToFileURL } = require("url");
-const [dir, moduleName, exportName, timeoutSeconds, eventFile, functionName] = process.argv.slice(2);
+const [dir, moduleName, exportName, timeoutSeconds, eventFile, functionName, runtime] = process.argv.slice(2);
+const major = Number((/^nodejs(\\d+)/.exec(runtime || "") || [])[1] || 0);
+const callbacks = major < 24;
 const limitMs = Number(timeoutSeconds) * 1000;
 const started = Date.now();
-const print = (o, code) => { process.stdout.write(JSON.stringify(o) + "\\n"); process.exit(code); };
+let reported = false;
+const print = (o, code) => {
+  if (reported) return;
+  reported = true;
+  process.stdout.write(JSON.stringify(o) + "\\n", () => process.exit(code));
+};
+const isError = (e) => e instanceof Error || (e && typeof e.name === "string" && typeof e.message === "string" && typeof e.stack === "string");
+const failWith = (e) => print(isError(e) ? { errorType: e.name, errorMessage: e.message } : { errorType: typeof e, errorMessage: String(e) }, 1);
+const succeedWith = (v) => print({ result: v === undefined ? null : v }, 0);
+const runtimeError = (name, message) => { const e = new Error(message); e.name = name; return e; };
 setTimeout(() => print({ errorType: "Sandbox.Timedout", errorMessage: "Task timed out after " + Number(timeoutSeconds).toFixed(2) + " seconds" }, 1), limitMs).unref();
+// What ends the invocation when the event loop is empty (replaced by a callback that waits for it).
+let onEmpty = () => undefined;
+process.on("beforeExit", () => onEmpty());
+process.on("uncaughtException", (e) => failWith(e));
+process.on("unhandledRejection", (r) => failWith(runtimeError("Runtime.UnhandledPromiseRejection", String(r))));
 (async () => {
   const file = [".js", ".mjs", ".cjs"].map((e) => path.join(dir, moduleName + e)).find((f) => fs.existsSync(f));
-  if (!file) throw new Error("Cannot find module '" + moduleName + "' in " + dir);
+  if (!file) throw runtimeError("Runtime.ImportModuleError", "Error: Cannot find module '" + moduleName + "'");
   const mod = await import(pathToFileURL(file).href);
   const handler = mod[exportName] ?? (mod.default && mod.default[exportName]);
-  if (typeof handler !== "function") throw new Error(moduleName + "." + exportName + " is not a function");
+  if (typeof handler !== "function") throw runtimeError("Runtime.HandlerNotFound", moduleName + "." + exportName + " is undefined or not exported");
   const event = eventFile ? JSON.parse(fs.readFileSync(eventFile, "utf8")) : {};
   const context = {
     functionName,
+    functionVersion: "$LATEST",
     awsRequestId: "emulated-request",
+    logGroupName: "/aws/lambda/" + functionName,
     getRemainingTimeInMillis: () => Math.max(0, limitMs - (Date.now() - started)),
   };
-  const result = await new Promise((res, rej) => {
-    const r = handler(event, context, (err, value) => (err ? rej(err) : res(value)));
-    if (r && typeof r.then === "function") r.then(res, rej);
+  if (!callbacks) {
+    if (handler.length >= 3)
+      throw runtimeError("Runtime.CallbackHandlerDeprecated", "ERROR: AWS Lambda has removed support for callback-based function handlers starting with Node.js 24.");
+    onEmpty = () => failWith(runtimeError("Runtime.NodeJsExit", "Error: Runtime exited without providing a reason"));
+    succeedWith(await handler(event, context));
+    return;
+  }
+  let waits = true;
+  let finished = false;
+  const once = (f) => (...args) => { if (!finished) { finished = true; f(...args); } };
+  const done = (err, value) => (err !== undefined && err !== null ? failWith(err) : succeedWith(value));
+  Object.defineProperty(context, "callbackWaitsForEmptyEventLoop", { enumerable: true, get: () => waits, set: (v) => { waits = v; } });
+  context.done = once(done);
+  context.succeed = once((value) => done(null, value));
+  context.fail = once((err) => done(err === undefined || err === null ? "handled" : err));
+  const callback = once((err, value) => {
+    if (err !== undefined && err !== null) failWith(err);
+    else if (!waits) succeedWith(value);
+    else onEmpty = () => setImmediate(() => succeedWith(value));
   });
-  print({ result: result === undefined ? null : result }, 0);
-})().catch((e) => print({ errorType: (e && e.name) || "Error", errorMessage: (e && e.message) || String(e) }, 1));
+  onEmpty =
+    handler.constructor && handler.constructor.name === "AsyncFunction"
+      ? () => failWith(runtimeError("Runtime.NodeJsExit", "Error: Runtime exited without providing a reason"))
+      : () => succeedWith(null);
+  const r = handler(event, context, callback);
+  if (r && typeof r.then === "function") r.then(context.succeed, context.fail);
+})().catch((e) => failWith(e));
 `;
 
 export interface Invocation {
@@ -98,6 +154,7 @@ export function prepareInvocation(fn: LambdaFunction, templateFile: string, even
       String(code.timeoutSeconds),
       event,
       fn.name ?? fn.id,
+      code.runtime,
     ],
     timeoutSeconds: code.timeoutSeconds,
     dir,
