@@ -49,6 +49,25 @@ export const CASES: readonly Case[] = [
         "reachable gateway endpoint N0S3Endpoint, on the route table of the NAT's subnet N0Subnet0, delivers to s3 inside the region from the NAT's private address",
     },
   },
+  {
+    name: "a dual-stack function calls an AWS service that has no endpoint",
+    finding:
+      "emulator: its public DNS gave every name an IPv6 address, so the function reached SQS over IPv6 through the egress-only gateway; AWS services' regional names have IPv4 addresses only, so the call goes through the NAT, as the analyzer said",
+    spec: {
+      ...PRIVATE_BEHIND_NAT,
+      subnets: [
+        { az: 0, routeTable: 0, nacl: null, mapPublicIp: true },
+        { az: 1, routeTable: 1, nacl: null, mapPublicIp: false },
+      ],
+      s3Gateway: null,
+      functions: [{ subnets: [1], egress: "all" }],
+      ipv6: { subnets: [true, true], eigw: true, routes: ["igw", "eigw"], functions: [{ allowed: true, egress6: true }], nacl6: true },
+    },
+    expected: {
+      "N0Function0 N0Subnet1 internet6": "reachable N0Eigw forwards IPv6 to the internet from the function's own address (outbound only)",
+      "N0Function0 N0Subnet1 aws:sqs": "reachable through N0Nat0",
+    },
+  },
 ];
 
 describe("differential regressions: the analyzer", () => {

@@ -385,6 +385,18 @@ describe("the DNS server", () => {
     assert.equal(aaaa.readUInt16BE(6), 1);
     assert.equal(aaaa.subarray(aaaa.length - 16).toString("hex"), "20010db8000000000000000000000080");
   });
+  it("answers a name under a `*.SUFFIX` entry from it, the longest suffix first: AWS service names get no AAAA", () => {
+    const suffixed = { ...records, "*.amazonaws.com": ["198.51.100.80"], "*.us-east-1.amazonaws.com": ["198.51.100.81"] };
+    const a = answer(query("sqs.us-east-1.amazonaws.com", 1), suffixed) as Buffer;
+    assert.deepEqual([...a.subarray(a.length - 4)], [198, 51, 100, 81]);
+    const other = answer(query("sts.amazonaws.com", 1), suffixed) as Buffer;
+    assert.deepEqual([...other.subarray(other.length - 4)], [198, 51, 100, 80]);
+    const aaaa = answer(query("sqs.us-east-1.amazonaws.com", 28), suffixed) as Buffer;
+    assert.equal(aaaa.readUInt16BE(2) & 0xf, 0, "the name exists");
+    assert.equal(aaaa.readUInt16BE(6), 0, "with no IPv6 address");
+    const exact = answer(query("s3.us-east-1.amazonaws.com", 1), suffixed) as Buffer;
+    assert.deepEqual([...exact.subarray(exact.length - 4)], [10, 0, 2, 50]);
+  });
   it("answers NXDOMAIN without a wildcard and ignores garbage", () => {
     const r = answer(query("example.com", 1), { "a.example": ["10.0.0.1"] }) as Buffer;
     assert.equal(r.readUInt16BE(2) & 0xf, 3);

@@ -318,8 +318,8 @@ describe("emulate plan: nat-gateway-per-az", () => {
         [`${PREFIX}-i0`, "whoami", "198.51.100.80", 443, "internet"],
       ],
     );
-    assert.deepEqual(plan.servers[0]?.records, { "*": ["198.51.100.80"] });
-    assert.deepEqual(plan.servers[1]?.records, { "*": ["198.51.100.80"] });
+    assert.deepEqual(plan.servers[0]?.records, { "*": ["198.51.100.80"], "*.amazonaws.com": ["198.51.100.80"] });
+    assert.deepEqual(plan.servers[1]?.records, { "*": ["198.51.100.80"], "*.amazonaws.com": ["198.51.100.80"] });
   });
 
   it("is deterministic and describes itself", () => {
@@ -636,6 +636,7 @@ describe("emulate plan: inline templates", () => {
     const vpcDns = plan.servers.find((s) => s.kind === "dns" && s.ns === `${PREFIX}-r0`);
     assert.deepEqual(vpcDns?.records, {
       "*": ["198.51.100.80"],
+      "*.amazonaws.com": ["198.51.100.80"],
       "sqs.us-east-1.amazonaws.com": ["198.51.100.100"],
       "s3.us-east-1.amazonaws.com": ["198.51.100.101"],
     });
@@ -906,7 +907,7 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
         [`${PREFIX}-i0`, "whoami", INTERNET_WHOAMI6, 443],
       ],
     );
-    assert.deepEqual(plan.servers[0]?.records, { "*": ["198.51.100.80", INTERNET_WHOAMI6] });
+    assert.deepEqual(plan.servers[0]?.records, { "*": ["198.51.100.80", INTERNET_WHOAMI6], "*.amazonaws.com": ["198.51.100.80"] });
     assert.match(describePlan(plan), /whoami \[2001:db8:ffff::80\]:443 in /);
   });
 

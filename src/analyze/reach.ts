@@ -485,6 +485,17 @@ export class Reachability {
       .find((e) => e.service === service && e.type === "Gateway" && !isUnknown(e.routeTableIds) && e.routeTableIds.includes(rt.id));
   }
 
+  /** Whether what a NAT in `natSubnet` forwards to the destination goes to a gateway endpoint (see `route`). */
+  private natToGatewayEndpoint(ctx: Ctx, natSubnet: Subnet): boolean {
+    const rt = this.model.routeTableFor(natSubnet);
+    return (
+      ctx.road.kind === "public" &&
+      ctx.dest.service !== undefined &&
+      rt !== undefined &&
+      this.gatewayEndpointOn(rt, ctx.vpc.id, ctx.dest.service) !== undefined
+    );
+  }
+
   /** A first hop that says where the service's name leads. */
   private announceRoad(walk: Walk, ctx: Ctx): void {
     const road = ctx.road;
@@ -1138,8 +1149,15 @@ export class Reachability {
     walk.trace.push({
       ...hop,
       action: "translate",
-      detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}`,
-      ...this.rule(() => natRule(egress)),
+      ...(this.natToGatewayEndpoint(ctx, natSubnet)
+        ? {
+            detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source to its private address`,
+            ...this.rule(() => PRIVATE_NAT_RULE),
+          }
+        : {
+            detail: `NAT gateway ${nat.id} in ${natSubnet.id} translates the source${egress.eip ? ` to ${egress.eip}` : ""}`,
+            ...this.rule(() => natRule(egress)),
+          }),
     });
     walk.natSource =
       nat.connectivity === "private" ? privateNat(nat) : egress.eip || egress.publicIp ? { kind: "public", egress } : noEip(nat.id);
@@ -1251,7 +1269,13 @@ export class Reachability {
       ...hop,
       action: "translate",
       detail: `NAT instance ${inst.id} in ${instSubnet.id} masquerades the source`,
-      ...this.rule(() => (egress ? natRule(egress, "(public IP assigned at launch)") : "source -> (no public IP)")),
+      ...this.rule(() =>
+        this.natToGatewayEndpoint(ctx, instSubnet)
+          ? PRIVATE_NAT_RULE
+          : egress
+            ? natRule(egress, "(public IP assigned at launch)")
+            : "source -> (no public IP)",
+      ),
     });
     walk.natSource = egress
       ? { kind: "public", egress }
@@ -1306,6 +1330,9 @@ function noEip(id: string): Source {
 }
 
 /** A NAT hop's rule in the trace: `source -> NatEipA` (the literal IP when known). */
+/** A NAT's translation where the traffic goes on to a gateway endpoint: its public address plays no part. */
+const PRIVATE_NAT_RULE = "source -> the NAT's private address";
+
 function natRule(e: Egress, otherwise = "(no known public address)"): string {
   return `source -> ${e.publicIp ?? e.eip ?? otherwise}`;
 }

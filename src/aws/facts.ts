@@ -28,6 +28,10 @@ export function partitionOf(region: string): string {
   return "aws";
 }
 
+/**
+ * The domain of AWS service endpoints. A service's regional name (`SERVICE.REGION.amazonaws.com`) has IPv4
+ * addresses only; dual-stack endpoints have names of their own (`SERVICE.REGION.api.aws`, `s3.dualstack...`).
+ */
 export function urlSuffixOf(region: string): string {
   return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
 }

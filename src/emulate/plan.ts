@@ -18,6 +18,7 @@ import type {
   Vpc,
   VpcEndpoint,
 } from "../model/types.ts";
+import { urlSuffixOf } from "../aws/facts.ts";
 import { isUnknown } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net/ip.ts";
@@ -191,7 +192,7 @@ function inDocumentationRange(address: string): boolean {
 
 /** The regional DNS name of an AWS service's public endpoint. */
 export function serviceDnsName(service: string, region: string): string {
-  return `${service}.${region}.amazonaws.com`;
+  return `${service}.${region}.${urlSuffixOf(region)}`;
 }
 
 function reason(u: Unknown): string {
@@ -255,7 +256,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
 
   const vpcStates = new Map<string, VpcState>();
   /** Public DNS: every other name answers with the internet's whoami; AWS service names with their stand-ins. */
-  const publicRecords: Record<string, string[]> = { "*": [INTERNET_WHOAMI] };
+  // AWS services' regional names have IPv4 addresses only: no AAAA for them, even where the internet answers on IPv6.
+  const publicRecords: Record<string, string[]> = { "*": [INTERNET_WHOAMI], [`*.${urlSuffixOf(model.region)}`]: [INTERNET_WHOAMI] };
   const serviceStandins = new Map<string, string>();
   /** `bpa`: who meets the internet gateway with that address, for VPC Block Public Access. */
   const eipMap: {

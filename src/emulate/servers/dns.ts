@@ -1,4 +1,5 @@
-// The emulator's DNS server (UDP): answers A and AAAA queries from a records map, `*` answering every other name.
+// The emulator's DNS server (UDP): answers A and AAAA queries from a records map: a name's own entry, else the longest
+// `*.SUFFIX` entry it ends in, else `*`.
 import { createSocket } from "node:dgram";
 import { isIPv4, isIPv6 } from "node:net";
 import { guardOrExit } from "./guard.ts";
@@ -18,6 +19,15 @@ function ipv6Bytes(a: string): number[] {
   });
 }
 
+/** The addresses of the longest `*.SUFFIX` entry that `name` ends in, if any. */
+function suffixRecord(name: string, records: Records): readonly string[] | undefined {
+  for (let dot = name.indexOf("."); dot >= 0; dot = name.indexOf(".", dot + 1)) {
+    const hit = records[`*${name.slice(dot)}`];
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 /** The response to one query packet, or undefined when it is not a query we can parse. */
 export function answer(query: Buffer, records: Records): Buffer | undefined {
   if (query.length < 12) return undefined;
@@ -35,7 +45,7 @@ export function answer(query: Buffer, records: Records): Buffer | undefined {
   const qtype = query.readUInt16BE(off);
   const name = labels.join(".").toLowerCase();
   const question = query.subarray(12, off + 4);
-  const addrs = records[name] ?? records["*"];
+  const addrs = records[name] ?? suffixRecord(name, records) ?? records["*"];
   const wanted = (addrs ?? []).filter((a) => (qtype === 1 ? isIPv4(a) : qtype === 28 ? isIPv6(a) : false));
   const rrs = wanted.map((a) => {
     const data = qtype === 1 ? a.split(".").map(Number) : ipv6Bytes(a);
