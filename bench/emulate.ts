@@ -11,6 +11,8 @@ import { planEmulation } from "../src/emulate/plan.ts";
 import { newPrefix } from "../src/emulate/servers/guard.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { Model } from "../src/model/model.ts";
+import fc from "fast-check";
+import { networkArbitrary, templateOf } from "../test/differential-network.ts";
 import { generateTemplate } from "./generate.ts";
 import { writeMeasurement } from "./measure-out.ts";
 
@@ -36,6 +38,16 @@ const cases: { name: string; model: Model }[] = [
     // One VPC over 5 AZs: 5 public and 5 private subnets, a NAT gateway per AZ, 20 functions in every private subnet.
     name: "10 subnets / 20 functions",
     model: loadCloudFormation("generated.json", JSON.stringify(generateTemplate({ vpcs: 1, functionsPerVpc: 20, azs: 5 }))),
+  },
+  {
+    // What one run of the differential tests brings up: eight random networks of the test's generator, fixed seed.
+    name: "a differential-test template (8 random networks)",
+    model: loadCloudFormation(
+      "differential.json",
+      JSON.stringify(
+        templateOf(fc.sample(fc.array(networkArbitrary(), { minLength: 8, maxLength: 8 }), { seed: 20261202, numRuns: 1 })[0] ?? []),
+      ),
+    ),
   },
 ];
 

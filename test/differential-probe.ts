@@ -1,6 +1,9 @@
 // Run inside an emulated ENI by the differential tests: tries every target at once (HTTP or HTTPS, by address or by
 // name through the namespace's resolver) and prints one JSON object, target id -> the whoami reply or the error.
+// A name is tried at every address it resolves to: a client may get any of them first (an interface endpoint's name
+// has an address in each of its subnets), so a destination counts as reached only when all of them answer.
 // Usage: node differential-probe.js TIMEOUT_MS '[{"id":..,"host":..,"port":..,"tls":..,"servername":..}]'
+import { lookup } from "node:dns/promises";
 import { get as httpGet } from "node:http";
 import type { RequestOptions } from "node:https";
 import { get as httpsGet } from "node:https";
@@ -19,9 +22,9 @@ export type ProbeResult =
 const timeoutMs = Number(process.argv[2] ?? "2000");
 const targets = JSON.parse(process.argv[3] ?? "[]") as Target[];
 
-function probe(t: Target): Promise<ProbeResult> {
+function probe(t: Target, address: string): Promise<ProbeResult> {
   return new Promise((done) => {
-    const options: RequestOptions = { host: t.host, port: t.port, path: "/", timeout: timeoutMs, agent: false };
+    const options: RequestOptions = { host: address, port: t.port, path: "/", timeout: timeoutMs, agent: false, headers: { host: t.host } };
     const onReply = (res: import("node:http").IncomingMessage): void => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
@@ -43,5 +46,20 @@ function probe(t: Target): Promise<ProbeResult> {
   });
 }
 
-const results = await Promise.all(targets.map(async (t) => [t.id, await probe(t)] as const));
+/** Every address of the target's name (the address itself when it is one), each tried; the first failure wins. */
+async function probeAll(t: Target): Promise<ProbeResult> {
+  let addresses: string[];
+  try {
+    addresses = (await lookup(t.host, { all: true })).map((a) => a.address);
+  } catch (e) {
+    return { ok: false, error: `lookup: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
+  }
+  const results = await Promise.all(addresses.map((a) => probe(t, a)));
+  const failed = results.findIndex((r) => !r.ok);
+  if (failed < 0) return results[0] ?? { ok: false, error: "no address" };
+  const r = results[failed] as ProbeResult & { ok: false };
+  return { ok: false, error: `${addresses[failed]}: ${r.error}${results.some((x) => x.ok) ? " (other addresses answer)" : ""}` };
+}
+
+const results = await Promise.all(targets.map(async (t) => [t.id, await probeAll(t)] as const));
 process.stdout.write(`${JSON.stringify(Object.fromEntries(results))}\n`);

@@ -68,6 +68,26 @@ export const CASES: readonly Case[] = [
       "N0Function0 N0Subnet1 aws:sqs": "reachable through N0Nat0",
     },
   },
+  {
+    name: "an interface endpoint with one ENI behind the function's own NACL and one in its subnet",
+    finding:
+      "harness: the probe took the first address the endpoint's name resolved to, the ENI in the function's own subnet (no NACL between them), while the other ENI's address is denied by the NACL; a client may get either first, so calls fail at random: the analyzer's unreachable is right, and the probe now tries every address",
+    spec: {
+      ...PRIVATE_BEHIND_NAT,
+      subnets: [
+        { az: 0, routeTable: 1, nacl: 0, mapPublicIp: false },
+        { az: 1, routeTable: 1, nacl: null, mapPublicIp: false },
+        { az: 0, routeTable: 0, nacl: null, mapPublicIp: true },
+      ],
+      nats: [{ subnet: 2, connectivity: "public" }],
+      nacls: ["no-https-out"],
+      s3Gateway: null,
+      sqsEndpoint: { subnets: [0, 1], privateDns: true, ingress: "vpc-https" },
+      functions: [{ subnets: [0], egress: "https" }],
+      ipv6: null,
+    },
+    expected: { "N0Function0 N0Subnet0 aws:sqs": "unreachable" },
+  },
 ];
 
 describe("differential regressions: the analyzer", () => {

@@ -16,7 +16,7 @@ const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# differential skipped: ${skip}\n`);
 
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? "20261202");
-const RUNS = Number(process.env.DIFFERENTIAL_RUNS ?? "40");
+const RUNS = Number(process.env.DIFFERENTIAL_RUNS ?? "30");
 const NETWORKS_PER_RUN = 8;
 
 describe("differential: the analyzer's verdict is what the kernel does", { skip, timeout: 30 * 60 * 1000 }, () => {
