@@ -1,7 +1,7 @@
 // Tests of the emulator's planner: exact namespaces, addresses, rules and rulesets for known templates, without privileges.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
@@ -9,7 +9,7 @@ import { validatePlan } from "../src/emulate/apply.ts";
 import { describePlan, INTERNET_WHOAMI6, planEmulation } from "../src/emulate/plan.ts";
 import type { NamespacePlan, Plan } from "../src/emulate/plan-types.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { ROOT } from "./helpers.ts";
+import { CORPUS, HAS_CORPUS, ROOT } from "./helpers.ts";
 
 const PREFIX = "le1a2b3c";
 
@@ -1112,5 +1112,28 @@ describe("emulate plan: VPC Block Public Access", () => {
       ),
       p.notes.join("\n"),
     );
+  });
+});
+
+describe("emulate plan: every corpus template", { skip: HAS_CORPUS ? false : "../shared/corpus is absent" }, () => {
+  it("plans without breaking a safety rule; a VPC on a public block is left out with a note", () => {
+    let planned = 0;
+    for (const file of readdirSync(CORPUS).filter((f) => /\.(ya?ml|json)$/.test(f))) {
+      const path = join(CORPUS, file);
+      let model;
+      try {
+        model = loadCloudFormation(path, readFileSync(path, "utf8"));
+      } catch {
+        continue; // not a CloudFormation template (the loader's own tests cover what it refuses)
+      }
+      const plan = planEmulation(model, { prefix: PREFIX });
+      assert.deepEqual(validatePlan(plan), [], file);
+      planned++;
+      if (file.includes("apigw-lambda-memorydb")) {
+        assert.deepEqual(plan.enis, []);
+        assert.ok(plan.notes.some((n) => /memdbClusterVPC uses 30\.0\.0\.0\/16, outside the private ranges/.test(n)));
+      }
+    }
+    assert.ok(planned >= 25, `${planned} corpus templates planned`);
   });
 });

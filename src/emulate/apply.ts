@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, mustParseCidr, parseCidr } from "../net/ip.ts";
 import type { Plan, ServerPlan } from "./plan-types.ts";
+import { PRIVATE_RANGES } from "./plan.ts";
 import { PREFIX_PATTERN } from "./servers/guard.ts";
 import { CA_CERT, CA_KEY, certificateArgs } from "./servers/tls.ts";
 
@@ -18,8 +19,6 @@ const RUN_NAME = /^le[0-9a-f]{6}-[a-z0-9-]+$/;
 const DOCUMENTATION = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"];
 /** Never on the wire outside the namespace that owns them. */
 const LOCAL = ["127.0.0.0/8", "169.254.0.0/16", "::1/128", "fe80::/10", "0.0.0.0/32", "::/128"];
-/** What a VPC may use when the plan does not list its CIDRs (`vpcCidrs`): private IPv4 and unique local IPv6. */
-const PRIVATE = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"];
 
 export class PlanError extends Error {
   readonly problems: readonly string[];
@@ -83,7 +82,7 @@ export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[
   for (const e of plan.enis)
     if (!names.has(e.ns)) problems.push(`ENI ${e.functionId} in ${e.subnetId}: namespace ${e.ns} is not in the plan`);
   // Addresses: the VPC's own, the documentation ranges, and addresses that never leave a namespace.
-  const allowed: Cidr[] = [...DOCUMENTATION, ...LOCAL, ...(plan.vpcCidrs ?? PRIVATE)].map(mustParseCidr);
+  const allowed: Cidr[] = [...DOCUMENTATION, ...LOCAL, ...(plan.vpcCidrs ?? PRIVATE_RANGES)].map(mustParseCidr);
   const check = (where: string, text: string): void => {
     for (const a of addressesIn(text)) {
       const c = parseCidr(a)?.cidr;

@@ -87,6 +87,13 @@ const INTERNET_LINK = "192.0.2.1";
 const EIP_STANDIN_FIRST = 10;
 /** First stand-in address of an AWS service's public endpoint (198.51.100.x). */
 const SERVICE_STANDIN_FIRST = 100;
+/**
+ * The address space a VPC may have to be emulated: private IPv4 (RFC 1918, and the shared 100.64.0.0/10) and unique
+ * local IPv6. AWS lets a VPC use a public block privately, but the emulator puts no public address on anything that is
+ * not a documentation address (DESIGN §6), so such a VPC is left out, with a note.
+ */
+export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"] as const;
+const PRIVATE_V4 = PRIVATE_RANGES.filter((c) => !c.includes(":")).map(mustParseCidr);
 const DOCUMENTATION_V4 = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map(mustParseCidr);
 const WHOAMI_PORTS = [80, 443] as const;
 /** A NAT forwards out of the interface it received on: no ICMP redirects, no reverse-path filter. */
@@ -294,6 +301,13 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       if (isUnknown(c)) {
         if (c !== standsIn) note(`a CIDR block of ${vpc.id} is not known (${reason(c)}): left out`);
       } else if (c.family === 4) cidrs.push(c);
+    }
+    const publicBlock = cidrs.find((c) => !PRIVATE_V4.some((p) => cidrContains(p, c)));
+    if (publicBlock) {
+      note(
+        `${vpc.id} uses ${publicBlock.text}, outside the private ranges (${PRIVATE_V4.map((c) => c.text).join(", ")}): the emulator gives nothing a public address but documentation ones, so ${vpc.id} is not emulated`,
+      );
+      return undefined;
     }
     const primary = cidrs[0];
     if (!primary) {
