@@ -34,7 +34,8 @@ export type NaclKind =
   | "web-and-ephemeral" // the textbook tight NACL: out 80/443/ephemeral, in 80/443/ephemeral
   | "empty"; // no entries: everything denied
 
-export type DefaultRoute = { readonly kind: "none" } | { readonly kind: "igw" } | { readonly kind: "nat"; readonly nat: number };
+export type DefaultRoute =
+  { readonly kind: "none" } | { readonly kind: "igw" } | { readonly kind: "nat"; readonly nat: number } | { readonly kind: "instance" }; // the NAT instance
 
 export interface SubnetSpec {
   readonly az: number;
@@ -46,10 +47,20 @@ export interface SubnetSpec {
 }
 
 export interface NetworkSpec {
+  /** EnableDnsSupport: off, the VPC resolver does not answer, so no name resolves. */
+  readonly dnsSupport: boolean;
   readonly dnsHostnames: boolean;
   readonly subnets: readonly SubnetSpec[];
   readonly igw: "none" | "attached" | "detached";
   readonly nats: readonly { readonly subnet: number; readonly connectivity: "public" | "private" }[];
+  /** A NAT instance (EC2): source/destination check off or (a mistake) on, an Elastic IP or none. */
+  readonly natInstance: {
+    readonly subnet: number;
+    readonly sourceDestCheck: boolean;
+    readonly eip: boolean;
+    /** Its security group's ingress: all from the VPC, or only tcp 22 (a mistake: it drops what it should forward). */
+    readonly ingress: "vpc" | "ssh";
+  } | null;
   readonly routeTables: readonly { readonly defaultRoute: DefaultRoute }[];
   readonly nacls: readonly NaclKind[];
   /** S3 gateway endpoint and the route tables it is associated with. */
@@ -112,18 +123,21 @@ export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
       rtCount: weighted([1, 1], [4, 2], [2, 3]),
       naclCount: weighted([3, 0], [2, 1], [1, 2]),
       fnCount: weighted([3, 1], [2, 2]),
+      instance: weighted([4, false], [1, true]),
     }),
   );
   const layout = counts.chain((c) => {
     const route = (i: number): fc.Arbitrary<DefaultRoute> =>
       i === 0 || c.natCount === 0
         ? weighted<DefaultRoute>([8, { kind: "igw" }], [c.m, { kind: "none" }], [c.natCount > 0 ? c.m : 0, { kind: "nat", nat: 0 }])
-        : weighted<DefaultRoute>(
-            [8, { kind: "nat", nat: (i - 1) % c.natCount }],
-            [c.m, { kind: "nat", nat: i % c.natCount }],
-            [c.m, { kind: "igw" }],
-            [c.m, { kind: "none" }],
-          );
+        : c.instance && i === c.rtCount - 1
+          ? weighted<DefaultRoute>([8, { kind: "instance" }], [c.m, { kind: "nat", nat: 0 }], [c.m, { kind: "none" }])
+          : weighted<DefaultRoute>(
+              [8, { kind: "nat", nat: (i - 1) % c.natCount }],
+              [c.m, { kind: "nat", nat: i % c.natCount }],
+              [c.m, { kind: "igw" }],
+              [c.m, { kind: "none" }],
+            );
     const subnet = (i: number): fc.Arbitrary<SubnetSpec> =>
       fc.record({
         az: weighted([6, i % AZS.length], [1, (i + 1) % AZS.length]),
@@ -149,6 +163,7 @@ export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
       const anySubnet = (prefer: (i: number) => boolean): fc.Arbitrary<number> =>
         weighted(...Array.from({ length: c.subnetCount }, (_, i): [number, number] => [prefer(i) ? 15 : c.m, i]));
       return fc.record({
+        dnsSupport: weighted([8, true], [c.m, false]),
         dnsHostnames: weighted([4, true], [c.m, false]),
         subnets: fc.constant(subnets),
         igw: weighted<"none" | "attached" | "detached">([10, "attached"], [c.m, "none"], [c.m, "detached"]),
@@ -158,6 +173,14 @@ export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
           ),
         ),
         routeTables: fc.constant(routeTables),
+        natInstance: c.instance
+          ? fc.record({
+              subnet: anySubnet(isPublic),
+              sourceDestCheck: weighted([c.m, true], [6, false]),
+              eip: weighted([6, true], [c.m, false]),
+              ingress: weighted<"vpc" | "ssh">([6, "vpc"], [c.m, "ssh"]),
+            })
+          : fc.constant(null),
         nacls: fc.tuple(
           ...Array.from({ length: c.naclCount }, () =>
             weighted<NaclKind>(
@@ -316,7 +339,7 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
   const vpc = `${p}Vpc`;
   r[vpc] = {
     Type: "AWS::EC2::VPC",
-    Properties: { CidrBlock: VPC_CIDR, EnableDnsSupport: true, EnableDnsHostnames: spec.dnsHostnames },
+    Properties: { CidrBlock: VPC_CIDR, EnableDnsSupport: spec.dnsSupport, EnableDnsHostnames: spec.dnsHostnames },
   };
   const v6 = spec.ipv6;
   if (v6) {
@@ -372,6 +395,30 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
     } else props.ConnectivityType = "private";
     r[`${p}Nat${i}`] = { Type: "AWS::EC2::NatGateway", Properties: props };
   });
+  const ni = spec.natInstance;
+  if (ni) {
+    r[`${p}NatInstanceSg`] = {
+      Type: "AWS::EC2::SecurityGroup",
+      Properties: {
+        GroupDescription: "NAT instance",
+        VpcId: ref(vpc),
+        SecurityGroupIngress: [
+          ni.ingress === "vpc" ? { IpProtocol: "-1", CidrIp: VPC_CIDR } : { IpProtocol: "tcp", FromPort: 22, ToPort: 22, CidrIp: VPC_CIDR },
+        ],
+      },
+    };
+    r[`${p}NatInstance`] = {
+      Type: "AWS::EC2::Instance",
+      Properties: {
+        ImageId: "ami-0123456789abcdef0",
+        InstanceType: "t4g.nano",
+        SubnetId: ref(`${p}Subnet${ni.subnet}`),
+        SecurityGroupIds: [ref(`${p}NatInstanceSg`)],
+        SourceDestCheck: ni.sourceDestCheck,
+      },
+    };
+    if (ni.eip) r[`${p}NatInstanceEip`] = { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc", InstanceId: ref(`${p}NatInstance`) } };
+  }
   spec.routeTables.forEach((t, i) => {
     const rt = `${p}RouteTable${i}`;
     r[rt] = { Type: "AWS::EC2::RouteTable", Properties: { VpcId: ref(vpc) } };
@@ -383,7 +430,9 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
           : { GatewayId: ref(`${p}Igw`) }
         : d.kind === "nat"
           ? { NatGatewayId: ref(`${p}Nat${d.nat}`) }
-          : null;
+          : d.kind === "instance" && spec.natInstance
+            ? { InstanceId: ref(`${p}NatInstance`) }
+            : null;
     if (target) {
       r[`${rt}Default`] = {
         Type: "AWS::EC2::Route",

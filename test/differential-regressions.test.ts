@@ -20,7 +20,9 @@ interface Case {
 }
 
 const PRIVATE_BEHIND_NAT = {
+  dnsSupport: true,
   dnsHostnames: true,
+  natInstance: null,
   igw: "attached",
   nats: [{ subnet: 0, connectivity: "public" }],
   routeTables: [{ defaultRoute: { kind: "igw" } }, { defaultRoute: { kind: "nat", nat: 0 } }],
@@ -87,6 +89,26 @@ export const CASES: readonly Case[] = [
       ipv6: null,
     },
     expected: { "N0Function0 N0Subnet0 aws:sqs": "unreachable" },
+  },
+  {
+    name: "EnableDnsSupport off: no AWS service name resolves",
+    finding:
+      "analyzer: it said S3 was reachable through the gateway endpoint, but with EnableDnsSupport off the Amazon-provided resolver does not answer, so the function cannot resolve the name (the kernel's lookup fails); addresses (internet) still work",
+    spec: {
+      ...PRIVATE_BEHIND_NAT,
+      dnsSupport: false,
+      subnets: [
+        { az: 0, routeTable: 0, nacl: null, mapPublicIp: true },
+        { az: 1, routeTable: 1, nacl: null, mapPublicIp: false },
+      ],
+      s3Gateway: { routeTables: [1] },
+      functions: [{ subnets: [1], egress: "all" }],
+      ipv6: null,
+    },
+    expected: {
+      "N0Function0 N0Subnet1 internet": "reachable through N0Nat0",
+      "N0Function0 N0Subnet1 aws:s3": "unreachable",
+    },
   },
 ];
 

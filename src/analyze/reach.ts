@@ -329,6 +329,7 @@ export class Reachability {
       const refused = this.ipv6Refusal(placement, dest);
       if (refused) return refused;
     }
+    if (dest.kind === "service" && !vpc.enableDnsSupport) return this.noResolver(vpc, dest);
     const road = dest.kind === "service" ? this.serviceRoad(vpc, subnet, dest) : ({ kind: "public" } as const);
     if (road.kind === "unknown") return unknownResult(dest, "UNKNOWN_RESOURCE", road.reason, road.origin);
     const vpcCidrs = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c));
@@ -404,6 +405,42 @@ export class Reachability {
       );
     }
     return null;
+  }
+
+  /**
+   * An AWS service is called by name; with EnableDnsSupport off the VPC's Amazon-provided resolver does not answer, so
+   * the name does not resolve. A DHCP options set (not modelled) may hand the VPC other DNS servers: then we cannot know.
+   */
+  private noResolver(vpc: Vpc, dest: Destination): ReachResult {
+    const dhcp = this.model.diagnostics.find(
+      (d) => d.code === "LOAD_UNSUPPORTED_RESOURCE" && d.message.startsWith("AWS::EC2::VPCDHCPOptionsAssociation"),
+    );
+    if (dhcp) {
+      return unknownResult(
+        dest,
+        "UNKNOWN_RESOURCE",
+        `${vpc.id} has EnableDnsSupport off and the template sets DHCP options (${dhcp.resource ?? "not modelled"}): whether another resolver answers ${dest.service ?? ""}'s name is not known`,
+        vpc.origin,
+      );
+    }
+    return {
+      to: dest.label,
+      verdict: "unreachable",
+      code: "VPC_DNS_SUPPORT_DISABLED",
+      reason: `${vpc.id} has EnableDnsSupport off, so the Amazon-provided resolver does not answer and ${dest.service ?? "the service"}'s name does not resolve`,
+      fix: `Set EnableDnsSupport: true on ${vpc.id}.`,
+      egress: [],
+      trace: [
+        {
+          component: vpc.id,
+          kind: "vpc",
+          action: "drop",
+          detail: `EnableDnsSupport is off: no answer for ${dest.service ?? "the service"}'s name`,
+          location: loc(vpc.origin),
+        },
+      ],
+      location: loc(vpc.origin),
+    };
   }
 
   /**

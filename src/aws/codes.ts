@@ -93,6 +93,12 @@ export const CODES = {
     fix: "Set PrivateDnsEnabled: true on the endpoint and EnableDnsSupport and EnableDnsHostnames: true on the VPC, or give the function a path to the internet.",
     fromReachabilityAnalyzer: false,
   },
+  VPC_DNS_SUPPORT_DISABLED: {
+    meaning:
+      "The VPC has EnableDnsSupport off: the Amazon-provided resolver does not answer in it, so the function cannot resolve the service's name at all.",
+    fix: "Set EnableDnsSupport: true on the VPC (it is true by default).",
+    fromReachabilityAnalyzer: false,
+  },
   UNSUPPORTED_COMPONENT: {
     meaning: "The path goes through a component lambda-egress does not model yet.",
     fix: "Check the path beyond that component by hand.",
