@@ -52,7 +52,14 @@ export interface NetworkSpec {
   readonly dnsHostnames: boolean;
   readonly subnets: readonly SubnetSpec[];
   readonly igw: "none" | "attached" | "detached";
-  readonly nats: readonly { readonly subnet: number; readonly connectivity: "public" | "private" }[];
+  readonly nats: readonly {
+    readonly subnet: number;
+    readonly connectivity: "public" | "private";
+    /** A regional NAT gateway (AvailabilityMode regional): in no subnet, serving every AZ. */
+    readonly regional: boolean;
+  }[];
+  /** Under VPC Block Public Access (set for the whole template, see templateOf): this network's exclusion, if any. */
+  readonly bpaExclusion: { readonly scope: "vpc" | "subnet0"; readonly mode: "allow-bidirectional" | "allow-egress" } | null;
   /** A NAT instance (EC2): source/destination check off or (a mistake) on, an Elastic IP or none. */
   readonly natInstance: {
     readonly subnet: number;
@@ -169,10 +176,21 @@ export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
         igw: weighted<"none" | "attached" | "detached">([10, "attached"], [c.m, "none"], [c.m, "detached"]),
         nats: fc.tuple(
           ...Array.from({ length: c.natCount }, () =>
-            fc.record({ subnet: anySubnet(isPublic), connectivity: weighted<"public" | "private">([6, "public"], [c.m, "private"]) }),
+            fc.record({
+              subnet: anySubnet(isPublic),
+              connectivity: weighted<"public" | "private">([6, "public"], [c.m, "private"]),
+              regional: weighted([5, false], [1, true]),
+            }),
           ),
         ),
         routeTables: fc.constant(routeTables),
+        bpaExclusion: fc.option(
+          fc.record({
+            scope: weighted<"vpc" | "subnet0">([1, "vpc"], [1, "subnet0"]),
+            mode: weighted<"allow-bidirectional" | "allow-egress">([1, "allow-bidirectional"], [1, "allow-egress"]),
+          }),
+          { freq: 2 },
+        ),
         natInstance: c.instance
           ? fc.record({
               subnet: anySubnet(isPublic),
@@ -388,7 +406,9 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
     }
   }
   spec.nats.forEach((n, i) => {
-    const props: Record<string, unknown> = { SubnetId: ref(`${p}Subnet${n.subnet}`) };
+    const props: Record<string, unknown> = n.regional
+      ? { AvailabilityMode: "regional", VpcId: ref(vpc) }
+      : { SubnetId: ref(`${p}Subnet${n.subnet}`) };
     if (n.connectivity === "public") {
       r[`${p}NatEip${i}`] = { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc" } };
       props.AllocationId = { "Fn::GetAtt": [`${p}NatEip${i}`, "AllocationId"] };
@@ -418,6 +438,15 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
       },
     };
     if (ni.eip) r[`${p}NatInstanceEip`] = { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc", InstanceId: ref(`${p}NatInstance`) } };
+  }
+  if (spec.bpaExclusion) {
+    r[`${p}BpaExclusion`] = {
+      Type: "AWS::EC2::VPCBlockPublicAccessExclusion",
+      Properties: {
+        ...(spec.bpaExclusion.scope === "vpc" ? { VpcId: ref(vpc) } : { SubnetId: ref(`${p}Subnet0`) }),
+        InternetGatewayExclusionMode: spec.bpaExclusion.mode,
+      },
+    };
   }
   spec.routeTables.forEach((t, i) => {
     const rt = `${p}RouteTable${i}`;
@@ -549,8 +578,18 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
   return r;
 }
 
-/** One template holding every network, `N0`, `N1`, ... each in its own VPC, with one execution role for all functions. */
-export function templateOf(specs: readonly NetworkSpec[]): Record<string, unknown> {
+/** VPC Block Public Access for the whole template (it is region-wide): off, or one of its modes. */
+export type BlockPublicAccess = "off" | "block-bidirectional" | "block-ingress";
+
+export function blockPublicAccessArbitrary(): fc.Arbitrary<BlockPublicAccess> {
+  return weighted<BlockPublicAccess>([6, "off"], [1, "block-bidirectional"], [1, "block-ingress"]);
+}
+
+/**
+ * One template holding every network, `N0`, `N1`, ... each in its own VPC, with one execution role for all functions,
+ * and Block Public Access when `bpa` is not off (the networks' exclusions count only then).
+ */
+export function templateOf(specs: readonly NetworkSpec[], bpa: BlockPublicAccess = "off"): Record<string, unknown> {
   const resources: Record<string, Resource> = {
     FunctionRole: {
       Type: "AWS::IAM::Role",
@@ -563,6 +602,9 @@ export function templateOf(specs: readonly NetworkSpec[]): Record<string, unknow
       },
     },
   };
-  specs.forEach((s, i) => Object.assign(resources, networkResources(s, `N${i}`)));
+  specs.forEach((s, i) => Object.assign(resources, networkResources(bpa === "off" ? { ...s, bpaExclusion: null } : s, `N${i}`)));
+  if (bpa !== "off") {
+    resources.BlockPublicAccess = { Type: "AWS::EC2::VPCBlockPublicAccessOptions", Properties: { InternetGatewayBlockMode: bpa } };
+  }
   return { AWSTemplateFormatVersion: "2010-09-09", Description: "lambda-egress differential test networks", Resources: resources };
 }

@@ -50,7 +50,11 @@ function probe(t: Target, address: string): Promise<ProbeResult> {
 async function probeAll(t: Target): Promise<ProbeResult> {
   let addresses: string[];
   try {
-    addresses = (await lookup(t.host, { all: true })).map((a) => a.address);
+    // A resolver that does not answer (EnableDnsSupport off) would keep getaddrinfo retrying for many seconds.
+    const timeout = new Promise<never>((_, fail) =>
+      setTimeout(() => fail(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })), timeoutMs),
+    );
+    addresses = (await Promise.race([lookup(t.host, { all: true }), timeout])).map((a) => a.address);
   } catch (e) {
     return { ok: false, error: `lookup: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
@@ -62,4 +66,4 @@ async function probeAll(t: Target): Promise<ProbeResult> {
 }
 
 const results = await Promise.all(targets.map(async (t) => [t.id, await probeAll(t)] as const));
-process.stdout.write(`${JSON.stringify(Object.fromEntries(results))}\n`);
+process.stdout.write(`${JSON.stringify(Object.fromEntries(results))}\n`, () => process.exit(0));

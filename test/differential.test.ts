@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
 import { runBatch } from "./differential.ts";
-import { networkArbitrary } from "./differential-network.ts";
+import { blockPublicAccessArbitrary, networkArbitrary } from "./differential-network.ts";
 import { kernelTestsMissing } from "./emulate-fixtures.ts";
 
 const skip = kernelTestsMissing();
@@ -25,30 +25,34 @@ describe("differential: the analyzer's verdict is what the kernel does", { skip,
     let triples = 0;
     const verdicts = new Map<string, number>();
     const outcome = await fc.check(
-      fc.asyncProperty(fc.array(networkArbitrary(), { minLength: NETWORKS_PER_RUN, maxLength: NETWORKS_PER_RUN }), async (specs) => {
-        const r = await runBatch(specs);
-        networks += r.networks;
-        triples += r.observations.length;
-        for (const o of r.observations) {
-          const key = `${o.to} ${o.analyzer.verdict}`;
-          verdicts.set(key, (verdicts.get(key) ?? 0) + 1);
-        }
-        if (r.disagreements.length > 0) {
-          // The networks that disagree, alone, as specs (for a regression case) and the whole template.
-          const failing = [...new Set(r.disagreements.map((d) => Number(/^N(\d+):/.exec(d)?.[1] ?? -1)))];
-          const dir = join(tmpdir(), "lambda-egress-differential");
-          mkdirSync(dir, { recursive: true });
-          const base = join(dir, `seed-${SEED}-${Date.now()}`);
-          writeFileSync(`${base}.json`, r.template ?? "");
-          writeFileSync(
-            `${base}.specs.json`,
-            `${JSON.stringify(Object.fromEntries(failing.map((k) => [`N${k}`, specs[k] ?? null])), null, 1)}\n`,
-          );
-          throw new Error(
-            `${r.disagreements.length} disagreement(s); template ${base}.json, specs ${base}.specs.json:\n${r.disagreements.join("\n")}`,
-          );
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(networkArbitrary(), { minLength: NETWORKS_PER_RUN, maxLength: NETWORKS_PER_RUN }),
+        blockPublicAccessArbitrary(),
+        async (specs, bpa) => {
+          const r = await runBatch(specs, bpa);
+          networks += r.networks;
+          triples += r.observations.length;
+          for (const o of r.observations) {
+            const key = `${o.to} ${o.analyzer.verdict}`;
+            verdicts.set(key, (verdicts.get(key) ?? 0) + 1);
+          }
+          if (r.disagreements.length > 0) {
+            // The networks that disagree, alone, as specs (for a regression case) and the whole template.
+            const failing = [...new Set(r.disagreements.map((d) => Number(/^N(\d+):/.exec(d)?.[1] ?? -1)))];
+            const dir = join(tmpdir(), "lambda-egress-differential");
+            mkdirSync(dir, { recursive: true });
+            const base = join(dir, `seed-${SEED}-${Date.now()}`);
+            writeFileSync(`${base}.json`, r.template ?? "");
+            writeFileSync(
+              `${base}.specs.json`,
+              `${JSON.stringify({ blockPublicAccess: bpa, ...Object.fromEntries(failing.map((k) => [`N${k}`, specs[k] ?? null])) }, null, 1)}\n`,
+            );
+            throw new Error(
+              `${r.disagreements.length} disagreement(s) (Block Public Access ${bpa}); template ${base}.json, specs ${base}.specs.json:\n${r.disagreements.join("\n")}`,
+            );
+          }
+        },
+      ),
       { seed: SEED, numRuns: RUNS, endOnFailure: true },
     );
     if (outcome.failed)

@@ -12,7 +12,7 @@ import { INTERNET_WHOAMI, INTERNET_WHOAMI6, planEmulation, serviceDnsName } from
 import { newPrefix } from "../src/emulate/servers/guard.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { ProbeResult } from "./differential-probe.ts";
-import type { NetworkSpec } from "./differential-network.ts";
+import type { BlockPublicAccess, NetworkSpec } from "./differential-network.ts";
 import { DESTINATIONS, REGION, templateOf } from "./differential-network.ts";
 
 const PROBE = join(dirname(fileURLToPath(import.meta.url)), "differential-probe.js");
@@ -67,8 +67,8 @@ function kernelRoad(to: string, k: ProbeResult & { ok: true }): "endpoint" | "pu
 }
 
 /** Builds, checks and emulates one template of `specs`; never leaves anything behind. */
-export async function runBatch(specs: readonly NetworkSpec[]): Promise<BatchResult> {
-  const text = `${JSON.stringify(templateOf(specs), null, 1)}\n`;
+export async function runBatch(specs: readonly NetworkSpec[], bpa: BlockPublicAccess = "off"): Promise<BatchResult> {
+  const text = `${JSON.stringify(templateOf(specs, bpa), null, 1)}\n`;
   const dir = mkdtempSync(join(tmpdir(), "le-diff-"));
   const file = join(dir, "template.json");
   try {
