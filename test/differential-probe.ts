@@ -20,6 +20,7 @@ export type ProbeResult =
   { readonly ok: true; readonly sourceIp: string; readonly label: string } | { readonly ok: false; readonly error: string };
 
 const timeoutMs = Number(process.argv[2] ?? "2000");
+const LOOKUP_TIMEOUT_MS = 4000;
 const targets = JSON.parse(process.argv[3] ?? "[]") as Target[];
 
 function probe(t: Target, address: string): Promise<ProbeResult> {
@@ -50,9 +51,10 @@ function probe(t: Target, address: string): Promise<ProbeResult> {
 async function probeAll(t: Target): Promise<ProbeResult> {
   let addresses: string[];
   try {
-    // A resolver that does not answer (EnableDnsSupport off) would keep getaddrinfo retrying for many seconds.
+    // A resolver that does not answer (EnableDnsSupport off) would keep getaddrinfo retrying for many seconds; one
+    // that does may be slow on a loaded machine, so the bound is generous.
     const timeout = new Promise<never>((_, fail) =>
-      setTimeout(() => fail(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })), timeoutMs),
+      setTimeout(() => fail(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })), LOOKUP_TIMEOUT_MS),
     );
     addresses = (await Promise.race([lookup(t.host, { all: true }), timeout])).map((a) => a.address);
   } catch (e) {
