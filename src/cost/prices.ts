@@ -87,7 +87,7 @@ export const GATEWAY_ENDPOINT: Price = {
  * How many sides of a cross-AZ transfer are billed when a Lambda ENI's traffic goes to a NAT in
  * another AZ: not confirmed (pricing.md §1.7); 2 (in and out, as Infracost counts) by default.
  */
-export const DEFAULT_CROSS_AZ_SIDES = 2;
+export const DEFAULT_CROSS_AZ_SIDES: 1 | 2 = 2;
 
 /** Regional NAT gateways bill each AZ where they are active (pricing.md §1.2: very likely, not primary-confirmed). */
 export const REGIONAL_NAT_BILLING_NOTE =
