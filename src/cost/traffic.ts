@@ -50,7 +50,8 @@ export function trafficFromEntries(entries: readonly (readonly [string, unknown]
       const n = number(rawKey, v);
       if (n !== 1 && n !== 2) throw new TrafficError(`cross-az-sides: ${JSON.stringify(v)}: use 1 or 2`);
       crossAzSides = n;
-    } else if (SERVICE.test(canonical)) services[canonical] = number(rawKey, v);
+    } else if (SERVICE.test(canonical) && !canonical.startsWith("internet") && !canonical.startsWith("free"))
+      services[canonical] = number(rawKey, v);
     else throw new TrafficError(`${JSON.stringify(rawKey)} is not a traffic class; use ${KEYS_HELP}`);
   }
   return { internetOutGb, internetInGb, services, freeInternetGb, crossAzSides };
