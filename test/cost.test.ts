@@ -189,6 +189,46 @@ describe("cost: fixed costs", () => {
   });
 });
 
+describe("cost: conditions and Managed Instances", () => {
+  it("a resource under a condition the template leaves open: unknown, with what it would cost", () => {
+    const yaml = `Parameters:
+  CreateNat: { Type: String }
+Conditions:
+  UseNat: !Equals [!Ref CreateNat, "yes"]
+Resources:
+  Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
+  Public: { Type: AWS::EC2::Subnet, Properties: { VpcId: !Ref Vpc, CidrBlock: 10.0.0.0/24, AvailabilityZone: us-east-1a } }
+  Eip: { Type: AWS::EC2::EIP, Condition: UseNat, Properties: { Domain: vpc } }
+  Nat: { Type: AWS::EC2::NatGateway, Condition: UseNat, Properties: { SubnetId: !Ref Public, AllocationId: !GetAtt Eip.AllocationId } }
+`;
+    const e = costModel(loadYaml(yaml));
+    assert.deepEqual(
+      e.items.map((i) => [i.resource, i.monthlyUsd, i.unknown]),
+      [
+        [
+          "Eip",
+          null,
+          "would cost 3.65 USD/month if created, which the template leaves open (condition UseNat: parameter CreateNat has no default; pass --param CreateNat=VALUE)",
+        ],
+        [
+          "Nat",
+          null,
+          "would cost 32.85 USD/month if created, which the template leaves open (condition UseNat: parameter CreateNat has no default; pass --param CreateNat=VALUE)",
+        ],
+      ],
+    );
+    assert.equal(e.monthlyUsd, 0);
+    assert.equal(e.lowerBound, true);
+  });
+  it("Lambda Managed Instances in public subnets: their public IPv4 addresses are unknown (how many instances run is decided at run time)", () => {
+    const e = costModel(load(join(ROOT, "examples/built/managed-instances-public.template.yaml")));
+    assert.deepEqual(
+      e.items.map((i) => [i.resource, i.unknown]),
+      [["CapacityProvider", "PublicSubnetA has MapPublicIpOnLaunch: true; how many instances run is decided at run time"]],
+    );
+  });
+});
+
 describe("cost: traffic", () => {
   // pricing.md §6, the table's rows, to the cent, in both regions.
   const rows: [string, PatternName, string[], number, number][] = [

@@ -9,6 +9,7 @@
 import type { CheckReport } from "../check.ts";
 import { checkModel } from "../check.ts";
 import type { ReachResult } from "../analyze/reach.ts";
+import { managedInstancesHost } from "../analyze/managed-instances.ts";
 import { ROOT_DEVICE_NAMES } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
 import type { Entity, EntityRef, Instance, NatGateway, PublicAddress, Unknown } from "../model/types.ts";
@@ -99,7 +100,7 @@ class Items {
       this.items.push({
         ...base,
         monthlyUsd: null,
-        unknown: `exists only if condition ${condition} holds; it would cost ${formatUsd(toCents(m))} USD/month`,
+        unknown: `would cost ${formatUsd(toCents(m))} USD/month if created, which the template leaves open (${condition})`,
       });
       return;
     }
@@ -296,13 +297,34 @@ function fixedCosts(model: Model, prices: RegionPrices, out: Items): void {
     }
   }
 
-  if (model.all("capacity-provider").length > 0)
-    out.unknown(
-      "capacity providers",
-      "EC2 instances of Lambda Managed Instances and their public IPv4 addresses",
-      "fixed",
-      "how many instances run is decided by the capacity provider at run time",
-    );
+  // Lambda Managed Instances: the instances are compute (not priced here); in a subnet that maps
+  // public IPv4 addresses each instance also holds one, and how many run is decided at run time.
+  for (const cp of model.all("capacity-provider")) {
+    if (isUnknown(cp.vpcConfig)) {
+      out.unknown(cp.id, "public IPv4 addresses of its instances", "fixed", `its VpcConfig is not known (${cp.vpcConfig.reason})`);
+      continue;
+    }
+    const subnetIds = cp.vpcConfig.subnetIds;
+    const subnets = isUnknown(subnetIds) ? [] : subnetIds.map((ref) => model.get("subnet", ref));
+    const hosts = subnets.map((sub) => (sub ? managedInstancesHost(cp, sub) : undefined));
+    const why = isUnknown(subnetIds)
+      ? `its subnets are not known (${subnetIds.reason})`
+      : hosts.some((h) => h === undefined)
+        ? `whether its instances get public IPv4 addresses is not known (${missingSubnet(subnetIds[hosts.indexOf(undefined)])})`
+        : hosts.find((h) => h !== undefined && h.publicIp !== false)?.publicIpWhy;
+    if (why !== undefined)
+      out.unknown(
+        cp.id,
+        "public IPv4 addresses of its instances (0.005 USD per hour each)",
+        "fixed",
+        `${why}; how many instances run is decided at run time`,
+      );
+  }
+}
+
+function missingSubnet(ref: EntityRef | undefined): string {
+  if (ref === undefined) return "a subnet is missing";
+  return isUnknown(ref) ? `a subnet: ${ref.reason}` : `subnet ${ref} is not in the template`;
 }
 
 function modelRegion(model: Model): string {

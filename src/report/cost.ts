@@ -60,7 +60,8 @@ export function renderCostText(e: CostEstimate, file: string): string {
   const traffic = e.items.some((i) => i.kind === "traffic");
   out.push(`${file}: monthly cost in ${e.region} (${e.hoursPerMonth} hours a month)${traffic ? "" : ", fixed costs only"}`);
   out.push("");
-  out.push(...renderItems(e.items));
+  if (e.items.some((i) => i.monthlyUsd !== null)) out.push(...renderItems(e.items));
+  else out.push("  (nothing with a known price)");
   const unknown = e.items.filter((i) => i.monthlyUsd === null);
   out.push("");
   out.push(
