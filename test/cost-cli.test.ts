@@ -91,11 +91,11 @@ describe("cli: cost", () => {
     assert.deepEqual(
       rows.map((l) => l.replace(/\s+/g, " ").trim()),
       [
-        "endpoints + endpoints s3, sqs 15.10 no general internet; no fixed egress IP [does not meet the need]",
-        "nat-instance + endpoints s3 16.74+ no AZ failover (one NAT in one AZ; the other AZs' traffic crosses AZs)",
-        "shared-nat-gateway + endpoints s3 66.75 no AZ failover (one NAT in one AZ; the other AZs' traffic crosses AZs)",
-        "nat-gateway + endpoints s3 97.75 nothing",
-        "regional-nat-gateway + endpoints s3 97.75 nothing",
+        "endpoints: s3, sqs 15.10 no general internet; no fixed egress IP [does not meet the need]",
+        "nat-instance + s3 endpoint 16.74+ no AZ failover (one NAT in one AZ; the other AZs' traffic crosses AZs)",
+        "shared-nat-gateway + s3 endpoint 66.75 no AZ failover (one NAT in one AZ; the other AZs' traffic crosses AZs)",
+        "nat-gateway + s3 endpoint 97.75 nothing",
+        "regional-nat-gateway + s3 endpoint 97.75 nothing",
       ],
     );
     assert.match(

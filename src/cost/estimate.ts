@@ -350,7 +350,7 @@ function trafficCosts(model: Model, prices: RegionPrices, traffic: Traffic, chec
     return;
   }
   out.notes.push(
-    `traffic is split evenly among the ${fns.length} function(s) in a VPC, and each function's share evenly among its subnets (Lambda spreads invocations across them)`,
+    `traffic is split evenly among ${fns.length === 1 ? "the one function" : `the ${fns.length} functions`} in a VPC, and each function's share evenly among its subnets (Lambda spreads invocations across them)`,
   );
   const flows: Flow[] = [];
   for (const fn of fns) {

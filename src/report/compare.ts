@@ -38,7 +38,11 @@ export function renderCompareText(c: Comparison, file: string): string {
   );
   out.push(`  this template: ${formatUsd(c.current.monthlyUsd)}${c.current.lowerBound ? "+" : ""} USD/month`);
   out.push("");
-  const names = c.designs.map((d) => `${d.pattern}${d.endpoints.length > 0 ? ` + endpoints ${d.endpoints.join(", ")}` : ""}`);
+  const names = c.designs.map((d) =>
+    d.pattern === "endpoints"
+      ? `endpoints: ${d.endpoints.join(", ")}`
+      : `${d.pattern}${d.endpoints.length > 0 ? ` + ${d.endpoints.join(", ")} endpoint${d.endpoints.length === 1 ? "" : "s"}` : ""}`,
+  );
   const w = Math.max(6, ...names.map((s) => s.length));
   out.push(`  ${"DESIGN".padEnd(w)}  ${"USD/MONTH".padStart(10)}  GIVES UP`);
   c.designs.forEach((d, i) => {
