@@ -270,7 +270,12 @@ describe("cost: traffic", () => {
   });
   it("unreachable traffic is not priced and says so; a function outside any VPC crosses none of the network", () => {
     const e = costModel(built("endpoints", ["sqs"], "us-east-1"), parseInlineTraffic("internet=10,sqs=10"));
-    assert.ok(e.notes.includes("5 GB internet out from DemoFunction in PrivateSubnetA: unreachable (NO_ROUTE_TO_DESTINATION), not priced"));
+    assert.ok(
+      e.notes.includes(
+        "10 GB internet out not priced: unreachable from DemoFunction in PrivateSubnetA (NO_ROUTE_TO_DESTINATION), DemoFunction in PrivateSubnetB (NO_ROUTE_TO_DESTINATION)",
+      ),
+      e.notes.join("\n"),
+    );
     assert.deepEqual(
       e.items.filter((i) => i.kind === "traffic").map((i) => [i.resource, i.monthlyUsd]),
       [["SqsEndpoint", 0.1]],

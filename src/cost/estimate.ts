@@ -379,6 +379,7 @@ function trafficCosts(model: Model, prices: RegionPrices, traffic: Traffic, chec
   const crossAz = new Map<string, { gb: number; what: string }>();
   let internetOut = 0;
   const sides = traffic.crossAzSides;
+  const unreachable = new Map<string, { gb: number; places: string[] }>();
   for (const f of flows) {
     const r = f.result;
     if (!r || r.verdict === "unknown") {
@@ -386,7 +387,10 @@ function trafficCosts(model: Model, prices: RegionPrices, traffic: Traffic, chec
       continue;
     }
     if (r.verdict === "unreachable") {
-      out.notes.push(`${fmtGb(f.gb)} GB ${f.cls} from ${f.fn} in ${f.subnet}: unreachable (${r.code ?? "no road"}), not priced`);
+      const u = unreachable.get(f.cls) ?? { gb: 0, places: [] };
+      u.gb += f.gb;
+      u.places.push(`${f.fn} in ${f.subnet} (${r.code ?? "no road"})`);
+      unreachable.set(f.cls, u);
       continue;
     }
     const seen = new Set<string>();
@@ -426,6 +430,11 @@ function trafficCosts(model: Model, prices: RegionPrices, traffic: Traffic, chec
     if (f.cls === "internet out") internetOut += f.gb;
   }
 
+  for (const [cls, u] of unreachable) {
+    const shown = u.places.slice(0, 3).join(", ");
+    const more = u.places.length > 3 ? ` and ${u.places.length - 3} more` : "";
+    out.notes.push(`${fmtGb(u.gb)} GB ${cls} not priced: unreachable from ${shown}${more}`);
+  }
   for (const [id, gb] of [...natGb].sort()) {
     const nat = model.natGateway(id);
     const price = nat?.availability === "regional" ? prices.regionalNatGatewayGb : prices.natGatewayGb;
