@@ -72,6 +72,32 @@ describe("cli: cost", () => {
     assert.equal(JSON.parse(inline.stdout).monthlyUsd, 120.25);
     assert.equal(fromFile.stdout, inline.stdout);
   });
+  it("a traffic file may give a function its own traffic; a function not in the template is refused", async () => {
+    const own = file(
+      "own.yaml",
+      "functions:\n  WebFetchFunction: { internet: 100, internet-in: 400, s3: 500, sqs: 50 }\nfree-internet: 100\n",
+    );
+    const r = await runCli(["cost", "examples/single-nat-gateway/template.yaml", "--traffic", own, "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.monthlyUsd, 94.25);
+    assert.ok(j.notes.includes("WebFetchFunction's own traffic is split evenly among its subnets"));
+    const compared = await runCli(["cost", "examples/single-nat-gateway/template.yaml", "--traffic", own, "--compare", "--format", "json"]);
+    assert.equal(compared.code, 0, compared.stderr);
+    assert.deepEqual(
+      JSON.parse(compared.stdout).designs.map((d: { monthlyUsd: number }) => d.monthlyUsd),
+      [15.1, 16.74, 66.75, 97.75, 97.75],
+    );
+    await expectError(
+      ["cost", "examples/single-nat-gateway/template.yaml", "--traffic", file("other.yaml", "functions:\n  Nope: { internet: 1 }\n")],
+      /^lambda-egress: the traffic names function Nope, which is not in the template \(its functions: WebFetchFunction\)$/,
+    );
+    await expectError(
+      ["cost", PER_AZ, "--traffic", file("nested.yaml", "functions:\n  F: { free-internet: 1 }\n")],
+      /nested\.yaml: functions: F: free-internet and cross-az-sides apply to the whole template/,
+    );
+    await expectError(["cost", PER_AZ, "--traffic", "functions=1"], /"functions" is not a traffic class/);
+  });
   it("marks unknowns and a lower bound in text", async () => {
     const r = await runCli(["cost", "examples/nat-instance/template.yaml"]);
     assert.equal(r.code, 0, r.stderr);

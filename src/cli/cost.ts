@@ -33,6 +33,7 @@ volume from its AMI) is listed as unknown, and the total is then a lower bound.
   SERVICE=GB         to and from an AWS service (s3, dynamodb, sqs, lambda, ...)
   free-internet=GB   the account's free internet egress left for these functions (0)
   cross-az-sides=N   1 or 2: sides of a cross-AZ transfer billed (default 2)
+A file may give one function its own traffic: "functions: { FnId: { internet: 20 } }".
 Each GB is priced where check's road for it goes: NAT processing, interface endpoint
 processing, cross-AZ transfer to a NAT in another AZ, internet egress tiers. Traffic is
 split evenly among the functions in a VPC and each function's among its subnets.

@@ -14,7 +14,7 @@ import { costModel } from "./estimate.ts";
 import type { RegionPrices } from "./prices.ts";
 import { HOURS_PER_MONTH, regionPrices } from "./prices.ts";
 import type { Traffic } from "./traffic.ts";
-import { trafficDestinations } from "./traffic.ts";
+import { mergedTraffic, trafficDestinations } from "./traffic.ts";
 
 export interface Needs {
   /** Some function reaches the public IPv4 internet (on every or some of its subnets). */
@@ -77,8 +77,10 @@ export function needsOf(model: Model, traffic?: Traffic): Needs {
         if (d.to === "internet" && d.verdict === "reachable" && d.egress.some((e) => e.eip !== null || e.publicIp !== null)) fixed = true;
     }
   }
-  for (const [svc, gb] of Object.entries(traffic?.services ?? {})) if (gb > 0) services.add(svc);
-  if (traffic && traffic.internetOutGb + traffic.internetInGb > 0 && fns.length > 0) internet = true;
+  for (const v of traffic ? [traffic, ...Object.values(traffic.functions ?? {})] : []) {
+    for (const [svc, gb] of Object.entries(v.services)) if (gb > 0) services.add(svc);
+    if (v.internetOutGb + v.internetInGb > 0 && fns.length > 0) internet = true;
+  }
   return {
     internet,
     fixedEgressIps: fixed,
@@ -103,7 +105,9 @@ export function breakEvens(prices: RegionPrices, needs: Needs, traffic?: Traffic
   const azHour = prices.interfaceEndpointAzHour;
   const firstGb = prices.interfaceEndpointGb?.tiers[0]?.usd;
   for (const service of needs.services) {
-    const given = traffic ? (traffic.services[service] ?? 0) : null;
+    const given = traffic
+      ? [traffic, ...Object.values(traffic.functions ?? {})].reduce((sum, v) => sum + (v.services[service] ?? 0), 0)
+      : null;
     if (isGatewayEndpointService(service)) {
       out.push({ service, gbPerMonth: 0, givenGb: given, detail: `a gateway endpoint for ${service} is free: it pays from the first GB` });
       continue;
@@ -159,7 +163,8 @@ export function compareDesigns(model: Model, traffic?: Traffic): Comparison {
     }
     const text = renderTemplate(buildTemplate(resolved.options, "cloudformation"));
     const built = loadCloudFormation(`${pattern}.yaml`, text, { region: model.region });
-    const estimate = costModel(built, traffic);
+    // The built template has one function (DemoFunction) in every function subnet: it carries all the traffic.
+    const estimate = costModel(built, traffic ? mergedTraffic(traffic) : undefined);
     const g = givesUp(pattern, needs);
     designs.push({ pattern, endpoints, estimate, givesUp: g, meetsNeeds: !(needs.internet && !PATTERN_INFO[pattern].internet) });
   }

@@ -8,6 +8,7 @@
 // cent once, from the exact amounts.
 import type { CheckReport } from "../check.ts";
 import { checkModel } from "../check.ts";
+import type { FunctionReport } from "../analyze/check.ts";
 import type { ReachResult } from "../analyze/reach.ts";
 import { managedInstancesHost } from "../analyze/managed-instances.ts";
 import { ROOT_DEVICE_NAMES } from "../aws/facts.ts";
@@ -25,7 +26,8 @@ import {
   regionPrices,
 } from "./prices.ts";
 import type { Traffic } from "./traffic.ts";
-import { destinationOfClass, trafficClasses, trafficDestinations } from "./traffic.ts";
+import type { TrafficClass } from "./traffic.ts";
+import { destinationOfClass, TrafficError, trafficClasses, trafficDestinations } from "./traffic.ts";
 
 export interface CostItem {
   /** The resource (logical id), or what the charge is about when it is not one resource (e.g. `internet`). */
@@ -343,19 +345,18 @@ interface Flow {
 
 function trafficCosts(model: Model, prices: RegionPrices, traffic: Traffic, check: CheckReport, out: Items): void {
   const fns = check.functions.filter((f) => f.inVpc);
-  const classes = trafficClasses(traffic).filter((c) => c.gb > 0);
-  if (classes.length === 0) return;
-  if (fns.length === 0) {
-    out.notes.push("no function is in a VPC: the traffic given crosses none of the template's network and is not priced");
-    return;
+  const shared = trafficClasses(traffic).filter((c) => c.gb > 0);
+  const own = traffic.functions ?? {};
+  for (const id of Object.keys(own)) {
+    if (!check.functions.some((f) => f.id === id))
+      throw new TrafficError(
+        `the traffic names function ${id}, which is not in the template (its functions: ${check.functions.map((f) => f.id).join(", ") || "none"})`,
+      );
   }
-  out.notes.push(
-    `traffic is split evenly among ${fns.length === 1 ? "the one function" : `the ${fns.length} functions`} in a VPC, and each function's share evenly among its subnets (Lambda spreads invocations across them)`,
-  );
   const flows: Flow[] = [];
-  for (const fn of fns) {
+  const addFlows = (fn: FunctionReport, classes: readonly TrafficClass[], divide: number) => {
     for (const c of classes) {
-      const share = c.gb / fns.length;
+      const share = c.gb / divide;
       if (fn.subnets.length === 0) {
         out.unknown(fn.id, `${fmtGb(share)} GB ${c.label}`, "traffic", fn.reason ?? "its subnets are not known");
         continue;
@@ -372,7 +373,28 @@ function trafficCosts(model: Model, prices: RegionPrices, traffic: Traffic, chec
         });
       }
     }
+  };
+  if (shared.length > 0) {
+    if (fns.length === 0)
+      out.notes.push("no function is in a VPC: the traffic given crosses none of the template's network and is not priced");
+    else
+      out.notes.push(
+        `traffic is split evenly among ${fns.length === 1 ? "the one function" : `the ${fns.length} functions`} in a VPC, and each function's share evenly among its subnets (Lambda spreads invocations across them)`,
+      );
+    for (const fn of fns) addFlows(fn, shared, fns.length);
   }
+  for (const [id, volumes] of Object.entries(own)) {
+    const fn = check.functions.find((f) => f.id === id);
+    const classes = trafficClasses(volumes).filter((c) => c.gb > 0);
+    if (!fn || classes.length === 0) continue;
+    if (!fn.inVpc) {
+      out.notes.push(`${id} is not in a VPC: its traffic crosses none of the template's network and is not priced`);
+      continue;
+    }
+    out.notes.push(`${id}'s own traffic is split evenly among its subnets`);
+    addFlows(fn, classes, 1);
+  }
+  if (flows.length === 0) return;
 
   const natGb = new Map<string, number>();
   const endpointGb = new Map<string, number>();
