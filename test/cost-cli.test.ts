@@ -55,6 +55,7 @@ describe("cli: cost", () => {
     assert.deepEqual(Object.keys(j), ["region", "monthlyUsd", "items", "currency", "lowerBound", "hoursPerMonth", "pricesSeen", "notes"]);
     assert.equal(j.items[2].priceSeen, "2026-09-27");
     assert.equal(j.items[2].unitUsd, 0.062);
+    assert.match(j.items[2].priceSource, /^AWS Price List AmazonEC2\/current\/ap-northeast-1\/index\.json APN1-NatGateway-Hours/);
     assert.deepEqual(j.pricesSeen, { oldest: "2026-07-24", newest: "2026-09-27", undated: 0 });
   });
   it("takes traffic inline and from a YAML file, with the same result", async () => {

@@ -43,6 +43,8 @@ export interface CostItem {
   readonly unitUsd?: number;
   /** When the unit price was seen (null: an undated source). */
   readonly priceSeen?: string | null;
+  /** Where the unit price was seen. */
+  readonly priceSource?: string;
   readonly confidence?: string;
 }
 
@@ -97,7 +99,17 @@ class Items {
   add(resource: string, what: string, kind: CostItem["kind"], quantity: number, unit: string, price: Price, condition?: string): void {
     const m = quantity * micro(price.usd);
     this.used.push(price);
-    const base = { resource, what, kind, quantity, unit, unitUsd: price.usd, priceSeen: price.seen, confidence: price.confidence };
+    const base = {
+      resource,
+      what,
+      kind,
+      quantity,
+      unit,
+      unitUsd: price.usd,
+      priceSeen: price.seen,
+      priceSource: price.source,
+      confidence: price.confidence,
+    };
     if (condition !== undefined) {
       this.items.push({
         ...base,
@@ -120,6 +132,7 @@ class Items {
       unit,
       monthlyUsd: fromMicro(m),
       priceSeen: price.seen,
+      priceSource: price.source,
       confidence: price.confidence,
     });
     this.exact.push(m);

@@ -17,7 +17,7 @@ function itemJson(i: CostItem) {
     kind: i.kind,
     ...(i.quantity !== undefined ? { quantity: i.quantity, unit: i.unit } : {}),
     ...(i.unitUsd !== undefined ? { unitUsd: i.unitUsd } : {}),
-    ...(i.priceSeen !== undefined ? { priceSeen: i.priceSeen, confidence: i.confidence } : {}),
+    ...(i.priceSeen !== undefined ? { priceSeen: i.priceSeen, confidence: i.confidence, priceSource: i.priceSource } : {}),
   };
 }
 
