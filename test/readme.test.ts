@@ -1,4 +1,4 @@
-// The README's "Intents", "Tracing a path", "CDK cloud assemblies" and "Build" sections show real output: each `$ node bin/lambda-egress.js`
+// The README's "Intents", "Tracing a path", "CDK cloud assemblies", "Build" and "Cost" sections show real output: each `$ node bin/lambda-egress.js`
 // block there is run and compared, so the documentation cannot drift from the tool.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -46,6 +46,7 @@ describe("README output", () => {
     "Tracing a path (`trace`)",
     "CDK cloud assemblies (`cdk.out`)",
     "Build: lambda-egress new",
+    "Cost",
   ]) {
     const blocks = examples(section(title));
     it(`${title}: has examples`, () => assert.ok(blocks.length >= 2));

@@ -75,6 +75,12 @@ export function awsServiceOfEndpoint(serviceName: string, region: string): strin
 
 export const PROTOCOL_TCP = 6;
 
+/** AWS::EC2::Instance InstanceType when the template gives none (CloudFormation resource reference: "Default: m1.small"). */
+export const DEFAULT_INSTANCE_TYPE = "m1.small";
+
+/** Device names of the root volume of the usual Linux AMIs (Amazon Linux: /dev/xvda; Ubuntu, Debian, RHEL: /dev/sda1). */
+export const ROOT_DEVICE_NAMES: ReadonlySet<string> = new Set(["/dev/xvda", "/dev/sda1"]);
+
 /**
  * §3.5: EC2 actions the execution role needs to manage the function's ENIs. The first three
  * are checked when the function is created ("The provided execution role does not have

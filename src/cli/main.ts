@@ -17,6 +17,7 @@ import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import { SelectionError, traceAssembly, traceTemplate } from "../trace.ts";
+import { runCost } from "./cost.ts";
 import { runEmulate } from "./emulate.ts";
 import { runNew } from "./new.ts";
 
@@ -57,6 +58,7 @@ Usage:
   lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
                     [--format cloudformation|sam|cdk] [-o FILE] [--force]
+  lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare]
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
   lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
@@ -74,6 +76,11 @@ the action and where it is defined, then the verdict, code, reason, fix and egre
 new: a deployable CloudFormation or SAM template for an egress pattern (NAT gateway per
 AZ, shared or regional NAT gateway, NAT instance, endpoints only, dual-stack, Managed
 Instances in public subnets) that passes check; 'lambda-egress new --help' lists them.
+
+cost: the monthly cost of the NAT gateways, public IPv4 addresses, NAT instances and
+endpoints the template builds, in a region, with the traffic given priced where it goes;
+--compare prices the same needs under each pattern 'new' builds, cheapest first.
+'lambda-egress cost --help' has the details.
 
 emulate: builds the function's VPC out of Linux network namespaces (never connected to
 the host's network) and runs a command inside each of its ENIs; needs root, ip and nft.
@@ -206,8 +213,9 @@ function runCommand(argv: readonly string[], io: Io): number {
     return 0;
   }
   if (command === "new") return runNew(rest, io);
+  if (command === "cost") return runCost(rest, io);
   if (command !== "check" && command !== "trace")
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace, new and emulate`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace, cost, new and emulate`);
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(rest);

@@ -221,6 +221,17 @@ export interface Instance {
   readonly publicAddress: PublicAddress | null;
   /** Network interfaces (logical ids) that belong to the instance. */
   readonly networkInterfaceIds: readonly string[];
+  /** `InstanceType` (CloudFormation's default when absent), Unknown when the template leaves it open; absent when the loader does not read it. */
+  readonly instanceType?: string | Unknown;
+  /** The EBS volumes `BlockDeviceMappings` gives (the AMI's own root volume is not among them unless a mapping names its device). */
+  readonly volumes?: readonly InstanceVolume[];
+}
+
+/** An EBS volume of an instance's block device mappings. */
+export interface InstanceVolume {
+  readonly device: string | Unknown;
+  readonly sizeGb: number | Unknown;
+  readonly type: string | Unknown;
 }
 
 export interface NetworkInterface {

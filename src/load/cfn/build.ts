@@ -1,7 +1,14 @@
 // CloudFormation resources (after SAM expansion) -> network model entities.
 // Never throws on one bad resource: it records a diagnostic and goes on.
-import { awsManagedPolicyName, awsServiceOfEndpoint, lambdaFunctionArn, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
+import {
+  awsManagedPolicyName,
+  awsServiceOfEndpoint,
+  DEFAULT_INSTANCE_TYPE,
+  lambdaFunctionArn,
+  MANAGED_POLICY_ACTIONS,
+} from "../../aws/facts.ts";
 import type {
+  InstanceVolume,
   Diagnostic,
   Entity,
   EntityRef,
@@ -802,7 +809,47 @@ export class ModelBuilder {
       // Auto-assigned addresses from the subnet's MapPublicIpOnLaunch are filled in later.
       publicAddress,
       networkInterfaceIds: eniIds,
+      instanceType: this.instanceType(p),
+      volumes: this.volumes(p.BlockDeviceMappings),
     });
+  }
+
+  private instanceType(p: Props): string | Unknown {
+    const v = p.InstanceType;
+    if (v === undefined || v === null) {
+      return p.LaunchTemplate !== undefined ? unknown("the instance type comes from the launch template") : DEFAULT_INSTANCE_TYPE;
+    }
+    if (typeof v === "string") return v;
+    if (isUnknown(v)) return v;
+    return unknown("InstanceType is known only at deploy time");
+  }
+
+  private volumes(v: Value | undefined): InstanceVolume[] {
+    const out: InstanceVolume[] = [];
+    if (!Array.isArray(v)) return out;
+    for (const m of v as Value[]) {
+      if (!isPlainObject(m) || !isPlainObject(m.Ebs)) continue;
+      const device = typeof m.DeviceName === "string" ? m.DeviceName : unknown("DeviceName is known only at deploy time");
+      const size = m.Ebs.VolumeSize;
+      const n = typeof size === "number" ? size : typeof size === "string" && /^\d+$/.test(size) ? Number(size) : NaN;
+      const sizeGb = Number.isFinite(n)
+        ? n
+        : isUnknown(size)
+          ? size
+          : unknown(size === undefined ? "no VolumeSize (the snapshot's size applies)" : "VolumeSize is known only at deploy time");
+      const type = m.Ebs.VolumeType;
+      out.push({
+        device,
+        sizeGb,
+        type:
+          typeof type === "string"
+            ? type
+            : isUnknown(type)
+              ? type
+              : unknown(type === undefined ? "no VolumeType (EC2's default applies)" : "VolumeType is known only at deploy time"),
+      });
+    }
+    return out;
   }
 
   private networkInterfaceAttachment(_id: string, p: Props): void {

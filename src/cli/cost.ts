@@ -1,0 +1,151 @@
+// `lambda-egress cost TEMPLATE`: the monthly cost of the network a template builds, in a region,
+// with optional traffic; `--compare`: the same needs priced under each pattern `new` builds.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_REGION } from "../aws/facts.ts";
+import { compareDesigns } from "../cost/compare.ts";
+import { costModel } from "../cost/estimate.ts";
+import { PriceDataError, regionPrices } from "../cost/prices.ts";
+import type { Traffic } from "../cost/traffic.ts";
+import { MAX_TRAFFIC_BYTES, parseInlineTraffic, TrafficError, trafficFromDocument } from "../cost/traffic.ts";
+import { loadCloudFormation } from "../load/cfn/index.ts";
+import { yaml } from "../load/cfn/parse.ts";
+import { LoadError } from "../load/errors.ts";
+import { renderCompareJson, renderCompareText } from "../report/compare.ts";
+import { renderCostJson, renderCostText } from "../report/cost.ts";
+import type { Io } from "./main.ts";
+import { readTemplate } from "./main.ts";
+
+export const COST_HELP = `Usage:
+  lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare]
+                     [--format text|json] [--param NAME=VALUE]
+
+cost: the monthly cost of what the template builds in a region: NAT gateways (zonal, and
+regional per active AZ), the public IPv4 charge on every Elastic IP and NAT address,
+NAT instances (instance hours, EBS volumes), interface endpoints per AZ (gateway
+endpoints are free). 730 hours a month. Without --traffic: fixed costs only. What the
+template leaves open (an instance type given as a parameter, a NAT instance's root
+volume from its AMI) is listed as unknown, and the total is then a lower bound.
+
+--traffic: GB per month per destination class, in a YAML/JSON file or inline:
+  internet=GB        sent to the internet (IPv4)    internet-in=GB  received from it
+  SERVICE=GB         to and from an AWS service (s3, dynamodb, sqs, lambda, ...)
+  free-internet=GB   the account's free internet egress left for these functions (0)
+  cross-az-sides=N   1 or 2: sides of a cross-AZ transfer billed (default 2)
+A file may give one function its own traffic: "functions: { FnId: { internet: 20 } }".
+Each GB is priced where check's road for it goes: NAT processing, interface endpoint
+processing, cross-AZ transfer to a NAT in another AZ, internet egress tiers. Traffic is
+split evenly among the functions in a VPC and each function's among its subnets.
+
+--compare: the functions' needs (what check finds they reach, fixed egress IPs, how
+many AZs) priced under each pattern 'lambda-egress new' builds, cheapest first, with
+what each gives up, and the break-even GB/month of an interface endpoint against the
+NAT for each service.
+
+Options:
+  --region REGION    the region priced (default: us-east-1); regions with price data:
+                     see the error for one without
+  --format FORMAT    text (default) or json
+  --param NAME=VALUE template parameter value, repeatable
+`;
+
+class CostUsageError extends Error {}
+
+/** Runs `cost` with the arguments after the command name: 0, or 2 on a usage or input error. */
+export function runCost(args: readonly string[], io: Io): number {
+  try {
+    return cost(args, io);
+  } catch (e) {
+    if (e instanceof LoadError) throw e;
+    const usage = e instanceof CostUsageError || (e as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS");
+    if (usage || e instanceof PriceDataError || e instanceof TrafficError) {
+      io.stderr.write(`lambda-egress: ${(e as Error).message}\n`);
+      if (usage) io.stderr.write("  hint: lambda-egress cost --help lists the options\n");
+      return 2;
+    }
+    throw e;
+  }
+}
+
+function readTraffic(arg: string, io: Io): Traffic {
+  const path = resolve(io.cwd, arg);
+  if (!existsSync(path)) {
+    if (arg.includes("=")) return parseInlineTraffic(arg);
+    throw new LoadError("LOAD_NOT_FOUND", "no such file (--traffic takes a file or CLASS=GB,...)", { file: arg });
+  }
+  const st = statSync(path);
+  if (!st.isFile())
+    throw new LoadError("TRAFFIC_INVALID", "is not a file; --traffic takes a YAML/JSON file or CLASS=GB,...", { file: arg });
+  if (st.size > MAX_TRAFFIC_BYTES)
+    throw new LoadError("TRAFFIC_INVALID", `is ${st.size} bytes; a traffic file is read up to ${MAX_TRAFFIC_BYTES} bytes`, { file: arg });
+  const buf = readFileSync(path);
+  if (buf.includes(0)) throw new LoadError("TRAFFIC_INVALID", "is not a text file (it contains NUL bytes)", { file: arg });
+  let doc: unknown;
+  try {
+    const d = yaml().parseDocument(buf.toString("utf8"));
+    if (d.errors.length > 0) throw new Error(d.errors[0]?.message.split("\n")[0] ?? "invalid YAML");
+    doc = d.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new LoadError("TRAFFIC_INVALID", `is not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`, { file: arg });
+  }
+  try {
+    return trafficFromDocument(doc);
+  } catch (e) {
+    if (e instanceof TrafficError) throw new LoadError("TRAFFIC_INVALID", e.message, { file: arg });
+    throw e;
+  }
+}
+
+function cost(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      region: { type: "string" },
+      traffic: { type: "string" },
+      format: { type: "string" },
+      param: { type: "string", multiple: true },
+      compare: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(COST_HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new CostUsageError("cost needs a template file");
+  if (positionals.length > 1) throw new CostUsageError(`cost takes one template, not ${positionals.length}`);
+  const format = values.format ?? "text";
+  if (format !== "text" && format !== "json") throw new CostUsageError(`--format ${format}: use text or json`);
+  const region = values.region ?? DEFAULT_REGION;
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new CostUsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
+  regionPrices(region); // no price data: say so before reading anything
+  const params: Record<string, string> = {};
+  for (const p of values.param ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) throw new CostUsageError(`--param ${p}: use NAME=VALUE`);
+    params[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  const traffic = values.traffic !== undefined ? readTraffic(values.traffic, io) : undefined;
+  const file = positionals[0] as string;
+  const path = resolve(io.cwd, file);
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new LoadError(
+      "LOAD_UNSUPPORTED_INPUT",
+      "is a directory; cost reads one CloudFormation or SAM template (for a cdk.out, give a stack's .template.json)",
+      {
+        file,
+      },
+    );
+  const model = loadCloudFormation(file, readTemplate(path, file), { params, region });
+  if (values.compare) {
+    const c = compareDesigns(model, traffic);
+    io.stdout.write(format === "json" ? renderCompareJson(c) : renderCompareText(c, file));
+    return 0;
+  }
+  const estimate = costModel(model, traffic);
+  io.stdout.write(format === "json" ? renderCostJson(estimate) : renderCostText(estimate, file));
+  return 0;
+}
