@@ -137,6 +137,25 @@ describe("cli: cost", () => {
     );
     assert.ok(j.notes.includes("endpoints: not compared, the functions use no AWS service"));
   });
+  it("--compare --expect FILE: the intents file states the needs; --expect alone and a bad intents file are refused", async () => {
+    const intents = file("intents.yaml", "WebFetchFunction:\n  internet: unreachable\n  aws:s3: reachable\n");
+    const j = JSON.parse(
+      (await runCli(["cost", "examples/single-nat-gateway/template.yaml", "--compare", "--expect", intents, "--format", "json"])).stdout,
+    );
+    assert.equal(j.needs.internet, false);
+    assert.deepEqual(j.needs.services, ["s3"]);
+    await expectError(["cost", "examples/single-nat-gateway/template.yaml", "--expect", intents], /--expect goes with --compare/);
+    await expectError(
+      [
+        "cost",
+        "examples/single-nat-gateway/template.yaml",
+        "--compare",
+        "--expect",
+        file("bad.yaml", "WebFetchFunction:\n  internet: maybe\n"),
+      ],
+      /bad\.yaml:2:/,
+    );
+  });
   it("cost --help and the main help name the command", async () => {
     const h = await runCli(["cost", "--help"]);
     assert.equal(h.code, 0);

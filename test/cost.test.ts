@@ -12,6 +12,7 @@ import { costModel, tieredMicro } from "../src/cost/estimate.ts";
 import { HOURS_PER_MONTH, PRICED_REGIONS, PriceDataError, REGIONS, regionPrices } from "../src/cost/prices.ts";
 import { parseInlineTraffic, TrafficError, trafficFromDocument } from "../src/cost/traffic.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
+import { parseIntents } from "../src/intents/parse.ts";
 import { LoadError } from "../src/load/errors.ts";
 import type { Model } from "../src/model/model.ts";
 import { CORPUS, FIXTURES, HAS_CORPUS, ROOT } from "./helpers.ts";
@@ -366,6 +367,24 @@ describe("cost: --compare", () => {
         ["sqs", 417.14], // 2 x 730 x 0.01 / (0.045 - 0.01)
       ],
     );
+  });
+  it("an intents file states the named functions' needs: no internet, only S3 and SQS, so every design meets them and endpoints give nothing up", () => {
+    const model = load(join(ROOT, "examples/single-nat-gateway/template.yaml"));
+    const intents = parseIntents("intents.yaml", "WebFetchFunction:\n  internet: unreachable\n  aws:s3: reachable\n  aws:sqs: reachable\n");
+    const c = compareDesigns(model, undefined, intents);
+    assert.deepEqual(c.needs, { internet: false, fixedEgressIps: false, services: ["s3", "sqs"], azs: 2, functions: ["WebFetchFunction"] });
+    assert.deepEqual(
+      c.designs.map((d) => [d.pattern, d.estimate.monthlyUsd, d.meetsNeeds, d.givesUp.length]),
+      [
+        ["nat-instance", 11.24, true, 1], // a lower bound: the root volume comes from the AMI
+        ["endpoints", 14.6, true, 0], // 2 AZ x 730 h x 0.01 for SQS; the S3 gateway endpoint is free
+        ["shared-nat-gateway", 36.5, true, 1],
+        ["nat-gateway", 73, true, 0],
+        ["regional-nat-gateway", 73, true, 0],
+      ],
+    );
+    const fixed = compareDesigns(model, undefined, parseIntents("intents.yaml", "WebFetchFunction:\n  egressIps: fixed\n"));
+    assert.deepEqual([fixed.needs.internet, fixed.needs.fixedEgressIps, fixed.needs.services], [true, true, []]);
   });
   it("Tokyo's break-even for 2 AZs is 393.08 GB/month (20.44 / 0.052, pricing.md §6)", () => {
     const c = compareDesigns(

@@ -15,11 +15,11 @@ import { LoadError } from "../load/errors.ts";
 import { renderCompareJson, renderCompareText } from "../report/compare.ts";
 import { renderCostJson, renderCostText } from "../report/cost.ts";
 import type { Io } from "./main.ts";
-import { readTemplate } from "./main.ts";
+import { readIntents, readTemplate } from "./main.ts";
 
 export const COST_HELP = `Usage:
-  lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare]
-                     [--format text|json] [--param NAME=VALUE]
+  lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...]
+                     [--compare [--expect FILE]] [--format text|json] [--param NAME=VALUE]
 
 cost: the monthly cost of what the template builds in a region: NAT gateways (zonal, and
 regional per active AZ), the public IPv4 charge on every Elastic IP and NAT address,
@@ -41,7 +41,8 @@ split evenly among the functions in a VPC and each function's among its subnets.
 --compare: the functions' needs (what check finds they reach, fixed egress IPs, how
 many AZs) priced under each pattern 'lambda-egress new' builds, cheapest first, with
 what each gives up, and the break-even GB/month of an interface endpoint against the
-NAT for each service.
+NAT for each service. With --expect FILE (check's intents file), the functions it names
+need what it says instead: "internet: reachable", "aws:SERVICE: reachable", "egressIps".
 
 Options:
   --region REGION    the region priced (default: us-east-1); regions with price data:
@@ -108,6 +109,7 @@ function cost(args: readonly string[], io: Io): number {
       format: { type: "string" },
       param: { type: "string", multiple: true },
       compare: { type: "boolean" },
+      expect: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -140,8 +142,11 @@ function cost(args: readonly string[], io: Io): number {
       },
     );
   const model = loadCloudFormation(file, readTemplate(path, file), { params, region });
+  if (values.expect !== undefined && !values.compare)
+    throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");
   if (values.compare) {
-    const c = compareDesigns(model, traffic);
+    const intents = values.expect !== undefined ? readIntents(resolve(io.cwd, values.expect), values.expect) : undefined;
+    const c = compareDesigns(model, traffic, intents);
     io.stdout.write(format === "json" ? renderCompareJson(c) : renderCompareText(c, file));
     return 0;
   }

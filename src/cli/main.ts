@@ -283,7 +283,7 @@ function runCommand(argv: readonly string[], io: Io): number {
   return failing || broken ? 1 : 0;
 }
 
-function readIntents(path: string, shown: string): IntentsFile {
+export function readIntents(path: string, shown: string): IntentsFile {
   const st = statFile(path, shown, "no such file (--expect)");
   if (st.isDirectory()) throw new LoadError("INTENTS_INVALID", "is a directory; --expect takes an intents file (YAML)", { file: shown });
   if (st.size > MAX_INTENTS_BYTES) {

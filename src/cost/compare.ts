@@ -12,6 +12,7 @@ import type { Model } from "../model/model.ts";
 import type { CostEstimate } from "./estimate.ts";
 import { costModel } from "./estimate.ts";
 import type { RegionPrices } from "./prices.ts";
+import type { IntentsFile } from "../intents/parse.ts";
 import { HOURS_PER_MONTH, regionPrices } from "./prices.ts";
 import type { Traffic } from "./traffic.ts";
 import { mergedTraffic, trafficDestinations } from "./traffic.ts";
@@ -58,15 +59,34 @@ export interface Comparison {
   readonly notes: readonly string[];
 }
 
-export function needsOf(model: Model, traffic?: Traffic): Needs {
+/**
+ * What the functions need: what check finds they reach today (and the traffic names), except for the functions an
+ * intents file names, whose needs are what it says (`internet: reachable`, `aws:SERVICE: reachable`, `egressIps`).
+ */
+export function needsOf(model: Model, traffic?: Traffic, intents?: IntentsFile): Needs {
   const report = checkModel(model, traffic ? { alsoTo: trafficDestinations(traffic) } : {});
+  const stated = new Set(intents?.intents.map((i) => i.function) ?? []);
+  const named = (f: { id: string; name: string | null }): boolean => stated.has(f.id) || (f.name !== null && stated.has(f.name));
   const fns = report.functions.filter((f) => f.inVpc);
   const reaches = (s: string | undefined) => s === "reachable" || s === "partial";
   const services = new Set<string>();
   const azs = new Set<string>();
   let internet = false;
   let fixed = false;
+  for (const i of intents?.intents ?? []) {
+    if (!fns.some((f) => f.id === i.function || f.name === i.function)) continue;
+    if (i.kind === "egress-ips") {
+      fixed = internet = true;
+    } else if (i.expected === "reachable") {
+      if (i.destination === "internet" || i.destination.startsWith("internet:")) internet = true;
+      else if (i.destination.startsWith("aws:")) services.add(i.destination.slice(4));
+    }
+  }
   for (const f of fns) {
+    if (named(f)) {
+      for (const sub of f.subnets) if (sub.az) azs.add(sub.az);
+      continue;
+    }
     for (const [dest, s] of Object.entries(f.summary)) {
       if (dest === "internet" && reaches(s)) internet = true;
       if (dest.startsWith("aws:") && reaches(s)) services.add(dest.slice(4));
@@ -137,9 +157,9 @@ export function breakEvens(prices: RegionPrices, needs: Needs, traffic?: Traffic
 /** The patterns compared: every one `new` builds for standard functions (dual-stack only adds IPv6; Managed Instances only for capacity providers). */
 const COMPARED: readonly PatternName[] = ["nat-gateway", "shared-nat-gateway", "regional-nat-gateway", "nat-instance", "endpoints"];
 
-export function compareDesigns(model: Model, traffic?: Traffic): Comparison {
+export function compareDesigns(model: Model, traffic?: Traffic, intents?: IntentsFile): Comparison {
   const prices = regionPrices(model.region);
-  const needs = needsOf(model, traffic);
+  const needs = needsOf(model, traffic, intents);
   const current = costModel(model, traffic);
   const notes: string[] = [
     `each design is the template 'lambda-egress new PATTERN --azs ${needs.azs}' builds, with gateway endpoints for the S3/DynamoDB the functions use (free), priced with the same traffic`,
