@@ -87,6 +87,13 @@ interface SyntheticResult {
   readonly medianRunMs: number | null;
   readonly peakRssKiB: number | null;
   readonly failure: Failure | null;
+  /** `cost FILE --traffic COST_TRAFFIC --format json` on the same template. */
+  readonly cost: {
+    readonly medianWallMs: number | null;
+    readonly medianRunMs: number | null;
+    readonly peakRssKiB: number | null;
+    readonly failure: Failure | null;
+  };
   readonly target: {
     readonly wallMs: number;
     readonly rssKiB: number;
@@ -224,19 +231,27 @@ function benchFile(file: string, source: FileResult["source"], runs: number): Fi
   };
 }
 
-/** One `check` through dist/bench/measure.js, which reports peak RSS and in-process time. */
-function measureOnce(file: string, run: number): SyntheticRun | Failure {
+/** The traffic `cost` is measured with: every class priced along check's roads. */
+const COST_TRAFFIC = "internet=1000,internet-in=500,s3=500,sqs=50";
+
+/** One `check` (or `cost`) through dist/bench/measure.js, which reports peak RSS and in-process time. */
+function measureOnce(file: string, run: number, command: "check" | "cost" = "check"): SyntheticRun | Failure {
   const out = join(TMP, "measure.json");
   rmSync(out, { force: true });
   const start = performance.now();
-  const child = spawnSync(process.execPath, ["--max-old-space-size=4096", MEASURE, "check", relative(ROOT, file), "--format", "json"], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, [MEASURE_OUT_ENV]: out },
-    stdio: ["ignore", "ignore", "pipe"],
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: SYNTHETIC_TIMEOUT_MS,
-  });
+  const extra = command === "cost" ? ["--traffic", COST_TRAFFIC] : [];
+  const child = spawnSync(
+    process.execPath,
+    ["--max-old-space-size=4096", MEASURE, command, relative(ROOT, file), ...extra, "--format", "json"],
+    {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, [MEASURE_OUT_ENV]: out },
+      stdio: ["ignore", "ignore", "pipe"],
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: SYNTHETIC_TIMEOUT_MS,
+    },
+  );
   const wallMs = performance.now() - start;
   const error = abnormal(child, SYNTHETIC_TIMEOUT_MS);
   if (error !== null) return { run, exitCode: child.status, message: error };
@@ -354,6 +369,13 @@ function benchSynthetic(vpcs: number, functionsPerVpc: number): SyntheticResult 
     if ("wallMs" in result) runs.push(result);
     else failure = result;
   }
+  const costRuns: SyntheticRun[] = [];
+  let costFailure: Failure | null = null;
+  for (let run = 0; run < SYNTHETIC_RUNS && costFailure === null; run++) {
+    const result = measureOnce(file, run, "cost");
+    if ("wallMs" in result) costRuns.push(result);
+    else costFailure = result;
+  }
   rmSync(file, { force: true });
 
   const medianWallMs = failure ? null : median(runs.map((r) => r.wallMs));
@@ -372,6 +394,12 @@ function benchSynthetic(vpcs: number, functionsPerVpc: number): SyntheticResult 
     medianRunMs: failure ? null : median(runs.map((r) => r.runMs)),
     peakRssKiB,
     failure,
+    cost: {
+      medianWallMs: costFailure ? null : median(costRuns.map((r) => r.wallMs)),
+      medianRunMs: costFailure ? null : median(costRuns.map((r) => r.runMs)),
+      peakRssKiB: costFailure ? null : max(costRuns.map((r) => r.maxRssKiB)),
+      failure: costFailure,
+    },
     target: large
       ? {
           wallMs: LARGE_TARGET_MS,
@@ -451,6 +479,21 @@ function report(
   }
   out.push(
     "",
+    `## cost on the same networks (--traffic ${COST_TRAFFIC})`,
+    "",
+    "| case | median wall | median in-process | peak RSS |",
+    "|---|---:|---:|---:|",
+  );
+  for (const s of synthetic) {
+    const c = s.cost;
+    out.push(
+      c.failure
+        ? `| ${s.name} | FAILED (run ${c.failure.run}): ${c.failure.message.replaceAll("|", "\\|")} | | |`
+        : `| ${s.name} | ${formatMs(c.medianWallMs)} | ${formatMs(c.medianRunMs)} | ${formatKiB(c.peakRssKiB)} |`,
+    );
+  }
+  out.push(
+    "",
     "Wall times are measured by the parent around the child process (node start-up included).",
     "In-process time and peak RSS come from dist/bench/measure.js inside the child.",
     "",
@@ -516,7 +559,8 @@ function main(): number {
       const result = benchSynthetic(vpcs, 2);
       synthetic.push(result);
       progress(
-        `  ${result.name}: ${result.failure ? `FAILED: ${result.failure.message}` : `${formatMs(result.medianWallMs)}, ${formatKiB(result.peakRssKiB)}`}`,
+        `  ${result.name}: ${result.failure ? `FAILED: ${result.failure.message}` : `${formatMs(result.medianWallMs)}, ${formatKiB(result.peakRssKiB)}`}; ` +
+          `cost: ${result.cost.failure ? `FAILED: ${result.cost.failure.message}` : `${formatMs(result.cost.medianWallMs)}, ${formatKiB(result.cost.peakRssKiB)}`}`,
       );
     }
     progress("bench: building the largest pattern");
