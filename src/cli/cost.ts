@@ -1,6 +1,6 @@
 // `lambda-egress cost TEMPLATE`: the monthly cost of the network a template builds, in a region,
 // with optional traffic; `--compare`: the same needs priced under each pattern `new` builds.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_REGION } from "../aws/facts.ts";
@@ -15,7 +15,7 @@ import { LoadError } from "../load/errors.ts";
 import { renderCompareJson, renderCompareText } from "../report/compare.ts";
 import { renderCostJson, renderCostText } from "../report/cost.ts";
 import type { Io } from "./main.ts";
-import { readIntents, readTemplate } from "./main.ts";
+import { parseParams, readIntents, readTemplate, readText } from "./main.ts";
 
 export const COST_HELP = `Usage:
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...]
@@ -80,11 +80,10 @@ function readTraffic(arg: string, io: Io): Traffic {
     throw new LoadError("TRAFFIC_INVALID", "is not a file; --traffic takes a YAML/JSON file or CLASS=GB,...", { file: arg });
   if (st.size > MAX_TRAFFIC_BYTES)
     throw new LoadError("TRAFFIC_INVALID", `is ${st.size} bytes; a traffic file is read up to ${MAX_TRAFFIC_BYTES} bytes`, { file: arg });
-  const buf = readFileSync(path);
-  if (buf.includes(0)) throw new LoadError("TRAFFIC_INVALID", "is not a text file (it contains NUL bytes)", { file: arg });
+  const text = readText(path, arg);
   let doc: unknown;
   try {
-    const d = yaml().parseDocument(buf.toString("utf8"));
+    const d = yaml().parseDocument(text);
     if (d.errors.length > 0) throw new Error(d.errors[0]?.message.split("\n")[0] ?? "invalid YAML");
     doc = d.toJS({ maxAliasCount: 100 });
   } catch (e) {
@@ -124,12 +123,8 @@ function cost(args: readonly string[], io: Io): number {
   const region = values.region ?? DEFAULT_REGION;
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new CostUsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
   regionPrices(region); // no price data: say so before reading anything
-  const params: Record<string, string> = {};
-  for (const p of values.param ?? []) {
-    const eq = p.indexOf("=");
-    if (eq <= 0) throw new CostUsageError(`--param ${p}: use NAME=VALUE`);
-    params[p.slice(0, eq)] = p.slice(eq + 1);
-  }
+  const params = parseParams(values.param);
+  if (typeof params === "string") throw new CostUsageError(params);
   const traffic = values.traffic !== undefined ? readTraffic(values.traffic, io) : undefined;
   const file = positionals[0] as string;
   const path = resolve(io.cwd, file);

@@ -9,7 +9,7 @@ import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
-import { ApplyError, applyPlan, cleanupAll, PlanError } from "../emulate/apply.ts";
+import { ApplyError, applyPlan, cleanupAll, DROP_CAPABILITIES, PlanError } from "../emulate/apply.ts";
 import type { Invocation } from "../emulate/invoke.ts";
 import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
@@ -20,7 +20,7 @@ import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
-import { readTemplate, setOutputClosedHandler } from "./main.ts";
+import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
@@ -34,8 +34,8 @@ emulate: builds the function's VPC out of Linux network namespaces (router, ENIs
 internet gateways, endpoints, security groups and NACLs as nftables rules, and an emulated
 internet on documentation addresses), runs CMD (or the function's handler, or a shell)
 inside each ENI of the function (or the one --subnet names) with its capabilities dropped,
-prints each run's output and exit code, and removes everything. Nothing is connected to the host's network. Needs Linux, ip (iproute2)
-and nft (nftables), and root; as a user it runs in a rootless sandbox (unshare: user,
+prints each run's output and exit code, and removes everything. Nothing is connected to
+the host's network. Needs Linux, ip (iproute2) and nft (nftables), and root; as a user it runs in a rootless sandbox (unshare: user,
 network, mount and pid namespaces) where the kernel allows unprivileged user namespaces.
 
 Options:
@@ -225,12 +225,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
   const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
-  const params: Record<string, string> = {};
-  for (const p of values.param ?? []) {
-    const eq = p.indexOf("=");
-    if (eq <= 0) return usage(`--param ${p}: use NAME=VALUE`);
-    params[p.slice(0, eq)] = p.slice(eq + 1);
-  }
+  const params = parseParams(values.param);
+  if (typeof params === "string") return usage(params);
   const runs = values.exec === true || values.invoke === true || values.shell === true;
   if (runs && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined)
     return runInSandbox(argv, io, values.shell === true);
@@ -343,7 +339,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
       const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
       const r = dropCaps
-        ? await emulation.exec(eni.ns, "setpriv", ["--inh-caps=-all", "--bounding-set=-all", "--", cmd, ...args], limitMs)
+        ? await emulation.exec(eni.ns, DROP_CAPABILITIES[0] as string, [...DROP_CAPABILITIES.slice(1), cmd, ...args], limitMs)
         : await emulation.exec(eni.ns, cmd, args, limitMs);
       if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
       if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);

@@ -45,6 +45,17 @@ export function outputClosed(): boolean {
   return true;
 }
 
+/** The `--param NAME=VALUE` options as a map, or the message for the first one without a name (each command says it its way). */
+export function parseParams(list: readonly string[] | undefined): Record<string, string> | string {
+  const params: Record<string, string> = {};
+  for (const p of list ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) return `--param ${p}: use NAME=VALUE`;
+    params[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return params;
+}
+
 /** Templates larger than this are refused: CloudFormation itself takes at most 1 MB. */
 export const MAX_YAML_BYTES = 16 * 1024 * 1024;
 export const MAX_JSON_BYTES = 512 * 1024 * 1024;
@@ -58,7 +69,7 @@ Usage:
   lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
                     [--format cloudformation|sam|cdk] [-o FILE] [--force]
-  lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare]
+  lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare [--expect FILE]]
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
   lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
@@ -133,7 +144,7 @@ function statFile(path: string, shown: string, missing = "no such file"): Stats 
 }
 
 /** The file as UTF-8 text; a LoadError when it holds NUL bytes (a binary file). */
-function readText(path: string, shown: string): string {
+export function readText(path: string, shown: string): string {
   const buf = readFileSync(path);
   if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
   return buf.toString("utf8");
@@ -236,12 +247,8 @@ function runCommand(argv: readonly string[], io: Io): number {
   if (positionals.length === 0) throw new UsageError(`${command} needs a template file`);
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json") throw new UsageError(`--format ${format}: use text or json`);
-  const params: Record<string, string> = {};
-  for (const p of values.param ?? []) {
-    const eq = p.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--param ${p}: use NAME=VALUE`);
-    params[p.slice(0, eq)] = p.slice(eq + 1);
-  }
+  const params = parseParams(values.param);
+  if (typeof params === "string") throw new UsageError(params);
   const to = values.to ?? [];
   for (const d of to) parseDestination(d);
   const region = values.region;

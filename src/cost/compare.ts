@@ -6,11 +6,12 @@ import { availabilityZones } from "../aws/facts.ts";
 import type { PatternName } from "../build/patterns.ts";
 import { isGatewayEndpointService, MAX_AZS, MIN_AZS, PATTERN_INFO, resolvePatternOptions } from "../build/patterns.ts";
 import { buildTemplate, renderTemplate } from "../build/template.ts";
+import type { CheckReport } from "../check.ts";
 import { checkModel } from "../check.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { Model } from "../model/model.ts";
 import type { CostEstimate } from "./estimate.ts";
-import { costModel } from "./estimate.ts";
+import { costModel, estimateCost } from "./estimate.ts";
 import type { RegionPrices } from "./prices.ts";
 import type { IntentsFile } from "../intents/parse.ts";
 import { HOURS_PER_MONTH, regionPrices } from "./prices.ts";
@@ -64,7 +65,15 @@ export interface Comparison {
  * intents file names, whose needs are what it says (`internet: reachable`, `aws:SERVICE: reachable`, `egressIps`).
  */
 export function needsOf(model: Model, traffic?: Traffic, intents?: IntentsFile): Needs {
-  const report = checkModel(model, traffic ? { alsoTo: trafficDestinations(traffic) } : {});
+  return needsFromReport(checkReportFor(model, traffic), traffic, intents);
+}
+
+/** check's report with the default destinations and those the traffic names (what both the needs and the estimate read). */
+function checkReportFor(model: Model, traffic: Traffic | undefined): CheckReport {
+  return checkModel(model, traffic ? { alsoTo: trafficDestinations(traffic) } : {});
+}
+
+function needsFromReport(report: CheckReport, traffic: Traffic | undefined, intents: IntentsFile | undefined): Needs {
   const stated = new Set(intents?.intents.map((i) => i.function) ?? []);
   const named = (f: { id: string; name: string | null }): boolean => stated.has(f.id) || (f.name !== null && stated.has(f.name));
   const fns = report.functions.filter((f) => f.inVpc);
@@ -159,8 +168,10 @@ const COMPARED: readonly PatternName[] = ["nat-gateway", "shared-nat-gateway", "
 
 export function compareDesigns(model: Model, traffic?: Traffic, intents?: IntentsFile): Comparison {
   const prices = regionPrices(model.region);
-  const needs = needsOf(model, traffic, intents);
-  const current = costModel(model, traffic);
+  // One check of the template serves both its needs and its own estimate (which looks destinations up by label).
+  const report = checkReportFor(model, traffic);
+  const needs = needsFromReport(report, traffic, intents);
+  const current = traffic ? estimateCost(model, { traffic, check: report }) : estimateCost(model);
   const notes: string[] = [
     `each design is the template 'lambda-egress new PATTERN --azs ${needs.azs}' builds, with gateway endpoints for the S3/DynamoDB the functions use (free), priced with the same traffic`,
     "dual-stack costs what nat-gateway costs (its egress-only internet gateway is free); managed-instances-public applies to Lambda Managed Instances only",

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, mustParseCidr, parseCidr } from "../net/ip.ts";
 import type { Plan, ServerPlan } from "./plan-types.ts";
-import { PRIVATE_RANGES } from "./plan.ts";
+import { DOCUMENTATION_RANGES, LOCAL_RANGES, PRIVATE_RANGES } from "./address-space.ts";
 import { PREFIX_PATTERN } from "./servers/guard.ts";
 import { CA_CERT, CA_KEY, certificateArgs } from "./servers/tls.ts";
 
@@ -16,9 +16,7 @@ import { CA_CERT, CA_KEY, certificateArgs } from "./servers/tls.ts";
 const IFNAME_MAX = 15;
 /** Names of namespaces and state files a run creates: `le<6 hex>-...`. */
 const RUN_NAME = /^le[0-9a-f]{6}-[a-z0-9-]+$/;
-const DOCUMENTATION = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"];
 /** Never on the wire outside the namespace that owns them. */
-const LOCAL = ["127.0.0.0/8", "169.254.0.0/16", "::1/128", "fe80::/10", "0.0.0.0/32", "::/128"];
 
 export class PlanError extends Error {
   readonly problems: readonly string[];
@@ -82,7 +80,7 @@ export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[
   for (const e of plan.enis)
     if (!names.has(e.ns)) problems.push(`ENI ${e.functionId} in ${e.subnetId}: namespace ${e.ns} is not in the plan`);
   // Addresses: the VPC's own, the documentation ranges, and addresses that never leave a namespace.
-  const allowed: Cidr[] = [...DOCUMENTATION, ...LOCAL, ...(plan.vpcCidrs ?? PRIVATE_RANGES)].map(mustParseCidr);
+  const allowed: Cidr[] = [...DOCUMENTATION_RANGES, ...LOCAL_RANGES, ...(plan.vpcCidrs ?? PRIVATE_RANGES)].map(mustParseCidr);
   const check = (where: string, text: string): void => {
     for (const a of addressesIn(text)) {
       const c = parseCidr(a)?.cidr;
@@ -121,6 +119,14 @@ export interface Runner {
   writeFile(path: string, text: string): void;
   listDir(path: string): string[];
   remove(path: string): void;
+}
+
+/** The prefix that runs a command with every capability dropped (util-linux setpriv): commands run in an ENI as a handler would. */
+export const DROP_CAPABILITIES: readonly string[] = ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"];
+
+/** The environment that makes Node.js and curl trust the run's CA (the emulated internet's HTTPS). */
+export function trustCaEnv(caCert: string | undefined): Record<string, string> {
+  return caCert === undefined ? {} : { NODE_EXTRA_CA_CERTS: caCert, CURL_CA_BUNDLE: caCert };
 }
 
 /** How many servers start at once. */
@@ -444,7 +450,7 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
           "netns",
           "exec",
           ns,
-          ...(caCert !== undefined ? ["env", `NODE_EXTRA_CA_CERTS=${caCert}`, `CURL_CA_BUNDLE=${caCert}`] : []),
+          ...(caCert !== undefined ? ["env", ...Object.entries(trustCaEnv(caCert)).map(([k, v]) => `${k}=${v}`)] : []),
           cmd,
           ...args,
         ],

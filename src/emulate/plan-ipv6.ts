@@ -8,9 +8,8 @@ import type { Subnet, Unknown, Vpc } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, cidrOverlaps, formatAddress, makeCidr, mustParseCidr } from "../net/ip.ts";
+import { DOCUMENTATION_V6 } from "./address-space.ts";
 
-/** The IPv6 documentation range: the only public IPv6 space the emulator uses. */
-export const DOCUMENTATION_V6 = mustParseCidr("2001:db8::/32");
 /** The emulated internet's own IPv6 block (no VPC block, literal or stand-in, is placed in it). */
 export const INTERNET6_BLOCK = mustParseCidr("2001:db8:ffff::/48");
 /** The IPv6 address of the internet's whoami server; every public name also resolves to it (AAAA). */

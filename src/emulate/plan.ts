@@ -23,11 +23,11 @@ import { isUnknown } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net/ip.ts";
 import type { GatewayUser } from "../analyze/block-public-access.ts";
+import { DOCUMENTATION_V4, DOCUMENTATION_V6, PRIVATE_V4 } from "./address-space.ts";
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
 import type { Ipv6Layout } from "./plan-ipv6.ts";
 import {
   bpaDecision,
-  DOCUMENTATION_V6,
   eigwRuleset,
   igw6Ruleset,
   INTERNET_WHOAMI6,
@@ -87,14 +87,6 @@ const INTERNET_LINK = "192.0.2.1";
 const EIP_STANDIN_FIRST = 10;
 /** First stand-in address of an AWS service's public endpoint (198.51.100.x). */
 const SERVICE_STANDIN_FIRST = 100;
-/**
- * The address space a VPC may have to be emulated: private IPv4 (RFC 1918, and the shared 100.64.0.0/10) and unique
- * local IPv6. AWS lets a VPC use a public block privately, but the emulator puts no public address on anything that is
- * not a documentation address (DESIGN §6), so such a VPC is left out, with a note.
- */
-export const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "fc00::/7"] as const;
-const PRIVATE_V4 = PRIVATE_RANGES.filter((c) => !c.includes(":")).map(mustParseCidr);
-const DOCUMENTATION_V4 = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map(mustParseCidr);
 const WHOAMI_PORTS = [80, 443] as const;
 /** A NAT forwards out of the interface it received on: no ICMP redirects, no reverse-path filter. */
 const NAT_SYSCTLS: Readonly<Record<string, string>> = {
@@ -404,7 +396,10 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     return g;
   };
 
-  /** Links a namespace into the router at `address` in `subnet` (and at its IPv6 twin when `ipv6` and the subnet is dual-stack). */
+  /**
+   * Links a namespace into the router at `address` in `subnet` (and at its IPv6 twin when `ipv6` and the subnet is
+   * dual-stack); returns that IPv6 address, if any.
+   */
   const attach = (
     st: VpcState,
     ns: MutableNs,
@@ -413,7 +408,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     address: string,
     port: Omit<RouterPort, "veth" | "subnet" | "address" | "address6">,
     ipv6 = false,
-  ): void => {
+  ): string | undefined => {
     const veth = ns.name;
     link(st.router, veth, ns, "eth0");
     routerPortSysctls(st.router, veth);
@@ -432,6 +427,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       );
     }
     st.ports.push({ veth, subnet, address, ...port, ...(address6 !== undefined ? { address6 } : {}) });
+    return address6;
   };
 
   const securityGroupsOf = (refs: readonly EntityRef[] | Unknown, what: string): { groups: SecurityGroup[]; groupsNote?: string } => {
@@ -479,12 +475,12 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       return undefined;
     }
     const created = newNs(ns.short, ns.role, ns.entity);
-    if (sgRefs === null) attach(st, created, subnet, cidr, address, { groups: null, what }, ipv6);
-    else {
+    let port: Omit<RouterPort, "veth" | "subnet" | "address" | "address6"> = { groups: null, what };
+    if (sgRefs !== null) {
       const { groups, groupsNote } = securityGroupsOf(sgRefs, sgWhat);
-      attach(st, created, subnet, cidr, address, { groups, ...(groupsNote ? { groupsNote } : {}), what }, ipv6);
+      port = { groups, ...(groupsNote ? { groupsNote } : {}), what };
     }
-    const address6 = st.ports.at(-1)?.address6;
+    const address6 = attach(st, created, subnet, cidr, address, port, ipv6);
     return address6 !== undefined ? { ns: created, address, address6 } : { ns: created, address };
   };
 
@@ -1042,15 +1038,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
           return undefined;
         })();
         if (via) add(c, `${c.text} via ${via.address} dev ${via.veth} onlink`);
-        else {
-          const why =
-            t.kind === "internet-gateway"
-              ? `internet gateway ${id === null ? "" : refText(id)} is not attached to ${st.vpc.id} in the model`
-              : t.kind === "nat-gateway"
-                ? `NAT gateway ${id === null ? "" : refText(id)} is not emulated`
-                : `${t.kind} ${id === null ? "" : refText(id)} is not emulated`;
-          note(`route table ${rt.id}: the route to ${c.text} is left out (${why}): that traffic is dropped`);
-        }
+        else routeLeftOut(st, rt, c, t);
       }
     }
     for (const [epId, gw] of st.gatewayEndpoints) {
@@ -1084,15 +1072,21 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       note(
         `route table ${rt.id}: the IPv6 route to ${c.text} goes to ${t.kind} ${refText(t.id)}: IPv6 through an instance is not emulated (a blackhole)`,
       );
-    } else {
-      const why =
-        t.kind === "internet-gateway"
-          ? `internet gateway ${id === null ? "" : refText(id)} is not attached to ${st.vpc.id} in the model`
-          : t.kind === "egress-only-internet-gateway"
-            ? `egress-only internet gateway ${id === null ? "" : refText(id)} is not emulated in ${st.vpc.id}`
-            : `${t.kind} ${id === null ? "" : refText(id)} is not emulated`;
-      note(`route table ${rt.id}: the route to ${c.text} is left out (${why}): that traffic is dropped`);
-    }
+    } else routeLeftOut(st, rt, c, t);
+  }
+
+  /** Notes a route to a target the emulation does not have (so its traffic is dropped), IPv4 or IPv6. */
+  function routeLeftOut(st: VpcState, rt: RouteTable, c: Cidr, t: RouteTarget): void {
+    const id = "id" in t && t.id !== null ? refText(t.id) : "";
+    const why =
+      t.kind === "internet-gateway"
+        ? `internet gateway ${id} is not attached to ${st.vpc.id} in the model`
+        : t.kind === "egress-only-internet-gateway"
+          ? `egress-only internet gateway ${id} is not emulated in ${st.vpc.id}`
+          : t.kind === "nat-gateway"
+            ? `NAT gateway ${id} is not emulated`
+            : `${t.kind} ${id} is not emulated`;
+    note(`route table ${rt.id}: the route to ${c.text} is left out (${why}): that traffic is dropped`);
   }
 
   /** The router's one nft ruleset: NACLs (stateless, before conntrack), then security groups (stateful). */

@@ -5,6 +5,7 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { constants } from "node:os";
 import { basename, isAbsolute } from "node:path";
+import { DROP_CAPABILITIES, trustCaEnv } from "./apply.ts";
 import type { EniPlan } from "./plan-types.ts";
 
 /** What to spawn for one ENI's shell: `ip netns exec NS [setpriv ...] SHELL ...` with `env` added to the caller's. */
@@ -56,14 +57,11 @@ export function shellLaunch(eni: EniPlan, options: ShellOptions): ShellLaunch {
     LAMBDA_EGRESS_ADDRESS: eni.ipv4,
     LAMBDA_EGRESS_NAMESPACE: eni.ns,
     PS1: `${shellPosition(eni)} $ `,
+    ...trustCaEnv(options.caCert),
   };
-  if (options.caCert !== undefined) {
-    env.NODE_EXTRA_CA_CERTS = options.caCert;
-    env.CURL_CA_BUNDLE = options.caCert;
-  }
   const bash = basename(options.shell) === "bash";
   const shellArgs = !options.interactive ? [] : bash && options.rcFile !== undefined ? ["--rcfile", options.rcFile, "-i"] : ["-i"];
-  const drop = options.dropCaps ? ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"] : [];
+  const drop = options.dropCaps ? DROP_CAPABILITIES : [];
   return { cmd: "ip", args: ["netns", "exec", eni.ns, ...drop, options.shell, ...shellArgs], env };
 }
 
