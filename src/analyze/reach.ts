@@ -339,7 +339,8 @@ export class Reachability {
       cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
     }
     const outcomes: Outcome[] = [];
-    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, [], undefined, this.explain);
+    const undecided = this.model.undecided.map((u) => u.reason);
+    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, undecided, undefined, this.explain);
     walk.touch(subnet.origin, subnet.id);
     const fnRange =
       family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);

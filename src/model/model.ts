@@ -7,6 +7,7 @@ import type {
   Instance,
   InternetGateway,
   LambdaFunction,
+  Location,
   NatGateway,
   NetworkAcl,
   RouteTable,
@@ -27,6 +28,17 @@ export interface ModelInput {
   readonly diagnostics: readonly Diagnostic[];
   /** Direct dependencies of a resource (DependsOn, Ref, Fn::GetAtt), by logical id. */
   readonly dependencies: (id: string) => ReadonlySet<string>;
+  /**
+   * What leaves the whole model undecided (a transform or macro that was not expanded): no road
+   * is proven while any is present, so "reachable" becomes unknown with the first reason.
+   */
+  readonly undecided?: readonly Undecided[];
+}
+
+/** A reason that the model as loaded may not be the network that is deployed. */
+export interface Undecided {
+  readonly reason: string;
+  readonly location: Location;
 }
 
 /**
@@ -49,6 +61,8 @@ export class Model {
   readonly diagnostics: readonly Diagnostic[];
   /** Direct dependencies of a resource (DependsOn, Ref, Fn::GetAtt), by logical id. */
   readonly dependencies: (id: string) => ReadonlySet<string>;
+  /** See ModelInput.undecided. */
+  readonly undecided: readonly Undecided[];
   private readonly byId = new Map<string, Entity>();
   private readonly byKind = new Map<EntityKind, Entity[]>();
   private readonly subnetsByVpc = new Map<string, Subnet[]>();
@@ -60,6 +74,7 @@ export class Model {
     this.region = input.region;
     this.diagnostics = input.diagnostics;
     this.dependencies = input.dependencies;
+    this.undecided = input.undecided ?? [];
     for (const e of input.entities) {
       freezeEntity(e);
       // Entities of different kinds may share an id only for implicit defaults, which are
