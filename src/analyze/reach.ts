@@ -35,6 +35,7 @@ import type { Destination } from "./destination.ts";
 import { destinationSet } from "./destination.ts";
 import type { GatewayUser } from "./block-public-access.ts";
 import { blockPublicAccess } from "./block-public-access.ts";
+import { MAX_OPEN_CONDITIONS, openConditions, worldModel } from "./conditions.ts";
 
 export type Verdict = "reachable" | "unreachable" | "unknown";
 
@@ -292,13 +293,17 @@ export interface ReachOptions {
 const NO_RULE: { readonly rule?: string } = Object.freeze({});
 
 export class Reachability {
-  private readonly model: Model;
+  readonly model: Model;
   private readonly explain: boolean;
   /** Each route table's routes of one address family, longest prefix first (computed once). */
   private readonly sortedRoutes = new WeakMap<RouteTable, Partial<Record<Family, readonly ExpandedRoute[]>>>();
-  constructor(model: Model, options: ReachOptions = {}) {
+  /** True for the engine of one combination of open conditions (which decides them all). */
+  private readonly inWorld: boolean;
+  private readonly worlds = new Map<string, Reachability>();
+  constructor(model: Model, options: ReachOptions = {}, inWorld = false) {
     this.model = model;
     this.explain = options.explain === true;
+    this.inWorld = inWorld;
   }
 
   private routesOf(rt: RouteTable, family: Family): readonly ExpandedRoute[] {
@@ -318,7 +323,54 @@ export class Reachability {
     return this.explain ? { rule: text() } : NO_RULE;
   }
 
+  /**
+   * The verdict for one ENI and destination. Where conditions the template leaves open govern
+   * anything of the VPC (see conditions.ts), the road is walked in every combination of them and
+   * the verdict is kept only when all agree; otherwise it is unknown, naming the condition.
+   */
   reach(placement: Placement, dest: Destination): ReachResult {
+    const vpcId = placement.subnet.vpcId;
+    const open = this.inWorld || typeof vpcId !== "string" ? [] : openConditions(this.model, vpcId);
+    if (open.length === 0) return this.walkReach(placement, dest);
+    if (open.length > MAX_OPEN_CONDITIONS) {
+      const r = this.walkReach(placement, dest);
+      if (r.verdict === "unknown") return r;
+      return {
+        ...r,
+        verdict: "unknown",
+        code: "UNDECIDED_CONDITION",
+        reason: `${open.length} conditions the template leaves open govern parts of ${vpcId} (${open[0]}, ...); with every one of them true the verdict is ${r.verdict}, but not every combination was evaluated (at most ${MAX_OPEN_CONDITIONS})`,
+        fix: CODES.UNDECIDED_CONDITION.fix,
+        egress: [],
+      };
+    }
+    const worlds: { absent: readonly string[]; result: ReachResult }[] = [];
+    for (let mask = 0; mask < 1 << open.length; mask++) {
+      const absent = open.filter((_, i) => (mask & (1 << i)) !== 0);
+      const engine = this.world(open, absent);
+      // A world in which the ENI's own subnet or security groups are left out cannot be deployed:
+      // CloudFormation refuses a resource that refers to one its condition removed.
+      const subnet = engine.model.get("subnet", placement.subnet.id);
+      if (!subnet) continue;
+      if (placement.securityGroupIds.some((g) => typeof g === "string" && this.model.securityGroup(g) && !engine.model.securityGroup(g)))
+        continue;
+      worlds.push({ absent, result: engine.walkReach({ ...placement, subnet }, dest) });
+    }
+    return combineWorlds(worlds, open);
+  }
+
+  /** The engine of the world where the conditions in `absent` are false and the rest of `open` true (cached). */
+  private world(open: readonly string[], absent: readonly string[]): Reachability {
+    const key = `${open.join("\u0000")}\u0001${absent.join("\u0000")}`;
+    let engine = this.worlds.get(key);
+    if (!engine) {
+      engine = new Reachability(worldModel(this.model, open, new Set(absent)), { explain: this.explain }, true);
+      this.worlds.set(key, engine);
+    }
+    return engine;
+  }
+
+  private walkReach(placement: Placement, dest: Destination): ReachResult {
     const { subnet } = placement;
     const vpc = this.model.vpc(subnet.vpcId);
     if (!vpc) {
@@ -980,6 +1032,11 @@ export class Reachability {
       );
       return;
     }
+    if (source.kind === "unknown-public-ip") {
+      const why = `whether ${source.via} has a public IPv4 address is not known: ${source.why}`;
+      walk.unknown({ ...hop, detail: why }, "UNKNOWN_RESOURCE", why);
+      return;
+    }
     if (source.kind === "no-public-ip") {
       walk.drop(
         {
@@ -1317,12 +1374,14 @@ export class Reachability {
     });
     walk.natSource = egress
       ? { kind: "public", egress }
-      : {
-          kind: "no-public-ip",
-          via: inst.id,
-          why: addr?.kind === "unknown" ? addr.reason : "it has neither an Elastic IP nor an auto-assigned public IP",
-          fix: `Associate an Elastic IP with ${inst.id} (AWS::EC2::EIP with InstanceId).`,
-        };
+      : addr?.kind === "unknown"
+        ? { kind: "unknown-public-ip", via: inst.id, why: addr.reason }
+        : {
+            kind: "no-public-ip",
+            via: inst.id,
+            why: "it has neither an Elastic IP nor an auto-assigned public IP",
+            fix: `Associate an Elastic IP with ${inst.id} (AWS::EC2::EIP with InstanceId).`,
+          };
     this.route(walk, ctx, instSubnet, "nat");
   }
 }
@@ -1330,7 +1389,9 @@ export class Reachability {
 type Source =
   | { readonly kind: "lambda" }
   | { readonly kind: "public"; readonly egress: Egress }
-  | { readonly kind: "no-public-ip"; readonly via: string; readonly why: string; readonly fix: string };
+  | { readonly kind: "no-public-ip"; readonly via: string; readonly why: string; readonly fix: string }
+  /** A NAT instance whose public address the configuration leaves open: it may or may not have one. */
+  | { readonly kind: "unknown-public-ip"; readonly via: string; readonly why: string };
 
 /** Where the destination's name leads (AWS services), else `public`. */
 type Road =
@@ -1626,4 +1687,47 @@ function sgRuleText(rule: SecurityGroupRule, view: View): string {
 function naclRuleText(e: NetworkAcl["entries"][number]): string {
   const cidr = isUnknown(e.cidr) ? "(unknown CIDR)" : e.cidr.text;
   return `${e.egress ? "outbound" : "inbound"} rule ${e.ruleNumber} ${e.action} ${protocolText(e.protocol)}${portsText(e.ports, e.protocol)} ${cidr}`;
+}
+
+function conditionName(open: string): string {
+  return open.replace(/:.*$/, "");
+}
+
+/** What one world's verdict says, in a few words. */
+function worldText(r: ReachResult): string {
+  if (r.verdict === "reachable") return `reachable${r.egress.length > 0 ? ` through ${r.egress.map((e) => e.via).join(", ")}` : ""}`;
+  return `${r.verdict}${r.code ? ` (${r.code})` : ""}`;
+}
+
+/**
+ * One verdict from the verdicts of every deployable combination of open conditions: the common
+ * verdict when they agree (the first world's explanation; for a reachable road every NAT that
+ * carries it in some world), else unknown, naming the first condition whose value changes it.
+ */
+function combineWorlds(worlds: readonly { absent: readonly string[]; result: ReachResult }[], open: readonly string[]): ReachResult {
+  const first = worlds[0] as { absent: readonly string[]; result: ReachResult };
+  const base = first.result;
+  const other = worlds.find((w) => w.result.verdict !== base.verdict);
+  if (!other) {
+    if (base.verdict !== "reachable") return base;
+    const egress: Egress[] = [];
+    for (const w of worlds) for (const e of w.result.egress) if (!egress.some((x) => x.via === e.via)) egress.push(e);
+    return egress.length === base.egress.length ? base : { ...base, egress };
+  }
+  const flipped = other.absent.map((c) => open.indexOf(c)).sort((a, b) => a - b);
+  const cond = open[flipped[0] ?? 0] as string;
+  const others = other.absent.length > 1 ? ` (with ${other.absent.length - 1} more left out)` : "";
+  const reason =
+    `the road depends on ${cond}: ${worldText(base)} when ${conditionName(cond)} holds, ` +
+    `${worldText(other.result)}${other.result.verdict === "unreachable" ? `: ${other.result.reason}` : ""} when it does not${others}`;
+  return {
+    to: base.to,
+    verdict: "unknown",
+    code: "UNDECIDED_CONDITION",
+    reason,
+    fix: CODES.UNDECIDED_CONDITION.fix,
+    egress: [],
+    trace: other.result.verdict === "unreachable" ? other.result.trace : base.trace,
+    ...((other.result.location ?? base.location) ? { location: other.result.location ?? base.location } : {}),
+  };
 }

@@ -72,6 +72,12 @@ export const CODES = {
     fix: "Pass the value with --param, or check the template or account that defines the resource.",
     fromReachabilityAnalyzer: true,
   },
+  UNDECIDED_CONDITION: {
+    meaning:
+      "A CloudFormation condition the template leaves open (a parameter without a value) decides whether a resource, rule, route or association on the road exists, and the verdict differs between the two.",
+    fix: "Give the parameters the condition reads (--param Name=Value), or check each deployment with its own parameter values.",
+    fromReachabilityAnalyzer: false,
+  },
   UNKNOWN_DESTINATION: {
     meaning: "The destination lies inside the VPC, and which resource holds it (with its own security group) is not known.",
     fix: "Check the destination's security group and network ACL.",

@@ -89,6 +89,8 @@ export interface Subnet {
   readonly routeTableOrigin?: Origin;
   readonly networkAclId: EntityRef;
   readonly networkAclIsDefault: boolean;
+  /** The explicit network ACL association (absent for the VPC's default network ACL). */
+  readonly networkAclOrigin?: Origin;
 }
 
 export type RouteTarget =

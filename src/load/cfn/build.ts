@@ -592,7 +592,10 @@ export class ModelBuilder {
 
   private eip(id: string, p: Props): void {
     this.others.push({ kind: "elastic-ip", id, origin: this.origin(id), publicIp: null });
-    const addr: PublicAddress = { kind: "elastic-ip", eipId: id, publicIp: null };
+    const cond = this.origin(id).conditionUnknown;
+    const addr: PublicAddress = cond
+      ? { kind: "unknown", reason: `${id} exists only under ${cond}` }
+      : { kind: "elastic-ip", eipId: id, publicIp: null };
     const inst = this.ref(p.InstanceId, "InstanceId");
     if (typeof inst === "string") this.instanceEips.set(inst, addr);
   }
@@ -606,10 +609,13 @@ export class ModelBuilder {
       this.report("LOAD_INVALID_VALUE", "warning", `${id} names no Elastic IP`, id);
       return;
     }
+    // An association the template makes conditional may or may not give the address (no entity of its own carries it).
+    const cond = this.origin(id).conditionUnknown;
+    const given: PublicAddress = cond ? { kind: "unknown", reason: `${id} associates the address only under ${cond}` } : addr;
     const inst = this.ref(p.InstanceId, "InstanceId");
-    if (typeof inst === "string") this.instanceEips.set(inst, addr);
+    if (typeof inst === "string") this.instanceEips.set(inst, given);
     const eni = this.ref(p.NetworkInterfaceId, "NetworkInterfaceId");
-    if (typeof eni === "string") this.eniEips.set(eni, addr);
+    if (typeof eni === "string") this.eniEips.set(eni, given);
   }
 
   private natGateway(id: string, p: Props): void {
@@ -993,11 +999,12 @@ export class ModelBuilder {
     subnet.routeTableOrigin = this.origin(id);
   }
 
-  private networkAclAssociation(_id: string, p: Props): void {
+  private networkAclAssociation(id: string, p: Props): void {
     const subnet = this.subnets.get(String(this.ref(p.SubnetId, "SubnetId")));
     if (!subnet) return;
     subnet.networkAclId = this.ref(p.NetworkAclId, "NetworkAclId") ?? unknown("empty NetworkAclId");
     subnet.networkAclIsDefault = false;
+    subnet.networkAclOrigin = this.origin(id);
   }
 
   /** The raw (unresolved) properties of a resource, after SAM expansion. */
