@@ -93,3 +93,20 @@ export function destinationSet(d: Destination, exclude: readonly Cidr[]): BoxSet
   }
   return s;
 }
+
+const NON_PUBLIC: Partial<Record<Family, BoxSet>> = {};
+
+/** Every packet (any port) to an address outside the family's public space: what the internet does not route. */
+export function nonPublicSet(family: Family): BoxSet {
+  return (NON_PUBLIC[family] ??= BoxSet.of([
+    [0n, MAX_ADDRESS[family]],
+    [0n, 65535n],
+  ]).subtract(
+    new BoxSet(
+      publicSpace(family).map((c): Box => [
+        [c.start, c.end],
+        [0n, 65535n],
+      ]),
+    ),
+  ));
+}

@@ -5,7 +5,13 @@
 // class, whatever address and port Lambda or the NAT picks.
 import type { Code } from "../aws/codes.ts";
 import { CODES } from "../aws/codes.ts";
-import { GATEWAY_ENDPOINT_SERVICES, LAMBDA_EPHEMERAL_PORTS, NAT_GATEWAY_EPHEMERAL_PORTS, PROTOCOL_TCP } from "../aws/facts.ts";
+import {
+  GATEWAY_ENDPOINT_SERVICES,
+  LAMBDA_EPHEMERAL_PORTS,
+  NAT_GATEWAY_EPHEMERAL_PORTS,
+  PROTOCOL_TCP,
+  SPECIAL_DESTINATIONS,
+} from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
 import type {
   EntityRef,
@@ -30,9 +36,9 @@ import { isUnknown, locationOf } from "../model/types.ts";
 import type { Box, Interval } from "../net/box-set.ts";
 import { BoxSet, forAll } from "../net/box-set.ts";
 import type { Cidr, Family } from "../net/ip.ts";
-import { formatAddress, MAX_ADDRESS } from "../net/ip.ts";
+import { formatAddress, MAX_ADDRESS, mustParseCidr } from "../net/ip.ts";
 import type { Destination } from "./destination.ts";
-import { destinationSet } from "./destination.ts";
+import { destinationSet, nonPublicSet } from "./destination.ts";
 import type { GatewayUser } from "./block-public-access.ts";
 import { blockPublicAccess } from "./block-public-access.ts";
 import { MAX_OPEN_CONDITIONS, openConditions, worldModel } from "./conditions.ts";
@@ -391,8 +397,9 @@ export class Reachability {
       cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
     }
     const outcomes: Outcome[] = [];
+    const walked = dest.kind === "address" ? settleSpecial(cls, vpcCidrs, dest, placement, outcomes) : cls;
     const undecided = this.model.undecided.map((u) => u.reason);
-    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, undecided, undefined, this.explain);
+    const walk = new Walk(walked, BoxSet.EMPTY, [], outcomes, undecided, undefined, this.explain);
     walk.touch(subnet.origin, subnet.id);
     const fnRange =
       family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
@@ -1010,6 +1017,7 @@ export class Reachability {
       );
       return;
     }
+    if (this.onlyPublic(walk, ctx, hop)) return;
     if (source.kind === "lambda" && ctx.family === 6) {
       if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "public-address")) return;
       walk.deliver({ ...hop, detail: `${igw.id} forwards IPv6 to the internet from the function's own address (no NAT)` });
@@ -1093,6 +1101,28 @@ export class Reachability {
     );
   }
 
+  /**
+   * An internet gateway hands packets to the internet, which routes public addresses only: a destination in private,
+   * shared, reserved, multicast or broadcast space that got this far is dropped. (`internet` and AWS services are
+   * public by construction; only an address destination can carry such packets.) True when nothing is left.
+   */
+  private onlyPublic(walk: Walk, ctx: Ctx, hop: Omit<Hop, "action" | "detail">): boolean {
+    if (ctx.dest.kind !== "address") return false;
+    const outside = nonPublicSet(ctx.family);
+    if (walk.all.intersect(outside).isEmpty()) return false;
+    const what = describeSet(walk.all.intersect(outside), ctx.dest, ctx.cls);
+    walk.filter(
+      { ...hop, detail: `${hop.component} hands ${what} to the internet, which does not route it (not a public address)` },
+      { allowed: walk.all.subtract(outside), uncertain: BoxSet.EMPTY, note: "" },
+      "DESTINATION_NOT_PUBLIC",
+      () => [
+        `${ctx.dest.label} is not a public internet address: ${ctx.subnet.id}'s road leads it to ${hop.component}, which hands it to the internet, and the internet does not route it`,
+        CODES.DESTINATION_NOT_PUBLIC.fix,
+      ],
+    );
+    return walk.isEmpty();
+  }
+
   /** VPC Block Public Access at the internet gateway; true when it ended the walk. */
   private blockedByBlockPublicAccess(
     walk: Walk,
@@ -1126,6 +1156,7 @@ export class Reachability {
       );
       return;
     }
+    if (this.onlyPublic(walk, ctx, hop)) return;
     if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "egress-only-gateway")) return;
     walk.deliver({ ...hop, detail: `${eigw.id} forwards IPv6 to the internet from the function's own address (outbound only)` });
   }
@@ -1731,3 +1762,39 @@ function combineWorlds(worlds: readonly { absent: readonly string[]; result: Rea
     ...((other.result.location ?? base.location) ? { location: other.result.location ?? base.location } : {}),
   };
 }
+
+/**
+ * Settles the packets of an address destination that never reach the network or that the VPC does not route
+ * (SPECIAL_DESTINATIONS, outside the VPC's own CIDRs) as outcomes of their own; returns what is left to walk.
+ */
+function settleSpecial(cls: BoxSet, vpcCidrs: readonly Cidr[], dest: Destination, placement: Placement, outcomes: Outcome[]): BoxSet {
+  let rest = cls;
+  for (const c of vpcCidrs) if (c.family === dest.family) rest = rest.subtract([cidrIv(c), FULL_PORT]);
+  const inVpc = cls.subtract(rest);
+  for (const special of SPECIAL_BLOCKS) {
+    const part = special.cidrs
+      .filter((c) => c.family === dest.family)
+      .reduce((acc, c) => acc.union(rest.intersect([cidrIv(c), FULL_PORT])), BoxSet.EMPTY);
+    if (part.isEmpty()) continue;
+    rest = rest.subtract(part);
+    // Managed Instances run on EC2 instances, which do have the metadata service.
+    const onInstance = special.verdict === "unreachable" && placement.managedInstances !== undefined;
+    const verdict = onInstance ? "unknown" : special.verdict;
+    const code: Code = onInstance ? "UNKNOWN_DESTINATION" : special.code;
+    const reason = onInstance
+      ? `${dest.label} is the EC2 instance metadata service of the capacity provider's instance; whether the function may call it is not part of the network model`
+      : `${dest.label} is ${special.what}`;
+    const hop: Hop = { component: dest.label, kind: "function", action: verdict === "unreachable" ? "drop" : "unknown", detail: reason };
+    outcomes.push({
+      kind: verdict === "unreachable" ? "dropped" : "uncertain",
+      set: part,
+      trace: [hop],
+      code,
+      reason,
+      ...(verdict === "unreachable" ? { fix: CODES[code].fix } : {}),
+    });
+  }
+  return rest.union(inVpc);
+}
+
+const SPECIAL_BLOCKS = SPECIAL_DESTINATIONS.map((s) => ({ ...s, cidrs: s.cidrs.map(mustParseCidr) }));
