@@ -1,5 +1,7 @@
 // Facts about AWS that the loaders, the analysis and the rules rely on. One place for each;
 // sources are in ../shared/reference/aws-semantics.md (section numbers given below).
+import { isRegionalEndpointService } from "./service-catalogue.ts";
+import { GATEWAY_ENDPOINT_SERVICE_NAMES } from "./services.ts";
 
 export const DEFAULT_REGION = "us-east-1";
 
@@ -51,7 +53,7 @@ export const DEFAULT_INTERNET_PORT = 443;
 export const AWS_SERVICE_PORT = 443;
 
 /** Services with gateway endpoints (route-table entries to an AWS-managed prefix list); IPv4 only. */
-export const GATEWAY_ENDPOINT_SERVICES: ReadonlySet<string> = new Set(["s3", "dynamodb"]);
+export const GATEWAY_ENDPOINT_SERVICES: ReadonlySet<string> = new Set(GATEWAY_ENDPOINT_SERVICE_NAMES);
 
 /**
  * Public IPv6 space for `internet6`: the global unicast block 2000::/3, from which every public
@@ -70,7 +72,19 @@ const AWS_ENDPOINT_SERVICE = /^com\.amazonaws\.([a-z0-9-]+)\.([a-z0-9.-]+)$/;
 export function awsServiceOfEndpoint(serviceName: string, region: string): string | null {
   const m = AWS_ENDPOINT_SERVICE.exec(serviceName);
   if (!m || m[1] !== region) return null;
-  return m[2] ?? null;
+  const service = m[2] ?? "";
+  return isRegionalEndpointService(service) ? service : null;
+}
+
+/**
+ * For a ServiceName of the AWS form in `region` whose service the catalogue does not know
+ * (`com.amazonaws.us-east-1.s4`): the unknown name, else null.
+ */
+export function unknownAwsServiceOfEndpoint(serviceName: string, region: string): string | null {
+  const m = AWS_ENDPOINT_SERVICE.exec(serviceName);
+  if (!m || m[1] !== region) return null;
+  const service = m[2] ?? "";
+  return isRegionalEndpointService(service) ? null : service;
 }
 
 export const PROTOCOL_TCP = 6;

@@ -1,8 +1,10 @@
 // CloudFormation resources (after SAM expansion) -> network model entities.
 // Never throws on one bad resource: it records a diagnostic and goes on.
+import { didYouMean } from "../../aws/service-catalogue.ts";
 import {
   awsManagedPolicyName,
   awsServiceOfEndpoint,
+  unknownAwsServiceOfEndpoint,
   DEFAULT_INSTANCE_TYPE,
   lambdaFunctionArn,
   MANAGED_POLICY_ACTIONS,
@@ -886,6 +888,16 @@ export class ModelBuilder {
     const name = p.ServiceName;
     const serviceName = typeof name === "string" ? name : isUnknown(name) ? name : unknown("the service name is not a string");
     const service = typeof serviceName === "string" ? awsServiceOfEndpoint(serviceName, this.resolver.options.region) : serviceName;
+    const unknownService = typeof serviceName === "string" ? unknownAwsServiceOfEndpoint(serviceName, this.resolver.options.region) : null;
+    if (unknownService !== null) {
+      this.report(
+        "LOAD_UNKNOWN_SERVICE",
+        "warning",
+        `${serviceName} names no AWS service we know (${unknownService}${didYouMean(unknownService, true).replace(/^; /, ": ")}); the endpoint is treated as another provider's service`,
+        id,
+        "ServiceName",
+      );
+    }
     const interfaceLike = type === "Interface";
     const policy = p.PolicyDocument;
     this.others.push({
