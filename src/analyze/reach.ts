@@ -365,6 +365,58 @@ export class Reachability {
     return combineWorlds(worlds, open);
   }
 
+  /**
+   * The verdict when the function's subnet is not known (a parameter, a subnet of another stack): only its security
+   * groups can be evaluated. They decide alone when they let no packet of the destination out to any address a road
+   * could lead to: unreachable, whichever subnet it is. Otherwise the subnet could change the answer: unknown (`why`).
+   */
+  unplaced(sgIds: readonly EntityRef[], dest: Destination, why: string, location?: Location): ReachResult {
+    const undecided: ReachResult = {
+      to: dest.label,
+      verdict: "unknown",
+      code: "UNKNOWN_RESOURCE",
+      reason: why,
+      egress: [],
+      trace: [],
+      ...(location ? { location } : {}),
+    };
+    const sgs: SecurityGroup[] = [];
+    for (const ref of sgIds) {
+      const sg = this.model.securityGroup(ref);
+      // A group the template does not define, or one that a condition may change, could let anything out.
+      if (!sg || [sg.origin, ...sg.egress.map((r) => r.origin)].some((o) => o.conditionUnknown)) return undecided;
+      sgs.push(sg);
+    }
+    const first = sgs[0];
+    if (!first || this.model.undecided.length > 0) return undecided;
+    const family = dest.family;
+    const port: Interval = [BigInt(dest.port), BigInt(dest.port)];
+    // Every address a road could lead to: a service's endpoint ENIs lie in the VPC, its public endpoint outside.
+    const cls = dest.kind === "service" ? BoxSet.of([FULL_ADDR[family], port]) : destinationSet(dest, []);
+    const vpc = this.model.vpc(first.vpcId) ?? anyVpc(first);
+    const ctx: Ctx = { vpc, subnet: UNPLACED, fnRange: null, fnSgs: sgIds, dest, cls, family, road: { kind: "public" } };
+    const r = this.sgEval(
+      cls,
+      sgs.flatMap((sg) => sg.egress),
+      { addr: "class", port: "class" },
+      ctx,
+    );
+    if (!r.allowed.isEmpty() || !r.uncertain.isEmpty()) return undecided;
+    const names = sgs.map((s) => s.id).join(", ");
+    const reason = `no egress rule of ${names} allows tcp ${dest.port} to ${dest.label}, whichever subnet the function is in (${why})`;
+    const at = loc(first.origin);
+    return {
+      to: dest.label,
+      verdict: "unreachable",
+      code: "ENI_SG_RULES_MISMATCH",
+      reason,
+      fix: `Add an egress rule to ${first.id} allowing tcp ${dest.port} to ${dest.kind === "address" ? dest.label : ANY[family]}.`,
+      egress: [],
+      trace: [{ component: names, kind: "security-group", action: "deny", detail: `egress of ${names}`, ...(at ? { location: at } : {}) }],
+      ...(at ? { location: at } : {}),
+    };
+  }
+
   /** The engine of the world where the conditions in `absent` are false and the rest of `open` true (cached). */
   private world(open: readonly string[], absent: readonly string[]): Reachability {
     const key = `${open.join("\u0000")}\u0001${absent.join("\u0000")}`;
@@ -1444,6 +1496,38 @@ interface Ctx {
   readonly host?: ManagedInstancesHost | undefined;
   readonly family: Family;
   readonly road: Road;
+}
+
+/** The subnet of an ENI whose subnet is not known (see Reachability.unplaced); its fields are never read. */
+const UNPLACED: Subnet = {
+  kind: "subnet",
+  id: "(unknown subnet)",
+  origin: { source: "default", file: "" },
+  vpcId: { unknown: true, reason: "the subnet is not known" },
+  az: { unknown: true, reason: "the subnet is not known" },
+  cidr: { unknown: true, reason: "the subnet is not known" },
+  ipv6Cidrs: [],
+  mapPublicIpOnLaunch: false,
+  ipv6Native: false,
+  routeTableId: { unknown: true, reason: "the subnet is not known" },
+  routeTableIsMain: false,
+  networkAclId: { unknown: true, reason: "the subnet is not known" },
+  networkAclIsDefault: false,
+};
+
+/** A security group's VPC that the template does not define: any address may be a member's (SG references stay open). */
+function anyVpc(sg: SecurityGroup): Vpc {
+  return {
+    kind: "vpc",
+    id: typeof sg.vpcId === "string" ? sg.vpcId : "(unknown VPC)",
+    origin: sg.origin,
+    cidrs: [mustParseCidr("0.0.0.0/0"), mustParseCidr("::/0")],
+    enableDnsSupport: true,
+    enableDnsHostnames: true,
+    mainRouteTableId: "",
+    defaultNetworkAclId: "",
+    defaultSecurityGroupId: "",
+  };
 }
 
 function privateNat(nat: NatGateway): Source {

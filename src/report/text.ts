@@ -127,7 +127,13 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
     return lines;
   }
   if (fn.reason) {
-    for (const [dest, s] of Object.entries(fn.summary)) lines.push(`  ${dest.padEnd(12)} ${paint(vs(s), s)}`);
+    // The subnets are not known; what the function's own security groups decide alone is shown with its reason.
+    const decided = (dest: string) => fn.subnets[0]?.destinations.find((d) => d.to === dest && d.verdict !== "unknown");
+    for (const [dest, s] of Object.entries(fn.summary)) {
+      const r = decided(dest);
+      lines.push(`  ${dest.padEnd(12)} ${paint(vs(s), s)}${r?.code ? `  ${r.code}` : ""}`);
+      if (r) lines.push(...resultLines(r, "      ", paint));
+    }
     lines.push(`    ${paint("dim", "why")}  ${fn.reason}`);
     return lines;
   }
