@@ -19,6 +19,7 @@ import type {
   Location,
   NatGateway,
   NetworkAcl,
+  NetworkInterface,
   NetworkAclEntry,
   Origin,
   PortRange,
@@ -1029,6 +1030,13 @@ export class Reachability {
           );
           return;
         }
+        if (t.kind === "network-interface") {
+          const eni = this.model.get("network-interface", t.id);
+          if (eni) {
+            this.natInterface(walk, ctx, eni);
+            return;
+          }
+        }
         const inst = t.kind === "instance" ? this.model.get("instance", t.id) : this.model.instanceOfInterface(t.id);
         if (!inst) {
           const why = isUnknown(t.id) ? t.id.reason : `${t.kind} ${t.id} is not defined in this template (or is not an instance)`;
@@ -1354,6 +1362,36 @@ export class Reachability {
     this.nacl(walk, ctx, natSubnet, true, { addr: "class", port: "class" }, `outbound traffic from ${who}`);
     this.nacl(walk, ctx, natSubnet, false, { addr: "class", port: natPorts }, `inbound reply to ${who}'s ephemeral port`);
     this.nacl(walk, ctx, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
+  }
+
+  /**
+   * A route to a network interface the template defines: the NAT is whatever instance wears it, forwarding through
+   * that interface, so its subnet, security groups, source/destination check and public address (an Elastic IP
+   * associated with it) are the interface's own. Which instance wears it: an AWS::EC2::NetworkInterfaceAttachment or
+   * an instance that lists it; attached otherwise (a launch template, by hand), the road cannot be proven.
+   */
+  private natInterface(walk: Walk, ctx: Ctx, eni: NetworkInterface): void {
+    const wearer = this.model.instanceOfInterface(eni.id);
+    // An instance's own (primary) interface: the instance's properties set it (SourceDestCheck included).
+    if (wearer?.networkInterfaceIds.includes(eni.id)) {
+      this.natInstance(walk, ctx, wearer);
+      return;
+    }
+    if (!wearer) {
+      walk.conditional.push(
+        `which instance wears network interface ${eni.id} is not known (no AWS::EC2::NetworkInterfaceAttachment or instance of the template names it; a launch template may)`,
+      );
+    }
+    this.natInstance(walk, ctx, {
+      kind: "instance",
+      id: eni.id,
+      origin: eni.origin,
+      subnetId: eni.subnetId,
+      securityGroupIds: eni.securityGroupIds,
+      sourceDestCheck: eni.sourceDestCheck,
+      publicAddress: eni.publicAddress,
+      networkInterfaceIds: [eni.id],
+    });
   }
 
   private natInstance(walk: Walk, ctx: Ctx, inst: Instance): void {
