@@ -1,13 +1,16 @@
 // The CloudFormation/SAM loader: template text -> frozen network model.
 import { DEFAULT_REGION } from "../../aws/facts.ts";
+import type { Undecided } from "../../model/model.ts";
 import { Model } from "../../model/model.ts";
 import type { Diagnostic } from "../../model/types.ts";
 import { LoadError } from "../errors.ts";
-import { ModelBuilder } from "./build.ts";
+import { HANDLED, ModelBuilder } from "./build.ts";
 import type { RawResource } from "./intrinsics.ts";
 import { Resolver } from "./intrinsics.ts";
+import { applyTransforms } from "./language-extensions.ts";
 import { parseTemplateText } from "./parse.ts";
 import { declaresSam, expandSam, hasSamResources, SAM_TRANSFORM } from "./sam.ts";
+import { checkCycles, checkGetAtts } from "./validate.ts";
 
 export interface LoadOptions {
   readonly region?: string;
@@ -64,20 +67,24 @@ export function rawDependencies(resources: Readonly<Record<string, RawResource>>
 }
 
 export function loadCloudFormation(file: string, text: string, options: LoadOptions = {}): Model {
-  const parsed = parseTemplateText(file, text);
-  const template = parsed.value;
-  if (!looksLikeTemplate(template)) {
+  const written = parseTemplateText(file, text);
+  if (!looksLikeTemplate(written.value)) {
     throw new LoadError("LOAD_NOT_A_TEMPLATE", "not a CloudFormation or SAM template (no Resources section)", { file, line: 1, column: 1 });
   }
-  const rawResources = template.Resources;
-  if (!rawResources || typeof rawResources !== "object" || Array.isArray(rawResources)) {
-    const pos = parsed.positions.get(template)?.keys.get("Resources");
+  if (!written.value.Resources || typeof written.value.Resources !== "object" || Array.isArray(written.value.Resources)) {
+    const pos = written.positions.get(written.value)?.keys.get("Resources");
     throw new LoadError("LOAD_NOT_A_TEMPLATE", "Resources must be a map of logical ids to resources", {
       file,
       ...pos,
     });
   }
-  const original = rawResources as Record<string, RawResource>;
+  const region = options.region ?? DEFAULT_REGION;
+  const params = options.params ?? {};
+  // AWS::LanguageExtensions first (loops expanded), then SAM, as CloudFormation processes them.
+  const transformed = applyTransforms(written, written.value, text, { region, params }, readsType);
+  const parsed = transformed.parsed;
+  const template = transformed.template;
+  const original = withoutMacros(template.Resources as Record<string, RawResource>);
   const early: Diagnostic[] = parsed.warnings.map((w) => ({
     code: "LOAD_DUPLICATE_KEY",
     severity: "warning",
@@ -93,11 +100,38 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
       location: { file, line: 1, column: 1 },
     });
   }
+  early.push(...transformed.diagnostics);
   const sam = samResources || declaresSam(template) ? expandSam(template, original) : { resources: original, generatedFrom: new Map() };
-  const region = options.region ?? DEFAULT_REGION;
-  const resolver = new Resolver(parsed, { ...template, Resources: sam.resources }, { region, params: options.params ?? {} });
+  const resolver = new Resolver(
+    parsed,
+    { ...template, Resources: sam.resources },
+    { region, params, mayBeGenerated: transformed.mayBeGenerated },
+  );
   const dependencies = rawDependencies(sam.resources);
   const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
   const { entities, diagnostics } = builder.build();
-  return new Model({ files: [file], region, entities, diagnostics: [...early, ...diagnostics], dependencies });
+  const rejected = builder.diagnose([...checkGetAtts(sam.resources), ...checkCycles(Object.keys(sam.resources), dependencies)]);
+  const all = [...early, ...diagnostics, ...rejected];
+  return new Model({ files: [file], region, entities, diagnostics: all, dependencies, undecided: undecidedBy(transformed.undecided, all) });
+}
+
+/** Whether the model reads resources of this type (SAM functions and capacity providers become types it reads). */
+function readsType(type: string): boolean {
+  return HANDLED.has(type) || type === "AWS::Serverless::Function" || type === "AWS::Serverless::CapacityProvider";
+}
+
+/** What leaves every verdict undecided: transforms not expanded, then each error (a template AWS rejects is not the network that runs). */
+export function undecidedBy(transforms: readonly Undecided[], diagnostics: readonly Diagnostic[]): Undecided[] {
+  const out = [...transforms];
+  for (const d of diagnostics) {
+    if (d.severity === "error") out.push({ reason: `the template is rejected by AWS (${d.code}: ${d.message})`, location: d.location });
+  }
+  return out;
+}
+
+/** Resources without the `Fn::Transform` entries (AWS::Include, macros) written among them: reported as transforms, not as resources. */
+function withoutMacros(resources: Record<string, RawResource>): Record<string, RawResource> {
+  if (!("Fn::Transform" in resources)) return resources;
+  const { "Fn::Transform": _macro, ...rest } = resources;
+  return rest;
 }
