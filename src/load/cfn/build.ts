@@ -422,11 +422,12 @@ export class ModelBuilder {
       this.report(
         "LOAD_INVALID_VALUE",
         "error",
-        `${key} ${JSON.stringify(v)} has no prefix length; AWS rejects a CIDR block without one`,
+        `CIDR block ${JSON.stringify(v)} (${key} of ${id}) has no prefix length; AWS rejects a CIDR block without one`,
         id,
         key,
         `write ${v.trim()}/${bits} for the one address, or the block's prefix length`,
       );
+      return unknown(`${key} ${v} has no prefix length`);
     }
     if (p.hostBitsSet) {
       this.report("LOAD_INVALID_VALUE", "warning", `${key} ${v} has host bits set; AWS rejects it (did you mean ${p.cidr.text}?)`, id, key);
