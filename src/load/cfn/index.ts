@@ -31,7 +31,11 @@ export function looksLikeTemplate(v: unknown): v is Record<string, unknown> {
  * DependsOn. CloudFormation orders creation by exactly these edges. Computed on demand (a rule
  * asks for a few functions' dependencies; large templates need not pay for all of them).
  */
-export function rawDependencies(resources: Readonly<Record<string, RawResource>>): (id: string) => ReadonlySet<string> {
+export function rawDependencies(
+  resources: Readonly<Record<string, RawResource>>,
+  /** Called for each Fn::GetAtt (and `${X.Attr}` of Fn::Sub) met while a resource is walked, with the object holding it. */
+  onAttribute?: (owner: string, target: string, attr: string, at: object) => void,
+): (id: string) => ReadonlySet<string> {
   const memo = new Map<string, Set<string>>();
   return (id: string) => {
     const known = memo.get(id);
@@ -44,22 +48,36 @@ export function rawDependencies(resources: Readonly<Record<string, RawResource>>
     };
     const dependsOn = res?.DependsOn;
     for (const d of Array.isArray(dependsOn) ? dependsOn : [dependsOn]) add(d);
-    const stack: unknown[] = [res?.Properties];
+    const stack: unknown[] = [];
+    if (res?.Properties && typeof res.Properties === "object") stack.push(res.Properties);
     while (stack.length > 0) {
       const v = stack.pop();
-      if (Array.isArray(v)) stack.push(...v);
-      else if (v && typeof v === "object") {
-        for (const [k, x] of Object.entries(v)) {
-          if (k === "Ref") add(x);
-          else if (k === "Fn::GetAtt") add(Array.isArray(x) ? x[0] : typeof x === "string" ? x.split(".")[0] : undefined);
-          else if (k === "Fn::Sub") {
-            const text = Array.isArray(x) ? x[0] : x;
-            if (typeof text === "string") {
-              for (const m of text.matchAll(/\$\{([^}!][^}.]*)/g)) add(m[1]?.trim());
+      if (Array.isArray(v)) {
+        for (const x of v) if (x !== null && typeof x === "object") stack.push(x);
+        continue;
+      }
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        const x = o[k];
+        if (k === "Ref") add(x);
+        else if (k === "Fn::GetAtt") {
+          const parts: unknown[] = Array.isArray(x) ? x : typeof x === "string" ? x.split(/\.(.*)/s, 2) : [];
+          add(parts[0]);
+          if (onAttribute && typeof parts[0] === "string" && typeof parts[1] === "string") onAttribute(id, parts[0], parts[1], o);
+        } else if (k === "Fn::Sub") {
+          const text = Array.isArray(x) ? x[0] : x;
+          if (typeof text === "string") {
+            for (const m of text.matchAll(/\$\{([^}!][^}.]*)/g)) add(m[1]?.trim());
+            if (onAttribute && text.includes(".")) {
+              const vars = Array.isArray(x) && x[1] && typeof x[1] === "object" ? (x[1] as object) : {};
+              for (const m of text.matchAll(/\$\{([^}!.][^}.]*)\.([^}]+)\}/g)) {
+                const target = (m[1] as string).trim();
+                if (!(target in vars)) onAttribute(id, target, (m[2] as string).trim(), o);
+              }
             }
           }
-          stack.push(x);
         }
+        if (x !== null && typeof x === "object") stack.push(x);
       }
     }
     return deps;
@@ -107,10 +125,13 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
     { ...template, Resources: sam.resources },
     { region, params, mayBeGenerated: transformed.mayBeGenerated },
   );
-  const dependencies = rawDependencies(sam.resources);
+  const attributes: [owner: string, target: string, attr: string, at: object][] = [];
+  const dependencies = rawDependencies(sam.resources, (...a) => attributes.push(a));
   const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
   const { entities, diagnostics } = builder.build();
-  const rejected = builder.diagnose([...checkGetAtts(sam.resources), ...checkCycles(Object.keys(sam.resources), dependencies)]);
+  // The cycle check walks every resource once (for its dependencies), which also collects the attributes named.
+  const cycles = checkCycles(Object.keys(sam.resources), dependencies);
+  const rejected = builder.diagnose([...checkGetAtts(sam.resources, attributes), ...cycles]);
   const all = [...early, ...diagnostics, ...rejected];
   return new Model({ files: [file], region, entities, diagnostics: all, dependencies, undecided: undecidedBy(transformed.undecided, all) });
 }

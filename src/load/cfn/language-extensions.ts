@@ -128,9 +128,10 @@ class Transformer {
 
   /** `Transform:` entries other than SAM and LanguageExtensions. */
   checkDeclared(): void {
-    const pos = this.posOf(this.template, "Transform");
     for (const t of declaredTransforms(this.template)) {
       if (typeof t === "string" && KNOWN_TRANSFORMS.has(t)) continue;
+      // Looked up only here: a JSON template's positions by object are indexed on the first lookup.
+      const pos = this.posOf(this.template, "Transform");
       const name = typeof t === "string" ? t : isTransformCall(t) ? String((t as { Name?: unknown }).Name) : JSON.stringify(t);
       this.macro(name, pos, "Transform");
     }

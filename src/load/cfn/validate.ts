@@ -29,14 +29,20 @@ export interface Problem {
 
 // ---- raw resources ---------------------------------------------------------------------------
 
-/** Fn::GetAtt (and `${X.Attr}` in Fn::Sub) naming an attribute the resource's type does not have. */
-export function checkGetAtts(resources: Readonly<Record<string, RawResource>>): Problem[] {
+/**
+ * Fn::GetAtt (and `${X.Attr}` in Fn::Sub) naming an attribute the resource's type does not have.
+ * `attributes`: each attribute the resources name, with the object that names it (index.ts's
+ * rawDependencies collects them while it walks the resources).
+ */
+export function checkGetAtts(
+  resources: Readonly<Record<string, RawResource>>,
+  attributes: readonly (readonly [owner: string, target: string, attr: string, at: object])[],
+): Problem[] {
   const problems: Problem[] = [];
-  const judge = (owner: string, target: unknown, attr: unknown, at: object) => {
-    if (typeof target !== "string" || typeof attr !== "string") return;
+  for (const [owner, target, attr, at] of attributes) {
     const type = resources[target]?.Type;
     const attrs = typeof type === "string" ? GETATT_ATTRIBUTES[type] : undefined;
-    if (!attrs || attrs.includes(attr)) return;
+    if (!attrs || attrs.includes(attr)) continue;
     problems.push({
       code: "LOAD_INVALID_GETATT",
       message: `Fn::GetAtt ${target}.${attr}: ${type} has no attribute ${attr} (it has ${attrs.join(", ")}); CloudFormation rejects the template`,
@@ -44,33 +50,6 @@ export function checkGetAtts(resources: Readonly<Record<string, RawResource>>): 
       resource: owner,
       at,
     });
-  };
-  for (const id in resources) {
-    const stack: unknown[] = [resources[id]?.Properties];
-    let steps = 0;
-    while (stack.length > 0 && ++steps < 1_000_000) {
-      const v = stack.pop();
-      if (Array.isArray(v)) {
-        for (const x of v) if (x && typeof x === "object") stack.push(x);
-        continue;
-      }
-      if (!v || typeof v !== "object") continue;
-      for (const [k, x] of Object.entries(v)) {
-        if (k === "Fn::GetAtt") {
-          const parts = Array.isArray(x) ? x : typeof x === "string" ? x.split(/\.(.*)/s, 2) : [];
-          judge(id, parts[0], parts[1], v);
-        } else if (k === "Fn::Sub") {
-          const text = Array.isArray(x) ? x[0] : x;
-          const vars = Array.isArray(x) && isPlainObject(x[1]) ? x[1] : {};
-          if (typeof text === "string") {
-            for (const m of text.matchAll(/\$\{([^}!.][^}.]*)\.([^}]+)\}/g)) {
-              if (!((m[1] as string).trim() in vars)) judge(id, (m[1] as string).trim(), (m[2] as string).trim(), v);
-            }
-          }
-        }
-        if (x && typeof x === "object") stack.push(x);
-      }
-    }
   }
   return problems;
 }
@@ -88,55 +67,67 @@ function fixFor(type: string, attr: string, attrs: readonly string[]): string {
  * One problem per cycle (a strongly connected component), on its first resource in template order.
  */
 export function checkCycles(ids: readonly string[], dependencies: (id: string) => ReadonlySet<string>): Problem[] {
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const onStack = new Set<string>();
-  const stack: string[] = [];
-  const order = new Map(ids.map((id, i) => [id, i]));
+  const n = ids.length;
+  const number = new Map<string, number>();
+  ids.forEach((id, i) => number.set(id, i));
+  // Successors as integers (template order), then an iterative Tarjan over typed arrays.
+  const start = new Int32Array(n + 1);
+  const edges: number[] = [];
+  for (let i = 0; i < n; i++) {
+    start[i] = edges.length;
+    for (const d of dependencies(ids[i] as string)) {
+      const j = number.get(d);
+      if (j !== undefined) edges.push(j);
+    }
+  }
+  start[n] = edges.length;
+  const index = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const next = new Int32Array(n);
+  const stack: number[] = [];
+  const frames: number[] = [];
   const problems: Problem[] = [];
   let counter = 0;
-  for (const root of ids) {
-    if (index.has(root)) continue;
-    // Iterative Tarjan: frames of (node, its successors, next successor).
-    const frames: { id: string; next: Iterator<string> }[] = [];
-    const enter = (id: string) => {
-      index.set(id, counter);
-      low.set(id, counter++);
-      stack.push(id);
-      onStack.add(id);
-      frames.push({ id, next: dependencies(id)[Symbol.iterator]() });
+  for (let root = 0; root < n; root++) {
+    if (index[root] !== -1) continue;
+    const enter = (v: number) => {
+      index[v] = low[v] = counter++;
+      next[v] = start[v] as number;
+      stack.push(v);
+      onStack[v] = 1;
+      frames.push(v);
     };
     enter(root);
     while (frames.length > 0) {
-      const frame = frames[frames.length - 1] as { id: string; next: Iterator<string> };
-      const step = frame.next.next();
-      if (!step.done) {
-        const w = step.value;
-        if (!order.has(w)) continue;
-        if (!index.has(w)) enter(w);
-        else if (onStack.has(w)) low.set(frame.id, Math.min(low.get(frame.id) as number, index.get(w) as number));
+      const v = frames[frames.length - 1] as number;
+      if ((next[v] as number) < (start[v + 1] as number)) {
+        const w = edges[next[v] as number] as number;
+        next[v] = (next[v] as number) + 1;
+        if (index[w] === -1) enter(w);
+        else if (onStack[w]) low[v] = Math.min(low[v] as number, index[w] as number);
         continue;
       }
       frames.pop();
       const parent = frames[frames.length - 1];
-      if (parent) low.set(parent.id, Math.min(low.get(parent.id) as number, low.get(frame.id) as number));
-      if (low.get(frame.id) !== index.get(frame.id)) continue;
-      const component: string[] = [];
-      let w: string | undefined;
+      if (parent !== undefined) low[parent] = Math.min(low[parent] as number, low[v] as number);
+      if (low[v] !== index[v]) continue;
+      const component: number[] = [];
+      let w: number;
       do {
-        w = stack.pop() as string;
-        onStack.delete(w);
+        w = stack.pop() as number;
+        onStack[w] = 0;
         component.push(w);
-      } while (w !== frame.id);
+      } while (w !== v);
       if (component.length < 2) continue;
-      component.sort((a, b) => (order.get(a) as number) - (order.get(b) as number));
-      const first = component[0] as string;
-      const shown = component.length > 6 ? [...component.slice(0, 6), `and ${component.length - 6} more`] : component;
+      component.sort((a, b) => a - b);
+      const names = component.map((c) => ids[c] as string);
+      const shown = names.length > 6 ? [...names.slice(0, 6), `and ${names.length - 6} more`] : names;
       problems.push({
         code: "LOAD_CYCLE",
         message: `circular dependency between resources ${shown.join(", ")} (through DependsOn, Ref, Fn::GetAtt or Fn::Sub); CloudFormation rejects the template`,
         fix: "break the cycle: move a rule into its own resource (e.g. AWS::EC2::SecurityGroupIngress instead of an inline rule naming the other group), or drop a DependsOn",
-        resource: first,
+        resource: names[0] as string,
       });
     }
   }
