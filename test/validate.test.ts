@@ -51,11 +51,23 @@ describe("templates AWS rejects", () => {
 
   it("Fn::GetAtt of an attribute the type does not have (NatGateway.AllocationId); Fn::Sub too; unknown types are not judged", () => {
     const text = SEED000.replace("AllocationId: !GetAtt NatEip.AllocationId", "AllocationId: !GetAtt NatGateway.AllocationId");
+    // The NAT gateway names its own attribute: also a reference to itself.
+    const m = load(text);
+    assert.deepEqual(
+      errors(m).map((d) => [d.code, d.location.line]),
+      [
+        ["LOAD_INVALID_GETATT", lineOf(text, "!GetAtt NatGateway")],
+        ["LOAD_CYCLE", lineOf(text, "  NatGateway:")],
+      ],
+    );
+    assert.match(errors(m)[0]?.message ?? "", /NatGateway\.AllocationId: AWS::EC2::NatGateway has no attribute AllocationId/);
+    assert.match(errors(m)[0]?.fix ?? "", /!GetAtt <EIP>\.AllocationId/);
+    assert.equal(checkYaml(text).functions.find((f) => f.id === "ApiClientFunction")?.summary.internet, "unknown");
     rejected(
-      text,
+      SEED000.replace("AllocationId: !GetAtt NatEip.AllocationId", "AllocationId: !GetAtt InternetGateway.AllocationId"),
       "LOAD_INVALID_GETATT",
-      /NatGateway\.AllocationId: AWS::EC2::NatGateway has no attribute AllocationId/,
-      "!GetAtt NatGateway",
+      /InternetGateway\.AllocationId: AWS::EC2::InternetGateway has no attribute AllocationId \(it has InternetGatewayId\)/,
+      "!GetAtt InternetGateway",
     );
     const sub = SEED000.replace("AllocationId: !GetAtt NatEip.AllocationId", "AllocationId: !Sub '${NatEip.PublicIpAddress}'");
     assert.deepEqual(
@@ -97,6 +109,18 @@ describe("templates AWS rejects", () => {
       "  NatGateway:\n    Type: AWS::EC2::NatGateway\n    DependsOn: PrivateDefaultRoute\n",
     );
     rejected(dependsOn, "LOAD_CYCLE", /between resources NatGateway, PrivateDefaultRoute /, "  NatGateway:");
+    // A security group admitting its own members inline refers to itself.
+    const self = SEED000.replace(
+      "      GroupDescription: Lambda function\n",
+      "      GroupDescription: Lambda function\n      SecurityGroupIngress:\n        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref FunctionSecurityGroup }\n",
+    );
+    rejected(self, "LOAD_CYCLE", /^FunctionSecurityGroup refers to itself/, "  FunctionSecurityGroup:");
+    // A Fn::Sub variable named like the resource is not a reference to it.
+    const subVar = SEED000.replace(
+      "      GroupDescription: Lambda function\n",
+      "      GroupDescription: !Sub ['${FunctionSecurityGroup}', { FunctionSecurityGroup: fn }]\n",
+    );
+    assert.deepEqual(errors(load(subVar)), []);
   });
 
   it("a subnet outside its VPC's blocks, and two overlapping subnets", () => {

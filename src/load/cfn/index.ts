@@ -35,6 +35,8 @@ export function rawDependencies(
   resources: Readonly<Record<string, RawResource>>,
   /** Called for each Fn::GetAtt (and `${X.Attr}` of Fn::Sub) met while a resource is walked, with the object holding it. */
   onAttribute?: (owner: string, target: string, attr: string, at: object) => void,
+  /** Called when a resource refers to itself (Ref, Fn::GetAtt, Fn::Sub or DependsOn): a cycle of one. */
+  onSelf?: (id: string) => void,
 ): (id: string) => ReadonlySet<string> {
   const memo = new Map<string, Set<string>>();
   return (id: string) => {
@@ -43,8 +45,11 @@ export function rawDependencies(
     const res = resources[id];
     const deps = new Set<string>();
     memo.set(id, deps);
+    let self = false;
     const add = (name: unknown) => {
-      if (typeof name === "string" && name in resources && name !== id) deps.add(name);
+      if (typeof name !== "string" || !(name in resources)) return;
+      if (name !== id) deps.add(name);
+      else self = true;
     };
     const dependsOn = res?.DependsOn;
     for (const d of Array.isArray(dependsOn) ? dependsOn : [dependsOn]) add(d);
@@ -67,7 +72,12 @@ export function rawDependencies(
         } else if (k === "Fn::Sub") {
           const text = Array.isArray(x) ? x[0] : x;
           if (typeof text === "string") {
-            for (const m of text.matchAll(/\$\{([^}!][^}.]*)/g)) add(m[1]?.trim());
+            const subVars = Array.isArray(x) && x[1] && typeof x[1] === "object" ? (x[1] as object) : undefined;
+            for (const m of text.matchAll(/\$\{([^}!][^}.]*)/g)) {
+              const name = m[1]?.trim();
+              // A Fn::Sub variable named like the resource itself is not a reference to it.
+              if (name !== id || !subVars || !(name in subVars)) add(name);
+            }
             if (onAttribute && text.includes(".")) {
               const vars = Array.isArray(x) && x[1] && typeof x[1] === "object" ? (x[1] as object) : {};
               for (const m of text.matchAll(/\$\{([^}!.][^}.]*)\.([^}]+)\}/g)) {
@@ -80,6 +90,7 @@ export function rawDependencies(
         if (x !== null && typeof x === "object") stack.push(x);
       }
     }
+    if (self) onSelf?.(id);
     return deps;
   };
 }
@@ -126,11 +137,16 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
     { region, params, mayBeGenerated: transformed.mayBeGenerated },
   );
   const attributes: [owner: string, target: string, attr: string, at: object][] = [];
-  const dependencies = rawDependencies(sam.resources, (...a) => attributes.push(a));
+  const selfReferences: string[] = [];
+  const dependencies = rawDependencies(
+    sam.resources,
+    (...a) => attributes.push(a),
+    (id) => selfReferences.push(id),
+  );
   const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
   const { entities, diagnostics } = builder.build();
   // The cycle check walks every resource once (for its dependencies), which also collects the attributes named.
-  const cycles = checkCycles(Object.keys(sam.resources), dependencies);
+  const cycles = checkCycles(Object.keys(sam.resources), dependencies, selfReferences);
   const rejected = builder.diagnose([...checkGetAtts(sam.resources, attributes), ...cycles]);
   const all = [...early, ...diagnostics, ...rejected];
   return new Model({ files: [file], region, entities, diagnostics: all, dependencies, undecided: undecidedBy(transformed.undecided, all) });

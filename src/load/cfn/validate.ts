@@ -66,7 +66,12 @@ function fixFor(type: string, attr: string, attrs: readonly string[]): string {
  * whose resources depend on each other in a cycle ("Circular dependency between resources").
  * One problem per cycle (a strongly connected component), on its first resource in template order.
  */
-export function checkCycles(ids: readonly string[], dependencies: (id: string) => ReadonlySet<string>): Problem[] {
+export function checkCycles(
+  ids: readonly string[],
+  dependencies: (id: string) => ReadonlySet<string>,
+  /** Filled while the dependencies are computed: resources that refer to themselves (read after the walk). */
+  selfReferences: readonly string[] = [],
+): Problem[] {
   const n = ids.length;
   const number = new Map<string, number>();
   ids.forEach((id, i) => number.set(id, i));
@@ -81,13 +86,18 @@ export function checkCycles(ids: readonly string[], dependencies: (id: string) =
     }
   }
   start[n] = edges.length;
+  const problems: Problem[] = selfReferences.map((id) => ({
+    code: "LOAD_CYCLE",
+    message: `${id} refers to itself (through DependsOn, Ref, Fn::GetAtt or Fn::Sub): a circular dependency; CloudFormation rejects the template`,
+    fix: `remove the reference; for a security group that admits its own members, add the rule as an AWS::EC2::SecurityGroupIngress resource naming ${id}`,
+    resource: id,
+  }));
   const index = new Int32Array(n).fill(-1);
   const low = new Int32Array(n);
   const onStack = new Uint8Array(n);
   const next = new Int32Array(n);
   const stack: number[] = [];
   const frames: number[] = [];
-  const problems: Problem[] = [];
   let counter = 0;
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
