@@ -89,7 +89,7 @@ export function checkCycles(
   const problems: Problem[] = selfReferences.map((id) => ({
     code: "LOAD_CYCLE",
     message: `${id} refers to itself (through DependsOn, Ref, Fn::GetAtt or Fn::Sub): a circular dependency; CloudFormation rejects the template`,
-    fix: `remove the reference; for a security group that admits its own members, add the rule as an AWS::EC2::SecurityGroupIngress resource naming ${id}`,
+    fix: `remove ${id}'s reference to itself (a security group admitting its own members: write that rule as a separate AWS::EC2::SecurityGroupIngress)`,
     resource: id,
   }));
   const index = new Int32Array(n).fill(-1);
