@@ -418,4 +418,6 @@ export interface Diagnostic {
   readonly message: string;
   readonly location: Location;
   readonly resource?: string;
+  /** How to fix it, when the diagnostic says the template is wrong. */
+  readonly fix?: string;
 }

@@ -50,6 +50,8 @@ import type { Pos } from "./parse.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
 import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
+import type { Problem } from "./validate.ts";
+import { checkModel, checkProperties } from "./validate.ts";
 
 type Props = Record<string, Value>;
 
@@ -72,7 +74,8 @@ function isRawObject(v: unknown): v is Record<string, unknown> {
 const NETWORK_TYPES_NOT_MODELLED =
   /^AWS::EC2::(TransitGateway\w*|VPCPeeringConnection|VPNGateway|VPNGatewayRoutePropagation|VPNConnection\w*|CarrierGateway|LocalGateway\w*|GatewayRouteTableAssociation|DHCPOptions|VPCDHCPOptionsAssociation|VPCEndpointService)$|^AWS::NetworkFirewall::|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
 
-const HANDLED = new Set([
+/** The resource types the model reads (others are skipped, some with an info diagnostic). */
+export const HANDLED: ReadonlySet<string> = new Set([
   "AWS::EC2::VPC",
   "AWS::EC2::VPCCidrBlock",
   "AWS::EC2::Subnet",
@@ -225,15 +228,30 @@ export class ModelBuilder {
     return path;
   }
 
-  private report(code: string, severity: Severity, message: string, id: string, key?: string): void {
-    const pos = this.keyPos(id, key);
+  private report(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string): void {
+    this.diagnostics.push(this.diagnostic(code, severity, message, id, key, fix));
+  }
+
+  private diagnostic(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string, at?: Pos): Diagnostic {
+    const pos = at ?? this.keyPos(id, key);
     const constructPath = this.constructPath(id);
-    this.diagnostics.push({
+    return {
       code,
       severity,
       message,
       location: { file: this.resolver.parsed.file, line: pos?.line, column: pos?.column, ...(constructPath ? { constructPath } : {}) },
       resource: id,
+      ...(fix ? { fix } : {}),
+    };
+  }
+
+  /** Error diagnostics for problems that make AWS reject the template (validate.ts), at the value, key or resource they name. */
+  diagnose(problems: readonly Problem[]): Diagnostic[] {
+    return problems.map((p) => {
+      const o = p.origin;
+      const found = p.at ? this.resolver.positionOf(p.at) : undefined;
+      const at = o?.line !== undefined ? { line: o.line, column: o.column ?? 1 } : (found?.keys.get("Fn::GetAtt") ?? found);
+      return this.diagnostic(p.code, "error", p.message, p.resource, p.key, p.fix, at);
     });
   }
 
@@ -295,7 +313,9 @@ export class ModelBuilder {
       }
       this.types.set(id, type);
       const resolved = this.resolver.resolve(res.Properties ?? {}, this.resolver.whereResource(id, this.samGenerated.get(id) ?? id));
-      this.props.set(id, isPlainObject(resolved) ? resolved : {});
+      const props = isPlainObject(resolved) ? resolved : {};
+      this.props.set(id, props);
+      this.diagnostics.push(...this.diagnose(checkProperties(id, type, props)));
     }
     // Pass 2: primary entities, then the resources that attach to them.
     const order: [string, (id: string, p: Props) => void][] = [
@@ -360,6 +380,7 @@ export class ModelBuilder {
       ...this.roles.values(),
       ...this.others,
     ];
+    this.diagnostics.push(...this.diagnose(checkModel(entities)));
     return { entities, diagnostics: [...this.resolver.diagnostics, ...this.diagnostics] };
   }
 
@@ -397,6 +418,18 @@ export class ModelBuilder {
     if (!p) {
       this.report("LOAD_INVALID_VALUE", "error", `${key} ${JSON.stringify(v)} is not a CIDR block`, id, key);
       return unknown(`invalid CIDR ${v}`);
+    }
+    if (!v.includes("/")) {
+      const bits = p.cidr.family === 4 ? 32 : 128;
+      this.report(
+        "LOAD_INVALID_VALUE",
+        "error",
+        `CIDR block ${JSON.stringify(v)} (${key} of ${id}) has no prefix length; AWS rejects a CIDR block without one`,
+        id,
+        key,
+        `write ${v.trim()}/${bits} for the one address, or the block's prefix length`,
+      );
+      return unknown(`${key} ${v} has no prefix length`);
     }
     if (p.hostBitsSet) {
       this.report("LOAD_INVALID_VALUE", "warning", `${key} ${v} has host bits set; AWS rejects it (did you mean ${p.cidr.text}?)`, id, key);
