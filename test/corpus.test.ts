@@ -46,7 +46,11 @@ const EXPECTED: Record<string, { functions: Record<string, string>; findings: st
     functions: { myLambdaFunction: "unreachable" },
     findings: ["function-in-public-subnet myLambdaFunction", "function-single-az myLambdaFunction"],
   },
-  "sqs-lambda-lmi-esm-provisioned-sam": { functions: { ProcessorFunction: "reachable" }, findings: [] },
+  // Managed Instances: the capacity provider's two private subnets share one NAT gateway in the first AZ.
+  "sqs-lambda-lmi-esm-provisioned-sam": {
+    functions: { ProcessorFunction: "reachable" },
+    findings: ["nat-gateway-cross-az ProcessorFunction"],
+  },
   "vpc-lattice-lambda": {
     functions: { DemoLambda: "unreachable", VLFunctionPrimary: "reachable", VLFunctionSecondary: "reachable" },
     findings: ["function-single-az DemoLambda"],

@@ -84,7 +84,7 @@ function actualSubnets(report: CheckReport) {
 
 /** The findings each pattern is expected to raise: warnings only, and only these. */
 function expectedFindings(pattern: PatternName, azs: number): string[] {
-  if (azs === 1 && pattern !== "managed-instances-public") return ["warning:function-single-az:DemoFunction"];
+  if (azs === 1) return ["warning:function-single-az:DemoFunction"];
   if (pattern === "shared-nat-gateway" && azs > 1) return ["warning:nat-gateway-cross-az:DemoFunction"];
   return [];
 }
