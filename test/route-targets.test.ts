@@ -7,10 +7,12 @@ import { describe, it } from "node:test";
 import { checkYaml } from "./helpers.ts";
 
 /** A NAT box reached through its own network interface; `extra` adds resources, `eni` properties of the interface. */
-function natEni(opts: { attach?: boolean; eip?: boolean; sourceDestCheck?: boolean; target?: string } = {}): string {
-  const { attach = true, eip = true, sourceDestCheck = false, target = "NetworkInterfaceId: !Ref NatEni" } = opts;
+function natEni(opts: { attach?: boolean; eip?: boolean; sourceDestCheck?: boolean; target?: string; extra?: string } = {}): string {
+  const { attach = true, eip = true, sourceDestCheck = false, target = "NetworkInterfaceId: !Ref NatEni", extra = "" } = opts;
   return `
-Resources:
+Parameters:
+  RemoteCidr: { Type: String }
+Resources:${extra}
   Vpc: { Type: AWS::EC2::VPC, Properties: { CidrBlock: 10.0.0.0/16 } }
   Igw: { Type: AWS::EC2::InternetGateway }
   Attach: { Type: AWS::EC2::VPCGatewayAttachment, Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw } }
@@ -103,4 +105,24 @@ describe("route targets", () => {
       assert.doesNotMatch(r.reason, /not defined/);
     });
   }
+
+  // A route whose destination is a parameter without a value: each packet takes it or not; the answer holds where both agree.
+  const openRoute = (target: string) => `
+  OpenRoute: { Type: AWS::EC2::Route, Properties: { RouteTableId: !Ref PrivateRt, DestinationCidrBlock: !Ref RemoteCidr, ${target} } }`;
+
+  it("an open-destination route to the same NAT: reachable either way", () => {
+    const r = internet(natEni({ extra: openRoute("NetworkInterfaceId: !Ref NatEni") }));
+    assert.equal(r.verdict, "reachable", r.reason);
+  });
+
+  it("an open-destination route to a peering connection beside a working NAT: unknown, naming the route", () => {
+    const r = internet(natEni({ extra: openRoute("VpcPeeringConnectionId: !Ref Peering") }));
+    assert.equal(r.verdict, "unknown");
+    assert.match(r.reason, /PrivateRt has a route whose destination is not known \(parameter RemoteCidr/);
+  });
+
+  it("an open-destination route to the internet gateway where the known routes drop too: unreachable either way", () => {
+    const r = internet(natEni({ extra: openRoute("GatewayId: !Ref Igw"), sourceDestCheck: true }));
+    assert.deepEqual([r.verdict, r.code], ["unreachable", "ENI_SOURCE_DEST_CHECK_RESTRICTION"]);
+  });
 });

@@ -891,6 +891,79 @@ export class Reachability {
       });
       return;
     }
+    // A route whose destination is not known (a parameter) may or may not be the longest match for a packet: its fate
+    // is known where both ways agree (see routeEitherWay).
+    const open = rt.routes.filter((r) => openDestination(r, this.model) !== null);
+    if (open.length > 1) {
+      const why = `${rtName} has ${open.length} routes whose destinations are not known (${openDestination(open[0] as Route, this.model)}, ...); any of them may be the longest match for ${ctx.dest.label}`;
+      walk.unknown({ component: rt.id, kind: "route-table", detail: why, location: loc(open[0]?.origin) }, "UNKNOWN_RESOURCE", why);
+      return;
+    }
+    if (open[0]) {
+      this.routeEitherWay(walk, ctx, subnet, rt, rtName, open[0], role);
+      return;
+    }
+    this.routeKnown(walk, ctx, subnet, rt, rtName, role);
+  }
+
+  /**
+   * A table with one route whose destination is not known: each packet either takes that route (it is the longest
+   * match) or the known routes decide. Both ways are walked; where they agree (dropped both ways, delivered both
+   * ways) that is the packet's fate, elsewhere it is unknown.
+   */
+  private routeEitherWay(
+    walk: Walk,
+    ctx: Ctx,
+    subnet: Subnet,
+    rt: RouteTable,
+    rtName: string,
+    open: Route,
+    role: "function" | "nat",
+  ): void {
+    const all = walk.all;
+    const known: Outcome[] = [];
+    const taken: Outcome[] = [];
+    this.routeKnown(new Walk(walk.alive, walk.maybe, [...walk.trace], known, [...walk.conditional], walk), ctx, subnet, rt, rtName, role);
+    const why = openDestination(open, this.model) ?? "";
+    const hop = {
+      component: rt.id,
+      kind: "route-table" as const,
+      detail: `${rtName} of ${subnet.id}: route (destination not known: ${why}) -> ${targetName(open)}`,
+      ...this.rule(() => `(not known) -> ${targetName(open)}`),
+      location: loc(open.origin),
+    };
+    const takenWalk = new Walk(walk.alive, walk.maybe, [...walk.trace], taken, [...walk.conditional], walk);
+    takenWalk.touch(open.origin, "the route whose destination is not known");
+    this.target(takenWalk, ctx, subnet, open, hop, role);
+    const union = (list: Outcome[], kind: Outcome["kind"]) =>
+      list.filter((o) => o.kind === kind).reduce((acc, o) => acc.union(o.set), BoxSet.EMPTY);
+    const droppedBoth = union(known, "dropped").intersect(union(taken, "dropped"));
+    const deliveredBoth = union(known, "delivered").intersect(union(taken, "delivered"));
+    for (const o of [...known, ...taken]) {
+      const both = o.kind === "dropped" ? droppedBoth : o.kind === "delivered" ? deliveredBoth : BoxSet.EMPTY;
+      // Where both ways drop, the known way's reason is reported; a NAT either way carries a delivered packet.
+      if (o.kind === "dropped" && !known.includes(o)) continue;
+      const part = o.set.intersect(both);
+      if (!part.isEmpty()) walk.outcomes.push({ ...o, set: part });
+    }
+    const undecided = all.subtract(droppedBoth).subtract(deliveredBoth);
+    if (!undecided.isEmpty()) {
+      const reason = `${rtName} has a route whose destination is not known (${why}): whether it is the longest match for ${ctx.dest.label} changes the answer`;
+      walk.outcomes.push({
+        kind: "uncertain",
+        set: undecided,
+        trace: [...walk.trace, { ...hop, action: "unknown" }],
+        code: "UNKNOWN_RESOURCE",
+        reason,
+        location: loc(open.origin),
+      });
+    }
+    walk.alive = BoxSet.EMPTY;
+    walk.maybe = BoxSet.EMPTY;
+  }
+
+  /** Longest prefix first among the routes whose destinations are known, then each target. */
+  private routeKnown(walk: Walk, ctx: Ctx, subnet: Subnet, rt: RouteTable, rtName: string, role: "function" | "nat"): void {
     const routes = this.routesOf(rt, ctx.family);
     let rest = walk.all;
     for (const { cidr, route } of routes) {
@@ -1602,6 +1675,15 @@ interface ExpandedRoute {
   readonly route: Route;
   /** Tie-break for equal prefixes: static routes beat prefix-list routes. */
   readonly rank: number;
+}
+
+/** Why a route's destination is not known (a parameter, a prefix list the template does not define), else null. */
+function openDestination(r: Route, model: Model): string | null {
+  const d = r.destination;
+  if (d.kind === "unknown") return d.reason;
+  if (d.kind === "prefix-list" && isUnknown(d.cidrs) && !model.get("prefix-list", d.id))
+    return isUnknown(d.id) ? d.id.reason : `prefix list ${d.id} is not defined in this template`;
+  return null;
 }
 
 function expandRoute(r: Route, model: Model): ExpandedRoute[] {
