@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
 import { ApplyError, applyPlan, cleanupAll, DROP_CAPABILITIES, PlanError } from "../emulate/apply.ts";
+import { planProblems, validatePlan } from "../emulate/validate-plan.ts";
 import type { Invocation } from "../emulate/invoke.ts";
 import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
@@ -54,8 +55,9 @@ Options:
                      LAMBDA_EGRESS_FUNCTION, _SUBNET, _ADDRESS and _NAMESPACE say where
                      it is. Without a terminal the shell reads commands from stdin.
   --plan             print the plan instead of applying it (needs no privileges)
-  --plan-file FILE   apply a plan written by hand (JSON, checked like any plan; its
-                     prefix is replaced by the run's)
+  --plan-file FILE   apply a plan written by hand: JSON of typed operations (see the
+                     README), checked field by field like any plan; its prefix is
+                     replaced by the run's
   --cleanup          remove the namespaces, servers and files a killed run left
   --param NAME=VALUE template parameter value, repeatable
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
@@ -148,17 +150,24 @@ function readPlanFile(path: string, shown: string): Plan | string {
   } catch {
     return `${shown}: no such file`;
   }
-  let plan: Plan;
+  let data: unknown;
   try {
-    plan = JSON.parse(text) as Plan;
+    data = JSON.parse(text);
   } catch (e) {
     return `${shown}: not JSON (${(e as Error).message})`;
   }
-  const arrays = ["namespaces", "links", "servers", "enis", "notes"] as const;
-  if (typeof plan !== "object" || plan === null || typeof plan.prefix !== "string" || arrays.some((k) => !Array.isArray(plan[k])))
-    return `${shown}: not a plan (it needs prefix, namespaces, links, servers, enis and notes)`;
+  // The plan is typed data (plan-types.ts, ip-ops.ts): its shape first, then the safety rules (validatePlan), here and again
+  // in applyPlan; the kernel commands are rendered from the checked fields only.
+  const shape = planProblems(data);
+  if (shape.length > 0)
+    return `${shown}: not a plan (${shape.slice(0, 3).join("; ")}${shape.length > 3 ? `; and ${shape.length - 3} more` : ""})`;
+  const plan = data as Plan;
   if (!PREFIX_PATTERN.test(plan.prefix)) return `${shown}: prefix ${JSON.stringify(plan.prefix)} is not le and 6 hex digits`;
-  return JSON.parse(text.split(plan.prefix).join(newPrefix())) as Plan;
+  const renamed = JSON.parse(JSON.stringify(plan).split(plan.prefix).join(newPrefix())) as Plan;
+  const unsafe = validatePlan(renamed);
+  if (unsafe.length > 0)
+    return `${shown}: unsafe plan (${unsafe.slice(0, 3).join("; ")}${unsafe.length > 3 ? `; and ${unsafe.length - 3} more` : ""})`;
+  return renamed;
 }
 
 export async function runEmulate(argv: readonly string[], io: Io): Promise<number> {
