@@ -18,6 +18,7 @@ import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import type { RunningShell } from "../emulate/shell.ts";
 import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
+import { printable } from "../emulate/text.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
@@ -277,12 +278,12 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         : values.subnet === undefined
           ? `function ${values.function} has no ENI to emulate`
           : `function ${values.function} has no ENI in subnet ${values.subnet}`,
-      plan.notes.length > 0 ? plan.notes.join("; ") : "lambda-egress trace shows the function's subnets",
+      plan.notes.length > 0 ? printable(plan.notes.join("; ")) : "lambda-egress trace shows the function's subnets",
     );
   }
   const lack = missingPrivileges(plan.namespaces.some((n) => n.nft !== undefined));
   if (lack) return fail(io, lack.message, lack.hint);
-  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${n}\n`);
+  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${printable(n)}\n`);
 
   // Prepared last, after every refusal, so that the temporary directory is always removed below.
   let invocation: Invocation | undefined;
@@ -332,7 +333,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       throw e;
     }
     if (stopping !== undefined) return await stop(stopping);
-    for (const n of emulation.notes) io.stdout.write(`note: ${n}\n`);
+    for (const n of emulation.notes) io.stdout.write(`note: ${printable(n)}\n`);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
     if (values.shell) {
       io.stdout.write(
@@ -343,7 +344,9 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     let worst = 0;
     for (const eni of enis) {
       if (stopping !== undefined) break;
-      io.stdout.write(`== ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`);
+      io.stdout.write(
+        `== ${printable(eni.functionId)} in ${printable(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
+      );
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
       const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
@@ -395,7 +398,7 @@ async function runShells(
     }
     const next = k + 1 < enis.length ? "exit moves on to the next" : "exit ends the run";
     io.stdout.write(
-      `== shell ${k + 1} of ${enis.length}: ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
+      `== shell ${k + 1} of ${enis.length}: ${printable(eni.functionId)} in ${printable(eni.subnetId)} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
     );
     const launch = shellLaunch(eni, {
       shell,

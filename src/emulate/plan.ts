@@ -27,6 +27,7 @@ import { DOCUMENTATION_V4, DOCUMENTATION_V6, PRIVATE_V4 } from "./address-space.
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
 import type { IpOp } from "./ip-ops.ts";
 import { renderIpOp } from "./ip-ops.ts";
+import { nftComment, nftName, printable } from "./text.ts";
 import type { Ipv6Layout } from "./plan-ipv6.ts";
 import {
   bpaDecision,
@@ -162,9 +163,9 @@ const addr = (cidr: string, dev: string): IpOp => ({ op: "addr-add", cidr, dev }
 type RouteVia = { readonly via: string; readonly dev: string; readonly onlink?: boolean } | { readonly blackhole: true };
 const BLACKHOLE: RouteVia = { blackhole: true };
 
-/** A quoted nft identifier-safe name for a model id. */
-function nftName(id: string): string {
-  return id.replace(/[^A-Za-z0-9_]/g, "_");
+/** The nft name of a router port's chains: its veth name (the planner's own, `<prefix>-<letter><n>`) with `_` for `-`. */
+function chainName(veth: string): string {
+  return veth.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
 function protoText(p: Protocol): string | null {
@@ -1151,7 +1152,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         const chain = `nacl_${egress ? "out" : "in"}_${group}`;
         lines.push(
           `  chain ${chain} {`,
-          `    # ${egress ? "outbound" : "inbound"} rules of ${acl?.id ?? "an unknown network ACL"} for ${subnetId}`,
+          `    # ${nftComment(`${egress ? "outbound" : "inbound"} rules of ${acl?.id ?? "an unknown network ACL"} for ${subnetId}`)}`,
         );
         lines.push(`    ${egress ? "oifgroup" : "iifgroup"} ${group} return`);
         if (acl) lines.push(...naclEntries(acl, egress).map((l) => `    ${l}`));
@@ -1166,8 +1167,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     for (const p of sgPorts) {
       for (const egress of [true, false]) {
         lines.push(
-          `  chain sg_${egress ? "out" : "in"}_${nftName(p.veth)} {`,
-          `    # ${egress ? "egress" : "ingress"} of ${p.what}: ${(p.groups ?? []).map((g) => g.id).join(", ") || "no security group"}`,
+          `  chain sg_${egress ? "out" : "in"}_${chainName(p.veth)} {`,
+          `    # ${nftComment(`${egress ? "egress" : "ingress"} of ${p.what}: ${(p.groups ?? []).map((g) => g.id).join(", ") || "no security group"}`)}`,
         );
         for (const g of p.groups ?? [])
           for (const rule of egress ? g.egress : g.ingress) {
@@ -1186,8 +1187,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     lines.push("    ct state established,related accept");
     if (sgPorts.length > 0) {
-      lines.push(`    iifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_out_${nftName(p.veth)}`).join(", ")} }`);
-      lines.push(`    oifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_in_${nftName(p.veth)}`).join(", ")} }`);
+      lines.push(`    iifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_out_${chainName(p.veth)}`).join(", ")} }`);
+      lines.push(`    oifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_in_${chainName(p.veth)}`).join(", ")} }`);
     }
     lines.push("    accept", "  }", "}");
     return lines.join("\n") + "\n";
@@ -1307,7 +1308,7 @@ function igwRuleset(
     blocked.length > 0
       ? [
           "  set bpa_blocked {",
-          ...blocked.map((b) => `    # ${b.what}: blocked by VPC Block Public Access`),
+          ...blocked.map((b) => `    # ${nftComment(`${b.what}: blocked by VPC Block Public Access`)}`),
           "    type ipv4_addr;",
           ...elements(blocked.map((b) => b.privateIp)),
           "  }",
@@ -1370,7 +1371,7 @@ export function describePlan(plan: Plan): string {
     `emulation plan ${plan.prefix}: ${plan.namespaces.length} namespaces, ${plan.links.length} links, ${plan.servers.length} servers`,
   ];
   for (const ns of plan.namespaces) {
-    out.push("", `namespace ${ns.name} (${ns.role}, ${ns.entity})`);
+    out.push("", `namespace ${ns.name} (${ns.role}, ${printable(ns.entity)})`);
     for (const [k, v] of Object.entries(ns.sysctls)) out.push(`  sysctl ${k}=${v}`);
     for (const l of ns.ip) out.push(`  ip ${renderIpOp(l)}`);
     for (const l of ns.ip6 ?? []) out.push(`  ip -6 ${renderIpOp(l)}`);
@@ -1394,10 +1395,10 @@ export function describePlan(plan: Plan): string {
   }
   out.push("", "function ENIs:");
   for (const e of plan.enis)
-    out.push(`  ${e.functionId} in ${e.subnetId}: ${e.ipv4}${e.ipv6 !== undefined ? `, ${e.ipv6}` : ""} (${e.ns})`);
+    out.push(`  ${printable(e.functionId)} in ${printable(e.subnetId)}: ${e.ipv4}${e.ipv6 !== undefined ? `, ${e.ipv6}` : ""} (${e.ns})`);
   if (plan.notes.length > 0) {
     out.push("", "notes:");
-    for (const n of plan.notes) out.push(`  - ${n}`);
+    for (const n of plan.notes) out.push(`  - ${printable(n)}`);
   }
   return out.join("\n") + "\n";
 }
