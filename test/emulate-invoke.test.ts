@@ -31,10 +31,12 @@ describe("emulate --invoke: preparing the handler", () => {
     const inv = prepareInvocation(fn, EXAMPLE, undefined);
     try {
       assert.equal(inv.timeoutSeconds, 10);
-      assert.ok(existsSync(join(inv.dir, "index.js")));
+      assert.ok(existsSync(join(inv.dir, "task", "index.js")));
+      assert.equal(inv.codeDir, join(inv.dir, "task"));
+      assert.equal(inv.bind, undefined, "inline code: nothing to bind");
       assert.deepEqual(inv.command.slice(1), [
         join(inv.dir, "le-bootstrap.cjs"),
-        inv.dir,
+        join(inv.dir, "task"),
         "index",
         "handler",
         "10",

@@ -2,17 +2,18 @@
 // handler, or a shell) inside each of its ENIs, and tears everything down; `--plan` prints the plan, `--cleanup` removes
 // what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
-import { ApplyError, applyPlan, cleanupAll, DROP_CAPABILITIES, PlanError } from "../emulate/apply.ts";
+import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError } from "../emulate/apply.ts";
 import { planProblems, validatePlan } from "../emulate/validate-plan.ts";
 import type { Invocation } from "../emulate/invoke.ts";
-import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
+import { InvokeError, prepareInvocation, readEvent } from "../emulate/invoke.ts";
+import { SANDBOX_USER, sandboxCommand } from "../emulate/sandbox.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
 import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import type { RunningShell } from "../emulate/shell.ts";
@@ -26,7 +27,7 @@ import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
-  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
+  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE] [--code DIR]
   lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
   lambda-egress emulate --plan TEMPLATE --function ID
   lambda-egress emulate --plan-file PLAN.json [--function ID] [--subnet ID] --exec -- CMD ARGS...
@@ -35,8 +36,10 @@ export const EMULATE_HELP = `Usage:
 emulate: builds the function's VPC out of Linux network namespaces (router, ENIs, NAT and
 internet gateways, endpoints, security groups and NACLs as nftables rules, and an emulated
 internet on documentation addresses), runs CMD (or the function's handler, or a shell)
-inside each ENI of the function (or the one --subnet names) with its capabilities dropped,
-prints each run's output and exit code, and removes everything. Nothing is connected to
+inside each ENI of the function (or the one --subnet names), prints each run's output and
+exit code, and removes everything. CMD and the handler run as Lambda runs a handler: as
+user nobody (the invoking user in the rootless sandbox), without capabilities, with the
+system and the code read-only and an empty private /tmp. Nothing is connected to
 the host's network. Needs Linux, ip (iproute2) and nft (nftables), and root; as a user it runs in a rootless sandbox (unshare: user,
 network, mount and pid namespaces) where the kernel allows unprivileged user namespaces.
 
@@ -46,9 +49,11 @@ Options:
   --exec -- CMD...   the command to run inside the ENI's namespace
   --timeout SECONDS  limit of each run of CMD (default 30)
   --invoke           run the function's own Node.js handler (inline code or a local
-                     CodeUri) with the event; prints its result or its error, and
-                     Lambda's "Task timed out" at the function's Timeout
+                     CodeUri inside the template's folder) with the event; prints its
+                     result or its error, and Lambda's "Task timed out" at the
+                     function's Timeout
   --event FILE       the event for --invoke (JSON; default {})
+  --code DIR         the handler's code folder for --invoke, instead of the template's
   --shell            an interactive shell ($SHELL, else bash, else sh) in each ENI of the
                      function (of every VPC function without --function), one after
                      another: exit (or Ctrl-D) moves on to the next ENI, the last one
@@ -77,7 +82,7 @@ function fail(io: Io, message: string, hint?: string): number {
 }
 
 /** What this system lacks to apply a plan (one line with how to get it), undefined when nothing. */
-function missingPrivileges(needNft: boolean): { message: string; hint: string } | undefined {
+function missingPrivileges(needNft: boolean, needSandbox = false): { message: string; hint: string } | undefined {
   if (process.platform !== "linux")
     return { message: "emulate needs Linux network namespaces", hint: "run it on Linux (a VM or a privileged container)" };
   if (process.getuid?.() !== 0)
@@ -88,6 +93,13 @@ function missingPrivileges(needNft: boolean): { message: string; hint: string } 
   if (spawnSync("ip", ["-V"]).status !== 0) return { message: "ip (iproute2) is missing", hint: "apt-get install iproute2" };
   if (needNft && spawnSync("nft", ["--version"]).status !== 0)
     return { message: "nft (nftables) is missing", hint: "apt-get install nftables" };
+  if (needSandbox)
+    for (const tool of ["unshare", "setpriv", "findmnt"])
+      if (spawnSync(tool, ["--version"]).status !== 0)
+        return {
+          message: `${tool} (util-linux) is missing: --exec and --invoke run their command in a sandbox made with it`,
+          hint: "apt-get install util-linux",
+        };
   return undefined;
 }
 
@@ -188,6 +200,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         invoke: { type: "boolean" },
         shell: { type: "boolean" },
         event: { type: "string" },
+        code: { type: "string" },
         plan: { type: "boolean" },
         "plan-file": { type: "string" },
         cleanup: { type: "boolean" },
@@ -233,8 +246,18 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (values.invoke && (planFile !== undefined || command.length > 0))
     return usage("--invoke runs the template's handler: no --plan-file, no command");
   if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
+  if (values.code !== undefined && !values.invoke) return usage("--code goes with --invoke");
+  if (values.event !== undefined) {
+    // The event is checked here, before any sandbox or emulation: a bad event is the caller's error, not the function's.
+    try {
+      readEvent(resolve(io.cwd, values.event), values.event);
+    } catch (e) {
+      if (e instanceof InvokeError) return fail(io, e.message, e.hint);
+      throw e;
+    }
+  }
   const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
+  if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
   const params = parseParams(values.param);
   if (typeof params === "string") return usage(params);
   const runs = values.exec === true || values.invoke === true || values.shell === true;
@@ -281,7 +304,10 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       plan.notes.length > 0 ? printable(plan.notes.join("; ")) : "lambda-egress trace shows the function's subnets",
     );
   }
-  const lack = missingPrivileges(plan.namespaces.some((n) => n.nft !== undefined));
+  const lack = missingPrivileges(
+    plan.namespaces.some((n) => n.nft !== undefined),
+    values.exec === true || values.invoke === true,
+  );
   if (lack) return fail(io, lack.message, lack.hint);
   for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${printable(n)}\n`);
 
@@ -294,6 +320,11 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         invokeFn,
         resolve(io.cwd, file),
         values.event === undefined ? undefined : resolve(io.cwd, values.event),
+        {
+          // Beside the run's state (removed with it, and by --cleanup after a crash), not in /tmp: the handler gets its own /tmp.
+          baseDir: join(defaultStateDir(), plan.prefix),
+          ...(values.code !== undefined ? { codeDir: resolve(io.cwd, values.code) } : {}),
+        },
       );
     } catch (e) {
       if (e instanceof InvokeError) return fail(io, e.message, e.hint);
@@ -303,7 +334,14 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   let emulation: Emulation | undefined;
   const shells: ShellSession = {};
   const removeTemporary = (): void => {
-    if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
+    if (invocation) {
+      rmSync(invocation.dir, { recursive: true, force: true });
+      try {
+        rmdirSync(dirname(invocation.dir));
+      } catch {
+        // not empty (the run's CA, removed by its teardown) or already gone
+      }
+    }
     if (shells.dir !== undefined) rmSync(shells.dir, { recursive: true, force: true });
   };
   let stopping: NodeJS.Signals | undefined;
@@ -335,6 +373,9 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     if (stopping !== undefined) return await stop(stopping);
     for (const n of emulation.notes) io.stdout.write(`note: ${printable(n)}\n`);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
+    // --invoke and --exec run as Lambda runs a handler (sandbox.ts): as nobody (as the invoking user in the rootless
+    // sandbox, which maps no other), no capabilities, everything read-only but a private /tmp, the code bound read-only.
+    const user = io.env[SANDBOX_ENV] !== undefined ? undefined : SANDBOX_USER;
     if (values.shell) {
       io.stdout.write(
         `emulation ${plan.prefix} up in ${((Date.now() - started) / 1000).toFixed(2)} s (${plan.namespaces.length} namespaces, none linked to the host's network)\n`,
@@ -350,9 +391,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
       const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
-      const r = dropCaps
-        ? await emulation.exec(eni.ns, DROP_CAPABILITIES[0] as string, [...DROP_CAPABILITIES.slice(1), cmd, ...args], limitMs)
-        : await emulation.exec(eni.ns, cmd, args, limitMs);
+      const sandboxed = sandboxCommand([cmd, ...args], { user, bind: invocation?.bind, cwd: invocation?.codeDir ?? "/tmp" });
+      const r = await emulation.exec(eni.ns, sandboxed.cmd, sandboxed.args, limitMs);
       if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
       if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
       io.stdout.write(`exit code ${r.code}\n`);
