@@ -21,6 +21,7 @@ import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts"
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { printable } from "../emulate/text.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
+import { unknownParamLines } from "../load/params.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
 import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
@@ -260,6 +261,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
   const params = parseParams(values.param);
   if (typeof params === "string") return usage(params);
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region))
+    return usage(`--region ${printable(values.region)} is not a region name (e.g. eu-west-1)`);
   const runs = values.exec === true || values.invoke === true || values.shell === true;
   if (runs && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined)
     return runInSandbox(argv, io, values.shell === true);
@@ -277,6 +280,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       params,
       ...(values.region !== undefined ? { region: values.region } : {}),
     });
+    for (const line of unknownParamLines(model)) io.stderr.write(line);
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);

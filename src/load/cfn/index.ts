@@ -8,6 +8,7 @@ import type { RawResource } from "./intrinsics.ts";
 import { Resolver } from "./intrinsics.ts";
 import { parseTemplateText } from "./parse.ts";
 import { declaresSam, expandSam, hasSamResources, SAM_TRANSFORM } from "./sam.ts";
+import { unknownParamDiagnostics } from "../params.ts";
 
 export interface LoadOptions {
   readonly region?: string;
@@ -93,6 +94,12 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
       location: { file, line: 1, column: 1 },
     });
   }
+  early.push(
+    ...unknownParamDiagnostics(options.params ?? {}, template.Parameters, {
+      file,
+      ...parsed.positions.get(template)?.keys.get("Parameters"),
+    }),
+  );
   const sam = samResources || declaresSam(template) ? expandSam(template, original) : { resources: original, generatedFrom: new Map() };
   const region = options.region ?? DEFAULT_REGION;
   const resolver = new Resolver(parsed, { ...template, Resources: sam.resources }, { region, params: options.params ?? {} });
