@@ -24,7 +24,7 @@ export interface SandboxOptions {
  * then becomes the user without capabilities and runs the command. Paths arrive as arguments, never in the script.
  */
 export const SANDBOX_SCRIPT = [
-  'cwd=$1 uid=$2 gid=$3 src=$4 dst=$5',
+  "cwd=$1 uid=$2 gid=$3 src=$4 dst=$5",
   "shift 5",
   'if [ -n "$src" ]; then mount --bind "$src" "$dst"; fi',
   'findmnt -ln -o TARGET | while IFS= read -r m; do mount -o remount,bind,ro "$m" || { echo "lambda-egress sandbox: cannot make $m read-only" >&2; exit 1; }; done',
