@@ -395,7 +395,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
       const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
-      const sandboxed = sandboxCommand([cmd, ...args], { user, bind: invocation?.bind, cwd: invocation?.codeDir ?? "/tmp" });
+      const sandboxed = sandboxCommand([cmd, ...args], { user, bind: invocation?.bind, cwd: invocation?.codeDir ?? io.cwd });
       const r = await emulation.exec(eni.ns, sandboxed.cmd, sandboxed.args, limitMs);
       if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
       if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);

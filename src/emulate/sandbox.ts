@@ -14,7 +14,7 @@ export interface SandboxOptions {
   readonly user: { readonly uid: number; readonly gid: number } | undefined;
   /** A directory bound read-only at `target` (an existing empty directory) before the rest is made read-only. */
   readonly bind?: { readonly source: string; readonly target: string } | undefined;
-  /** The working directory of the command (the code's folder, as Lambda's /var/task; else the private /tmp). */
+  /** The working directory (the code's folder, as Lambda's /var/task; the caller's for --exec): /tmp when it is not there. */
   readonly cwd: string;
 }
 
@@ -27,10 +27,19 @@ export const SANDBOX_SCRIPT = [
   "cwd=$1 uid=$2 gid=$3 src=$4 dst=$5",
   "shift 5",
   'if [ -n "$src" ]; then mount --bind "$src" "$dst"; fi',
-  'findmnt -ln -o TARGET | while IFS= read -r m; do mount -o remount,bind,ro "$m" || { echo "lambda-egress sandbox: cannot make $m read-only" >&2; exit 1; }; done',
+  // Every mount read-only. A mount listed but hidden under another one (ip netns exec mounts a fresh /sys over the old
+  // one, whose submounts stay listed where it cannot detach them) cannot be reached by its path (which is gone, or
+  // reaches the mount above it, made read-only in turn). Any other failure stops the run.
+  "findmnt -ln -o ID,TARGET | while read -r id m; do",
+  '  mount -o remount,bind,ro "$m" 2>/dev/null && continue',
+  '  [ -e "$m" ] || continue',
+  '  exec 3<"$m"',
+  '  if grep -q "^mnt_id:[[:space:]]*$id\$" /proc/self/fdinfo/3; then echo "lambda-egress sandbox: cannot make $m read-only" >&2; exit 1; fi',
+  "  exec 3<&-",
+  "done",
   `mount -t tmpfs -o mode=1777,nosuid,nodev,size=${SANDBOX_TMP_MB}m le-tmp /tmp`,
   "export HOME=/tmp",
-  'cd "$cwd"',
+  'cd "$cwd" 2>/dev/null || cd /tmp',
   'if [ -n "$uid" ]; then set -- --reuid "$uid" --regid "$gid" --clear-groups "$@"; fi',
   'exec setpriv --inh-caps=-all --bounding-set=-all --no-new-privs "$@"',
 ].join("\n");
