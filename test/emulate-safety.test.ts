@@ -101,6 +101,11 @@ describe("--plan-file is typed data, checked before anything runs", () => {
       /resolv\.conf: "options ndots:0" is not "nameserver ADDRESS"/,
     ],
     ["not an object", [1, 2], /not a plan \(a plan is a JSON object\)/],
+    [
+      "VPC blocks that widen the address space to public addresses",
+      { ...base, vpcCidrs: ["0.0.0.0/0"] },
+      /vpcCidrs: 0\.0\.0\.0\/0 is not private address space/,
+    ],
   ] as const) {
     it(`refuses ${what}: exit 2, one line, nothing created`, async () => {
       const before = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";

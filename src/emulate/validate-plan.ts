@@ -163,11 +163,16 @@ export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[
   const problems: string[] = [];
   const { prefix } = plan;
   if (!PREFIX_PATTERN.test(prefix)) problems.push(`prefix ${JSON.stringify(prefix)} is not le and 6 hex digits`);
-  const allowed: Cidr[] = [...DOCUMENTATION_RANGES, ...LOCAL_RANGES, ...(plan.vpcCidrs ?? PRIVATE_RANGES)].map((c) => {
-    const p = parseCidr(c)?.cidr;
+  const privateSpace = PRIVATE_RANGES.map(mustParseCidr);
+  // A plan may narrow the private space to its VPCs' blocks, never widen it.
+  const vpcCidrs = (plan.vpcCidrs ?? PRIVATE_RANGES).map((c) => {
+    const p = ADDRESS_TEXT.test(c) ? parseCidr(c)?.cidr : undefined;
     if (p === undefined) problems.push(`vpcCidrs: ${JSON.stringify(c)} is not a block`);
+    else if (!privateSpace.some((o) => cidrContains(o, p)))
+      problems.push(`vpcCidrs: ${c} is not private address space (${PRIVATE_RANGES.join(", ")})`);
     return p ?? mustParseCidr("0.0.0.0/32");
   });
+  const allowed: Cidr[] = [...[...DOCUMENTATION_RANGES, ...LOCAL_RANGES].map(mustParseCidr), ...vpcCidrs];
   /** An address or block of `family` inside the emulator's address space (`any`: the default route's 0/0 too). */
   const address = (where: string, text: string, family: Family | undefined, any = false): void => {
     const parsed = ADDRESS_TEXT.test(text) ? parseCidr(text) : null;
