@@ -71,6 +71,7 @@ exports.handler = async (event) => ({
   writeTmp: attempt(() => fs.writeFileSync("/tmp/mine", "x")),
   capEff: /CapEff:\\s*(\\w+)/.exec(fs.readFileSync("/proc/self/status", "utf8"))[1],
   noNewPrivs: /NoNewPrivs:\\s*(\\d)/.exec(fs.readFileSync("/proc/self/status", "utf8"))[1],
+  resolved: await require("dns").promises.lookup("api.partner.example", 4).then((r) => r.address, (e) => e.code),
 });
 `;
 
@@ -104,8 +105,10 @@ function report(stdout: string): Record<string, unknown> {
 
 describe("emulate --invoke in the sandbox (kernel)", { skip, timeout: 90000 }, () => {
   after(() => rmSync(hostMarker, { force: true }));
-  it("runs the handler as nobody, without capabilities, unable to write its code or /etc, with an empty private /tmp", async () => {
+  it("runs the handler as nobody, without capabilities, unable to write its code or /etc, with an empty private /tmp (umask 077 too)", async () => {
     writeFileSync(hostMarker, "host");
+    // A strict umask must not leave the run's files (bootstrap, event, resolv.conf, CA) unreadable to the handler.
+    const umask = process.umask(0o077);
     const r = await runCli([
       "emulate",
       join(app, "template.yaml"),
@@ -114,7 +117,7 @@ describe("emulate --invoke in the sandbox (kernel)", { skip, timeout: 90000 }, (
       "--invoke",
       "--event",
       join(app, "event.json"),
-    ]);
+    ]).finally(() => process.umask(umask));
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.deepEqual(report(r.stdout), {
       result: {
@@ -127,6 +130,7 @@ describe("emulate --invoke in the sandbox (kernel)", { skip, timeout: 90000 }, (
         writeTmp: "ok",
         capEff: "0000000000000000",
         noNewPrivs: "1",
+        resolved: "198.51.100.80",
       },
     });
     assert.ok(!existsSync(join(app, "code", "written-by-handler")) && !existsSync("/etc/written-by-handler"));

@@ -1,7 +1,7 @@
 // The emulator's kernel step: validates a Plan against the safety rules, carries it out with `ip` and `nft` (root mode, per-run
 // names), starts its servers, and tears it down again; `cleanupAll` removes what a killed run left behind.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -48,6 +48,21 @@ export const DROP_CAPABILITIES: readonly string[] = ["setpriv", "--inh-caps=-all
 /** The environment that makes Node.js and curl trust the run's CA (the emulated internet's HTTPS). */
 export function trustCaEnv(caCert: string | undefined): Record<string, string> {
   return caCert === undefined ? {} : { NODE_EXTRA_CA_CERTS: caCert, CURL_CA_BUNDLE: caCert };
+}
+
+/** Makes directories searchable and files readable by everyone, where they exist (a recording runner has none). */
+export function worldReadable(dirs: readonly string[], files: readonly string[] = []): void {
+  for (const [paths, mode] of [
+    [dirs, 0o755],
+    [files, 0o644],
+  ] as const)
+    for (const p of paths) {
+      try {
+        chmodSync(p, mode);
+      } catch {
+        // not on this file system (a test's recording runner)
+      }
+    }
 }
 
 /** How many servers start at once. */
@@ -326,6 +341,7 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
       state.etc.push(d);
       save();
       runner.writeFile(join(d, "resolv.conf"), ns.resolvConf);
+      worldReadable([d], [join(d, "resolv.conf")]);
     }
     if (plan.servers.some((s) => s.kind === "whoami" && s.port === 443)) {
       // A CA of this run only: the HTTPS servers sign a certificate for each name asked; handlers trust it.
@@ -344,6 +360,8 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
       if (ca.code === 0) {
         tlsDir = d;
         caCert = join(d, CA_CERT);
+        // Commands run as nobody (sandbox.ts) read the certificate, whatever the umask (the key stays the owner's).
+        worldReadable([stateDir, d], [caCert]);
       } else notes.push("port 443 is served as plain HTTP: openssl could not make the run's CA (apt-get install openssl)");
     }
     // Servers start a few at a time: each is a Node.js process that takes a moment to come up, and a network with a

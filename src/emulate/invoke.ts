@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { LambdaFunction } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
+import { worldReadable } from "./apply.ts";
 import { printable } from "./text.ts";
 
 /**
@@ -237,7 +238,11 @@ export function prepareInvocation(
       );
   }
   if (localDir !== undefined) checkSymlinks(localDir, `the code of ${fn.id} (${localDir})`);
-  if (options.baseDir !== undefined) mkdirSync(options.baseDir, { recursive: true, mode: 0o755 });
+  if (options.baseDir !== undefined) {
+    mkdirSync(options.baseDir, { recursive: true, mode: 0o755 });
+    // The handler runs as nobody: the run's folders must be searchable whatever the umask.
+    worldReadable([dirname(options.baseDir), options.baseDir]);
+  }
   const dir = mkdtempSync(join(options.baseDir ?? tmpdir(), "le-invoke-"));
   // The handler runs as nobody: it reads the bootstrap, the event and the code, and writes nothing here.
   chmodSync(dir, 0o755);
@@ -249,6 +254,11 @@ export function prepareInvocation(
     writeFileSync(join(codeDir, "index.js"), source.inline, { mode: 0o644 });
   writeFileSync(join(dir, "le-bootstrap.cjs"), BOOTSTRAP, { mode: 0o644 });
   if (event !== undefined) writeFileSync(join(dir, "event.json"), event, { mode: 0o644 });
+  // Whatever the umask: the handler (nobody) reads these.
+  worldReadable(
+    [dir, codeDir],
+    [join(dir, "le-bootstrap.cjs"), join(codeDir, "index.js"), join(dir, "event.json")].filter((f) => existsSync(f)),
+  );
   return {
     command: [
       process.execPath,
