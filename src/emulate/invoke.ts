@@ -123,6 +123,9 @@ export interface InvokeOptions {
   readonly codeDir?: string;
 }
 
+/** Lambda's longest function timeout (15 minutes). */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
 /** The most entries a code folder may have (node_modules included) before --invoke gives up looking for symlinks. */
 const MAX_CODE_ENTRIES = 200_000;
 
@@ -200,6 +203,16 @@ export function prepareInvocation(
       "use --exec to run any command at the function's position",
     );
   }
+  if (!/^nodejs[0-9.x]*$/.test(code.runtime))
+    throw new InvokeError(
+      `function ${fn.id}: Runtime ${JSON.stringify(code.runtime)} is not a Node.js runtime name (e.g. nodejs22.x)`,
+      "set Runtime",
+    );
+  if (!Number.isFinite(code.timeoutSeconds) || code.timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS)
+    throw new InvokeError(
+      `function ${fn.id}: Timeout ${code.timeoutSeconds} is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} seconds (AWS refuses it)`,
+      `set Timeout to at most ${LAMBDA_MAX_TIMEOUT_SECONDS}`,
+    );
   const handler = code.handler ?? "";
   const dot = handler.lastIndexOf(".");
   if (dot <= 0) throw new InvokeError(`function ${fn.id} has no handler of the form module.export (${handler || "none"})`, "set Handler");
