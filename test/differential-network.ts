@@ -516,13 +516,25 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
   const endpointSg = spec.sqsEndpoint && spec.sqsEndpoint.ingress !== "default-sg" ? `${p}SqsEndpointSg` : null;
   if (spec.sqsEndpoint) {
     const e = spec.sqsEndpoint;
-    if (endpointSg) {
+    if (endpointSg && e.ingress === "function-sg") {
+      // A separate ingress resource: inline, it would name the function's group, whose egress may
+      // name this one, a circular dependency CloudFormation rejects (LOAD_CYCLE).
+      r[endpointSg] = { Type: "AWS::EC2::SecurityGroup", Properties: { GroupDescription: "SQS endpoint", VpcId: ref(vpc) } };
+      r[`${endpointSg}Ingress`] = {
+        Type: "AWS::EC2::SecurityGroupIngress",
+        Properties: {
+          GroupId: ref(endpointSg),
+          IpProtocol: "tcp",
+          FromPort: 443,
+          ToPort: 443,
+          SourceSecurityGroupId: ref(`${p}Function0Sg`),
+        },
+      };
+    } else if (endpointSg) {
       const ingress =
         e.ingress === "vpc-https"
           ? { IpProtocol: "tcp", FromPort: 443, ToPort: 443, CidrIp: VPC_CIDR }
-          : e.ingress === "vpc-http"
-            ? { IpProtocol: "tcp", FromPort: 80, ToPort: 80, CidrIp: VPC_CIDR }
-            : { IpProtocol: "tcp", FromPort: 443, ToPort: 443, SourceSecurityGroupId: ref(`${p}Function0Sg`) };
+          : { IpProtocol: "tcp", FromPort: 80, ToPort: 80, CidrIp: VPC_CIDR };
       r[endpointSg] = {
         Type: "AWS::EC2::SecurityGroup",
         Properties: { GroupDescription: "SQS endpoint", VpcId: ref(vpc), SecurityGroupIngress: [ingress] },

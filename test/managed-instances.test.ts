@@ -137,7 +137,22 @@ describe("Lambda Managed Instances", () => {
     const report = checkYaml(edit(fixture("lmi-telemetry-endpoints"), "${AWS::Region}.logs", "${AWS::Region}.sqs"));
     assert.deepEqual(
       report.findings.map((f) => `${f.rule} ${f.resource}`),
-      ["managed-instances-without-telemetry-path CapacityProvider"],
+      ["managed-instances-without-telemetry-path CapacityProvider", "function-single-az Function"],
     );
+  });
+
+  it("every rule about a function's subnets looks at the capacity provider's (one AZ, public subnet without public IPs, cross-AZ NAT)", () => {
+    const single = checkYaml(fixture("lmi-public-subnet-without-public-ip"));
+    const f = single.findings.filter((x) => x.rule === "function-in-public-subnet" || x.rule === "function-single-az");
+    assert.deepEqual(
+      f.map((x) => `${x.rule} ${x.resource}`),
+      ["function-in-public-subnet Function", "function-single-az Function"],
+    );
+    assert.match(f[0]?.message ?? "", /capacity provider \w+ in public subnet PublicSubnet, which gives them no public IPv4 address/);
+    assert.match(f[1]?.message ?? "", /runs on the instances of capacity provider \w+, all in one Availability Zone/);
+    // With a public IP, a public subnet is the documented design for Managed Instances: no finding.
+    assert.ok(!checkYaml(fixture("lmi-public-subnet")).findings.some((x) => x.rule === "function-in-public-subnet"));
+    const cross = checkYaml(fixture("lmi-private-nat")).findings.find((x) => x.rule === "nat-gateway-cross-az");
+    assert.match(cross?.message ?? "", /PrivateSubnetB \(us-east-1b\) -> NatGateway \(us-east-1a\)/);
   });
 });

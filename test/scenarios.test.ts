@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { SubnetReport } from "../src/analyze/check.ts";
 import type { ReachResult } from "../src/analyze/reach.ts";
+import { checkExitCode, parseFailOn } from "../src/cli/main.ts";
 import { checkFile, FIXTURES } from "./helpers.ts";
 
 interface ExpectedDest {
@@ -80,7 +81,8 @@ describe("scenario fixtures", () => {
       const got = report.findings.map((f) => `${f.rule} ${f.resource}`).sort();
       const want = expected.findings.map((f) => `${f.rule} ${f.resource}`).sort();
       assert.deepEqual(got, want, "findings");
-      const exit = report.findings.some((f) => f.severity === "error") ? 1 : 0;
+      // The CLI's exit code with the default --fail-on (error findings, or a template AWS rejects).
+      const exit = checkExitCode(report, parseFailOn("error"));
       assert.equal(exit, expected.exitCode, "exit code");
     });
   }

@@ -138,7 +138,15 @@ export function analyze(
 
   const functions = [...model.functions()]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((fn) => functionReport(model, fn, destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true), reachFrom));
+    .map((fn) =>
+      functionReport(
+        model,
+        fn,
+        destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true),
+        reachFrom,
+        (sgs, d, why, at) => engine.unplaced(sgs, d, why, at),
+      ),
+    );
 
   // Per-subnet views answer "what could a function placed here reach" for templates that
   // define a network but no function (shared VPC stacks); with functions, their reports say it.
@@ -179,6 +187,7 @@ function functionReport(
   fn: LambdaFunction,
   dests: readonly Destination[],
   reachFrom: (provider: CapacityProvider | null) => SubnetReach,
+  unplaced: (sgs: readonly EntityRef[], dest: Destination, why: string, location: Location) => ReachResult,
 ): FunctionReport {
   const location = locationOf(fn.origin);
   const base = { id: fn.id, name: fn.name, location };
@@ -196,17 +205,21 @@ function functionReport(
     // Outside any VPC: Lambda's own network reaches the internet.
     return { ...base, inVpc: false, vpc: null, summary: all("reachable"), subnets: [] };
   }
+  const sgs = isUnknown(vc.securityGroupIds) ? [vc.securityGroupIds] : vc.securityGroupIds;
   if (isUnknown(vc.subnetIds)) {
+    // The security groups may still decide, whatever the subnets are.
+    const why = `its subnets are not known: ${vc.subnetIds.reason}`;
+    const verdicts = dests.map((d) => unplaced(sgs, d, why, location));
+    const decided = verdicts.filter((r) => r.verdict !== "unknown");
     return {
       ...base,
       inVpc: true,
       vpc: null,
-      summary: all("unknown"),
-      subnets: [],
-      reason: `its subnets are not known: ${vc.subnetIds.reason}`,
+      summary: Object.fromEntries(verdicts.map((r) => [r.to, r.verdict])),
+      subnets: decided.length > 0 ? [{ subnet: label(vc.subnetIds), az: null, destinations: verdicts }] : [],
+      reason: why,
     };
   }
-  const sgs = isUnknown(vc.securityGroupIds) ? [vc.securityGroupIds] : vc.securityGroupIds;
   const reach = reachFrom(provider);
   const reports: SubnetReport[] = [];
   let vpcId: string | null = null;
@@ -214,7 +227,7 @@ function functionReport(
     const subnet = model.get("subnet", ref);
     if (!subnet) {
       const why = isUnknown(ref) ? ref.reason : `subnet ${ref} is not defined in this template`;
-      reports.push({ subnet: label(ref), az: null, destinations: dests.map((d) => unknownReach(d, why, location)) });
+      reports.push({ subnet: label(ref), az: null, destinations: dests.map((d) => unplaced(sgs, d, why, location)) });
       continue;
     }
     if (typeof subnet.vpcId === "string") vpcId ??= subnet.vpcId;

@@ -1,5 +1,7 @@
 // Destination classes (`--to`): each is a set of packets (addresses x ports, TCP).
 import { AWS_SERVICE_PORT, DEFAULT_INTERNET_PORT, PUBLIC_IPV6 } from "../aws/facts.ts";
+import { didYouMean, isAwsService } from "../aws/service-catalogue.ts";
+import { SERVICE_PORTS } from "../aws/services.ts";
 import type { Box } from "../net/box-set.ts";
 import { BoxSet } from "../net/box-set.ts";
 import type { Cidr, Family } from "../net/ip.ts";
@@ -53,12 +55,13 @@ export function parseDestination(text: string): Destination {
   const svc = /^aws:(.*)$/.exec(t);
   if (svc) {
     const service = (svc[1] ?? "").toLowerCase();
-    if (!/^[a-z0-9][a-z0-9.-]*$/.test(service)) {
+    if (!isAwsService(service)) {
       throw new DestinationError(
-        `${JSON.stringify(text)}: name an AWS service as in its endpoint names, e.g. aws:dynamodb, aws:s3, aws:logs`,
+        `${JSON.stringify(text)}: ${service ? `${service} is not an AWS service endpoint name` : "no service named"}${didYouMean(service, false, "aws:")} (name a service as in its endpoint names, e.g. aws:dynamodb, aws:s3, aws:logs)`,
       );
     }
-    return { label: `aws:${service}`, kind: "service", service, family: 4, port: AWS_SERVICE_PORT, addresses: publicSpace(4) };
+    const port = SERVICE_PORTS[service] ?? AWS_SERVICE_PORT;
+    return { label: `aws:${service}`, kind: "service", service, family: 4, port, addresses: publicSpace(4) };
   }
   const colon = t.lastIndexOf(":");
   const bracket = /^\[(.+)\]:(\d+)$/.exec(t);
@@ -92,4 +95,21 @@ export function destinationSet(d: Destination, exclude: readonly Cidr[]): BoxSet
         ]);
   }
   return s;
+}
+
+const NON_PUBLIC: Partial<Record<Family, BoxSet>> = {};
+
+/** Every packet (any port) to an address outside the family's public space: what the internet does not route. */
+export function nonPublicSet(family: Family): BoxSet {
+  return (NON_PUBLIC[family] ??= BoxSet.of([
+    [0n, MAX_ADDRESS[family]],
+    [0n, 65535n],
+  ]).subtract(
+    new BoxSet(
+      publicSpace(family).map((c): Box => [
+        [c.start, c.end],
+        [0n, 65535n],
+      ]),
+    ),
+  ));
 }

@@ -1,7 +1,7 @@
 // Small questions over the model that several rules ask.
 import { lambdaFunctionArn } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
-import type { LambdaFunction, PolicyStatement, Role, Route, Subnet, SymbolicString } from "../model/types.ts";
+import type { CapacityProvider, LambdaFunction, PolicyStatement, Role, Route, Subnet, SymbolicString, VpcConfig } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
 
 export { locationOf } from "../model/types.ts";
@@ -12,10 +12,23 @@ export function executionRole(model: Model, fn: LambdaFunction): Role | undefine
   return functionRole(model, fn);
 }
 
-/** The subnets of a function's VpcConfig that the model knows. */
+/**
+ * Where a function's traffic leaves from: its own VpcConfig, or, on Lambda Managed Instances, the VpcConfig of its
+ * capacity provider (whose EC2 instances run it). Null outside a VPC or when the capacity provider is not known.
+ */
+export function functionNetwork(
+  model: Model,
+  fn: LambdaFunction,
+): { readonly vpcConfig: VpcConfig; readonly capacityProvider: CapacityProvider | null } | null {
+  if (fn.capacityProviderId === null) return fn.vpcConfig ? { vpcConfig: fn.vpcConfig, capacityProvider: null } : null;
+  const cp = model.get("capacity-provider", fn.capacityProviderId);
+  return cp && !isUnknown(cp.vpcConfig) ? { vpcConfig: cp.vpcConfig, capacityProvider: cp } : null;
+}
+
+/** The subnets of a function's VpcConfig (its capacity provider's, on Managed Instances) that the model knows. */
 export function functionSubnets(model: Model, fn: LambdaFunction): Subnet[] {
-  const ids = fn.vpcConfig?.subnetIds;
-  if (!ids || isUnknown(ids) || fn.capacityProviderId !== null) return [];
+  const ids = functionNetwork(model, fn)?.vpcConfig.subnetIds;
+  if (!ids || isUnknown(ids)) return [];
   return ids.map((r) => model.get("subnet", r)).filter((s): s is Subnet => s !== undefined);
 }
 

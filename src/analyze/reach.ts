@@ -5,7 +5,13 @@
 // class, whatever address and port Lambda or the NAT picks.
 import type { Code } from "../aws/codes.ts";
 import { CODES } from "../aws/codes.ts";
-import { GATEWAY_ENDPOINT_SERVICES, LAMBDA_EPHEMERAL_PORTS, NAT_GATEWAY_EPHEMERAL_PORTS, PROTOCOL_TCP } from "../aws/facts.ts";
+import {
+  GATEWAY_ENDPOINT_SERVICES,
+  LAMBDA_EPHEMERAL_PORTS,
+  NAT_GATEWAY_EPHEMERAL_PORTS,
+  PROTOCOL_TCP,
+  SPECIAL_DESTINATIONS,
+} from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
 import type {
   EntityRef,
@@ -13,6 +19,7 @@ import type {
   Location,
   NatGateway,
   NetworkAcl,
+  NetworkInterface,
   NetworkAclEntry,
   Origin,
   PortRange,
@@ -30,11 +37,12 @@ import { isUnknown, locationOf } from "../model/types.ts";
 import type { Box, Interval } from "../net/box-set.ts";
 import { BoxSet, forAll } from "../net/box-set.ts";
 import type { Cidr, Family } from "../net/ip.ts";
-import { formatAddress, MAX_ADDRESS } from "../net/ip.ts";
+import { formatAddress, MAX_ADDRESS, mustParseCidr } from "../net/ip.ts";
 import type { Destination } from "./destination.ts";
-import { destinationSet } from "./destination.ts";
+import { destinationSet, nonPublicSet } from "./destination.ts";
 import type { GatewayUser } from "./block-public-access.ts";
 import { blockPublicAccess } from "./block-public-access.ts";
+import { MAX_OPEN_CONDITIONS, openConditions, worldModel } from "./conditions.ts";
 
 export type Verdict = "reachable" | "unreachable" | "unknown";
 
@@ -292,13 +300,17 @@ export interface ReachOptions {
 const NO_RULE: { readonly rule?: string } = Object.freeze({});
 
 export class Reachability {
-  private readonly model: Model;
+  readonly model: Model;
   private readonly explain: boolean;
   /** Each route table's routes of one address family, longest prefix first (computed once). */
   private readonly sortedRoutes = new WeakMap<RouteTable, Partial<Record<Family, readonly ExpandedRoute[]>>>();
-  constructor(model: Model, options: ReachOptions = {}) {
+  /** True for the engine of one combination of open conditions (which decides them all). */
+  private readonly inWorld: boolean;
+  private readonly worlds = new Map<string, Reachability>();
+  constructor(model: Model, options: ReachOptions = {}, inWorld = false) {
     this.model = model;
     this.explain = options.explain === true;
+    this.inWorld = inWorld;
   }
 
   private routesOf(rt: RouteTable, family: Family): readonly ExpandedRoute[] {
@@ -318,7 +330,106 @@ export class Reachability {
     return this.explain ? { rule: text() } : NO_RULE;
   }
 
+  /**
+   * The verdict for one ENI and destination. Where conditions the template leaves open govern
+   * anything of the VPC (see conditions.ts), the road is walked in every combination of them and
+   * the verdict is kept only when all agree; otherwise it is unknown, naming the condition.
+   */
   reach(placement: Placement, dest: Destination): ReachResult {
+    const vpcId = placement.subnet.vpcId;
+    const open = this.inWorld || typeof vpcId !== "string" ? [] : openConditions(this.model, vpcId);
+    if (open.length === 0) return this.walkReach(placement, dest);
+    if (open.length > MAX_OPEN_CONDITIONS) {
+      const r = this.walkReach(placement, dest);
+      if (r.verdict === "unknown") return r;
+      return {
+        ...r,
+        verdict: "unknown",
+        code: "UNDECIDED_CONDITION",
+        reason: `${open.length} conditions the template leaves open govern parts of ${vpcId} (${open[0]}, ...); with every one of them true the verdict is ${r.verdict}, but not every combination was evaluated (at most ${MAX_OPEN_CONDITIONS})`,
+        fix: CODES.UNDECIDED_CONDITION.fix,
+        egress: [],
+      };
+    }
+    const worlds: { absent: readonly string[]; result: ReachResult }[] = [];
+    for (let mask = 0; mask < 1 << open.length; mask++) {
+      const absent = open.filter((_, i) => (mask & (1 << i)) !== 0);
+      const engine = this.world(open, absent);
+      // A world in which the ENI's own subnet or security groups are left out cannot be deployed:
+      // CloudFormation refuses a resource that refers to one its condition removed.
+      const subnet = engine.model.get("subnet", placement.subnet.id);
+      if (!subnet) continue;
+      if (placement.securityGroupIds.some((g) => typeof g === "string" && this.model.securityGroup(g) && !engine.model.securityGroup(g)))
+        continue;
+      worlds.push({ absent, result: engine.walkReach({ ...placement, subnet }, dest) });
+    }
+    return combineWorlds(worlds, open);
+  }
+
+  /**
+   * The verdict when the function's subnet is not known (a parameter, a subnet of another stack): only its security
+   * groups can be evaluated. They decide alone when they let no packet of the destination out to any address a road
+   * could lead to: unreachable, whichever subnet it is. Otherwise the subnet could change the answer: unknown (`why`).
+   */
+  unplaced(sgIds: readonly EntityRef[], dest: Destination, why: string, location?: Location): ReachResult {
+    const undecided: ReachResult = {
+      to: dest.label,
+      verdict: "unknown",
+      code: "UNKNOWN_RESOURCE",
+      reason: why,
+      egress: [],
+      trace: [],
+      ...(location ? { location } : {}),
+    };
+    const sgs: SecurityGroup[] = [];
+    for (const ref of sgIds) {
+      const sg = this.model.securityGroup(ref);
+      // A group the template does not define, or one that a condition may change, could let anything out.
+      if (!sg || [sg.origin, ...sg.egress.map((r) => r.origin)].some((o) => o.conditionUnknown)) return undecided;
+      sgs.push(sg);
+    }
+    const first = sgs[0];
+    if (!first || this.model.undecided.length > 0) return undecided;
+    const family = dest.family;
+    const port: Interval = [BigInt(dest.port), BigInt(dest.port)];
+    // Every address a road could lead to: a service's endpoint ENIs lie in the VPC, its public endpoint outside.
+    const cls = dest.kind === "service" ? BoxSet.of([FULL_ADDR[family], port]) : destinationSet(dest, []);
+    const vpc = this.model.vpc(first.vpcId) ?? anyVpc(first);
+    const ctx: Ctx = { vpc, subnet: UNPLACED, fnRange: null, fnSgs: sgIds, dest, cls, family, road: { kind: "public" } };
+    const r = this.sgEval(
+      cls,
+      sgs.flatMap((sg) => sg.egress),
+      { addr: "class", port: "class" },
+      ctx,
+    );
+    if (!r.allowed.isEmpty() || !r.uncertain.isEmpty()) return undecided;
+    const names = sgs.map((s) => s.id).join(", ");
+    const reason = `no egress rule of ${names} allows tcp ${dest.port} to ${dest.label}, whichever subnet the function is in (${why})`;
+    const at = loc(first.origin);
+    return {
+      to: dest.label,
+      verdict: "unreachable",
+      code: "ENI_SG_RULES_MISMATCH",
+      reason,
+      fix: `Add an egress rule to ${first.id} allowing tcp ${dest.port} to ${dest.kind === "address" ? dest.label : ANY[family]}.`,
+      egress: [],
+      trace: [{ component: names, kind: "security-group", action: "deny", detail: `egress of ${names}`, ...(at ? { location: at } : {}) }],
+      ...(at ? { location: at } : {}),
+    };
+  }
+
+  /** The engine of the world where the conditions in `absent` are false and the rest of `open` true (cached). */
+  private world(open: readonly string[], absent: readonly string[]): Reachability {
+    const key = `${open.join("\u0000")}\u0001${absent.join("\u0000")}`;
+    let engine = this.worlds.get(key);
+    if (!engine) {
+      engine = new Reachability(worldModel(this.model, open, new Set(absent)), { explain: this.explain }, true);
+      this.worlds.set(key, engine);
+    }
+    return engine;
+  }
+
+  private walkReach(placement: Placement, dest: Destination): ReachResult {
     const { subnet } = placement;
     const vpc = this.model.vpc(subnet.vpcId);
     if (!vpc) {
@@ -339,8 +450,9 @@ export class Reachability {
       cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
     }
     const outcomes: Outcome[] = [];
+    const walked = dest.kind === "address" ? settleSpecial(cls, vpcCidrs, dest, placement, outcomes) : cls;
     const undecided = this.model.undecided.map((u) => u.reason);
-    const walk = new Walk(cls, BoxSet.EMPTY, [], outcomes, undecided, undefined, this.explain);
+    const walk = new Walk(walked, BoxSet.EMPTY, [], outcomes, undecided, undefined, this.explain);
     walk.touch(subnet.origin, subnet.id);
     const fnRange =
       family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
@@ -918,6 +1030,13 @@ export class Reachability {
           );
           return;
         }
+        if (t.kind === "network-interface") {
+          const eni = this.model.get("network-interface", t.id);
+          if (eni) {
+            this.natInterface(walk, ctx, eni);
+            return;
+          }
+        }
         const inst = t.kind === "instance" ? this.model.get("instance", t.id) : this.model.instanceOfInterface(t.id);
         if (!inst) {
           const why = isUnknown(t.id) ? t.id.reason : `${t.kind} ${t.id} is not defined in this template (or is not an instance)`;
@@ -958,6 +1077,7 @@ export class Reachability {
       );
       return;
     }
+    if (this.onlyPublic(walk, ctx, hop)) return;
     if (source.kind === "lambda" && ctx.family === 6) {
       if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "public-address")) return;
       walk.deliver({ ...hop, detail: `${igw.id} forwards IPv6 to the internet from the function's own address (no NAT)` });
@@ -978,6 +1098,11 @@ export class Reachability {
         `${ctx.subnet.id} routes ${ctx.dest.label} straight to internet gateway ${igw.id}, but a Lambda ENI never has a public IPv4 address, so the gateway drops it`,
         `Put the function in private subnets whose route table sends 0.0.0.0/0 to a NAT gateway in a public subnet (not to ${igw.id}).`,
       );
+      return;
+    }
+    if (source.kind === "unknown-public-ip") {
+      const why = `whether ${source.via} has a public IPv4 address is not known: ${source.why}`;
+      walk.unknown({ ...hop, detail: why }, "UNKNOWN_RESOURCE", why);
       return;
     }
     if (source.kind === "no-public-ip") {
@@ -1036,6 +1161,28 @@ export class Reachability {
     );
   }
 
+  /**
+   * An internet gateway hands packets to the internet, which routes public addresses only: a destination in private,
+   * shared, reserved, multicast or broadcast space that got this far is dropped. (`internet` and AWS services are
+   * public by construction; only an address destination can carry such packets.) True when nothing is left.
+   */
+  private onlyPublic(walk: Walk, ctx: Ctx, hop: Omit<Hop, "action" | "detail">): boolean {
+    if (ctx.dest.kind !== "address") return false;
+    const outside = nonPublicSet(ctx.family);
+    if (walk.all.intersect(outside).isEmpty()) return false;
+    const what = describeSet(walk.all.intersect(outside), ctx.dest, ctx.cls);
+    walk.filter(
+      { ...hop, detail: `${hop.component} hands ${what} to the internet, which does not route it (not a public address)` },
+      { allowed: walk.all.subtract(outside), uncertain: BoxSet.EMPTY, note: "" },
+      "DESTINATION_NOT_PUBLIC",
+      () => [
+        `${ctx.dest.label} is not a public internet address: ${ctx.subnet.id}'s road leads it to ${hop.component}, which hands it to the internet, and the internet does not route it`,
+        CODES.DESTINATION_NOT_PUBLIC.fix,
+      ],
+    );
+    return walk.isEmpty();
+  }
+
   /** VPC Block Public Access at the internet gateway; true when it ended the walk. */
   private blockedByBlockPublicAccess(
     walk: Walk,
@@ -1069,6 +1216,7 @@ export class Reachability {
       );
       return;
     }
+    if (this.onlyPublic(walk, ctx, hop)) return;
     if (this.blockedByBlockPublicAccess(walk, ctx, hop, ctx.subnet, "egress-only-gateway")) return;
     walk.deliver({ ...hop, detail: `${eigw.id} forwards IPv6 to the internet from the function's own address (outbound only)` });
   }
@@ -1216,6 +1364,36 @@ export class Reachability {
     this.nacl(walk, ctx, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
   }
 
+  /**
+   * A route to a network interface the template defines: the NAT is whatever instance wears it, forwarding through
+   * that interface, so its subnet, security groups, source/destination check and public address (an Elastic IP
+   * associated with it) are the interface's own. Which instance wears it: an AWS::EC2::NetworkInterfaceAttachment or
+   * an instance that lists it; attached otherwise (a launch template, by hand), the road cannot be proven.
+   */
+  private natInterface(walk: Walk, ctx: Ctx, eni: NetworkInterface): void {
+    const wearer = this.model.instanceOfInterface(eni.id);
+    // An instance's own (primary) interface: the instance's properties set it (SourceDestCheck included).
+    if (wearer?.networkInterfaceIds.includes(eni.id)) {
+      this.natInstance(walk, ctx, wearer);
+      return;
+    }
+    if (!wearer) {
+      walk.conditional.push(
+        `which instance wears network interface ${eni.id} is not known (no AWS::EC2::NetworkInterfaceAttachment or instance of the template names it; a launch template may)`,
+      );
+    }
+    this.natInstance(walk, ctx, {
+      kind: "instance",
+      id: eni.id,
+      origin: eni.origin,
+      subnetId: eni.subnetId,
+      securityGroupIds: eni.securityGroupIds,
+      sourceDestCheck: eni.sourceDestCheck,
+      publicAddress: eni.publicAddress,
+      networkInterfaceIds: [eni.id],
+    });
+  }
+
   private natInstance(walk: Walk, ctx: Ctx, inst: Instance): void {
     walk.touch(inst.origin, inst.id);
     const hop = { component: inst.id, kind: "nat-instance" as const, location: loc(inst.origin) };
@@ -1317,12 +1495,14 @@ export class Reachability {
     });
     walk.natSource = egress
       ? { kind: "public", egress }
-      : {
-          kind: "no-public-ip",
-          via: inst.id,
-          why: addr?.kind === "unknown" ? addr.reason : "it has neither an Elastic IP nor an auto-assigned public IP",
-          fix: `Associate an Elastic IP with ${inst.id} (AWS::EC2::EIP with InstanceId).`,
-        };
+      : addr?.kind === "unknown"
+        ? { kind: "unknown-public-ip", via: inst.id, why: addr.reason }
+        : {
+            kind: "no-public-ip",
+            via: inst.id,
+            why: "it has neither an Elastic IP nor an auto-assigned public IP",
+            fix: `Associate an Elastic IP with ${inst.id} (AWS::EC2::EIP with InstanceId).`,
+          };
     this.route(walk, ctx, instSubnet, "nat");
   }
 }
@@ -1330,7 +1510,9 @@ export class Reachability {
 type Source =
   | { readonly kind: "lambda" }
   | { readonly kind: "public"; readonly egress: Egress }
-  | { readonly kind: "no-public-ip"; readonly via: string; readonly why: string; readonly fix: string };
+  | { readonly kind: "no-public-ip"; readonly via: string; readonly why: string; readonly fix: string }
+  /** A NAT instance whose public address the configuration leaves open: it may or may not have one. */
+  | { readonly kind: "unknown-public-ip"; readonly via: string; readonly why: string };
 
 /** Where the destination's name leads (AWS services), else `public`. */
 type Road =
@@ -1352,6 +1534,38 @@ interface Ctx {
   readonly host?: ManagedInstancesHost | undefined;
   readonly family: Family;
   readonly road: Road;
+}
+
+/** The subnet of an ENI whose subnet is not known (see Reachability.unplaced); its fields are never read. */
+const UNPLACED: Subnet = {
+  kind: "subnet",
+  id: "(unknown subnet)",
+  origin: { source: "default", file: "" },
+  vpcId: { unknown: true, reason: "the subnet is not known" },
+  az: { unknown: true, reason: "the subnet is not known" },
+  cidr: { unknown: true, reason: "the subnet is not known" },
+  ipv6Cidrs: [],
+  mapPublicIpOnLaunch: false,
+  ipv6Native: false,
+  routeTableId: { unknown: true, reason: "the subnet is not known" },
+  routeTableIsMain: false,
+  networkAclId: { unknown: true, reason: "the subnet is not known" },
+  networkAclIsDefault: false,
+};
+
+/** A security group's VPC that the template does not define: any address may be a member's (SG references stay open). */
+function anyVpc(sg: SecurityGroup): Vpc {
+  return {
+    kind: "vpc",
+    id: typeof sg.vpcId === "string" ? sg.vpcId : "(unknown VPC)",
+    origin: sg.origin,
+    cidrs: [mustParseCidr("0.0.0.0/0"), mustParseCidr("::/0")],
+    enableDnsSupport: true,
+    enableDnsHostnames: true,
+    mainRouteTableId: "",
+    defaultNetworkAclId: "",
+    defaultSecurityGroupId: "",
+  };
 }
 
 function privateNat(nat: NatGateway): Source {
@@ -1627,3 +1841,82 @@ function naclRuleText(e: NetworkAcl["entries"][number]): string {
   const cidr = isUnknown(e.cidr) ? "(unknown CIDR)" : e.cidr.text;
   return `${e.egress ? "outbound" : "inbound"} rule ${e.ruleNumber} ${e.action} ${protocolText(e.protocol)}${portsText(e.ports, e.protocol)} ${cidr}`;
 }
+
+function conditionName(open: string): string {
+  return open.replace(/:.*$/, "");
+}
+
+/** What one world's verdict says, in a few words. */
+function worldText(r: ReachResult): string {
+  if (r.verdict === "reachable") return `reachable${r.egress.length > 0 ? ` through ${r.egress.map((e) => e.via).join(", ")}` : ""}`;
+  return `${r.verdict}${r.code ? ` (${r.code})` : ""}`;
+}
+
+/**
+ * One verdict from the verdicts of every deployable combination of open conditions: the common
+ * verdict when they agree (the first world's explanation; for a reachable road every NAT that
+ * carries it in some world), else unknown, naming the first condition whose value changes it.
+ */
+function combineWorlds(worlds: readonly { absent: readonly string[]; result: ReachResult }[], open: readonly string[]): ReachResult {
+  const first = worlds[0] as { absent: readonly string[]; result: ReachResult };
+  const base = first.result;
+  const other = worlds.find((w) => w.result.verdict !== base.verdict);
+  if (!other) {
+    if (base.verdict !== "reachable") return base;
+    const egress: Egress[] = [];
+    for (const w of worlds) for (const e of w.result.egress) if (!egress.some((x) => x.via === e.via)) egress.push(e);
+    return egress.length === base.egress.length ? base : { ...base, egress };
+  }
+  const flipped = other.absent.map((c) => open.indexOf(c)).sort((a, b) => a - b);
+  const cond = open[flipped[0] ?? 0] as string;
+  const others = other.absent.length > 1 ? ` (with ${other.absent.length - 1} more left out)` : "";
+  const reason =
+    `the road depends on ${cond}: ${worldText(base)} when ${conditionName(cond)} holds, ` +
+    `${worldText(other.result)}${other.result.verdict === "unreachable" ? `: ${other.result.reason}` : ""} when it does not${others}`;
+  return {
+    to: base.to,
+    verdict: "unknown",
+    code: "UNDECIDED_CONDITION",
+    reason,
+    fix: CODES.UNDECIDED_CONDITION.fix,
+    egress: [],
+    trace: other.result.verdict === "unreachable" ? other.result.trace : base.trace,
+    ...((other.result.location ?? base.location) ? { location: other.result.location ?? base.location } : {}),
+  };
+}
+
+/**
+ * Settles the packets of an address destination that never reach the network or that the VPC does not route
+ * (SPECIAL_DESTINATIONS, outside the VPC's own CIDRs) as outcomes of their own; returns what is left to walk.
+ */
+function settleSpecial(cls: BoxSet, vpcCidrs: readonly Cidr[], dest: Destination, placement: Placement, outcomes: Outcome[]): BoxSet {
+  let rest = cls;
+  for (const c of vpcCidrs) if (c.family === dest.family) rest = rest.subtract([cidrIv(c), FULL_PORT]);
+  const inVpc = cls.subtract(rest);
+  for (const special of SPECIAL_BLOCKS) {
+    const part = special.cidrs
+      .filter((c) => c.family === dest.family)
+      .reduce((acc, c) => acc.union(rest.intersect([cidrIv(c), FULL_PORT])), BoxSet.EMPTY);
+    if (part.isEmpty()) continue;
+    rest = rest.subtract(part);
+    // Managed Instances run on EC2 instances, which do have the metadata service.
+    const onInstance = special.verdict === "unreachable" && placement.managedInstances !== undefined;
+    const verdict = onInstance ? "unknown" : special.verdict;
+    const code: Code = onInstance ? "UNKNOWN_DESTINATION" : special.code;
+    const reason = onInstance
+      ? `${dest.label} is the EC2 instance metadata service of the capacity provider's instance; whether the function may call it is not part of the network model`
+      : `${dest.label} is ${special.what}`;
+    const hop: Hop = { component: dest.label, kind: "function", action: verdict === "unreachable" ? "drop" : "unknown", detail: reason };
+    outcomes.push({
+      kind: verdict === "unreachable" ? "dropped" : "uncertain",
+      set: part,
+      trace: [hop],
+      code,
+      reason,
+      ...(verdict === "unreachable" ? { fix: CODES[code].fix } : {}),
+    });
+  }
+  return rest.union(inVpc);
+}
+
+const SPECIAL_BLOCKS = SPECIAL_DESTINATIONS.map((s) => ({ ...s, cidrs: s.cidrs.map(mustParseCidr) }));

@@ -72,6 +72,36 @@ export const CODES = {
     fix: "Pass the value with --param, or check the template or account that defines the resource.",
     fromReachabilityAnalyzer: true,
   },
+  DESTINATION_IN_EXECUTION_ENVIRONMENT: {
+    meaning:
+      "The destination is the function's own host (loopback, 0.0.0.0/8): the packets never reach the VPC, so the network does not decide whether something answers there.",
+    fix: "Name a destination outside the execution environment (an address of the VPC, a public address, or aws:SERVICE).",
+    fromReachabilityAnalyzer: false,
+  },
+  LINK_LOCAL_DESTINATION: {
+    meaning:
+      "The destination is link-local (169.254.0.0/16, fe80::/10): no route table forwards it, and what answers there (Amazon DNS, time sync, the execution environment) is outside the network model.",
+    fix: "Name the service by its VPC address (the DNS resolver at the VPC base + 2) or a destination outside link-local space.",
+    fromReachabilityAnalyzer: false,
+  },
+  LAMBDA_NO_INSTANCE_METADATA: {
+    meaning:
+      "The EC2 instance metadata service (169.254.169.254, fd00:ec2::254) answers only on an EC2 instance; a Lambda function is not one and reads its credentials and settings from environment variables.",
+    fix: "Read credentials through the SDK's default chain (environment variables in Lambda) and the Availability Zone from the Lambda metadata endpoint, not from IMDS.",
+    fromReachabilityAnalyzer: false,
+  },
+  DESTINATION_NOT_PUBLIC: {
+    meaning:
+      "The destination is not a public internet address (private, shared, reserved, multicast or broadcast space): a NAT gateway or internet gateway hands it to the internet, which does not route it.",
+    fix: "Reach private networks outside the VPC through VPC peering, a transit gateway or a VPN: a route for the destination to that target.",
+    fromReachabilityAnalyzer: false,
+  },
+  UNDECIDED_CONDITION: {
+    meaning:
+      "A CloudFormation condition the template leaves open (a parameter without a value) decides whether a resource, rule, route or association on the road exists, and the verdict differs between the two.",
+    fix: "Give the parameters the condition reads (--param Name=Value), or check each deployment with its own parameter values.",
+    fromReachabilityAnalyzer: false,
+  },
   UNKNOWN_DESTINATION: {
     meaning: "The destination lies inside the VPC, and which resource holds it (with its own security group) is not known.",
     fix: "Check the destination's security group and network ACL.",

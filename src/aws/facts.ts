@@ -1,5 +1,7 @@
 // Facts about AWS that the loaders, the analysis and the rules rely on. One place for each;
 // sources are in ../shared/reference/aws-semantics.md (section numbers given below).
+import { isRegionalEndpointService } from "./service-catalogue.ts";
+import { GATEWAY_ENDPOINT_SERVICE_NAMES } from "./services.ts";
 
 export const DEFAULT_REGION = "us-east-1";
 
@@ -51,7 +53,7 @@ export const DEFAULT_INTERNET_PORT = 443;
 export const AWS_SERVICE_PORT = 443;
 
 /** Services with gateway endpoints (route-table entries to an AWS-managed prefix list); IPv4 only. */
-export const GATEWAY_ENDPOINT_SERVICES: ReadonlySet<string> = new Set(["s3", "dynamodb"]);
+export const GATEWAY_ENDPOINT_SERVICES: ReadonlySet<string> = new Set(GATEWAY_ENDPOINT_SERVICE_NAMES);
 
 /**
  * Public IPv6 space for `internet6`: the global unicast block 2000::/3, from which every public
@@ -70,7 +72,19 @@ const AWS_ENDPOINT_SERVICE = /^com\.amazonaws\.([a-z0-9-]+)\.([a-z0-9.-]+)$/;
 export function awsServiceOfEndpoint(serviceName: string, region: string): string | null {
   const m = AWS_ENDPOINT_SERVICE.exec(serviceName);
   if (!m || m[1] !== region) return null;
-  return m[2] ?? null;
+  const service = m[2] ?? "";
+  return isRegionalEndpointService(service) ? service : null;
+}
+
+/**
+ * For a ServiceName of the AWS form in `region` whose service the catalogue does not know
+ * (`com.amazonaws.us-east-1.s4`): the unknown name, else null.
+ */
+export function unknownAwsServiceOfEndpoint(serviceName: string, region: string): string | null {
+  const m = AWS_ENDPOINT_SERVICE.exec(serviceName);
+  if (!m || m[1] !== region) return null;
+  const service = m[2] ?? "";
+  return isRegionalEndpointService(service) ? null : service;
 }
 
 export const PROTOCOL_TCP = 6;
@@ -202,3 +216,42 @@ export const MANAGED_INSTANCES_MIN_MEMORY_MB = 2048;
 
 /** SSM public parameter naming the latest Amazon Linux 2023 AMI (x86_64). */
 export const AL2023_AMI_SSM_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+
+/**
+ * Destinations that never leave the function's own execution environment or that the VPC does not route
+ * (reference/aws-semantics.md §4.2 "Reserved link-local ranges", §4.4, §4.8), decided before any walk. Each block
+ * is checked outside the VPC's own CIDRs; the first that matches a packet decides it.
+ * - loopback and "this host": the execution environment's own addresses (Lambda's Runtime API and metadata
+ *   endpoint live there); nothing of the network is involved, so the network cannot say: unknown.
+ * - the EC2 instance metadata service (IMDS): link-local, "only valid from the instance"; a Lambda function is
+ *   not an EC2 instance and gets its credentials from environment variables: unreachable. Lambda Managed
+ *   Instances run on EC2 instances, so there it is unknown.
+ * - the rest of link-local: no route table forwards it; Amazon's own services answer on some of it (DNS at
+ *   169.254.169.253, time at 169.254.169.123) in ways the network model does not describe: unknown.
+ */
+export const SPECIAL_DESTINATIONS: readonly {
+  readonly cidrs: readonly string[];
+  readonly code: "DESTINATION_IN_EXECUTION_ENVIRONMENT" | "LAMBDA_NO_INSTANCE_METADATA" | "LINK_LOCAL_DESTINATION";
+  /** What the block is, after "ADDRESS is". */
+  readonly what: string;
+  readonly verdict: "unknown" | "unreachable";
+}[] = [
+  {
+    cidrs: ["127.0.0.0/8", "0.0.0.0/8", "::1/128", "::/128"],
+    code: "DESTINATION_IN_EXECUTION_ENVIRONMENT",
+    what: "the function's own host (loopback): the packets never leave its execution environment, so the network does not decide whether anything answers",
+    verdict: "unknown",
+  },
+  {
+    cidrs: ["169.254.169.254/32", "fd00:ec2::254/128"],
+    code: "LAMBDA_NO_INSTANCE_METADATA",
+    what: "the EC2 instance metadata service, which answers only on an EC2 instance; a Lambda function is not one",
+    verdict: "unreachable",
+  },
+  {
+    cidrs: ["169.254.0.0/16", "fe80::/10", "fd00:ec2::/32"],
+    code: "LINK_LOCAL_DESTINATION",
+    what: "a link-local address: no route table forwards it, and what answers there (Amazon DNS at 169.254.169.253, time sync at 169.254.169.123, the execution environment itself) is not part of the network model",
+    verdict: "unknown",
+  },
+];

@@ -2,6 +2,7 @@
 // `lambda-egress/cdk` construct: their names, options and what each promises. One place for
 // both emitters, so that a pattern means the same network whichever way it is built.
 import { GATEWAY_ENDPOINT_SERVICES } from "../aws/facts.ts";
+import { didYouMean, isRegionalEndpointService } from "../aws/service-catalogue.ts";
 import { cidrOverlaps, formatAddress, mustParseCidr, parseCidr } from "../net/ip.ts";
 
 /** The prefixes a pattern's VPC may have: AWS takes /16 to /28; the patterns cut the block in eight subnets of at least /27. */
@@ -161,6 +162,8 @@ export function resolvePatternOptions(o: PatternOptions): { options: ResolvedPat
   const endpoints = [...new Set(o.endpoints ?? [])];
   for (const s of endpoints) {
     if (!SERVICE_NAME.test(s)) errors.push(`${JSON.stringify(s)} is not an AWS service short name (e.g. s3, dynamodb, lambda)`);
+    else if (!isRegionalEndpointService(s))
+      errors.push(`${JSON.stringify(s)} is not an AWS service with VPC endpoints${didYouMean(s, true)} (e.g. s3, dynamodb, lambda)`);
   }
   if (o.pattern === "endpoints" && endpoints.length === 0) {
     errors.push("the endpoints pattern needs --endpoints (without them the functions reach nothing outside the VPC)");

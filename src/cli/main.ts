@@ -1,5 +1,6 @@
 // The CLI: a thin client of the library. Exit codes: 0 clean, 1 findings at or above
-// --fail-on, 2 usage, input or internal error.
+// --fail-on (or an unknown verdict with --fail-on ...,unknown) or a template AWS rejects (an
+// error diagnostic), 2 usage, input or internal error.
 import type { Stats } from "node:fs";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -109,8 +110,10 @@ Options:
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
   --format FORMAT    text (default) or json (schemaVersion 1)
-  --fail-on LEVEL    check: exit 1 on findings at or above: error (default), warning,
-                     info, none
+  --fail-on LEVEL[,unknown]
+                     check: exit 1 on findings at or above LEVEL: error (default),
+                     warning, info, none; with unknown (e.g. error,unknown) also when
+                     any verdict is unknown (--fail-on unknown alone keeps LEVEL error)
   --expect FILE      check: the intents file (YAML), e.g.
                        PartnerApiFunction: { internet: reachable, egressIps: fixed }
                      exit 1 when the network breaks an intent, whatever --fail-on says
@@ -120,9 +123,10 @@ Options:
   -h, --help         this help
   --version          the version
 
-Exit codes: check: 0 no findings at or above --fail-on and every intent held, 1 findings
-or a broken intent; trace: 0 every traced path reachable, 1 a path unreachable or unknown;
-2 usage or input error.
+Exit codes: check: 0 no findings at or above --fail-on and every intent held, 1 findings,
+a broken intent, an error diagnostic (a template AWS rejects: a Ref to nothing, an invalid
+CIDR, ...; whatever --fail-on says) or, with --fail-on ...,unknown, an unknown verdict;
+trace: 0 every traced path reachable, 1 a path unreachable or unknown; 2 usage or input error.
 Colour follows the terminal; NO_COLOR=1 turns it off.
 `;
 
@@ -270,8 +274,7 @@ function runCommand(argv: readonly string[], io: Io): number {
     return report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
   }
 
-  const failOn = values["fail-on"] ?? "error";
-  if (!["error", "warning", "info", "none"].includes(failOn)) throw new UsageError(`--fail-on ${failOn}: use error, warning, info or none`);
+  const failOn = parseFailOn(values["fail-on"] ?? "error");
   const intents = values.expect !== undefined ? readIntents(resolve(io.cwd, values.expect), values.expect) : undefined;
   const alsoTo = intents ? intentDestinations(intents) : [];
   const reports: CheckReport[] = [];
@@ -283,11 +286,47 @@ function runCommand(argv: readonly string[], io: Io): number {
   let report = mergeReports(reports);
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
   io.stdout.write(format === "json" ? renderJson(report) : renderText(report, { color, verbose: values.verbose === true }));
+  return checkExitCode(report, failOn);
+}
+
+/** `--fail-on`: a severity level (error, warning, info, none) and/or `unknown`, comma-separated. */
+export interface FailOn {
+  readonly level: "error" | "warning" | "info" | "none";
+  readonly unknown: boolean;
+}
+
+export function parseFailOn(text: string): FailOn {
+  let level: FailOn["level"] | undefined;
+  let unknown = false;
+  for (const part of text.split(",").map((p) => p.trim())) {
+    if (part === "unknown") unknown = true;
+    else if ((part === "error" || part === "warning" || part === "info" || part === "none") && level === undefined) level = part;
+    else throw new UsageError(`--fail-on ${text}: use one level (error, warning, info or none), unknown, or both (e.g. error,unknown)`);
+  }
+  return { level: level ?? "error", unknown };
+}
+
+/**
+ * check's exit code: 1 for findings at or above the level, a broken intent, an error diagnostic
+ * (the template as written is rejected by AWS, so its verdicts are not a deployable network's;
+ * whatever the level), or an unknown verdict when asked; else 0.
+ */
+export function checkExitCode(report: CheckReport, failOn: FailOn): 0 | 1 {
   const order = ["info", "warning", "error"];
-  const threshold = order.indexOf(failOn);
-  const failing = failOn !== "none" && report.findings.some((f) => order.indexOf(f.severity) >= threshold);
+  const threshold = order.indexOf(failOn.level);
+  const failing = failOn.level !== "none" && report.findings.some((f) => order.indexOf(f.severity) >= threshold);
   const broken = report.intents?.some((i) => !i.held) ?? false;
-  return failing || broken ? 1 : 0;
+  const rejected = report.diagnostics.some((d) => d.severity === "error");
+  return failing || broken || rejected || (failOn.unknown && hasUnknownVerdict(report)) ? 1 : 0;
+}
+
+/** Whether any verdict of the report is unknown (a function's, or a subnet's when the template has no function). */
+function hasUnknownVerdict(report: CheckReport): boolean {
+  for (const fn of report.functions) {
+    if (Object.values(fn.summary).includes("unknown")) return true;
+    if (fn.subnets.some((s) => s.destinations.some((d) => d.verdict === "unknown"))) return true;
+  }
+  return report.subnets.some((s) => s.destinations.some((d) => d.verdict === "unknown"));
 }
 
 export function readIntents(path: string, shown: string): IntentsFile {

@@ -7,6 +7,7 @@
 //   cross-az-sides              1 or 2: sides of a cross-AZ transfer billed (default 2, see prices.ts)
 //   functions                   (file only) a mapping of function id to its own traffic classes; that traffic
 //                               is that function's alone, the top-level classes are split among all functions
+import { closestService, isAwsService } from "../aws/service-catalogue.ts";
 import { DEFAULT_CROSS_AZ_SIDES } from "./prices.ts";
 
 /** GB per month by destination class. */
@@ -60,9 +61,11 @@ export function trafficFromEntries(entries: readonly (readonly [string, unknown]
       if (n !== 1 && n !== 2) throw new TrafficError(`cross-az-sides: ${JSON.stringify(v)}: use 1 or 2`);
       crossAzSides = n;
     } else if (canonical === "functions" && allowFunctions) functions = functionsFrom(v);
-    else if (SERVICE.test(canonical) && !canonical.startsWith("internet") && !canonical.startsWith("free") && canonical !== "functions")
-      services[canonical] = number(rawKey, v);
-    else throw new TrafficError(`${JSON.stringify(rawKey)} is not a traffic class; use ${KEYS_HELP}`);
+    else if (SERVICE.test(canonical) && isAwsService(canonical)) services[canonical] = number(rawKey, v);
+    else {
+      const near = closestService(canonical);
+      throw new TrafficError(`${JSON.stringify(rawKey)} is not a traffic class${near ? ` (did you mean ${near}?)` : ""}; use ${KEYS_HELP}`);
+    }
   }
   return { internetOutGb, internetInGb, services, freeInternetGb, crossAzSides, ...(functions ? { functions } : {}) };
 }

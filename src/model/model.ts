@@ -116,6 +116,11 @@ export class Model {
     return e && e.kind === kind ? (e as ByKind<K>) : undefined;
   }
 
+  /** The kinds of entity the model holds, in the order first met. */
+  kinds(): readonly EntityKind[] {
+    return [...this.byKind.keys()];
+  }
+
   entity(id: string): Entity | undefined {
     return this.byId.get(id);
   }

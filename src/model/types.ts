@@ -89,6 +89,8 @@ export interface Subnet {
   readonly routeTableOrigin?: Origin;
   readonly networkAclId: EntityRef;
   readonly networkAclIsDefault: boolean;
+  /** The explicit network ACL association (absent for the VPC's default network ACL). */
+  readonly networkAclOrigin?: Origin;
 }
 
 export type RouteTarget =
@@ -416,4 +418,6 @@ export interface Diagnostic {
   readonly message: string;
   readonly location: Location;
   readonly resource?: string;
+  /** How to fix it, when the diagnostic says the template is wrong. */
+  readonly fix?: string;
 }

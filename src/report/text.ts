@@ -64,7 +64,10 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
   const hidden = report.diagnostics.length - shown.length;
   if (shown.length > 0 || hidden > 0) {
     out.push(paint("bold", "Diagnostics"));
-    for (const d of shown) out.push(`  ${d.severity.padEnd(7)}  ${d.code}  ${paint("dim", rel(d.location))}  ${d.message}`);
+    for (const d of shown) {
+      out.push(`  ${d.severity.padEnd(7)}  ${d.code}  ${paint("dim", rel(d.location))}  ${d.message}`);
+      if (d.fix) out.push(`           ${paint("dim", "fix:")} ${d.fix}`);
+    }
     if (hidden > 0)
       out.push(paint("dim", `  ${hidden} info diagnostic${hidden > 1 ? "s" : ""} (resources not modelled yet); --verbose shows them`));
     out.push("");
@@ -73,11 +76,14 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
   if (report.intents) out.push(...intentLines(report.intents, paint, verdictStyle), "");
 
   const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
-  const e = count("error");
+  // Error diagnostics (a template AWS rejects) count as errors, and are named as such.
+  const rejected = report.diagnostics.filter((d) => d.severity === "error").length;
+  const e = count("error") + rejected;
   const w = count("warning");
   const n = report.functions.length;
+  const errors = `${e} error${e === 1 ? "" : "s"}${rejected > 0 ? ` (${rejected} in the template: AWS rejects it)` : ""}`;
   out.push(
-    `${e > 0 ? paint("red", `${e} error${e === 1 ? "" : "s"}`) : "0 errors"}, ${w} warning${w === 1 ? "" : "s"}` +
+    `${e > 0 ? paint("red", errors) : "0 errors"}, ${w} warning${w === 1 ? "" : "s"}` +
       ` in ${n} function${n === 1 ? "" : "s"} (${report.files.length} file${report.files.length === 1 ? "" : "s"})` +
       (report.intents ? `; ${intentCount(report.intents, paint)}` : ""),
   );
@@ -127,7 +133,13 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
     return lines;
   }
   if (fn.reason) {
-    for (const [dest, s] of Object.entries(fn.summary)) lines.push(`  ${dest.padEnd(12)} ${paint(vs(s), s)}`);
+    // The subnets are not known; what the function's own security groups decide alone is shown with its reason.
+    const decided = (dest: string) => fn.subnets[0]?.destinations.find((d) => d.to === dest && d.verdict !== "unknown");
+    for (const [dest, s] of Object.entries(fn.summary)) {
+      const r = decided(dest);
+      lines.push(`  ${dest.padEnd(12)} ${paint(vs(s), s)}${r?.code ? `  ${r.code}` : ""}`);
+      if (r) lines.push(...resultLines(r, "      ", paint));
+    }
     lines.push(`    ${paint("dim", "why")}  ${fn.reason}`);
     return lines;
   }

@@ -1,4 +1,4 @@
-import { defaultRoute, functionSubnets, locationOf, natAz } from "../analyze/queries.ts";
+import { defaultRoute, functionNetwork, functionSubnets, locationOf, natAz } from "../analyze/queries.ts";
 import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
@@ -16,7 +16,7 @@ export default defineRule({
       if (pairs.length === 0) continue;
       ctx.report({
         resource: fn.id,
-        location: locationOf(fn.vpcConfig?.origin ?? fn.origin),
+        location: locationOf(functionNetwork(ctx.model, fn)?.vpcConfig.origin ?? fn.origin),
         message: `Function ${fn.id} sends internet traffic through a NAT gateway in another Availability Zone: ${pairs.join("; ")}. If that zone fails, so does the function, and the traffic pays cross-AZ transfer`,
         fix: "Give each Availability Zone its own NAT gateway and route each private subnet to the NAT gateway of its own zone.",
       });

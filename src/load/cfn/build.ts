@@ -1,8 +1,10 @@
 // CloudFormation resources (after SAM expansion) -> network model entities.
 // Never throws on one bad resource: it records a diagnostic and goes on.
+import { didYouMean } from "../../aws/service-catalogue.ts";
 import {
   awsManagedPolicyName,
   awsServiceOfEndpoint,
+  unknownAwsServiceOfEndpoint,
   DEFAULT_INSTANCE_TYPE,
   lambdaFunctionArn,
   MANAGED_POLICY_ACTIONS,
@@ -48,6 +50,8 @@ import type { Pos } from "./parse.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
 import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
+import type { Problem } from "./validate.ts";
+import { checkModel, checkProperties } from "./validate.ts";
 
 type Props = Record<string, Value>;
 
@@ -70,7 +74,8 @@ function isRawObject(v: unknown): v is Record<string, unknown> {
 const NETWORK_TYPES_NOT_MODELLED =
   /^AWS::EC2::(TransitGateway\w*|VPCPeeringConnection|VPNGateway|VPNGatewayRoutePropagation|VPNConnection\w*|CarrierGateway|LocalGateway\w*|GatewayRouteTableAssociation|DHCPOptions|VPCDHCPOptionsAssociation|VPCEndpointService)$|^AWS::NetworkFirewall::|^AWS::CloudFormation::Stack$|^AWS::Serverless::Application$/;
 
-const HANDLED = new Set([
+/** The resource types the model reads (others are skipped, some with an info diagnostic). */
+export const HANDLED: ReadonlySet<string> = new Set([
   "AWS::EC2::VPC",
   "AWS::EC2::VPCCidrBlock",
   "AWS::EC2::Subnet",
@@ -223,15 +228,30 @@ export class ModelBuilder {
     return path;
   }
 
-  private report(code: string, severity: Severity, message: string, id: string, key?: string): void {
-    const pos = this.keyPos(id, key);
+  private report(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string): void {
+    this.diagnostics.push(this.diagnostic(code, severity, message, id, key, fix));
+  }
+
+  private diagnostic(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string, at?: Pos): Diagnostic {
+    const pos = at ?? this.keyPos(id, key);
     const constructPath = this.constructPath(id);
-    this.diagnostics.push({
+    return {
       code,
       severity,
       message,
       location: { file: this.resolver.parsed.file, line: pos?.line, column: pos?.column, ...(constructPath ? { constructPath } : {}) },
       resource: id,
+      ...(fix ? { fix } : {}),
+    };
+  }
+
+  /** Error diagnostics for problems that make AWS reject the template (validate.ts), at the value, key or resource they name. */
+  diagnose(problems: readonly Problem[]): Diagnostic[] {
+    return problems.map((p) => {
+      const o = p.origin;
+      const found = p.at ? this.resolver.positionOf(p.at) : undefined;
+      const at = o?.line !== undefined ? { line: o.line, column: o.column ?? 1 } : (found?.keys.get("Fn::GetAtt") ?? found);
+      return this.diagnostic(p.code, "error", p.message, p.resource, p.key, p.fix, at);
     });
   }
 
@@ -293,7 +313,9 @@ export class ModelBuilder {
       }
       this.types.set(id, type);
       const resolved = this.resolver.resolve(res.Properties ?? {}, this.resolver.whereResource(id, this.samGenerated.get(id) ?? id));
-      this.props.set(id, isPlainObject(resolved) ? resolved : {});
+      const props = isPlainObject(resolved) ? resolved : {};
+      this.props.set(id, props);
+      this.diagnostics.push(...this.diagnose(checkProperties(id, type, props)));
     }
     // Pass 2: primary entities, then the resources that attach to them.
     const order: [string, (id: string, p: Props) => void][] = [
@@ -358,6 +380,7 @@ export class ModelBuilder {
       ...this.roles.values(),
       ...this.others,
     ];
+    this.diagnostics.push(...this.diagnose(checkModel(entities)));
     return { entities, diagnostics: [...this.resolver.diagnostics, ...this.diagnostics] };
   }
 
@@ -395,6 +418,18 @@ export class ModelBuilder {
     if (!p) {
       this.report("LOAD_INVALID_VALUE", "error", `${key} ${JSON.stringify(v)} is not a CIDR block`, id, key);
       return unknown(`invalid CIDR ${v}`);
+    }
+    if (!v.includes("/")) {
+      const bits = p.cidr.family === 4 ? 32 : 128;
+      this.report(
+        "LOAD_INVALID_VALUE",
+        "error",
+        `CIDR block ${JSON.stringify(v)} (${key} of ${id}) has no prefix length; AWS rejects a CIDR block without one`,
+        id,
+        key,
+        `write ${v.trim()}/${bits} for the one address, or the block's prefix length`,
+      );
+      return unknown(`${key} ${v} has no prefix length`);
     }
     if (p.hostBitsSet) {
       this.report("LOAD_INVALID_VALUE", "warning", `${key} ${v} has host bits set; AWS rejects it (did you mean ${p.cidr.text}?)`, id, key);
@@ -592,7 +627,10 @@ export class ModelBuilder {
 
   private eip(id: string, p: Props): void {
     this.others.push({ kind: "elastic-ip", id, origin: this.origin(id), publicIp: null });
-    const addr: PublicAddress = { kind: "elastic-ip", eipId: id, publicIp: null };
+    const cond = this.origin(id).conditionUnknown;
+    const addr: PublicAddress = cond
+      ? { kind: "unknown", reason: `${id} exists only under ${cond}` }
+      : { kind: "elastic-ip", eipId: id, publicIp: null };
     const inst = this.ref(p.InstanceId, "InstanceId");
     if (typeof inst === "string") this.instanceEips.set(inst, addr);
   }
@@ -606,10 +644,13 @@ export class ModelBuilder {
       this.report("LOAD_INVALID_VALUE", "warning", `${id} names no Elastic IP`, id);
       return;
     }
+    // An association the template makes conditional may or may not give the address (no entity of its own carries it).
+    const cond = this.origin(id).conditionUnknown;
+    const given: PublicAddress = cond ? { kind: "unknown", reason: `${id} associates the address only under ${cond}` } : addr;
     const inst = this.ref(p.InstanceId, "InstanceId");
-    if (typeof inst === "string") this.instanceEips.set(inst, addr);
+    if (typeof inst === "string") this.instanceEips.set(inst, given);
     const eni = this.ref(p.NetworkInterfaceId, "NetworkInterfaceId");
-    if (typeof eni === "string") this.eniEips.set(eni, addr);
+    if (typeof eni === "string") this.eniEips.set(eni, given);
   }
 
   private natGateway(id: string, p: Props): void {
@@ -880,6 +921,16 @@ export class ModelBuilder {
     const name = p.ServiceName;
     const serviceName = typeof name === "string" ? name : isUnknown(name) ? name : unknown("the service name is not a string");
     const service = typeof serviceName === "string" ? awsServiceOfEndpoint(serviceName, this.resolver.options.region) : serviceName;
+    const unknownService = typeof serviceName === "string" ? unknownAwsServiceOfEndpoint(serviceName, this.resolver.options.region) : null;
+    if (unknownService !== null) {
+      this.report(
+        "LOAD_UNKNOWN_SERVICE",
+        "warning",
+        `${serviceName} names no AWS service we know (${unknownService}${didYouMean(unknownService, true).replace(/^; /, ": ")}); the endpoint is treated as another provider's service`,
+        id,
+        "ServiceName",
+      );
+    }
     const interfaceLike = type === "Interface";
     const policy = p.PolicyDocument;
     this.others.push({
@@ -993,11 +1044,12 @@ export class ModelBuilder {
     subnet.routeTableOrigin = this.origin(id);
   }
 
-  private networkAclAssociation(_id: string, p: Props): void {
+  private networkAclAssociation(id: string, p: Props): void {
     const subnet = this.subnets.get(String(this.ref(p.SubnetId, "SubnetId")));
     if (!subnet) return;
     subnet.networkAclId = this.ref(p.NetworkAclId, "NetworkAclId") ?? unknown("empty NetworkAclId");
     subnet.networkAclIsDefault = false;
+    subnet.networkAclOrigin = this.origin(id);
   }
 
   /** The raw (unresolved) properties of a resource, after SAM expansion. */

@@ -71,6 +71,8 @@ export interface ResolverOptions {
   readonly region: string;
   /** `--param Name=Value` overrides. */
   readonly params: Readonly<Record<string, string>>;
+  /** For a name the template does not define: why a transform that was not expanded may define it (language-extensions.ts). */
+  readonly mayBeGenerated?: (name: string) => string | undefined;
 }
 
 const PSEUDO = new Set([
@@ -311,6 +313,8 @@ export class Resolver {
         return containsSymbolic(v) ? unknown("Fn::ToJsonString of values known only at deploy time") : JSON.stringify(v);
       }
       case "Fn::Transform":
+        // Reported once, with the macro's name, by language-extensions.ts (LOAD_UNKNOWN_TRANSFORM).
+        return unknown("the result of Fn::Transform (a macro that is not expanded)");
       case "Fn::ForEach":
         this.report("LOAD_UNSUPPORTED_INTRINSIC", "warning", `${fn} is not evaluated; its result is unknown`, where);
         return unknown(`${fn} is not evaluated`);
@@ -324,6 +328,8 @@ export class Resolver {
     if (PSEUDO.has(name)) return this.pseudo(name);
     if (name in this.parameters) return this.parameter(name);
     if (name in this.resources) return { $ref: name };
+    const generated = this.options.mayBeGenerated?.(name);
+    if (generated) return unknown(`${name} ${generated}`);
     this.report("LOAD_REF_NOT_FOUND", "error", `Ref to ${name}, which is neither a parameter nor a resource`, where);
     return unknown(`Ref to undefined ${name}`);
   }
@@ -380,6 +386,8 @@ export class Resolver {
   getAtt(id: string, attr: string, where: Where): Value {
     const res = this.resources[id];
     if (!res) {
+      const generated = this.options.mayBeGenerated?.(id);
+      if (generated) return unknown(`${id} ${generated}`);
       this.report("LOAD_REF_NOT_FOUND", "error", `Fn::GetAtt on ${id}, which is not a resource of this template`, where);
       return unknown(`Fn::GetAtt on undefined ${id}`);
     }
@@ -468,6 +476,8 @@ export class Resolver {
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) return cached;
     if (!(name in this.conditions)) {
+      const generated = this.options.mayBeGenerated?.(name);
+      if (generated) return unknown(`condition ${name} ${generated}`);
       this.report("LOAD_REF_NOT_FOUND", "error", `condition ${name} is not defined in Conditions`, where);
       return unknown(`undefined condition ${name}`);
     }
