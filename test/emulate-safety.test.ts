@@ -107,15 +107,13 @@ describe("--plan-file is typed data, checked before anything runs", () => {
       /vpcCidrs: 0\.0\.0\.0\/0 is not private address space/,
     ],
   ] as const) {
-    it(`refuses ${what}: exit 2, one line, nothing created`, async () => {
-      const before = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "";
+    it(`refuses ${what}: exit 2, one line, nothing run`, async () => {
       const r = await runCli(["emulate", "--plan-file", planFile("p.json", plan), "--exec", "--", "true"]);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.match(r.stderr, message);
       assert.equal(r.stderr.split("\n").filter((l) => l.startsWith("lambda-egress:")).length, 1);
       assert.doesNotMatch(r.stderr, /\bat .*\.js:\d+/);
       assert.equal(r.stdout, "");
-      assert.equal(spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout ?? "", before, "no namespace was created");
     });
   }
   it("accepts a well-formed plan's shape (the planner's own plans and the fixtures')", () => {
