@@ -100,7 +100,13 @@ describe("validatePlan", () => {
   it("refuses addresses outside the VPC CIDRs and the documentation ranges", () => {
     const p = withChange((q) => {
       q.namespaces = q.namespaces.map((n, i) =>
-        i === 0 ? { ...n, ip: [...n.ip, "addr add 8.8.8.8/32 dev lo", "route add 2600:1f18::/56 dev eth0"] } : n,
+        i === 0
+          ? {
+              ...n,
+              ip: [...n.ip, { op: "addr-add", cidr: "8.8.8.8/32", dev: "lo" }],
+              ip6: [{ op: "route-add", to: "2600:1f18::/56", dev: "eth0" }],
+            }
+          : n,
       );
       q.servers = [
         ...q.servers,
@@ -115,23 +121,47 @@ describe("validatePlan", () => {
     const p = { ...twoNamespacePlan(P), vpcCidrs: ["10.0.0.0/16"] };
     const q = {
       ...p,
-      namespaces: p.namespaces.map((n) => ({ ...n, ip: [...n.ip, "addr add 10.1.0.5/24 dev eth0", "addr add 10.0.1.5/24 dev eth0"] })),
+      namespaces: p.namespaces.map((n) => ({
+        ...n,
+        ip: [
+          ...n.ip,
+          { op: "addr-add", cidr: "10.1.0.5/24", dev: "eth0" } as const,
+          { op: "addr-add", cidr: "10.0.1.5/24", dev: "eth0" } as const,
+        ],
+      })),
     };
     assert.deepEqual(
-      validatePlan(q).map((x) => x.replace(/namespace \S+: /, "")),
+      validatePlan(q).map((x) => x.replace(/namespace \S+ ip\[\d+\] \(addr-add\): /, "")),
       [
         "address 10.1.0.5/24 is outside the VPC CIDRs and the documentation ranges",
         "address 10.1.0.5/24 is outside the VPC CIDRs and the documentation ranges",
       ],
     );
   });
-  it("refuses ip lines that leave their namespace and sysctls outside net.*", () => {
+  it("refuses an interface that is not the namespace's own (quotes and words in a name included) and sysctls outside net.*", () => {
     const p = withChange((q) => {
-      q.namespaces = q.namespaces.map((n, i) => (i === 0 ? { ...n, ip: ["link set eth0 netns 1"], sysctls: { "kernel.panic": "1" } } : n));
+      q.namespaces = q.namespaces.map((n, i) =>
+        i === 0
+          ? {
+              ...n,
+              ip: [
+                { op: "link-up", dev: 'eth0" netns 1' },
+                { op: "link-up", dev: "veth9" },
+              ],
+              sysctls: { "kernel.panic": "1", "net.ipv4.ip_forward": "1'; reboot; '" },
+            }
+          : n,
+      );
     });
-    const problems = validatePlan(p).join("\n");
-    assert.match(problems, /leaves its namespace/);
-    assert.match(problems, /sysctl kernel\.panic=1 is not a net\.\* setting/);
+    assert.deepEqual(
+      validatePlan(p).map((x) => x.replace(`namespace ${P}-srv`, "NS")),
+      [
+        'NS: sysctl "kernel.panic"="1" is not a net.* setting with a number',
+        `NS: sysctl "net.ipv4.ip_forward"="1'; reboot; '" is not a net.* setting with a number`,
+        `NS ip[0] (link-up): interface "eth0\\" netns 1" is not one of ${P}-srv's (lo and its links' ends)`,
+        `NS ip[1] (link-up): interface "veth9" is not one of ${P}-srv's (lo and its links' ends)`,
+      ],
+    );
   });
   it("checks ip -6 lines like ip lines: documentation, link-local and unique local IPv6 pass; other global IPv6 and leaving the namespace do not", () => {
     const ok = withChange((q) => {
@@ -140,11 +170,11 @@ describe("validatePlan", () => {
           ? {
               ...n,
               ip6: [
-                "addr add 2001:db8:1::23/64 dev eth0 nodad noprefixroute",
-                "addr add fe80::1/64 dev eth0 nodad",
-                "route add 2001:db8:1::/56 via fe80::2 dev eth0",
-                "route add blackhole default table default",
-                "addr add fd00:ec2::23/64 dev eth0",
+                { op: "addr-add", cidr: "2001:db8:1::23/64", dev: "eth0", nodad: true, noprefixroute: true },
+                { op: "addr-add", cidr: "fe80::1/64", dev: "eth0", nodad: true },
+                { op: "route-add", to: "2001:db8:1::/56", via: "fe80::2", dev: "eth0" },
+                { op: "route-add", blackhole: true, to: "default", table: "default" },
+                { op: "addr-add", cidr: "fd00:ec2::23/64", dev: "eth0" },
               ],
             }
           : n,
@@ -156,17 +186,21 @@ describe("validatePlan", () => {
         i === 0
           ? {
               ...n,
-              ip6: ["addr add 2600:1f18:1234:5600::23/64 dev eth0", "route add ::/0 via 2001:4860::1 dev eth0", "link set eth0 netns 1"],
+              ip6: [
+                { op: "addr-add", cidr: "2600:1f18:1234:5600::23/64", dev: "eth0" },
+                { op: "route-add", to: "::/0", via: "2001:4860::1", dev: "eth0" },
+                { op: "addr-add", cidr: "198.51.100.9/24", dev: "eth0" },
+              ],
             }
           : n,
       );
     });
     assert.deepEqual(
-      validatePlan(bad).map((x) => x.replace(`namespace ${P}-srv: `, "")),
+      validatePlan(bad).map((x) => x.replace(`namespace ${P}-srv `, "")),
       [
-        'ip line "link set eth0 netns 1" leaves its namespace',
-        "address 2600:1f18:1234:5600::23/64 is outside the VPC CIDRs and the documentation ranges",
-        "address 2001:4860::1 is outside the VPC CIDRs and the documentation ranges",
+        "ip6[0] (addr-add): address 2600:1f18:1234:5600::23/64 is outside the VPC CIDRs and the documentation ranges",
+        "ip6[1] (route-add): address 2001:4860::1 is outside the VPC CIDRs and the documentation ranges",
+        "ip6[2] (addr-add): 198.51.100.9/24 is not an IPv6 address",
       ],
     );
   });
@@ -214,7 +248,10 @@ describe("applyPlan with a recording runner", () => {
   it("runs the ip -6 lines with ip -6 -batch, after every namespace's ip lines (its links are up by then)", async () => {
     const r = new Recorder();
     const plan = withChange((q) => {
-      q.namespaces = q.namespaces.map((n) => ({ ...n, ip6: [`addr add fe80::${n.role === "eni" ? 2 : 1}/64 dev eth0 nodad`] }));
+      q.namespaces = q.namespaces.map((n) => ({
+        ...n,
+        ip6: [{ op: "addr-add", cidr: `fe80::${n.role === "eni" ? 2 : 1}/64`, dev: "eth0", nodad: true }],
+      }));
     });
     const emu = await applyPlan(plan, r, OPTS);
     await emu.teardown();

@@ -30,7 +30,11 @@ export function twoNamespacePlan(prefix: string): Plan {
         role: "internet",
         entity: "internet",
         sysctls: { "net.ipv4.conf.eth0.rp_filter": "0" },
-        ip: ["link set lo up", "link set eth0 up", "addr add 198.51.100.80/24 dev eth0"],
+        ip: [
+          { op: "link-up", dev: "lo" },
+          { op: "link-up", dev: "eth0" },
+          { op: "addr-add", cidr: "198.51.100.80/24", dev: "eth0" },
+        ],
         nft: "table inet f {\n  chain input {\n    type filter hook input priority 0; policy accept;\n    tcp dport 81 drop;\n  }\n}\n",
       },
       {
@@ -38,7 +42,11 @@ export function twoNamespacePlan(prefix: string): Plan {
         role: "eni",
         entity: "subnet-a",
         sysctls: {},
-        ip: ["link set lo up", "link set eth0 up", "addr add 198.51.100.7/24 dev eth0"],
+        ip: [
+          { op: "link-up", dev: "lo" },
+          { op: "link-up", dev: "eth0" },
+          { op: "addr-add", cidr: "198.51.100.7/24", dev: "eth0" },
+        ],
         resolvConf: "nameserver 198.51.100.80\n",
       },
     ],

@@ -31,10 +31,12 @@ describe("emulate --invoke: preparing the handler", () => {
     const inv = prepareInvocation(fn, EXAMPLE, undefined);
     try {
       assert.equal(inv.timeoutSeconds, 10);
-      assert.ok(existsSync(join(inv.dir, "index.js")));
+      assert.ok(existsSync(join(inv.dir, "task", "index.js")));
+      assert.equal(inv.codeDir, join(inv.dir, "task"));
+      assert.equal(inv.bind, undefined, "inline code: nothing to bind");
       assert.deepEqual(inv.command.slice(1), [
         join(inv.dir, "le-bootstrap.cjs"),
-        inv.dir,
+        join(inv.dir, "task"),
         "index",
         "handler",
         "10",
@@ -52,6 +54,38 @@ describe("emulate --invoke: preparing the handler", () => {
     const before = invokeDirs();
     assert.throws(() => prepareInvocation(fn, EXAMPLE, "/nonexistent/event.json"), InvokeError);
     assert.deepEqual(invokeDirs(), before);
+  });
+});
+
+describe("emulate --invoke: what the template says is checked before anything is written", () => {
+  const base = {
+    id: "Fn",
+    name: "Fn\u0000\n$(reboot)",
+    code: { runtime: "nodejs22.x", handler: "index.handler", timeoutSeconds: 3, source: { inline: "exports.handler = async () => 1;" } },
+  };
+  const make = (code: Record<string, unknown>) => ({ ...base, code: { ...base.code, ...code } }) as unknown as LambdaFunction;
+  for (const [what, code, message] of [
+    ["a runtime with a NUL", { runtime: "nodejs22.x\u0000" }, /Runtime "nodejs22\.x\\u0000" is not a Node\.js runtime name/],
+    ["a timeout over Lambda's 900 seconds", { timeoutSeconds: 1e10 }, /Timeout 10000000000 is over Lambda's 900 seconds/],
+    ["a handler with a NUL", { handler: "index\u0000.handler" }, /Handler "index\\u0000\.handler" leaves the function's code folder/],
+    ["an absolute handler path", { handler: "/etc/x.handler" }, /Handler "\/etc\/x\.handler" leaves/],
+  ] as const) {
+    it(`refuses ${what}, leaving no temporary directory`, () => {
+      const before = invokeDirs();
+      assert.throws(
+        () => prepareInvocation(make(code), EXAMPLE, undefined),
+        (e: Error) => e instanceof InvokeError && message.test(e.message),
+      );
+      assert.deepEqual(invokeDirs(), before);
+    });
+  }
+  it("passes the function's name as printable text (an argument cannot hold NUL)", () => {
+    const inv = prepareInvocation(make({}), EXAMPLE, undefined);
+    try {
+      assert.equal(inv.command[7], "Fn\\u{0}\\u{a}$(reboot)");
+    } finally {
+      rmSync(inv.dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import { describe, it } from "node:test";
 import { validatePlan } from "../src/emulate/apply.ts";
 import { describePlan, INTERNET_WHOAMI6, planEmulation } from "../src/emulate/plan.ts";
 import type { NamespacePlan, Plan } from "../src/emulate/plan-types.ts";
+import { renderIpOps } from "../src/emulate/ip-ops.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import { CORPUS, HAS_CORPUS, ROOT } from "./helpers.ts";
 
@@ -22,6 +23,10 @@ function planFile(rel: string, functions?: string[]): Plan {
 function planYaml(yaml: string): Plan {
   return planEmulation(loadCloudFormation("inline.yaml", yaml), { prefix: PREFIX });
 }
+
+/** A namespace's ip operations as the `ip -batch` lines apply runs. */
+const ip = (n: NamespacePlan): string[] => renderIpOps(n.ip);
+const ip6 = (n: NamespacePlan): string[] => renderIpOps(n.ip6 ?? []);
 
 function ns(plan: Plan, name: string): NamespacePlan {
   const found = plan.namespaces.find((n) => n.name === name);
@@ -108,7 +113,7 @@ function assertWellFormed(plan: Plan): void {
   assert.equal(new Set(names).size, names.length, "namespace names are unique");
   for (const n of plan.namespaces) {
     assert.ok(n.name.startsWith(`${PREFIX}-`), `${n.name} carries the prefix`);
-    for (const line of [...n.ip, ...(n.ip6 ?? [])]) {
+    for (const line of [...ip(n), ...ip6(n)]) {
       assert.ok(!/^ip\s/.test(line) && !/(^|\s)-n\s/.test(line), `an ip -batch line without 'ip' or '-n': ${line}`);
       assert.ok(!/link add/.test(line), `links are the kernel side's: ${line}`);
     }
@@ -123,7 +128,7 @@ function assertWellFormed(plan: Plan): void {
   // Nothing public outside the documentation ranges.
   const internet = plan.namespaces.filter((n) => n.role === "internet" || n.role === "igw");
   for (const n of internet) {
-    for (const line of n.ip) {
+    for (const line of ip(n)) {
       for (const m of line.matchAll(/\b(\d+\.\d+\.\d+\.\d+)\b/g)) {
         const a = m[1] as string;
         assert.ok(
@@ -135,7 +140,7 @@ function assertWellFormed(plan: Plan): void {
   }
   // IPv6: link-local, or documentation addresses in the gateways and the internet.
   for (const n of plan.namespaces.filter((x) => x.role === "internet" || x.role === "igw" || x.role === "eigw")) {
-    for (const line of n.ip6 ?? []) {
+    for (const line of ip6(n)) {
       for (const m of line.matchAll(/\b([0-9a-f]*:[0-9a-f:]*:[0-9a-f]*)(\/\d+)?\b/g)) {
         assert.ok(/^(2001:db8:|fe80::)/.test(m[1] as string), `${m[1]} is link-local or documentation (${line})`);
       }
@@ -173,8 +178,8 @@ describe("emulate plan: nat-gateway-per-az", () => {
       { functionId: "PartnerApiFunction", subnetId: "PrivateSubnetB", ns: `${PREFIX}-e1`, ipv4: "10.0.11.23" },
     ]);
     const e0 = ns(plan, `${PREFIX}-e0`);
-    assert.ok(e0.ip.includes("addr add 10.0.10.23/24 dev eth0"));
-    assert.ok(e0.ip.includes("route add default via 10.0.10.1 dev eth0"));
+    assert.ok(ip(e0).includes("addr add 10.0.10.23/24 dev eth0"));
+    assert.ok(ip(e0).includes("route add default via 10.0.10.1 dev eth0"));
     assert.equal(e0.resolvConf, "nameserver 10.0.0.2\n");
   });
 
@@ -199,11 +204,11 @@ describe("emulate plan: nat-gateway-per-az", () => {
       assert.equal(router.sysctls[`net.ipv4.neigh.${PREFIX}-${v}.proxy_delay`], "0");
     }
     for (const a of ["10.0.0.2", "10.0.0.1", "10.0.1.1", "10.0.10.1", "10.0.11.1"])
-      assert.ok(router.ip.includes(`addr add ${a}/32 dev lo`), a);
+      assert.ok(ip(router).includes(`addr add ${a}/32 dev lo`), a);
   });
 
   it("has the local route, iif rules and one table per route table", () => {
-    const rules = router.ip.filter((l) => l.startsWith("rule "));
+    const rules = ip(router).filter((l) => l.startsWith("rule "));
     assert.deepEqual(rules, [
       "rule add pref 100 to 10.0.0.0/16 lookup 1000",
       `rule add pref 200 iif ${PREFIX}-e0 lookup 1001`,
@@ -211,8 +216,8 @@ describe("emulate plan: nat-gateway-per-az", () => {
       `rule add pref 202 iif ${PREFIX}-n0 lookup 1003`,
       `rule add pref 203 iif ${PREFIX}-n1 lookup 1003`,
     ]);
-    assert.ok(!router.ip.some((l) => / from /.test(l)), "no from-based rules");
-    const routes = router.ip.filter((l) => l.startsWith("route "));
+    assert.ok(!ip(router).some((l) => / from /.test(l)), "no from-based rules");
+    const routes = ip(router).filter((l) => l.startsWith("route "));
     assert.deepEqual(routes, [
       "route add blackhole 10.0.0.0/16 table 1000",
       `route add 10.0.10.23/32 dev ${PREFIX}-e0 table 1000`,
@@ -229,7 +234,7 @@ describe("emulate plan: nat-gateway-per-az", () => {
 
   it("makes each NAT gateway SNAT to its private address and drop unsolicited traffic", () => {
     const nat = ns(plan, `${PREFIX}-n0`);
-    assert.ok(nat.ip.includes("addr add 10.0.0.10/24 dev eth0"));
+    assert.ok(ip(nat).includes("addr add 10.0.0.10/24 dev eth0"));
     assert.equal(nat.sysctls["net.ipv4.ip_forward"], "1");
     assert.equal(nat.sysctls["net.ipv4.conf.eth0.send_redirects"], "0");
     const t = readNft(nat.nft ?? "");
@@ -256,9 +261,9 @@ describe("emulate plan: nat-gateway-per-az", () => {
       'iifname "inet0" oifname "eth0" ip daddr @mapped_private accept',
     ]);
     const internet = ns(plan, `${PREFIX}-i0`);
-    assert.ok(internet.ip.includes(`route add 203.0.113.10/32 via 192.0.2.10 dev ${PREFIX}-g0 onlink`));
-    assert.ok(internet.ip.includes(`route add 203.0.113.11/32 via 192.0.2.10 dev ${PREFIX}-g0 onlink`));
-    assert.ok(igw.ip.includes("route add 10.0.0.0/16 dev eth0"));
+    assert.ok(ip(internet).includes(`route add 203.0.113.10/32 via 192.0.2.10 dev ${PREFIX}-g0 onlink`));
+    assert.ok(ip(internet).includes(`route add 203.0.113.11/32 via 192.0.2.10 dev ${PREFIX}-g0 onlink`));
+    assert.ok(ip(igw).includes("route add 10.0.0.0/16 dev eth0"));
   });
 
   it("filters with NACLs before conntrack and security groups after, in one inet table", () => {
@@ -305,7 +310,7 @@ describe("emulate plan: nat-gateway-per-az", () => {
     // Egress 443 only; no ingress rules (stateful: replies pass as established).
     assert.deepEqual(t.chains.get(`sg_out_${PREFIX}_e0`), ["ip daddr 0.0.0.0/0 meta l4proto tcp th dport 443 return", "drop"]);
     assert.deepEqual(t.chains.get(`sg_in_${PREFIX}_e0`), ["drop"]);
-    assert.ok(router.ip.includes(`link set ${PREFIX}-e0 group 1`) && router.ip.includes(`link set ${PREFIX}-n1 group 4`));
+    assert.ok(ip(router).includes(`link set ${PREFIX}-e0 group 1`) && ip(router).includes(`link set ${PREFIX}-n1 group 4`));
   });
 
   it("runs the VPC resolver at base+2 and an internet that answers every name with whoami", () => {
@@ -352,11 +357,11 @@ describe("emulate plan: other examples", () => {
     const m0 = ns(plan, `${PREFIX}-m0`);
     assert.equal(m0.role, "nat-instance");
     assert.equal(m0.entity, "NatInstance");
-    assert.ok(m0.ip.includes("addr add 10.0.0.10/24 dev eth0"));
+    assert.ok(ip(m0).includes("addr add 10.0.0.10/24 dev eth0"));
     assert.match(m0.nft ?? "", /snat to 10\.0\.0\.10/);
     assert.match(m0.nft ?? "", /ip saddr \{ 10\.0\.0\.0\/16 \} accept/);
     const router = ns(plan, `${PREFIX}-r0`);
-    assert.ok(router.ip.includes(`route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-m0 onlink table 1001`));
+    assert.ok(ip(router).includes(`route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-m0 onlink table 1001`));
     const r = readNft(router.nft ?? "");
     assert.deepEqual(r.chains.get(`sg_in_${PREFIX}_m0`), ["ip saddr 10.0.0.0/16 meta l4proto tcp return", "drop"]);
     const igw = readNft(ns(plan, `${PREFIX}-g0`).nft ?? "");
@@ -381,7 +386,7 @@ describe("emulate plan: other examples", () => {
     assert.deepEqual(plan.notes, []);
     const n0 = ns(plan, `${PREFIX}-n0`);
     assert.equal(n0.role, "nat-gateway");
-    assert.deepEqual(n0.ip.slice(2), ["addr add 169.254.64.1/32 dev eth0", "route add default dev eth0"]);
+    assert.deepEqual(ip(n0).slice(2), ["addr add 169.254.64.1/32 dev eth0", "route add default dev eth0"]);
     const router = ns(plan, `${PREFIX}-r0`);
     for (const line of [
       `route add 169.254.64.1/32 dev ${PREFIX}-n0`,
@@ -389,14 +394,14 @@ describe("emulate plan: other examples", () => {
       `rule add pref 150 iif ${PREFIX}-n0 lookup 1500`,
       `route add 0.0.0.0/0 via 169.254.64.1 dev ${PREFIX}-n0 onlink table 1001`,
     ]) {
-      assert.ok(router.ip.includes(line), line);
+      assert.ok(ip(router).includes(line), line);
     }
     assert.ok(
-      !router.ip.includes(`link set ${PREFIX}-n0 group 0`) && !router.ip.some((l) => l.startsWith(`link set ${PREFIX}-n0 group`)),
+      !ip(router).includes(`link set ${PREFIX}-n0 group 0`) && !ip(router).some((l) => l.startsWith(`link set ${PREFIX}-n0 group`)),
       "in no subnet",
     );
     const g0 = ns(plan, `${PREFIX}-g0`);
-    assert.ok(g0.ip.includes("route add 169.254.64.1/32 dev eth0"));
+    assert.ok(ip(g0).includes("route add 169.254.64.1/32 dev eth0"));
     assert.deepEqual(readNft(g0.nft ?? "").sets.get("public_to_private"), [
       "type ipv4_addr : ipv4_addr;",
       "elements = { 203.0.113.10 : 169.254.64.1 }",
@@ -528,12 +533,12 @@ describe("emulate plan: inline templates", () => {
     assertWellFormed(plan);
     assert.deepEqual(plan.enis, [{ functionId: "Fn", subnetId: "Public", ns: `${PREFIX}-e0`, ipv4: "10.1.0.23" }]);
     const router = ns(plan, `${PREFIX}-r0`);
-    assert.ok(router.ip.includes(`route add 0.0.0.0/0 via 169.254.0.1 dev ${PREFIX}-g0 onlink table 1001`));
-    assert.ok(router.ip.includes(`rule add pref 200 iif ${PREFIX}-e0 lookup 1001`));
+    assert.ok(ip(router).includes(`route add 0.0.0.0/0 via 169.254.0.1 dev ${PREFIX}-g0 onlink table 1001`));
+    assert.ok(ip(router).includes(`rule add pref 200 iif ${PREFIX}-e0 lookup 1001`));
     const t = readNft(ns(plan, `${PREFIX}-g0`).nft ?? "");
     assert.deepEqual(t.sets.get("public_to_private"), ["type ipv4_addr : ipv4_addr;"], "no element: nothing is mapped");
     assert.deepEqual(t.sets.get("mapped_private"), ["type ipv4_addr;"]);
-    assert.ok(!ns(plan, `${PREFIX}-i0`).ip.some((l) => l.includes("203.0.113.")), "no EIP route in the internet");
+    assert.ok(!ip(ns(plan, `${PREFIX}-i0`)).some((l) => l.includes("203.0.113.")), "no EIP route in the internet");
     // A new security group without egress rules gets CloudFormation's allow-all egress.
     assert.deepEqual(readNft(router.nft ?? "").chains.get(`sg_out_${PREFIX}_e0`), ["ip daddr 0.0.0.0/0 return", "drop"]);
   });
@@ -550,9 +555,9 @@ describe("emulate plan: inline templates", () => {
     );
     assertWellFormed(plan);
     const router = ns(plan, `${PREFIX}-r0`);
-    assert.ok(router.ip.includes("route add blackhole 192.0.2.0/24 table 1001"), router.ip.join("\n"));
-    assert.ok(router.ip.includes("route add blackhole default table default"));
-    assert.ok(!router.ip.some((l) => / table 1001$/.test(l) && l.includes("0.0.0.0/0")), "no default route in the private table");
+    assert.ok(ip(router).includes("route add blackhole 192.0.2.0/24 table 1001"), ip(router).join("\n"));
+    assert.ok(ip(router).includes("route add blackhole default table default"));
+    assert.ok(!ip(router).some((l) => / table 1001$/.test(l) && l.includes("0.0.0.0/0")), "no default route in the private table");
   });
 
   it("a subnet given as a parameter yields a note and is left out", () => {
@@ -646,7 +651,7 @@ describe("emulate plan: inline templates", () => {
       [`${PREFIX}-p1`, "S3"],
     ]);
     const router = ns(plan, `${PREFIX}-r0`);
-    const s3Routes = router.ip.filter((l) => l.startsWith("route add 198.51.100.101/32"));
+    const s3Routes = ip(router).filter((l) => l.startsWith("route add 198.51.100.101/32"));
     assert.deepEqual(s3Routes, [`route add 198.51.100.101/32 via 169.254.128.1 dev ${PREFIX}-p1 onlink table 1001`]);
     const gw = plan.servers.filter((s) => s.ns === `${PREFIX}-p1`).map((s) => `${s.address}:${s.port} ${s.label ?? ""}`);
     assert.deepEqual(gw, ["198.51.100.101:80 aws:s3 via gateway endpoint", "198.51.100.101:443 aws:s3 via gateway endpoint"]);
@@ -681,7 +686,7 @@ describe("emulate plan: inline templates", () => {
       plan.notes.join("\n"),
     );
     assert.ok(plan.notes.some((n) => n.startsWith("not emulated yet: route table PrivateRt routes 10.1.0.0/24 inside the VPC")));
-    assert.ok(!ns(plan, `${PREFIX}-r0`).ip.some((l) => l.startsWith("route add 10.1.0.0/24")));
+    assert.ok(!ip(ns(plan, `${PREFIX}-r0`)).some((l) => l.startsWith("route add 10.1.0.0/24")));
   });
 
   it("a NAT gateway on a literal allocation id gets a stand-in EIP; a subnet listed twice gets one ENI", () => {
@@ -705,7 +710,7 @@ describe("emulate plan: inline templates", () => {
     );
     const t = readNft(ns(plan, `${PREFIX}-g0`).nft ?? "");
     assert.deepEqual(t.sets.get("public_to_private"), ["type ipv4_addr : ipv4_addr;", "elements = { 203.0.113.10 : 10.1.0.10 }"]);
-    assert.ok(ns(plan, `${PREFIX}-r0`).ip.includes(`route add 0.0.0.0/0 via 10.1.0.10 dev ${PREFIX}-n0 onlink table 1001`));
+    assert.ok(ip(ns(plan, `${PREFIX}-r0`)).includes(`route add 0.0.0.0/0 via 10.1.0.10 dev ${PREFIX}-n0 onlink table 1001`));
   });
 
   it("rejects a prefix that would not fit interface names", () => {
@@ -831,14 +836,14 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
       { functionId: "Function", subnetId: "PrivateSubnetB", ns: `${PREFIX}-e1`, ipv4: "10.0.2.23", ipv6: "2001:db8:1:1::23" },
     ]);
     const e0 = ns(plan, `${PREFIX}-e0`);
-    assert.deepEqual(e0.ip6, ["addr add 2001:db8:1::23/64 dev eth0 nodad noprefixroute", "route add default via fe80::1 dev eth0"]);
+    assert.deepEqual(ip6(e0), ["addr add 2001:db8:1::23/64 dev eth0 nodad noprefixroute", "route add default via fe80::1 dev eth0"]);
     assert.equal(e0.sysctls["net.ipv6.conf.eth0.accept_dad"], "0");
     assert.match(describePlan(plan), /Function in PrivateSubnetA: 10\.0\.1\.23, 2001:db8:1::23 \(/);
   });
 
   it("routes IPv6 through the same iif rules and tables as IPv4, to a silent blackhole when no route matches", () => {
     assert.equal(router.sysctls["net.ipv6.conf.all.forwarding"], "1");
-    assert.deepEqual(router.ip6, [
+    assert.deepEqual(ip6(router), [
       `addr add fe80::1/64 dev ${PREFIX}-e0 nodad`,
       `addr add fe80::1/64 dev ${PREFIX}-e1 nodad`,
       `addr add fe80::1/64 dev ${PREFIX}-o0 nodad`,
@@ -852,7 +857,7 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
       `rule add pref 200 iif ${PREFIX}-e0 lookup 1001`,
       `rule add pref 201 iif ${PREFIX}-e1 lookup 1001`,
     ]);
-    assert.ok(router.ip.includes(`rule add pref 200 iif ${PREFIX}-e0 lookup 1001`), "the IPv4 rule of the same port, same pref and table");
+    assert.ok(ip(router).includes(`rule add pref 200 iif ${PREFIX}-e0 lookup 1001`), "the IPv4 rule of the same port, same pref and table");
     // The security group's IPv6 egress rule and the default NACL's IPv6 entries.
     const t = readNft(router.nft ?? "");
     assert.deepEqual(t.chains.get(`sg_out_${PREFIX}_e0`), ["ip daddr 0.0.0.0/0 return", "ip6 daddr ::/0 return", "drop"]);
@@ -866,8 +871,8 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
 
   it("makes the egress-only gateway forward IPv6 out and let back only established flows", () => {
     const o0 = ns(plan, `${PREFIX}-o0`);
-    assert.deepEqual(o0.ip, ["link set lo up", "link set eth0 up", "link set inet0 up"]);
-    assert.deepEqual(o0.ip6, [
+    assert.deepEqual(ip(o0), ["link set lo up", "link set eth0 up", "link set inet0 up"]);
+    assert.deepEqual(ip6(o0), [
       "addr add fe80::2/64 dev eth0 nodad",
       "addr add fe80::2/64 dev inet0 nodad",
       "route add default via fe80::1 dev inet0",
@@ -891,7 +896,7 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
 
   it("puts whoami on 2001:db8:ffff::80 too, answers AAAA for every public name, and routes the VPC's block back", () => {
     const internet = ns(plan, `${PREFIX}-i0`);
-    assert.deepEqual(internet.ip6, [
+    assert.deepEqual(ip6(internet), [
       `addr add ${INTERNET_WHOAMI6}/128 dev lo`,
       `addr add fe80::1/64 dev ${PREFIX}-o0 nodad`,
       `route add 2001:db8:1::/56 via fe80::2 dev ${PREFIX}-o0`,
@@ -920,7 +925,7 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
     const off = planFile("test/fixtures/ipv6-not-allowed/template.yaml");
     assertWellFormed(off);
     assert.ok(off.enis.length === 2 && off.enis.every((e) => e.ipv6 === undefined));
-    assert.ok(!ns(off, `${PREFIX}-r0`).ip6?.some((l) => / iif /.test(l)), "no IPv6 rule for an ENI without IPv6");
+    assert.ok(!ip6(ns(off, `${PREFIX}-r0`)).some((l) => / iif /.test(l)), "no IPv6 rule for an ENI without IPv6");
     const mixed = planFile("test/fixtures/ipv6-flag-ipv4-only-subnet/template.yaml");
     assert.deepEqual(
       mixed.enis.map((e) => [e.subnetId, e.ipv6 ?? null]),
@@ -935,8 +940,8 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
     const p = planFile("test/fixtures/ipv6-route-to-nat-gateway/template.yaml");
     assertWellFormed(p);
     const r = ns(p, `${PREFIX}-r0`);
-    assert.ok(r.ip6?.includes("route add blackhole ::/0 table 1001"), (r.ip6 ?? []).join("\n"));
-    assert.ok(r.ip.includes(`route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-n0 onlink table 1001`));
+    assert.ok(ip6(r).includes("route add blackhole ::/0 table 1001"), ip6(r).join("\n"));
+    assert.ok(ip(r).includes(`route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-n0 onlink table 1001`));
     assert.ok(
       p.notes.includes(
         "route table PrivateRouteTable: the IPv6 route to ::/0 goes to NAT gateway NatGateway, which does not carry IPv6 to the internet: a blackhole (NAT64 is not emulated)",
@@ -978,8 +983,8 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
     const p = planYaml(dualStackTemplate({ v6: "AmazonProvidedIpv6CidrBlock: true", a6: "2001:db8:42:5::/64", b6: "2001:db8:42:6::/64" }));
     assertWellFormed(p);
     const r = ns(p, `${PREFIX}-r0`);
-    assert.ok(r.ip6?.includes(`route add ::/0 via fe80::2 dev ${PREFIX}-g0 table 1001`));
-    assert.ok(r.ip6?.includes(`route add ::/0 via fe80::2 dev ${PREFIX}-o0 table 1002`));
+    assert.ok(ip6(r).includes(`route add ::/0 via fe80::2 dev ${PREFIX}-g0 table 1001`));
+    assert.ok(ip6(r).includes(`route add ::/0 via fe80::2 dev ${PREFIX}-o0 table 1002`));
     const g0 = ns(p, `${PREFIX}-g0`);
     assert.deepEqual(readNft(g0.nft ?? "").tables, ["ip igw", "ip6 igw6"]);
     const t = readNft(igw6(p));
@@ -993,7 +998,7 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
     // The internet reaches the VPC's block through the internet gateway; B's /64 comes back through the egress-only one.
     const internet = ns(p, `${PREFIX}-i0`);
     assert.deepEqual(
-      internet.ip6?.filter((l) => l.startsWith("route ")),
+      ip6(internet)?.filter((l) => l.startsWith("route ")),
       [`route add 2001:db8:1::/56 via fe80::2 dev ${PREFIX}-g0`, `route add 2001:db8:1:6::/64 via fe80::2 dev ${PREFIX}-o0`],
     );
     const sg = readNft(r.nft ?? "");

@@ -3,6 +3,33 @@
 // both emitters, so that a pattern means the same network whichever way it is built.
 import { GATEWAY_ENDPOINT_SERVICES } from "../aws/facts.ts";
 import { didYouMean, isRegionalEndpointService } from "../aws/service-catalogue.ts";
+import { cidrOverlaps, formatAddress, mustParseCidr, parseCidr } from "../net/ip.ts";
+
+/** The prefixes a pattern's VPC may have: AWS takes /16 to /28; the patterns cut the block in eight subnets of at least /27. */
+export const VPC_PREFIX_MIN = 16;
+export const VPC_PREFIX_MAX = 24;
+
+/** IPv4 blocks no VPC can use (AWS refuses them, or they never leave a host), with why. */
+const VPC_FORBIDDEN: readonly [string, string][] = [
+  ["0.0.0.0/8", "'this network' (0.0.0.0/8)"],
+  ["127.0.0.0/8", "loopback (127.0.0.0/8)"],
+  ["169.254.0.0/16", "link-local (169.254.0.0/16, where the instance metadata service lives)"],
+  ["224.0.0.0/4", "multicast (224.0.0.0/4)"],
+  ["240.0.0.0/4", "reserved (240.0.0.0/4)"],
+];
+
+/** Why `text` cannot be a pattern's VPC block (undefined when it can). */
+export function vpcCidrProblem(text: string): string | undefined {
+  const p = /^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(text) ? parseCidr(text) : null;
+  if (!p || p.cidr.family !== 4) return `the VPC CIDR ${text} is not an IPv4 block (e.g. 10.0.0.0/16)`;
+  const c = p.cidr;
+  if (c.prefix < VPC_PREFIX_MIN || c.prefix > VPC_PREFIX_MAX)
+    return `the VPC CIDR ${text} has a /${c.prefix} prefix: use /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX} (AWS takes /16 to /28; the pattern cuts it in eight subnets)`;
+  if (p.hostBitsSet) return `the VPC CIDR ${text} has host bits set: did you mean ${formatAddress(4, c.start)}/${c.prefix}?`;
+  for (const [block, what] of VPC_FORBIDDEN)
+    if (cidrOverlaps(mustParseCidr(block), c)) return `the VPC CIDR ${text} is in the ${what} range, which a VPC cannot use`;
+  return undefined;
+}
 
 export const PATTERNS = [
   "nat-gateway",
@@ -155,8 +182,8 @@ export function resolvePatternOptions(o: PatternOptions): { options: ResolvedPat
     }
   }
   const vpcCidr = o.vpcCidr ?? DEFAULT_VPC_CIDR;
-  if (!/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-4])$/.test(vpcCidr))
-    errors.push(`the VPC CIDR must be an IPv4 block from /16 to /24, not ${vpcCidr}`);
+  const cidrProblem = vpcCidrProblem(vpcCidr);
+  if (cidrProblem !== undefined) errors.push(cidrProblem);
   if (errors.length > 0) return { errors };
   return { options: { pattern: o.pattern, azs, endpoints, eipAllocations, vpcCidr } };
 }

@@ -16,6 +16,7 @@ import { renderCompareJson, renderCompareText } from "../report/compare.ts";
 import { renderCostJson, renderCostText } from "../report/cost.ts";
 import type { Io } from "./main.ts";
 import { parseParams, readIntents, readTemplate, readText } from "./main.ts";
+import { unknownParamLines } from "../load/params.ts";
 
 export const COST_HELP = `Usage:
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...]
@@ -137,6 +138,7 @@ function cost(args: readonly string[], io: Io): number {
       },
     );
   const model = loadCloudFormation(file, readTemplate(path, file), { params, region });
+  for (const line of unknownParamLines(model)) io.stderr.write(line);
   if (values.expect !== undefined && !values.compare)
     throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");
   if (values.compare) {

@@ -2,29 +2,33 @@
 // handler, or a shell) inside each of its ENIs, and tears everything down; `--plan` prints the plan, `--cleanup` removes
 // what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
-import { ApplyError, applyPlan, cleanupAll, DROP_CAPABILITIES, PlanError } from "../emulate/apply.ts";
+import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError } from "../emulate/apply.ts";
+import { planProblems, validatePlan } from "../emulate/validate-plan.ts";
 import type { Invocation } from "../emulate/invoke.ts";
-import { InvokeError, prepareInvocation } from "../emulate/invoke.ts";
+import { InvokeError, prepareInvocation, readEvent } from "../emulate/invoke.ts";
+import { SANDBOX_USER, sandboxCommand } from "../emulate/sandbox.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
 import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import type { RunningShell } from "../emulate/shell.ts";
 import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
+import { printable } from "../emulate/text.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
+import { unknownParamLines } from "../load/params.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
 import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
-  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
+  lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE] [--code DIR]
   lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
   lambda-egress emulate --plan TEMPLATE --function ID
   lambda-egress emulate --plan-file PLAN.json [--function ID] [--subnet ID] --exec -- CMD ARGS...
@@ -33,8 +37,10 @@ export const EMULATE_HELP = `Usage:
 emulate: builds the function's VPC out of Linux network namespaces (router, ENIs, NAT and
 internet gateways, endpoints, security groups and NACLs as nftables rules, and an emulated
 internet on documentation addresses), runs CMD (or the function's handler, or a shell)
-inside each ENI of the function (or the one --subnet names) with its capabilities dropped,
-prints each run's output and exit code, and removes everything. Nothing is connected to
+inside each ENI of the function (or the one --subnet names), prints each run's output and
+exit code, and removes everything. CMD and the handler run as Lambda runs a handler: as
+user nobody (the invoking user in the rootless sandbox), without capabilities, with the
+system and the code read-only and an empty private /tmp. Nothing is connected to
 the host's network. Needs Linux, ip (iproute2) and nft (nftables), and root; as a user it runs in a rootless sandbox (unshare: user,
 network, mount and pid namespaces) where the kernel allows unprivileged user namespaces.
 
@@ -44,9 +50,11 @@ Options:
   --exec -- CMD...   the command to run inside the ENI's namespace
   --timeout SECONDS  limit of each run of CMD (default 30)
   --invoke           run the function's own Node.js handler (inline code or a local
-                     CodeUri) with the event; prints its result or its error, and
-                     Lambda's "Task timed out" at the function's Timeout
+                     CodeUri inside the template's folder) with the event; prints its
+                     result or its error, and Lambda's "Task timed out" at the
+                     function's Timeout
   --event FILE       the event for --invoke (JSON; default {})
+  --code DIR         the handler's code folder for --invoke, instead of the template's
   --shell            an interactive shell ($SHELL, else bash, else sh) in each ENI of the
                      function (of every VPC function without --function), one after
                      another: exit (or Ctrl-D) moves on to the next ENI, the last one
@@ -54,8 +62,9 @@ Options:
                      LAMBDA_EGRESS_FUNCTION, _SUBNET, _ADDRESS and _NAMESPACE say where
                      it is. Without a terminal the shell reads commands from stdin.
   --plan             print the plan instead of applying it (needs no privileges)
-  --plan-file FILE   apply a plan written by hand (JSON, checked like any plan; its
-                     prefix is replaced by the run's)
+  --plan-file FILE   apply a plan written by hand: JSON of typed operations (see the
+                     README), checked field by field like any plan; its prefix is
+                     replaced by the run's
   --cleanup          remove the namespaces, servers and files a killed run left
   --param NAME=VALUE template parameter value, repeatable
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
@@ -74,7 +83,7 @@ function fail(io: Io, message: string, hint?: string): number {
 }
 
 /** What this system lacks to apply a plan (one line with how to get it), undefined when nothing. */
-function missingPrivileges(needNft: boolean): { message: string; hint: string } | undefined {
+function missingPrivileges(needNft: boolean, needSandbox = false): { message: string; hint: string } | undefined {
   if (process.platform !== "linux")
     return { message: "emulate needs Linux network namespaces", hint: "run it on Linux (a VM or a privileged container)" };
   if (process.getuid?.() !== 0)
@@ -85,6 +94,13 @@ function missingPrivileges(needNft: boolean): { message: string; hint: string } 
   if (spawnSync("ip", ["-V"]).status !== 0) return { message: "ip (iproute2) is missing", hint: "apt-get install iproute2" };
   if (needNft && spawnSync("nft", ["--version"]).status !== 0)
     return { message: "nft (nftables) is missing", hint: "apt-get install nftables" };
+  if (needSandbox)
+    for (const tool of ["unshare", "setpriv", "findmnt"])
+      if (spawnSync(tool, ["--version"]).status !== 0)
+        return {
+          message: `${tool} (util-linux) is missing: --exec and --invoke run their command in a sandbox made with it`,
+          hint: "apt-get install util-linux",
+        };
   return undefined;
 }
 
@@ -148,17 +164,24 @@ function readPlanFile(path: string, shown: string): Plan | string {
   } catch {
     return `${shown}: no such file`;
   }
-  let plan: Plan;
+  let data: unknown;
   try {
-    plan = JSON.parse(text) as Plan;
+    data = JSON.parse(text);
   } catch (e) {
     return `${shown}: not JSON (${(e as Error).message})`;
   }
-  const arrays = ["namespaces", "links", "servers", "enis", "notes"] as const;
-  if (typeof plan !== "object" || plan === null || typeof plan.prefix !== "string" || arrays.some((k) => !Array.isArray(plan[k])))
-    return `${shown}: not a plan (it needs prefix, namespaces, links, servers, enis and notes)`;
+  // The plan is typed data (plan-types.ts, ip-ops.ts): its shape first, then the safety rules (validatePlan), here and again
+  // in applyPlan; the kernel commands are rendered from the checked fields only.
+  const shape = planProblems(data);
+  if (shape.length > 0)
+    return `${shown}: not a plan (${shape.slice(0, 3).join("; ")}${shape.length > 3 ? `; and ${shape.length - 3} more` : ""})`;
+  const plan = data as Plan;
   if (!PREFIX_PATTERN.test(plan.prefix)) return `${shown}: prefix ${JSON.stringify(plan.prefix)} is not le and 6 hex digits`;
-  return JSON.parse(text.split(plan.prefix).join(newPrefix())) as Plan;
+  const renamed = JSON.parse(JSON.stringify(plan).split(plan.prefix).join(newPrefix())) as Plan;
+  const unsafe = validatePlan(renamed);
+  if (unsafe.length > 0)
+    return `${shown}: unsafe plan (${unsafe.slice(0, 3).join("; ")}${unsafe.length > 3 ? `; and ${unsafe.length - 3} more` : ""})`;
+  return renamed;
 }
 
 export async function runEmulate(argv: readonly string[], io: Io): Promise<number> {
@@ -178,6 +201,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         invoke: { type: "boolean" },
         shell: { type: "boolean" },
         event: { type: "string" },
+        code: { type: "string" },
         plan: { type: "boolean" },
         "plan-file": { type: "string" },
         cleanup: { type: "boolean" },
@@ -223,10 +247,22 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (values.invoke && (planFile !== undefined || command.length > 0))
     return usage("--invoke runs the template's handler: no --plan-file, no command");
   if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
+  if (values.code !== undefined && !values.invoke) return usage("--code goes with --invoke");
+  if (values.event !== undefined) {
+    // The event is checked here, before any sandbox or emulation: a bad event is the caller's error, not the function's.
+    try {
+      readEvent(resolve(io.cwd, values.event), values.event);
+    } catch (e) {
+      if (e instanceof InvokeError) return fail(io, e.message, e.hint);
+      throw e;
+    }
+  }
   const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
+  if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
   const params = parseParams(values.param);
   if (typeof params === "string") return usage(params);
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region))
+    return usage(`--region ${printable(values.region)} is not a region name (e.g. eu-west-1)`);
   const runs = values.exec === true || values.invoke === true || values.shell === true;
   if (runs && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined)
     return runInSandbox(argv, io, values.shell === true);
@@ -244,6 +280,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       params,
       ...(values.region !== undefined ? { region: values.region } : {}),
     });
+    for (const line of unknownParamLines(model)) io.stderr.write(line);
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
@@ -268,12 +305,15 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         : values.subnet === undefined
           ? `function ${values.function} has no ENI to emulate`
           : `function ${values.function} has no ENI in subnet ${values.subnet}`,
-      plan.notes.length > 0 ? plan.notes.join("; ") : "lambda-egress trace shows the function's subnets",
+      plan.notes.length > 0 ? printable(plan.notes.join("; ")) : "lambda-egress trace shows the function's subnets",
     );
   }
-  const lack = missingPrivileges(plan.namespaces.some((n) => n.nft !== undefined));
+  const lack = missingPrivileges(
+    plan.namespaces.some((n) => n.nft !== undefined),
+    values.exec === true || values.invoke === true,
+  );
   if (lack) return fail(io, lack.message, lack.hint);
-  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${n}\n`);
+  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${printable(n)}\n`);
 
   // Prepared last, after every refusal, so that the temporary directory is always removed below.
   let invocation: Invocation | undefined;
@@ -284,6 +324,11 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         invokeFn,
         resolve(io.cwd, file),
         values.event === undefined ? undefined : resolve(io.cwd, values.event),
+        {
+          // Beside the run's state (removed with it, and by --cleanup after a crash), not in /tmp: the handler gets its own /tmp.
+          baseDir: join(defaultStateDir(), plan.prefix),
+          ...(values.code !== undefined ? { codeDir: resolve(io.cwd, values.code) } : {}),
+        },
       );
     } catch (e) {
       if (e instanceof InvokeError) return fail(io, e.message, e.hint);
@@ -293,7 +338,14 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   let emulation: Emulation | undefined;
   const shells: ShellSession = {};
   const removeTemporary = (): void => {
-    if (invocation) rmSync(invocation.dir, { recursive: true, force: true });
+    if (invocation) {
+      rmSync(invocation.dir, { recursive: true, force: true });
+      try {
+        rmdirSync(dirname(invocation.dir));
+      } catch {
+        // not empty (the run's CA, removed by its teardown) or already gone
+      }
+    }
     if (shells.dir !== undefined) rmSync(shells.dir, { recursive: true, force: true });
   };
   let stopping: NodeJS.Signals | undefined;
@@ -323,8 +375,11 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       throw e;
     }
     if (stopping !== undefined) return await stop(stopping);
-    for (const n of emulation.notes) io.stdout.write(`note: ${n}\n`);
+    for (const n of emulation.notes) io.stdout.write(`note: ${printable(n)}\n`);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
+    // --invoke and --exec run as Lambda runs a handler (sandbox.ts): as nobody (as the invoking user in the rootless
+    // sandbox, which maps no other), no capabilities, everything read-only but a private /tmp, the code bound read-only.
+    const user = io.env[SANDBOX_ENV] !== undefined ? undefined : SANDBOX_USER;
     if (values.shell) {
       io.stdout.write(
         `emulation ${plan.prefix} up in ${((Date.now() - started) / 1000).toFixed(2)} s (${plan.namespaces.length} namespaces, none linked to the host's network)\n`,
@@ -334,13 +389,14 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     let worst = 0;
     for (const eni of enis) {
       if (stopping !== undefined) break;
-      io.stdout.write(`== ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`);
+      io.stdout.write(
+        `== ${printable(eni.functionId)} in ${printable(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
+      );
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
       const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
-      const r = dropCaps
-        ? await emulation.exec(eni.ns, DROP_CAPABILITIES[0] as string, [...DROP_CAPABILITIES.slice(1), cmd, ...args], limitMs)
-        : await emulation.exec(eni.ns, cmd, args, limitMs);
+      const sandboxed = sandboxCommand([cmd, ...args], { user, bind: invocation?.bind, cwd: invocation?.codeDir ?? io.cwd });
+      const r = await emulation.exec(eni.ns, sandboxed.cmd, sandboxed.args, limitMs);
       if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
       if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
       io.stdout.write(`exit code ${r.code}\n`);
@@ -386,7 +442,7 @@ async function runShells(
     }
     const next = k + 1 < enis.length ? "exit moves on to the next" : "exit ends the run";
     io.stdout.write(
-      `== shell ${k + 1} of ${enis.length}: ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
+      `== shell ${k + 1} of ${enis.length}: ${printable(eni.functionId)} in ${printable(eni.subnetId)} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
     );
     const launch = shellLaunch(eni, {
       shell,

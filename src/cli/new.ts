@@ -44,7 +44,8 @@ Options:
                            gateway endpoints, the others interface endpoints)
   --eip-allocations ID,... existing Elastic IP allocations, one per NAT, so the addresses
                            to allowlist survive a rebuild
-  --vpc-cidr CIDR          the VPC's IPv4 block, /16 to /24 (default 10.0.0.0/16)
+  --vpc-cidr CIDR          the VPC's IPv4 block, /16 to /24 (default 10.0.0.0/16); not
+                           loopback, link-local, multicast, 0.0.0.0/8 or 240.0.0.0/4
   --format FORMAT          cloudformation (default), sam, or cdk (a TypeScript CDK app)
   -o, --output FILE        write to FILE (JSON when it ends in .json) instead of stdout
   --force                  overwrite FILE when it exists

@@ -1,22 +1,17 @@
 // The emulator's kernel step: validates a Plan against the safety rules, carries it out with `ip` and `nft` (root mode, per-run
 // names), starts its servers, and tears it down again; `cleanupAll` removes what a killed run left behind.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Cidr } from "../net/ip.ts";
-import { cidrContains, mustParseCidr, parseCidr } from "../net/ip.ts";
 import type { Plan, ServerPlan } from "./plan-types.ts";
-import { DOCUMENTATION_RANGES, LOCAL_RANGES, PRIVATE_RANGES } from "./address-space.ts";
+import { renderIpOps } from "./ip-ops.ts";
 import { PREFIX_PATTERN } from "./servers/guard.ts";
+import { RUN_NAME, validatePlan } from "./validate-plan.ts";
 import { CA_CERT, CA_KEY, certificateArgs } from "./servers/tls.ts";
 
-/** Linux IFNAMSIZ - 1. */
-const IFNAME_MAX = 15;
-/** Names of namespaces and state files a run creates: `le<6 hex>-...`. */
-const RUN_NAME = /^le[0-9a-f]{6}-[a-z0-9-]+$/;
-/** Never on the wire outside the namespace that owns them. */
+export { addressesIn, validatePlan } from "./validate-plan.ts";
 
 export class PlanError extends Error {
   readonly problems: readonly string[];
@@ -27,80 +22,6 @@ export class PlanError extends Error {
 }
 
 export class ApplyError extends Error {}
-
-/** The addresses and blocks written in a piece of plan text (ip lines, an nft ruleset, resolv.conf). */
-export function addressesIn(text: string): string[] {
-  const out: string[] = [];
-  for (const token of text.split(/[\s,{}()[\];=]+/)) {
-    if (!/^[0-9a-fA-F:.]*[.:][0-9a-fA-F:./-]*$/.test(token) || !/\d/.test(token)) continue;
-    for (const part of token.includes("-") ? token.split("-") : [token]) {
-      const t = part.replace(/:$/, "");
-      if (/^\d+$/.test(t) || t === "") continue;
-      if (t.includes(":") && !/^[0-9a-fA-F:.]+(\/\d+)?$/.test(t)) continue;
-      if (!t.includes(":") && !/^\d{1,3}(\.\d{1,3}){3}(\/\d+)?$/.test(t)) continue;
-      out.push(t);
-    }
-  }
-  return out;
-}
-
-/** Every violation of the safety rules (DESIGN §6) in the plan; empty when it may be applied. */
-export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[] }): string[] {
-  const problems: string[] = [];
-  const { prefix } = plan;
-  if (!PREFIX_PATTERN.test(prefix)) problems.push(`prefix ${JSON.stringify(prefix)} is not le and 6 hex digits`);
-  const names = new Set<string>();
-  for (const ns of plan.namespaces) {
-    if (!ns.name.startsWith(`${prefix}-`) || !RUN_NAME.test(ns.name) || ns.name.length > 64)
-      problems.push(`namespace ${JSON.stringify(ns.name)} is not named ${prefix}-<lowercase letters, digits, ->`);
-    if (names.has(ns.name)) problems.push(`namespace ${ns.name} appears twice`);
-    names.add(ns.name);
-    for (const [k, v] of Object.entries(ns.sysctls)) {
-      if (!/^net\.[a-z0-9_.-]+$/.test(k) || !/^[a-z0-9 _-]+$/i.test(v))
-        problems.push(`namespace ${ns.name}: sysctl ${k}=${v} is not a net.* setting`);
-    }
-    for (const line of [...ns.ip, ...(ns.ip6 ?? [])])
-      if (/(^|\s)(netns|-n|exec)(\s|$)/.test(line)) problems.push(`namespace ${ns.name}: ip line "${line}" leaves its namespace`);
-  }
-  const ifnames = new Set<string>();
-  for (const l of plan.links) {
-    for (const end of [l.a, l.b]) {
-      if (!names.has(end.ns)) problems.push(`link end ${end.ns}:${end.name} is not in one of the plan's namespaces (never the host's)`);
-      if (end.name.length === 0 || end.name.length > IFNAME_MAX || !/^[a-zA-Z0-9_.-]+$/.test(end.name))
-        problems.push(`interface name ${JSON.stringify(end.name)} must be 1 to ${IFNAME_MAX} letters, digits, _ . -`);
-      const key = `${end.ns}:${end.name}`;
-      if (ifnames.has(key)) problems.push(`interface ${key} appears twice`);
-      ifnames.add(key);
-    }
-  }
-  for (const s of plan.servers) {
-    if (!names.has(s.ns)) problems.push(`server ${s.kind} ${s.address}:${s.port} is not in one of the plan's namespaces`);
-    if (!Number.isInteger(s.port) || s.port < 1 || s.port > 65535) problems.push(`server ${s.kind} port ${s.port} is not a port`);
-  }
-  for (const e of plan.enis)
-    if (!names.has(e.ns)) problems.push(`ENI ${e.functionId} in ${e.subnetId}: namespace ${e.ns} is not in the plan`);
-  // Addresses: the VPC's own, the documentation ranges, and addresses that never leave a namespace.
-  const allowed: Cidr[] = [...DOCUMENTATION_RANGES, ...LOCAL_RANGES, ...(plan.vpcCidrs ?? PRIVATE_RANGES)].map(mustParseCidr);
-  const check = (where: string, text: string): void => {
-    for (const a of addressesIn(text)) {
-      const c = parseCidr(a)?.cidr;
-      if (c === undefined) continue;
-      if (c.prefix === 0) continue; // a default route or "any"
-      if (!allowed.some((o) => cidrContains(o, c)))
-        problems.push(`${where}: address ${a} is outside the VPC CIDRs and the documentation ranges`);
-    }
-  };
-  for (const ns of plan.namespaces) {
-    for (const line of [...ns.ip, ...(ns.ip6 ?? [])]) check(`namespace ${ns.name}`, line);
-    if (ns.nft !== undefined) check(`namespace ${ns.name} nft`, ns.nft);
-    if (ns.resolvConf !== undefined) check(`namespace ${ns.name} resolv.conf`, ns.resolvConf);
-  }
-  for (const s of plan.servers) {
-    check(`server ${s.kind} in ${s.ns}`, s.address);
-    for (const [name, addrs] of Object.entries(s.records ?? {})) check(`server ${s.kind} in ${s.ns} record ${name}`, addrs.join(" "));
-  }
-  return problems;
-}
 
 export interface RunResult {
   readonly code: number;
@@ -127,6 +48,21 @@ export const DROP_CAPABILITIES: readonly string[] = ["setpriv", "--inh-caps=-all
 /** The environment that makes Node.js and curl trust the run's CA (the emulated internet's HTTPS). */
 export function trustCaEnv(caCert: string | undefined): Record<string, string> {
   return caCert === undefined ? {} : { NODE_EXTRA_CA_CERTS: caCert, CURL_CA_BUNDLE: caCert };
+}
+
+/** Makes directories searchable and files readable by everyone, where they exist (a recording runner has none). */
+export function worldReadable(dirs: readonly string[], files: readonly string[] = []): void {
+  for (const [paths, mode] of [
+    [dirs, 0o755],
+    [files, 0o644],
+  ] as const)
+    for (const p of paths) {
+      try {
+        chmodSync(p, mode);
+      } catch {
+        // not on this file system (a test's recording runner)
+      }
+    }
 }
 
 /** How many servers start at once. */
@@ -382,13 +318,19 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
       await step(`sysctls of ${ns.name}`, "ip", ["netns", "exec", ns.name, "sh", "-e"], `${script}\n`);
     }
     for (const ns of plan.namespaces) {
-      if (ns.ip.length > 0) await step(`addresses and routes of ${ns.name}`, "ip", ["-n", ns.name, "-batch", "-"], `${ns.ip.join("\n")}\n`);
+      if (ns.ip.length > 0)
+        await step(`addresses and routes of ${ns.name}`, "ip", ["-n", ns.name, "-batch", "-"], `${renderIpOps(ns.ip).join("\n")}\n`);
     }
     // IPv6 after every link is up: routes via a link-local gateway need their link.
     for (const ns of plan.namespaces) {
       const ip6 = ns.ip6 ?? [];
       if (ip6.length > 0)
-        await step(`IPv6 addresses and routes of ${ns.name}`, "ip", ["-6", "-n", ns.name, "-batch", "-"], `${ip6.join("\n")}\n`);
+        await step(
+          `IPv6 addresses and routes of ${ns.name}`,
+          "ip",
+          ["-6", "-n", ns.name, "-batch", "-"],
+          `${renderIpOps(ip6).join("\n")}\n`,
+        );
     }
     for (const ns of plan.namespaces) {
       if (ns.nft !== undefined) await step(`nft ruleset of ${ns.name}`, "ip", ["netns", "exec", ns.name, "nft", "-f", "-"], ns.nft);
@@ -399,6 +341,7 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
       state.etc.push(d);
       save();
       runner.writeFile(join(d, "resolv.conf"), ns.resolvConf);
+      worldReadable([d], [join(d, "resolv.conf")]);
     }
     if (plan.servers.some((s) => s.kind === "whoami" && s.port === 443)) {
       // A CA of this run only: the HTTPS servers sign a certificate for each name asked; handlers trust it.
@@ -417,6 +360,8 @@ export async function applyPlan(plan: Plan, runner: Runner = systemRunner, optio
       if (ca.code === 0) {
         tlsDir = d;
         caCert = join(d, CA_CERT);
+        // Commands run as nobody (sandbox.ts) read the certificate, whatever the umask (the key stays the owner's).
+        worldReadable([stateDir, d], [caCert]);
       } else notes.push("port 443 is served as plain HTTP: openssl could not make the run's CA (apt-get install openssl)");
     }
     // Servers start a few at a time: each is a Node.js process that takes a moment to come up, and a network with a

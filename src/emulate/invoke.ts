@@ -1,11 +1,13 @@
 // `emulate --invoke`: runs a function's own Node.js handler with an event at its ENI's position. The handler's code
 // (inline or a local directory) and a small bootstrap go to a temporary directory; the bootstrap calls the handler as
 // Lambda's Node.js runtime does (promise, callback or the legacy context.done; see BOOTSTRAP), enforces the function's timeout with Lambda's message, and prints one JSON line.
-import { existsSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { LambdaFunction } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
+import { worldReadable } from "./apply.ts";
+import { printable } from "./text.ts";
 
 /**
  * The bootstrap (CommonJS): argv = code dir, module, export, timeout seconds, event file (or ""), function name, runtime.
@@ -94,12 +96,16 @@ process.on("unhandledRejection", (r) => failWith(runtimeError("Runtime.Unhandled
 `;
 
 export interface Invocation {
-  /** The command and arguments to run at the ENI's position. */
+  /** The command and arguments to run at the ENI's position (in the sandbox: the code is at `codeDir`). */
   readonly command: readonly string[];
   /** The function's timeout (the bootstrap enforces it); the caller's limit should leave a margin above it. */
   readonly timeoutSeconds: number;
-  /** The temporary directory to remove afterwards. */
+  /** The temporary directory to remove afterwards (world-readable: the handler runs as nobody). */
   readonly dir: string;
+  /** Where the handler's code is when it runs: the inline code's folder, or the mount point of the local code. */
+  readonly codeDir: string;
+  /** The local code folder (its real path) to bind read-only at `codeDir` in the sandbox; undefined for inline code. */
+  readonly bind?: { readonly source: string; readonly target: string };
 }
 
 export class InvokeError extends Error {
@@ -110,11 +116,85 @@ export class InvokeError extends Error {
   }
 }
 
+export interface InvokeOptions {
+  /** Where the temporary directory goes (default: the system's); outside /tmp when the handler gets a private /tmp. */
+  readonly baseDir?: string;
+  /** `--code DIR`: the handler's code folder instead of the template's (inline code or CodeUri). */
+  readonly codeDir?: string;
+}
+
+/** Lambda's longest function timeout (15 minutes). */
+const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
+
+/** The most entries a code folder may have (node_modules included) before --invoke gives up looking for symlinks. */
+const MAX_CODE_ENTRIES = 200_000;
+
+/** An event file's text when it is a readable JSON file; otherwise an InvokeError saying why. */
+export function readEvent(eventFile: string, shown: string = eventFile): string {
+  let st;
+  try {
+    st = statSync(eventFile);
+  } catch {
+    throw new InvokeError(`--event ${shown}: no such file`, "--event takes a JSON file");
+  }
+  if (!st.isFile())
+    throw new InvokeError(
+      `--event ${shown}: ${st.isDirectory() ? "a directory" : "not a regular file"}, not a JSON file`,
+      "--event takes a JSON file",
+    );
+  if (st.size > 6 * 1024 * 1024)
+    throw new InvokeError(`--event ${shown}: over 6 MB, Lambda's limit for a synchronous event`, "use a smaller event");
+  const text = readFileSync(eventFile, "utf8");
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw new InvokeError(`--event ${shown}: not JSON (${(e as Error).message})`, "--event takes a JSON file");
+  }
+  return text;
+}
+
+function inside(root: string, p: string): boolean {
+  const r = relative(root, p);
+  return r === "" || (!r.startsWith("..") && !isAbsolute(r));
+}
+
+/** Refuses a symlink in `dir` that leads outside it (the sandbox binds only that folder). */
+function checkSymlinks(dir: string, what: string): void {
+  let count = 0;
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (++count > MAX_CODE_ENTRIES)
+        throw new InvokeError(`${what} has over ${MAX_CODE_ENTRIES} files and folders`, "point --code at the built function only");
+      const p = join(d, e.name);
+      if (e.isSymbolicLink()) {
+        let target: string;
+        try {
+          target = realpathSync(p);
+        } catch {
+          throw new InvokeError(`${what}: ${relative(dir, p)} is a broken symlink`, "remove it, or build the code into a plain folder");
+        }
+        if (!inside(dir, target))
+          throw new InvokeError(
+            `${what}: ${relative(dir, p)} is a symlink to ${target}, outside the function's code`,
+            "copy what it points to into the code folder (the handler sees that folder only)",
+          );
+      } else if (e.isDirectory()) walk(p);
+    }
+  };
+  walk(dir);
+}
+
 /**
- * Writes the function's code and the bootstrap to a temporary directory. `templateFile` locates a `CodeUri` path;
- * `eventFile` is the event (JSON) or undefined for `{}`. Throws InvokeError when the function cannot be run here.
+ * Writes the function's code (inline) and the bootstrap to a temporary directory and finds its local code folder: only
+ * inside the template's folder (real paths: no `..`, absolute path or symlink leading out) or `--code DIR`. `eventFile`
+ * is the event (JSON) or undefined for `{}`. Throws InvokeError when the function cannot be run here.
  */
-export function prepareInvocation(fn: LambdaFunction, templateFile: string, eventFile: string | undefined): Invocation {
+export function prepareInvocation(
+  fn: LambdaFunction,
+  templateFile: string,
+  eventFile: string | undefined,
+  options: InvokeOptions = {},
+): Invocation {
   const code = fn.code;
   if (!code) throw new InvokeError(`function ${fn.id} has no code the template shows`, "use --exec to run a command instead");
   if (!code.runtime?.startsWith("nodejs")) {
@@ -123,40 +203,91 @@ export function prepareInvocation(fn: LambdaFunction, templateFile: string, even
       "use --exec to run any command at the function's position",
     );
   }
+  if (!/^nodejs[0-9.x]*$/.test(code.runtime))
+    throw new InvokeError(
+      `function ${fn.id}: Runtime ${JSON.stringify(code.runtime)} is not a Node.js runtime name (e.g. nodejs22.x)`,
+      "set Runtime",
+    );
+  if (!Number.isFinite(code.timeoutSeconds) || code.timeoutSeconds > LAMBDA_MAX_TIMEOUT_SECONDS)
+    throw new InvokeError(
+      `function ${fn.id}: Timeout ${code.timeoutSeconds} is over Lambda's ${LAMBDA_MAX_TIMEOUT_SECONDS} seconds (AWS refuses it)`,
+      `set Timeout to at most ${LAMBDA_MAX_TIMEOUT_SECONDS}`,
+    );
   const handler = code.handler ?? "";
   const dot = handler.lastIndexOf(".");
   if (dot <= 0) throw new InvokeError(`function ${fn.id} has no handler of the form module.export (${handler || "none"})`, "set Handler");
-  if (isUnknown(code.source))
-    throw new InvokeError(`cannot run ${fn.id}: ${code.source.reason}`, "use --exec, or a template with inline code or a local CodeUri");
-  // Everything that can be refused is checked before the temporary directory exists, so a refusal leaves nothing behind.
-  const event = eventFile === undefined ? "" : resolve(eventFile);
-  if (event !== "" && !existsSync(event)) throw new InvokeError(`${eventFile}: no such file`, "--event takes a JSON file");
-  const source = code.source;
-  const localDir = "path" in source ? resolve(dirname(templateFile), source.path) : undefined;
-  if ("path" in source && localDir !== undefined && (!existsSync(localDir) || !statSync(localDir).isDirectory())) {
+  const moduleName = handler.slice(0, dot);
+  if (/[\s\p{Cc}\\]/u.test(handler) || isAbsolute(moduleName) || moduleName.split("/").includes(".."))
     throw new InvokeError(
-      `the code of ${fn.id}, ${source.path}, is not a local directory`,
-      "build it first (e.g. sam build), or use --exec",
+      `function ${fn.id}: Handler ${JSON.stringify(handler)} leaves the function's code folder (an absolute path, .. or a blank)`,
+      "Handler is a path inside the code folder, e.g. src/app.handler",
     );
+  const source = code.source;
+  if (options.codeDir === undefined && isUnknown(source))
+    throw new InvokeError(
+      `cannot run ${fn.id}: ${source.reason}`,
+      "use --code DIR or --exec, or a template with inline code or a local CodeUri",
+    );
+  // Everything that can be refused is checked before the temporary directory exists, so a refusal leaves nothing behind.
+  const event = eventFile === undefined ? undefined : readEvent(resolve(eventFile), eventFile);
+  let localDir: string | undefined;
+  if (options.codeDir !== undefined) {
+    if (!existsSync(options.codeDir) || !statSync(options.codeDir).isDirectory())
+      throw new InvokeError(`--code ${options.codeDir}: not a directory`, "--code takes the folder of the built function");
+    localDir = realpathSync(options.codeDir);
+  } else if (!isUnknown(source) && "path" in source) {
+    const folder = realpathSync(dirname(resolve(templateFile)));
+    const wanted = resolve(folder, source.path);
+    if (!existsSync(wanted) || !statSync(wanted).isDirectory())
+      throw new InvokeError(
+        `the code of ${fn.id}, ${source.path}, is not a local directory`,
+        "build it first (e.g. sam build), or use --exec",
+      );
+    localDir = realpathSync(wanted);
+    if (!inside(folder, localDir))
+      throw new InvokeError(
+        `the code of ${fn.id}, CodeUri ${source.path}, is outside the template's folder (${localDir})`,
+        "keep the code under the template's folder, or name it with --code DIR",
+      );
   }
-  const dir = mkdtempSync(join(tmpdir(), "le-invoke-"));
+  if (localDir !== undefined) checkSymlinks(localDir, `the code of ${fn.id} (${localDir})`);
+  if (options.baseDir !== undefined) {
+    mkdirSync(options.baseDir, { recursive: true, mode: 0o755 });
+    // The handler runs as nobody: the run's folders must be searchable whatever the umask.
+    worldReadable([dirname(options.baseDir), options.baseDir]);
+  }
+  const dir = mkdtempSync(join(options.baseDir ?? tmpdir(), "le-invoke-"));
+  // The handler runs as nobody: it reads the bootstrap, the event and the code, and writes nothing here.
+  chmodSync(dir, 0o755);
+  const codeDir = join(dir, "task");
+  mkdirSync(codeDir, { mode: 0o755 });
+  chmodSync(codeDir, 0o755);
   // Lambda writes inline Node.js code to index.js.
-  if ("inline" in source) writeFileSync(join(dir, "index.js"), source.inline);
-  const codeDir = localDir ?? dir;
-  writeFileSync(join(dir, "le-bootstrap.cjs"), BOOTSTRAP);
+  if (localDir === undefined && !isUnknown(source) && "inline" in source)
+    writeFileSync(join(codeDir, "index.js"), source.inline, { mode: 0o644 });
+  writeFileSync(join(dir, "le-bootstrap.cjs"), BOOTSTRAP, { mode: 0o644 });
+  if (event !== undefined) writeFileSync(join(dir, "event.json"), event, { mode: 0o644 });
+  // Whatever the umask: the handler (nobody) reads these.
+  worldReadable(
+    [dir, codeDir],
+    [join(dir, "le-bootstrap.cjs"), join(codeDir, "index.js"), join(dir, "event.json")].filter((f) => existsSync(f)),
+  );
   return {
     command: [
       process.execPath,
       join(dir, "le-bootstrap.cjs"),
       codeDir,
-      handler.slice(0, dot),
+      moduleName,
       handler.slice(dot + 1),
       String(code.timeoutSeconds),
-      event,
-      fn.name ?? fn.id,
+      event === undefined ? "" : join(dir, "event.json"),
+      // An argument cannot hold NUL: the name as printable text.
+      printable(fn.name ?? fn.id),
       code.runtime,
     ],
     timeoutSeconds: code.timeoutSeconds,
     dir,
+    codeDir,
+    ...(localDir !== undefined ? { bind: { source: localDir, target: codeDir } } : {}),
   };
 }

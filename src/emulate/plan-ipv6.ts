@@ -9,6 +9,7 @@ import { isUnknown } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, cidrOverlaps, formatAddress, makeCidr, mustParseCidr } from "../net/ip.ts";
 import { DOCUMENTATION_V6 } from "./address-space.ts";
+import { nftComment } from "./text.ts";
 
 /** The emulated internet's own IPv6 block (no VPC block, literal or stand-in, is placed in it). */
 export const INTERNET6_BLOCK = mustParseCidr("2001:db8:ffff::/48");
@@ -185,8 +186,8 @@ function subnetSet(
 ): string[] {
   return [
     `  set ${name} {`,
-    ...allowed.map((a) => `    # ${a.id}`),
-    ...blocked.map((b) => `    # not ${b.id}: ${b.why}`),
+    ...allowed.map((a) => `    # ${nftComment(a.id)}`),
+    ...blocked.map((b) => `    # ${nftComment(`not ${b.id}: ${b.why}`)}`),
     "    type ipv6_addr;",
     "    flags interval;",
     ...elements(allowed.map((a) => a.cidr.text)),

@@ -1,6 +1,8 @@
 // The emulator's plan as data: what plan.ts computes from the model (pure) and apply.ts carries
 // out on the kernel. Everything the kernel is told is in here, so a plan can be inspected,
-// printed and unit-tested without privileges (see ../shared/reference/emulation.md).
+// printed and unit-tested without privileges (see ../shared/reference/emulation.md). It is data, never command text:
+// apply.ts renders the `ip` operations (ip-ops.ts) after checking every field.
+import type { IpOp } from "./ip-ops.ts";
 
 /** What a namespace stands for in the VPC. */
 export type NamespaceRole =
@@ -21,10 +23,10 @@ export interface NamespacePlan {
   readonly entity: string;
   /** `sysctl -w` settings inside the namespace, e.g. `net.ipv4.ip_forward: "1"`. */
   readonly sysctls: Readonly<Record<string, string>>;
-  /** `ip -batch` lines run inside the namespace after the links exist (addresses, routes, rules). */
-  readonly ip: readonly string[];
-  /** `ip -6 -batch` lines run after every namespace's `ip` lines (IPv6 addresses, routes and rules; absent: no IPv6). */
-  readonly ip6?: readonly string[];
+  /** `ip` operations run inside the namespace after the links exist (addresses, routes, rules). */
+  readonly ip: readonly IpOp[];
+  /** `ip -6` operations run after every namespace's `ip` ones (IPv6 addresses, routes and rules; absent: no IPv6). */
+  readonly ip6?: readonly IpOp[];
   /** An `nft -f` ruleset loaded inside the namespace, if any. */
   readonly nft?: string;
   /** The resolv.conf processes in this namespace see. */

@@ -25,6 +25,9 @@ import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net
 import type { GatewayUser } from "../analyze/block-public-access.ts";
 import { DOCUMENTATION_V4, DOCUMENTATION_V6, PRIVATE_V4 } from "./address-space.ts";
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
+import type { IpOp } from "./ip-ops.ts";
+import { renderIpOp } from "./ip-ops.ts";
+import { nftComment, nftName, printable } from "./text.ts";
 import type { Ipv6Layout } from "./plan-ipv6.ts";
 import {
   bpaDecision,
@@ -102,8 +105,8 @@ interface MutableNs {
   role: NamespaceRole;
   entity: string;
   sysctls: Record<string, string>;
-  ip: string[];
-  ip6: string[];
+  ip: IpOp[];
+  ip6: IpOp[];
   nft?: string;
   resolvConf?: string;
 }
@@ -154,9 +157,15 @@ interface VpcState {
   eigw?: { id: string; veth: string };
 }
 
-/** A quoted nft identifier-safe name for a model id. */
-function nftName(id: string): string {
-  return id.replace(/[^A-Za-z0-9_]/g, "_");
+const up = (dev: string): IpOp => ({ op: "link-up", dev });
+const addr = (cidr: string, dev: string): IpOp => ({ op: "addr-add", cidr, dev });
+/** How a route table's route leaves the router: through a gateway's veth, or nowhere (a blackhole). */
+type RouteVia = { readonly via: string; readonly dev: string; readonly onlink?: boolean } | { readonly blackhole: true };
+const BLACKHOLE: RouteVia = { blackhole: true };
+
+/** The nft name of a router port's chains: its veth name (the planner's own, `<prefix>-<letter><n>`) with `_` for `-`. */
+function chainName(veth: string): string {
+  return veth.replace(/[^A-Za-z0-9_]/g, "_");
 }
 
 function protoText(p: Protocol): string | null {
@@ -225,14 +234,14 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   const newNs = (short: string, role: NamespaceRole, entity: string): MutableNs => {
     const n = counters.get(short) ?? 0;
     counters.set(short, n + 1);
-    const ns: MutableNs = { name: `${prefix}-${short}${n}`, role, entity, sysctls: {}, ip: ["link set lo up"], ip6: [] };
+    const ns: MutableNs = { name: `${prefix}-${short}${n}`, role, entity, sysctls: {}, ip: [up("lo")], ip6: [] };
     namespaces.push(ns);
     return ns;
   };
   const link = (a: MutableNs, aName: string, b: MutableNs, bName: string): void => {
     links.push({ a: { ns: a.name, name: aName }, b: { ns: b.name, name: bName } });
-    a.ip.push(`link set ${aName} up`);
-    b.ip.push(`link set ${bName} up`);
+    a.ip.push(up(aName));
+    b.ip.push(up(bName));
   };
 
   // --- which functions, which VPCs -------------------------------------------------------
@@ -246,11 +255,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     if (!model.functions().some((f) => f.id === w || f.name === w)) note(`function ${w} is not in the model: left out`);
   }
   const internet = newNs("i", "internet", "internet");
-  internet.ip.push(
-    `addr add ${INTERNET_WHOAMI}/32 dev lo`,
-    `addr add ${INTERNET_RESOLVER}/32 dev lo`,
-    `addr add ${INTERNET_LINK}/32 dev lo`,
-  );
+  internet.ip.push(addr(`${INTERNET_WHOAMI}/32`, "lo"), addr(`${INTERNET_RESOLVER}/32`, "lo"), addr(`${INTERNET_LINK}/32`, "lo"));
   internet.resolvConf = `nameserver ${INTERNET_RESOLVER}\n`;
 
   const vpcStates = new Map<string, VpcState>();
@@ -333,11 +338,11 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       "net.ipv4.conf.all.send_redirects": "0",
     });
     if (v6) router.sysctls["net.ipv6.conf.all.forwarding"] = "1";
-    router.ip.push(`addr add ${resolver}/32 dev lo`);
+    router.ip.push(addr(`${resolver}/32`, "lo"));
     for (const s of model.subnetsOf(vpc.id)) {
       if (!isUnknown(s.cidr) && s.cidr.family === 4) {
-        const gw = `addr add ${formatAddress(4, s.cidr.start + 1n)}/32 dev lo`;
-        if (!router.ip.includes(gw)) router.ip.push(gw);
+        const gw = `${formatAddress(4, s.cidr.start + 1n)}/32`;
+        if (!router.ip.some((o) => o.op === "addr-add" && o.cidr === gw)) router.ip.push(addr(gw, "lo"));
       }
     }
     vpcStates.set(vpc.id, st);
@@ -412,8 +417,13 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const veth = ns.name;
     link(st.router, veth, ns, "eth0");
     routerPortSysctls(st.router, veth);
-    st.router.ip.push(`link set ${veth} group ${groupOf(st, subnet)}`);
-    ns.ip.push(`addr add ${address}/${cidr.prefix} dev eth0`, `route add default via ${formatAddress(4, cidr.start + 1n)} dev eth0`);
+    st.router.ip.push({ op: "link-group", dev: veth, group: groupOf(st, subnet) });
+    ns.ip.push(addr(`${address}/${cidr.prefix}`, "eth0"), {
+      op: "route-add",
+      to: "default",
+      via: formatAddress(4, cidr.start + 1n),
+      dev: "eth0",
+    });
     ns.resolvConf = `nameserver ${st.resolver}\n`;
     const block6 = ipv6 ? st.v6?.subnets.get(subnet.id) : undefined;
     let address6: string | undefined;
@@ -422,8 +432,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       linkLocal6(st.router, veth, LINK_LOCAL_UPSTREAM);
       ns.sysctls["net.ipv6.conf.eth0.accept_dad"] = "0";
       ns.ip6.push(
-        `addr add ${address6}/${block6.prefix} dev eth0 nodad noprefixroute`,
-        `route add default via ${LINK_LOCAL_UPSTREAM} dev eth0`,
+        { op: "addr-add", cidr: `${address6}/${block6.prefix}`, dev: "eth0", nodad: true, noprefixroute: true },
+        { op: "route-add", to: "default", via: LINK_LOCAL_UPSTREAM, dev: "eth0" },
       );
     }
     st.ports.push({ veth, subnet, address, ...port, ...(address6 !== undefined ? { address6 } : {}) });
@@ -544,7 +554,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   if (internet6) {
     // The internet answers on IPv6 too: every public name also has its AAAA record.
     publicRecords["*"]?.push(INTERNET_WHOAMI6);
-    internet.ip6.push(`addr add ${INTERNET_WHOAMI6}/128 dev lo`);
+    internet.ip6.push(addr(`${INTERNET_WHOAMI6}/128`, "lo"));
   }
   for (const st of [...vpcStates.values()]) {
     const vpcId = st.vpc.id;
@@ -580,7 +590,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         allowed.filter((a) => !inbound.has(a.id)),
       );
     }
-    for (const m of mine) internet.ip.push(`route add ${m.publicIp}/32 via ${inetSide} dev ${ns.name} onlink`);
+    for (const m of mine) internet.ip.push({ op: "route-add", to: `${m.publicIp}/32`, via: inetSide, dev: ns.name, onlink: true });
   }
   for (const st of vpcStates.values()) {
     planRoutes(st);
@@ -607,7 +617,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     for (const port of WHOAMI_PORTS)
       servers.push({ ns: internet.name, kind: "whoami", address: INTERNET_WHOAMI6, port, label: "internet" });
   for (const [service, address] of serviceStandins) {
-    internet.ip.push(`addr add ${address}/32 dev lo`);
+    internet.ip.push(addr(`${address}/32`, "lo"));
     for (const port of WHOAMI_PORTS) {
       servers.push({ ns: internet.name, kind: "whoami", address, port, label: `aws:${service} via internet` });
     }
@@ -657,7 +667,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const ns = newNs("n", "nat-gateway", nat.id);
     link(st.router, ns.name, ns, "eth0");
     routerPortSysctls(st.router, ns.name);
-    ns.ip.push(`addr add ${address}/32 dev eth0`, "route add default dev eth0");
+    ns.ip.push(addr(`${address}/32`, "eth0"), { op: "route-add", to: "default", dev: "eth0" });
     ns.resolvConf = `nameserver ${st.resolver}\n`;
     Object.assign(ns.sysctls, NAT_SYSCTLS);
     let sources: readonly Cidr[] = st.cidrs;
@@ -773,13 +783,15 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     link(st.router, ns.name, ns, "eth0");
     routerPortSysctls(st.router, ns.name);
     link(internet, ns.name, ns, "inet0");
-    ns.ip.push(
-      `addr add ${vpcSide}/32 dev eth0`,
-      `addr add ${inetSide}/32 dev inet0`,
-      `route add default via ${INTERNET_LINK} dev inet0 onlink`,
-    );
-    for (const c of st.cidrs) ns.ip.push(`route add ${c.text} dev eth0`);
-    for (const n of st.regionalNats) ns.ip.push(`route add ${n.address}/32 dev eth0`);
+    ns.ip.push(addr(`${vpcSide}/32`, "eth0"), addr(`${inetSide}/32`, "inet0"), {
+      op: "route-add",
+      to: "default",
+      via: INTERNET_LINK,
+      dev: "inet0",
+      onlink: true,
+    });
+    for (const c of st.cidrs) ns.ip.push({ op: "route-add", to: c.text, dev: "eth0" });
+    for (const n of st.regionalNats) ns.ip.push({ op: "route-add", to: `${n.address}/32`, dev: "eth0" });
     Object.assign(ns.sysctls, {
       "net.ipv4.ip_forward": "1",
       "net.ipv4.conf.all.rp_filter": "0",
@@ -816,8 +828,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     linkLocal6(internet, ns.name, LINK_LOCAL_UPSTREAM);
     linkLocal6(ns, "eth0", LINK_LOCAL_GATEWAY);
     linkLocal6(ns, "inet0", LINK_LOCAL_GATEWAY);
-    ns.ip6.push(`route add default via ${LINK_LOCAL_UPSTREAM} dev inet0`);
-    for (const b of v6.blocks) ns.ip6.push(`route add ${b.text} via ${LINK_LOCAL_UPSTREAM} dev eth0`);
+    ns.ip6.push({ op: "route-add", to: "default", via: LINK_LOCAL_UPSTREAM, dev: "inet0" });
+    for (const b of v6.blocks) ns.ip6.push({ op: "route-add", to: b.text, via: LINK_LOCAL_UPSTREAM, dev: "eth0" });
   }
 
   /**
@@ -850,14 +862,15 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   function internetRoutes6(st: VpcState): void {
     if (!st.v6) return;
     const back = st.igw?.veth ?? st.eigw?.veth;
-    if (back !== undefined) for (const b of st.v6.blocks) internet.ip6.push(`route add ${b.text} via ${LINK_LOCAL_GATEWAY} dev ${back}`);
+    if (back !== undefined)
+      for (const b of st.v6.blocks) internet.ip6.push({ op: "route-add", to: b.text, via: LINK_LOCAL_GATEWAY, dev: back });
     const eigw = st.eigw;
     if (!eigw || !st.igw) return;
     for (const [id, cidr] of st.v6.subnets) {
       const subnet = model.get("subnet", id);
       const rt = subnet ? model.routeTableFor(subnet) : undefined;
       const viaEigw = rt?.routes.some((r) => r.target.kind === "egress-only-internet-gateway" && r.target.id === eigw.id);
-      if (viaEigw) internet.ip6.push(`route add ${cidr.text} via ${LINK_LOCAL_GATEWAY} dev ${eigw.veth}`);
+      if (viaEigw) internet.ip6.push({ op: "route-add", to: cidr.text, via: LINK_LOCAL_GATEWAY, dev: eigw.veth });
     }
   }
 
@@ -878,8 +891,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       const address = `169.254.${128 + (st.gatewayEndpoints.size % 128)}.1`;
       link(st.router, ns.name, ns, "eth0");
       routerPortSysctls(st.router, ns.name);
-      ns.ip.push(`addr add ${address}/32 dev eth0`, `addr add ${publicAddress}/32 dev lo`);
-      for (const c of st.cidrs) ns.ip.push(`route add ${c.text} dev eth0`);
+      ns.ip.push(addr(`${address}/32`, "eth0"), addr(`${publicAddress}/32`, "lo"));
+      for (const c of st.cidrs) ns.ip.push({ op: "route-add", to: c.text, dev: "eth0" });
       st.gatewayEndpoints.set(ep.id, { veth: ns.name, address, prefix: `${publicAddress}/32` });
       for (const port of WHOAMI_PORTS) {
         servers.push({ ns: ns.name, kind: "whoami", address: publicAddress, port, label: `aws:${service} via gateway endpoint` });
@@ -933,24 +946,31 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   function planRoutes(st: VpcState): void {
     const r = st.router;
     for (const c of st.cidrs) {
-      r.ip.push(`rule add pref 100 to ${c.text} lookup ${st.localTable}`, `route add blackhole ${c.text} table ${st.localTable}`);
+      r.ip.push(
+        { op: "rule-add", pref: 100, to: c.text, table: st.localTable },
+        { op: "route-add", blackhole: true, to: c.text, table: st.localTable },
+      );
     }
-    for (const p of st.ports) if (p.address !== null) r.ip.push(`route add ${p.address}/32 dev ${p.veth} table ${st.localTable}`);
-    r.ip.push("route add blackhole default table default");
+    for (const p of st.ports)
+      if (p.address !== null) r.ip.push({ op: "route-add", to: `${p.address}/32`, dev: p.veth, table: st.localTable });
+    r.ip.push({ op: "route-add", blackhole: true, to: "default", table: "default" });
     if (st.v6) {
       // The same for IPv6: the local route, then (pref 32767, which IPv6 lacks by default) a silent drop.
       for (const b of st.v6.blocks)
-        r.ip6.push(`rule add pref 100 to ${b.text} lookup ${st.localTable}`, `route add blackhole ${b.text} table ${st.localTable}`);
+        r.ip6.push(
+          { op: "rule-add", pref: 100, to: b.text, table: st.localTable },
+          { op: "route-add", blackhole: true, to: b.text, table: st.localTable },
+        );
       for (const p of st.ports)
-        if (p.address6 !== undefined) r.ip6.push(`route add ${p.address6}/128 dev ${p.veth} table ${st.localTable}`);
-      r.ip6.push("rule add pref 32767 lookup default", "route add blackhole default table default");
+        if (p.address6 !== undefined) r.ip6.push({ op: "route-add", to: `${p.address6}/128`, dev: p.veth, table: st.localTable });
+      r.ip6.push({ op: "rule-add", pref: 32767, table: "default" }, { op: "route-add", blackhole: true, to: "default", table: "default" });
     }
     // Regional NAT gateways forward straight to the internet gateway.
     st.regionalNats.forEach((n, i) => {
       const table = st.localTable + 500 + i;
-      r.ip.push(`route add ${n.address}/32 dev ${n.veth}`);
-      if (st.igw) r.ip.push(`route add 0.0.0.0/0 via ${st.igw.address} dev ${st.igw.veth} onlink table ${table}`);
-      r.ip.push(`rule add pref ${150 + i} iif ${n.veth} lookup ${table}`);
+      r.ip.push({ op: "route-add", to: `${n.address}/32`, dev: n.veth });
+      if (st.igw) r.ip.push({ op: "route-add", to: "0.0.0.0/0", via: st.igw.address, dev: st.igw.veth, onlink: true, table });
+      r.ip.push({ op: "rule-add", pref: 150 + i, iif: n.veth, table });
     });
     let pref = 200;
     for (const p of st.ports) {
@@ -967,18 +987,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         st.tables.set(rt.id, table);
         routeTable(st, rt, table);
       }
-      if (p.address6 !== undefined) r.ip6.push(`rule add pref ${pref} iif ${p.veth} lookup ${table}`);
-      r.ip.push(`rule add pref ${pref++} iif ${p.veth} lookup ${table}`);
+      if (p.address6 !== undefined) r.ip6.push({ op: "rule-add", pref, iif: p.veth, table });
+      r.ip.push({ op: "rule-add", pref: pref++, iif: p.veth, table });
     }
   }
 
   function routeTable(st: VpcState, rt: RouteTable, table: number): void {
     const r = st.router;
     const done = new Set<string>();
-    const add = (cidr: Cidr, line: string): void => {
+    const add = (cidr: Cidr, route: RouteVia): void => {
       if (done.has(cidr.text)) return;
       done.add(cidr.text);
-      (cidr.family === 4 ? r.ip : r.ip6).push(`route add ${line} table ${table}`);
+      (cidr.family === 4 ? r.ip : r.ip6).push({ op: "route-add", to: cidr.text, ...route, table });
     };
     // Static routes first: they beat a prefix-list route to the same block.
     const ordered = [
@@ -1012,7 +1032,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       }
       for (const c of cidrs) {
         if (route.state === "blackhole" || t.kind === "none") {
-          add(c, `blackhole ${c.text}`);
+          add(c, BLACKHOLE);
           continue;
         }
         const id = "id" in t ? t.id : null;
@@ -1022,7 +1042,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         }
         if (t.kind === "egress-only-internet-gateway") {
           // AWS takes no IPv4 route to an egress-only internet gateway; the analyzer drops it (CANNOT_ROUTE).
-          add(c, `blackhole ${c.text}`);
+          add(c, BLACKHOLE);
           note(
             `route table ${rt.id}: the IPv4 route to ${c.text} goes to egress-only internet gateway ${refText(t.id)}, which carries IPv6 only: a blackhole`,
           );
@@ -1037,14 +1057,14 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
           }
           return undefined;
         })();
-        if (via) add(c, `${c.text} via ${via.address} dev ${via.veth} onlink`);
+        if (via) add(c, { via: via.address, dev: via.veth, onlink: true });
         else routeLeftOut(st, rt, c, t);
       }
     }
     for (const [epId, gw] of st.gatewayEndpoints) {
       const ep = model.get("vpc-endpoint", epId);
       if (ep && !isUnknown(ep.routeTableIds) && ep.routeTableIds.includes(rt.id)) {
-        r.ip.push(`route add ${gw.prefix} via ${gw.address} dev ${gw.veth} onlink table ${table}`);
+        r.ip.push({ op: "route-add", to: gw.prefix, via: gw.address, dev: gw.veth, onlink: true, table });
       }
     }
   }
@@ -1057,18 +1077,18 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
   }
 
   /** An IPv6 route: to the internet or egress-only gateway by its link-local address; through a NAT, a silent drop. */
-  function route6(st: VpcState, rt: RouteTable, c: Cidr, t: RouteTarget, add: (c: Cidr, line: string) => void): void {
+  function route6(st: VpcState, rt: RouteTable, c: Cidr, t: RouteTarget, add: (c: Cidr, route: RouteVia) => void): void {
     const id = "id" in t ? t.id : null;
-    if (t.kind === "internet-gateway" && st.igw && st.igw.id === id) add(c, `${c.text} via ${LINK_LOCAL_GATEWAY} dev ${st.igw.veth}`);
+    if (t.kind === "internet-gateway" && st.igw && st.igw.id === id) add(c, { via: LINK_LOCAL_GATEWAY, dev: st.igw.veth });
     else if (t.kind === "egress-only-internet-gateway" && st.eigw && st.eigw.id === id)
-      add(c, `${c.text} via ${LINK_LOCAL_GATEWAY} dev ${st.eigw.veth}`);
+      add(c, { via: LINK_LOCAL_GATEWAY, dev: st.eigw.veth });
     else if (t.kind === "nat-gateway") {
-      add(c, `blackhole ${c.text}`);
+      add(c, BLACKHOLE);
       note(
         `route table ${rt.id}: the IPv6 route to ${c.text} goes to NAT gateway ${refText(t.id)}, which does not carry IPv6 to the internet: a blackhole (NAT64 is not emulated)`,
       );
     } else if (t.kind === "instance" || t.kind === "network-interface") {
-      add(c, `blackhole ${c.text}`);
+      add(c, BLACKHOLE);
       note(
         `route table ${rt.id}: the IPv6 route to ${c.text} goes to ${t.kind} ${refText(t.id)}: IPv6 through an instance is not emulated (a blackhole)`,
       );
@@ -1132,7 +1152,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
         const chain = `nacl_${egress ? "out" : "in"}_${group}`;
         lines.push(
           `  chain ${chain} {`,
-          `    # ${egress ? "outbound" : "inbound"} rules of ${acl?.id ?? "an unknown network ACL"} for ${subnetId}`,
+          `    # ${nftComment(`${egress ? "outbound" : "inbound"} rules of ${acl?.id ?? "an unknown network ACL"} for ${subnetId}`)}`,
         );
         lines.push(`    ${egress ? "oifgroup" : "iifgroup"} ${group} return`);
         if (acl) lines.push(...naclEntries(acl, egress).map((l) => `    ${l}`));
@@ -1147,8 +1167,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     for (const p of sgPorts) {
       for (const egress of [true, false]) {
         lines.push(
-          `  chain sg_${egress ? "out" : "in"}_${nftName(p.veth)} {`,
-          `    # ${egress ? "egress" : "ingress"} of ${p.what}: ${(p.groups ?? []).map((g) => g.id).join(", ") || "no security group"}`,
+          `  chain sg_${egress ? "out" : "in"}_${chainName(p.veth)} {`,
+          `    # ${nftComment(`${egress ? "egress" : "ingress"} of ${p.what}: ${(p.groups ?? []).map((g) => g.id).join(", ") || "no security group"}`)}`,
         );
         for (const g of p.groups ?? [])
           for (const rule of egress ? g.egress : g.ingress) {
@@ -1167,8 +1187,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     lines.push("    ct state established,related accept");
     if (sgPorts.length > 0) {
-      lines.push(`    iifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_out_${nftName(p.veth)}`).join(", ")} }`);
-      lines.push(`    oifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_in_${nftName(p.veth)}`).join(", ")} }`);
+      lines.push(`    iifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_out_${chainName(p.veth)}`).join(", ")} }`);
+      lines.push(`    oifname vmap { ${sgPorts.map((p) => `"${p.veth}" : jump sg_in_${chainName(p.veth)}`).join(", ")} }`);
     }
     lines.push("    accept", "  }", "}");
     return lines.join("\n") + "\n";
@@ -1240,7 +1260,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
 /** An IPv6 link end numbered with a link-local address only, usable at once (no duplicate address detection). */
 function linkLocal6(ns: MutableNs, ifname: string, address: string): void {
   ns.sysctls[`net.ipv6.conf.${ifname}.accept_dad`] = "0";
-  ns.ip6.push(`addr add ${address}/64 dev ${ifname} nodad`);
+  ns.ip6.push({ op: "addr-add", cidr: `${address}/64`, dev: ifname, nodad: true });
 }
 
 /** Router-side settings of one veth: proxy ARP answering at once, no reverse-path filter. */
@@ -1288,7 +1308,7 @@ function igwRuleset(
     blocked.length > 0
       ? [
           "  set bpa_blocked {",
-          ...blocked.map((b) => `    # ${b.what}: blocked by VPC Block Public Access`),
+          ...blocked.map((b) => `    # ${nftComment(`${b.what}: blocked by VPC Block Public Access`)}`),
           "    type ipv4_addr;",
           ...elements(blocked.map((b) => b.privateIp)),
           "  }",
@@ -1351,10 +1371,10 @@ export function describePlan(plan: Plan): string {
     `emulation plan ${plan.prefix}: ${plan.namespaces.length} namespaces, ${plan.links.length} links, ${plan.servers.length} servers`,
   ];
   for (const ns of plan.namespaces) {
-    out.push("", `namespace ${ns.name} (${ns.role}, ${ns.entity})`);
+    out.push("", `namespace ${ns.name} (${ns.role}, ${printable(ns.entity)})`);
     for (const [k, v] of Object.entries(ns.sysctls)) out.push(`  sysctl ${k}=${v}`);
-    for (const l of ns.ip) out.push(`  ip ${l}`);
-    for (const l of ns.ip6 ?? []) out.push(`  ip -6 ${l}`);
+    for (const l of ns.ip) out.push(`  ip ${renderIpOp(l)}`);
+    for (const l of ns.ip6 ?? []) out.push(`  ip -6 ${renderIpOp(l)}`);
     if (ns.resolvConf !== undefined) out.push(`  resolv.conf: ${ns.resolvConf.trim().replace(/\n/g, "; ")}`);
     if (ns.nft !== undefined) {
       out.push("  nft:");
@@ -1375,10 +1395,10 @@ export function describePlan(plan: Plan): string {
   }
   out.push("", "function ENIs:");
   for (const e of plan.enis)
-    out.push(`  ${e.functionId} in ${e.subnetId}: ${e.ipv4}${e.ipv6 !== undefined ? `, ${e.ipv6}` : ""} (${e.ns})`);
+    out.push(`  ${printable(e.functionId)} in ${printable(e.subnetId)}: ${e.ipv4}${e.ipv6 !== undefined ? `, ${e.ipv6}` : ""} (${e.ns})`);
   if (plan.notes.length > 0) {
     out.push("", "notes:");
-    for (const n of plan.notes) out.push(`  - ${n}`);
+    for (const n of plan.notes) out.push(`  - ${printable(n)}`);
   }
   return out.join("\n") + "\n";
 }

@@ -7,6 +7,7 @@ import { constants } from "node:os";
 import { basename, isAbsolute } from "node:path";
 import { DROP_CAPABILITIES, trustCaEnv } from "./apply.ts";
 import type { EniPlan } from "./plan-types.ts";
+import { printable } from "./text.ts";
 
 /** What to spawn for one ENI's shell: `ip netns exec NS [setpriv ...] SHELL ...` with `env` added to the caller's. */
 export interface ShellLaunch {
@@ -52,8 +53,9 @@ export interface ShellOptions {
 
 export function shellLaunch(eni: EniPlan, options: ShellOptions): ShellLaunch {
   const env: Record<string, string> = {
-    LAMBDA_EGRESS_FUNCTION: eni.functionId,
-    LAMBDA_EGRESS_SUBNET: eni.subnetId,
+    // An environment variable cannot hold NUL, and a terminal should not get escapes: the ids as printable text.
+    LAMBDA_EGRESS_FUNCTION: printable(eni.functionId),
+    LAMBDA_EGRESS_SUBNET: printable(eni.subnetId),
     LAMBDA_EGRESS_ADDRESS: eni.ipv4,
     LAMBDA_EGRESS_NAMESPACE: eni.ns,
     PS1: `${shellPosition(eni)} $ `,

@@ -1,5 +1,6 @@
 // Reads a CDK cloud assembly (cdk.out): manifest.json, nested assemblies (Stages), and per stack its template file, region and construct paths. Pure: files come through a callback.
-import { join } from "node:path";
+import { realpathSync } from "node:fs";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Diagnostic, Location } from "../model/types.ts";
 import type { LoadOptions } from "./cfn/index.ts";
 import { jsonc, parseTemplateText } from "./cfn/parse.ts";
@@ -18,7 +19,41 @@ export interface AssemblyFiles {
   read(path: string): string | undefined;
   /** True when the path is a file. */
   isFile(path: string): boolean;
+  /**
+   * The path with every symlink resolved, undefined when it does not exist. Default: the file system's (a path that is
+   * not there, as in an assembly held in memory, is taken as written).
+   */
+  realpath?(path: string): string | undefined;
 }
+
+function diskRealpath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function within(root: string, path: string): boolean {
+  const r = relative(root, path);
+  return r === "" || (!r.startsWith("..") && !isAbsolute(r));
+}
+
+/**
+ * Why `name` (a path a manifest gives, relative to `base`) would make the reader leave the assembly folder `root`: an
+ * absolute path, `..` climbing out, or a symlink leading out; undefined when it stays inside.
+ */
+export function leavesAssembly(root: string, base: string, name: string, files: AssemblyFiles): string | undefined {
+  if (isAbsolute(name) || /^[A-Za-z]:[\\/]/.test(name)) return "an absolute path";
+  const path = resolve(base, name);
+  if (!within(resolve(root), path)) return "a path that climbs out of the cloud assembly folder";
+  const real = (files.realpath ?? diskRealpath)(path);
+  const realRoot = (files.realpath ?? diskRealpath)(root) ?? resolve(root);
+  if (real !== undefined && !within(realRoot, real)) return `a symlink to ${real}, outside the cloud assembly folder`;
+  return undefined;
+}
+
+const OUTSIDE_HINT = "a cloud assembly names its files relative to its own folder; run `cdk synth` again, or remove the link";
 
 export interface AssemblyStack {
   /** The artifact id in its manifest. */
@@ -65,7 +100,10 @@ export function readCloudAssembly(dir: string, shown: string, files: AssemblyFil
       CDK_SYNTH_HINT,
     );
   }
-  const version = readManifest(dir, shown, files, 0, new Set(), stacks, diagnostics);
+  const escape = leavesAssembly(dir, dir, "manifest.json", files);
+  if (escape !== undefined)
+    throw new LoadError("LOAD_CDK_OUTSIDE_ASSEMBLY", `manifest.json is ${escape}: refused`, { file: top }, OUTSIDE_HINT);
+  const version = readManifest(dir, dir, shown, files, 0, new Set(), stacks, diagnostics);
   if (stacks.length === 0) {
     throw new LoadError(
       "LOAD_CDK_NO_STACKS",
@@ -85,6 +123,7 @@ function isObject(v: unknown): v is Json {
 
 /** Reads one manifest and the nested assemblies it names; returns its version. */
 function readManifest(
+  root: string,
   dir: string,
   shown: string,
   files: AssemblyFiles,
@@ -118,6 +157,11 @@ function readManifest(
       location: at(["version"]),
     });
   }
+  /** Refuses a path of the manifest that would make the reader leave the assembly folder. */
+  const outside = (what: string, base: string, name: string, path: readonly (string | number)[]): void => {
+    const why = leavesAssembly(root, base, name, files);
+    if (why !== undefined) throw new LoadError("LOAD_CDK_OUTSIDE_ASSEMBLY", `${what}: ${why}; refused`, at(path), OUTSIDE_HINT);
+  };
   const artifacts = manifest.artifacts ?? {};
   if (!isObject(artifacts)) throw bad("`artifacts` must be a map of artifact ids to artifacts", ["artifacts"]);
   for (const [id, artifact] of Object.entries(artifacts)) {
@@ -127,6 +171,12 @@ function readManifest(
       const templateFile = properties.templateFile;
       if (typeof templateFile !== "string" || templateFile === "")
         throw bad(`stack ${id} has no properties.templateFile`, ["artifacts", id, "properties"]);
+      outside(`stack ${id} names the template ${JSON.stringify(templateFile)}`, dir, templateFile, [
+        "artifacts",
+        id,
+        "properties",
+        "templateFile",
+      ]);
       const path = join(dir, templateFile);
       if (!files.isFile(path)) {
         throw new LoadError(
@@ -146,12 +196,26 @@ function readManifest(
         path,
         environment,
         region: regionOf(environment),
-        constructPaths: constructPathsOf(artifact, dir, shown, files, diagnostics, at(["artifacts", id])),
+        constructPaths: constructPathsOf(artifact, dir, shown, files, diagnostics, at(["artifacts", id]), (name) =>
+          outside(`stack ${id} names the metadata file ${JSON.stringify(name)}`, dir, name, ["artifacts", id, "additionalMetadataFile"]),
+        ),
       });
     } else if (artifact.type === "cdk:cloud-assembly") {
       const directoryName = properties.directoryName;
       if (typeof directoryName !== "string" || directoryName === "")
         throw bad(`nested assembly ${id} has no properties.directoryName`, ["artifacts", id, "properties"]);
+      outside(`nested assembly ${id} names the folder ${JSON.stringify(directoryName)}`, dir, directoryName, [
+        "artifacts",
+        id,
+        "properties",
+        "directoryName",
+      ]);
+      outside(`nested assembly ${id}'s manifest`, dir, join(directoryName, "manifest.json"), [
+        "artifacts",
+        id,
+        "properties",
+        "directoryName",
+      ]);
       const nested = join(dir, directoryName);
       if (depth + 1 > MAX_ASSEMBLY_DEPTH) throw bad(`nested assemblies deeper than ${MAX_ASSEMBLY_DEPTH} levels`, ["artifacts", id]);
       if (seen.has(nested)) throw bad(`nested assembly ${id} names ${directoryName} again (a cycle)`, ["artifacts", id]);
@@ -164,7 +228,7 @@ function readManifest(
           "the cloud assembly is incomplete; run `cdk synth` again",
         );
       }
-      readManifest(nested, join(shown, directoryName), files, depth + 1, seen, stacks, diagnostics);
+      readManifest(root, nested, join(shown, directoryName), files, depth + 1, seen, stacks, diagnostics);
     }
     // Other artifacts (cdk:tree, cdk:asset-manifest, ...) say nothing about the network.
   }
@@ -191,6 +255,7 @@ function constructPathsOf(
   files: AssemblyFiles,
   diagnostics: Diagnostic[],
   location: Location,
+  confine: (name: string) => void,
 ): Record<string, string> {
   const paths: Record<string, string> = {};
   const add = (metadata: unknown) => {
@@ -209,6 +274,7 @@ function constructPathsOf(
   // Newer CDK versions may write the metadata to a file of its own.
   const extra = artifact.additionalMetadataFile;
   if (typeof extra === "string" && extra !== "") {
+    confine(extra);
     const text = files.read(join(dir, extra));
     let parsed: unknown;
     try {

@@ -11,6 +11,7 @@ import { applyTransforms } from "./language-extensions.ts";
 import { parseTemplateText } from "./parse.ts";
 import { declaresSam, expandSam, hasSamResources, SAM_TRANSFORM } from "./sam.ts";
 import { checkCycles, checkGetAtts } from "./validate.ts";
+import { unknownParamDiagnostics } from "../params.ts";
 
 export interface LoadOptions {
   readonly region?: string;
@@ -130,6 +131,12 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
     });
   }
   early.push(...transformed.diagnostics);
+  early.push(
+    ...unknownParamDiagnostics(params, written.value.Parameters, {
+      file,
+      ...written.positions.get(written.value)?.keys.get("Parameters"),
+    }),
+  );
   const sam = samResources || declaresSam(template) ? expandSam(template, original) : { resources: original, generatedFrom: new Map() };
   const resolver = new Resolver(
     parsed,
