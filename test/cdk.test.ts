@@ -218,9 +218,9 @@ function assertPattern(o: ResolvedPatternOptions, { template, report }: Synth): 
   }
 
   // Our analyzer: the exact findings and verdicts.
-  // (function-single-az looks at VpcConfig: a Managed Instances function has none.)
+  // (function-single-az looks at a Managed Instances function's capacity provider too.)
   const expectedFindings = [
-    ...(o.azs === 1 && !managed ? ["function-single-az"] : []),
+    ...(o.azs === 1 ? ["function-single-az"] : []),
     ...(p === "shared-nat-gateway" && o.azs > 1 ? ["nat-gateway-cross-az"] : []),
   ];
   assert.deepEqual(report.findings.map((f) => f.rule).sort(), expectedFindings.sort(), JSON.stringify(report.findings, null, 1));
