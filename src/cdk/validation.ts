@@ -141,7 +141,7 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
     }
     if (intents && reports.length > 0) {
       const merged = mergeReports(reports);
-      violations.push(...this.intentViolations(renameByPath(intents, constructPaths(context.appConstruct)), merged));
+      for (const v of this.intentViolations(renameByPath(intents, constructPaths(context.appConstruct)), merged)) violations.push(v);
     }
     return { success: violations.length === 0, violations, ...(this.version ? { pluginVersion: this.version } : {}) };
   }

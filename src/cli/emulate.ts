@@ -20,7 +20,7 @@ import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
-import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
+import { parseParams, printError, readTemplate, setOutputClosedHandler } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
@@ -67,11 +67,7 @@ the output's reader goes away (the run is torn down first).
 
 class EmulateUsageError extends Error {}
 
-function fail(io: Io, message: string, hint?: string): number {
-  io.stderr.write(`lambda-egress: ${message}\n`);
-  if (hint) io.stderr.write(`  hint: ${hint}\n`);
-  return 2;
-}
+const fail = printError;
 
 /** What this system lacks to apply a plan (one line with how to get it), undefined when nothing. */
 function missingPrivileges(needNft: boolean): { message: string; hint: string } | undefined {

@@ -44,7 +44,7 @@ export function rawDependencies(resources: Readonly<Record<string, RawResource>>
     const stack: unknown[] = [res?.Properties];
     while (stack.length > 0) {
       const v = stack.pop();
-      if (Array.isArray(v)) stack.push(...v);
+      if (Array.isArray(v)) for (const x of v) stack.push(x);
       else if (v && typeof v === "object") {
         for (const [k, x] of Object.entries(v)) {
           if (k === "Ref") add(x);
