@@ -79,9 +79,13 @@ function readTraffic(arg: string, io: Io): Traffic {
     code: "TRAFFIC_INVALID",
     directory: "is a directory; --traffic takes a YAML/JSON file or CLASS=GB,...",
     tooLarge: (limit, size) =>
-      new LoadError("TRAFFIC_INVALID", `is ${size === undefined ? "more than " + limit : size} bytes; a traffic file is read up to ${limit} bytes`, {
-        file: arg,
-      }),
+      new LoadError(
+        "TRAFFIC_INVALID",
+        `is ${size === undefined ? "more than " + limit : size} bytes; a traffic file is read up to ${limit} bytes`,
+        {
+          file: arg,
+        },
+      ),
   });
   let doc: unknown;
   try {

@@ -2,7 +2,7 @@
 // handler, or a shell) inside each of its ENIs, and tears everything down; `--plan` prints the plan, `--cleanup` removes
 // what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
@@ -18,6 +18,9 @@ import type { RunningShell } from "../emulate/shell.ts";
 import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
+import { LoadError } from "../load/errors.ts";
+import { readBounded } from "../load/read.ts";
+import { escapeControl, escapeLines } from "../report/escape.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
 import { parseParams, printError, readTemplate, setOutputClosedHandler } from "./main.ts";
@@ -136,14 +139,28 @@ function prepareSandbox(): string[] | string {
   ];
 }
 
+/** A plan file is a few kilobytes per ENI; a larger one is not a plan. */
+const MAX_PLAN_BYTES = 16 * 1024 * 1024;
+/** Lambda takes events of at most 6 MB (a synchronous invocation's payload). */
+export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
+/**
+ * Checks the --invoke event file before anything is built: a regular file (the handler's bootstrap reads it again),
+ * at most 6 MB, JSON. A LoadError naming the file otherwise.
+ */
+function checkEventFile(path: string, shown: string): void {
+  const text = readBounded(path, shown, { maxBytes: MAX_EVENT_BYTES, missing: "no such file (--event)" });
+  if (!statSync(path).isFile()) throw new LoadError("LOAD_NOT_A_FILE", "is not a regular file; --event takes a JSON file", { file: shown });
+  try {
+    JSON.parse(text);
+  } catch (e) {
+    throw new LoadError("EVENT_INVALID", `is not JSON: ${(e as Error).message}`, { file: shown }, "--event takes the event as a JSON file");
+  }
+}
+
 /** A hand-written plan, with its prefix replaced by a new one so that runs never collide. */
 function readPlanFile(path: string, shown: string): Plan | string {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return `${shown}: no such file`;
-  }
+  const text = readBounded(path, shown, { maxBytes: MAX_PLAN_BYTES });
   let plan: Plan;
   try {
     plan = JSON.parse(text) as Plan;
@@ -219,6 +236,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (values.invoke && (planFile !== undefined || command.length > 0))
     return usage("--invoke runs the template's handler: no --plan-file, no command");
   if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
+  if (values.event !== undefined) checkEventFile(resolve(io.cwd, values.event), values.event);
   const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
   const params = parseParams(values.param);
@@ -248,7 +266,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     }
   }
   if (values.plan) {
-    io.stdout.write(describePlan(plan));
+    io.stdout.write(escapeLines(describePlan(plan)));
     return 0;
   }
   const enis = plan.enis.filter(
@@ -269,7 +287,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   }
   const lack = missingPrivileges(plan.namespaces.some((n) => n.nft !== undefined));
   if (lack) return fail(io, lack.message, lack.hint);
-  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${n}\n`);
+  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${escapeControl(n)}\n`);
 
   // Prepared last, after every refusal, so that the temporary directory is always removed below.
   let invocation: Invocation | undefined;
@@ -319,7 +337,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       throw e;
     }
     if (stopping !== undefined) return await stop(stopping);
-    for (const n of emulation.notes) io.stdout.write(`note: ${n}\n`);
+    for (const n of emulation.notes) io.stdout.write(`note: ${escapeControl(n)}\n`);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
     if (values.shell) {
       io.stdout.write(
@@ -330,7 +348,9 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     let worst = 0;
     for (const eni of enis) {
       if (stopping !== undefined) break;
-      io.stdout.write(`== ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`);
+      io.stdout.write(
+        `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
+      );
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
       const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
@@ -382,7 +402,7 @@ async function runShells(
     }
     const next = k + 1 < enis.length ? "exit moves on to the next" : "exit ends the run";
     io.stdout.write(
-      `== shell ${k + 1} of ${enis.length}: ${eni.functionId} in ${eni.subnetId} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
+      `== shell ${k + 1} of ${enis.length}: ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
     );
     const launch = shellLaunch(eni, {
       shell,

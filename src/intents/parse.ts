@@ -62,7 +62,11 @@ export function parseIntents(file: string, text: string): IntentsFile {
     read = readYamlDocument(text.replace(/^\uFEFF/, ""), { uniqueKeys: false });
   } catch (e) {
     if (!(e instanceof YamlProblem)) throw e;
-    throw new LoadError("INTENTS_INVALID", e.tooDeep ? e.message : `not valid YAML: ${e.message}`, { file, line: e.line, column: e.column });
+    throw new LoadError("INTENTS_INVALID", e.tooDeep ? e.message : `not valid YAML: ${e.message}`, {
+      file,
+      line: e.line,
+      column: e.column,
+    });
   }
   const { doc, lineCounter } = read;
   const at = (node: unknown): Location => {

@@ -28,18 +28,17 @@ export interface ReadOptions {
 
 const MiB = (n: number): string => `${(n / 1048576).toFixed(0)} MiB`;
 
-/** What a file that is not a regular file, a directory or a pipe is, for the refusal. */
+/** What a file that cannot be read as text is (a device), for the refusal; pipes and sockets are read, bounded. */
 function kindOf(st: Stats): string | undefined {
   if (st.isCharacterDevice()) return "a character device";
   if (st.isBlockDevice()) return "a block device";
-  if (st.isSocket()) return "a socket";
   return undefined;
 }
 
 /**
  * The file as UTF-8 text, read in chunks up to `maxBytes`: a LoadError naming the file when it does not exist, is a
  * directory or a device, holds NUL bytes (a binary file: found in the first chunk that has one), or is larger than the
- * limit (a regular file is refused from its size without being read). Pipes and FIFOs are read, up to the limit.
+ * limit (a regular file is refused from its size without being read). Pipes, FIFOs and sockets are read, up to the limit.
  */
 export function readBounded(path: string, shown: string, opts: ReadOptions): string {
   const code = opts.code ?? "LOAD_NOT_A_FILE";
@@ -63,10 +62,15 @@ export function readBounded(path: string, shown: string, opts: ReadOptions): str
   const regular = st.isFile();
   if (regular && st.size > opts.maxBytes) throw tooLarge(opts.maxBytes, st.size);
   let fd: number;
+  let own = true;
   try {
     fd = openSync(path, constants.O_RDONLY);
   } catch (e) {
-    throw unreadable(e, shown, opts.missing ?? "no such file");
+    // A socket given as /dev/stdin (a parent's pipe, in Node) cannot be opened again: read the descriptor itself.
+    const inherited = /^\/(?:dev\/(?:stdin|fd\/(\d+))|proc\/self\/fd\/(\d+))$/.exec(path);
+    if ((e as NodeJS.ErrnoException).code !== "ENXIO" || !inherited) throw unreadable(e, shown, opts.missing ?? "no such file");
+    fd = Number(inherited[1] ?? inherited[2] ?? 0);
+    own = false;
   }
   try {
     // The file opened may not be the one stat saw (a rename in between): look again at what is open.
@@ -102,14 +106,15 @@ export function readBounded(path: string, shown: string, opts: ReadOptions): str
     }
     return Buffer.concat(chunks, total).toString("utf8");
   } finally {
-    closeSync(fd);
+    if (own) closeSync(fd);
   }
 }
 
 function unreadable(e: unknown, shown: string, missing: string): LoadError {
   const errno = (e as NodeJS.ErrnoException).code;
   if (errno === "ENOENT" || errno === "ENOTDIR") return new LoadError("LOAD_NOT_FOUND", missing, { file: shown });
-  if (errno === "EACCES" || errno === "EPERM") return new LoadError("LOAD_NOT_READABLE", "cannot be read: permission denied", { file: shown });
+  if (errno === "EACCES" || errno === "EPERM")
+    return new LoadError("LOAD_NOT_READABLE", "cannot be read: permission denied", { file: shown });
   if (errno === "EISDIR") return new LoadError("LOAD_NOT_A_FILE", "is a directory, not a file", { file: shown });
   return new LoadError("LOAD_NOT_READABLE", `cannot be read: ${errno ?? (e as Error).message}`, { file: shown });
 }

@@ -46,8 +46,12 @@ function pad(s: string, n: number): string {
 /** One line per item: resource, what, USD/month (2 decimals), the date its price was seen. */
 export function renderItems(items: readonly CostItem[], indent = "  "): string[] {
   const known = items.filter((i) => i.monthlyUsd !== null);
-  const w1 = Math.min(32, known.reduce((w, i) => Math.max(w, i.resource.length), 8));
-  const w2 = Math.min(72, known.reduce((w, i) => Math.max(w, i.what.length), 4));
+  let w1 = 8;
+  let w2 = 4;
+  for (const i of known) {
+    w1 = Math.min(32, Math.max(w1, i.resource.length));
+    w2 = Math.min(72, Math.max(w2, i.what.length));
+  }
   const lines = [`${indent}${pad("RESOURCE", w1)}  ${pad("WHAT", w2)}  ${"USD/MONTH".padStart(10)}  PRICE SEEN`];
   for (const i of known) {
     const seen = i.priceSeen === undefined ? "" : (i.priceSeen ?? "undated");

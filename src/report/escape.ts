@@ -23,6 +23,11 @@ export function escapeControl(s: string): string {
   return CONTROL_TEST.test(s) ? s.replace(CONTROL, escapeChar) : s;
 }
 
+/** Text of several lines with each line's control characters escaped (the line feeds between them kept). */
+export function escapeLines(text: string): string {
+  return CONTROL_TEST.test(text) ? text.split("\n").map(escapeControl).join("\n") : text;
+}
+
 /**
  * `value` with every string in it passed through escapeControl: arrays and plain objects are copied only where
  * something changed (the same value comes back when nothing needed escaping, the usual case).

@@ -1145,13 +1145,16 @@ export class ModelBuilder {
       if (!isPlainObject(pol)) return;
       // SAM policy templates are named in the path: `Properties.Policies (LambdaInvokePolicy)`.
       const template = typeof pol.SamPolicyTemplate === "string" ? `Properties.Policies (${pol.SamPolicyTemplate})` : undefined;
-      for (const s of this.statements(id, pol.PolicyDocument, "Policies", isRawObject(raw) ? raw.PolicyDocument : undefined, template)) statements.push(s);
+      for (const s of this.statements(id, pol.PolicyDocument, "Policies", isRawObject(raw) ? raw.PolicyDocument : undefined, template))
+        statements.push(s);
     });
     for (const arn of Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as Value[]) : []) {
       if (isResourceRef(arn)) {
         // A customer managed policy of this template, attached by reference: read it below.
         const mp = this.props.get(arn.$ref);
-        if (mp) for (const s of this.statements(arn.$ref, mp.PolicyDocument, "PolicyDocument", this.rawProps(arn.$ref).PolicyDocument)) statements.push(s);
+        if (mp)
+          for (const s of this.statements(arn.$ref, mp.PolicyDocument, "PolicyDocument", this.rawProps(arn.$ref).PolicyDocument))
+            statements.push(s);
         else unknownPolicies.push(arn.$ref);
         continue;
       }

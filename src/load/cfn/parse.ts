@@ -168,7 +168,8 @@ export function readYamlDocument(
   if (typeof hook.onError === "function") {
     hook.onError = (source, code, message, warning) => {
       if (warning) return;
-      const offset = typeof source === "number" ? source : Array.isArray(source) ? (source[0] as number) : ((source as { offset?: number }).offset ?? 0);
+      const offset =
+        typeof source === "number" ? source : Array.isArray(source) ? (source[0] as number) : ((source as { offset?: number }).offset ?? 0);
       stop(message, code === "RESOURCE_EXHAUSTION" || /Maximum call stack/.test(message), offset);
     };
   }
@@ -584,6 +585,9 @@ class JsonNode implements NodePos {
 }
 
 function jsonSyntaxError(file: string, text: string, e: unknown): LoadError {
+  // jsonc-parser recurses into each level: deep nesting is reported as such before it is asked where the error is.
+  const deep = scanJson(text).tooDeepAt;
+  if (deep >= 0) return new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, deep) });
   const { visit, printParseErrorCode } = jsonc();
   let found: LoadError | undefined;
   visit(
