@@ -9,6 +9,7 @@ const CONTROL_TEST = new RegExp(CONTROL.source);
 
 /** What JSON.stringify leaves raw among those (it escapes C0 itself). */
 const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const JSON_RAW_TEST = new RegExp(JSON_RAW.source);
 
 function escapeChar(c: string): string {
   const code = c.charCodeAt(0);
@@ -37,7 +38,7 @@ export function escapeStrings<T>(value: T): T {
 }
 
 function escapeDeep(value: unknown): unknown {
-  if (typeof value === "string") return escapeControl(value);
+  if (typeof value === "string") return CONTROL_TEST.test(value) ? value.replace(CONTROL, escapeChar) : value;
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
@@ -50,12 +51,14 @@ function escapeDeep(value: unknown): unknown {
   }
   const proto = Object.getPrototypeOf(value) as unknown;
   if (proto !== Object.prototype && proto !== null) return value;
+  const obj = value as Record<string, unknown>;
   let out: Record<string, unknown> | undefined;
-  for (const [k, v] of Object.entries(value)) {
+  for (const k in obj) {
+    const v = obj[k];
     const e = escapeDeep(v);
-    const key = escapeControl(k);
+    const key = CONTROL_TEST.test(k) ? escapeControl(k) : k;
     if (e !== v || key !== k) {
-      out ??= { ...(value as Record<string, unknown>) };
+      out ??= { ...obj };
       if (key !== k) delete out[k];
       out[key] = e;
     }
@@ -66,5 +69,8 @@ function escapeDeep(value: unknown): unknown {
 /** JSON text of `value` (JSON.stringify's), with the controls it leaves raw (C1, bidi, U+2028/9) escaped. */
 export function jsonText(value: unknown, indent?: number): string {
   const s = JSON.stringify(value, null, indent);
-  return s.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  // V8 runs a regular expression's first execution in its interpreter: a run on a short string first, and the scan
+  // of a large report runs compiled (five times faster).
+  JSON_RAW_TEST.test(".");
+  return JSON_RAW_TEST.test(s) ? s.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : s;
 }
