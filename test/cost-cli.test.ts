@@ -177,7 +177,7 @@ describe("cli: cost", () => {
     await expectError(["cost", PER_AZ, "--bogus"], /Unknown option '--bogus'/);
     await expectError(["cost", PER_AZ, "--traffic", "internet=lots"], /internet: "lots" is not a number of GB/);
     await expectError(["cost", PER_AZ, "--traffic", "nothing-here.yaml"], /nothing-here\.yaml: no such file/);
-    await expectError(["cost", PER_AZ, "--traffic", file("t.yaml", "internet: [1\n")], /t\.yaml: is not valid YAML or JSON/);
+    await expectError(["cost", PER_AZ, "--traffic", file("t.yaml", "internet: [1\n")], /t\.yaml:2:1: is not valid YAML or JSON/);
     await expectError(["cost", PER_AZ, "--traffic", file("u.yaml", "internett: 5\n")], /u\.yaml: "internett" is not a traffic class/);
     await expectError(["cost", "missing.yaml"], /missing\.yaml: no such file/);
     await expectError(["cost", "examples"], /examples: is a directory/);

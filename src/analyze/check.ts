@@ -238,7 +238,16 @@ function functionReport(
     });
   }
   const summary = Object.fromEntries(
-    dests.map((d) => [d.label, summarize(reports.map((r) => r.destinations.find((x) => x.to === d.label)?.verdict ?? "unknown"))]),
+    // Each subnet's results are in the order of dests (found by label when not: linear, not a search per destination).
+    dests.map((d, i) => [
+      d.label,
+      summarize(
+        reports.map(
+          (r) =>
+            (r.destinations[i]?.to === d.label ? r.destinations[i] : r.destinations.find((x) => x.to === d.label))?.verdict ?? "unknown",
+        ),
+      ),
+    ]),
   );
   return { ...base, inVpc: true, vpc: vpcId, summary, subnets: reports };
 }

@@ -194,7 +194,7 @@ export function functionPermission(
       if (m !== "no") conditional = true;
       continue;
     }
-    if (!isUnknown(s.resources)) allowedOn.push(...s.resources);
+    if (!isUnknown(s.resources)) for (const r of s.resources) allowedOn.push(r);
     if (m === "unknown") unknownSeen = true;
     else if (m === "yes") {
       if (s.hasCondition) conditional = true;

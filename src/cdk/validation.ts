@@ -1,5 +1,4 @@
 // LambdaEgressValidation: a CDK policy validation plugin that runs lambda-egress's analyzer on every synthesized template.
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { CfnResource, Stack } from "aws-cdk-lib";
 import type {
@@ -14,8 +13,9 @@ import type { CheckReport } from "../check.ts";
 import { checkTemplate, mergeReports } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
 import type { Intent, IntentsFile } from "../intents/parse.ts";
-import { intentDestinations, parseIntents } from "../intents/parse.ts";
+import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
 import { LoadError } from "../load/errors.ts";
+import { readBounded, readTemplateFile } from "../load/read.ts";
 import type { Location } from "../model/types.ts";
 import { RULES } from "../rules/index.ts";
 import type { IConstruct } from "constructs";
@@ -93,7 +93,7 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
     let intents: IntentsFile | undefined;
     if (this.props.intents !== undefined) {
       try {
-        intents = parseIntents(this.props.intents, readFileSync(this.props.intents, "utf8"));
+        intents = parseIntents(this.props.intents, readBounded(this.props.intents, this.props.intents, { maxBytes: MAX_INTENTS_BYTES }));
       } catch (e) {
         const message = e instanceof LoadError ? `${e.message}${e.hint ? ` (${e.hint})` : ""}` : String(e);
         violations.push({
@@ -115,7 +115,7 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
       let text: string;
       let report: CheckReport;
       try {
-        text = readFileSync(templatePath, "utf8");
+        text = readTemplateFile(templatePath, templatePath);
         const region = regions.get(templatePath) ?? this.props.region;
         report = checkTemplate(templatePath, text, { ...(region && !region.startsWith("${") ? { region } : {}), alsoTo });
       } catch (e) {
@@ -141,7 +141,7 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
     }
     if (intents && reports.length > 0) {
       const merged = mergeReports(reports);
-      violations.push(...this.intentViolations(renameByPath(intents, constructPaths(context.appConstruct)), merged));
+      for (const v of this.intentViolations(renameByPath(intents, constructPaths(context.appConstruct)), merged)) violations.push(v);
     }
     return { success: violations.length === 0, violations, ...(this.version ? { pluginVersion: this.version } : {}) };
   }

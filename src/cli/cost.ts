@@ -10,12 +10,13 @@ import { PriceDataError, regionPrices } from "../cost/prices.ts";
 import type { Traffic } from "../cost/traffic.ts";
 import { MAX_TRAFFIC_BYTES, parseInlineTraffic, TrafficError, trafficFromDocument } from "../cost/traffic.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
-import { yaml } from "../load/cfn/parse.ts";
+import { readYamlDocument, YamlProblem } from "../load/cfn/parse.ts";
 import { LoadError } from "../load/errors.ts";
+import { readBounded } from "../load/read.ts";
 import { renderCompareJson, renderCompareText } from "../report/compare.ts";
 import { renderCostJson, renderCostText } from "../report/cost.ts";
 import type { Io } from "./main.ts";
-import { parseParams, readIntents, readTemplate, readText } from "./main.ts";
+import { parseParams, printError, readIntents, readTemplate, readText } from "./main.ts";
 import { unknownParamLines } from "../load/params.ts";
 
 export const COST_HELP = `Usage:
@@ -62,9 +63,7 @@ export function runCost(args: readonly string[], io: Io): number {
     if (e instanceof LoadError) throw e;
     const usage = e instanceof CostUsageError || (e as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS");
     if (usage || e instanceof PriceDataError || e instanceof TrafficError) {
-      io.stderr.write(`lambda-egress: ${(e as Error).message}\n`);
-      if (usage) io.stderr.write("  hint: lambda-egress cost --help lists the options\n");
-      return 2;
+      return printError(io, (e as Error).message, usage ? "lambda-egress cost --help lists the options" : undefined);
     }
     throw e;
   }
@@ -76,19 +75,25 @@ function readTraffic(arg: string, io: Io): Traffic {
     if (arg.includes("=")) return parseInlineTraffic(arg);
     throw new LoadError("LOAD_NOT_FOUND", "no such file (--traffic takes a file or CLASS=GB,...)", { file: arg });
   }
-  const st = statSync(path);
-  if (!st.isFile())
-    throw new LoadError("TRAFFIC_INVALID", "is not a file; --traffic takes a YAML/JSON file or CLASS=GB,...", { file: arg });
-  if (st.size > MAX_TRAFFIC_BYTES)
-    throw new LoadError("TRAFFIC_INVALID", `is ${st.size} bytes; a traffic file is read up to ${MAX_TRAFFIC_BYTES} bytes`, { file: arg });
-  const text = readText(path, arg);
+  const text = readBounded(path, arg, {
+    maxBytes: MAX_TRAFFIC_BYTES,
+    code: "TRAFFIC_INVALID",
+    directory: "is a directory; --traffic takes a YAML/JSON file or CLASS=GB,...",
+    tooLarge: (limit, size) =>
+      new LoadError(
+        "TRAFFIC_INVALID",
+        `is ${size === undefined ? "more than " + limit : size} bytes; a traffic file is read up to ${limit} bytes`,
+        {
+          file: arg,
+        },
+      ),
+  });
   let doc: unknown;
   try {
-    const d = yaml().parseDocument(text);
-    if (d.errors.length > 0) throw new Error(d.errors[0]?.message.split("\n")[0] ?? "invalid YAML");
-    doc = d.toJS({ maxAliasCount: 100 });
+    doc = readYamlDocument(text, {}).doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    throw new LoadError("TRAFFIC_INVALID", `is not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`, { file: arg });
+    const where = e instanceof YamlProblem ? { file: arg, line: e.line, column: e.column } : { file: arg };
+    throw new LoadError("TRAFFIC_INVALID", `is not valid YAML or JSON: ${(e as Error).message.split("\n")[0]}`, where);
   }
   try {
     return trafficFromDocument(doc);

@@ -2,7 +2,7 @@
 // handler, or a shell) inside each of its ENIs, and tears everything down; `--plan` prints the plan, `--cleanup` removes
 // what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
@@ -22,9 +22,12 @@ import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { printable } from "../emulate/text.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";
 import { unknownParamLines } from "../load/params.ts";
+import { LoadError } from "../load/errors.ts";
+import { readBounded } from "../load/read.ts";
+import { escapeControl, escapeLines } from "../report/escape.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
-import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
+import { parseParams, printError, readTemplate, setOutputClosedHandler } from "./main.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
@@ -76,11 +79,7 @@ the output's reader goes away (the run is torn down first).
 
 class EmulateUsageError extends Error {}
 
-function fail(io: Io, message: string, hint?: string): number {
-  io.stderr.write(`lambda-egress: ${message}\n`);
-  if (hint) io.stderr.write(`  hint: ${hint}\n`);
-  return 2;
-}
+const fail = printError;
 
 /** What this system lacks to apply a plan (one line with how to get it), undefined when nothing. */
 function missingPrivileges(needNft: boolean, needSandbox = false): { message: string; hint: string } | undefined {
@@ -156,14 +155,12 @@ function prepareSandbox(): string[] | string {
   ];
 }
 
+/** A plan file is a few kilobytes per ENI; a larger one is not a plan. */
+const MAX_PLAN_BYTES = 16 * 1024 * 1024;
+
 /** A hand-written plan, with its prefix replaced by a new one so that runs never collide. */
 function readPlanFile(path: string, shown: string): Plan | string {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return `${shown}: no such file`;
-  }
+  const text = readBounded(path, shown, { maxBytes: MAX_PLAN_BYTES });
   let data: unknown;
   try {
     data = JSON.parse(text);
@@ -289,7 +286,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     }
   }
   if (values.plan) {
-    io.stdout.write(describePlan(plan));
+    io.stdout.write(escapeLines(describePlan(plan)));
     return 0;
   }
   const enis = plan.enis.filter(
@@ -313,7 +310,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     values.exec === true || values.invoke === true,
   );
   if (lack) return fail(io, lack.message, lack.hint);
-  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${printable(n)}\n`);
+  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${escapeControl(n)}\n`);
 
   // Prepared last, after every refusal, so that the temporary directory is always removed below.
   let invocation: Invocation | undefined;
@@ -375,7 +372,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       throw e;
     }
     if (stopping !== undefined) return await stop(stopping);
-    for (const n of emulation.notes) io.stdout.write(`note: ${printable(n)}\n`);
+    for (const n of emulation.notes) io.stdout.write(`note: ${escapeControl(n)}\n`);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
     // --invoke and --exec run as Lambda runs a handler (sandbox.ts): as nobody (as the invoking user in the rootless
     // sandbox, which maps no other), no capabilities, everything read-only but a private /tmp, the code bound read-only.
@@ -390,7 +387,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     for (const eni of enis) {
       if (stopping !== undefined) break;
       io.stdout.write(
-        `== ${printable(eni.functionId)} in ${printable(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
+        `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
       );
       const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
       // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
@@ -442,7 +439,7 @@ async function runShells(
     }
     const next = k + 1 < enis.length ? "exit moves on to the next" : "exit ends the run";
     io.stdout.write(
-      `== shell ${k + 1} of ${enis.length}: ${printable(eni.functionId)} in ${printable(eni.subnetId)} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
+      `== shell ${k + 1} of ${enis.length}: ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}, namespace ${eni.ns}); ${next}\n`,
     );
     const launch = shellLaunch(eni, {
       shell,

@@ -2,7 +2,7 @@
 // --fail-on (or an unknown verdict with --fail-on ...,unknown) or a template AWS rejects (an
 // error diagnostic), 2 usage, input or internal error.
 import type { Stats } from "node:fs";
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
@@ -14,6 +14,8 @@ import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/
 import type { CloudAssembly } from "../load/cdk-assembly.ts";
 import { readCloudAssembly } from "../load/cdk-assembly.ts";
 import { formatLocation, LoadError } from "../load/errors.ts";
+import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
+import { escapeControl } from "../report/escape.ts";
 import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
@@ -46,6 +48,12 @@ export function outputClosed(): boolean {
   return true;
 }
 
+/** What the launcher does when writing the output fails otherwise than EPIPE (ENOSPC, EIO): says so in one line; returns 2. */
+export function outputFailed(e: NodeJS.ErrnoException, io: Pick<Io, "stderr">): number {
+  const reason = e.code === "ENOSPC" ? "no space left on the device" : e.code === "EIO" ? "input/output error" : e.message;
+  return printError(io, `cannot write the output: ${reason}${e.code ? ` (${e.code})` : ""}`);
+}
+
 /** The `--param NAME=VALUE` options as a map, or the message for the first one without a name (each command says it its way). */
 export function parseParams(list: readonly string[] | undefined): Record<string, string> | string {
   const params: Record<string, string> = {};
@@ -57,9 +65,8 @@ export function parseParams(list: readonly string[] | undefined): Record<string,
   return params;
 }
 
-/** Templates larger than this are refused: CloudFormation itself takes at most 1 MB. */
-export const MAX_YAML_BYTES = 16 * 1024 * 1024;
-export const MAX_JSON_BYTES = 512 * 1024 * 1024;
+/** Template size limits (one place: the reader). */
+export { MAX_JSON_BYTES, MAX_YAML_BYTES } from "../load/read.ts";
 
 const VERSION = "0.1.0";
 
@@ -132,11 +139,18 @@ Colour follows the terminal; NO_COLOR=1 turns it off.
 
 class UsageError extends Error {}
 
-function fail(io: Io, message: string, hint?: string): number {
-  io.stderr.write(`lambda-egress: ${message}\n`);
-  if (hint) io.stderr.write(`  hint: ${hint}\n`);
+/**
+ * Prints an error: `lambda-egress: MESSAGE` and the hint, each on one line with control characters escaped (a message
+ * quotes the template: it must not drive the terminal or forge a line), then `raw` as it is (a stack, when debugging).
+ * Returns 2, the exit code of every usage, input or internal error.
+ */
+export function printError(io: Pick<Io, "stderr">, message: string, hint?: string, raw?: string): number {
+  io.stderr.write(`lambda-egress: ${escapeControl(message)}\n${raw ?? ""}`);
+  if (hint) io.stderr.write(`  hint: ${escapeControl(hint)}\n`);
   return 2;
 }
+
+const fail = printError;
 
 /** The file's status, or a LoadError naming it when it does not exist. */
 function statFile(path: string, shown: string, missing = "no such file"): Stats {
@@ -147,11 +161,9 @@ function statFile(path: string, shown: string, missing = "no such file"): Stats 
   }
 }
 
-/** The file as UTF-8 text; a LoadError when it holds NUL bytes (a binary file). */
+/** A file of a cloud assembly (its manifest) as UTF-8 text, through the bounded reader. */
 export function readText(path: string, shown: string): string {
-  const buf = readFileSync(path);
-  if (buf.includes(0)) throw new LoadError("LOAD_NOT_TEXT", "is not a text file (it contains NUL bytes)", { file: shown });
-  return buf.toString("utf8");
+  return readBounded(path, shown, { maxBytes: MAX_JSON_BYTES });
 }
 
 /** The CDK cloud assembly in a directory (cdk.out); undefined when the input is a file. */
@@ -168,35 +180,8 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
   return readCloudAssembly(path, shown, { isFile, read: (p) => (isFile(p) ? readText(p, show(p)) : undefined) });
 }
 
-export function readTemplate(path: string, shown: string): string {
-  const st = statFile(path, shown);
-  if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
-    throw new LoadError(
-      "LOAD_UNSUPPORTED_INPUT",
-      "is Terraform configuration, which is not read yet (only CloudFormation and SAM templates are)",
-      { file: shown },
-    );
-  }
-  if (st.size > MAX_JSON_BYTES) {
-    throw new LoadError("LOAD_TOO_LARGE", `is ${(st.size / 1048576).toFixed(0)} MiB; at most ${MAX_JSON_BYTES / 1048576} MiB is read`, {
-      file: shown,
-    });
-  }
-  const text = readText(path, shown);
-  const first = text.replace(/^\uFEFF/, "").trimStart()[0];
-  if (first !== "{" && st.size > MAX_YAML_BYTES) {
-    throw new LoadError(
-      "LOAD_TOO_LARGE",
-      `is a ${(st.size / 1048576).toFixed(0)} MiB YAML file; YAML is read up to ${MAX_YAML_BYTES / 1048576} MiB (CloudFormation accepts 1 MB templates)`,
-      { file: shown },
-      "convert it to JSON, which is read up to 512 MiB",
-    );
-  }
-  if (/^\s*"?(terraform_version|format_version)"?\s*:/m.test(text.slice(0, 2000)) && text.includes("planned_values")) {
-    throw new LoadError("LOAD_UNSUPPORTED_INPUT", "is a Terraform plan, which is not read yet", { file: shown });
-  }
-  return text;
-}
+/** A template's text (the bounded reader: YAML up to 16 MiB, JSON up to 512 MiB). */
+export const readTemplate = readTemplateFile;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
@@ -208,11 +193,12 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (e instanceof DestinationError) return fail(io, e.message);
     if (e instanceof SelectionError) return fail(io, e.message, e.hint);
     const err = e as Error;
-    const debug = io.env.LAMBDA_EGRESS_DEBUG ? `\n${err.stack ?? ""}` : "";
+    const debug = io.env.LAMBDA_EGRESS_DEBUG ? `${err.stack ?? ""}\n` : undefined;
     return fail(
       io,
-      `internal error: ${err.message}${debug}`,
+      `internal error: ${err.message}`,
       "this is a bug; please report it with the template (LAMBDA_EGRESS_DEBUG=1 shows the stack)",
+      debug,
     );
   }
 }
@@ -330,14 +316,19 @@ function hasUnknownVerdict(report: CheckReport): boolean {
 }
 
 export function readIntents(path: string, shown: string): IntentsFile {
-  const st = statFile(path, shown, "no such file (--expect)");
-  if (st.isDirectory()) throw new LoadError("INTENTS_INVALID", "is a directory; --expect takes an intents file (YAML)", { file: shown });
-  if (st.size > MAX_INTENTS_BYTES) {
-    throw new LoadError("INTENTS_INVALID", `is ${st.size} bytes; an intents file is read up to ${MAX_INTENTS_BYTES} bytes`, {
-      file: shown,
-    });
-  }
-  return parseIntents(shown, readText(path, shown));
+  const text = readBounded(path, shown, {
+    maxBytes: MAX_INTENTS_BYTES,
+    code: "INTENTS_INVALID",
+    missing: "no such file (--expect)",
+    directory: "is a directory; --expect takes an intents file (YAML)",
+    tooLarge: (limit, size) =>
+      new LoadError(
+        "INTENTS_INVALID",
+        `is ${size === undefined ? "more than " + limit : size} bytes; an intents file is read up to ${limit} bytes`,
+        { file: shown },
+      ),
+  });
+  return parseIntents(shown, text);
 }
 
 function parseCommandArgs(args: readonly string[]) {

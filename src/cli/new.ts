@@ -9,6 +9,7 @@ import { natCount, PATTERN_INFO, PATTERNS, resolvePatternOptions } from "../buil
 import type { TemplateFormat } from "../build/template.ts";
 import { buildTemplate, renderTemplate, TEMPLATE_FORMATS } from "../build/template.ts";
 import type { Io } from "./main.ts";
+import { printError } from "./main.ts";
 
 /** `text` in lines of at most `width` characters, the second and later ones after `indent`. */
 function wrap(text: string, width: number, indent: string): string {
@@ -68,9 +69,7 @@ export function runNew(args: readonly string[], io: Io): number {
     return generate(args, io);
   } catch (e) {
     const usage = e instanceof NewUsageError || (e as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS");
-    io.stderr.write(`lambda-egress: ${(e as Error).message}\n`);
-    if (usage) io.stderr.write("  hint: lambda-egress new --help lists the patterns and options\n");
-    return 2;
+    return printError(io, (e as Error).message, usage ? "lambda-egress new --help lists the patterns and options" : undefined);
   }
 }
 

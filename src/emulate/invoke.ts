@@ -1,6 +1,8 @@
 // `emulate --invoke`: runs a function's own Node.js handler with an event at its ENI's position. The handler's code
 // (inline or a local directory) and a small bootstrap go to a temporary directory; the bootstrap calls the handler as
 // Lambda's Node.js runtime does (promise, callback or the legacy context.done; see BOOTSTRAP), enforces the function's timeout with Lambda's message, and prints one JSON line.
+import { LoadError } from "../load/errors.ts";
+import { readBounded } from "../load/read.ts";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
@@ -130,7 +132,11 @@ const LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 const MAX_CODE_ENTRIES = 200_000;
 
 /** An event file's text when it is a readable JSON file; otherwise an InvokeError saying why. */
+/** Lambda's limit for a synchronous event. */
+const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+
 export function readEvent(eventFile: string, shown: string = eventFile): string {
+  const tooLarge = () => new InvokeError(`--event ${shown}: over 6 MB, Lambda's limit for a synchronous event`, "use a smaller event");
   let st;
   try {
     st = statSync(eventFile);
@@ -142,9 +148,17 @@ export function readEvent(eventFile: string, shown: string = eventFile): string 
       `--event ${shown}: ${st.isDirectory() ? "a directory" : "not a regular file"}, not a JSON file`,
       "--event takes a JSON file",
     );
-  if (st.size > 6 * 1024 * 1024)
-    throw new InvokeError(`--event ${shown}: over 6 MB, Lambda's limit for a synchronous event`, "use a smaller event");
-  const text = readFileSync(eventFile, "utf8");
+  if (st.size > MAX_EVENT_BYTES) throw tooLarge();
+  // Read bounded by the bytes read, not by stat's size (a file may grow while it is read).
+  let text: string;
+  try {
+    text = readBounded(eventFile, shown, {
+      maxBytes: MAX_EVENT_BYTES,
+      tooLarge: () => new LoadError("EVENT_TOO_LARGE", "over 6 MB", { file: shown }),
+    });
+  } catch (e) {
+    throw e instanceof LoadError && e.code === "EVENT_TOO_LARGE" ? tooLarge() : e;
+  }
   try {
     JSON.parse(text);
   } catch (e) {

@@ -2,6 +2,7 @@
 // output: nft identifiers and comments, and text shown on a terminal. A template may put anything in an id (a newline, a
 // quote, `;`, `$(`, NUL): nothing of it reaches a ruleset, a command line or a terminal unescaped.
 import { createHash } from "node:crypto";
+import { escapeControl } from "../report/escape.ts";
 
 /** The longest comment text the planner writes into a ruleset. */
 const COMMENT_MAX = 400;
@@ -23,7 +24,7 @@ export function nftComment(text: string): string {
   return safe.length > COMMENT_MAX ? `${safe.slice(0, COMMENT_MAX - 3)}...` : safe;
 }
 
-/** Text for a terminal: control characters (newline, escape, NUL, ...) shown as `\u{..}`-style escapes, one line. */
+/** Text for a terminal: control characters (newline, escape, NUL, bidi marks, ...) escaped, one line (see escapeControl). */
 export function printable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu, (c) => `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`);
+  return escapeControl(text);
 }

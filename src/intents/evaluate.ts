@@ -87,6 +87,14 @@ function evidence(sub: SubnetReport, r: ReachResult, reason: string = r.reason):
   };
 }
 
+/** Each subnet's results by destination, indexed once per subnet (a search per intent is quadratic in --expect's destinations). */
+const resultsBySubnet = new WeakMap<SubnetReport, ReadonlyMap<string, ReachResult>>();
+function resultFor(sub: SubnetReport, to: string): ReachResult | undefined {
+  let byTo = resultsBySubnet.get(sub);
+  if (!byTo) resultsBySubnet.set(sub, (byTo = new Map(sub.destinations.map((d) => [d.to, d]))));
+  return byTo.get(to);
+}
+
 function via(e: readonly Egress[]): string {
   return e.length === 0 ? "" : ` through ${e.map((x) => x.via).join(", ")}`;
 }
@@ -101,7 +109,7 @@ function destinationIntent(intent: DestinationIntent, fn: FunctionReport & { fil
   if (!fn.inVpc) return result(`${fn.id} is not attached to a VPC: Lambda's own network reaches ${to}`);
   const ev: IntentEvidence[] = [];
   for (const sub of fn.subnets) {
-    const r = sub.destinations.find((d) => d.to === to);
+    const r = resultFor(sub, to);
     if (!r) {
       ev.push({ subnet: sub.subnet, az: sub.az, to, verdict: "unknown", reason: `${to} was not analysed`, egress: [] });
     } else if (r.verdict !== intent.expected) {

@@ -9,7 +9,7 @@
 //
 // Pure: text in, intents out. Anything malformed is a LoadError with the file, line and reason.
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
-import { yaml } from "../load/cfn/parse.ts";
+import { readYamlDocument, yaml, YamlProblem } from "../load/cfn/parse.ts";
 import { LoadError } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
 
@@ -55,9 +55,20 @@ export function parseIntents(file: string, text: string): IntentsFile {
   if (text.length > MAX_INTENTS_BYTES) {
     throw new LoadError("INTENTS_INVALID", `is ${text.length} bytes; an intents file is read up to ${MAX_INTENTS_BYTES} bytes`, { file });
   }
-  const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text.replace(/^\uFEFF/, ""), { lineCounter, uniqueKeys: true, prettyErrors: true });
+  const { isAlias, isMap, isPair, isScalar, isSeq } = yaml();
+  let read: ReturnType<typeof readYamlDocument>;
+  try {
+    // Repeated keys are found below, with a Set: `yaml`'s uniqueKeys compares each key with every other (25,000 took minutes).
+    read = readYamlDocument(text.replace(/^\uFEFF/, ""), { uniqueKeys: false });
+  } catch (e) {
+    if (!(e instanceof YamlProblem)) throw e;
+    throw new LoadError("INTENTS_INVALID", e.tooDeep ? e.message : `not valid YAML: ${e.message}`, {
+      file,
+      line: e.line,
+      column: e.column,
+    });
+  }
+  const { doc, lineCounter } = read;
   const at = (node: unknown): Location => {
     const range = (node as { range?: [number, number, number] | null } | null)?.range;
     const p = lineCounter.linePos(range?.[0] ?? 0);
@@ -66,12 +77,6 @@ export function parseIntents(file: string, text: string): IntentsFile {
   const fail = (node: unknown, message: string, hint?: string): never => {
     throw new LoadError("INTENTS_INVALID", message, at(node), hint);
   };
-  const err = doc.errors[0];
-  if (err) {
-    const lp = err.linePos?.[0];
-    const what = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
-    throw new LoadError("INTENTS_INVALID", `not valid YAML: ${what}`, { file, line: lp?.line, column: lp?.col });
-  }
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ""))) {
     throw new LoadError("INTENTS_INVALID", "holds no intents", { file }, `write one mapping per function: ${USAGE}`);
@@ -84,20 +89,31 @@ export function parseIntents(file: string, text: string): IntentsFile {
     return String(node.value);
   };
 
+  /** A key written twice in one mapping: an error, as YAML says. */
+  const unique = (seen: Set<string>, key: string, node: unknown): void => {
+    if (seen.has(key)) fail(node, "not valid YAML: Map keys must be unique");
+    seen.add(key);
+  };
+  const fnKeys = new Set<string>();
   const intents: Intent[] = [];
   const functions = new Map<string, Location>();
+  /** Where each function's intent for a destination is written, by function and destination (to find a repeat at once). */
+  const written = new Map<string, Location>();
   for (const pair of root.items) {
     if (!isPair(pair)) continue;
     const fn = scalarText(pair.key, "a function id");
+    unique(fnKeys, fn, pair.key);
     functions.set(fn, at(pair.key));
     const body = pair.value;
     if (!isMap(body) || body.items.length === 0) {
       const empty = !body || (isScalar(body) && body.value === null);
       return fail(empty ? pair.key : body, `${fn}: expected a mapping of intents, e.g. "internet: reachable"`, USAGE);
     }
+    const keys = new Set<string>();
     for (const item of body.items) {
       if (!isPair(item)) continue;
       const key = scalarText(item.key, `an intent of ${fn}`);
+      unique(keys, key, item.key);
       const location = at(item.key);
       if (key === EGRESS_IPS_KEY) {
         const v = item.value;
@@ -129,8 +145,9 @@ export function parseIntents(file: string, text: string): IntentsFile {
       if (!(EXPECTED_REACH as readonly string[]).includes(value)) {
         return fail(item.value, `${fn}: ${key}: ${JSON.stringify(value)} is not ${EXPECTED_REACH.join(" or ")}`);
       }
-      const dup = intents.find((i) => i.kind === "destination" && i.function === fn && i.destination === destination);
-      if (dup) return fail(item.key, `${fn}: ${key} repeats the intent for ${destination} (line ${dup.location.line})`);
+      const dup = written.get(JSON.stringify([fn, destination]));
+      if (dup) return fail(item.key, `${fn}: ${key} repeats the intent for ${destination} (line ${dup.line})`);
+      written.set(JSON.stringify([fn, destination]), location);
       intents.push({ kind: "destination", function: fn, destination, expected: value as ExpectedReach, location });
     }
   }

@@ -2,6 +2,7 @@
 import type { Comparison } from "../cost/compare.ts";
 import { formatUsd } from "../cost/estimate.ts";
 import { costJson, formatSeen } from "./cost.ts";
+import { escapeStrings, jsonText } from "./escape.ts";
 
 export function renderCompareJson(c: Comparison): string {
   const j = {
@@ -21,12 +22,15 @@ export function renderCompareJson(c: Comparison): string {
     breakEven: c.breakEven,
     notes: c.notes,
   };
-  return `${JSON.stringify(j, null, 2)}\n`;
+  return `${jsonText(j, 2)}\n`;
 }
 
 const usd = (n: number, lower: boolean) => `${formatUsd(n)}${lower ? "+" : " "}`;
 
-export function renderCompareText(c: Comparison, file: string): string {
+export function renderCompareText(comparison: Comparison, fileName: string): string {
+  // Template text (logical ids, file names) is shown with its control characters escaped.
+  const c = escapeStrings(comparison);
+  const file = escapeStrings(fileName);
   const n = c.needs;
   const out: string[] = [];
   const needs = [
@@ -43,7 +47,7 @@ export function renderCompareText(c: Comparison, file: string): string {
       ? `endpoints: ${d.endpoints.join(", ")}`
       : `${d.pattern}${d.endpoints.length > 0 ? ` + ${d.endpoints.join(", ")} endpoint${d.endpoints.length === 1 ? "" : "s"}` : ""}`,
   );
-  const w = Math.max(6, ...names.map((s) => s.length));
+  const w = names.reduce((m, s) => Math.max(m, s.length), 6);
   out.push(`  ${"DESIGN".padEnd(w)}  ${"USD/MONTH".padStart(10)}  GIVES UP`);
   c.designs.forEach((d, i) => {
     const gives = d.givesUp.length > 0 ? d.givesUp.join("; ") : "nothing";

@@ -1,6 +1,7 @@
 // The cost report (`lambda-egress cost`), text and JSON. Pure: (estimate) => string.
 import type { CostEstimate, CostItem } from "../cost/estimate.ts";
 import { formatUsd } from "../cost/estimate.ts";
+import { escapeStrings, jsonText } from "./escape.ts";
 
 /** `2026-07-24 to 2026-09-27`, or what is known of it. */
 export function formatSeen(s: CostEstimate["pricesSeen"]): string {
@@ -35,7 +36,7 @@ export function costJson(e: CostEstimate) {
 }
 
 export function renderCostJson(e: CostEstimate): string {
-  return `${JSON.stringify(costJson(e), null, 2)}\n`;
+  return `${jsonText(costJson(e), 2)}\n`;
 }
 
 function pad(s: string, n: number): string {
@@ -45,8 +46,12 @@ function pad(s: string, n: number): string {
 /** One line per item: resource, what, USD/month (2 decimals), the date its price was seen. */
 export function renderItems(items: readonly CostItem[], indent = "  "): string[] {
   const known = items.filter((i) => i.monthlyUsd !== null);
-  const w1 = Math.min(32, Math.max(8, ...known.map((i) => i.resource.length)));
-  const w2 = Math.min(72, Math.max(4, ...known.map((i) => i.what.length)));
+  let w1 = 8;
+  let w2 = 4;
+  for (const i of known) {
+    w1 = Math.min(32, Math.max(w1, i.resource.length));
+    w2 = Math.min(72, Math.max(w2, i.what.length));
+  }
   const lines = [`${indent}${pad("RESOURCE", w1)}  ${pad("WHAT", w2)}  ${"USD/MONTH".padStart(10)}  PRICE SEEN`];
   for (const i of known) {
     const seen = i.priceSeen === undefined ? "" : (i.priceSeen ?? "undated");
@@ -55,12 +60,15 @@ export function renderItems(items: readonly CostItem[], indent = "  "): string[]
   return lines;
 }
 
-export function renderCostText(e: CostEstimate, file: string): string {
+export function renderCostText(estimate: CostEstimate, fileName: string): string {
+  // Template text (logical ids, file names) is shown with its control characters escaped.
+  const e = escapeStrings(estimate);
+  const file = escapeStrings(fileName);
   const out: string[] = [];
   const traffic = e.items.some((i) => i.kind === "traffic");
   out.push(`${file}: monthly cost in ${e.region} (${e.hoursPerMonth} hours a month)${traffic ? "" : ", fixed costs only"}`);
   out.push("");
-  if (e.items.some((i) => i.monthlyUsd !== null)) out.push(...renderItems(e.items));
+  if (e.items.some((i) => i.monthlyUsd !== null)) for (const l of renderItems(e.items)) out.push(l);
   else out.push("  (nothing with a known price)");
   const unknown = e.items.filter((i) => i.monthlyUsd === null);
   out.push("");

@@ -5,6 +5,7 @@ import type { CheckReport } from "../check.ts";
 import type { IntentResult } from "../intents/evaluate.ts";
 import { formatLocation } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
+import { escapeStrings } from "./escape.ts";
 
 export interface TextOptions {
   readonly color: boolean;
@@ -22,7 +23,9 @@ const CODES: Record<Style, [number, number]> = {
   dim: [2, 22],
 };
 
-export function renderText(report: CheckReport, opts: TextOptions): string {
+export function renderText(checked: CheckReport, opts: TextOptions): string {
+  // Template text (logical ids, values in messages, file names) is shown with its control characters escaped.
+  const report = escapeStrings(checked);
   const paint = (style: Style, s: string) => (opts.color ? `\u001b[${CODES[style][0]}m${s}\u001b[${CODES[style][1]}m` : s);
   const verdictStyle = (v: string): Style => (v === "reachable" ? "green" : v === "unknown" ? "yellow" : "red");
   const out: string[] = [];
@@ -40,11 +43,14 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
       out.push("No Lambda functions in this template.");
       if (views.length > 0) {
         out.push("What a function placed in each subnet would reach (with an allow-all security group):");
-        for (const v of views) out.push(...subnetViewLines(v, paint, verdictStyle));
+        for (const v of views) for (const l of subnetViewLines(v, paint, verdictStyle)) out.push(l);
       }
       out.push("");
     }
-    for (const fn of fns) out.push(...functionLines(fn, paint, verdictStyle), "");
+    for (const fn of fns) {
+      for (const l of functionLines(fn, paint, verdictStyle)) out.push(l);
+      out.push("");
+    }
   }
 
   const findings = report.findings;
@@ -73,7 +79,10 @@ export function renderText(report: CheckReport, opts: TextOptions): string {
     out.push("");
   }
 
-  if (report.intents) out.push(...intentLines(report.intents, paint, verdictStyle), "");
+  if (report.intents) {
+    for (const l of intentLines(report.intents, paint, verdictStyle)) out.push(l);
+    out.push("");
+  }
 
   const count = (sev: string) => findings.filter((f) => f.severity === sev).length;
   // Error diagnostics (a template AWS rejects) count as errors, and are named as such.
@@ -143,18 +152,20 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
     lines.push(`    ${paint("dim", "why")}  ${fn.reason}`);
     return lines;
   }
-  const width = Math.max(...fn.subnets.map((s) => s.subnet.length), 6);
+  const width = fn.subnets.reduce((w, s) => Math.max(w, s.subnet.length), 6);
+  // Each subnet's results by destination, found once (a search per destination is quadratic in --expect's destinations).
+  const results = fn.subnets.map((sub) => new Map(sub.destinations.map((d) => [d.to, d])));
   for (const [dest, s] of Object.entries(fn.summary)) {
     const label = s === "partial" ? "partial (works from some subnets only: intermittent failures)" : s;
     lines.push(`  ${dest.padEnd(12)} ${paint(vs(s === "partial" ? "unreachable" : s), label)}`);
     const egress: Egress[] = [];
-    for (const sub of fn.subnets) {
-      const r = sub.destinations.find((d) => d.to === dest);
+    for (const [k, sub] of fn.subnets.entries()) {
+      const r = results[k]?.get(dest);
       if (!r) continue;
       for (const e of r.egress) if (!egress.some((x) => x.via === e.via)) egress.push(e);
       const detail = r.verdict === "reachable" ? reachableText(r) : (r.code ?? "");
       lines.push(`    ${sub.subnet.padEnd(width)}  ${(sub.az ?? "?").padEnd(16)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`);
-      lines.push(...resultLines(r, "      ", paint));
+      for (const l of resultLines(r, "      ", paint)) lines.push(l);
     }
     const ips = egress.map((e) => e.publicIp ?? e.eip).filter((x): x is string => x !== null);
     if (ips.length > 0 && s !== "unreachable") lines.push(`    ${paint("dim", "egress IPs to allowlist:")} ${ips.join(", ")}`);
@@ -197,7 +208,7 @@ function intentValue(v: string | readonly string[]): string {
 export function intentLines(intents: readonly IntentResult[], paint: Paint, vs: (v: string) => Style): string[] {
   const file = intents[0]?.location.file;
   const lines: string[] = [paint("bold", "Intents") + (file ? paint("dim", `  ${file}`) : "")];
-  const width = Math.max(...intents.map((i) => i.function.length), 8);
+  const width = intents.reduce((w, i) => Math.max(w, i.function.length), 8);
   for (const i of intents) {
     const what = `${i.intent}: ${intentValue(i.expected)}`;
     if (i.held) {
@@ -209,7 +220,7 @@ export function intentLines(intents: readonly IntentResult[], paint: Paint, vs: 
     lines.push(`    - ${i.intent}: ${intentValue(i.expected)}`);
     lines.push(`    + ${i.intent}: ${paint("red", intentValue(actualShown(i)))}`);
     if (i.reason) lines.push(`      ${i.reason}`);
-    const sw = Math.max(...i.evidence.map((e) => e.subnet.length), 6);
+    const sw = i.evidence.reduce((w, e) => Math.max(w, e.subnet.length), 6);
     for (const e of i.evidence) {
       const detail = e.verdict === "reachable" ? egressText(e.egress) : (e.code ?? "");
       lines.push(`      ${e.subnet.padEnd(sw)}  ${(e.az ?? "?").padEnd(12)} ${paint(vs(e.verdict), e.verdict.padEnd(11))}  ${detail}`);

@@ -2,6 +2,7 @@
 // then the verdict with its code, reason, fix and egress. Pure; colour only when asked for.
 import { formatLocation } from "../load/errors.ts";
 import type { Trace, TraceReport } from "../trace.ts";
+import { escapeStrings, jsonText } from "./escape.ts";
 import { egressText } from "./text.ts";
 
 export interface TraceTextOptions {
@@ -9,10 +10,12 @@ export interface TraceTextOptions {
 }
 
 export function renderTraceJson(report: TraceReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${jsonText(report, 2)}\n`;
 }
 
-export function renderTraceText(report: TraceReport, opts: TraceTextOptions): string {
+export function renderTraceText(traced: TraceReport, opts: TraceTextOptions): string {
+  // Template text (logical ids, values, file names) is shown with its control characters escaped.
+  const report = escapeStrings(traced);
   const sgr = (code: [number, number], s: string) => (opts.color ? `\u001b[${code[0]}m${s}\u001b[${code[1]}m` : s);
   const bold = (s: string) => sgr([1, 22], s);
   const dim = (s: string) => sgr([2, 22], s);
@@ -31,7 +34,7 @@ export function renderTraceText(report: TraceReport, opts: TraceTextOptions): st
       // The detail where the rule alone does not say it: which leg a NACL hop is, why a hop is open.
       detail: h.rule && (h.kind === "network-acl" || h.action === "unknown") ? h.detail : "",
     }));
-    const w = (k: keyof (typeof rows)[number]) => Math.max(0, ...rows.map((r) => r[k].length));
+    const w = (k: keyof (typeof rows)[number]) => rows.reduce((m, r) => Math.max(m, r[k].length), 0);
     const [ws, wk, wc, wr, wa, ww] = [w("step"), w("kind"), w("component"), w("rule"), w("action"), w("where")];
     for (const r of rows) {
       const cols = [

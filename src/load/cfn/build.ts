@@ -1197,13 +1197,16 @@ export class ModelBuilder {
       if (!isPlainObject(pol)) return;
       // SAM policy templates are named in the path: `Properties.Policies (LambdaInvokePolicy)`.
       const template = typeof pol.SamPolicyTemplate === "string" ? `Properties.Policies (${pol.SamPolicyTemplate})` : undefined;
-      statements.push(...this.statements(id, pol.PolicyDocument, "Policies", isRawObject(raw) ? raw.PolicyDocument : undefined, template));
+      for (const s of this.statements(id, pol.PolicyDocument, "Policies", isRawObject(raw) ? raw.PolicyDocument : undefined, template))
+        statements.push(s);
     });
     for (const arn of Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as Value[]) : []) {
       if (isResourceRef(arn)) {
         // A customer managed policy of this template, attached by reference: read it below.
         const mp = this.props.get(arn.$ref);
-        if (mp) statements.push(...this.statements(arn.$ref, mp.PolicyDocument, "PolicyDocument", this.rawProps(arn.$ref).PolicyDocument));
+        if (mp)
+          for (const s of this.statements(arn.$ref, mp.PolicyDocument, "PolicyDocument", this.rawProps(arn.$ref).PolicyDocument))
+            statements.push(s);
         else unknownPolicies.push(arn.$ref);
         continue;
       }
@@ -1239,7 +1242,7 @@ export class ModelBuilder {
       if (!isResourceRef(r)) continue;
       const role = this.roles.get(r.$ref);
       if (!role) continue;
-      role.statements.push(...this.statements(id, p.PolicyDocument, "PolicyDocument", this.rawProps(id).PolicyDocument));
+      for (const s of this.statements(id, p.PolicyDocument, "PolicyDocument", this.rawProps(id).PolicyDocument)) role.statements.push(s);
       role.attachedPolicyResources.push(id);
     }
   }

@@ -121,6 +121,92 @@ const CFN_YAML_TAGS: Yaml.Tags = Object.keys(TAGS).flatMap((tag): Yaml.Tags => [
   { tag, collection: "map" },
 ]);
 
+/** Why a YAML text could not be read: its first error (at most one is looked for), where it is, and whether it is nesting. */
+export class YamlProblem extends Error {
+  readonly tooDeep: boolean;
+  readonly line: number;
+  readonly column: number;
+  constructor(message: string, tooDeep: boolean, pos: { line: number; col: number }) {
+    super(message);
+    this.tooDeep = tooDeep;
+    this.line = pos.line;
+    this.column = pos.col;
+  }
+}
+
+/**
+ * Extra entries the parser's stack holds besides one per level of nesting (the document, a scalar being read): a stack
+ * deeper than MAX_DEPTH + this is nesting deeper than MAX_DEPTH.
+ */
+const PARSER_STACK_SLACK = 3;
+
+/**
+ * One YAML document, composed by the `yaml` package, stopping at the first problem (a YamlProblem) instead of composing
+ * on: `parseDocument` records every error and formats each with an excerpt of its line (thousands of errors on one long
+ * line took minutes), and its recursive composer overflows the stack on deep nesting. Here the parser's own stack is
+ * watched as the text is read, so nesting deeper than `maxDepth` stops the read where it happens, and the composer's
+ * error callback stops at the first error. Warnings are ignored (nobody shows them).
+ */
+export function readYamlDocument(
+  text: string,
+  options: Yaml.DocumentOptions & Yaml.ParseOptions & Yaml.SchemaOptions,
+  maxDepth = MAX_DEPTH,
+): { readonly doc: Yaml.Document.Parsed; readonly lineCounter: Yaml.LineCounter } {
+  const { Composer, Lexer, LineCounter, Parser } = yaml();
+  const lineCounter = new LineCounter();
+  const parser = new Parser(lineCounter.addNewLine);
+  const composer = new Composer(options);
+  const at = (offset: number) => lineCounter.linePos(offset);
+  let first: YamlProblem | undefined;
+  const stop = (message: string, tooDeep: boolean, offset: number): never => {
+    // The composer catches what a nested collection throws and reports it again for the outer one: keep the first.
+    first ??= new YamlProblem(message, tooDeep, at(offset));
+    throw first;
+  };
+  // Private in the typings, a plain property in the code; where a version lacks it, all errors are collected (below).
+  const hook = composer as unknown as { onError?: (source: unknown, code: string, message: string, warning?: boolean) => void };
+  if (typeof hook.onError === "function") {
+    hook.onError = (source, code, message, warning) => {
+      if (warning) return;
+      const offset =
+        typeof source === "number" ? source : Array.isArray(source) ? (source[0] as number) : ((source as { offset?: number }).offset ?? 0);
+      stop(message, code === "RESOURCE_EXHAUSTION" || /Maximum call stack/.test(message), offset);
+    };
+  }
+  const limit = maxDepth + PARSER_STACK_SLACK;
+  const errorToken = (token: Yaml.CST.ErrorToken): never =>
+    stop(token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message, false, token.offset);
+  function* tokens(): Generator<Yaml.CST.Token> {
+    lineCounter.addNewLine(0);
+    for (const lexeme of new Lexer().lex(text)) {
+      for (const token of parser.next(lexeme)) {
+        if (token.type === "error") errorToken(token);
+        yield token;
+      }
+      if (parser.stack.length > limit) stop(`nesting deeper than ${maxDepth} levels`, true, parser.offset);
+    }
+    for (const token of parser.end()) {
+      if (token.type === "error") errorToken(token);
+      yield token;
+    }
+  }
+  let doc: Yaml.Document.Parsed | undefined;
+  try {
+    for (const d of composer.compose(tokens(), true, text.length)) {
+      if (doc) stop("holds more than one YAML document (---)", false, d.range[0]);
+      doc = d;
+    }
+  } catch (e) {
+    if (first) throw first;
+    if (e instanceof RangeError) throw new YamlProblem(`nesting too deep to read`, true, at(parser.offset));
+    throw e;
+  }
+  const parsed = doc as Yaml.Document.Parsed;
+  const err = parsed.errors[0];
+  if (err) stop(err.message, err.code === "RESOURCE_EXHAUSTION", err.pos[0]);
+  return { doc: parsed, lineCounter };
+}
+
 export function parseTemplateText(file: string, text: string): ParsedText {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const first = body.trimStart()[0];
@@ -129,19 +215,32 @@ export function parseTemplateText(file: string, text: string): ParsedText {
 }
 
 function parseYaml(file: string, text: string): ParsedText {
-  const { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  // Duplicate keys are accepted, last one winning, as SAM CLI's loader does; we warn instead.
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: true, strict: false, customTags: CFN_YAML_TAGS });
-  const err = doc.errors[0];
-  if (err) {
-    const lp = err.linePos?.[0];
-    if (/Maximum call stack/.test(err.message)) {
-      throw new LoadError("LOAD_TOO_DEEP", "nesting too deep to read", { file, line: lp?.line, column: lp?.col });
-    }
-    const what = err.message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "");
-    throw new LoadError("LOAD_SYNTAX", `not valid YAML: ${what}`, { file, line: lp?.line, column: lp?.col });
+  const { isAlias, isMap, isPair, isScalar, isSeq, visit } = yaml();
+  let read: ReturnType<typeof readYamlDocument>;
+  try {
+    // Duplicate keys are accepted, last one winning, as SAM CLI's loader does; we warn instead.
+    read = readYamlDocument(text, { uniqueKeys: false, strict: false, customTags: CFN_YAML_TAGS });
+  } catch (e) {
+    if (!(e instanceof YamlProblem)) throw e;
+    const where = { file, line: e.line, column: e.column };
+    if (e.tooDeep) throw new LoadError("LOAD_TOO_DEEP", /^nesting/.test(e.message) ? e.message : "nesting too deep to read", where);
+    throw new LoadError("LOAD_SYNTAX", `not valid YAML: ${e.message}`, where);
   }
+  const { doc, lineCounter } = read;
+  // Each alias's target, found in one walk: Alias.resolve walks the whole document for every alias (5,000 aliases took
+  // 5 s, 20,000 took 50). The target is the last node with that anchor before the alias, as YAML says.
+  const targets = new Map<YamlNode, YamlNode>();
+  const anchors = new Map<string, YamlNode>();
+  // (No `*` in the text, no alias: the walk is skipped.)
+  if (text.includes("*"))
+    visit(doc, {
+      Node: (_key, node) => {
+        if (isAlias(node)) {
+          const target = anchors.get(node.source);
+          if (target) targets.set(node, target);
+        } else if (node.anchor) anchors.set(node.anchor, node);
+      },
+    });
   const positions = new YamlPositions();
   const warnings: { message: string; line: number; column: number }[] = [];
   let aliasNodes = 0;
@@ -164,7 +263,7 @@ function parseYaml(file: string, text: string): ParsedText {
     }
     if (node === null || node === undefined) return null;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = targets.get(node);
       if (!target) {
         throw new LoadError("LOAD_SYNTAX", `unknown YAML alias *${node.source}`, { file, ...posOf(node) });
       }
@@ -488,6 +587,9 @@ class JsonNode implements NodePos {
 }
 
 function jsonSyntaxError(file: string, text: string, e: unknown): LoadError {
+  // jsonc-parser recurses into each level: deep nesting is reported as such before it is asked where the error is.
+  const deep = scanJson(text).tooDeepAt;
+  if (deep >= 0) return new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, deep) });
   const { visit, printParseErrorCode } = jsonc();
   let found: LoadError | undefined;
   visit(

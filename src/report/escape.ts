@@ -1,0 +1,76 @@
+// Text that came from a template (logical ids, values in messages, file names) must not drive the reader's terminal:
+// an ESC starts a control sequence, a carriage return or line feed can forge a line of the report, and bidi controls
+// (U+202E, ...) reorder what is shown. Every text printer shows such strings through here; JSON stays JSON, with
+// the characters JSON.stringify leaves raw escaped as \uXXXX (the same string to any JSON reader).
+
+/** C0 controls but tab, DEL, C1 controls, the bidi controls, the line and paragraph separators. */
+const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const CONTROL_TEST = new RegExp(CONTROL.source);
+
+/** What JSON.stringify leaves raw among those (it escapes C0 itself). */
+const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const JSON_RAW_TEST = new RegExp(JSON_RAW.source);
+
+function escapeChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (c === "\n") return "\\n";
+  if (c === "\r") return "\\r";
+  if (code === 0x1b) return "\\e";
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16).padStart(4, "0")}`;
+}
+
+/** `s` with every control character shown as an escape (`\e`, `\n`, `\x00`, `\u202e`): safe to print on a terminal. */
+export function escapeControl(s: string): string {
+  return CONTROL_TEST.test(s) ? s.replace(CONTROL, escapeChar) : s;
+}
+
+/** Text of several lines with each line's control characters escaped (the line feeds between them kept). */
+export function escapeLines(text: string): string {
+  return CONTROL_TEST.test(text) ? text.split("\n").map(escapeControl).join("\n") : text;
+}
+
+/**
+ * `value` with every string in it passed through escapeControl: arrays and plain objects are copied only where
+ * something changed (the same value comes back when nothing needed escaping, the usual case).
+ */
+export function escapeStrings<T>(value: T): T {
+  return escapeDeep(value) as T;
+}
+
+function escapeDeep(value: unknown): unknown {
+  if (typeof value === "string") return CONTROL_TEST.test(value) ? value.replace(CONTROL, escapeChar) : value;
+  if (value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i] as unknown;
+      const e = escapeDeep(v);
+      if (e !== v) (out ??= value.slice())[i] = e;
+    }
+    return out ?? value;
+  }
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) return value;
+  const obj = value as Record<string, unknown>;
+  let out: Record<string, unknown> | undefined;
+  for (const k in obj) {
+    const v = obj[k];
+    const e = escapeDeep(v);
+    const key = CONTROL_TEST.test(k) ? escapeControl(k) : k;
+    if (e !== v || key !== k) {
+      out ??= { ...obj };
+      if (key !== k) delete out[k];
+      out[key] = e;
+    }
+  }
+  return out ?? value;
+}
+
+/** JSON text of `value` (JSON.stringify's), with the controls it leaves raw (C1, bidi, U+2028/9) escaped. */
+export function jsonText(value: unknown, indent?: number): string {
+  const s = JSON.stringify(value, null, indent);
+  // V8 runs a regular expression's first execution in its interpreter: a run on a short string first, and the scan
+  // of a large report runs compiled (five times faster).
+  JSON_RAW_TEST.test(".");
+  return JSON_RAW_TEST.test(s) ? s.replace(JSON_RAW, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : s;
+}
