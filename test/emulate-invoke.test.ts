@@ -82,7 +82,7 @@ describe("emulate --invoke: what the template says is checked before anything is
   it("passes the function's name as printable text (an argument cannot hold NUL)", () => {
     const inv = prepareInvocation(make({}), EXAMPLE, undefined);
     try {
-      assert.equal(inv.command[7], "Fn\\u{0}\\u{a}$(reboot)");
+      assert.equal(inv.command[7], "Fn\\x00\\n$(reboot)");
     } finally {
       rmSync(inv.dir, { recursive: true, force: true });
     }
