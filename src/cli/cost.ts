@@ -9,7 +9,7 @@ import { costModel } from "../cost/estimate.ts";
 import { PriceDataError, regionPrices } from "../cost/prices.ts";
 import type { Traffic } from "../cost/traffic.ts";
 import { MAX_TRAFFIC_BYTES, parseInlineTraffic, TrafficError, trafficFromDocument } from "../cost/traffic.ts";
-import { loadCloudFormation } from "../load/cfn/index.ts";
+import { loadModel } from "../load/index.ts";
 import { yaml } from "../load/cfn/parse.ts";
 import { LoadError } from "../load/errors.ts";
 import { renderCompareJson, renderCompareText } from "../report/compare.ts";
@@ -136,7 +136,7 @@ function cost(args: readonly string[], io: Io): number {
         file,
       },
     );
-  const model = loadCloudFormation(file, readTemplate(path, file), { params, region });
+  const model = loadModel(file, readTemplate(path, file), { params, region });
   if (values.expect !== undefined && !values.compare)
     throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");
   if (values.compare) {

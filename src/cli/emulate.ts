@@ -17,7 +17,7 @@ import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import type { RunningShell } from "../emulate/shell.ts";
 import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
-import { loadCloudFormation } from "../load/cfn/index.ts";
+import { loadModel } from "../load/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
 import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
@@ -240,7 +240,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     plan = loaded;
   } else {
     const file = positionals[0] as string;
-    const model = loadCloudFormation(file, readTemplate(resolve(io.cwd, file), file), {
+    const model = loadModel(file, readTemplate(resolve(io.cwd, file), file), {
       params,
       ...(values.region !== undefined ? { region: values.region } : {}),
     });

@@ -188,9 +188,6 @@ export function readTemplate(path: string, shown: string): string {
       "convert it to JSON, which is read up to 512 MiB",
     );
   }
-  if (/^\s*"?(terraform_version|format_version)"?\s*:/m.test(text.slice(0, 2000)) && text.includes("planned_values")) {
-    throw new LoadError("LOAD_UNSUPPORTED_INPUT", "is a Terraform plan, which is not read yet", { file: shown });
-  }
   return text;
 }
 

@@ -9,12 +9,16 @@ export interface Location {
   readonly column?: number;
   /** The CDK construct path of the resource (`Stack/Vpc/PublicSubnet1/NATGateway`), when the template or cloud assembly names it. */
   readonly constructPath?: string;
+  /** The Terraform address of the resource instance (`module.vpc.aws_subnet.private[0]`), for an entity read from a plan or state. */
+  readonly address?: string;
 }
 
 export interface Origin extends Location {
-  readonly source: "cloudformation" | "sam" | "default";
+  readonly source: "cloudformation" | "sam" | "terraform" | "default";
   /** Logical id of the resource the entity comes from (or that implies it). */
   readonly logicalId?: string;
+  /** The id AWS gave the resource (`subnet-0abc…`), when a Terraform state or plan knows it. */
+  readonly physicalId?: string;
   /** Property path inside the resource, e.g. `Properties.VpcConfig`. */
   readonly path?: string;
   /** AWS creates this implicitly (main route table, default NACL, default SG egress rule). */
@@ -25,9 +29,11 @@ export interface Origin extends Location {
 
 /** Where an entity is defined, without the rest of its origin. */
 export function locationOf(o: Origin): Location {
-  return o.constructPath === undefined
-    ? { file: o.file, line: o.line, column: o.column }
-    : { file: o.file, line: o.line, column: o.column, constructPath: o.constructPath };
+  const loc: Location =
+    o.constructPath === undefined
+      ? { file: o.file, line: o.line, column: o.column }
+      : { file: o.file, line: o.line, column: o.column, constructPath: o.constructPath };
+  return o.address === undefined ? loc : { ...loc, address: o.address };
 }
 
 /** A value the configuration does not determine, and why. */
