@@ -136,7 +136,8 @@ function cost(args: readonly string[], io: Io): number {
         file,
       },
     );
-  const model = loadModel(file, readTemplate(path, file), { params, region });
+  // A Terraform plan names its own region; --region overrides it.
+  const model = loadModel(file, readTemplate(path, file), { params, ...(values.region !== undefined ? { region } : {}) });
   if (values.expect !== undefined && !values.compare)
     throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");
   if (values.compare) {

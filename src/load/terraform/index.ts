@@ -6,6 +6,7 @@ import type { Diagnostic } from "../../model/types.ts";
 import type { LoadOptions } from "../cfn/index.ts";
 import { LoadError } from "../errors.ts";
 import { TerraformBuilder } from "./build.ts";
+import type { TfInstance } from "./plan.ts";
 import { looksLikeTerraformJson, readTerraformJson, References } from "./plan.ts";
 
 export { looksLikeTerraformJson } from "./plan.ts";
@@ -17,6 +18,21 @@ export function isTerraformJsonText(text: string): boolean {
     .replace(/^\uFEFF/, "")
     .trimStart();
   return head.startsWith("{") && /^\{\s*"format_version"\s*:/.test(head);
+}
+
+/** A state names no provider region; its subnets' Availability Zones and its ARNs do. */
+function regionOfValues(instances: readonly TfInstance[]): string | null {
+  for (const inst of instances) {
+    const az = inst.values.availability_zone;
+    const m = typeof az === "string" ? /^([a-z]{2}(?:-[a-z]+)+-\d+)[a-z]$/.exec(az) : null;
+    if (m) return m[1] as string;
+  }
+  for (const inst of instances) {
+    const arn = inst.values.arn;
+    const m = typeof arn === "string" ? /^arn:aws[\w-]*:(?:ec2|lambda):([a-z]{2}(?:-[a-z]+)+-\d+):/.exec(arn) : null;
+    if (m) return m[1] as string;
+  }
+  return null;
 }
 
 export function loadTerraform(file: string, text: string, options: LoadOptions = {}): Model {
@@ -35,7 +51,7 @@ export function loadTerraform(file: string, text: string, options: LoadOptions =
     );
   }
   const reading = readTerraformJson(file, doc);
-  const region = options.region ?? reading.providerRegion ?? DEFAULT_REGION;
+  const region = options.region ?? reading.providerRegion ?? regionOfValues(reading.instances) ?? DEFAULT_REGION;
   const refs = new References(reading.instances, doc.configuration);
   const built = new TerraformBuilder(file, refs, region).build(reading.instances);
   const diagnostics: Diagnostic[] = [...built.diagnostics];
