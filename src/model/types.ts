@@ -33,7 +33,9 @@ export function locationOf(o: Origin): Location {
     o.constructPath === undefined
       ? { file: o.file, line: o.line, column: o.column }
       : { file: o.file, line: o.line, column: o.column, constructPath: o.constructPath };
-  return o.address === undefined ? loc : { ...loc, address: o.address };
+  if (o.address === undefined) return loc;
+  // A Terraform address names the place; a plan has no lines.
+  return { file: o.file, ...(o.line !== undefined ? { line: o.line, column: o.column } : {}), address: o.address };
 }
 
 /** A value the configuration does not determine, and why. */

@@ -298,6 +298,8 @@ export class TerraformBuilder {
     for (const inst of instances) {
       if (inst.mode !== "managed") continue;
       const v = inst.values;
+      // aws_default_* share their id with the VPC's default they adopt (see adoptDefault).
+      if (inst.type.startsWith("aws_default_")) continue;
       for (const k of ["id", "arn"]) {
         const x = v[k];
         if (typeof x === "string" && x !== "") this.byRealId.set(x, inst.address);
@@ -970,7 +972,21 @@ export class TerraformBuilder {
         origin: this.origin(inst),
       });
     }
-    sg[dir].push(...rules);
+    this.addRules(sg[dir], rules);
+  }
+
+  /** Adds rules a rule resource defines; a state or plan lists them in the group's own rules too: keep one of each. */
+  private addRules(list: SecurityGroupRule[], rules: readonly SecurityGroupRule[]): void {
+    const peer = (p: SecurityGroupRule["peer"]) =>
+      p.kind === "cidr" ? p.cidr.text : p.kind === "unknown" ? p.reason : typeof p.id === "string" ? p.id : p.id.reason;
+    const key = (r: SecurityGroupRule) => JSON.stringify([r.protocol, r.ports, r.peer.kind, peer(r.peer)]);
+    for (const r of rules) {
+      const k = key(r);
+      const i = list.findIndex((x) => key(x) === k);
+      if (i >= 0)
+        list[i] = r; // the rule resource is the more precise origin
+      else list.push(r);
+    }
   }
 
   private vpcSecurityGroupRule(inst: TfInstance): void {
@@ -992,7 +1008,7 @@ export class TerraformBuilder {
       this.report("LOAD_INVALID_VALUE", "warning", `${inst.address} names no peer (CIDR, group or prefix list)`, inst);
       return;
     }
-    sg[dir].push({ protocol, ports, peer, origin: this.origin(inst) });
+    this.addRules(sg[dir], [{ protocol, ports, peer, origin: this.origin(inst) }]);
   }
 
   private networkAcl(inst: TfInstance): void {
@@ -1315,6 +1331,7 @@ export class TerraformBuilder {
         else if (isUnknown(st)) role.unknownPolicies.push(st.reason);
         else role.statements.push(...st);
       } else if (resolvedArn) this.managedPolicy(inst, resolvedArn, role.statements, role.unknownPolicies, ["policy_arn"]);
+      else if (arn === undefined) role.unknownPolicies.push(`${inst.address} has an empty policy_arn`);
       else role.unknownPolicies.push(this.pendingReason(inst, ["policy_arn"]).reason);
       role.attachedPolicyResources.push(inst.address);
     }

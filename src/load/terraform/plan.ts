@@ -201,7 +201,11 @@ function instanceOf(
 function walkValuesModule(m: unknown, visit: (r: Record<string, unknown>, module: string) => void, depth = 0): void {
   if (!isObject(m) || depth > 64) return;
   const module = typeof m.address === "string" ? m.address : "";
-  for (const r of Array.isArray(m.resources) ? m.resources : []) if (isObject(r)) visit(r, module);
+  for (const r of Array.isArray(m.resources) ? m.resources : []) {
+    if (!isObject(r) || typeof r.address !== "string") continue;
+    // Terraform 0.12's prior_state leaves the module out of its child modules' resource addresses.
+    visit(module !== "" && !r.address.startsWith(`${module}.`) ? { ...r, address: `${module}.${r.address}` } : r, module);
+  }
   for (const c of Array.isArray(m.child_modules) ? m.child_modules : []) walkValuesModule(c, visit, depth + 1);
 }
 
