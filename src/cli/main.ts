@@ -78,7 +78,8 @@ Usage:
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
 it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON), or
-a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region.
+a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region,
+or a Terraform plan or state as \`terraform show -json\` writes it.
 
 trace: the hop-by-hop path of one function to a destination, from each subnet of its
 VpcConfig (or the one --subnet names): each hop's component, the rule that matched,
