@@ -128,14 +128,15 @@ export function splitKey(part: string): [string, number | string | undefined] {
 }
 
 /** Puts Pending markers into `after` wherever `after_unknown` says true. */
-function mergeUnknown(after: unknown, unknownMap: unknown, address: string): TfValue {
+function mergeUnknown(after: unknown, unknownMap: unknown, address: string, depth = 0): TfValue {
   if (unknownMap === true) return new Pending(address);
+  if (depth > 64) return (after ?? null) as TfValue;
   if (Array.isArray(unknownMap)) {
     const base = Array.isArray(after) ? after : [];
     const n = Math.max(base.length, unknownMap.length);
     if (!Array.isArray(after) && !unknownMap.some((u) => u !== false)) return (after ?? null) as TfValue;
     const out: TfValue[] = [];
-    for (let i = 0; i < n; i++) out.push(mergeUnknown(base[i], unknownMap[i], address));
+    for (let i = 0; i < n; i++) out.push(mergeUnknown(base[i], unknownMap[i], address, depth + 1));
     return out;
   }
   if (isObject(unknownMap)) {
@@ -143,7 +144,7 @@ function mergeUnknown(after: unknown, unknownMap: unknown, address: string): TfV
     const keys = Object.keys(unknownMap).filter((k) => unknownMap[k] !== false);
     if (!base && !keys.some((k) => hasTrue(unknownMap[k]))) return (after ?? null) as TfValue;
     const out: TfObject = { ...((base ?? {}) as TfObject) };
-    for (const k of keys) out[k] = mergeUnknown(base?.[k], unknownMap[k], address);
+    for (const k of keys) out[k] = mergeUnknown(base?.[k], unknownMap[k], address, depth + 1);
     return out;
   }
   return (after ?? null) as TfValue;
