@@ -139,6 +139,56 @@ describe("terraform: plans and states give exact verdicts", () => {
   });
 });
 
+describe("terraform: endpoints, NAT instances, regional NAT gateways and rule resources", () => {
+  const name = "endpoints-nat-instance.state.json";
+  it("a NAT instance behind the main route table, an interface and a gateway endpoint", () => {
+    const r = checkTemplate(name, text(name), { to: ["internet", "aws:logs", "aws:s3"] });
+    const nat = { verdict: "reachable", via: ["aws_instance.nat"], publicIp: ["203.0.113.80"], eip: ["aws_eip.nat_instance"] };
+    assert.deepEqual(table(r), {
+      "aws_subnet.app": { internet: nat, "aws:logs": { verdict: "reachable" }, "aws:s3": { verdict: "reachable" } },
+      "aws_subnet.db": { internet: nat, "aws:logs": { verdict: "reachable" }, "aws:s3": { verdict: "reachable" } },
+    });
+    assert.deepEqual(rules(r), ["endpoint-custom-policy aws_vpc_endpoint.s3", "endpoint-missing-az aws_lambda_function.api"]);
+  });
+
+  it("reads each resource as the provider defines it", () => {
+    const m = load(name);
+    // aws_main_route_table_association: subnets without an association follow the new main table.
+    assert.equal(m.get("subnet", "aws_subnet.db")?.routeTableId, "aws_route_table.private");
+    assert.equal(m.get("route-table", "aws_route_table.private")?.isMain, true);
+    assert.equal(m.get("route-table", "aws_vpc.main.MainRouteTable")?.isMain, false);
+    assert.deepEqual(m.get("internet-gateway", "aws_internet_gateway.gw")?.attachedVpcIds, ["aws_vpc.main"]);
+    const instance = m.get("instance", "aws_instance.nat");
+    assert.equal(instance?.sourceDestCheck, false);
+    assert.deepEqual(instance?.networkInterfaceIds, ["aws_network_interface.nat"]);
+    assert.deepEqual(instance?.publicAddress, { kind: "elastic-ip", eipId: "aws_eip.nat_instance", publicIp: "203.0.113.80" });
+    const sg = m.get("security-group", "aws_security_group.nat");
+    assert.deepEqual(
+      sg?.egress.map((x) => [x.protocol, x.ports, x.origin.address]),
+      [[6, { from: 443, to: 443 }, "aws_vpc_security_group_egress_rule.nat_out"]],
+    );
+    const regional = m.get("nat-gateway", "aws_nat_gateway.regional");
+    assert.equal(regional?.availability, "regional");
+    assert.equal(regional?.subnetId, null);
+    assert.deepEqual(regional?.regionalAzs, ["eu-west-1a"]);
+    assert.deepEqual(regional?.addresses, [{ kind: "elastic-ip", eipId: "aws_eip.regional", publicIp: "203.0.113.81" }]);
+    const logs = m.get("vpc-endpoint", "aws_vpc_endpoint.logs");
+    assert.deepEqual(
+      [logs?.service, logs?.privateDnsEnabled, logs?.hasCustomPolicy, logs?.securityGroupIds],
+      ["logs", true, false, ["aws_security_group.endpoint"]],
+    );
+    const s3 = m.get("vpc-endpoint", "aws_vpc_endpoint.s3");
+    assert.deepEqual([s3?.type, s3?.routeTableIds, s3?.hasCustomPolicy], ["Gateway", ["aws_route_table.private"], true]);
+    const role = m.get("role", "aws_iam_role.fn");
+    assert.deepEqual(
+      role?.statements.map((x) => x.actions),
+      [["ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface"]],
+    );
+    const code = m.get("function", "aws_lambda_function.api")?.code?.source;
+    assert.ok(isUnknown(code) && code.reason === "the code is in S3, not in the plan");
+  });
+});
+
 describe("terraform: values unknown until apply are never guessed", () => {
   it("an index the plan drops (var ? 0 : count.index) leaves the NAT gateway unknown, naming the ambiguity", () => {
     const r = check("nat-index-ambiguous.plan.json");

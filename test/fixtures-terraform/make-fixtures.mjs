@@ -1162,3 +1162,40 @@ const fnSgConfig = {
   ];
   write("dual-stack-eigw.state.json", state({ resources }));
 }
+
+// ---- endpoints-nat-instance: a state with an interface and a gateway endpoint, a NAT instance -----
+// (its ENI, source/dest check off, an EIP), a regional NAT gateway, aws_vpc_security_group_*_rule,
+// aws_internet_gateway_attachment and aws_main_route_table_association.
+
+{
+  const s = (address, after) => ({ address, after });
+  const V = "vpc-0f00000000000001";
+  const resources = [
+        s("aws_vpc.main", { cidr_block: "10.9.0.0/16", enable_dns_hostnames: true, enable_dns_support: true, id: V, main_route_table_id: "rtb-0f00000000000001", default_network_acl_id: "acl-0f00000000000001", default_security_group_id: "sg-0f00000000000001", ipv6_cidr_block: "" }),
+        s("aws_subnet.public", { availability_zone: "eu-west-1a", cidr_block: "10.9.0.0/24", id: "subnet-0f00000000000011", map_public_ip_on_launch: true, vpc_id: V }),
+        s("aws_subnet.app", { availability_zone: "eu-west-1a", cidr_block: "10.9.10.0/24", id: "subnet-0f00000000000012", map_public_ip_on_launch: false, vpc_id: V }),
+        s("aws_subnet.db", { availability_zone: "eu-west-1b", cidr_block: "10.9.11.0/24", id: "subnet-0f00000000000013", map_public_ip_on_launch: false, vpc_id: V }),
+        s("aws_internet_gateway.gw", { id: "igw-0f00000000000001", vpc_id: "" }),
+        s("aws_internet_gateway_attachment.gw", { id: "igw-0f00000000000001:vpc-0f00000000000001", internet_gateway_id: "igw-0f00000000000001", vpc_id: V }),
+        s("aws_route_table.public", { id: "rtb-0f00000000000011", route: [{ cidr_block: "0.0.0.0/0", gateway_id: "igw-0f00000000000001", nat_gateway_id: "", network_interface_id: "" }], vpc_id: V }),
+        s("aws_route_table_association.public", { id: "rtbassoc-1", route_table_id: "rtb-0f00000000000011", subnet_id: "subnet-0f00000000000011" }),
+        s("aws_route_table.private", { id: "rtb-0f00000000000012", route: [{ cidr_block: "0.0.0.0/0", gateway_id: "", nat_gateway_id: "", network_interface_id: "eni-0f00000000000001" }], vpc_id: V }),
+        s("aws_main_route_table_association.private", { id: "rtbassoc-2", route_table_id: "rtb-0f00000000000012", vpc_id: V }),
+        s("aws_security_group.nat", { egress: [], id: "sg-0f00000000000011", ingress: [], vpc_id: V }),
+        s("aws_vpc_security_group_ingress_rule.nat_from_vpc", { cidr_ipv4: "10.9.0.0/16", id: "sgr-1", ip_protocol: "-1", security_group_id: "sg-0f00000000000011" }),
+        s("aws_vpc_security_group_egress_rule.nat_out", { cidr_ipv4: "0.0.0.0/0", from_port: 443, id: "sgr-2", ip_protocol: "tcp", security_group_id: "sg-0f00000000000011", to_port: 443 }),
+        s("aws_network_interface.nat", { id: "eni-0f00000000000001", security_groups: ["sg-0f00000000000011"], source_dest_check: false, subnet_id: "subnet-0f00000000000011", attachment: [{ device_index: 0, instance: "i-0f00000000000001" }] }),
+        s("aws_instance.nat", { id: "i-0f00000000000001", instance_type: "t4g.nano", network_interface: [{ device_index: 0, network_interface_id: "eni-0f00000000000001" }], public_ip: "203.0.113.80", source_dest_check: false, subnet_id: "subnet-0f00000000000011", vpc_security_group_ids: ["sg-0f00000000000011"] }),
+        s("aws_eip.nat_instance", { allocation_id: "eipalloc-0f00000000000001", id: "eipalloc-0f00000000000001", instance: "i-0f00000000000001", public_ip: "203.0.113.80" }),
+        s("aws_eip.regional", { allocation_id: "eipalloc-0f00000000000002", id: "eipalloc-0f00000000000002", public_ip: "203.0.113.81" }),
+        s("aws_nat_gateway.regional", { availability_mode: "regional", availability_zone_address: [{ allocation_ids: ["eipalloc-0f00000000000002"], availability_zone: "eu-west-1a", availability_zone_id: "" }], connectivity_type: "public", id: "nat-0f00000000000002", subnet_id: "", vpc_id: V }),
+        s("aws_security_group.fn", { egress: [{ cidr_blocks: ["0.0.0.0/0"], from_port: 443, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: "tcp", security_groups: [], self: false, to_port: 443 }], id: "sg-0f00000000000012", ingress: [], vpc_id: V }),
+        s("aws_security_group.endpoint", { egress: [], id: "sg-0f00000000000013", ingress: [{ cidr_blocks: [], from_port: 443, ipv6_cidr_blocks: [], prefix_list_ids: [], protocol: "tcp", security_groups: ["sg-0f00000000000012"], self: false, to_port: 443 }], vpc_id: V }),
+        s("aws_vpc_endpoint.logs", { id: "vpce-0f00000000000001", policy: "{\"Statement\":[{\"Action\":\"*\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Resource\":\"*\"}],\"Version\":\"2008-10-17\"}", private_dns_enabled: true, route_table_ids: [], security_group_ids: ["sg-0f00000000000013"], service_name: "com.amazonaws.eu-west-1.logs", subnet_ids: ["subnet-0f00000000000012"], vpc_endpoint_type: "Interface", vpc_id: V }),
+        s("aws_vpc_endpoint.s3", { id: "vpce-0f00000000000002", policy: "{\"Statement\":[{\"Action\":\"s3:GetObject\",\"Effect\":\"Allow\",\"Principal\":\"*\",\"Resource\":\"arn:aws:s3:::my-bucket/*\"}],\"Version\":\"2008-10-17\"}", private_dns_enabled: false, route_table_ids: [], security_group_ids: [], service_name: "com.amazonaws.eu-west-1.s3", subnet_ids: [], vpc_endpoint_type: "Gateway", vpc_id: V }),
+        s("aws_vpc_endpoint_route_table_association.s3", { id: "a-vpce-0f00000000000002", route_table_id: "rtb-0f00000000000012", vpc_endpoint_id: "vpce-0f00000000000002" }),
+        s("aws_iam_role.fn", { arn: "arn:aws:iam::111122223333:role/fn", id: "fn", inline_policy: [{ name: "eni", policy: "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":[\"ec2:CreateNetworkInterface\",\"ec2:DescribeNetworkInterfaces\",\"ec2:DeleteNetworkInterface\"],\"Resource\":\"*\"}]}" }], managed_policy_arns: [], name: "fn" }),
+        s("aws_lambda_function.api", { function_name: "api", id: "api", role: "arn:aws:iam::111122223333:role/fn", s3_bucket: "code", vpc_config: [{ ipv6_allowed_for_dual_stack: false, security_group_ids: ["sg-0f00000000000012"], subnet_ids: ["subnet-0f00000000000012", "subnet-0f00000000000013"], vpc_id: V }] }),
+  ];
+  write("endpoints-nat-instance.state.json", state({ resources }));
+}
