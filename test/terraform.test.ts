@@ -217,6 +217,68 @@ describe("terraform: values unknown until apply are never guessed", () => {
     );
   });
 
+  it("a module's input variable is tied to what the module call passes", () => {
+    const rc = (address: string, type: string, name: string, after: object, afterUnknown: object, module?: string) => ({
+      address,
+      ...(module ? { module_address: module } : {}),
+      mode: "managed",
+      type,
+      name,
+      provider_name: "registry.terraform.io/hashicorp/aws",
+      change: { actions: ["create"], before: null, after, after_unknown: afterUnknown, before_sensitive: false, after_sensitive: {} },
+    });
+    const doc = {
+      format_version: "1.2",
+      terraform_version: "1.9.8",
+      planned_values: { root_module: {} },
+      resource_changes: [
+        rc("aws_vpc.main", "aws_vpc", "main", { cidr_block: "10.7.0.0/16" }, { id: true }),
+        rc(
+          "module.net.aws_subnet.a",
+          "aws_subnet",
+          "a",
+          { availability_zone: "us-east-1a", cidr_block: "10.7.1.0/24" },
+          { id: true, vpc_id: true },
+          "module.net",
+        ),
+      ],
+      configuration: {
+        root_module: {
+          resources: [
+            {
+              address: "aws_vpc.main",
+              mode: "managed",
+              type: "aws_vpc",
+              name: "main",
+              expressions: { cidr_block: { constant_value: "10.7.0.0/16" } },
+            },
+          ],
+          module_calls: {
+            net: {
+              source: "./net",
+              expressions: { vpc_id: { references: ["aws_vpc.main.id", "aws_vpc.main"] } },
+              module: {
+                resources: [
+                  {
+                    address: "aws_subnet.a",
+                    mode: "managed",
+                    type: "aws_subnet",
+                    name: "a",
+                    expressions: { cidr_block: { constant_value: "10.7.1.0/24" }, vpc_id: { references: ["var.vpc_id"] } },
+                  },
+                ],
+                variables: { vpc_id: {} },
+              },
+            },
+          },
+        },
+      },
+    };
+    const m = load("module-var.plan.json", JSON.stringify(doc));
+    assert.equal(m.get("subnet", "module.net.aws_subnet.a")?.vpcId, "aws_vpc.main");
+    assert.equal(m.get("subnet", "module.net.aws_subnet.a")?.routeTableId, "aws_vpc.main.MainRouteTable");
+  });
+
   it("a splat whose length differs from the plan's list is unknown", () => {
     const doc = JSON.parse(text("nat-per-az-count.plan.json"));
     const fn = doc.resource_changes.find((x: { address: string }) => x.address === "aws_lambda_function.api");

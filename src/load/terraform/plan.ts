@@ -449,6 +449,28 @@ export class References {
       if (t?.ref.kind === "module-output" && t.ref.output === undefined) targets.delete(id);
     }
     if (targets.size === 0) {
+      // A module's input variable alone: what the module call passes, in the caller's scope.
+      const variable = others.length === 1 && !usesIndex && !usesKey ? /^var\.([A-Za-z0-9_-]+)$/.exec(others[0] ?? "") : null;
+      if (variable && modulePath.length > 0) {
+        const parentPath = modulePath.slice(0, -1);
+        const callName = modulePath[modulePath.length - 1] as string;
+        const call = this.configModule(parentPath)?.module_calls?.[callName];
+        const passed = call?.expressions?.[variable[1] as string];
+        if (isObject(passed) && ("references" in passed || "constant_value" in passed)) {
+          const parts = splitAddress(module);
+          const parent = parts.slice(0, -2).join(".");
+          const key = splitKey(parts[parts.length - 1] ?? "")[1];
+          return this.resolveIn(
+            parent,
+            parentPath,
+            key,
+            passed as Expression,
+            list,
+            `${what} (var.${variable[1]} of module.${callName})`,
+            depth + 1,
+          );
+        }
+      }
       if (others.length > 0) {
         return unknown(`${what} comes from ${others.join(", ")}, whose value the plan does not record (known only after apply)`);
       }
