@@ -279,6 +279,39 @@ describe("terraform: values unknown until apply are never guessed", () => {
     assert.equal(m.get("subnet", "module.net.aws_subnet.a")?.routeTableId, "aws_vpc.main.MainRouteTable");
   });
 
+  it("constant indexes name exactly those instances; two of them for one value are ambiguous", () => {
+    const doc = JSON.parse(text("nat-per-az-count.plan.json"));
+    const fn = doc.configuration.root_module.resources.find((x: { address: string }) => x.address === "aws_lambda_function.api");
+    fn.expressions.vpc_config[0].subnet_ids = {
+      references: [
+        "aws_subnet.private[1].id",
+        "aws_subnet.private[1]",
+        "aws_subnet.private[0].id",
+        "aws_subnet.private[0]",
+        "aws_subnet.private",
+      ],
+    };
+    const route = doc.configuration.root_module.resources.find((x: { address: string }) => x.address === "aws_route.private_nat");
+    route.expressions.nat_gateway_id = {
+      references: [
+        "aws_nat_gateway.nat[0].id",
+        "aws_nat_gateway.nat[0]",
+        "aws_nat_gateway.nat[1].id",
+        "aws_nat_gateway.nat[1]",
+        "aws_nat_gateway.nat",
+      ],
+    };
+    const m = load("indexes.plan.json", JSON.stringify(doc));
+    assert.deepEqual(m.get("function", "aws_lambda_function.api")?.vpcConfig?.subnetIds, [
+      "aws_subnet.private[1]",
+      "aws_subnet.private[0]",
+    ]);
+    const target = m.get("route-table", "aws_route_table.private[0]")?.routes.find((x) => x.target.kind === "nat-gateway")?.target;
+    const id = target && "id" in target ? target.id : undefined;
+    assert.ok(isUnknown(id));
+    assert.match(id.reason, /may be aws_nat_gateway\.nat\[0\] or aws_nat_gateway\.nat\[1\]; the plan does not record which/);
+  });
+
   it("a splat whose length differs from the plan's list is unknown", () => {
     const doc = JSON.parse(text("nat-per-az-count.plan.json"));
     const fn = doc.resource_changes.find((x: { address: string }) => x.address === "aws_lambda_function.api");

@@ -360,6 +360,19 @@ export class References {
     return this.configModule(inst.modulePath)?.resources?.find((r) => r.address === inst.configAddress);
   }
 
+  private readonly byKey = new Map<string, Map<number | string | undefined, TfInstance>>();
+
+  /** The instance of a resource with this count index or for_each key. */
+  private instanceAt(module: string, configAddress: string, key: number | string | undefined): TfInstance | undefined {
+    const k = `${module}|${configAddress}`;
+    let map = this.byKey.get(k);
+    if (!map) {
+      map = new Map((this.byConfig.get(k) ?? []).map((i) => [i.index, i]));
+      this.byKey.set(k, map);
+    }
+    return map.get(key);
+  }
+
   /** The instances of a resource in a module instance. */
   instancesOf(module: string, configAddress: string): readonly TfInstance[] {
     return this.byConfig.get(`${module}|${configAddress}`) ?? [];
@@ -428,17 +441,20 @@ export class References {
   ): TfInstance[] | Unknown {
     if (depth > 16) return unknown(`${what}: module outputs nest too deep`);
     const refs = (expr.references ?? []).map(parseRef);
-    const targets = new Map<string, { key: number | string | undefined; ref: Ref }>();
+    const targets = new Map<string, { key: number | string | undefined; keys: (number | string)[]; ref: Ref }>();
     const others: string[] = [];
     let usesIndex = false;
     let usesKey = false;
     for (const [i, r] of refs.entries()) {
       if (r.kind === "resource") {
-        const t = targets.get(r.target);
-        if (!t || (t.key === undefined && r.key !== undefined)) targets.set(r.target, { key: r.key, ref: r });
+        const t = targets.get(r.target) ?? { key: undefined, keys: [], ref: r };
+        // `x[0].id` and `x[1].id` in one expression: both instances (Terraform also lists `x`).
+        if (r.key !== undefined && !t.keys.includes(r.key)) t.keys.push(r.key);
+        t.key ??= r.key;
+        targets.set(r.target, t);
       } else if (r.kind === "module-output") {
         const id = `module.${r.call}.${r.output ?? ""}`;
-        if (r.output !== undefined) targets.set(id, { key: r.key, ref: r });
+        if (r.output !== undefined) targets.set(id, { key: r.key, keys: r.key === undefined ? [] : [r.key], ref: r });
       } else if (r.kind === "count.index") usesIndex = true;
       else if (r.kind === "each.key" || r.kind === "each.value") usesKey = true;
       else others.push(expr.references?.[i] ?? "");
@@ -481,7 +497,9 @@ export class References {
         `${what} is known only after apply and may come from ${[...targets.keys()].join(" or ")}; the plan does not record which`,
       );
     }
-    const [[target, { key, ref }]] = [...targets.entries()] as [[string, { key: number | string | undefined; ref: Ref }]];
+    const [[target, { key, keys, ref }]] = [...targets.entries()] as [
+      [string, { key: number | string | undefined; keys: (number | string)[]; ref: Ref }],
+    ];
     if (ref.kind === "module-output") {
       const call = this.configModule(modulePath)?.module_calls?.[ref.call];
       const out = call?.module?.outputs?.[ref.output ?? ""]?.expression;
@@ -504,9 +522,17 @@ export class References {
     const candidates = this.instancesOf(module, target);
     const where = module === "" ? target : `${module}.${target}`;
     if (candidates.length === 0) return unknown(`${what} refers to ${where}, which has no instance in the plan`);
+    if (keys.length > 1 && !list) {
+      return unknown(`${what} may be ${keys.map((k) => `${where}${keyText(k)}`).join(" or ")}; the plan does not record which`);
+    }
     if (key !== undefined) {
-      const hit = candidates.find((c) => c.index === key);
-      return hit ? [hit] : unknown(`${what} refers to ${where}${keyText(key)}, which is not in the plan`);
+      const hits: TfInstance[] = [];
+      for (const k of keys) {
+        const hit = this.instanceAt(module, target, k);
+        if (!hit) return unknown(`${what} refers to ${where}${keyText(k)}, which is not in the plan`);
+        hits.push(hit);
+      }
+      return hits;
     }
     if (candidates.length === 1 && candidates[0]?.index === undefined) return [candidates[0] as TfInstance];
     const indexRefs = others.filter((o) => o !== "");
@@ -514,7 +540,7 @@ export class References {
       if (candidates.length === 1) return [candidates[0] as TfInstance];
       // x[count.index] / x[each.key]: the referrer's own index, when it is the only input and both have the same instances.
       if (indexRefs.length === 0 && (usesIndex || usesKey) && !(usesIndex && usesKey) && index !== undefined) {
-        const hit = candidates.find((c) => c.index === index);
+        const hit = this.instanceAt(module, target, index);
         if (hit && typeof index === (usesIndex ? "number" : "string")) return [hit];
       }
       const by = [usesIndex ? "count.index" : "", usesKey ? "each.key" : "", ...indexRefs].filter((s) => s !== "").join(", ");
