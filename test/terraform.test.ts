@@ -83,6 +83,13 @@ describe("terraform: plans and states give exact verdicts", () => {
       "module.vpc.aws_subnet.private[1]": { internet: via },
     });
     assert.deepEqual(rules(r), ["nat-gateway-cross-az aws_lambda_function.api"]);
+    // Locations name the module the resource is declared in.
+    const nat = r.functions[0]?.subnets[0]?.destinations[0]?.trace.find((h) => h.kind === "nat-gateway");
+    assert.deepEqual(nat?.location, {
+      file: "test/fixtures-terraform/module-single-nat.plan.json",
+      address: "module.vpc.aws_nat_gateway.this[0]",
+      moduleSource: "./modules/vpc",
+    });
   });
 
   it("a state: cross-AZ route and a subnet left on the main route table, with real ids and the NAT's public IP", () => {
@@ -96,6 +103,12 @@ describe("terraform: plans and states give exact verdicts", () => {
       "aws_subnet.private_c": { internet: { verdict: "unreachable", code: "NO_ROUTE_TO_DESTINATION" } },
     });
     assert.deepEqual(rules(r), ["function-subnets-disagree aws_lambda_function.api", "nat-gateway-cross-az aws_lambda_function.api"]);
+    // Reports carry the real id beside the address.
+    assert.deepEqual(r.functions[0]?.location, {
+      file: "test/fixtures-terraform/cross-az.state.json",
+      address: "aws_lambda_function.api",
+      physicalId: "api",
+    });
     const m = load("cross-az.state.json");
     assert.equal(m.get("subnet", "aws_subnet.private_c")?.routeTableId, "aws_vpc.main.MainRouteTable");
     assert.equal(m.get("subnet", "aws_subnet.private_c")?.origin.physicalId, "subnet-0c1d2e3f4a5b60023");

@@ -115,19 +115,28 @@ export class TerraformBuilder {
 
   private origin(inst: TfInstance, path?: Path, extra?: Partial<Origin>): Origin {
     const id = inst.values.id;
+    const moduleSource = this.refs.moduleSource(inst);
     return {
       source: "terraform",
       file: this.file,
       address: inst.address,
       logicalId: inst.address,
       ...(typeof id === "string" && id !== "" ? { physicalId: id } : {}),
+      ...(moduleSource !== undefined ? { moduleSource } : {}),
       ...(path && path.length > 0 ? { path: describe(inst, path).slice(inst.address.length + 1) } : {}),
       ...extra,
     };
   }
 
   private report(code: string, severity: Severity, message: string, inst: TfInstance): void {
-    this.diagnostics.push({ code, severity, message, location: { file: this.file, address: inst.address }, resource: inst.address });
+    const moduleSource = this.refs.moduleSource(inst);
+    this.diagnostics.push({
+      code,
+      severity,
+      message,
+      location: { file: this.file, address: inst.address, ...(moduleSource !== undefined ? { moduleSource } : {}) },
+      resource: inst.address,
+    });
   }
 
   // ---- values --------------------------------------------------------------------------------

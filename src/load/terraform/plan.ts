@@ -355,6 +355,13 @@ export class References {
     return m;
   }
 
+  /** The `source` of the module an instance is declared in, when the configuration has it. */
+  moduleSource(inst: TfInstance): string | undefined {
+    if (inst.modulePath.length === 0) return undefined;
+    const parent = this.configModule(inst.modulePath.slice(0, -1));
+    return parent?.module_calls?.[inst.modulePath[inst.modulePath.length - 1] as string]?.source;
+  }
+
   /** The configuration block of an instance's resource, when the plan has it. */
   configOf(inst: TfInstance): ConfigResource | undefined {
     return this.configModule(inst.modulePath)?.resources?.find((r) => r.address === inst.configAddress);
