@@ -437,6 +437,22 @@ describe("terraform: the CLI detects plans and states by content", () => {
     assert.equal(ok.code, 0, ok.stdout);
   });
 
+  it("a plan whose keys were sorted (jq -S) is still a plan", () => {
+    const sortKeys = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sortKeys)
+        : v && typeof v === "object"
+          ? Object.fromEntries(
+              Object.entries(v)
+                .sort(([a], [b]) => (a < b ? -1 : 1))
+                .map(([k, x]) => [k, sortKeys(x)]),
+            )
+          : v;
+    const sorted = JSON.stringify(sortKeys(JSON.parse(text("nat-per-az-count.plan.json"))), null, 2);
+    assert.ok(!sorted.trimStart().startsWith('{\n  "format_version"'));
+    assert.deepEqual(checkTemplate("sorted.json", sorted).functions[0]?.summary, { internet: "reachable" });
+  });
+
   it("trace by address, cost in the plan's region, emulate --plan", async () => {
     const t = await runCli([
       "trace",

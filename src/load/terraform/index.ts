@@ -11,13 +11,23 @@ import { looksLikeTerraformJson, readTerraformJson, References } from "./plan.ts
 
 export { looksLikeTerraformJson } from "./plan.ts";
 
-/** True when the text is `terraform show -json` output, judged from its first bytes (no full parse). */
+/**
+ * True when the text is `terraform show -json` output, judged without a full parse: Terraform
+ * writes `format_version` first; with its keys reordered (`jq -S`), a JSON object with
+ * `format_version` and a plan's or state's own keys, and no CloudFormation `Resources`.
+ */
 export function isTerraformJsonText(text: string): boolean {
   const head = text
     .slice(0, 4096)
     .replace(/^\uFEFF/, "")
     .trimStart();
-  return head.startsWith("{") && /^\{\s*"format_version"\s*:/.test(head);
+  if (!head.startsWith("{")) return false;
+  if (/^\{\s*"format_version"\s*:/.test(head)) return true;
+  return (
+    /"format_version"\s*:/.test(text) &&
+    /"(planned_values|resource_changes|terraform_version|prior_state)"\s*:/.test(text) &&
+    !/"(Resources|AWSTemplateFormatVersion)"\s*:/.test(text)
+  );
 }
 
 /** A state names no provider region; its subnets' Availability Zones and its ARNs do. */
