@@ -4,7 +4,7 @@
 // Output Format" (format_version 0.x and 1.x): plan representation (resource_changes with
 // after/after_unknown, planned_values, prior_state, configuration, deferred_changes), values
 // representation (state), expression representation (constant_value / references).
-import type { Location, Unknown } from "../../model/types.ts";
+import type { Unknown } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
 import { LoadError } from "../errors.ts";
 
@@ -586,8 +586,4 @@ function matchBlock(blocks: unknown[], element: unknown, count: number): unknown
       ? "no block of the configuration matches it (a dynamic block?)"
       : `${fits.length} blocks of the configuration match it; the plan does not record which it is`,
   );
-}
-
-export function locationFor(file: string, address: string): Location {
-  return { file, address };
 }
