@@ -202,6 +202,76 @@ describe("terraform: endpoints, NAT instances, regional NAT gateways and rule re
   });
 });
 
+describe("terraform: Lambda Managed Instances", () => {
+  it("aws_lambda_capacity_provider's vpc_config places the function; capacity_provider_config ties them", () => {
+    const doc = JSON.parse(text("nat-per-az-count.plan.json"));
+    doc.resource_changes.push({
+      address: "aws_lambda_capacity_provider.cp",
+      mode: "managed",
+      type: "aws_lambda_capacity_provider",
+      name: "cp",
+      provider_name: "registry.terraform.io/hashicorp/aws",
+      change: {
+        actions: ["create"],
+        before: null,
+        after: { name: "cp", vpc_config: [{ subnet_ids: [null, null], security_group_ids: [null] }] },
+        after_unknown: { arn: true, id: true, vpc_config: [{ subnet_ids: [true, true], security_group_ids: [true] }] },
+        before_sensitive: false,
+        after_sensitive: {},
+      },
+    });
+    doc.configuration.root_module.resources.push({
+      address: "aws_lambda_capacity_provider.cp",
+      mode: "managed",
+      type: "aws_lambda_capacity_provider",
+      name: "cp",
+      provider_config_key: "aws",
+      expressions: {
+        name: { constant_value: "cp" },
+        vpc_config: [
+          {
+            subnet_ids: { references: ["aws_subnet.public"] },
+            security_group_ids: { references: ["aws_security_group.fn.id", "aws_security_group.fn"] },
+          },
+        ],
+      },
+      schema_version: 0,
+    });
+    const fn = doc.resource_changes.find((x: { address: string }) => x.address === "aws_lambda_function.api");
+    fn.change.after.vpc_config = [];
+    fn.change.after_unknown.vpc_config = [];
+    fn.change.after.capacity_provider_config = [{ lambda_managed_instances_capacity_provider_config: [{}] }];
+    fn.change.after_unknown.capacity_provider_config = [
+      { lambda_managed_instances_capacity_provider_config: [{ capacity_provider_arn: true }] },
+    ];
+    const cfg = doc.configuration.root_module.resources.find((x: { address: string }) => x.address === "aws_lambda_function.api");
+    delete cfg.expressions.vpc_config;
+    cfg.expressions.capacity_provider_config = [
+      {
+        lambda_managed_instances_capacity_provider_config: [
+          { capacity_provider_arn: { references: ["aws_lambda_capacity_provider.cp.arn", "aws_lambda_capacity_provider.cp"] } },
+        ],
+      },
+    ];
+    const body = JSON.stringify(doc);
+    const m = load("managed-instances.plan.json", body);
+    assert.equal(m.get("function", "aws_lambda_function.api")?.capacityProviderId, "aws_lambda_capacity_provider.cp");
+    const cp = m.get("capacity-provider", "aws_lambda_capacity_provider.cp");
+    assert.equal(cp?.name, "cp");
+    assert.ok(cp && !isUnknown(cp.vpcConfig));
+    assert.deepEqual(cp.vpcConfig.subnetIds, ["aws_subnet.public[0]", "aws_subnet.public[1]"]);
+    assert.deepEqual(cp.vpcConfig.securityGroupIds, ["aws_security_group.fn"]);
+    const r = checkTemplate("managed-instances.plan.json", body);
+    assert.deepEqual(
+      r.functions[0]?.subnets.map((x) => [x.subnet, x.destinations[0]?.verdict]),
+      [
+        ["aws_subnet.public[0]", "reachable"],
+        ["aws_subnet.public[1]", "reachable"],
+      ],
+    );
+  });
+});
+
 describe("terraform: values unknown until apply are never guessed", () => {
   it("an index the plan drops (var ? 0 : count.index) leaves the NAT gateway unknown, naming the ambiguity", () => {
     const r = check("nat-index-ambiguous.plan.json");

@@ -52,7 +52,7 @@ const UNDETERMINED = "${?}";
 
 /** Resource types outside the model that can change what a function reaches. */
 const NETWORK_TYPES_NOT_MODELLED =
-  /^aws_(ec2_transit_gateway\w*|vpc_peering_connection\w*|vpn_gateway\w*|vpn_connection\w*|customer_gateway|ec2_carrier_gateway|ec2_local_gateway\w*|vpc_dhcp_options\w*|vpc_endpoint_service\w*|networkfirewall_\w+|lambda_capacity_provider|vpc_block_public_access_\w+|ec2_managed_prefix_list\w*|route_table_propagation|vpn_gateway_route_propagation)$/;
+  /^aws_(ec2_transit_gateway\w*|vpc_peering_connection\w*|vpn_gateway\w*|vpn_connection\w*|customer_gateway|ec2_carrier_gateway|ec2_local_gateway\w*|vpc_dhcp_options\w*|vpc_endpoint_service\w*|networkfirewall_\w+|vpc_block_public_access_\w+|ec2_managed_prefix_list\w*|route_table_propagation|vpn_gateway_route_propagation)$/;
 
 const ENDPOINT_TYPES = new Set(["Interface", "Gateway", "GatewayLoadBalancer", "Resource", "ServiceNetwork"]);
 
@@ -365,6 +365,7 @@ export class TerraformBuilder {
       ["aws_iam_role_policy", this.rolePolicy],
       ["aws_iam_role_policy_attachment", this.rolePolicyAttachment],
       ["aws_iam_policy_attachment", this.rolePolicyAttachment],
+      ["aws_lambda_capacity_provider", this.capacityProvider],
       ["aws_lambda_function", this.lambdaFunction],
     ];
     const handled = new Set(order.map(([t]) => t));
@@ -1363,6 +1364,8 @@ export class TerraformBuilder {
       }
     }
     const roleRef = this.ref(inst, ["role"], "execution role");
+    const cp = ["capacity_provider_config", 0, "lambda_managed_instances_capacity_provider_config", 0];
+    const hasCp = Array.isArray(get(inst.values, ["capacity_provider_config"])) && get(inst.values, cp) !== undefined;
     const name = this.str(inst, ["function_name"]);
     const env = get(inst.values, ["environment", 0, "variables"]);
     const fn: LambdaFunction = {
@@ -1372,7 +1375,9 @@ export class TerraformBuilder {
       name: typeof name === "string" ? name : null,
       vpcConfig,
       roleId: roleRef,
-      capacityProviderId: null,
+      capacityProviderId: hasCp
+        ? (this.ref(inst, [...cp, "capacity_provider_arn"], "capacity provider") ?? unknown("no capacity_provider_arn"))
+        : null,
       ...(isObject(env)
         ? {
             environment: Object.fromEntries(
@@ -1386,6 +1391,34 @@ export class TerraformBuilder {
       code: this.functionCode(inst),
     };
     this.others.push(fn);
+  }
+
+  /** Lambda Managed Instances: the instances run in the subnets and security groups of its vpc_config. */
+  private capacityProvider(inst: TfInstance): void {
+    const { paths, unknown: u } = this.blocks(inst, "vpc_config");
+    const base = paths[0];
+    let vpcConfig: VpcConfig | Unknown;
+    if (u) vpcConfig = u;
+    else if (!base) {
+      this.report("LOAD_INVALID_VALUE", "error", `capacity provider ${inst.address} has no vpc_config; AWS requires one`, inst);
+      vpcConfig = unknown(`capacity provider ${inst.address} has no vpc_config`);
+    } else {
+      vpcConfig = {
+        subnetIds: this.refList(inst, [...base, "subnet_ids"], "subnet"),
+        securityGroupIds: this.refList(inst, [...base, "security_group_ids"], "security group", "security-group"),
+        // The capacity provider's VPC configuration has no IPv6 switch.
+        ipv6AllowedForDualStack: false,
+        origin: this.origin(inst, ["vpc_config"]),
+      };
+    }
+    const name = this.str(inst, ["name"]);
+    this.others.push({
+      kind: "capacity-provider",
+      id: inst.address,
+      origin: this.origin(inst),
+      name: typeof name === "string" ? name : null,
+      vpcConfig,
+    });
   }
 
   private functionCode(inst: TfInstance): FunctionCode {
