@@ -668,6 +668,16 @@ describe(
         alb?.egress.map((r) => r.origin.address),
         ["aws_security_group_rule.outbound_internet_access"],
       );
+      // Dependencies follow the module's input variables to what the call passes.
+    assert.ok(m.dependencies("module.lambda_TFUpgradeTest.aws_lambda_function.lambda").has("aws_iam_role.lambda_role"));
+    // The role's ENI permissions come from a separate aws_iam_role_policy the function does not depend on.
+      const r = checkTemplate("issue-249.json", readFileSync(file("issue-249"), "utf8"));
+      const dep = r.findings.find((f) => f.rule === "function-missing-policy-dependency");
+      assert.equal(
+        dep?.fix,
+        "Add depends_on = [aws_iam_role_policy.lambda_role_policy] to module.lambda_TFUpgradeTest.aws_lambda_function.lambda (or attach the permissions to aws_iam_role.lambda_role itself).",
+      );
+      assert.match(dep?.message ?? "", /Terraform may create the function first/);
       // Terraform 0.12's prior_state leaves module paths out of child module addresses: read with them.
       assert.equal(m.get("security-group", "aws_security_group.sg_asg"), undefined);
       assert.ok(m.get("security-group", "module.myapp-asg.aws_security_group.sg_asg"));

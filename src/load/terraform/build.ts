@@ -40,7 +40,13 @@ import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
 import { implicitIds } from "../cfn/build.ts";
 import type { Path, References, TfInstance, TfObject, TfValue } from "./plan.ts";
-import { describe, Pending } from "./plan.ts";
+import { describe, Pending, splitAddress, splitKey } from "./plan.ts";
+
+/** `module.a.module.b[0]` -> `module.a`; `module.a` -> "". */
+function parentModule(module: string): string {
+  const parts = splitAddress(module);
+  return parts.slice(0, -2).join(".");
+}
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -413,10 +419,28 @@ export class TerraformBuilder {
     return { entities, diagnostics: this.diagnostics, dependencies: this.dependencies(instances) };
   }
 
-  /** Direct dependencies of an entity: what its configuration refers to, and its depends_on. */
+  /**
+   * Direct dependencies of an entity: what its configuration refers to and its depends_on,
+   * followed through module input variables (what the call passes), module outputs (what they
+   * refer to) and the module call's own depends_on, which Terraform orders creation by.
+   */
   private dependencies(instances: readonly TfInstance[]): (id: string) => ReadonlySet<string> {
     const byAddress = new Map(instances.map((i) => [i.address, i]));
     const memo = new Map<string, Set<string>>();
+    const referencesIn = (root: unknown): string[] => {
+      const out: string[] = [];
+      const stack: unknown[] = [root];
+      while (stack.length > 0) {
+        const v = stack.pop();
+        if (Array.isArray(v)) stack.push(...v);
+        else if (v && typeof v === "object") {
+          const refs = (v as { references?: unknown }).references;
+          if (Array.isArray(refs)) out.push(...refs.map(String));
+          else stack.push(...Object.values(v));
+        }
+      }
+      return out;
+    };
     return (id: string) => {
       const known = memo.get(id);
       if (known) return known;
@@ -425,21 +449,39 @@ export class TerraformBuilder {
       const inst = byAddress.get(id);
       const cfg = inst ? this.refs.configOf(inst) : undefined;
       if (!inst || !cfg) return deps;
-      const texts: string[] = [...(cfg.depends_on ?? [])];
-      const stack: unknown[] = [cfg.expressions];
-      while (stack.length > 0) {
-        const v = stack.pop();
-        if (Array.isArray(v)) stack.push(...v);
-        else if (v && typeof v === "object") {
-          const refs = (v as { references?: unknown }).references;
-          if (Array.isArray(refs)) texts.push(...refs.map(String));
-          else stack.push(...Object.values(v));
-        }
+      type Work = { module: string; path: readonly string[]; text: string };
+      const work: Work[] = [...(cfg.depends_on ?? []), ...referencesIn(cfg.expressions)].map((text) => ({
+        module: inst.module,
+        path: inst.modulePath,
+        text,
+      }));
+      // The depends_on of every module call around the resource.
+      for (let p = inst.modulePath, m = inst.module; p.length > 0; p = p.slice(0, -1), m = parentModule(m)) {
+        for (const text of this.refs.moduleCall(p)?.depends_on ?? []) work.push({ module: parentModule(m), path: p.slice(0, -1), text });
       }
-      for (const t of texts) {
-        const parts = t.split(".");
-        const target = (parts[0] === "data" ? parts.slice(0, 3) : parts.slice(0, 2)).join(".").replace(/\[.*$/, "");
-        for (const d of this.refs.instancesOf(inst.module, target)) if (d.address !== id) deps.add(this.alias.get(d.address) ?? d.address);
+      const seen = new Set<string>();
+      while (work.length > 0 && seen.size < 10_000) {
+        const w = work.pop() as Work;
+        const key = `${w.module}|${w.text}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const parts = splitAddress(w.text);
+        if (parts[0] === "var" && parts[1] !== undefined && w.path.length > 0) {
+          const call = this.refs.moduleCall(w.path);
+          for (const text of referencesIn(call?.expressions?.[parts[1]]))
+            work.push({ module: parentModule(w.module), path: w.path.slice(0, -1), text });
+          continue;
+        }
+        if (parts[0] === "module" && parts[1] !== undefined && parts[2] !== undefined) {
+          const [name] = splitKey(parts[1]);
+          const childPath = [...w.path, name];
+          const out = this.refs.moduleOutput(childPath, parts[2]);
+          const child = `${w.module === "" ? "" : `${w.module}.`}module.${parts[1]}`;
+          for (const text of referencesIn(out)) work.push({ module: child, path: childPath, text });
+          continue;
+        }
+        const target = (parts[0] === "data" ? parts.slice(0, 3) : parts.slice(0, 2)).map((x) => splitKey(x)[0]).join(".");
+        for (const d of this.refs.instancesOf(w.module, target)) if (d.address !== id) deps.add(this.alias.get(d.address) ?? d.address);
       }
       return deps;
     };

@@ -51,11 +51,12 @@ interface ConfigResource {
   readonly depends_on?: readonly string[];
 }
 
-interface ModuleCall {
+export interface ModuleCall {
   readonly source?: string;
   readonly expressions?: Record<string, unknown>;
   readonly count_expression?: Expression;
   readonly for_each_expression?: Expression;
+  readonly depends_on?: readonly string[];
   readonly module?: ConfigModule;
 }
 
@@ -353,6 +354,17 @@ export class References {
     let m = this.root;
     for (const call of path) m = m?.module_calls?.[call]?.module;
     return m;
+  }
+
+  /** The configuration of the module call at the end of a module path. */
+  moduleCall(path: readonly string[]): ModuleCall | undefined {
+    if (path.length === 0) return undefined;
+    return this.configModule(path.slice(0, -1))?.module_calls?.[path[path.length - 1] as string];
+  }
+
+  /** The expression of a module's output. */
+  moduleOutput(path: readonly string[], name: string): Expression | undefined {
+    return this.configModule(path)?.outputs?.[name]?.expression;
   }
 
   /** The `source` of the module an instance is declared in, when the configuration has it. */
