@@ -669,8 +669,8 @@ describe(
         ["aws_security_group_rule.outbound_internet_access"],
       );
       // Dependencies follow the module's input variables to what the call passes.
-    assert.ok(m.dependencies("module.lambda_TFUpgradeTest.aws_lambda_function.lambda").has("aws_iam_role.lambda_role"));
-    // The role's ENI permissions come from a separate aws_iam_role_policy the function does not depend on.
+      assert.ok(m.dependencies("module.lambda_TFUpgradeTest.aws_lambda_function.lambda").has("aws_iam_role.lambda_role"));
+      // The role's ENI permissions come from a separate aws_iam_role_policy the function does not depend on.
       const r = checkTemplate("issue-249.json", readFileSync(file("issue-249"), "utf8"));
       const dep = r.findings.find((f) => f.rule === "function-missing-policy-dependency");
       assert.equal(
