@@ -507,6 +507,16 @@ describe("terraform: the CLI detects plans and states by content", () => {
     assert.equal(ok.code, 0, ok.stdout);
   });
 
+  it("an empty state (`terraform show -json` before any apply) has nothing to check", async () => {
+    const { mkdirSync, writeFileSync } = await import("node:fs");
+    const dir = join(ROOT, "dist", "tmp-tf");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, "empty.json"), '{"format_version":"1.0"}\n');
+    const r = await runCli(["check", join(dir, "empty.json")]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /No Lambda functions/);
+  });
+
   it("a plan whose keys were sorted (jq -S) is still a plan", () => {
     const sortKeys = (v: unknown): unknown =>
       Array.isArray(v)

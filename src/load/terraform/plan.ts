@@ -82,7 +82,9 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 /** True when a parsed JSON value is `terraform show -json` output (a plan or a state). */
 export function looksLikeTerraformJson(v: unknown): v is Record<string, unknown> {
   if (!isObject(v) || typeof v.format_version !== "string") return false;
-  return "planned_values" in v || "resource_changes" in v || "values" in v || "terraform_version" in v || "prior_state" in v;
+  // `terraform show -json` of an empty state prints `{"format_version":"1.0"}` alone.
+  if (Object.keys(v).every((k) => k === "format_version" || k === "terraform_version")) return true;
+  return "planned_values" in v || "resource_changes" in v || "values" in v || "prior_state" in v;
 }
 
 /** Splits an address on the dots outside brackets and quotes. */
