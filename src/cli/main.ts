@@ -170,7 +170,7 @@ export function readTemplate(path: string, shown: string): string {
   if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
     throw new LoadError(
       "LOAD_UNSUPPORTED_INPUT",
-      "is Terraform configuration, which is not read yet (only CloudFormation and SAM templates are)",
+      "is Terraform configuration, which is not read yet: give its plan (terraform show -json tfplan > plan.json) or state",
       { file: shown },
     );
   }
