@@ -6,7 +6,7 @@ import type { IntentResult } from "./intents/evaluate.ts";
 import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 import { stackOptions } from "./load/cdk-assembly.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
-import { loadCloudFormation } from "./load/cfn/index.ts";
+import { loadModel } from "./load/index.ts";
 import type { Model } from "./model/model.ts";
 import type { Diagnostic } from "./model/types.ts";
 import type { Finding } from "./rules/define.ts";
@@ -59,9 +59,9 @@ export function checkModel(model: Model, options: CheckOptions = {}): CheckRepor
   };
 }
 
-/** Loads a CloudFormation/SAM template from its text and checks it. Throws LoadError when unreadable. */
+/** Loads a CloudFormation/SAM template or a Terraform plan/state (`terraform show -json`) from its text and checks it. Throws LoadError when unreadable. */
 export function checkTemplate(file: string, text: string, options: CheckOptions = {}): CheckReport {
-  return checkModel(loadCloudFormation(file, text, options), options);
+  return checkModel(loadModel(file, text, options), options);
 }
 
 /** Several reports as one (the CLI given several templates). */

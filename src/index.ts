@@ -23,6 +23,8 @@ export { checkAssembly, checkModel, checkTemplate, mergeReports } from "./check.
 export type { AssemblyFiles, AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 export { readCloudAssembly } from "./load/cdk-assembly.ts";
 export { loadCloudFormation } from "./load/cfn/index.ts";
+export { loadModel } from "./load/index.ts";
+export { loadTerraform } from "./load/terraform/index.ts";
 export { LoadError } from "./load/errors.ts";
 export { Model } from "./model/model.ts";
 export type * from "./model/types.ts";

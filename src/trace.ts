@@ -5,6 +5,7 @@ import { analyze } from "./analyze/check.ts";
 import type { Egress, Hop } from "./analyze/reach.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import { loadCloudFormation } from "./load/cfn/index.ts";
+import { loadModel } from "./load/index.ts";
 import type { Model } from "./model/model.ts";
 import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 import { stackOptions } from "./load/cdk-assembly.ts";
@@ -186,5 +187,5 @@ export function traceAssembly(assembly: CloudAssembly, template: (stack: Assembl
 
 /** Loads a template from its text and traces one function. Throws LoadError or SelectionError. */
 export function traceTemplate(file: string, text: string, options: TraceOptions): TraceReport {
-  return traceModel(loadCloudFormation(file, text, options), options);
+  return traceModel(loadModel(file, text, options), options);
 }

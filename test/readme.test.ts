@@ -45,6 +45,7 @@ describe("README output", () => {
     "Intents (`--expect`)",
     "Tracing a path (`trace`)",
     "CDK cloud assemblies (`cdk.out`)",
+    "Terraform plans and states",
     "Build: lambda-egress new",
     "Cost",
   ]) {

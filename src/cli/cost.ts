@@ -9,7 +9,7 @@ import { costModel } from "../cost/estimate.ts";
 import { PriceDataError, regionPrices } from "../cost/prices.ts";
 import type { Traffic } from "../cost/traffic.ts";
 import { MAX_TRAFFIC_BYTES, parseInlineTraffic, TrafficError, trafficFromDocument } from "../cost/traffic.ts";
-import { loadCloudFormation } from "../load/cfn/index.ts";
+import { loadModel } from "../load/index.ts";
 import { readYamlDocument, YamlProblem } from "../load/cfn/parse.ts";
 import { LoadError } from "../load/errors.ts";
 import { readBounded } from "../load/read.ts";
@@ -142,7 +142,8 @@ function cost(args: readonly string[], io: Io): number {
         file,
       },
     );
-  const model = loadCloudFormation(file, readTemplate(path, file), { params, region });
+  // A Terraform plan names its own region; --region overrides it.
+  const model = loadModel(file, readTemplate(path, file), { params, ...(values.region !== undefined ? { region } : {}) });
   for (const line of unknownParamLines(model)) io.stderr.write(line);
   if (values.expect !== undefined && !values.compare)
     throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");

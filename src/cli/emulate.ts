@@ -20,7 +20,7 @@ import type { RunningShell } from "../emulate/shell.ts";
 import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
 import { printable } from "../emulate/text.ts";
-import { loadCloudFormation } from "../load/cfn/index.ts";
+import { loadModel } from "../load/index.ts";
 import { unknownParamLines } from "../load/params.ts";
 import { LoadError } from "../load/errors.ts";
 import { readBounded } from "../load/read.ts";
@@ -273,7 +273,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     plan = loaded;
   } else {
     const file = positionals[0] as string;
-    const model = loadCloudFormation(file, readTemplate(resolve(io.cwd, file), file), {
+    const model = loadModel(file, readTemplate(resolve(io.cwd, file), file), {
       params,
       ...(values.region !== undefined ? { region: values.region } : {}),
     });

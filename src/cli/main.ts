@@ -86,7 +86,8 @@ Usage:
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
 it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON), or
-a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region.
+a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region,
+or a Terraform plan or state as \`terraform show -json\` writes it.
 
 trace: the hop-by-hop path of one function to a destination, from each subnet of its
 VpcConfig (or the one --subnet names): each hop's component, the rule that matched,
@@ -180,8 +181,17 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
   return readCloudAssembly(path, shown, { isFile, read: (p) => (isFile(p) ? readText(p, show(p)) : undefined) });
 }
 
-/** A template's text (the bounded reader: YAML up to 16 MiB, JSON up to 512 MiB). */
-export const readTemplate = readTemplateFile;
+/** A template's text (the bounded reader: YAML up to 16 MiB, JSON up to 512 MiB); Terraform configuration is refused. */
+export function readTemplate(path: string, shown: string): string {
+  if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
+    throw new LoadError(
+      "LOAD_UNSUPPORTED_INPUT",
+      "is Terraform configuration, which is not read yet: give its plan (terraform show -json tfplan > plan.json) or state",
+      { file: shown },
+    );
+  }
+  return readTemplateFile(path, shown);
+}
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {

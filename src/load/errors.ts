@@ -14,11 +14,12 @@ export class LoadError extends Error {
   }
 }
 
-/** `file:line:column` or as much of it as is known, then the CDK construct path in brackets when there is one. */
+/** `file:line:column` or as much of it as is known, then the CDK construct path or Terraform address in brackets when there is one. */
 export function formatLocation(loc: Location): string {
   let s = loc.file;
   if (loc.line !== undefined) s += `:${loc.line}`;
   if (loc.line !== undefined && loc.column !== undefined) s += `:${loc.column}`;
   if (loc.constructPath !== undefined) s += ` [${loc.constructPath}]`;
+  if (loc.address !== undefined) s += ` [${loc.address}]`;
   return s;
 }

@@ -9,10 +9,16 @@ export interface Location {
   readonly column?: number;
   /** The CDK construct path of the resource (`Stack/Vpc/PublicSubnet1/NATGateway`), when the template or cloud assembly names it. */
   readonly constructPath?: string;
+  /** The Terraform address of the resource instance (`module.vpc.aws_subnet.private[0]`), for an entity read from a plan or state. */
+  readonly address?: string;
+  /** The id AWS gave the resource (`subnet-0abc…`), when a Terraform state or plan knows it. */
+  readonly physicalId?: string;
+  /** The `source` of the Terraform module the resource is declared in (`./modules/vpc`, `terraform-aws-modules/vpc/aws`). */
+  readonly moduleSource?: string;
 }
 
 export interface Origin extends Location {
-  readonly source: "cloudformation" | "sam" | "default";
+  readonly source: "cloudformation" | "sam" | "terraform" | "default";
   /** Logical id of the resource the entity comes from (or that implies it). */
   readonly logicalId?: string;
   /** Property path inside the resource, e.g. `Properties.VpcConfig`. */
@@ -25,9 +31,19 @@ export interface Origin extends Location {
 
 /** Where an entity is defined, without the rest of its origin. */
 export function locationOf(o: Origin): Location {
-  return o.constructPath === undefined
-    ? { file: o.file, line: o.line, column: o.column }
-    : { file: o.file, line: o.line, column: o.column, constructPath: o.constructPath };
+  const loc: Location =
+    o.constructPath === undefined
+      ? { file: o.file, line: o.line, column: o.column }
+      : { file: o.file, line: o.line, column: o.column, constructPath: o.constructPath };
+  if (o.address === undefined) return loc;
+  // A Terraform address names the place; a plan has no lines.
+  return {
+    file: o.file,
+    ...(o.line !== undefined ? { line: o.line, column: o.column } : {}),
+    address: o.address,
+    ...(o.physicalId !== undefined ? { physicalId: o.physicalId } : {}),
+    ...(o.moduleSource !== undefined ? { moduleSource: o.moduleSource } : {}),
+  };
 }
 
 /** A value the configuration does not determine, and why. */

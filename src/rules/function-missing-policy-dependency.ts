@@ -17,11 +17,14 @@ export default defineRule({
       const before = new Set([role.id, ...model.dependsOnTransitively(fn.id)]);
       if (grants(before)) continue;
       const providers = role.attachedPolicyResources.filter((p) => !before.has(p));
+      const terraform = fn.origin.source === "terraform";
       ctx.report({
         resource: fn.id,
         location: locationOf(fn.origin),
-        message: `${fn.id} gets its ENI permissions from ${providers.join(", ")}, a separate policy it does not depend on: CloudFormation may create the function first, and creation then fails`,
-        fix: `Add DependsOn: ${providers[0]} to ${fn.id} (or attach the permissions to ${role.id} itself).`,
+        message: `${fn.id} gets its ENI permissions from ${providers.join(", ")}, a separate policy it does not depend on: ${terraform ? "Terraform" : "CloudFormation"} may create the function first, and creation then fails`,
+        fix: terraform
+          ? `Add depends_on = [${providers[0]}] to ${fn.id} (or attach the permissions to ${role.id} itself).`
+          : `Add DependsOn: ${providers[0]} to ${fn.id} (or attach the permissions to ${role.id} itself).`,
       });
     }
   },
