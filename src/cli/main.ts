@@ -182,16 +182,7 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
 }
 
 /** A template's text (the bounded reader: YAML up to 16 MiB, JSON up to 512 MiB); Terraform configuration is refused. */
-export function readTemplate(path: string, shown: string): string {
-  if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
-    throw new LoadError(
-      "LOAD_UNSUPPORTED_INPUT",
-      "is Terraform configuration, which is not read yet: give its plan (terraform show -json tfplan > plan.json) or state",
-      { file: shown },
-    );
-  }
-  return readTemplateFile(path, shown);
-}
+export const readTemplate = readTemplateFile;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {

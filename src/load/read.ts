@@ -125,8 +125,8 @@ function firstChar(text: string): string | undefined {
 }
 
 /**
- * A CloudFormation or SAM template's text: JSON up to 512 MiB, YAML up to 16 MiB (the format is told by the first
- * character); Terraform configuration and plans are refused with what they are.
+ * A template's text (CloudFormation or SAM, or a Terraform plan or state in JSON): JSON up to 512 MiB, YAML up to
+ * 16 MiB (the format is told by the first character); Terraform configuration (.tf) is refused with what it is.
  */
 export function readTemplateFile(path: string, shown: string): string {
   try {
@@ -137,7 +137,7 @@ export function readTemplateFile(path: string, shown: string): string {
   if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
     throw new LoadError(
       "LOAD_UNSUPPORTED_INPUT",
-      "is Terraform configuration, which is not read yet (only CloudFormation and SAM templates are)",
+      "is Terraform configuration, which is not read yet: give its plan (terraform show -json tfplan > plan.json) or state",
       { file: shown },
     );
   }
@@ -160,8 +160,5 @@ export function readTemplateFile(path: string, shown: string): string {
             { file: shown },
           ),
   });
-  if (/^\s*"?(terraform_version|format_version)"?\s*:/m.test(text.slice(0, 2000)) && text.includes("planned_values")) {
-    throw new LoadError("LOAD_UNSUPPORTED_INPUT", "is a Terraform plan, which is not read yet", { file: shown });
-  }
   return text;
 }
