@@ -163,6 +163,35 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     deniedActions.has(action)
       ? unknown(`${what} ${id}: ${action} was denied`, id)
       : unknown(`${what} ${id} was not found in the account`, id);
+  // The ids each list call returned, to tell a reference to a resource the scan saw from one it could not see.
+  const seen: Record<string, { ids: Set<string>; action: string; what: string }> = {
+    subnet: { ids: new Set(rs.subnets.map((x) => x.id)), action: "ec2:DescribeSubnets", what: "subnet" },
+    "security-group": { ids: new Set(rs.securityGroups.map((x) => x.id)), action: "ec2:DescribeSecurityGroups", what: "security group" },
+    "route-table": { ids: new Set(rs.routeTables.map((x) => x.id)), action: "ec2:DescribeRouteTables", what: "route table" },
+    "nat-gateway": { ids: new Set(rs.natGateways.map((x) => x.id)), action: "ec2:DescribeNatGateways", what: "NAT gateway" },
+    "internet-gateway": {
+      ids: new Set(rs.internetGateways.map((x) => x.id)),
+      action: "ec2:DescribeInternetGateways",
+      what: "internet gateway",
+    },
+    "egress-only-internet-gateway": {
+      ids: new Set(rs.egressOnlyInternetGateways.map((x) => x.id)),
+      action: "ec2:DescribeEgressOnlyInternetGateways",
+      what: "egress-only internet gateway",
+    },
+    instance: { ids: new Set(rs.instances.map((x) => x.id)), action: "ec2:DescribeInstances", what: "instance" },
+    "network-interface": {
+      ids: new Set(rs.networkInterfaces.map((x) => x.id)),
+      action: "ec2:DescribeNetworkInterfaces",
+      what: "network interface",
+    },
+  };
+  /** `id` when the scan saw it, else an Unknown that says why it did not (a denied call, or not in this account). */
+  const ref = (kind: string, id: string): EntityRef => {
+    const k = seen[kind];
+    return !k || k.ids.has(id) ? id : whyMissing(k.action, k.what, id);
+  };
+  const refs = (kind: string, ids: readonly string[]): EntityRef[] => ids.map((id) => ref(kind, id));
 
   // ---- VPCs and subnets ------------------------------------------------------------------------
   each(rs.vpcs, "vpcs", (v) => {
@@ -246,7 +275,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     if (t.startsWith("arn:") && t.includes(":core-network/")) return { kind: "core-network", id: t };
     const kind = kinds[prefix];
     if (!kind) return { kind: "none", reason: `route target ${t} is not modelled` };
-    return { kind, id: t } as RouteTarget;
+    return { kind, id: ref(kind, t) } as RouteTarget;
   };
   each(rs.routeTables, "routeTables", (rt) => {
     const o = origin(arn("route-table", rt.id, rt.ownerId), rt.id, rt.name);
@@ -410,9 +439,9 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
       service: awsServiceOfEndpoint(e.serviceName, region),
       privateDnsEnabled: e.privateDnsEnabled,
       privateDnsInboundOnly: e.privateDnsInboundOnly,
-      subnetIds: [...e.subnetIds],
-      securityGroupIds: [...e.securityGroupIds],
-      routeTableIds: [...e.routeTableIds],
+      subnetIds: refs("subnet", e.subnetIds),
+      securityGroupIds: refs("security-group", e.securityGroupIds),
+      routeTableIds: refs("route-table", e.routeTableIds),
       hasCustomPolicy: e.customPolicy,
     });
   });
@@ -424,7 +453,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
       id: n.id,
       origin: origin(arn("network-interface", n.id), n.id),
       subnetId: n.subnetId,
-      securityGroupIds: [...n.securityGroupIds],
+      securityGroupIds: refs("security-group", n.securityGroupIds),
       sourceDestCheck: n.sourceDestCheck,
       instanceId: n.instanceId,
       publicAddress: addressOf(n.allocationId, n.publicIp),
@@ -447,7 +476,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
       id: i.id,
       origin: origin(arn("instance", i.id), i.id, i.name),
       subnetId: i.subnetId ?? unknown(`${i.id} is in no subnet`),
-      securityGroupIds: [...i.securityGroupIds],
+      securityGroupIds: refs("security-group", i.securityGroupIds),
       sourceDestCheck: i.state === "running" || i.state === "pending" ? i.sourceDestCheck : true,
       publicAddress: eip
         ? addressOf(eip.allocationId, eip.publicIp)
@@ -473,8 +502,8 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
       origin: o,
       name: c.name,
       vpcConfig: {
-        subnetIds: [...c.subnetIds],
-        securityGroupIds: [...c.securityGroupIds],
+        subnetIds: refs("subnet", c.subnetIds),
+        securityGroupIds: refs("security-group", c.securityGroupIds),
         ipv6AllowedForDualStack: false,
         origin: { ...o, path: "VpcConfig" },
       },
@@ -506,8 +535,8 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     const vpcConfig: VpcConfig | null =
       vc && vc.subnetIds.length > 0
         ? {
-            subnetIds: [...vc.subnetIds],
-            securityGroupIds: [...vc.securityGroupIds],
+            subnetIds: refs("subnet", vc.subnetIds),
+            securityGroupIds: refs("security-group", vc.securityGroupIds),
             ipv6AllowedForDualStack: vc.ipv6AllowedForDualStack,
             origin: { ...o, path: "VpcConfig" },
           }
