@@ -43,7 +43,7 @@ interface Report {
     inVpc: boolean;
     vpc: string | null;
     summary: Record<string, string>;
-    subnets: { subnet: string; az: string | null; destinations: Dest[] }[];
+    subnets: { subnet: string; az: string | null; azId?: string; destinations: Dest[] }[];
   }[];
   findings: { rule: string; resource: string; location: { file: string; name?: string } }[];
   diagnostics: { code: string; message: string }[];
@@ -175,10 +175,10 @@ describe("scan: the seeds' account through the real SDK", () => {
         { via: "nat-0b00000000000000b", publicIp: "198.51.100.20", eip: "eipalloc-0bbbbbbbbbbbbbbb2" },
       ]);
       assert.deepEqual(
-        fnOf(r, "partner-api").subnets.map((s) => [s.subnet, s.az]),
+        fnOf(r, "partner-api").subnets.map((s) => [s.subnet, s.az, s.azId]),
         [
-          ["subnet-0priv0000000000a", "us-east-1a"],
-          ["subnet-0priv0000000000b", "us-east-1b"],
+          ["subnet-0priv0000000000a", "us-east-1a", "use1-az4"],
+          ["subnet-0priv0000000000b", "us-east-1b", "use1-az6"],
         ],
       );
       // Seed 000/002: a function in a public subnet gets no internet.
@@ -263,6 +263,55 @@ describe("scan: the seeds' account through the real SDK", () => {
       assert.equal(fnOf(r, "eu-plain").summary.internet, "reachable");
       assert.ok(calls.some((c) => c.region === "eu-west-1" && c.action === "ec2:DescribeSubnets"));
     });
+  });
+});
+
+describe("the other commands on a deployed account", () => {
+  it("examples/deployed-account/snapshot.json is what a scan of the test account writes", async () => {
+    await withFake(seedAccount(), async (env) => {
+      const { snapshot } = await scanTo(env);
+      const example = JSON.parse(readFileSync(join(ROOT, "examples", "deployed-account", "snapshot.json"), "utf8")) as Record<
+        string,
+        unknown
+      >;
+      assert.deepEqual(withoutTime(example), withoutTime(snapshot));
+    });
+  });
+
+  it("cost prices the deployed NAT gateways and Elastic IPs once each, in the snapshot's region; --aws the same", async () => {
+    const example = join("examples", "deployed-account", "snapshot.json");
+    const r = await runCli(["cost", example, "--format", "json"]);
+    assert.equal(r.code, 0, r.stderr);
+    const c = JSON.parse(r.stdout) as { region: string; items: { resource: string }[] };
+    assert.equal(c.region, "us-east-1");
+    assert.deepEqual(c.items.map((i) => i.resource).sort(), [
+      "eipalloc-0aaaaaaaaaaaaaaa1",
+      "eipalloc-0bbbbbbbbbbbbbbb2",
+      "nat-0a00000000000000a",
+      "nat-0b00000000000000b",
+    ]);
+    await withFake(seedAccount(), async (env) => {
+      const live = await runCli(["cost", "--aws", "--format", "json"], env);
+      assert.equal(live.stdout.replace(/"file": "[^"]*"/g, ""), r.stdout.replace(/"file": "[^"]*"/g, ""));
+    });
+    const missing = await runCli(["cost", example, "--region", "eu-west-1"]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /snapshot\.json: has no region eu-west-1; it has us-east-1/);
+  });
+
+  it("emulate --plan builds the deployed VPC, with documentation addresses standing in for real public IPs", async () => {
+    const real = tmp("real-ip.json");
+    writeFileSync(
+      real,
+      readFileSync(join(ROOT, "examples", "deployed-account", "snapshot.json"), "utf8").replaceAll("198.51.100.10", "54.12.34.56"),
+    );
+    const r = await runCli(["emulate", "--plan", real, "--function", "partner-api"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /Elastic IP eipalloc-0aaaaaaaaaaaaaaa1 \(54\.12\.34\.56\) stands in as 203\.0\.113\.\d+/);
+    assert.doesNotMatch(r.stdout, /ip (addr|route) add 54\.12\.34\.56/);
+    const aws = await runCli(["emulate", "--aws", "--plan", "--function", "partner-api"]);
+    assert.equal(aws.code, 2);
+    assert.match(aws.stderr, /^lambda-egress: --aws applies to check, trace and cost\n {2}hint: for emulate, scan first/);
   });
 });
 

@@ -21,6 +21,7 @@ import { loadCloudFormation } from "../load/cfn/index.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
 import { parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
+import { snapshotModelFor } from "./scan.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
@@ -240,10 +241,12 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     plan = loaded;
   } else {
     const file = positionals[0] as string;
-    const model = loadCloudFormation(file, readTemplate(resolve(io.cwd, file), file), {
-      params,
-      ...(values.region !== undefined ? { region: values.region } : {}),
-    });
+    const model =
+      snapshotModelFor(io, file, values.function ?? "") ??
+      loadCloudFormation(file, readTemplate(resolve(io.cwd, file), file), {
+        params,
+        ...(values.region !== undefined ? { region: values.region } : {}),
+      });
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);

@@ -204,8 +204,9 @@ export function readTemplate(path: string, shown: string): string {
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
     if (argv[0] === "scan") return await runScan(argv.slice(1), io);
-    if (argv[0] === "emulate") return await runEmulate(argv.slice(1), io);
-    return runCommand(await resolveAwsArgs(argv, io), io);
+    const args = await resolveAwsArgs(argv, io);
+    if (args[0] === "emulate") return await runEmulate(args.slice(1), io);
+    return runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
     if (e instanceof ScanError) return fail(io, e.message, e.hint);

@@ -137,10 +137,12 @@ export async function runScan(args: readonly string[], io: Io): Promise<number> 
  */
 export async function resolveAwsArgs(argv: readonly string[], io: Io): Promise<string[]> {
   const [command, ...rest] = argv;
-  if (!rest.includes("--aws")) return [...argv];
-  if (command !== "check" && command !== "trace") {
+  const end = rest.indexOf("--");
+  if (!(end < 0 ? rest : rest.slice(0, end)).includes("--aws")) return [...argv];
+  if (command !== "check" && command !== "trace" && command !== "cost") {
     throw new ScanError(
-      `--aws applies to check and trace; for ${command}, scan first (lambda-egress scan -o snapshot.json) and give it the snapshot`,
+      `--aws applies to check, trace and cost`,
+      `for ${command}, scan first (lambda-egress scan -o snapshot.json) and give it the snapshot in place of the template`,
     );
   }
   const kept: string[] = [];
@@ -210,6 +212,27 @@ export function snapshotInput(io: Io, file: string): Snapshot | undefined {
 export function snapshotReports(io: Io, file: string, options: CheckOptions): CheckReport[] | undefined {
   const snapshot = snapshotInput(io, file);
   return snapshot ? snapshotModels(snapshot).map((m) => checkModel(m, options)) : undefined;
+}
+
+/**
+ * cost: the model of one region of a snapshot input: `region` when given, else the snapshot's
+ * first; undefined when the input is not a snapshot.
+ */
+export function snapshotModelIn(io: Io, file: string, region: string | undefined): Model | undefined {
+  const snapshot = snapshotInput(io, file);
+  if (!snapshot) return undefined;
+  const wanted = region ?? snapshot.regions[0]?.region;
+  const rs = snapshot.regions.find((r) => r.region === wanted);
+  if (!rs) {
+    throw new LoadError(
+      "LOAD_NO_SUCH_REGION",
+      `has no region ${wanted ?? "(none scanned)"}; it has ${snapshot.regions.map((r) => r.region).join(", ") || "none"}`,
+      {
+        file,
+      },
+    );
+  }
+  return snapshotModels({ ...snapshot, regions: [rs] })[0];
 }
 
 /** trace: the model of the region that has the function (by name or ARN); undefined when the input is not a snapshot. */

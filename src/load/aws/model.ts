@@ -322,6 +322,13 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     });
   });
   const eipByAllocation = new Map(rs.addresses.map((a) => [a.allocationId, a]));
+  /** An allocation the scan saw is the model's Elastic IP (priced once, as a template's); another is a bare allocation id. */
+  const allocated = (allocationId: string, publicIp: string | null): PublicAddress => {
+    const eip = eipByAllocation.get(allocationId);
+    return eip
+      ? { kind: "elastic-ip", eipId: allocationId, publicIp: publicIp ?? eip.publicIp }
+      : { kind: "allocation", allocationId, publicIp };
+  };
   each(rs.addresses, "addresses", (a) => {
     entities.push({
       kind: "elastic-ip",
@@ -342,14 +349,10 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
         ? []
         : n.addresses
             .filter((a) => a.allocationId !== null || a.publicIp !== null)
-            .map((a) =>
+            .map((a): PublicAddress =>
               a.allocationId !== null
-                ? {
-                    kind: "allocation" as const,
-                    allocationId: a.allocationId,
-                    publicIp: a.publicIp ?? eipByAllocation.get(a.allocationId)?.publicIp ?? null,
-                  }
-                : { kind: "unknown" as const, reason: `address ${a.publicIp} of ${n.id} has no allocation id` },
+                ? (allocated(a.allocationId, a.publicIp) as PublicAddress)
+                : { kind: "unknown", reason: `address ${a.publicIp} of ${n.id} has no allocation id` },
             );
     const azs = [...new Set(n.addresses.map((a) => a.az).filter((z): z is string => z !== null))].sort();
     entities.push({
@@ -446,7 +449,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     });
   });
   const addressOf = (allocationId: string | null, publicIp: string | null): PublicAddress | null =>
-    allocationId !== null ? { kind: "allocation", allocationId, publicIp } : publicIp !== null ? { kind: "auto-assigned" } : null;
+    allocationId !== null ? allocated(allocationId, publicIp) : publicIp !== null ? { kind: "auto-assigned" } : null;
   each(rs.networkInterfaces, "networkInterfaces", (n) => {
     entities.push({
       kind: "network-interface",
