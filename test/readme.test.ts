@@ -45,6 +45,7 @@ describe("README output", () => {
     "Intents (`--expect`)",
     "Tracing a path (`trace`)",
     "CDK cloud assemblies (`cdk.out`)",
+    "Deployed accounts (`scan`, `--aws`)",
     "Build: lambda-egress new",
     "Cost",
   ]) {
