@@ -10,7 +10,7 @@ import { after, describe, it } from "node:test";
 import { SCAN_ACTIONS, scanPolicyDocument } from "../src/load/aws/permissions.ts";
 import { runCli } from "./cli-helpers.ts";
 import { ROOT } from "./helpers.ts";
-import { ACCOUNT, fn, OTHER_ACCOUNT, seedAccount } from "./support/aws-account.ts";
+import { ACCOUNT, extrasAccount, fn, OTHER_ACCOUNT, seedAccount } from "./support/aws-account.ts";
 import type { Call, FakeAccount } from "./support/aws-server.ts";
 import { fakeAwsEnv, startFakeAws } from "./support/aws-server.ts";
 
@@ -262,6 +262,95 @@ describe("scan: the seeds' account through the real SDK", () => {
       assert.deepEqual(r.files, [`aws://${ACCOUNT}/us-east-1`, `aws://${ACCOUNT}/eu-west-1`]);
       assert.equal(fnOf(r, "eu-plain").summary.internet, "reachable");
       assert.ok(calls.some((c) => c.region === "eu-west-1" && c.action === "ec2:DescribeSubnets"));
+    });
+  });
+});
+
+describe("scan: NAT instance, endpoints, prefix lists, transit gateway, Managed Instances", () => {
+  it("reads what routes target, filtered by id, and checks the roads through them", async () => {
+    await withFake(extrasAccount(), async (env, calls) => {
+      const { snapshot } = await scanTo(env);
+      const region = (snapshot.regions as Record<string, unknown[]>[])[0] as Record<string, unknown[]>;
+      assert.deepEqual(region.instances, [
+        {
+          id: "i-0e000000000000nat",
+          name: "nat-instance",
+          subnetId: "subnet-0e000000000000pub",
+          state: "running",
+          instanceType: "t4g.nano",
+          securityGroupIds: ["sg-0e0000000000000nat"],
+          sourceDestCheck: false,
+          publicIp: "198.51.100.77",
+          networkInterfaceIds: ["eni-0e000000000000nat"],
+        },
+      ]);
+      assert.deepEqual(
+        (region.networkInterfaces as { id: string }[]).map((n) => n.id),
+        ["eni-0e000000000000nat"],
+        "only the interfaces routes and NAT instances use, not the Lambda ENIs",
+      );
+      assert.deepEqual(region.prefixLists, [
+        {
+          id: "pl-0e00000000000s3",
+          name: "com.amazonaws.us-east-1.s3",
+          cidrs: ["16.182.0.0/16", "3.5.0.0/19", "52.216.0.0/15", "54.231.0.0/16"],
+        },
+      ]);
+      assert.equal(calls.filter((c) => c.action === "ec2:GetManagedPrefixListEntries").length, 2, "two pages of entries");
+      assert.deepEqual(
+        (region.vpcEndpoints as { id: string; customPolicy: boolean; routeTableIds: string[] }[]).map((e) => [
+          e.id,
+          e.customPolicy,
+          e.routeTableIds,
+        ]),
+        [
+          ["vpce-0e000000000000s3", false, ["rtb-0e0000000000000px"]],
+          ["vpce-0e00000000000sqs", false, []],
+        ],
+      );
+
+      const r = JSON.parse(
+        (
+          await runCli(
+            ["check", "--aws", "--format", "json", "--to", "internet", "--to", "aws:s3", "--to", "aws:sqs", "--to", "10.200.0.5:443"],
+            env,
+          )
+        ).stdout,
+      ) as Report;
+      const f = fnOf(r, "behind-nat-instance");
+      const dest = (subnet: string, to: string) => f.subnets.find((s) => s.subnet === subnet)?.destinations.find((d) => d.to === to);
+      // The NAT instance, by its id and by its interface, with its Elastic IP.
+      for (const s of ["subnet-0e0000000000000px", "subnet-0e0000000000000py"]) {
+        assert.equal(dest(s, "internet")?.verdict, "reachable", `${s}: ${dest(s, "internet")?.reason}`);
+        assert.deepEqual(dest(s, "internet")?.egress, [
+          { via: "i-0e000000000000nat", publicIp: "198.51.100.77", eip: "eipalloc-0e00000000000nat" },
+        ]);
+      }
+      // S3 by the gateway endpoint where its route table is associated.
+      assert.equal(dest("subnet-0e0000000000000px", "aws:s3")?.verdict, "reachable");
+      assert.ok(dest("subnet-0e0000000000000px", "aws:s3")?.trace.some((h) => h.component === "vpce-0e000000000000s3"));
+      // SQS by the interface endpoint with private DNS, from both subnets.
+      assert.equal(f.summary["aws:sqs"], "reachable");
+      assert.ok(dest("subnet-0e0000000000000py", "aws:sqs")?.trace.some((h) => h.component === "vpce-0e00000000000sqs"));
+      // Beyond a transit gateway: unknown.
+      assert.equal(dest("subnet-0e0000000000000px", "10.200.0.5/32:443")?.verdict, "unknown");
+      // Managed Instances: the capacity provider's subnets.
+      const mi = fnOf(r, "on-managed-instances");
+      assert.deepEqual(
+        mi.subnets.map((s) => s.subnet),
+        ["subnet-0e0000000000000px"],
+      );
+    });
+  });
+
+  it("a denied ListFunctions: no function is claimed, the denial is said", async () => {
+    await withFake({ ...extrasAccount(), deny: ["lambda:ListFunctions"] }, async (env) => {
+      const r = await runCli(["check", "--aws", "--format", "json"], env);
+      assert.notEqual(r.code, 2, r.stderr);
+      assert.match(r.stderr, /lambda:ListFunctions was denied \(AccessDeniedException\): the functions unknown/);
+      const report = JSON.parse(r.stdout) as Report;
+      assert.deepEqual(report.functions, []);
+      assert.ok(report.diagnostics.some((d) => d.code === "AWS_ACCESS_DENIED" && /lambda:ListFunctions/.test(d.message)));
     });
   });
 });

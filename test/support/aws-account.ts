@@ -393,3 +393,210 @@ export function seedAccount(overrides: Partial<FakeAccount> = {}): FakeAccount {
     ...overrides,
   };
 }
+
+/**
+ * The rest of what a scan reads: a NAT instance (routes to the instance and to its interface),
+ * a gateway endpoint for S3 with its prefix list, an interface endpoint for SQS, a route to a
+ * transit gateway, and a function on Lambda Managed Instances.
+ */
+export function extrasAccount(): FakeAccount {
+  const V = "vpc-0e0000000000000e1";
+  const DEFAULT_POLICY = JSON.stringify({
+    Version: "2008-10-17",
+    Statement: [{ Effect: "Allow", Principal: "*", Action: "*", Resource: "*" }],
+  });
+  const region: FakeRegion = {
+    vpcs: [vpc(V, "10.1.0.0/16", "extras")],
+    vpcAttributes: { [V]: { enableDnsSupport: true, enableDnsHostnames: true } },
+    subnets: [
+      subnet("subnet-0e000000000000pub", V, "10.1.0.0/24", "a", { name: "nat-instance-subnet", mapPublic: true }),
+      subnet("subnet-0e0000000000000px", V, "10.1.10.0/24", "a", { name: "private-x" }),
+      subnet("subnet-0e0000000000000py", V, "10.1.11.0/24", "b", { name: "private-y" }),
+    ],
+    routeTables: [
+      routeTable("rtb-0e00000000000main", V, { main: true, routes: [["10.1.0.0/16", "local"]] }),
+      routeTable("rtb-0e000000000000pub", V, {
+        subnets: ["subnet-0e000000000000pub"],
+        routes: [
+          ["10.1.0.0/16", "local"],
+          ["0.0.0.0/0", "igw-0e00000000000001"],
+        ],
+      }),
+      routeTable("rtb-0e0000000000000px", V, {
+        subnets: ["subnet-0e0000000000000px"],
+        routes: [
+          ["10.1.0.0/16", "local"],
+          ["0.0.0.0/0", "i-0e000000000000nat"],
+          ["10.200.0.0/16", "tgw-0e00000000000001"],
+          ["pl-0e00000000000s3", "vpce-0e000000000000s3"],
+        ],
+      }),
+      routeTable("rtb-0e0000000000000py", V, {
+        subnets: ["subnet-0e0000000000000py"],
+        routes: [
+          ["10.1.0.0/16", "local"],
+          ["0.0.0.0/0", "eni-0e000000000000nat"],
+        ],
+      }),
+    ],
+    internetGateways: [
+      { internetGatewayId: "igw-0e00000000000001", ownerId: ACCOUNT, attachmentSet: [{ vpcId: V, state: "available" }], tagSet: [] },
+    ],
+    egressOnlyInternetGateways: [],
+    natGateways: [],
+    addresses: [
+      {
+        allocationId: "eipalloc-0e00000000000nat",
+        publicIp: "198.51.100.77",
+        domain: "vpc",
+        instanceId: "i-0e000000000000nat",
+        networkInterfaceId: "eni-0e000000000000nat",
+        tagSet: tags("nat-instance-ip"),
+      },
+    ],
+    networkAcls: [
+      networkAcl("acl-0e0000000000000001", V, {
+        isDefault: true,
+        subnets: ["subnet-0e000000000000pub", "subnet-0e0000000000000px", "subnet-0e0000000000000py"],
+        rules: ALLOW_ALL_ACL,
+      }),
+    ],
+    securityGroups: [
+      securityGroup("sg-0e0000000000default", V, "default", [], [{ protocol: "-1", cidr: "0.0.0.0/0" }]),
+      securityGroup(
+        "sg-0e00000000000000fn",
+        V,
+        "function",
+        [],
+        [
+          { protocol: "tcp", from: 443, to: 443, cidr: "0.0.0.0/0" },
+          { protocol: "tcp", from: 443, to: 443, prefixList: "pl-0e00000000000s3" },
+        ],
+      ),
+      securityGroup(
+        "sg-0e0000000000000nat",
+        V,
+        "nat-instance",
+        [{ protocol: "-1", cidr: "10.1.0.0/16" }],
+        [{ protocol: "-1", cidr: "0.0.0.0/0" }],
+      ),
+      securityGroup(
+        "sg-0e0000000000000sqs",
+        V,
+        "sqs-endpoint",
+        [{ protocol: "tcp", from: 443, to: 443, group: "sg-0e00000000000000fn" }],
+        [],
+      ),
+    ],
+    prefixLists: [
+      {
+        prefixListId: "pl-0e00000000000s3",
+        prefixListName: "com.amazonaws.us-east-1.s3",
+        addressFamily: "IPv4",
+        state: "create-complete",
+        ownerId: "AWS",
+      },
+    ],
+    prefixListEntries: { "pl-0e00000000000s3": ["16.182.0.0/16", "3.5.0.0/19", "52.216.0.0/15", "54.231.0.0/16"] },
+    vpcEndpoints: [
+      {
+        vpcEndpointId: "vpce-0e000000000000s3",
+        vpcEndpointType: "Gateway",
+        vpcId: V,
+        serviceName: "com.amazonaws.us-east-1.s3",
+        state: "available",
+        policyDocument: DEFAULT_POLICY,
+        routeTableIdSet: ["rtb-0e0000000000000px"],
+        subnetIdSet: [],
+        groupSet: [],
+        privateDnsEnabled: false,
+        tagSet: tags("s3"),
+      },
+      {
+        vpcEndpointId: "vpce-0e00000000000sqs",
+        vpcEndpointType: "Interface",
+        vpcId: V,
+        serviceName: "com.amazonaws.us-east-1.sqs",
+        state: "available",
+        policyDocument: DEFAULT_POLICY,
+        routeTableIdSet: [],
+        subnetIdSet: ["subnet-0e0000000000000px", "subnet-0e0000000000000py"],
+        groupSet: [{ groupId: "sg-0e0000000000000sqs", groupName: "sqs-endpoint" }],
+        privateDnsEnabled: true,
+        dnsOptions: { dnsRecordIpType: "ipv4", privateDnsOnlyForInboundResolverEndpoint: false },
+        tagSet: tags("sqs"),
+      },
+    ],
+    networkInterfaces: [
+      {
+        networkInterfaceId: "eni-0e000000000000nat",
+        subnetId: "subnet-0e000000000000pub",
+        vpcId: V,
+        groupSet: [{ groupId: "sg-0e0000000000000nat", groupName: "nat-instance" }],
+        sourceDestCheck: false,
+        attachment: { attachmentId: "eni-attach-0e1", instanceId: "i-0e000000000000nat", deviceIndex: 0, status: "attached" },
+        association: { publicIp: "198.51.100.77", allocationId: "eipalloc-0e00000000000nat", ipOwnerId: ACCOUNT },
+        privateIpAddress: "10.1.0.50",
+        status: "in-use",
+        interfaceType: "interface",
+      },
+      // An interface no route targets: the scan does not ask for it.
+      {
+        networkInterfaceId: "eni-0e00000000lambda",
+        subnetId: "subnet-0e0000000000000px",
+        vpcId: V,
+        groupSet: [],
+        sourceDestCheck: true,
+        interfaceType: "lambda",
+      },
+    ],
+    instances: [
+      {
+        instanceId: "i-0e000000000000nat",
+        imageId: "ami-0e000000000000001",
+        instanceState: { code: 16, name: "running" },
+        instanceType: "t4g.nano",
+        subnetId: "subnet-0e000000000000pub",
+        vpcId: V,
+        privateIpAddress: "10.1.0.50",
+        ipAddress: "198.51.100.77",
+        sourceDestCheck: false,
+        groupSet: [{ groupId: "sg-0e0000000000000nat", groupName: "nat-instance" }],
+        networkInterfaceSet: [
+          { networkInterfaceId: "eni-0e000000000000nat", attachment: { deviceIndex: 0, status: "attached" }, sourceDestCheck: false },
+        ],
+        tagSet: tags("nat-instance"),
+      },
+    ],
+    functions: [
+      fn("behind-nat-instance", "vpc-role", {
+        subnets: ["subnet-0e0000000000000px", "subnet-0e0000000000000py"],
+        groups: ["sg-0e00000000000000fn"],
+        vpcId: V,
+      }),
+      {
+        ...fn("on-managed-instances", "vpc-role"),
+        CapacityProviderConfig: {
+          LambdaManagedInstancesCapacityProviderConfig: {
+            CapacityProviderArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:capacity-provider:cp-extras`,
+          },
+        },
+      },
+    ],
+    capacityProviders: [
+      {
+        CapacityProviderArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:capacity-provider:cp-extras`,
+        State: "Active",
+        VpcConfig: { SubnetIds: ["subnet-0e0000000000000px"], SecurityGroupIds: ["sg-0e00000000000000fn"] },
+        PermissionsConfig: { CapacityProviderOperatorRoleArn: `arn:aws:iam::${ACCOUNT}:role/operator` },
+      },
+    ],
+  };
+  const base = seedAccount();
+  return {
+    account: ACCOUNT,
+    regions: { [REGION]: region },
+    roles: { "vpc-role": { attached: [VPC_ACCESS] } },
+    policies: { [VPC_ACCESS]: base.policies?.[VPC_ACCESS] },
+  };
+}
