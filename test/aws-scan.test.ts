@@ -244,6 +244,12 @@ describe("scan: the seeds' account through the real SDK", () => {
         region.roles?.map((r) => r.name),
         ["partner-api-role"],
       );
+      const missing = await runCli(["check", "--aws", "--function", "partner-apj"], env);
+      assert.equal(missing.code, 2);
+      assert.match(
+        missing.stderr,
+        /^lambda-egress: no function partner-apj in aws:\/\/111122223333\/us-east-1\n {2}hint: --function takes/,
+      );
       const r = JSON.parse((await runCli(["check", "--aws", "--function", "partner-api", "--format", "json"], env)).stdout) as Report;
       assert.deepEqual(
         r.functions.map((f) => f.id),

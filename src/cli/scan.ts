@@ -66,11 +66,22 @@ async function scanWith(io: Io, regions: string[], profile: string | undefined, 
     ...(profile !== undefined ? { profile } : {}),
     ...(progress ? { progress } : {}),
   };
+  let snapshot: Snapshot;
   try {
-    return await scanAccount(options);
+    snapshot = await scanAccount(options);
   } finally {
     if (progress) io.stderr.write("\r\u001b[K");
   }
+  const found = new Set(snapshot.regions.flatMap((r) => r.functions.flatMap((f) => [f.name, f.arn])));
+  const listed = snapshot.regions.every((r) => !r.denied.some((d) => d.action === "lambda:ListFunctions"));
+  const missing = functions.filter((f) => !found.has(f));
+  if (listed && missing.length > 0) {
+    throw new ScanError(
+      `no function ${missing.join(", ")} in ${snapshot.regions.map((r) => regionLabel(snapshot, r.region)).join(", ")}`,
+      "--function takes a function's name or ARN; --region names the regions to look in",
+    );
+  }
+  return snapshot;
 }
 
 /** What the scan saw and could not see, on stderr. */

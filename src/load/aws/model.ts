@@ -480,7 +480,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
       origin: origin(arn("instance", i.id), i.id, i.name),
       subnetId: i.subnetId ?? unknown(`${i.id} is in no subnet`),
       securityGroupIds: refs("security-group", i.securityGroupIds),
-      sourceDestCheck: i.state === "running" || i.state === "pending" ? i.sourceDestCheck : true,
+      sourceDestCheck: i.sourceDestCheck,
       publicAddress: eip
         ? addressOf(eip.allocationId, eip.publicIp)
         : primary

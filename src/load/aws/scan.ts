@@ -369,6 +369,10 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
         return all;
       });
 
+      // Awaited below; marked handled now so that an error of an EC2 call awaited first does not
+      // leave these rejected and unobserved (Node.js would end the process on it).
+      functionsP.catch(() => undefined);
+      providersP.catch(() => undefined);
       step("VPCs, subnets, route tables, gateways, ACLs, security groups, endpoints");
       const [vpcsR, subnetsR, tablesR, igwsR, eigwsR, natsR, addressesR, aclsR, sgsR, plsR, endpointsR] = await Promise.all([
         pages(
