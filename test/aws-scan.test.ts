@@ -11,7 +11,7 @@ import { SCAN_ACTIONS, scanPolicyDocument } from "../src/load/aws/permissions.ts
 import { runCli } from "./cli-helpers.ts";
 import { ROOT } from "./helpers.ts";
 import { ACCOUNT, extrasAccount, fn, OTHER_ACCOUNT, seedAccount } from "./support/aws-account.ts";
-import type { Call, FakeAccount } from "./support/aws-server.ts";
+import type { Call, FakeAccount, FakeRegion } from "./support/aws-server.ts";
 import { fakeAwsEnv, startFakeAws } from "./support/aws-server.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-scan-"));
@@ -346,6 +346,37 @@ describe("scan: NAT instance, endpoints, prefix lists, transit gateway, Managed 
         mi.subnets.map((s) => s.subnet),
         ["subnet-0e0000000000000px"],
       );
+    });
+  });
+
+  it("VPC Block Public Access: bidirectional blocks the NAT's road; an exclusion of the NAT subnets lets it through", async () => {
+    const blocked = seedAccount();
+    const r0 = blocked.regions["us-east-1"] as FakeRegion;
+    r0.blockPublicAccessMode = "block-bidirectional";
+    await withFake(blocked, async (env) => {
+      const r = JSON.parse((await runCli(["check", "--aws", "--format", "json", "--function", "partner-api"], env)).stdout) as Report;
+      assert.equal(internet(r, "partner-api").verdict, "unreachable");
+      assert.equal(internet(r, "partner-api").code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+    });
+    r0.blockPublicAccessExclusions = ["subnet-0pub00000000000a", "subnet-0pub00000000000b"].map((subnetId, i) => ({
+      exclusionId: `vpcbpa-exclude-0${i}`,
+      internetGatewayExclusionMode: "allow-bidirectional",
+      resourceArn: `arn:aws:ec2:us-east-1:${ACCOUNT}:subnet/${subnetId}`,
+      state: "create-complete",
+    }));
+    await withFake(blocked, async (env, calls) => {
+      const { snapshot } = await scanTo(env, ["--function", "partner-api"]);
+      const region = (snapshot.regions as { blockPublicAccess: unknown }[])[0];
+      assert.deepEqual(region?.blockPublicAccess, {
+        mode: "block-bidirectional",
+        exclusions: [
+          { id: "vpcbpa-exclude-00", mode: "allow-bidirectional", resource: "subnet-0pub00000000000a" },
+          { id: "vpcbpa-exclude-01", mode: "allow-bidirectional", resource: "subnet-0pub00000000000b" },
+        ],
+      });
+      assert.ok(calls.filter((c) => c.action === "ec2:DescribeVpcBlockPublicAccessExclusions").length >= 1);
+      const r = JSON.parse((await runCli(["check", "--aws", "--format", "json", "--function", "partner-api"], env)).stdout) as Report;
+      assert.equal(fnOf(r, "partner-api").summary.internet, "reachable");
     });
   });
 

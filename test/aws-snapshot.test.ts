@@ -86,6 +86,7 @@ function region(parts: Partial<RegionSnapshot>): RegionSnapshot {
     ],
     capacityProviders: [],
     roles: [],
+    blockPublicAccess: { mode: "off", exclusions: [] },
     ...parts,
   };
 }

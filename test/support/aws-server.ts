@@ -40,6 +40,9 @@ export interface FakeRegion {
   /** Lambda FunctionConfiguration objects (JSON). */
   functions?: Record<string, unknown>[];
   capacityProviders?: Record<string, unknown>[];
+  /** InternetGatewayBlockMode of VPC Block Public Access (default off). */
+  blockPublicAccessMode?: string;
+  blockPublicAccessExclusions?: Record<string, Xml>[];
 }
 
 export interface FakeAccount {
@@ -128,6 +131,7 @@ const EC2_LISTS: Record<string, [string, keyof FakeRegion]> = {
   DescribeManagedPrefixLists: ["prefixListSet", "prefixLists"],
   DescribeVpcEndpoints: ["vpcEndpointSet", "vpcEndpoints"],
   DescribeNetworkInterfaces: ["networkInterfaceSet", "networkInterfaces"],
+  DescribeVpcBlockPublicAccessExclusions: ["vpcBlockPublicAccessExclusionSet", "blockPublicAccessExclusions"],
 };
 
 export async function startFakeAws(account: FakeAccount): Promise<FakeAws> {
@@ -312,6 +316,16 @@ export async function startFakeAws(account: FakeAccount): Promise<FakeAws> {
       return ec2({ [element]: p.items, ...(p.next ? { nextToken: p.next } : {}) });
     }
     if (act === "DescribeAddresses") return ec2({ addressesSet: r.addresses ?? [] });
+    if (act === "DescribeVpcBlockPublicAccessOptions")
+      return ec2({
+        vpcBlockPublicAccessOptions: {
+          awsAccountId: account.account,
+          awsRegion: region,
+          state: "default-state",
+          internetGatewayBlockMode: r.blockPublicAccessMode ?? "off",
+          exclusionsAllowed: "allowed",
+        },
+      });
     if (act === "DescribeVpcAttribute") {
       const vpcId = form.get("VpcId") ?? "";
       const attr = form.get("Attribute") as "enableDnsSupport" | "enableDnsHostnames";

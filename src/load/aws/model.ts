@@ -579,6 +579,32 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     });
   });
 
+  // ---- VPC Block Public Access -----------------------------------------------------------------
+  const bpa = rs.blockPublicAccess;
+  const bpaFile = `arn:${partition}:ec2:${region}:${account}:vpc-block-public-access`;
+  if (bpa === null || bpa === undefined) {
+    if (!deniedActions.has("ec2:DescribeVpcBlockPublicAccessOptions") && !deniedActions.has("ec2:DescribeVpcBlockPublicAccessExclusions"))
+      report("AWS_NOT_SCANNED", "warning", "the snapshot does not say whether VPC Block Public Access is on", label);
+  } else {
+    const modes = ["off", "block-bidirectional", "block-ingress"];
+    entities.push({
+      kind: "block-public-access-options",
+      id: "vpc-block-public-access",
+      origin: origin(bpaFile, "vpc-block-public-access"),
+      mode: modes.includes(bpa.mode) ? (bpa.mode as "off") : unknown(`InternetGatewayBlockMode ${bpa.mode}`),
+    });
+    for (const x of bpa.exclusions) {
+      const kind = x.resource.startsWith("subnet-") ? "subnet" : x.resource.startsWith("vpc-") ? "vpc" : null;
+      entities.push({
+        kind: "block-public-access-exclusion",
+        id: x.id,
+        origin: origin(arn("vpc-block-public-access-exclusion", x.id), x.id),
+        scope: kind ? { kind, id: x.resource } : unknown(`exclusion ${x.id} names ${x.resource}`),
+        mode: x.mode === "allow-bidirectional" || x.mode === "allow-egress" ? x.mode : unknown(`InternetGatewayExclusionMode ${x.mode}`),
+      });
+    }
+  }
+
   return new Model({
     files: [label],
     region,

@@ -14,6 +14,8 @@ export const SCAN_ACTIONS = [
   "ec2:DescribeSecurityGroups",
   "ec2:DescribeSubnets",
   "ec2:DescribeVpcAttribute",
+  "ec2:DescribeVpcBlockPublicAccessExclusions",
+  "ec2:DescribeVpcBlockPublicAccessOptions",
   "ec2:DescribeVpcEndpoints",
   "ec2:DescribeVpcs",
   "ec2:GetManagedPrefixListEntries",

@@ -627,6 +627,43 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
         customPolicy: !isDefaultEndpointPolicyText(e.PolicyDocument, e.ServiceName ?? ""),
       }));
 
+      step("VPC Block Public Access");
+      const bpaOptions = await call(denied, "ec2:DescribeVpcBlockPublicAccessOptions", "VPC Block Public Access", region, () =>
+        ec2.send(new ec2m.DescribeVpcBlockPublicAccessOptionsCommand({})),
+      );
+      const bpaExclusions = await call(
+        denied,
+        "ec2:DescribeVpcBlockPublicAccessExclusions",
+        "VPC Block Public Access",
+        region,
+        async () => {
+          const all: { ExclusionId?: string; InternetGatewayExclusionMode?: string; ResourceArn?: string; State?: string }[] = [];
+          let NextToken: string | undefined;
+          do {
+            const page = await ec2.send(
+              new ec2m.DescribeVpcBlockPublicAccessExclusionsCommand({ MaxResults: 1000, ...(NextToken ? { NextToken } : {}) }),
+            );
+            all.push(...(page.VpcBlockPublicAccessExclusions ?? []));
+            NextToken = page.NextToken;
+          } while (NextToken);
+          return all;
+        },
+      );
+      const blockPublicAccess =
+        bpaOptions && bpaExclusions
+          ? {
+              mode: String(bpaOptions.VpcBlockPublicAccessOptions?.InternetGatewayBlockMode ?? "off"),
+              exclusions: bpaExclusions
+                .filter((x) => x.State === "create-complete" || x.State === "update-complete")
+                .map((x) => ({
+                  id: x.ExclusionId ?? "",
+                  mode: String(x.InternetGatewayExclusionMode ?? ""),
+                  resource: (x.ResourceArn ?? "").slice((x.ResourceArn ?? "").lastIndexOf("/") + 1),
+                }))
+                .sort(byId((x) => x.id)),
+            }
+          : null;
+
       // ---- what routes and rules refer to: prefix list entries, NAT instances and their ENIs ----
       const referencedLists = sorted([
         ...routeTables.flatMap((t) => t.routes.map((r) => r.destination).filter((d) => d.startsWith("pl-"))),
@@ -766,6 +803,7 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
         functions: functions.sort(byId((x) => x.name)),
         capacityProviders: (capacityProviders ?? []).sort(byId((x) => x.name)),
         roles: roles.sort(byId((x) => x.arn)),
+        blockPublicAccess,
       };
     }
   }

@@ -52,6 +52,21 @@ export interface RegionSnapshot {
   readonly functions: readonly SnapFunction[];
   readonly capacityProviders: readonly SnapCapacityProvider[];
   readonly roles: readonly SnapRole[];
+  /** VPC Block Public Access of the region; null when it could not be read. */
+  readonly blockPublicAccess: SnapBlockPublicAccess | null;
+}
+
+export interface SnapBlockPublicAccess {
+  /** InternetGatewayBlockMode: off, block-bidirectional, block-ingress. */
+  readonly mode: string;
+  /** Exclusions in effect (their state is create-complete or update-complete). */
+  readonly exclusions: readonly {
+    readonly id: string;
+    /** allow-bidirectional or allow-egress. */
+    readonly mode: string;
+    /** The VPC or subnet excluded, from the exclusion's ResourceArn. */
+    readonly resource: string;
+  }[];
 }
 
 export interface SnapVpc {
@@ -310,6 +325,9 @@ export function parseSnapshot(file: string, value: unknown): Snapshot {
   s.regions.forEach((r: unknown, i: number) => {
     if (typeof r !== "object" || r === null || typeof (r as { region?: unknown }).region !== "string")
       throw bad(`regions[${i}]: expected an object with a region name`);
+    const bpa = (r as Record<string, unknown>).blockPublicAccess;
+    if (bpa !== null && (typeof bpa !== "object" || !Array.isArray((bpa as { exclusions?: unknown }).exclusions)))
+      throw bad(`regions[${i}] (${(r as { region: string }).region}).blockPublicAccess: expected null or an object with exclusions`);
     for (const k of REGION_ARRAYS) {
       if (!Array.isArray((r as Record<string, unknown>)[k]))
         throw bad(`regions[${i}] (${(r as { region: string }).region}).${k}: expected a list`);
