@@ -380,6 +380,26 @@ describe("scan: NAT instance, endpoints, prefix lists, transit gateway, Managed 
     });
   });
 
+  it("a region without Block Public Access or Managed Instances: nothing blocks, no capacity provider, no error", async () => {
+    await withFake(
+      seedAccount({ unavailable: ["ec2:DescribeVpcBlockPublicAccessOptions", "lambda:ListCapacityProviders"] }),
+      async (env, calls) => {
+        const { snapshot } = await scanTo(env);
+        const region = (snapshot.regions as { blockPublicAccess: unknown; capacityProviders: unknown[]; denied: unknown[] }[])[0];
+        assert.deepEqual(region?.blockPublicAccess, { mode: "off", exclusions: [] });
+        assert.deepEqual(region?.capacityProviders, []);
+        assert.deepEqual(region?.denied, []);
+        assert.deepEqual(
+          calls.filter((c) => c.status !== 200).map((c) => `${c.action} ${c.status}`),
+          ["lambda:ListCapacityProviders 404", "ec2:DescribeVpcBlockPublicAccessOptions 400"].filter((x) =>
+            calls.some((c) => x === `${c.action} ${c.status}`),
+          ),
+        );
+        assert.equal(calls.filter((c) => c.status !== 200).length, 2);
+      },
+    );
+  });
+
   it("a denied ListFunctions: no function is claimed, the denial is said", async () => {
     await withFake({ ...extrasAccount(), deny: ["lambda:ListFunctions"] }, async (env) => {
       const r = await runCli(["check", "--aws", "--format", "json"], env);

@@ -56,6 +56,8 @@ export interface FakeAccount {
   deny?: string[];
   /** Actions whose first call is throttled (EC2: RequestLimitExceeded, HTTP 503). */
   throttleOnce?: string[];
+  /** Actions the service does not offer here (EC2: InvalidAction, HTTP 400; Lambda: UnknownOperationException, HTTP 404). */
+  unavailable?: string[];
   /** Largest page served (default 2). */
   pageSize?: number;
 }
@@ -167,11 +169,16 @@ export async function startFakeAws(account: FakeAccount): Promise<FakeAws> {
       const action = fns ? "lambda:ListFunctions" : "lambda:ListCapacityProviders";
       let status = 200;
       if (denied.has(action)) status = 403;
+      else if ((account.unavailable ?? []).includes(action)) status = 404;
       else if ((account.throttleOnce ?? []).includes(action) && !throttled.has(action)) status = 429;
       calls.push({ action, region, status });
       if (status === 403)
         return send(res, 403, "application/json", JSON.stringify({ Message: `User is not authorized to perform: ${action}` }), {
           "x-amzn-errortype": "AccessDeniedException",
+        });
+      if (status === 404)
+        return send(res, 404, "application/json", JSON.stringify({ message: "Unknown operation" }), {
+          "x-amzn-errortype": "UnknownOperationException",
         });
       if (status === 429) {
         throttled.add(action);
@@ -224,6 +231,14 @@ export async function startFakeAws(account: FakeAccount): Promise<FakeAws> {
         res,
         status,
         `<ErrorResponse xmlns="https://${service}.amazonaws.com/doc/${version}/"><Error><Type>Sender</Type><Code>${code}</Code><Message>${esc(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      );
+    }
+    if ((account.unavailable ?? []).includes(action)) {
+      calls.push({ action, region, status: 400 });
+      return xml(
+        res,
+        400,
+        `<Response><Errors><Error><Code>InvalidAction</Code><Message>The action ${esc(act)} is not valid for this web service.</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`,
       );
     }
     calls.push({ action, region, status: 200 });

@@ -68,6 +68,20 @@ function errorCode(e: unknown): string {
   return err.Code ?? err.name ?? err.code ?? "Error";
 }
 
+/** Error codes of a call the service does not offer in a region (or partition). */
+const UNAVAILABLE = new Set(["InvalidAction", "UnsupportedOperation", "UnknownOperationException", "UnrecognizedClientException"]);
+
+/** `f()`, or `value` when the service says the call does not exist where it was made. */
+async function unavailableAs<T>(value: T, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (UNAVAILABLE.has(errorCode(e)) || (status === 404 && !DENIED.has(errorCode(e)))) return value;
+    throw e;
+  }
+}
+
 /** Runs tasks at most `n` at a time. */
 function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
   let active = 0;
@@ -354,7 +368,12 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
       });
       const providersP = call(denied, "lambda:ListCapacityProviders", "the capacity providers of Managed Instances", region, async () => {
         const all: SnapCapacityProvider[] = [];
-        for await (const page of lambdam.paginateListCapacityProviders({ client: lambda, pageSize: 50 }, {})) {
+        const pages = unavailableAs([], async () => {
+          const raw = [];
+          for await (const page of lambdam.paginateListCapacityProviders({ client: lambda, pageSize: 50 }, {})) raw.push(page);
+          return raw;
+        });
+        for (const page of await pages) {
           for (const c of page.CapacityProviders ?? []) {
             const arn = c.CapacityProviderArn ?? "";
             all.push({
@@ -628,8 +647,11 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
       }));
 
       step("VPC Block Public Access");
+      // A region without the feature answers that the action is not valid there: it blocks nothing.
       const bpaOptions = await call(denied, "ec2:DescribeVpcBlockPublicAccessOptions", "VPC Block Public Access", region, () =>
-        ec2.send(new ec2m.DescribeVpcBlockPublicAccessOptionsCommand({})),
+        unavailableAs({ $metadata: {}, VpcBlockPublicAccessOptions: { InternetGatewayBlockMode: "off" as const } }, () =>
+          ec2.send(new ec2m.DescribeVpcBlockPublicAccessOptionsCommand({})),
+        ),
       );
       const bpaExclusions = await call(
         denied,
@@ -639,6 +661,7 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
         async () => {
           const all: { ExclusionId?: string; InternetGatewayExclusionMode?: string; ResourceArn?: string; State?: string }[] = [];
           let NextToken: string | undefined;
+          if (bpaOptions?.VpcBlockPublicAccessOptions?.InternetGatewayBlockMode === "off") return all;
           do {
             const page = await ec2.send(
               new ec2m.DescribeVpcBlockPublicAccessExclusionsCommand({ MaxResults: 1000, ...(NextToken ? { NextToken } : {}) }),
