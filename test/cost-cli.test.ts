@@ -163,7 +163,7 @@ describe("cli: cost", () => {
     const main = await runCli(["--help"]);
     assert.match(main.stdout, /lambda-egress cost TEMPLATE \[--region R\]/);
     const unknown = await runCli(["costs"]);
-    assert.match(unknown.stderr, /the commands are check, trace, cost, new and emulate/);
+    assert.match(unknown.stderr, /the commands are check, trace, cost, new, scan and emulate/);
   });
   it("bad input: one line, exit 2", async () => {
     await expectError(

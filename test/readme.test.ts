@@ -46,6 +46,7 @@ describe("README output", () => {
     "Tracing a path (`trace`)",
     "CDK cloud assemblies (`cdk.out`)",
     "Terraform plans and states",
+    "Deployed accounts (`scan`, `--aws`)",
     "Build: lambda-egress new",
     "Cost",
   ]) {

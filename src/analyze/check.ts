@@ -14,6 +14,8 @@ export type Summary = "reachable" | "partial" | "unreachable" | "unknown";
 export interface SubnetReport {
   readonly subnet: string;
   readonly az: string | null;
+  /** The AZ id (`use1-az4`: the same zone in every account, unlike its name), when the model knows it (a deployed account). */
+  readonly azId?: string;
   readonly destinations: readonly ReachResult[];
 }
 
@@ -234,6 +236,7 @@ function functionReport(
     reports.push({
       subnet: subnet.id,
       az: isUnknown(subnet.az) ? null : subnet.az,
+      ...(subnet.azId !== undefined ? { azId: subnet.azId } : {}),
       destinations: dests.map((d) => reach(subnet, sgs, vc.ipv6AllowedForDualStack, d)),
     });
   }

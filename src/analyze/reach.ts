@@ -817,7 +817,7 @@ export class Reachability {
       const why = isUnknown(subnet.networkAclId)
         ? subnet.networkAclId.reason
         : `network ACL ${subnet.networkAclId} is not defined in this template`;
-      walk.unknown({ component: String(subnet.networkAclId), kind: "network-acl", detail: why }, "UNKNOWN_RESOURCE", why);
+      walk.unknown({ component: refLabel(subnet.networkAclId, subnet.id), kind: "network-acl", detail: why }, "UNKNOWN_RESOURCE", why);
       return;
     }
     walk.touch(acl.origin, acl.id);
@@ -852,7 +852,7 @@ export class Reachability {
       const why = isUnknown(subnet.routeTableId)
         ? subnet.routeTableId.reason
         : `route table ${subnet.routeTableId} is not defined in this template`;
-      walk.unknown({ component: String(subnet.routeTableId), kind: "route-table", detail: why }, "UNKNOWN_RESOURCE", why);
+      walk.unknown({ component: refLabel(subnet.routeTableId, subnet.id), kind: "route-table", detail: why }, "UNKNOWN_RESOURCE", why);
       return;
     }
     walk.touch(rt.origin, rt.id);
@@ -1660,6 +1660,11 @@ const PRIVATE_NAT_RULE = "source -> the NAT's private address";
 
 function natRule(e: Egress, otherwise = "(no known public address)"): string {
   return `source -> ${e.publicIp ?? e.eip ?? otherwise}`;
+}
+
+/** A reference as a trace names it: its id, else the literal the configuration gave, else `fallback`. */
+function refLabel(ref: EntityRef, fallback: string): string {
+  return isUnknown(ref) ? (ref.literal ?? fallback) : ref;
 }
 
 function egressOf(via: string, addresses: readonly PublicAddress[]): Egress {

@@ -18,6 +18,7 @@ import { renderCostJson, renderCostText } from "../report/cost.ts";
 import type { Io } from "./main.ts";
 import { parseParams, printError, readIntents, readTemplate, readText } from "./main.ts";
 import { unknownParamLines } from "../load/params.ts";
+import { snapshotModelIn } from "./scan.ts";
 
 export const COST_HELP = `Usage:
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...]
@@ -126,15 +127,18 @@ function cost(args: readonly string[], io: Io): number {
   if (positionals.length > 1) throw new CostUsageError(`cost takes one template, not ${positionals.length}`);
   const format = values.format ?? "text";
   if (format !== "text" && format !== "json") throw new CostUsageError(`--format ${format}: use text or json`);
-  const region = values.region ?? DEFAULT_REGION;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw new CostUsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region))
+    throw new CostUsageError(`--region ${values.region} is not a region name (e.g. eu-west-1)`);
+  const file = positionals[0] as string;
+  // A snapshot of a deployed account (or --aws) is priced in its own region (--region picks one of several).
+  const deployed = snapshotModelIn(io, file, values.region);
+  const region = deployed?.region ?? values.region ?? DEFAULT_REGION;
   regionPrices(region); // no price data: say so before reading anything
   const params = parseParams(values.param);
   if (typeof params === "string") throw new CostUsageError(params);
   const traffic = values.traffic !== undefined ? readTraffic(values.traffic, io) : undefined;
-  const file = positionals[0] as string;
   const path = resolve(io.cwd, file);
-  if (existsSync(path) && statSync(path).isDirectory())
+  if (!deployed && existsSync(path) && statSync(path).isDirectory())
     throw new LoadError(
       "LOAD_UNSUPPORTED_INPUT",
       "is a directory; cost reads one CloudFormation or SAM template (for a cdk.out, give a stack's .template.json)",
@@ -143,7 +147,7 @@ function cost(args: readonly string[], io: Io): number {
       },
     );
   // A Terraform plan names its own region; --region overrides it.
-  const model = loadModel(file, readTemplate(path, file), { params, ...(values.region !== undefined ? { region } : {}) });
+  const model = deployed ?? loadModel(file, readTemplate(path, file), { params, ...(values.region !== undefined ? { region } : {}) });
   for (const line of unknownParamLines(model)) io.stderr.write(line);
   if (values.expect !== undefined && !values.compare)
     throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");

@@ -28,6 +28,7 @@ import { escapeControl, escapeLines } from "../report/escape.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
 import { parseParams, printError, readTemplate, setOutputClosedHandler } from "./main.ts";
+import { snapshotModelFor } from "./scan.ts";
 
 export const EMULATE_HELP = `Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] [--timeout SECONDS] --exec -- CMD ARGS...
@@ -273,10 +274,12 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     plan = loaded;
   } else {
     const file = positionals[0] as string;
-    const model = loadModel(file, readTemplate(resolve(io.cwd, file), file), {
-      params,
-      ...(values.region !== undefined ? { region: values.region } : {}),
-    });
+    const model =
+      snapshotModelFor(io, file, values.function ?? "") ??
+      loadModel(file, readTemplate(resolve(io.cwd, file), file), {
+        params,
+        ...(values.region !== undefined ? { region: values.region } : {}),
+      });
     for (const line of unknownParamLines(model)) io.stderr.write(line);
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {

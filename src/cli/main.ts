@@ -19,10 +19,11 @@ import { escapeControl } from "../report/escape.ts";
 import { renderJson } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
-import { SelectionError, traceAssembly, traceTemplate } from "../trace.ts";
+import { SelectionError, traceAssembly, traceModel, traceTemplate } from "../trace.ts";
 import { runCost } from "./cost.ts";
 import { runEmulate } from "./emulate.ts";
 import { runNew } from "./new.ts";
+import { resolveAwsArgs, runScan, ScanError, snapshotModelFor, snapshotReports } from "./scan.ts";
 
 export interface Io {
   readonly stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -82,6 +83,8 @@ Usage:
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
   lambda-egress emulate TEMPLATE [--function ID] [--subnet ID] --shell
   lambda-egress emulate --plan TEMPLATE --function ID | --cleanup
+  lambda-egress scan [--region R[,R...]] [--profile P] [--function NAME]... [-o FILE]
+  lambda-egress check --aws [--region R[,R...]] [--profile P] [--function NAME]...
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
@@ -101,6 +104,10 @@ cost: the monthly cost of the NAT gateways, public IPv4 addresses, NAT instances
 endpoints the template builds, in a region, with the traffic given priced where it goes;
 --compare prices the same needs under each pattern 'new' builds, cheapest first.
 'lambda-egress cost --help' has the details.
+
+scan: reads a deployed account, read-only, into a snapshot file that check and trace
+take in place of a template (offline); --aws scans and checks in one go.
+'lambda-egress scan --help' has the details.
 
 emulate: builds the function's VPC out of Linux network namespaces (never connected to
 the host's network) and runs a command inside each of its ENIs; needs root, ip and nft.
@@ -186,10 +193,13 @@ export const readTemplate = readTemplateFile;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
-    if (argv[0] === "emulate") return await runEmulate(argv.slice(1), io);
-    return runCommand(argv, io);
+    if (argv[0] === "scan") return await runScan(argv.slice(1), io);
+    const args = await resolveAwsArgs(argv, io);
+    if (args[0] === "emulate") return await runEmulate(args.slice(1), io);
+    return runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
+    if (e instanceof ScanError) return fail(io, e.message, e.hint);
     if (e instanceof LoadError) return fail(io, `${formatLocation(e.location)}: ${e.message}`, e.hint);
     if (e instanceof DestinationError) return fail(io, e.message);
     if (e instanceof SelectionError) return fail(io, e.message, e.hint);
@@ -217,7 +227,7 @@ function runCommand(argv: readonly string[], io: Io): number {
   if (command === "new") return runNew(rest, io);
   if (command === "cost") return runCost(rest, io);
   if (command !== "check" && command !== "trace")
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace, cost, new and emulate`);
+    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace, cost, new, scan and emulate`);
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(rest);
@@ -253,10 +263,13 @@ function runCommand(argv: readonly string[], io: Io): number {
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
-    const assembly = readAssembly(resolve(io.cwd, file), file);
-    const report = assembly
-      ? traceAssembly(assembly, (s) => readTemplate(s.path, s.file), options)
-      : traceTemplate(file, readTemplate(resolve(io.cwd, file), file), options);
+    const deployed = snapshotModelFor(io, file, values.function);
+    const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
+    const report = deployed
+      ? traceModel(deployed, options)
+      : assembly
+        ? traceAssembly(assembly, (s) => readTemplate(s.path, s.file), options)
+        : traceTemplate(file, readTemplate(resolve(io.cwd, file), file), options);
     io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
     return report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
   }
@@ -266,6 +279,11 @@ function runCommand(argv: readonly string[], io: Io): number {
   const alsoTo = intents ? intentDestinations(intents) : [];
   const reports: CheckReport[] = [];
   for (const file of positionals) {
+    const deployed = snapshotReports(io, file, { ...load, to, alsoTo });
+    if (deployed) {
+      reports.push(...deployed);
+      continue;
+    }
     const assembly = readAssembly(resolve(io.cwd, file), file);
     if (assembly) reports.push(checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo }));
     else reports.push(checkTemplate(file, readTemplate(resolve(io.cwd, file), file), { ...load, to, alsoTo }));

@@ -21,5 +21,6 @@ export function formatLocation(loc: Location): string {
   if (loc.line !== undefined && loc.column !== undefined) s += `:${loc.column}`;
   if (loc.constructPath !== undefined) s += ` [${loc.constructPath}]`;
   if (loc.address !== undefined) s += ` [${loc.address}]`;
+  if (loc.name !== undefined) s += ` (${loc.name})`;
   return s;
 }

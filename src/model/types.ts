@@ -15,10 +15,13 @@ export interface Location {
   readonly physicalId?: string;
   /** The `source` of the Terraform module the resource is declared in (`./modules/vpc`, `terraform-aws-modules/vpc/aws`). */
   readonly moduleSource?: string;
+  /** The resource's `Name` tag, for a deployed resource (the location is then its ARN). */
+  readonly name?: string;
 }
 
 export interface Origin extends Location {
-  readonly source: "cloudformation" | "sam" | "terraform" | "default";
+  /** `aws`: read from a deployed account (scan, snapshot); `file` is then the resource's ARN. */
+  readonly source: "cloudformation" | "sam" | "terraform" | "default" | "aws";
   /** Logical id of the resource the entity comes from (or that implies it). */
   readonly logicalId?: string;
   /** Property path inside the resource, e.g. `Properties.VpcConfig`. */
@@ -31,6 +34,7 @@ export interface Origin extends Location {
 
 /** Where an entity is defined, without the rest of its origin. */
 export function locationOf(o: Origin): Location {
+  if (o.name !== undefined) return { file: o.file, line: o.line, column: o.column, name: o.name };
   const loc: Location =
     o.constructPath === undefined
       ? { file: o.file, line: o.line, column: o.column }
@@ -92,6 +96,8 @@ export interface Subnet {
   readonly origin: Origin;
   readonly vpcId: EntityRef;
   readonly az: string | Unknown;
+  /** The AZ id (`use1-az1`), the same zone in every account; known for a deployed subnet. */
+  readonly azId?: string;
   readonly cidr: Cidr | Unknown;
   readonly ipv6Cidrs: readonly (Cidr | Unknown)[];
   readonly mapPublicIpOnLaunch: boolean;

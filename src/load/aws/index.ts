@@ -1,0 +1,46 @@
+// Deployed accounts as an input: a snapshot file (written by `scan`), or a scan made for this
+// run (`--aws`), registered under a label the commands take as their input. Neither needs the
+// AWS SDK here: only scan.ts imports it, and only when a scan runs.
+import type { Model } from "../../model/model.ts";
+import { LoadError } from "../errors.ts";
+import { loadSnapshot } from "./model.ts";
+import type { Snapshot } from "./snapshot.ts";
+import { parseSnapshot, SNAPSHOT_KIND } from "./snapshot.ts";
+
+const KIND_PATTERN = new RegExp(`"kind"\\s*:\\s*"${SNAPSHOT_KIND.replace("/", "\\/")}"`);
+
+/** True when a file's text is a snapshot (its kind appears near the top, as `scan` writes it). */
+export function isSnapshotText(text: string): boolean {
+  const head = text.slice(0, 4096);
+  return head.trimStart().startsWith("{") && KIND_PATTERN.test(head);
+}
+
+/** The snapshot in a file's text; a LoadError naming the file when it is not valid JSON or not a snapshot. */
+export function readSnapshotText(file: string, text: string): Snapshot {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new LoadError("LOAD_BAD_SNAPSHOT", `is not valid JSON: ${(e as Error).message}`, { file });
+  }
+  return parseSnapshot(file, value);
+}
+
+/** Scans made during this run (`--aws`), by the label that stands for them among the inputs. */
+const live = new Map<string, Snapshot>();
+
+/** The label `--aws` puts among a command's inputs. */
+export const LIVE_INPUT = "aws:live";
+
+export function registerLiveSnapshot(label: string, snapshot: Snapshot): void {
+  live.set(label, snapshot);
+}
+
+export function liveSnapshot(label: string): Snapshot | undefined {
+  return live.get(label);
+}
+
+/** One model per region of a snapshot. */
+export function snapshotModels(snapshot: Snapshot): Model[] {
+  return loadSnapshot(snapshot);
+}
