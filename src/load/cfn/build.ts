@@ -1,5 +1,6 @@
 // CloudFormation resources (after SAM expansion) -> network model entities.
 // Never throws on one bad resource: it records a diagnostic and goes on.
+import { localRoutes } from "../implicit.ts";
 import { didYouMean } from "../../aws/service-catalogue.ts";
 import {
   awsManagedPolicyName,
@@ -1327,15 +1328,7 @@ export class ModelBuilder {
     for (const rt of this.routeTables.values()) {
       const vpc = typeof rt.vpcId === "string" ? this.vpcs.get(rt.vpcId) : undefined;
       if (!vpc) continue;
-      const local: Route[] = vpc.cidrs
-        .filter((c): c is Cidr => !isUnknown(c))
-        .map((cidr) => ({
-          destination: { kind: "cidr", cidr },
-          target: { kind: "local" },
-          state: "active",
-          origin: { ...vpc.origin, source: "default", isDefault: true, path: "local route" },
-        }));
-      rt.routes.unshift(...local);
+      rt.routes.unshift(...localRoutes(vpc));
     }
     for (const nat of this.nats.values()) {
       if (nat.availability !== "zonal" || typeof nat.subnetId !== "string") continue;

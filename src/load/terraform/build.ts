@@ -4,6 +4,7 @@
 // a new aws_security_group has NO egress rule unless given (the provider revokes AWS's default
 // allow-all egress), and aws_default_route_table / _network_acl / _security_group adopt the VPC's
 // defaults and replace their rules with the configured ones.
+import { localRoutes } from "../implicit.ts";
 import { awsManagedPolicyName, awsServiceOfEndpoint, DEFAULT_INSTANCE_TYPE, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
 import type {
   Diagnostic,
@@ -1484,15 +1485,7 @@ export class TerraformBuilder {
     for (const rt of this.routeTables.values()) {
       const vpc = typeof rt.vpcId === "string" ? this.vpcs.get(rt.vpcId) : undefined;
       if (!vpc) continue;
-      const local: Route[] = vpc.cidrs
-        .filter((c): c is Cidr => !isUnknown(c))
-        .map((cidr) => ({
-          destination: { kind: "cidr", cidr },
-          target: { kind: "local" },
-          state: "active",
-          origin: { ...vpc.origin, source: "default", isDefault: true, path: "local route" },
-        }));
-      rt.routes.unshift(...local);
+      rt.routes.unshift(...localRoutes(vpc));
     }
     for (const nat of this.nats.values()) {
       if (nat.availability !== "zonal" || typeof nat.subnetId !== "string") continue;
