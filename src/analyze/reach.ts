@@ -307,6 +307,7 @@ export class Reachability {
   /** True for the engine of one combination of open conditions (which decides them all). */
   private readonly inWorld: boolean;
   private readonly worlds = new Map<string, Reachability>();
+  private readonly openRoutes = new WeakMap<RouteTable, readonly Route[]>();
   constructor(model: Model, options: ReachOptions = {}, inWorld = false) {
     this.model = model;
     this.explain = options.explain === true;
@@ -323,6 +324,16 @@ export class Reachability {
       .flatMap((r) => expandRoute(r, this.model))
       .filter((x) => x.cidr.family === family)
       .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.rank - b.rank));
+  }
+
+  /** The routes of a table whose destination is not known (computed once per table). */
+  private openRoutesOf(rt: RouteTable): readonly Route[] {
+    let open = this.openRoutes.get(rt);
+    if (!open) {
+      open = rt.routes.filter((r) => openDestination(r, this.model) !== null);
+      this.openRoutes.set(rt, open);
+    }
+    return open;
   }
 
   /** `{ rule }` for a hop when explaining; nothing (and no string built) otherwise. */
@@ -893,7 +904,7 @@ export class Reachability {
     }
     // A route whose destination is not known (a parameter) may or may not be the longest match for a packet: its fate
     // is known where both ways agree (see routeEitherWay).
-    const open = rt.routes.filter((r) => openDestination(r, this.model) !== null);
+    const open = this.openRoutesOf(rt);
     if (open.length > 1) {
       const why = `${rtName} has ${open.length} routes whose destinations are not known (${openDestination(open[0] as Route, this.model)}, ...); any of them may be the longest match for ${ctx.dest.label}`;
       walk.unknown({ component: rt.id, kind: "route-table", detail: why, location: loc(open[0]?.origin) }, "UNKNOWN_RESOURCE", why);

@@ -30,7 +30,9 @@ export function closestName(name: string, names: readonly string[]): string | un
 }
 
 /** One warning per `--param` name the template does not declare (`declared`: its Parameters section, if any). */
-export function unknownParamDiagnostics(params: Readonly<Record<string, string>>, declared: unknown, location: Location): Diagnostic[] {
+export function unknownParamDiagnostics(params: Readonly<Record<string, string>>, declared: unknown, where: () => Location): Diagnostic[] {
+  if (Object.keys(params).length === 0) return [];
+  const location = where();
   const names = typeof declared === "object" && declared !== null && !Array.isArray(declared) ? Object.keys(declared) : [];
   const out: Diagnostic[] = [];
   for (const given of Object.keys(params)) {

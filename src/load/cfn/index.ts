@@ -38,14 +38,11 @@ export function rawDependencies(
   onAttribute?: (owner: string, target: string, attr: string, at: object) => void,
   /** Called when a resource refers to itself (Ref, Fn::GetAtt, Fn::Sub or DependsOn): a cycle of one. */
   onSelf?: (id: string) => void,
-): (id: string) => ReadonlySet<string> {
+): Dependencies {
   const memo = new Map<string, Set<string>>();
-  return (id: string) => {
-    const known = memo.get(id);
-    if (known) return known;
+  const compute = (id: string): Set<string> => {
     const res = resources[id];
     const deps = new Set<string>();
-    memo.set(id, deps);
     let self = false;
     const add = (name: unknown) => {
       if (typeof name !== "string" || !(name in resources)) return;
@@ -94,7 +91,21 @@ export function rawDependencies(
     if (self) onSelf?.(id);
     return deps;
   };
+  const dependencies = (id: string): ReadonlySet<string> => {
+    let deps = memo.get(id);
+    if (!deps) {
+      deps = compute(id);
+      memo.set(id, deps);
+    }
+    return deps;
+  };
+  // A walk over every resource (the cycle check) keeps nothing: holding a set per resource of a large template costs
+  // about a sixth of its memory, and a rule asks for a few functions' dependencies at most.
+  return Object.assign(dependencies, { once: (id: string) => memo.get(id) ?? compute(id) });
 }
+
+/** A resource's direct dependencies (memoized), and `once`, the same without keeping the result. */
+export type Dependencies = ((id: string) => ReadonlySet<string>) & { readonly once: (id: string) => ReadonlySet<string> };
 
 export function loadCloudFormation(file: string, text: string, options: LoadOptions = {}): Model {
   const written = parseTemplateText(file, text);
@@ -132,10 +143,11 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   }
   early.push(...transformed.diagnostics);
   early.push(
-    ...unknownParamDiagnostics(params, written.value.Parameters, {
+    // The position is looked up only when a --param is given (it indexes every resource of a JSON template).
+    ...unknownParamDiagnostics(params, written.value.Parameters, () => ({
       file,
-      ...written.positions.get(written.value)?.keys.get("Parameters"),
-    }),
+      ...written.positions.get(written.value as object)?.keys.get("Parameters"),
+    })),
   );
   const sam = samResources || declaresSam(template) ? expandSam(template, original) : { resources: original, generatedFrom: new Map() };
   const resolver = new Resolver(
@@ -153,7 +165,7 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
   const { entities, diagnostics } = builder.build();
   // The cycle check walks every resource once (for its dependencies), which also collects the attributes named.
-  const cycles = checkCycles(Object.keys(sam.resources), dependencies, selfReferences);
+  const cycles = checkCycles(Object.keys(sam.resources), dependencies.once, selfReferences);
   const rejected = builder.diagnose([...checkGetAtts(sam.resources, attributes), ...cycles]);
   const all = [...early, ...diagnostics, ...rejected];
   return new Model({ files: [file], region, entities, diagnostics: all, dependencies, undecided: undecidedBy(transformed.undecided, all) });
