@@ -1,6 +1,6 @@
 // CloudFormation resources (after SAM expansion) -> network model entities.
 // Never throws on one bad resource: it records a diagnostic and goes on.
-import { localRoutes } from "../implicit.ts";
+import { localRoutes, vpcDefaults } from "../implicit.ts";
 import { didYouMean } from "../../aws/service-catalogue.ts";
 import {
   awsManagedPolicyName,
@@ -57,6 +57,15 @@ import { checkModel, checkProperties } from "./validate.ts";
 type Props = Record<string, Value>;
 
 /** Ids of the implicit entities AWS creates with a VPC. */
+/** The ids of a VPC's implicit main route table, default network ACL and default security group. */
+export function defaultIdsOf(vpcId: string) {
+  return {
+    mainRouteTable: implicitIds.mainRouteTable(vpcId),
+    defaultNetworkAcl: implicitIds.defaultNetworkAcl(vpcId),
+    defaultSecurityGroup: implicitIds.defaultSecurityGroup(vpcId),
+  };
+}
+
 export const implicitIds = {
   mainRouteTable: (vpc: string) => `${vpc}.MainRouteTable`,
   defaultNetworkAcl: (vpc: string) => `${vpc}.DefaultNetworkAcl`,
@@ -488,51 +497,10 @@ export class ModelBuilder {
       defaultSecurityGroupId: implicitIds.defaultSecurityGroup(id),
     });
     const dflt = this.origin(id, undefined, { source: "default", isDefault: true });
-    this.routeTables.set(implicitIds.mainRouteTable(id), {
-      kind: "route-table",
-      id: implicitIds.mainRouteTable(id),
-      origin: dflt,
-      vpcId: id,
-      isMain: true,
-      routes: [],
-    });
-    const allowAll = (egress: boolean, cidr: string, ruleNumber: number): NetworkAclEntry => ({
-      ruleNumber,
-      egress,
-      action: "allow",
-      protocol: "all",
-      ports: ALL_PORTS,
-      cidr: cidr === "::/0" ? ANY_IPV6 : ANY_IPV4,
-      origin: dflt,
-    });
-    this.nacls.set(implicitIds.defaultNetworkAcl(id), {
-      kind: "network-acl",
-      id: implicitIds.defaultNetworkAcl(id),
-      origin: dflt,
-      vpcId: id,
-      isDefault: true,
-      entries: [
-        allowAll(false, "0.0.0.0/0", 100),
-        allowAll(true, "0.0.0.0/0", 100),
-        allowAll(false, "::/0", 101),
-        allowAll(true, "::/0", 101),
-      ],
-    });
-    this.sgs.set(implicitIds.defaultSecurityGroup(id), {
-      kind: "security-group",
-      id: implicitIds.defaultSecurityGroup(id),
-      origin: dflt,
-      vpcId: id,
-      ingress: [
-        {
-          protocol: "all",
-          ports: ALL_PORTS,
-          peer: { kind: "security-group", id: implicitIds.defaultSecurityGroup(id) },
-          origin: dflt,
-        },
-      ],
-      egress: [{ protocol: "all", ports: ALL_PORTS, peer: { kind: "cidr", cidr: ANY_IPV4 }, origin: dflt }],
-    });
+    const d = vpcDefaults(id, defaultIdsOf(id), dflt, false);
+    this.routeTables.set(d.routeTable.id, d.routeTable);
+    this.nacls.set(d.networkAcl.id, d.networkAcl);
+    this.sgs.set(d.securityGroup.id, d.securityGroup);
   }
 
   private vpcCidrBlock(id: string, p: Props): void {

@@ -4,7 +4,7 @@
 // a new aws_security_group has NO egress rule unless given (the provider revokes AWS's default
 // allow-all egress), and aws_default_route_table / _network_acl / _security_group adopt the VPC's
 // defaults and replace their rules with the configured ones.
-import { localRoutes } from "../implicit.ts";
+import { localRoutes, vpcDefaults } from "../implicit.ts";
 import { awsManagedPolicyName, awsServiceOfEndpoint, DEFAULT_INSTANCE_TYPE, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
 import type {
   Diagnostic,
@@ -39,7 +39,7 @@ import type {
 import { ALL_PORTS, isUnknown, unknown } from "../../model/types.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
-import { implicitIds } from "../cfn/build.ts";
+import { defaultIdsOf, implicitIds } from "../cfn/build.ts";
 import type { Path, References, TfInstance, TfObject, TfValue } from "./plan.ts";
 import { describe, Pending, splitAddress, splitKey } from "./plan.ts";
 
@@ -516,48 +516,12 @@ export class TerraformBuilder {
       defaultSecurityGroupId: implicitIds.defaultSecurityGroup(id),
     });
     const dflt = this.origin(inst, undefined, { source: "default", isDefault: true });
-    this.routeTables.set(implicitIds.mainRouteTable(id), {
-      kind: "route-table",
-      id: implicitIds.mainRouteTable(id),
-      origin: dflt,
-      vpcId: id,
-      isMain: true,
-      routes: [],
-    });
-    const allowAll = (egress: boolean, c: Cidr, ruleNumber: number): NetworkAclEntry => ({
-      ruleNumber,
-      egress,
-      action: "allow",
-      protocol: "all",
-      ports: ALL_PORTS,
-      cidr: c,
-      origin: dflt,
-    });
-    this.nacls.set(implicitIds.defaultNetworkAcl(id), {
-      kind: "network-acl",
-      id: implicitIds.defaultNetworkAcl(id),
-      origin: dflt,
-      vpcId: id,
-      isDefault: true,
-      entries: [
-        allowAll(false, ANY_IPV4, 100),
-        allowAll(true, ANY_IPV4, 100),
-        allowAll(false, ANY_IPV6, 101),
-        allowAll(true, ANY_IPV6, 101),
-      ],
-    });
-    const sgId = implicitIds.defaultSecurityGroup(id);
-    const egress: SecurityGroupRule[] = [{ protocol: "all", ports: ALL_PORTS, peer: { kind: "cidr", cidr: ANY_IPV4 }, origin: dflt }];
     // With an IPv6 block AWS also allows all IPv6 out from the default group.
-    if (cidrs.length > 1) egress.push({ protocol: "all", ports: ALL_PORTS, peer: { kind: "cidr", cidr: ANY_IPV6 }, origin: dflt });
-    this.sgs.set(sgId, {
-      kind: "security-group",
-      id: sgId,
-      origin: dflt,
-      vpcId: id,
-      ingress: [{ protocol: "all", ports: ALL_PORTS, peer: { kind: "security-group", id: sgId }, origin: dflt }],
-      egress,
-    });
+    const d = vpcDefaults(id, defaultIdsOf(id), dflt, cidrs.length > 1);
+    this.routeTables.set(d.routeTable.id, d.routeTable);
+    this.nacls.set(d.networkAcl.id, d.networkAcl);
+    this.sgs.set(d.securityGroup.id, d.securityGroup);
+    const sgId = d.securityGroup.id;
     this.kinds.set(sgId, "security-group");
   }
 
