@@ -12,7 +12,7 @@ export async function runCli(args: string[], env: Record<string, string> = { NO_
   let stdout = "";
   let stderr = "";
   const code = await run(args, {
-    stdout: { write: (s: string) => (stdout += s), isTTY: false },
+    stdout: { write: (s: string | Uint8Array) => (stdout += typeof s === "string" ? s : Buffer.from(s).toString("utf8")), isTTY: false },
     stderr: { write: (s: string) => (stderr += s) },
     env,
     cwd: ROOT,

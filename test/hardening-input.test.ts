@@ -13,7 +13,7 @@ import { parseIntents } from "../src/intents/parse.ts";
 import { parseTemplateText } from "../src/load/cfn/parse.ts";
 import { LoadError } from "../src/load/errors.ts";
 import { readBounded } from "../src/load/read.ts";
-import { escapeControl, escapeStrings, jsonText } from "../src/report/escape.ts";
+import { escapeControl, escapeStrings, jsonBytes, jsonText } from "../src/report/escape.ts";
 import { renderText } from "../src/report/text.ts";
 import { runCli } from "./cli-helpers.ts";
 import { ROOT } from "./helpers.ts";
@@ -303,6 +303,11 @@ describe("control characters from a template are escaped in text output", () => 
     assert.equal(escapeStrings(o), o, "nothing to escape: the same object");
     assert.deepEqual(escapeStrings({ a: "x\u001b", b: ["y", "z\u202e"] }), { a: "x\\e", b: ["y", "z\\u202e"] });
     assert.equal(jsonText({ s: "\u202e\u001b\u0085" }), '{"s":"\\u202e\\u001b\\u0085"}');
+    // The bytes a command writes: the same text and a line feed, whether the report is ASCII or not.
+    const text = (v: unknown) => Buffer.from(jsonBytes(v)).toString("utf8");
+    assert.equal(text({ s: "plain" }), '{"s":"plain"}\n');
+    assert.equal(text({ s: "caf\u00e9 \u202e\u0085" }), '{"s":"caf\u00e9 \\u202e\\u0085"}\n');
+    assert.equal(Buffer.from(jsonBytes({ s: "\u00e9" }, 2)).toString("utf8"), `${jsonText({ s: "\u00e9" }, 2)}\n`);
   });
   it("check: the logical ids are shown escaped; JSON keeps the id, with the bidi mark escaped", () => {
     const path = file("evil.yaml", EVIL_TEMPLATE);

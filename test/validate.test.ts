@@ -121,6 +121,12 @@ describe("templates AWS rejects", () => {
       "      GroupDescription: !Sub ['${FunctionSecurityGroup}', { FunctionSecurityGroup: fn }]\n",
     );
     assert.deepEqual(errors(load(subVar)), []);
+    // Nor is one named like another resource: ApiClientFunction refers to this group, and the group's ${ApiClientFunction} is the map's value.
+    const otherVar = SEED000.replace(
+      "      GroupDescription: Lambda function\n",
+      "      GroupDescription: !Sub ['${ApiClientFunction} egress', { ApiClientFunction: fn }]\n",
+    );
+    assert.deepEqual(errors(load(otherVar)), []);
   });
 
   it("a subnet outside its VPC's blocks, and two overlapping subnets", () => {

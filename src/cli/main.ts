@@ -16,7 +16,7 @@ import { readCloudAssembly } from "../load/cdk-assembly.ts";
 import { formatLocation, LoadError } from "../load/errors.ts";
 import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
-import { renderJson } from "../report/json.ts";
+import { renderJsonBytes } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import { SelectionError, traceAssembly, traceModel, traceTemplate } from "../trace.ts";
@@ -26,7 +26,7 @@ import { runNew } from "./new.ts";
 import { resolveAwsArgs, runScan, ScanError, snapshotModelFor, snapshotReports } from "./scan.ts";
 
 export interface Io {
-  readonly stdout: { write(s: string): unknown; isTTY?: boolean };
+  readonly stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
   readonly stderr: { write(s: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
@@ -290,7 +290,7 @@ function runCommand(argv: readonly string[], io: Io): number {
   }
   let report = mergeReports(reports);
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
-  io.stdout.write(format === "json" ? renderJson(report) : renderText(report, { color, verbose: values.verbose === true }));
+  io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
   return checkExitCode(report, failOn);
 }
 

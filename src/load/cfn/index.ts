@@ -10,6 +10,7 @@ import { Resolver } from "./intrinsics.ts";
 import { applyTransforms } from "./language-extensions.ts";
 import { parseTemplateText } from "./parse.ts";
 import { declaresSam, expandSam, hasSamResources, SAM_TRANSFORM } from "./sam.ts";
+import { dependencyGraph, rawDependencies } from "./references.ts";
 import { checkCycles, checkGetAtts } from "./validate.ts";
 import { unknownParamDiagnostics } from "../params.ts";
 
@@ -26,86 +27,6 @@ export function looksLikeTemplate(v: unknown): v is Record<string, unknown> {
   const t = v as Record<string, unknown>;
   return "Resources" in t || "AWSTemplateFormatVersion" in t || "Transform" in t;
 }
-
-/**
- * The resources one resource refers to in its raw text: Ref, Fn::GetAtt, ${X} in Fn::Sub, and
- * DependsOn. CloudFormation orders creation by exactly these edges. Computed on demand (a rule
- * asks for a few functions' dependencies; large templates need not pay for all of them).
- */
-export function rawDependencies(
-  resources: Readonly<Record<string, RawResource>>,
-  /** Called for each Fn::GetAtt (and `${X.Attr}` of Fn::Sub) met while a resource is walked, with the object holding it. */
-  onAttribute?: (owner: string, target: string, attr: string, at: object) => void,
-  /** Called when a resource refers to itself (Ref, Fn::GetAtt, Fn::Sub or DependsOn): a cycle of one. */
-  onSelf?: (id: string) => void,
-): Dependencies {
-  const memo = new Map<string, Set<string>>();
-  const compute = (id: string): Set<string> => {
-    const res = resources[id];
-    const deps = new Set<string>();
-    let self = false;
-    const add = (name: unknown) => {
-      if (typeof name !== "string" || !(name in resources)) return;
-      if (name !== id) deps.add(name);
-      else self = true;
-    };
-    const dependsOn = res?.DependsOn;
-    for (const d of Array.isArray(dependsOn) ? dependsOn : [dependsOn]) add(d);
-    const stack: unknown[] = [];
-    if (res?.Properties && typeof res.Properties === "object") stack.push(res.Properties);
-    while (stack.length > 0) {
-      const v = stack.pop();
-      if (Array.isArray(v)) {
-        for (const x of v) if (x !== null && typeof x === "object") stack.push(x);
-        continue;
-      }
-      const o = v as Record<string, unknown>;
-      for (const k in o) {
-        const x = o[k];
-        if (k === "Ref") add(x);
-        else if (k === "Fn::GetAtt") {
-          const parts: unknown[] = Array.isArray(x) ? x : typeof x === "string" ? x.split(/\.(.*)/s, 2) : [];
-          add(parts[0]);
-          if (onAttribute && typeof parts[0] === "string" && typeof parts[1] === "string") onAttribute(id, parts[0], parts[1], o);
-        } else if (k === "Fn::Sub") {
-          const text = Array.isArray(x) ? x[0] : x;
-          if (typeof text === "string") {
-            const subVars = Array.isArray(x) && x[1] && typeof x[1] === "object" ? (x[1] as object) : undefined;
-            for (const m of text.matchAll(/\$\{([^}!][^}.]*)/g)) {
-              const name = m[1]?.trim();
-              // A Fn::Sub variable named like the resource itself is not a reference to it.
-              if (name !== id || !subVars || !(name in subVars)) add(name);
-            }
-            if (onAttribute && text.includes(".")) {
-              const vars = Array.isArray(x) && x[1] && typeof x[1] === "object" ? (x[1] as object) : {};
-              for (const m of text.matchAll(/\$\{([^}!.][^}.]*)\.([^}]+)\}/g)) {
-                const target = (m[1] as string).trim();
-                if (!(target in vars)) onAttribute(id, target, (m[2] as string).trim(), o);
-              }
-            }
-          }
-        }
-        if (x !== null && typeof x === "object") stack.push(x);
-      }
-    }
-    if (self) onSelf?.(id);
-    return deps;
-  };
-  const dependencies = (id: string): ReadonlySet<string> => {
-    let deps = memo.get(id);
-    if (!deps) {
-      deps = compute(id);
-      memo.set(id, deps);
-    }
-    return deps;
-  };
-  // A walk over every resource (the cycle check) keeps nothing: holding a set per resource of a large template costs
-  // about a sixth of its memory, and a rule asks for a few functions' dependencies at most.
-  return Object.assign(dependencies, { once: (id: string) => memo.get(id) ?? compute(id) });
-}
-
-/** A resource's direct dependencies (memoized), and `once`, the same without keeping the result. */
-export type Dependencies = ((id: string) => ReadonlySet<string>) & { readonly once: (id: string) => ReadonlySet<string> };
 
 export function loadCloudFormation(file: string, text: string, options: LoadOptions = {}): Model {
   const written = parseTemplateText(file, text);
@@ -155,20 +76,21 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
     { ...template, Resources: sam.resources },
     { region, params, mayBeGenerated: transformed.mayBeGenerated },
   );
-  const attributes: [owner: string, target: string, attr: string, at: object][] = [];
-  const selfReferences: string[] = [];
-  const dependencies = rawDependencies(
-    sam.resources,
-    (...a) => attributes.push(a),
-    (id) => selfReferences.push(id),
-  );
   const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
   const { entities, diagnostics } = builder.build();
-  // The cycle check walks every resource once (for its dependencies), which also collects the attributes named.
-  const cycles = checkCycles(Object.keys(sam.resources), dependencies.once, selfReferences);
-  const rejected = builder.diagnose([...checkGetAtts(sam.resources, attributes), ...cycles]);
+  // The cycle check walks every resource once, which also collects the attributes named for the GetAtt check.
+  const attributes: [owner: string, target: string, attr: string, at: object][] = [];
+  const graph = dependencyGraph(sam.resources, (...a) => attributes.push(a));
+  const rejected = builder.diagnose([...checkGetAtts(sam.resources, attributes), ...checkCycles(graph)]);
   const all = [...early, ...diagnostics, ...rejected];
-  return new Model({ files: [file], region, entities, diagnostics: all, dependencies, undecided: undecidedBy(transformed.undecided, all) });
+  return new Model({
+    files: [file],
+    region,
+    entities,
+    diagnostics: all,
+    dependencies: rawDependencies(sam.resources),
+    undecided: undecidedBy(transformed.undecided, all),
+  });
 }
 
 /** Whether the model reads resources of this type (SAM functions and capacity providers become types it reads). */

@@ -9,6 +9,7 @@ import type { Entity, NetworkAcl, Origin, RouteTable, Subnet, Vpc } from "../../
 import { isUnknown } from "../../model/types.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { cidrContains } from "../../net/ip.ts";
+import type { DependencyGraph } from "./references.ts";
 import type { RawResource, Value } from "./intrinsics.ts";
 import { isPlainObject } from "./intrinsics.ts";
 
@@ -32,7 +33,7 @@ export interface Problem {
 /**
  * Fn::GetAtt (and `${X.Attr}` in Fn::Sub) naming an attribute the resource's type does not have.
  * `attributes`: each attribute the resources name, with the object that names it (index.ts's
- * rawDependencies collects them while it walks the resources).
+ * dependencyGraph collects them while it walks the resources).
  */
 export function checkGetAtts(
   resources: Readonly<Record<string, RawResource>>,
@@ -66,26 +67,9 @@ function fixFor(type: string, attr: string, attrs: readonly string[]): string {
  * whose resources depend on each other in a cycle ("Circular dependency between resources").
  * One problem per cycle (a strongly connected component), on its first resource in template order.
  */
-export function checkCycles(
-  ids: readonly string[],
-  dependencies: (id: string) => ReadonlySet<string>,
-  /** Filled while the dependencies are computed: resources that refer to themselves (read after the walk). */
-  selfReferences: readonly string[] = [],
-): Problem[] {
+export function checkCycles(graph: DependencyGraph): Problem[] {
+  const { ids, start, edges, selfReferences } = graph;
   const n = ids.length;
-  const number = new Map<string, number>();
-  ids.forEach((id, i) => number.set(id, i));
-  // Successors as integers (template order), then an iterative Tarjan over typed arrays.
-  const start = new Int32Array(n + 1);
-  const edges: number[] = [];
-  for (let i = 0; i < n; i++) {
-    start[i] = edges.length;
-    for (const d of dependencies(ids[i] as string)) {
-      const j = number.get(d);
-      if (j !== undefined) edges.push(j);
-    }
-  }
-  start[n] = edges.length;
   const problems: Problem[] = selfReferences.map((id) => ({
     code: "LOAD_CYCLE",
     message: `${id} refers to itself (through DependsOn, Ref, Fn::GetAtt or Fn::Sub): a circular dependency; CloudFormation rejects the template`,
