@@ -80,8 +80,11 @@ export function readBounded(path: string, shown: string, opts: ReadOptions): str
     let total = 0;
     let limit = opts.maxBytes;
     let decided = opts.limitFor === undefined;
+    // A regular file is read into one buffer of its size (and one byte more, to see it end): no copy of a large template.
+    let size = regular ? st.size + 1 : CHUNK;
     for (;;) {
-      const buf = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
+      const buf = Buffer.allocUnsafe(Math.min(size, limit + 1 - total));
+      size = CHUNK;
       let n: number;
       try {
         n = readSync(fd, buf, 0, buf.length, null);
@@ -104,7 +107,7 @@ export function readBounded(path: string, shown: string, opts: ReadOptions): str
       }
       if (total > limit) throw tooLarge(limit, regular ? Math.max(st.size, total) : undefined);
     }
-    return Buffer.concat(chunks, total).toString("utf8");
+    return (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)).toString("utf8");
   } finally {
     if (own) closeSync(fd);
   }

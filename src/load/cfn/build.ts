@@ -205,7 +205,6 @@ export class ModelBuilder {
   private readonly samGenerated: ReadonlyMap<string, string>;
 
   private readonly constructPaths: Readonly<Record<string, string>>;
-  private readonly constructPathCache = new Map<string, string | undefined>();
 
   constructor(
     resolver: Resolver,
@@ -224,18 +223,12 @@ export class ModelBuilder {
    * cloud assembly's manifest maps its logical id to. Resources SAM generates take their owner's.
    */
   private constructPath(id: string): string | undefined {
-    if (this.constructPathCache.has(id)) return this.constructPathCache.get(id);
+    // A few lookups, no cache: a cache of every resource's answer cost more than the lookups on large templates.
     const owner = this.samGenerated.get(id) ?? id;
     const meta = this.resources[owner]?.Metadata;
-    const fromMeta = isPlainObject(meta) ? meta["aws:cdk:path"] : undefined;
-    const path =
-      typeof fromMeta === "string" && fromMeta !== ""
-        ? fromMeta
-        : Object.hasOwn(this.constructPaths, owner)
-          ? this.constructPaths[owner]
-          : undefined;
-    this.constructPathCache.set(id, path);
-    return path;
+    const fromMeta = meta !== undefined && isPlainObject(meta) ? meta["aws:cdk:path"] : undefined;
+    if (typeof fromMeta === "string" && fromMeta !== "") return fromMeta;
+    return Object.hasOwn(this.constructPaths, owner) ? this.constructPaths[owner] : undefined;
   }
 
   private report(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string): void {
@@ -276,17 +269,18 @@ export class ModelBuilder {
     const base = this.origins.get(id);
     const pos = this.keyPos(id, key);
     const constructPath = this.constructPath(id);
-    return {
+    // Built key by key (the keys in this order), not from spreads of small objects: every entity of a template has one.
+    const o: { -readonly [K in keyof Origin]: Origin[K] } = {
       source: base?.source ?? "cloudformation",
       file: this.resolver.parsed.file,
       line: pos?.line,
       column: pos?.column,
-      ...(constructPath ? { constructPath } : {}),
-      logicalId: id,
-      ...(key ? { path: `Properties.${key}` } : {}),
-      ...(base?.conditionUnknown ? { conditionUnknown: base.conditionUnknown } : {}),
-      ...extra,
     };
+    if (constructPath) o.constructPath = constructPath;
+    o.logicalId = id;
+    if (key) o.path = `Properties.${key}`;
+    if (base?.conditionUnknown) o.conditionUnknown = base.conditionUnknown;
+    return extra ? Object.assign(o, extra) : o;
   }
 
   build(): BuildOutput {

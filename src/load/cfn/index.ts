@@ -53,7 +53,9 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
     message: w.message,
     location: { file, line: w.line, column: w.column },
   }));
-  const samResources = hasSamResources(original);
+  // A resource's Type is a literal: a text that never spells "Serverless" and escapes nothing has no SAM resource, and
+  // a large template is not walked for one.
+  const samResources = (text.includes("Serverless") || text.includes("\\")) && hasSamResources(original);
   if (samResources && !declaresSam(template)) {
     early.push({
       code: "LOAD_SAM_WITHOUT_TRANSFORM",

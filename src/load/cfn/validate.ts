@@ -289,14 +289,13 @@ export function checkModel(entities: readonly Entity[]): Problem[] {
     }
   }
   for (const e of entities) {
-    if (e.kind === "route-table") problems.push(...duplicateRoutes(e));
-    else if (e.kind === "network-acl" && !e.isDefault) problems.push(...duplicateRuleNumbers(e));
+    if (e.kind === "route-table") duplicateRoutes(e, problems);
+    else if (e.kind === "network-acl" && !e.isDefault) duplicateRuleNumbers(e, problems);
   }
   return problems;
 }
 
-function duplicateRoutes(rt: RouteTable): Problem[] {
-  const problems: Problem[] = [];
+function duplicateRoutes(rt: RouteTable, problems: Problem[]): void {
   const seen = new Map<string, string>();
   for (const r of rt.routes) {
     if (conditional(r.origin) || r.origin.isDefault) continue;
@@ -318,11 +317,9 @@ function duplicateRoutes(rt: RouteTable): Problem[] {
       origin: r.origin,
     });
   }
-  return problems;
 }
 
-function duplicateRuleNumbers(acl: NetworkAcl): Problem[] {
-  const problems: Problem[] = [];
+function duplicateRuleNumbers(acl: NetworkAcl, problems: Problem[]): void {
   const seen = new Map<string, string>();
   for (const e of acl.entries) {
     if (conditional(e.origin) || !Number.isInteger(e.ruleNumber)) continue;
@@ -341,5 +338,4 @@ function duplicateRuleNumbers(acl: NetworkAcl): Problem[] {
       origin: e.origin,
     });
   }
-  return problems;
 }
