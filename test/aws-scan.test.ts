@@ -231,6 +231,23 @@ describe("scan: the seeds' account through the real SDK", () => {
     });
   });
 
+  it("emulate --aws plans the same network as emulate of the snapshot (the scan limited to the function)", async () => {
+    await withFake(seedAccount(), async (env, calls) => {
+      const { path } = await scanTo(env);
+      const offline = await runCli(["emulate", "--plan", path, "--function", "partner-api"], { NO_COLOR: "1" });
+      assert.equal(offline.code, 0, offline.stderr);
+      const before = calls.length;
+      const live = await runCli(["emulate", "--aws", "--plan", "--function", "partner-api"], env);
+      assert.equal(live.code, 0, live.stderr);
+      assert.ok(calls.length > before, "the live run scanned");
+      // Each run names its namespaces with its own prefix; the plans are otherwise the same.
+      const prefix = (text: string) => /^emulation plan (\S+):/m.exec(text)?.[1] ?? "";
+      const same = (text: string) => text.split(prefix(text)).join("PREFIX");
+      assert.match(offline.stdout, /nat-0a00000000000000a|198\.51\.100\.10/);
+      assert.equal(same(live.stdout), same(offline.stdout));
+    });
+  });
+
   it("--function limits the scan to those functions and their roles", async () => {
     await withFake(seedAccount(), async (env) => {
       const { snapshot } = await scanTo(env, ["--function", "partner-api"]);
@@ -455,9 +472,9 @@ describe("the other commands on a deployed account", () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /Elastic IP eipalloc-0aaaaaaaaaaaaaaa1 \(54\.12\.34\.56\) stands in as 203\.0\.113\.\d+/);
     assert.doesNotMatch(r.stdout, /ip (addr|route) add 54\.12\.34\.56/);
-    const aws = await runCli(["emulate", "--aws", "--plan", "--function", "partner-api"]);
+    const aws = await runCli(["new", "--aws", "--pattern", "nat-gateway-per-az"]);
     assert.equal(aws.code, 2);
-    assert.match(aws.stderr, /^lambda-egress: --aws applies to check, trace and cost\n {2}hint: for emulate, scan first/);
+    assert.match(aws.stderr, /^lambda-egress: --aws applies to check, trace, cost and emulate\n {2}hint: new does not read a network/);
   });
 });
 

@@ -21,14 +21,16 @@ export const SCAN_HELP = `Usage:
   lambda-egress scan [--region R[,R...]] [--profile P] [--function NAME]... [-o FILE]
   lambda-egress check --aws [--region R[,R...]] [--profile P] [--function NAME]... [options]
   lambda-egress trace --aws --function NAME [--region R] [--profile P] [options]
+  lambda-egress cost --aws [--region R] [--profile P] [options]
+  lambda-egress emulate --aws --function NAME [--region R] [--profile P] [options]
 
 scan: reads the account the credentials belong to, read-only (Describe, Get and List calls
 only), into a snapshot: VPCs and their DNS attributes, subnets, route tables, internet,
 egress-only and NAT gateways, Elastic IPs, network ACLs, security groups, prefix lists, VPC
 endpoints, the instances and interfaces routes send traffic to, Lambda functions and
 capacity providers, and the execution roles' policies. Environment variable values are not
-kept, only which resource they name. 'check snapshot.json' (and trace) reads it offline
-and gives the report a live 'check --aws' gives. A call that is denied leaves its part
+kept, only which resource they name. 'check snapshot.json' (and trace, cost, emulate) reads
+it offline and gives the report a live 'check --aws' gives. A call that is denied leaves its part
 unknown and is listed; AWS's ReadOnlyAccess suffices, docs/aws-scan-policy.json is the
 least-privilege policy.
 
@@ -142,7 +144,7 @@ export async function runScan(args: readonly string[], io: Io): Promise<number> 
 }
 
 /**
- * `--aws` on check/trace: scans now (with --region, --profile, and check's --function names)
+ * `--aws` on check, trace, cost and emulate: scans now (with --region, --profile, and check's --function names)
  * and returns the arguments with those options replaced by the scan as the command's input.
  * Arguments without `--aws` come back as they are.
  */
@@ -150,10 +152,10 @@ export async function resolveAwsArgs(argv: readonly string[], io: Io): Promise<s
   const [command, ...rest] = argv;
   const end = rest.indexOf("--");
   if (!(end < 0 ? rest : rest.slice(0, end)).includes("--aws")) return [...argv];
-  if (command !== "check" && command !== "trace" && command !== "cost") {
+  if (command !== "check" && command !== "trace" && command !== "cost" && command !== "emulate") {
     throw new ScanError(
-      `--aws applies to check, trace and cost`,
-      `for ${command}, scan first (lambda-egress scan -o snapshot.json) and give it the snapshot in place of the template`,
+      `--aws applies to check, trace, cost and emulate`,
+      `${command ?? "this command"} does not read a network; scan writes a snapshot (lambda-egress scan -o snapshot.json) the others read`,
     );
   }
   const kept: string[] = [];
@@ -181,8 +183,8 @@ export async function resolveAwsArgs(argv: readonly string[], io: Io): Promise<s
     else if (flag === "--function") {
       const v = value();
       functions.push(v);
-      // trace still selects its function; check's --function only limits the scan.
-      if (command === "trace") kept.push("--function", v);
+      // trace and emulate still select their function; check's --function only limits the scan.
+      if (command === "trace" || command === "emulate") kept.push("--function", v);
     } else kept.push(a);
   }
   const snapshot = await scanWith(io, regionList(regions), profile, functions);
