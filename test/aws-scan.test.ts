@@ -42,8 +42,9 @@ interface Report {
     id: string;
     inVpc: boolean;
     vpc: string | null;
+    vpcName?: string;
     summary: Record<string, string>;
-    subnets: { subnet: string; az: string | null; azId?: string; destinations: Dest[] }[];
+    subnets: { subnet: string; az: string | null; azId?: string; name?: string; destinations: Dest[] }[];
   }[];
   findings: { rule: string; resource: string; location: { file: string; name?: string } }[];
   diagnostics: { code: string; message: string }[];
@@ -207,6 +208,17 @@ describe("scan: the seeds' account through the real SDK", () => {
       assert.equal(shared.verdict, "unknown");
       assert.match(shared.reason, new RegExp(`subnet-0shared00000000e is shared from account ${OTHER_ACCOUNT} \\(AWS RAM\\)`));
       assert.equal(shared.trace.find((h) => h.kind === "network-acl")?.component, "subnet-0shared00000000e");
+      // Names from Name tags beside the ids, AZ ids beside the AZ names.
+      assert.equal(fnOf(r, "partner-api").vpcName, "egress-vpc");
+      assert.deepEqual(
+        fnOf(r, "partner-api").subnets.map((s) => s.name),
+        ["private-a", "private-b"],
+      );
+      assert.match(offlineText.stdout, /^Function partner-api {2}vpc vpc-0a1b2c3d4e5f60001 \(egress-vpc\), 2 subnets/m);
+      assert.match(
+        offlineText.stdout,
+        /^ {4}subnet-0priv0000000000a \(private-a\) {2}us-east-1a \(use1-az4\) {2}reachable {4}via nat-0a00000000000000a 198\.51\.100\.10$/m,
+      );
       // Names from Name tags beside the ARN in the text report.
       assert.match(offlineText.stdout, /arn:aws:ec2:us-east-1:111122223333:network-acl\/acl-0strict0000000001 \(no-ephemeral\)/);
     });

@@ -16,6 +16,8 @@ export interface SubnetReport {
   readonly az: string | null;
   /** The AZ id (`use1-az4`: the same zone in every account, unlike its name), when the model knows it (a deployed account). */
   readonly azId?: string;
+  /** The subnet's `Name` tag, when the model knows it (a deployed account). */
+  readonly name?: string;
   readonly destinations: readonly ReachResult[];
 }
 
@@ -24,6 +26,8 @@ export interface FunctionReport {
   readonly name: string | null;
   readonly inVpc: boolean;
   readonly vpc: string | null;
+  /** The VPC's `Name` tag, when the model knows it (a deployed account). */
+  readonly vpcName?: string;
   readonly summary: Readonly<Record<string, Summary>>;
   readonly subnets: readonly SubnetReport[];
   /** Why the whole function is unknown (e.g. its subnets are parameters). */
@@ -237,6 +241,7 @@ function functionReport(
       subnet: subnet.id,
       az: isUnknown(subnet.az) ? null : subnet.az,
       ...(subnet.azId !== undefined ? { azId: subnet.azId } : {}),
+      ...(subnet.origin.name !== undefined ? { name: subnet.origin.name } : {}),
       destinations: dests.map((d) => reach(subnet, sgs, vc.ipv6AllowedForDualStack, d)),
     });
   }
@@ -252,5 +257,6 @@ function functionReport(
       ),
     ]),
   );
-  return { ...base, inVpc: true, vpc: vpcId, summary, subnets: reports };
+  const vpcName = vpcId === null ? undefined : model.get("vpc", vpcId)?.origin.name;
+  return { ...base, inVpc: true, vpc: vpcId, ...(vpcName !== undefined ? { vpcName } : {}), summary, subnets: reports };
 }

@@ -1,5 +1,5 @@
 // Text report: what a person reads at a glance. Pure; colour only when asked for.
-import type { FunctionReport, SubnetView } from "../analyze/check.ts";
+import type { FunctionReport, SubnetReport, SubnetView } from "../analyze/check.ts";
 import type { Egress, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import type { IntentResult } from "../intents/evaluate.ts";
@@ -129,7 +129,7 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
   const lines: string[] = [];
   const where = fn.inVpc
     ? fn.vpc
-      ? `vpc ${fn.vpc}, ${fn.subnets.length} subnet${fn.subnets.length === 1 ? "" : "s"}`
+      ? `vpc ${fn.vpc}${fn.vpcName !== undefined ? ` (${fn.vpcName})` : ""}, ${fn.subnets.length} subnet${fn.subnets.length === 1 ? "" : "s"}`
       : "in a VPC"
     : "not in a VPC";
   lines.push(`${paint("bold", `Function ${fn.id}`)}  ${paint("dim", `${where}  ${formatLocation(fn.location)}`)}`);
@@ -152,7 +152,11 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
     lines.push(`    ${paint("dim", "why")}  ${fn.reason}`);
     return lines;
   }
-  const width = fn.subnets.reduce((w, s) => Math.max(w, s.subnet.length), 6);
+  // A deployed subnet is shown with its Name tag, and its AZ with the AZ id (the same zone in every account).
+  const subnetLabel = (s: SubnetReport) => (s.name !== undefined ? `${s.subnet} (${s.name})` : s.subnet);
+  const azLabel = (s: SubnetReport) => (s.azId !== undefined ? `${s.az ?? "?"} (${s.azId})` : (s.az ?? "?"));
+  const width = fn.subnets.reduce((w, s) => Math.max(w, subnetLabel(s).length), 6);
+  const azWidth = fn.subnets.reduce((w, s) => Math.max(w, azLabel(s).length + 1), 16);
   // Each subnet's results by destination, found once (a search per destination is quadratic in --expect's destinations).
   const results = fn.subnets.map((sub) => new Map(sub.destinations.map((d) => [d.to, d])));
   for (const [dest, s] of Object.entries(fn.summary)) {
@@ -164,7 +168,9 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
       if (!r) continue;
       for (const e of r.egress) if (!egress.some((x) => x.via === e.via)) egress.push(e);
       const detail = r.verdict === "reachable" ? reachableText(r) : (r.code ?? "");
-      lines.push(`    ${sub.subnet.padEnd(width)}  ${(sub.az ?? "?").padEnd(16)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`);
+      lines.push(
+        `    ${subnetLabel(sub).padEnd(width)}  ${azLabel(sub).padEnd(azWidth)} ${paint(vs(r.verdict), r.verdict.padEnd(11))}  ${detail}`,
+      );
       for (const l of resultLines(r, "      ", paint)) lines.push(l);
     }
     const ips = egress.map((e) => e.publicIp ?? e.eip).filter((x): x is string => x !== null);
