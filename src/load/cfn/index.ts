@@ -127,10 +127,11 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const template = transformed.template;
   const original = withoutMacros(template.Resources as Record<string, RawResource>);
   const early: Diagnostic[] = parsed.warnings.map((w) => ({
-    code: "LOAD_DUPLICATE_KEY",
+    code: w.code,
     severity: "warning",
     message: w.message,
     location: { file, line: w.line, column: w.column },
+    fix: w.fix,
   }));
   const samResources = hasSamResources(original);
   if (samResources && !declaresSam(template)) {
