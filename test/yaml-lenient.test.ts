@@ -231,6 +231,22 @@ describe("duplicate keys (LOAD_DUPLICATE_KEY): CloudFormation keeps the last one
     assert.match(parsed.warnings[0]?.fix ?? "", /Remove one of the two entries/);
   });
 
+  it("a top-level section written twice: AWS calls it undefined behavior, the last one is read", () => {
+    const message = `duplicate section "Resources": CloudFormation's behavior is undefined (AWS's documentation says not to repeat a section); lambda-egress reads the last one`;
+    for (const [file, text, at] of [
+      ["t.yaml", "Resources:\n  A: {Type: X}\nResources:\n  B: {Type: Y}\n", [3, 1]],
+      ["t.json", '{"Resources": {"A": {"Type": "X"}},\n "Resources": {"B": {"Type": "Y"}}}', [2, 2]],
+    ] as const) {
+      const parsed = parseTemplateText(file, text);
+      assert.deepEqual(parsed.value, { Resources: { B: { Type: "Y" } } }, file);
+      assert.deepEqual(
+        parsed.warnings.map((w) => [w.code, w.line, w.column, w.message]),
+        [["LOAD_DUPLICATE_KEY", ...at, message]],
+        file,
+      );
+    }
+  });
+
   it("YAML flow mapping and JSON object alike", () => {
     assert.deepEqual(read("A: {B: 1, C: 2, B: 3}\n"), { value: { A: { B: 3, C: 2 } }, warnings: ["LOAD_DUPLICATE_KEY 1:17"] });
     assert.deepEqual(read('{\n  "A": {"B": 1, "C": 2,\n    "B": 3}\n}\n', "t.json"), {

@@ -147,7 +147,7 @@ export const READ_CODES = {
   },
   LOAD_DUPLICATE_KEY: {
     meaning:
-      "A key appears twice in one mapping (YAML) or object (JSON). CloudFormation accepts the template and keeps the last one (for JSON and YAML alike); lambda-egress reads that one too.",
+      "A key appears twice in one mapping (YAML) or object (JSON). CloudFormation accepts the template and keeps the last one, for JSON and YAML alike (a top-level section written twice is undefined behavior, AWS's documentation says); lambda-egress reads the last one.",
     fix: "Remove one of the two entries, keeping the value that should be deployed.",
   },
 } as const satisfies Record<string, Pick<CodeInfo, "meaning" | "fix">>;

@@ -87,10 +87,13 @@ export interface ReadWarning extends Pos {
   readonly fix: string;
 }
 
-function duplicateKey(key: string, at: Pos): ReadWarning {
+/** A key written twice in one mapping or object; `section` when it names a top-level section of the template. */
+function duplicateKey(key: string, at: Pos, section: boolean): ReadWarning {
   return {
     code: "LOAD_DUPLICATE_KEY",
-    message: `duplicate key ${JSON.stringify(key)}: CloudFormation keeps the last one, and so does lambda-egress`,
+    message: section
+      ? `duplicate section ${JSON.stringify(key)}: CloudFormation's behavior is undefined (AWS's documentation says not to repeat a section); lambda-egress reads the last one`
+      : `duplicate key ${JSON.stringify(key)}: CloudFormation keeps the last one, and so does lambda-egress`,
     ...at,
     fix: READ_CODES.LOAD_DUPLICATE_KEY.fix,
   };
@@ -388,7 +391,7 @@ function parseYaml(file: string, text: string): ParsedText {
         }
         const kp = posOf(keyNode as YamlNode);
         if (keys.has(key) && !inAlias) {
-          warnings.push(duplicateKey(key, kp));
+          warnings.push(duplicateKey(key, kp, depth === 0));
         }
         keys.set(key, kp);
         obj[key] = convert(pair.value, depth + 1, inAlias);
@@ -535,8 +538,8 @@ function countKeys(value: unknown): number {
  * Offsets of the keys that repeat an earlier key of the same object (valid JSON text). Run only when the text
  * writes more keys than JSON.parse kept, so ordinary templates never pay for a set of keys per object.
  */
-function duplicateJsonKeys(text: string): { readonly key: string; readonly at: number }[] {
-  const found: { key: string; at: number }[] = [];
+function duplicateJsonKeys(text: string): { readonly key: string; readonly at: number; readonly topLevel: boolean }[] {
+  const found: { key: string; at: number; topLevel: boolean }[] = [];
   // One entry per open bracket: the keys seen so far for an object, null for an array.
   const open: (Set<string> | null)[] = [];
   for (let i = 0, n = text.length; i < n; i++) {
@@ -547,7 +550,7 @@ function duplicateJsonKeys(text: string): { readonly key: string; readonly at: n
       const seen = open[open.length - 1];
       if (!seen || text.charCodeAt(skipSpace(text, i + 1)) !== 58) continue;
       const key = keyText(text, start, i);
-      if (seen.has(key)) found.push({ key, at: start });
+      if (seen.has(key)) found.push({ key, at: start, topLevel: open.length === 1 });
       else seen.add(key);
     } else if (c === 123) open.push(new Set());
     else if (c === 91) open.push(null);
@@ -765,6 +768,7 @@ function parseJson(file: string, text: string): ParsedText {
   }
   const positions = new JsonPositions(text, scan, value);
   // JSON.parse keeps the last of two equal keys, as CloudFormation does; they are found only when some key is missing.
-  const warnings = scan.keys > countKeys(value) ? duplicateJsonKeys(text).map((d) => duplicateKey(d.key, positions.pos(d.at))) : [];
+  const warnings =
+    scan.keys > countKeys(value) ? duplicateJsonKeys(text).map((d) => duplicateKey(d.key, positions.pos(d.at), d.topLevel)) : [];
   return { file, format: "json", value, positions, warnings };
 }
