@@ -137,3 +137,19 @@ export const CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
+
+/** Codes of the warnings about how a template's text was read (diagnostics, not verdicts). */
+export const READ_CODES = {
+  LOAD_YAML_LENIENT: {
+    meaning:
+      "The YAML continues a flow collection ({ } or [ ]) or a quoted string on a line indented no deeper than its key. YAML 1.2 refuses it; PyYAML, which CloudFormation's and cfn-lint's loaders are built on, ignores indentation there, so CloudFormation deploys it and lambda-egress reads it the same way.",
+    fix: "Indent the continuation lines deeper than the key (or keep the collection on one line), so that every YAML reader agrees.",
+  },
+  LOAD_DUPLICATE_KEY: {
+    meaning:
+      "A key appears twice in one mapping (YAML) or object (JSON). CloudFormation accepts the template and keeps the last one, for JSON and YAML alike (a top-level section written twice is undefined behavior, AWS's documentation says); lambda-egress reads the last one.",
+    fix: "Remove one of the two entries, keeping the value that should be deployed.",
+  },
+} as const satisfies Record<string, Pick<CodeInfo, "meaning" | "fix">>;
+
+export type ReadCode = keyof typeof READ_CODES;

@@ -48,10 +48,11 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const template = transformed.template;
   const original = withoutMacros(template.Resources as Record<string, RawResource>);
   const early: Diagnostic[] = parsed.warnings.map((w) => ({
-    code: "LOAD_DUPLICATE_KEY",
+    code: w.code,
     severity: "warning",
     message: w.message,
     location: { file, line: w.line, column: w.column },
+    fix: w.fix,
   }));
   // A resource's Type is a literal: a text that never spells "Serverless" and escapes nothing has no SAM resource, and
   // a large template is not walked for one.

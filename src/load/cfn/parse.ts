@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import type * as JsoncParser from "jsonc-parser";
 import type * as Yaml from "yaml";
 import type { Node as YamlNode } from "yaml";
+import { READ_CODES, type ReadCode } from "../../aws/codes.ts";
 import { LoadError } from "../errors.ts";
 
 // Loaded on first use (synchronously, through their CommonJS builds): `check` on a JSON
@@ -75,8 +76,45 @@ export interface ParsedText {
   readonly value: unknown;
   /** Positions of objects (and of their keys) as far as they were recorded. */
   readonly positions: PositionIndex;
-  /** Problems that do not stop reading (e.g. a duplicate key: the last value wins). */
-  readonly warnings: readonly { readonly message: string; readonly line: number; readonly column: number }[];
+  /** Problems that do not stop reading (e.g. a duplicate key: the last value wins), in the order of the text. */
+  readonly warnings: readonly ReadWarning[];
+}
+
+/** A problem in a template's text that does not stop reading it. */
+export interface ReadWarning extends Pos {
+  readonly code: ReadCode;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** A key written twice in one mapping or object; `section` when it names a top-level section of the template. */
+function duplicateKey(key: string, at: Pos, section: boolean): ReadWarning {
+  return {
+    code: "LOAD_DUPLICATE_KEY",
+    message: section
+      ? `duplicate section ${JSON.stringify(key)}: CloudFormation's behavior is undefined (AWS's documentation says not to repeat a section); lambda-egress reads the last one`
+      : `duplicate key ${JSON.stringify(key)}: CloudFormation keeps the last one, and so does lambda-egress`,
+    ...at,
+    fix: READ_CODES.LOAD_DUPLICATE_KEY.fix,
+  };
+}
+
+/**
+ * Where the strict reader stopped, moved to the text of the line that caused it: a quoted string left open is
+ * reported at the end of its first line, the line indented too little is the next one that is not blank.
+ */
+function dedentedLine(text: string, at: Pos): Pos {
+  let start = 0;
+  for (let line = 1; line < at.line; line++) {
+    const nl = text.indexOf("\n", start);
+    if (nl < 0) return at;
+    start = nl + 1;
+  }
+  const offset = start + at.column - 1;
+  // Nothing but blanks to the end of the line: the line to show is the next one with text.
+  const next = /^[ \t\r]*\n(?:[ \t\r]*\n)*([ \t]*)\S/.exec(text.slice(offset, offset + 4096));
+  if (!next) return at;
+  return { line: at.line + (next[0].match(/\n/g) ?? []).length, column: (next[1] ?? "").length + 1 };
 }
 
 /** Deeper nesting than this is not a CloudFormation template (real ones stay under 20). */
@@ -140,6 +178,47 @@ export class YamlProblem extends Error {
  */
 const PARSER_STACK_SLACK = 3;
 
+/** The parts of `yaml`'s Lexer that lenientLexer replaces: internal (absent from its typings), checked before use. */
+interface LexerInternals {
+  indentNext: number;
+  parseFlowCollection(): Generator<string, string>;
+  parseQuotedScalar(): Generator<string, string>;
+}
+
+/**
+ * A `yaml` Lexer that ignores indentation inside flow collections (`{ }`, `[ ]`) and quoted scalars, or undefined
+ * when this version of `yaml` lacks the internals it relies on. PyYAML, which CloudFormation's and cfn-lint's
+ * loaders are built on, ignores indentation there ("in the flow context, indentation is ignored", its scanner
+ * says; a quoted scalar ends at its closing quote or a document marker only), so it reads
+ * `VpcConfig: { SubnetIds: [a],` continued by `SecurityGroupIds: [b] }` on a line indented less than `VpcConfig`.
+ * YAML 1.2 requires such lines to be indented deeper than the enclosing block, and `yaml` has no option to relax
+ * it: its lexer ends the collection (or scalar) at the first line indented less than `indentNext`, so every
+ * method that reads inside one runs here with `indentNext` at 0, the value it has at the top level of a document.
+ * Nothing else changes (block structure, plain scalars outside flow collections and tabs keep their rules), and
+ * this lexer only runs on text the standard one refused, so it never changes what a valid document means.
+ */
+function lenientLexer(): Yaml.Lexer | undefined {
+  const { Lexer } = yaml();
+  const lexer = new Lexer();
+  const internals = lexer as unknown as LexerInternals;
+  const proto = Lexer.prototype as unknown as Partial<LexerInternals>;
+  if (typeof internals.indentNext !== "number") return undefined;
+  for (const name of ["parseFlowCollection", "parseQuotedScalar"] as const) {
+    const original = proto[name];
+    if (typeof original !== "function") return undefined;
+    internals[name] = function* (this: LexerInternals) {
+      const saved = this.indentNext;
+      this.indentNext = 0;
+      try {
+        return yield* original.call(this);
+      } finally {
+        this.indentNext = saved;
+      }
+    };
+  }
+  return lexer;
+}
+
 /**
  * One YAML document, composed by the `yaml` package, stopping at the first problem (a YamlProblem) instead of composing
  * on: `parseDocument` records every error and formats each with an excerpt of its line (thousands of errors on one long
@@ -151,8 +230,13 @@ export function readYamlDocument(
   text: string,
   options: Yaml.DocumentOptions & Yaml.ParseOptions & Yaml.SchemaOptions,
   maxDepth = MAX_DEPTH,
+  /** Ignore indentation inside flow collections and quoted scalars, as PyYAML does (see lenientLexer). */
+  lenient = false,
 ): { readonly doc: Yaml.Document.Parsed; readonly lineCounter: Yaml.LineCounter } {
   const { Composer, Lexer, LineCounter, Parser } = yaml();
+  const lexer = lenient ? lenientLexer() : new Lexer();
+  if (!lexer) throw new YamlProblem("this version of the yaml package cannot read indentation leniently", false, { line: 1, col: 1 });
+  const lexemes = lexer.lex(text);
   const lineCounter = new LineCounter();
   const parser = new Parser(lineCounter.addNewLine);
   const composer = new Composer(options);
@@ -178,7 +262,7 @@ export function readYamlDocument(
     stop(token.source ? `${token.message}: ${JSON.stringify(token.source)}` : token.message, false, token.offset);
   function* tokens(): Generator<Yaml.CST.Token> {
     lineCounter.addNewLine(0);
-    for (const lexeme of new Lexer().lex(text)) {
+    for (const lexeme of lexemes) {
       for (const token of parser.next(lexeme)) {
         if (token.type === "error") errorToken(token);
         yield token;
@@ -216,15 +300,31 @@ export function parseTemplateText(file: string, text: string): ParsedText {
 
 function parseYaml(file: string, text: string): ParsedText {
   const { isAlias, isMap, isPair, isScalar, isSeq, visit } = yaml();
+  const warnings: ReadWarning[] = [];
   let read: ReturnType<typeof readYamlDocument>;
+  // Duplicate keys are accepted, last one winning, as CloudFormation does; we warn instead.
+  const options = { uniqueKeys: false, strict: false, customTags: CFN_YAML_TAGS };
   try {
-    // Duplicate keys are accepted, last one winning, as SAM CLI's loader does; we warn instead.
-    read = readYamlDocument(text, { uniqueKeys: false, strict: false, customTags: CFN_YAML_TAGS });
+    read = readYamlDocument(text, options);
   } catch (e) {
     if (!(e instanceof YamlProblem)) throw e;
     const where = { file, line: e.line, column: e.column };
     if (e.tooDeep) throw new LoadError("LOAD_TOO_DEEP", /^nesting/.test(e.message) ? e.message : "nesting too deep to read", where);
-    throw new LoadError("LOAD_SYNTAX", `not valid YAML: ${e.message}`, where);
+    // What PyYAML (CloudFormation's reader) accepts and YAML 1.2 refuses: lines of a flow collection or quoted
+    // string indented less than their key. Read again ignoring that indentation; the first error stays the answer
+    // when that fails too.
+    try {
+      read = readYamlDocument(text, options, MAX_DEPTH, true);
+    } catch {
+      throw new LoadError("LOAD_SYNTAX", `not valid YAML: ${e.message}`, where);
+    }
+    warnings.push({
+      code: "LOAD_YAML_LENIENT",
+      message:
+        "a flow collection ({ } or [ ]) or a quoted string continues on a line indented no deeper than its key: YAML 1.2 refuses it, CloudFormation reads it (as PyYAML does) and so does lambda-egress",
+      ...dedentedLine(text, { line: e.line, column: e.column }),
+      fix: READ_CODES.LOAD_YAML_LENIENT.fix,
+    });
   }
   const { doc, lineCounter } = read;
   // Each alias's target, found in one walk: Alias.resolve walks the whole document for every alias (5,000 aliases took
@@ -242,7 +342,6 @@ function parseYaml(file: string, text: string): ParsedText {
       },
     });
   const positions = new YamlPositions();
-  const warnings: { message: string; line: number; column: number }[] = [];
   let aliasNodes = 0;
   const posOf = (node: { range?: [number, number, number] | null | undefined }): Pos => {
     const p = lineCounter.linePos(node.range?.[0] ?? 0);
@@ -292,7 +391,7 @@ function parseYaml(file: string, text: string): ParsedText {
         }
         const kp = posOf(keyNode as YamlNode);
         if (keys.has(key) && !inAlias) {
-          warnings.push({ message: `duplicate key ${JSON.stringify(key)}: the last one wins`, ...kp });
+          warnings.push(duplicateKey(key, kp, depth === 0));
         }
         keys.set(key, kp);
         obj[key] = convert(pair.value, depth + 1, inAlias);
@@ -344,6 +443,8 @@ interface JsonScan {
   readonly resources: Map<string, number>;
   /** Offsets of the line feeds, in order (for offset -> line and column). */
   readonly newlines: number[];
+  /** How many keys the text writes, at every depth (more than the parsed objects hold: a key is repeated). */
+  readonly keys: number;
 }
 
 /** Offset of the first character at or after `i` that is not JSON whitespace. */
@@ -389,6 +490,7 @@ function scanJson(text: string): JsonScan {
   const newlines: number[] = [];
   let inResources = false;
   let depth = 0;
+  let keys = 0;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -397,18 +499,64 @@ function scanJson(text: string): JsonScan {
       const start = i;
       const end = stringEnd(text, i);
       i = end;
-      if (depth > 2 || (depth === 2 && !inResources)) continue;
       if (text.charCodeAt(skipSpace(text, i + 1)) !== 58) continue;
+      keys++;
+      if (depth > 2 || (depth === 2 && !inResources)) continue;
       const key = keyText(text, start, end);
       if (depth === 1) {
         topKeys.set(key, start);
         inResources = key === "Resources";
       } else resources.set(key, start);
     } else if (c === 123 || c === 91) {
-      if (++depth > MAX_DEPTH) return { tooDeepAt: i, topKeys, resources, newlines };
+      if (++depth > MAX_DEPTH) return { tooDeepAt: i, topKeys, resources, newlines, keys };
     } else if (c === 125 || c === 93) depth--;
   }
-  return { tooDeepAt: -1, topKeys, resources, newlines };
+  return { tooDeepAt: -1, topKeys, resources, newlines, keys };
+}
+
+/** How many keys the parsed objects hold, at every depth (no recursion: the depth is bounded, not the width). */
+function countKeys(value: unknown): number {
+  let count = 0;
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (v === null || typeof v !== "object") continue;
+    if (Array.isArray(v)) {
+      for (const x of v) if (x !== null && typeof x === "object") stack.push(x);
+      continue;
+    }
+    for (const k in v) {
+      count++;
+      const x = (v as Record<string, unknown>)[k];
+      if (x !== null && typeof x === "object") stack.push(x);
+    }
+  }
+  return count;
+}
+
+/**
+ * Offsets of the keys that repeat an earlier key of the same object (valid JSON text). Run only when the text
+ * writes more keys than JSON.parse kept, so ordinary templates never pay for a set of keys per object.
+ */
+function duplicateJsonKeys(text: string): { readonly key: string; readonly at: number; readonly topLevel: boolean }[] {
+  const found: { key: string; at: number; topLevel: boolean }[] = [];
+  // One entry per open bracket: the keys seen so far for an object, null for an array.
+  const open: (Set<string> | null)[] = [];
+  for (let i = 0, n = text.length; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      const start = i;
+      i = stringEnd(text, i);
+      const seen = open[open.length - 1];
+      if (!seen || text.charCodeAt(skipSpace(text, i + 1)) !== 58) continue;
+      const key = keyText(text, start, i);
+      if (seen.has(key)) found.push({ key, at: start, topLevel: open.length === 1 });
+      else seen.add(key);
+    } else if (c === 123) open.push(new Set());
+    else if (c === 91) open.push(null);
+    else if (c === 125 || c === 93) open.pop();
+  }
+  return found;
 }
 
 const RECENT_OBJECTS = 509; // prime, so the slots of nearby offsets spread
@@ -619,5 +767,8 @@ function parseJson(file: string, text: string): ParsedText {
     throw new LoadError("LOAD_TOO_DEEP", `nesting deeper than ${MAX_DEPTH} levels`, { file, ...lineColOf(text, scan.tooDeepAt) });
   }
   const positions = new JsonPositions(text, scan, value);
-  return { file, format: "json", value, positions, warnings: [] };
+  // JSON.parse keeps the last of two equal keys, as CloudFormation does; they are found only when some key is missing.
+  const warnings =
+    scan.keys > countKeys(value) ? duplicateJsonKeys(text).map((d) => duplicateKey(d.key, positions.pos(d.at), d.topLevel)) : [];
+  return { file, format: "json", value, positions, warnings };
 }
