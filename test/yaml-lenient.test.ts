@@ -262,6 +262,16 @@ describe("duplicate keys (LOAD_DUPLICATE_KEY): CloudFormation keeps the last one
       warnings: ["LOAD_DUPLICATE_KEY 2:48", "LOAD_DUPLICATE_KEY 3:1"],
     });
     assert.deepEqual(read('{"Resources": {"A": {"__proto__": 1, "B": [{"k": ":"}, {"k": "\\""}]}}}', "t.json").warnings, []);
+    // An object of many keys (past the first few compared as text), keys of the same length, and an escaped key
+    // after plain ones: each repeat found, nothing else.
+    const many = Array.from({ length: 40 }, (_, i) => `"k${String(i).padStart(2, "0")}": ${i}`).join(", ");
+    assert.deepEqual(read(`{"A": {${many}, "k07": 99}}`, "t.json").warnings.length, 1);
+    assert.deepEqual(read(`{"A": {${many}}}`, "t.json").warnings, []);
+    assert.deepEqual(read('{"A": {"ToPort": 1, "CidrIp": 2, "Cidr\\u0049p": 3}}', "t.json"), {
+      value: { A: { ToPort: 1, CidrIp: 3 } },
+      warnings: ["LOAD_DUPLICATE_KEY 1:34"],
+    });
+    assert.deepEqual(read('{"A": {"ToPort": 1, "CidrIp": 2}, "B": {"ToPort": 3}}', "t.json").warnings, []);
   });
 
   it("the verdict follows the last VpcConfig, in a JSON template and in a YAML one", () => {

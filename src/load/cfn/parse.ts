@@ -443,8 +443,8 @@ interface JsonScan {
   readonly resources: Map<string, number>;
   /** Offsets of the line feeds, in order (for offset -> line and column). */
   readonly newlines: number[];
-  /** How many keys the text writes, at every depth (more than the parsed objects hold: a key is repeated). */
-  readonly keys: number;
+  /** Whether some object writes a key twice (duplicateJsonKeys then finds where). */
+  readonly repeated: boolean;
 }
 
 /** Offset of the first character at or after `i` that is not JSON whitespace. */
@@ -488,9 +488,10 @@ function scanJson(text: string): JsonScan {
   const topKeys = new Map<string, number>();
   const resources = new Map<string, number>();
   const newlines: number[] = [];
+  const keys = new KeysSeen(text);
   let inResources = false;
   let depth = 0;
-  let keys = 0;
+  let repeated = false;
   const n = text.length;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -500,38 +501,85 @@ function scanJson(text: string): JsonScan {
       const end = stringEnd(text, i);
       i = end;
       if (text.charCodeAt(skipSpace(text, i + 1)) !== 58) continue;
-      keys++;
-      if (depth > 2 || (depth === 2 && !inResources)) continue;
+      if (depth > 2 || (depth === 2 && !inResources)) {
+        if (!repeated) repeated = keys.repeats(depth, start, end);
+        continue;
+      }
+      // The template's sections and its logical ids are kept by name anyway: a repeat is one already there.
       const key = keyText(text, start, end);
-      if (depth === 1) {
-        topKeys.set(key, start);
-        inResources = key === "Resources";
-      } else resources.set(key, start);
+      const seen = depth === 1 ? topKeys : resources;
+      if (seen.has(key)) repeated = true;
+      seen.set(key, start);
+      if (depth === 1) inResources = key === "Resources";
     } else if (c === 123 || c === 91) {
-      if (++depth > MAX_DEPTH) return { tooDeepAt: i, topKeys, resources, newlines, keys };
+      if (++depth > MAX_DEPTH) return { tooDeepAt: i, topKeys, resources, newlines, repeated };
+      if (c === 123) keys.open(depth);
     } else if (c === 125 || c === 93) depth--;
   }
-  return { tooDeepAt: -1, topKeys, resources, newlines, keys };
+  return { tooDeepAt: -1, topKeys, resources, newlines, repeated };
 }
 
-/** How many keys the parsed objects hold, at every depth (no recursion: the depth is bounded, not the width). */
-function countKeys(value: unknown): number {
-  let count = 0;
-  const stack: unknown[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (v === null || typeof v !== "object") continue;
-    if (Array.isArray(v)) {
-      for (const x of v) if (x !== null && typeof x === "object") stack.push(x);
-      continue;
-    }
-    for (const k in v) {
-      count++;
-      const x = (v as Record<string, unknown>)[k];
-      if (x !== null && typeof x === "object") stack.push(x);
-    }
+function positionOr(index: number, none: number): number {
+  return index < 0 ? none : index;
+}
+
+/** Keys an object holds before it switches from comparing text to a set. */
+const FEW_KEYS = 16;
+
+/**
+ * The keys of each open object (by depth), to see a repeated key in scanJson's own pass: counting the parsed value's
+ * keys instead walked the whole template again. An object's first few keys are compared as text spans (no string made);
+ * an object with more keys, or a key written with an escape, switches to a set of the keys' values.
+ */
+class KeysSeen {
+  private readonly text: string;
+  private readonly spans = new Int32Array((MAX_DEPTH + 2) * FEW_KEYS * 2);
+  private readonly counts = new Int32Array(MAX_DEPTH + 2);
+  private readonly sets: (Set<string> | undefined)[] = [];
+  private nextEscape: number;
+
+  constructor(text: string) {
+    this.text = text;
+    this.nextEscape = positionOr(text.indexOf("\\"), Infinity);
   }
-  return count;
+
+  open(depth: number): void {
+    this.counts[depth] = 0;
+    this.sets[depth] = undefined;
+  }
+
+  /** Records the key whose quotes are at `start` and `end` in the object at `depth`; true when the object had it. */
+  repeats(depth: number, start: number, end: number): boolean {
+    const text = this.text;
+    let set = this.sets[depth];
+    const count = this.counts[depth] as number;
+    const base = depth * FEW_KEYS * 2;
+    if (!set) {
+      // The next backslash of the text at or after this key (keys come in order: each backslash is looked for once).
+      while (this.nextEscape < start) this.nextEscape = positionOr(text.indexOf("\\", this.nextEscape + 1), Infinity);
+      if (this.nextEscape > end && count < FEW_KEYS) {
+        const len = end - start;
+        for (let j = 0; j < count; j++) {
+          const s = this.spans[base + 2 * j] as number;
+          if ((this.spans[base + 2 * j + 1] as number) - s !== len) continue;
+          let k = 1;
+          while (k < len && text.charCodeAt(s + k) === text.charCodeAt(start + k)) k++;
+          if (k === len) return true;
+        }
+        this.spans[base + 2 * count] = start;
+        this.spans[base + 2 * count + 1] = end;
+        this.counts[depth] = count + 1;
+        return false;
+      }
+      set = new Set();
+      for (let j = 0; j < count; j++) set.add(keyText(text, this.spans[base + 2 * j] as number, this.spans[base + 2 * j + 1] as number));
+      this.sets[depth] = set;
+    }
+    const key = keyText(text, start, end);
+    if (set.has(key)) return true;
+    set.add(key);
+    return false;
+  }
 }
 
 /**
@@ -768,7 +816,6 @@ function parseJson(file: string, text: string): ParsedText {
   }
   const positions = new JsonPositions(text, scan, value);
   // JSON.parse keeps the last of two equal keys, as CloudFormation does; they are found only when some key is missing.
-  const warnings =
-    scan.keys > countKeys(value) ? duplicateJsonKeys(text).map((d) => duplicateKey(d.key, positions.pos(d.at), d.topLevel)) : [];
+  const warnings = scan.repeated ? duplicateJsonKeys(text).map((d) => duplicateKey(d.key, positions.pos(d.at), d.topLevel)) : [];
   return { file, format: "json", value, positions, warnings };
 }
