@@ -8,32 +8,50 @@ export const DEFAULT_REGION = "us-east-1";
 /**
  * The Availability Zones Fn::GetAZs returns, by region, as zone letters. GetAZs lists the zones
  * available to the account (those with a default subnet, else all of them), in alphabetical order;
- * these are the usual answers: every zone of regions with the plain a, b, c, and the zones new
- * accounts get where older zones are closed to them (us-west-1, ap-northeast-1, ca-central-1).
- * A region absent here has no answer: Fn::GetAZs of it is unknown, not guessed.
+ * these are the usual answers. The zones of each region are those cfn-lint lists
+ * (cfnlint/helpers.py AVAILABILITY_ZONES, v1.51), except where an older zone is closed to new
+ * accounts, which get the others (ap-northeast-1b, ca-central-1c). A region absent here has no
+ * answer: Fn::GetAZs of it is unknown, not guessed.
  */
 const AZ_LETTERS: Readonly<Record<string, string>> = {
-  "us-east-1": "abcdef",
-  "us-east-2": "abc",
-  "us-west-1": "ac",
-  "us-west-2": "abcd",
   "af-south-1": "abc",
   "ap-east-1": "abc",
-  "ap-south-1": "abc",
+  "ap-east-2": "abc",
   "ap-northeast-1": "acd",
   "ap-northeast-2": "abcd",
   "ap-northeast-3": "abc",
+  "ap-south-1": "abc",
+  "ap-south-2": "abc",
   "ap-southeast-1": "abc",
   "ap-southeast-2": "abc",
+  "ap-southeast-3": "abc",
+  "ap-southeast-4": "abc",
+  "ap-southeast-5": "abc",
+  "ap-southeast-6": "abc",
+  "ap-southeast-7": "abc",
+  "ca-west-1": "abc",
   "ca-central-1": "abd",
+  "cn-north-1": "abc",
+  "cn-northwest-1": "abc",
   "eu-central-1": "abc",
+  "eu-central-2": "abc",
   "eu-north-1": "abc",
   "eu-south-1": "abc",
+  "eu-south-2": "abc",
   "eu-west-1": "abc",
   "eu-west-2": "abc",
   "eu-west-3": "abc",
+  "il-central-1": "abc",
   "me-south-1": "abc",
+  "me-central-1": "abc",
+  "mx-central-1": "abc",
   "sa-east-1": "abc",
+  "us-east-1": "abcdef",
+  "us-east-2": "abc",
+  "us-gov-east-1": "abc",
+  "us-gov-west-1": "abc",
+  "us-west-1": "ac",
+  "us-west-2": "abcd",
 };
 
 /** The zones Fn::GetAZs returns in `region`, or undefined when the tool does not know them. */

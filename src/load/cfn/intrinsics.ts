@@ -206,6 +206,9 @@ export interface ResolverOptions {
   readonly mayBeGenerated?: (name: string) => string | undefined;
 }
 
+const CIDR_FIX =
+  "write Fn::Cidr [ipBlock, count, cidrBits]: a block with its prefix length, 1 to 256 blocks, and cidrBits host bits per block (8 for /24 blocks of an IPv4 block)";
+
 const PSEUDO = new Set([
   "AWS::Region",
   "AWS::AccountId",
@@ -251,13 +254,14 @@ export class Resolver {
     this.conditions = obj(template.Conditions);
   }
 
-  report(code: string, severity: Severity, message: string, where: Where): void {
+  report(code: string, severity: Severity, message: string, where: Where, fix?: string): void {
     this.diagnostics.push({
       code,
       severity,
       message,
       location: { file: this.parsed.file, line: where.pos?.line, column: where.pos?.column },
       ...(where.logicalId ? { resource: where.logicalId } : {}),
+      ...(fix ? { fix } : {}),
     });
   }
 
@@ -389,7 +393,13 @@ export class Resolver {
         if (!Array.isArray(list)) return unknown("Fn::Select from a value that is not a list");
         const items = list as Inner[];
         if (i < 0 || i >= items.length) {
-          this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Select index ${i} is outside a list of ${items.length}`, where);
+          this.report(
+            "LOAD_BAD_INTRINSIC",
+            "error",
+            `Fn::Select index ${i} is outside a list of ${items.length}; CloudFormation rejects the template`,
+            where,
+            `select an index from 0 to ${items.length - 1}`,
+          );
           return unknown(`Fn::Select index ${i} out of range`);
         }
         // An element before it (or it) that may be absent leaves the index pointing at one element or the next.
@@ -532,18 +542,18 @@ export class Resolver {
     if (n === null || b === null) {
       const [what, v]: [string, Inner] = n === null ? ["count", count] : ["cidrBits", bits];
       if (isResourceRef(v) || isPartialText(v)) return unknown(`Fn::Cidr with a ${what} known only at deploy time`);
-      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${what} ${describe(v)} is not a whole number`, where);
+      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${what} ${describe(v)} is not a whole number`, where, CIDR_FIX);
       return unknown(`Fn::Cidr with a ${what} that is not a whole number`);
     }
     // A block, with its prefix length (a bare address is not one).
     const p = block.includes("/") ? parseCidr(block) : null;
     if (!p) {
-      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${JSON.stringify(block)} is not a CIDR block`, where);
+      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${JSON.stringify(block)} is not a CIDR block`, where, CIDR_FIX);
       return unknown("Fn::Cidr of an invalid block");
     }
     const out = subdivide(p.cidr, n, b);
     if (typeof out === "string") {
-      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${out}`, where);
+      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${out}`, where, CIDR_FIX);
       return unknown(`Fn::Cidr: ${out}`);
     }
     return out.map((c) => c.text);
@@ -565,7 +575,13 @@ export class Resolver {
     if (hit === undefined) {
       const dflt = a[3] as { DefaultValue?: unknown } | undefined;
       if (dflt && typeof dflt === "object" && "DefaultValue" in dflt) return this.evaluate(dflt.DefaultValue, where, depth + 1);
-      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::FindInMap: no ${m}/${k1}/${k2} in Mappings`, where);
+      this.report(
+        "LOAD_BAD_INTRINSIC",
+        "error",
+        `Fn::FindInMap: no ${m}/${k1}/${k2} in Mappings`,
+        where,
+        `add ${k1}: {${k2}: ...} to the mapping ${m}, or give a DefaultValue (with Transform: AWS::LanguageExtensions)`,
+      );
       return unknown(`no mapping ${m}/${k1}/${k2}`);
     }
     return this.evaluate(hit, where, depth + 1);
