@@ -100,6 +100,7 @@ const NETWORK = `Parameters:
 Conditions:
   IsOpen: !Equals [!Ref Open, "yes"]
   IsProd: !Equals [!Ref Env, prod]
+  Loop: !Not [{Condition: Loop}]
 Mappings:
   Net:
     prod:
@@ -201,6 +202,8 @@ describe("intrinsics: lists, conditions and AWS::NoValue", () => {
   });
   it("the side of an open condition is not reported: CloudFormation may never evaluate it", () => {
     assert.deepEqual(value(`!If [IsOpen, !Select [5, [a]], b]`).codes, []);
+    // A problem met there first is still reported where it is evaluated for real.
+    assert.deepEqual(value(`[!If [IsOpen, !If [Loop, a, b], c], !If [Loop, a, b]]`).codes, ["error LOAD_CYCLE"]);
   });
 });
 

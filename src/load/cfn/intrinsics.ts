@@ -331,12 +331,17 @@ export class Resolver {
   /** Evaluates without reporting: the side of an Fn::If that a condition left open may never be evaluated by CloudFormation. */
   private quietly(v: unknown, where: Where, depth: number): Inner {
     const seen = this.diagnostics.length;
+    this.quiet++;
     try {
       return this.evaluate(v, where, depth);
     } finally {
+      this.quiet--;
       this.diagnostics.length = seen;
     }
   }
+
+  /** Inside `quietly`: what is computed there is not cached, so that its problems are reported when it is computed for real. */
+  private quiet = 0;
 
   private intrinsic(fn: string, arg: unknown, where: Where, depth: number): Inner {
     const r = (x: unknown) => this.evaluate(x, where, depth + 1);
@@ -665,7 +670,7 @@ export class Resolver {
     try {
       const computed = this.computeAttr(id, res, attr);
       const value = isUnknown(computed) ? present(computed) : computed;
-      this.attrCache.set(key, value);
+      if (this.quiet === 0) this.attrCache.set(key, value);
       return value;
     } finally {
       this.attrStack.delete(key);
@@ -762,7 +767,7 @@ export class Resolver {
     const w = { pos: this.positionOf(def) ?? where.pos };
     const v = this.evalCondition(def, w, 0);
     this.conditionStack.delete(name);
-    this.conditionCache.set(name, v);
+    if (this.quiet === 0) this.conditionCache.set(name, v);
     return v;
   }
 
