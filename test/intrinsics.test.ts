@@ -161,6 +161,8 @@ describe("intrinsics: strings that hold resource ids", () => {
     assert.ok(Array.isArray(v) && v.length === 3, JSON.stringify(v));
     assert.match(reasonOf(v[0] as Value), /^A is known only at deploy time/);
     assert.deepEqual(v.slice(1), [{ $ref: "B" }, "tail"]);
+    // A string that stays partly known is handed out as unknown with the first reason.
+    assert.equal(reasonOf(value(`!Join ["", ["subnet:", !Ref A]]`).v), "Fn::Join over A, known only at deploy time");
   });
   it("a delimiter an id may hold is not split: unknown, with the reason", () => {
     const dash = value(`!Split ["-", !Sub "\${A}-\${B}"]`).v;
@@ -173,17 +175,12 @@ describe("intrinsics: strings that hold resource ids", () => {
     const { v } = value(`!Split [",", !Sub "\${A},\${Open}"]`);
     assert.equal(reasonOf(v), "parameter Open has no default; pass --param Open=VALUE");
   });
-  it("a string that stays partly known is handed out as unknown with the first reason", () => {
-    assert.equal(reasonOf(value(`!Join ["", ["subnet:", !Ref A]]`).v), "Fn::Join over A, known only at deploy time");
-  });
 });
 
 describe("intrinsics: lists, conditions and AWS::NoValue", () => {
-  it("AWS::NoValue in a list removes the element, also inside Fn::Join", () => {
+  it("AWS::NoValue removes a list element; under an open condition the element may be absent, so later indexes and the length are unknown", () => {
     assert.deepEqual(value(`[a, !If [IsProd, !Ref "AWS::NoValue", b], c]`).v, ["a", "c"]);
     assert.equal(value(`!Join [",", [a, !Ref "AWS::NoValue", c]]`).v, "a,c");
-  });
-  it("an open condition with AWS::NoValue on one side: the element may be absent, so later indexes and the length are unknown", () => {
     const list = `[!Ref A, !If [IsOpen, !Ref B, !Ref "AWS::NoValue"], tail]`;
     const { v } = value(list);
     assert.ok(Array.isArray(v) && v.length === 3);
@@ -199,8 +196,7 @@ describe("intrinsics: lists, conditions and AWS::NoValue", () => {
     assert.deepEqual(value(`!If [IsOpen, !Ref A, !Sub "\${A}"]`).v, { $ref: "A" });
     assert.match(reasonOf(value(`!If [IsOpen, !Ref A, !Ref B]`).v), /depends on condition IsOpen/);
     assert.equal(value(`!If [IsOpen, !Ref "AWS::NoValue", !Ref "AWS::NoValue"]`).v, NO_VALUE);
-  });
-  it("the side of an open condition is not reported: CloudFormation may never evaluate it", () => {
+    // The sides are compared, not reported: CloudFormation may never evaluate them.
     assert.deepEqual(value(`!If [IsOpen, !Select [5, [a]], b]`).codes, []);
     // A problem met there first is still reported where it is evaluated for real.
     assert.deepEqual(value(`[!If [IsOpen, !If [Loop, a, b], c], !If [Loop, a, b]]`).codes, ["error LOAD_CYCLE"]);
