@@ -6,23 +6,113 @@ import { GATEWAY_ENDPOINT_SERVICE_NAMES } from "./services.ts";
 export const DEFAULT_REGION = "us-east-1";
 
 /**
- * Availability-zone letters Fn::GetAZs returns for regions whose set is not the plain a, b, c.
- * GetAZs lists the zones available to the account; these are the usual answers.
+ * The Availability Zones Fn::GetAZs returns, by region, as zone letters. GetAZs lists the zones
+ * available to the account (those with a default subnet, else all of them), in alphabetical order;
+ * these are the usual answers. The zones of each region are those cfn-lint lists
+ * (cfnlint/helpers.py AVAILABILITY_ZONES, v1.51), except where an older zone is closed to new
+ * accounts, which get the others (ap-northeast-1b, ca-central-1c). A region absent here has no
+ * answer: Fn::GetAZs of it is unknown, not guessed.
  */
-const AZ_LETTERS: Record<string, string> = {
-  "us-east-1": "abcdef",
-  "us-west-1": "ac",
-  "us-west-2": "abcd",
+const AZ_LETTERS: Readonly<Record<string, string>> = {
+  "af-south-1": "abc",
+  "ap-east-1": "abc",
+  "ap-east-2": "abc",
   "ap-northeast-1": "acd",
   "ap-northeast-2": "abcd",
+  "ap-northeast-3": "abc",
   "ap-south-1": "abc",
-  "sa-east-1": "abc",
+  "ap-south-2": "abc",
+  "ap-southeast-1": "abc",
+  "ap-southeast-2": "abc",
+  "ap-southeast-3": "abc",
+  "ap-southeast-4": "abc",
+  "ap-southeast-5": "abc",
+  "ap-southeast-6": "abc",
+  "ap-southeast-7": "abc",
+  "ca-west-1": "abc",
   "ca-central-1": "abd",
+  "cn-north-1": "abc",
+  "cn-northwest-1": "abc",
+  "eu-central-1": "abc",
+  "eu-central-2": "abc",
+  "eu-north-1": "abc",
+  "eu-south-1": "abc",
+  "eu-south-2": "abc",
+  "eu-west-1": "abc",
+  "eu-west-2": "abc",
+  "eu-west-3": "abc",
+  "il-central-1": "abc",
+  "me-south-1": "abc",
+  "me-central-1": "abc",
+  "mx-central-1": "abc",
+  "sa-east-1": "abc",
+  "us-east-1": "abcdef",
+  "us-east-2": "abc",
+  "us-gov-east-1": "abc",
+  "us-gov-west-1": "abc",
+  "us-west-1": "ac",
+  "us-west-2": "abcd",
 };
 
-export function availabilityZones(region: string): string[] {
-  return [...(AZ_LETTERS[region] ?? "abc")].map((l) => `${region}${l}`);
+/** The zones Fn::GetAZs returns in `region`, or undefined when the tool does not know them. */
+export function availabilityZones(region: string): string[] | undefined {
+  const letters = AZ_LETTERS[region];
+  return letters === undefined ? undefined : [...letters].map((l) => `${region}${l}`);
 }
+
+/** EC2 resource ids: a prefix, a dash and hexadecimal digits (`subnet-0a1b2c3d4e5f67890`). */
+const EC2_ID = /[a-z0-9-]/;
+
+/**
+ * The characters of the value `Ref` (attr undefined) or `Fn::GetAtt` gives for a resource of `type`
+ * with properties `props`, for the values AWS writes in a fixed form, each at least one character
+ * long: EC2 ids, an Elastic IP's address, a Lambda function's name and ARN. Null when the value may
+ * hold any character (names users choose: an IAM role's name may hold a comma). A string that embeds
+ * such a value splits on a delimiter none of whose characters it can hold (CloudFormation
+ * Template Reference, "Return values" of each type).
+ */
+export function referenceCharacters(type: string, attr: string | undefined, props: Readonly<Record<string, unknown>>): RegExp | null {
+  const key = attr === undefined ? type : `${type}.${attr}`;
+  // A security group's Ref is its id only when it is created in a VPC given by VpcId; else its name.
+  if (key === "AWS::EC2::SecurityGroup") return props.VpcId === undefined ? null : EC2_ID;
+  if (EC2_ID_VALUES.has(key)) return EC2_ID;
+  if (key === "AWS::EC2::EIP" || key === "AWS::EC2::EIP.PublicIp") return /[0-9.]/;
+  if (key === "AWS::Lambda::Function") return /[A-Za-z0-9_-]/;
+  if (key === "AWS::Lambda::Function.Arn") return /[A-Za-z0-9_:-]/;
+  return null;
+}
+
+const EC2_ID_VALUES: ReadonlySet<string> = new Set([
+  "AWS::EC2::VPC",
+  "AWS::EC2::VPC.VpcId",
+  "AWS::EC2::VPC.DefaultNetworkAcl",
+  "AWS::EC2::VPC.DefaultSecurityGroup",
+  "AWS::EC2::Subnet",
+  "AWS::EC2::Subnet.SubnetId",
+  "AWS::EC2::Subnet.VpcId",
+  "AWS::EC2::SecurityGroup.GroupId",
+  "AWS::EC2::SecurityGroup.VpcId",
+  "AWS::EC2::RouteTable",
+  "AWS::EC2::RouteTable.RouteTableId",
+  "AWS::EC2::InternetGateway",
+  "AWS::EC2::InternetGateway.InternetGatewayId",
+  "AWS::EC2::EgressOnlyInternetGateway",
+  "AWS::EC2::EgressOnlyInternetGateway.Id",
+  "AWS::EC2::NatGateway",
+  "AWS::EC2::NatGateway.NatGatewayId",
+  "AWS::EC2::NetworkAcl",
+  "AWS::EC2::NetworkAcl.Id",
+  "AWS::EC2::NetworkInterface",
+  "AWS::EC2::Instance",
+  "AWS::EC2::Instance.InstanceId",
+  "AWS::EC2::VPCEndpoint",
+  "AWS::EC2::VPCEndpoint.Id",
+  "AWS::EC2::EIP.AllocationId",
+  "AWS::EC2::TransitGateway",
+  "AWS::EC2::VPCPeeringConnection",
+  "AWS::EC2::PrefixList",
+  "AWS::EC2::PrefixList.PrefixListId",
+]);
 
 export function partitionOf(region: string): string {
   if (region.startsWith("cn-")) return "aws-cn";

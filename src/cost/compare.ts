@@ -177,8 +177,8 @@ export function compareDesigns(model: Model, traffic?: Traffic, intents?: Intent
     "dual-stack costs what nat-gateway costs (its egress-only internet gateway is free); managed-instances-public applies to Lambda Managed Instances only",
   ];
   if (needs.functions.length === 0) notes.push("no function is in a VPC: there is nothing to compare");
-  const azsKnown = availabilityZones(model.region).length;
-  if (needs.azs > azsKnown) notes.push(`${model.region} has ${azsKnown} AZs in the usual account`);
+  const azsKnown = availabilityZones(model.region)?.length;
+  if (azsKnown !== undefined && needs.azs > azsKnown) notes.push(`${model.region} has ${azsKnown} AZs in the usual account`);
   const designs: DesignCost[] = [];
   const gatewayServices = needs.services.filter(isGatewayEndpointService);
   for (const pattern of needs.functions.length === 0 ? [] : COMPARED) {

@@ -1,7 +1,7 @@
 // CloudFormation intrinsic functions, evaluated as far as the template and the given
 // parameters determine them. What they do not determine becomes an explicit Unknown with the
 // reason; references to resources stay symbolic ({ $ref }) for the model builder to link.
-import { availabilityZones, partitionOf, urlSuffixOf } from "../../aws/facts.ts";
+import { availabilityZones, partitionOf, referenceCharacters, urlSuffixOf } from "../../aws/facts.ts";
 import type { Diagnostic, Severity, Unknown } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
 import { parseCidr, subdivide } from "../../net/ip.ts";
@@ -22,6 +22,137 @@ export function isResourceRef(v: unknown): v is ResourceRef {
   return typeof v === "object" && v !== null && typeof (v as { $ref?: unknown }).$ref === "string";
 }
 
+/**
+ * A string only part of which the template determines: literal text around values known only at
+ * deploy time (a resource's id, a parameter without a value), in order. Internal to the resolver:
+ * Fn::Join and Fn::Sub build it, Fn::Split cuts it where the delimiter can only be in the literal
+ * text, and `resolve` hands what is left of it out as an Unknown. Never two strings in a row, and
+ * at least one part that is not a string.
+ */
+interface PartialText {
+  readonly $text: readonly TextPart[];
+  /** Why it is not a string, for the Unknown it becomes when its first symbolic part is a reference. */
+  readonly why: string;
+}
+
+type TextPart = string | ResourceRef | Unknown;
+
+/** What the resolver computes with: a Value, or a PartialText anywhere inside one. */
+type Inner =
+  | string
+  | number
+  | boolean
+  | null
+  | Unknown
+  | ResourceRef
+  | PartialText
+  | typeof NO_VALUE
+  | readonly Inner[]
+  | { readonly [k: string]: Inner };
+
+function isPartialText(v: unknown): v is PartialText {
+  return typeof v === "object" && v !== null && Array.isArray((v as { $text?: unknown }).$text);
+}
+
+/**
+ * Unknowns that stand for a list element that may not be there at all (`Fn::If` on a condition the
+ * parameters leave open, with `AWS::NoValue` on one side): the elements after it have no known index.
+ */
+const MAYBE_ABSENT = new WeakSet<object>();
+
+/** Whether `v` is a list element that may be absent (the list's length is then not known). */
+export function mayBeAbsent(v: Value): boolean {
+  return typeof v === "object" && v !== null && MAYBE_ABSENT.has(v);
+}
+
+/** The same Unknown, as a value that is there (a list element that may be absent is itself known to exist once used). */
+function present(u: Unknown): Unknown {
+  return MAYBE_ABSENT.has(u) ? unknown(u.reason) : u;
+}
+
+/** Builds a string from parts, some of them known only at deploy time. */
+class TextBuilder {
+  private readonly parts: TextPart[] = [];
+  private why: string | undefined;
+
+  literal(s: string): void {
+    if (s === "") return;
+    const last = this.parts.length - 1;
+    if (typeof this.parts[last] === "string") this.parts[last] += s;
+    else this.parts.push(s);
+  }
+
+  /** Adds `v`, false when it is not a string's value (a list, a map). `why`: the reason a reference makes the whole unknown. */
+  add(v: Inner, why: () => string): boolean {
+    if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") this.literal(String(v));
+    else if (isUnknown(v)) {
+      this.why ??= v.reason;
+      this.parts.push(present(v));
+    } else if (isResourceRef(v)) {
+      this.why ??= why();
+      this.parts.push(v);
+    } else if (isPartialText(v)) {
+      this.why ??= v.why;
+      for (const p of v.$text) {
+        if (typeof p === "string") this.literal(p);
+        else this.parts.push(p);
+      }
+    } else return false;
+    return true;
+  }
+
+  /** A string when every part is known, the one symbolic part when there is nothing else, else a PartialText. */
+  build(): string | ResourceRef | Unknown | PartialText {
+    const parts = this.parts;
+    if (parts.length === 0) return "";
+    if (parts.length === 1) return parts[0] as string | ResourceRef | Unknown;
+    return { $text: parts, why: this.why ?? "known only at deploy time" };
+  }
+}
+
+/** A value whose every string is whole: PartialTexts become Unknowns (the first symbolic part's, or with the reason). */
+function finish(v: Inner): Value {
+  if (isPartialText(v)) {
+    const first = v.$text.find((p) => typeof p !== "string");
+    return isUnknown(first) ? first : unknown(v.why);
+  }
+  if (Array.isArray(v)) return (v as Inner[]).map(finish);
+  if (isPlainObject(v)) {
+    const out: Record<string, Value> = {};
+    for (const k of Object.keys(v)) out[k] = finish((v as Record<string, Inner>)[k] as Inner);
+    return out;
+  }
+  return v as Value;
+}
+
+/** A whole number written as a number or a string of digits (Fn::Select's index, Fn::Cidr's count and bits). */
+function wholeNumber(v: Inner): number | null {
+  if (typeof v === "number") return Number.isInteger(v) ? v : null;
+  if (typeof v === "string" && /^\s*-?\d+\s*$/.test(v)) return Number(v);
+  return null;
+}
+
+/** Equal values that hold no Unknown (references compared by name): both sides of an Fn::If give the same. */
+function sameKnown(a: Inner, b: Inner): boolean {
+  if (a === b) return !isUnknown(a);
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) return false;
+  if (isUnknown(a) || isUnknown(b)) return false;
+  if (isResourceRef(a) || isResourceRef(b)) return isResourceRef(a) && isResourceRef(b) && a.$ref === b.$ref && a.$attr === b.$attr;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return (a as Inner[]).every((x, i) => !mayBeAbsent(x as Value) && !mayBeAbsent(b[i] as Value) && sameKnown(x, b[i] as Inner));
+  }
+  if (isPartialText(a) || isPartialText(b)) {
+    return isPartialText(a) && isPartialText(b) && sameKnown(a.$text as Inner[], b.$text as Inner[]);
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  const bo = b as Record<string, Inner>;
+  return (
+    ka.length === kb.length && ka.every((k) => Object.hasOwn(bo, k) && sameKnown((a as Record<string, Inner>)[k] as Inner, bo[k] as Inner))
+  );
+}
+
 /** A raw template mapping that is an intrinsic function call: one key, `Ref` or `Fn::*`. */
 export function isIntrinsicCall(v: unknown): boolean {
   if (!v || typeof v !== "object" || Array.isArray(v)) return false;
@@ -30,7 +161,7 @@ export function isIntrinsicCall(v: unknown): boolean {
 }
 
 export function isPlainObject(v: unknown): v is Record<string, Value> {
-  return typeof v === "object" && v !== null && !Array.isArray(v) && !isUnknown(v) && !isResourceRef(v);
+  return typeof v === "object" && v !== null && !Array.isArray(v) && !isUnknown(v) && !isResourceRef(v) && !isPartialText(v);
 }
 
 /** Where a value sits, for diagnostics. */
@@ -75,6 +206,9 @@ export interface ResolverOptions {
   readonly mayBeGenerated?: (name: string) => string | undefined;
 }
 
+const CIDR_FIX =
+  "write Fn::Cidr [ipBlock, count, cidrBits]: a block with its prefix length, 1 to 256 blocks, and cidrBits host bits per block (8 for /24 blocks of an IPv4 block)";
+
 const PSEUDO = new Set([
   "AWS::Region",
   "AWS::AccountId",
@@ -86,10 +220,12 @@ const PSEUDO = new Set([
   "AWS::NoValue",
 ]);
 
-function describe(v: Value): string {
+function describe(v: Inner): string {
   if (typeof v === "string") return JSON.stringify(v);
   if (isUnknown(v)) return "an unknown value";
   if (isResourceRef(v)) return v.$attr ? `${v.$ref}.${v.$attr}` : v.$ref;
+  if (isPartialText(v)) return "a string known only at deploy time";
+  if (v === NO_VALUE) return "AWS::NoValue";
   return JSON.stringify(v);
 }
 
@@ -118,13 +254,14 @@ export class Resolver {
     this.conditions = obj(template.Conditions);
   }
 
-  report(code: string, severity: Severity, message: string, where: Where): void {
+  report(code: string, severity: Severity, message: string, where: Where, fix?: string): void {
     this.diagnostics.push({
       code,
       severity,
       message,
       location: { file: this.parsed.file, line: where.pos?.line, column: where.pos?.column },
       ...(where.logicalId ? { resource: where.logicalId } : {}),
+      ...(fix ? { fix } : {}),
     });
   }
 
@@ -148,13 +285,30 @@ export class Resolver {
 
   /** Resolves a value found at `where` (`depth`: how deep inside the value being resolved). */
   resolve(v: unknown, where: Where, depth = 0): Value {
+    const before = this.partialTexts;
+    const out = this.evaluate(v, where, depth);
+    // Most values hold no partly known string: they are handed out without a second walk.
+    return this.partialTexts === before ? (out as Value) : finish(out);
+  }
+
+  /** Partly known strings made so far (a counter: `resolve` walks its result only when it made one). */
+  private partialTexts = 0;
+
+  private text(b: TextBuilder): Inner {
+    const t = b.build();
+    if (isPartialText(t)) this.partialTexts++;
+    return t;
+  }
+
+  private evaluate(v: unknown, where: Where, depth: number): Inner {
     if (v === null || v === undefined) return null;
     if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
     if (Array.isArray(v)) {
-      const out: Value[] = [];
+      const out: Inner[] = [];
       const w = this.at(where, v);
       for (const item of v) {
-        const r = this.resolve(item, w, depth + 1);
+        // AWS::NoValue in a list (bare, or as what Fn::If gives) removes the element.
+        const r = this.evaluate(item, w, depth + 1);
         if (r !== NO_VALUE) out.push(r);
       }
       return out;
@@ -166,16 +320,31 @@ export class Resolver {
       const k = keys[0] as string;
       if (k === "Ref" || k.startsWith("Fn::")) return this.intrinsic(k, obj[k], this.at(where, obj), depth);
     }
-    const out: Record<string, Value> = {};
+    const out: Record<string, Inner> = {};
     for (const k of keys) {
-      const r = this.resolve(obj[k], this.at(where, obj, k), depth + 1);
+      const r = this.evaluate(obj[k], this.at(where, obj, k), depth + 1);
       if (r !== NO_VALUE) out[k] = r;
     }
     return out;
   }
 
-  private intrinsic(fn: string, arg: unknown, where: Where, depth: number): Value {
-    const r = (x: unknown) => this.resolve(x, where, depth + 1);
+  /** Evaluates without reporting: the side of an Fn::If that a condition left open may never be evaluated by CloudFormation. */
+  private quietly(v: unknown, where: Where, depth: number): Inner {
+    const seen = this.diagnostics.length;
+    this.quiet++;
+    try {
+      return this.evaluate(v, where, depth);
+    } finally {
+      this.quiet--;
+      this.diagnostics.length = seen;
+    }
+  }
+
+  /** Inside `quietly`: what is computed there is not cached, so that its problems are reported when it is computed for real. */
+  private quiet = 0;
+
+  private intrinsic(fn: string, arg: unknown, where: Where, depth: number): Inner {
+    const r = (x: unknown) => this.evaluate(x, where, depth + 1);
     const args = (n: number): unknown[] | null => {
       if (Array.isArray(arg) && arg.length >= n) return arg;
       this.report("LOAD_BAD_INTRINSIC", "error", `${fn} needs a list of ${n} arguments`, where);
@@ -206,88 +375,86 @@ export class Resolver {
         if (!a) return unknown("malformed Fn::Join");
         const delim = r(a[0]);
         const list = r(a[1]);
-        if (typeof delim !== "string") return unknown("Fn::Join with an unknown delimiter");
-        if (!Array.isArray(list)) return isUnknown(list) ? list : unknown("Fn::Join of a value that is not a list");
-        const parts: string[] = [];
-        for (const p of list as Value[]) {
-          if (typeof p === "string" || typeof p === "number" || typeof p === "boolean") parts.push(String(p));
-          else return isUnknown(p) ? p : unknown(`Fn::Join over ${describe(p)}, known only at deploy time`);
+        if (typeof delim !== "string")
+          return isUnknown(delim) ? present(delim) : unknown("Fn::Join with a delimiter known only at deploy time");
+        if (!Array.isArray(list)) return isUnknown(list) ? present(list) : unknown("Fn::Join of a value that is not a list");
+        const b = new TextBuilder();
+        for (const [i, p] of (list as Inner[]).entries()) {
+          if (i > 0) b.literal(delim);
+          if (!b.add(p, () => `Fn::Join over ${describe(p)}, known only at deploy time`)) {
+            return unknown(`Fn::Join over ${describe(p)}, which is not a string`);
+          }
         }
-        return parts.join(delim);
+        return this.text(b);
       }
       case "Fn::Select": {
         const a = args(2);
         if (!a) return unknown("malformed Fn::Select");
         const index = r(a[0]);
         const list = r(a[1]);
-        const i = typeof index === "string" ? Number(index) : index;
-        if (typeof i !== "number" || !Number.isInteger(i)) return unknown("Fn::Select with an unknown index");
-        if (isUnknown(list)) return list;
+        const i = wholeNumber(index);
+        if (i === null) return isUnknown(index) ? present(index) : unknown("Fn::Select with an index that is not a whole number");
+        if (isUnknown(list)) return present(list);
         if (!Array.isArray(list)) return unknown("Fn::Select from a value that is not a list");
-        if (i < 0 || i >= list.length) {
-          this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Select index ${i} is outside a list of ${list.length}`, where);
+        const items = list as Inner[];
+        if (i < 0 || i >= items.length) {
+          this.report(
+            "LOAD_BAD_INTRINSIC",
+            "error",
+            `Fn::Select index ${i} is outside a list of ${items.length}; CloudFormation rejects the template`,
+            where,
+            `select an index from 0 to ${items.length - 1}`,
+          );
           return unknown(`Fn::Select index ${i} out of range`);
         }
-        return (list as Value[])[i] as Value;
+        // An element before it (or it) that may be absent leaves the index pointing at one element or the next.
+        const open = items.slice(0, i + 1).find((x) => mayBeAbsent(x as Value)) as Unknown | undefined;
+        if (open) return unknown(`Fn::Select [${i}] of a list whose length is not known: ${open.reason}`);
+        return items[i] as Inner;
       }
       case "Fn::Split": {
         const a = args(2);
         if (!a) return unknown("malformed Fn::Split");
         const delim = r(a[0]);
         const s = r(a[1]);
-        if (typeof delim !== "string") return unknown("Fn::Split with an unknown delimiter");
-        if (typeof s !== "string") return isUnknown(s) ? s : unknown(`Fn::Split of ${describe(s)}`);
-        return s.split(delim);
+        if (typeof delim !== "string")
+          return isUnknown(delim) ? present(delim) : unknown("Fn::Split with a delimiter known only at deploy time");
+        if (typeof s === "string") return s.split(delim);
+        if (isUnknown(s)) return present(s);
+        if (isResourceRef(s) || isPartialText(s)) return this.split(delim, isResourceRef(s) ? [s] : s.$text);
+        return unknown(`Fn::Split of ${describe(s)}, which is not a string`);
       }
       case "Fn::GetAZs": {
         const region = r(arg);
-        const reg = typeof region === "string" && region !== "" ? region : this.options.region;
-        return availabilityZones(reg);
+        if (isUnknown(region)) return present(region);
+        if (region !== null && typeof region !== "string") return unknown(`Fn::GetAZs of ${describe(region)}, which is not a region`);
+        // "" (or nothing) is the stack's own region.
+        const reg = region === null || region === "" ? this.options.region : region;
+        return availabilityZones(reg) ?? unknown(`the Availability Zones Fn::GetAZs returns in ${reg} are not known to this tool`);
       }
-      case "Fn::Cidr": {
-        const a = args(3);
-        if (!a) return unknown("malformed Fn::Cidr");
-        const block = r(a[0]);
-        const count = Number(r(a[1]));
-        const bits = Number(r(a[2]));
-        if (typeof block !== "string") return isUnknown(block) ? block : unknown(`Fn::Cidr of ${describe(block)}`);
-        const p = parseCidr(block);
-        if (!p) {
-          this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${JSON.stringify(block)} is not a CIDR block`, where);
-          return unknown("Fn::Cidr of an invalid block");
-        }
-        const out = subdivide(p.cidr, count, bits);
-        if (typeof out === "string") {
-          this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${out}`, where);
-          return unknown(`Fn::Cidr: ${out}`);
-        }
-        return out.map((c) => c.text);
-      }
-      case "Fn::FindInMap": {
-        const a = args(3);
-        if (!a) return unknown("malformed Fn::FindInMap");
-        const [m, k1, k2] = [r(a[0]), r(a[1]), r(a[2])];
-        if (typeof m !== "string" || typeof k1 !== "string" || typeof k2 !== "string") {
-          return unknown("Fn::FindInMap with keys known only at deploy time");
-        }
-        const top = this.mappings[m] as Record<string, Record<string, unknown>> | undefined;
-        const hit = top?.[k1]?.[k2];
-        if (hit === undefined) {
-          const dflt = a[3] as { DefaultValue?: unknown } | undefined;
-          if (dflt && typeof dflt === "object" && "DefaultValue" in dflt) return r(dflt.DefaultValue);
-          this.report("LOAD_BAD_INTRINSIC", "error", `Fn::FindInMap: no ${m}/${k1}/${k2} in Mappings`, where);
-          return unknown(`no mapping ${m}/${k1}/${k2}`);
-        }
-        return r(hit);
-      }
+      case "Fn::Cidr":
+        return this.cidr(args(3), where, depth);
+      case "Fn::FindInMap":
+        return this.findInMap(args(3), where, depth);
       case "Fn::If": {
         const a = args(3);
         if (!a) return unknown("malformed Fn::If");
         const name = a[0];
         if (typeof name !== "string") return unknown("Fn::If with a computed condition name");
         const c = this.condition(name, where);
-        if (isUnknown(c)) return unknown(`depends on condition ${name}: ${c.reason}`);
-        return r(c ? a[1] : a[2]);
+        if (!isUnknown(c)) return r(c ? a[1] : a[2]);
+        // The parameters leave the condition open: what both sides give, when they give the same.
+        const yes = this.quietly(a[1], where, depth + 1);
+        const no = this.quietly(a[2], where, depth + 1);
+        const why = `depends on condition ${name}: ${c.reason}`;
+        const absent = (x: Inner) => x === NO_VALUE || mayBeAbsent(x as Value);
+        if (yes === NO_VALUE && no === NO_VALUE) return NO_VALUE;
+        if (absent(yes) || absent(no)) {
+          const u = unknown(why);
+          MAYBE_ABSENT.add(u);
+          return u;
+        }
+        return sameKnown(yes, no) ? yes : unknown(why);
       }
       case "Fn::Equals":
       case "Fn::And":
@@ -302,11 +469,17 @@ export class Resolver {
           `imported from another stack (export ${typeof name === "string" ? name : "with a computed name"}); check that stack's template too`,
         );
       }
-      case "Fn::Base64":
-        return r(arg);
+      case "Fn::Base64": {
+        const v = r(arg);
+        if (typeof v === "string") return Buffer.from(v, "utf8").toString("base64");
+        return isUnknown(v) ? present(v) : unknown(`Fn::Base64 of ${describe(v)}`);
+      }
       case "Fn::Length": {
         const list = r(arg);
-        return Array.isArray(list) ? list.length : unknown("Fn::Length of an unknown list");
+        if (isUnknown(list)) return present(list);
+        if (!Array.isArray(list)) return unknown(`Fn::Length of ${describe(list)}, which is not a list`);
+        const open = (list as Inner[]).find((x) => mayBeAbsent(x as Value)) as Unknown | undefined;
+        return open ? unknown(`Fn::Length of a list whose length is not known: ${open.reason}`) : list.length;
       }
       case "Fn::ToJsonString": {
         const v = r(arg);
@@ -324,10 +497,105 @@ export class Resolver {
     }
   }
 
+  /**
+   * Fn::Split of a string made of `parts`. A reference's value is cut nowhere when none of the
+   * delimiter's characters can be in it (an EC2 id has none of `,;| `): then every occurrence of the
+   * delimiter lies in the literal text, and the elements are known, references and all. An Unknown
+   * part, or a reference whose value may hold the delimiter, leaves the number of elements open.
+   */
+  private split(delim: string, parts: readonly TextPart[]): Inner {
+    if (delim === "") return unknown("Fn::Split with an empty delimiter of a string known only at deploy time");
+    const elements: TextBuilder[] = [new TextBuilder()];
+    for (const p of parts) {
+      const current = elements[elements.length - 1] as TextBuilder;
+      if (typeof p === "string") {
+        const pieces = p.split(delim);
+        current.literal(pieces[0] as string);
+        for (const piece of pieces.slice(1)) {
+          const next = new TextBuilder();
+          next.literal(piece);
+          elements.push(next);
+        }
+        continue;
+      }
+      if (isUnknown(p)) return p;
+      const res = this.resources[p.$ref];
+      const props = res?.Properties && typeof res.Properties === "object" ? (res.Properties as Record<string, unknown>) : {};
+      const chars = typeof res?.Type === "string" ? referenceCharacters(res.Type, p.$attr, props) : null;
+      if (!chars || [...delim].some((c) => chars.test(c))) {
+        return unknown(
+          `Fn::Split of a string holding ${describe(p)}, whose value is known only at deploy time and may hold ${JSON.stringify(delim)}`,
+        );
+      }
+      current.add(p, () => `${describe(p)} is known only at deploy time`);
+    }
+    return elements.map((b) => this.text(b));
+  }
+
+  /** Fn::Cidr [ipBlock, count, cidrBits]: `count` blocks of `cidrBits` host bits each, from the start of ipBlock. */
+  private cidr(a: unknown[] | null, where: Where, depth: number): Inner {
+    if (!a) return unknown("malformed Fn::Cidr");
+    const [block, count, bits] = [a[0], a[1], a[2]].map((x) => this.evaluate(x, where, depth + 1)) as [Inner, Inner, Inner];
+    for (const v of [block, count, bits]) if (isUnknown(v)) return present(v);
+    if (typeof block !== "string") {
+      return isResourceRef(block) || isPartialText(block)
+        ? unknown("Fn::Cidr of a block known only at deploy time")
+        : unknown(`Fn::Cidr of ${describe(block)}`);
+    }
+    const n = wholeNumber(count);
+    const b = wholeNumber(bits);
+    if (n === null || b === null) {
+      const [what, v]: [string, Inner] = n === null ? ["count", count] : ["cidrBits", bits];
+      if (isResourceRef(v) || isPartialText(v)) return unknown(`Fn::Cidr with a ${what} known only at deploy time`);
+      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${what} ${describe(v)} is not a whole number`, where, CIDR_FIX);
+      return unknown(`Fn::Cidr with a ${what} that is not a whole number`);
+    }
+    // A block, with its prefix length (a bare address is not one).
+    const p = block.includes("/") ? parseCidr(block) : null;
+    if (!p) {
+      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${JSON.stringify(block)} is not a CIDR block`, where, CIDR_FIX);
+      return unknown("Fn::Cidr of an invalid block");
+    }
+    const out = subdivide(p.cidr, n, b);
+    if (typeof out === "string") {
+      this.report("LOAD_BAD_INTRINSIC", "error", `Fn::Cidr: ${out}`, where, CIDR_FIX);
+      return unknown(`Fn::Cidr: ${out}`);
+    }
+    return out.map((c) => c.text);
+  }
+
+  /** Fn::FindInMap [MapName, TopLevelKey, SecondLevelKey, {DefaultValue}] (DefaultValue: AWS::LanguageExtensions). */
+  private findInMap(a: unknown[] | null, where: Where, depth: number): Inner {
+    if (!a) return unknown("malformed Fn::FindInMap");
+    const keys = [a[0], a[1], a[2]].map((x) => this.evaluate(x, where, depth + 1));
+    const names: string[] = [];
+    for (const k of keys) {
+      if (typeof k === "string" || typeof k === "number" || typeof k === "boolean") names.push(String(k));
+      else return unknown(`Fn::FindInMap with keys known only at deploy time${isUnknown(k) ? ` (${k.reason})` : ""}`);
+    }
+    const [m, k1, k2] = names as [string, string, string];
+    const level = (o: unknown, k: string): unknown =>
+      o && typeof o === "object" && !Array.isArray(o) && Object.hasOwn(o, k) ? (o as Record<string, unknown>)[k] : undefined;
+    const hit = level(level(level(this.mappings, m), k1), k2);
+    if (hit === undefined) {
+      const dflt = a[3] as { DefaultValue?: unknown } | undefined;
+      if (dflt && typeof dflt === "object" && "DefaultValue" in dflt) return this.evaluate(dflt.DefaultValue, where, depth + 1);
+      this.report(
+        "LOAD_BAD_INTRINSIC",
+        "error",
+        `Fn::FindInMap: no ${m}/${k1}/${k2} in Mappings`,
+        where,
+        `add ${k1}: {${k2}: ...} to the mapping ${m}, or give a DefaultValue (with Transform: AWS::LanguageExtensions)`,
+      );
+      return unknown(`no mapping ${m}/${k1}/${k2}`);
+    }
+    return this.evaluate(hit, where, depth + 1);
+  }
+
   ref(name: string, where: Where): Value {
     if (PSEUDO.has(name)) return this.pseudo(name);
-    if (name in this.parameters) return this.parameter(name);
-    if (name in this.resources) return { $ref: name };
+    if (Object.hasOwn(this.parameters, name)) return this.parameter(name);
+    if (Object.hasOwn(this.resources, name)) return { $ref: name };
     const generated = this.options.mayBeGenerated?.(name);
     if (generated) return unknown(`${name} ${generated}`);
     this.report("LOAD_REF_NOT_FOUND", "error", `Ref to ${name}, which is neither a parameter nor a resource`, where);
@@ -384,7 +652,7 @@ export class Resolver {
 
   /** Fn::GetAtt. Attributes the model needs as literals are computed; others stay symbolic. */
   getAtt(id: string, attr: string, where: Where): Value {
-    const res = this.resources[id];
+    const res = Object.hasOwn(this.resources, id) ? this.resources[id] : undefined;
     if (!res) {
       const generated = this.options.mayBeGenerated?.(id);
       if (generated) return unknown(`${id} ${generated}`);
@@ -400,8 +668,9 @@ export class Resolver {
     }
     this.attrStack.add(key);
     try {
-      const value = this.computeAttr(id, res, attr);
-      this.attrCache.set(key, value);
+      const computed = this.computeAttr(id, res, attr);
+      const value = isUnknown(computed) ? present(computed) : computed;
+      if (this.quiet === 0) this.attrCache.set(key, value);
       return value;
     } finally {
       this.attrStack.delete(key);
@@ -444,38 +713,46 @@ export class Resolver {
     }
   }
 
-  private sub(arg: unknown, where: Where, depth: number): Value {
+  private sub(arg: unknown, where: Where, depth: number): Inner {
     let template: unknown = arg;
     let vars: Record<string, unknown> = {};
     if (Array.isArray(arg)) {
       template = arg[0];
       vars = (arg[1] && typeof arg[1] === "object" ? arg[1] : {}) as Record<string, unknown>;
     }
-    const t = this.resolve(template, where, depth + 1);
-    if (typeof t !== "string") return isUnknown(t) ? t : unknown("Fn::Sub of a value that is not a string");
-    let failure: Value | undefined;
-    const out = t.replace(/\$\{([^}]*)\}/g, (whole, name: string) => {
-      if (name.startsWith("!")) return `\${${name.slice(1)}}`;
+    const t = this.evaluate(template, where, depth + 1);
+    if (typeof t !== "string") return isUnknown(t) ? present(t) : unknown("Fn::Sub of a value that is not a string");
+    const b = new TextBuilder();
+    let last = 0;
+    for (const m of t.matchAll(/\$\{([^}]*)\}/g)) {
+      b.literal(t.slice(last, m.index));
+      last = m.index + m[0].length;
+      const name = m[1] as string;
+      // ${!Literal} is written as ${Literal}.
+      if (name.startsWith("!")) {
+        b.literal(`\${${name.slice(1)}}`);
+        continue;
+      }
       const key = name.trim();
-      let v: Value;
-      if (key in vars) v = this.resolve(vars[key], where, depth + 1);
+      let v: Inner;
+      if (Object.hasOwn(vars, key)) v = this.evaluate(vars[key], where, depth + 1);
       else if (key.includes(".") && !PSEUDO.has(key)) {
         const dot = key.indexOf(".");
         v = this.getAtt(key.slice(0, dot), key.slice(dot + 1), where);
       } else v = this.ref(key, where);
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") return String(v);
-      if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.join(",");
-      failure ??= isUnknown(v) ? v : unknown(`\${${key}} is known only at deploy time`);
-      return whole;
-    });
-    return failure ?? out;
+      const why = () => `\${${key}} is known only at deploy time`;
+      if (Array.isArray(v) && v.every((x) => typeof x === "string")) b.literal(v.join(","));
+      else if (!b.add(v, why)) b.add(unknown(why()), why);
+    }
+    b.literal(t.slice(last));
+    return this.text(b);
   }
 
   /** The value of a named condition: true, false, or Unknown when parameters leave it open. */
   condition(name: string, where: Where): boolean | Unknown {
     const cached = this.conditionCache.get(name);
     if (cached !== undefined) return cached;
-    if (!(name in this.conditions)) {
+    if (!Object.hasOwn(this.conditions, name)) {
       const generated = this.options.mayBeGenerated?.(name);
       if (generated) return unknown(`condition ${name} ${generated}`);
       this.report("LOAD_REF_NOT_FOUND", "error", `condition ${name} is not defined in Conditions`, where);
@@ -490,7 +767,7 @@ export class Resolver {
     const w = { pos: this.positionOf(def) ?? where.pos };
     const v = this.evalCondition(def, w, 0);
     this.conditionStack.delete(name);
-    this.conditionCache.set(name, v);
+    if (this.quiet === 0) this.conditionCache.set(name, v);
     return v;
   }
 
@@ -507,11 +784,11 @@ export class Resolver {
         return typeof arg === "string" ? this.condition(arg, where) : unknown("malformed Condition");
       case "Fn::Equals": {
         if (list.length !== 2) return unknown("Fn::Equals needs two values");
-        const a = this.resolve(list[0], where, depth + 1);
-        const b = this.resolve(list[1], where, depth + 1);
+        const a = this.evaluate(list[0], where, depth + 1);
+        const b = this.evaluate(list[1], where, depth + 1);
         if (containsSymbolic(a) || containsSymbolic(b)) {
           const u = [a, b].find(isUnknown);
-          return u ?? unknown("compares values known only at deploy time");
+          return u ? present(u) : unknown("compares values known only at deploy time");
         }
         return JSON.stringify(norm(a)) === JSON.stringify(norm(b));
       }
@@ -527,10 +804,10 @@ export class Resolver {
         return vals.find(isUnknown) ?? !decisive;
       }
       default: {
-        const v = this.resolve(expr, where, depth + 1);
+        const v = this.evaluate(expr, where, depth + 1);
         if (typeof v === "boolean") return v;
         if (v === "true" || v === "false") return v === "true";
-        return isUnknown(v) ? v : unknown("a condition that is not a boolean");
+        return isUnknown(v) ? present(v) : unknown("a condition that is not a boolean");
       }
     }
   }
@@ -545,15 +822,16 @@ export class Resolver {
   }
 }
 
-function norm(v: Value): Value {
+function norm(v: Inner): Inner {
   if (typeof v === "number" || typeof v === "boolean") return String(v);
-  if (Array.isArray(v)) return v.map(norm);
+  if (Array.isArray(v)) return (v as Inner[]).map(norm);
   return v;
 }
 
-export function containsSymbolic(v: Value): boolean {
-  if (isUnknown(v) || isResourceRef(v)) return true;
-  if (Array.isArray(v)) return v.some(containsSymbolic);
+/** Whether `v` holds a value known only at deploy time (an Unknown, a resource reference, a partly known string). */
+export function containsSymbolic(v: Value | Inner): boolean {
+  if (isUnknown(v) || isResourceRef(v) || isPartialText(v)) return true;
+  if (Array.isArray(v)) return (v as Inner[]).some(containsSymbolic);
   if (isPlainObject(v)) return Object.values(v).some(containsSymbolic);
   return false;
 }
