@@ -98,7 +98,7 @@ export function readBounded(path: string, shown: string, opts: ReadOptions): str
       chunks.push(chunk);
       total += n;
       if (!decided && opts.limitFor) {
-        const head = Buffer.concat(chunks).toString("utf8", 0, Math.min(total, 4096));
+        const head = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString("utf8", 0, Math.min(total, 4096));
         if (head.replace(/^\uFEFF/, "").trim() !== "" || total >= 4096) {
           limit = Math.min(limit, opts.limitFor(head));
           decided = true;
