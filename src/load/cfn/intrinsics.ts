@@ -190,6 +190,32 @@ class LazyWhere implements Where {
   }
 }
 
+/** Where a value inside `parent` sits: its own position (or its key's) when one is recorded, looked up when asked. */
+class ValueWhere implements Where {
+  readonly logicalId: string | undefined;
+  private readonly resolver: { positionOf(v: unknown): NodePos | undefined };
+  private readonly parent: Where;
+  private readonly value: unknown;
+  private readonly key: string | undefined;
+  private found: Pos | null | undefined;
+
+  constructor(resolver: { positionOf(v: unknown): NodePos | undefined }, parent: Where, value: unknown, key: string | undefined) {
+    this.logicalId = parent.logicalId;
+    this.resolver = resolver;
+    this.parent = parent;
+    this.value = value;
+    this.key = key;
+  }
+
+  get pos(): Pos | undefined {
+    if (this.found === undefined) {
+      const p = this.resolver.positionOf(this.value);
+      this.found = (p ? ((this.key !== undefined ? p.keys.get(this.key) : undefined) ?? p) : this.parent.pos) ?? null;
+    }
+    return this.found ?? undefined;
+  }
+}
+
 export interface RawResource {
   readonly Type?: unknown;
   readonly Properties?: unknown;
@@ -276,11 +302,7 @@ export class Resolver {
 
   /** A more precise Where when the value (or its key) has a recorded position, else `where` itself. */
   private at(where: Where, v: unknown, key?: string): Where {
-    return new LazyWhere(where.logicalId, () => {
-      const p = this.positionOf(v);
-      if (!p) return where.pos;
-      return (key !== undefined ? p.keys.get(key) : undefined) ?? p;
-    });
+    return new ValueWhere(this, where, v, key);
   }
 
   /** Resolves a value found at `where` (`depth`: how deep inside the value being resolved). */
@@ -322,7 +344,10 @@ export class Resolver {
     }
     const out: Record<string, Inner> = {};
     for (const k of keys) {
-      const r = this.evaluate(obj[k], this.at(where, obj, k), depth + 1);
+      const x = obj[k];
+      // A string, number or boolean is itself (nothing is reported about it): no Where is made for it.
+      const r =
+        x !== null && typeof x === "object" ? this.evaluate(x, this.at(where, obj, k), depth + 1) : this.evaluate(x, where, depth + 1);
       if (r !== NO_VALUE) out[k] = r;
     }
     return out;
