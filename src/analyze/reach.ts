@@ -27,10 +27,10 @@ import { nacl } from "./hops/network-acls.ts";
 import type { Onward, RouteRole } from "./hops/routes.ts";
 import { route, RouteIndex } from "./hops/routes.ts";
 import { functionSecurityGroups, sgEval } from "./hops/security-groups.ts";
-import type { Ctx, Egress, Engine, Hop, ManagedInstancesHost, Outcome, ReachResult, Road, Verdict } from "./hops/walk.ts";
+import type { Blocker, Ctx, Egress, Engine, Hop, ManagedInstancesHost, Outcome, ReachResult, Road, Verdict } from "./hops/walk.ts";
 import { ANY, cidrIv, FULL_ADDR, FULL_PORT, loc, unknownResult, Walk } from "./hops/walk.ts";
 
-export type { Egress, Hop, ManagedInstancesHost, ReachResult, Verdict } from "./hops/walk.ts";
+export type { Blocker, Egress, Hop, ManagedInstancesHost, ReachResult, Verdict } from "./hops/walk.ts";
 
 /** Where a function's ENI sits: one subnet of its VpcConfig, with its security groups. */
 export interface Placement {
@@ -142,7 +142,7 @@ export class Reachability {
     const names = sgs.map((s) => s.id).join(", ");
     const reason = `no egress rule of ${names} allows tcp ${dest.port} to ${dest.label}, whichever subnet the function is in (${why})`;
     const at = loc(first.origin);
-    return {
+    const result: ReachResult = {
       to: dest.label,
       verdict: "unreachable",
       code: "ENI_SG_RULES_MISMATCH",
@@ -152,6 +152,7 @@ export class Reachability {
       trace: [{ component: names, kind: "security-group", action: "deny", detail: `egress of ${names}`, ...(at ? { location: at } : {}) }],
       ...(at ? { location: at } : {}),
     };
+    return { ...result, blockers: [blockerOfResult(result)] };
   }
 
   /** The engine of the world where the conditions in `absent` are false and the rest of `open` true (cached). */
@@ -165,7 +166,31 @@ export class Reachability {
     return engine;
   }
 
+  /**
+   * The verdict of one road. When it is unreachable, the road is walked again assuming each blocker fixed, so the
+   * result names every blocker met further on (`blockers`), the verdict's own first.
+   */
   private walkReach(placement: Placement, dest: Destination): ReachResult {
+    const result = this.walkOnce(placement, dest);
+    if (result.verdict !== "unreachable") return result;
+    const first = result.blockers?.[0] ?? blockerOfResult(result);
+    const further: Outcome[] = [];
+    this.walkOnce(placement, dest, further);
+    const blockers = [first];
+    const key = (b: Blocker) => `${b.code}\u0000${b.component}\u0000${b.reason}`;
+    const seen = new Set([key(first)]);
+    for (const o of further) {
+      if (o.kind !== "dropped") continue;
+      const b = blockerOf(o);
+      if (seen.has(key(b))) continue;
+      seen.add(key(b));
+      blockers.push(b);
+    }
+    return { ...result, blockers };
+  }
+
+  /** One walk of the road; `assumed`: walk it assuming each blocker fixed, with its outcomes kept there. */
+  private walkOnce(placement: Placement, dest: Destination, assumed?: Outcome[]): ReachResult {
     const { subnet } = placement;
     const vpc = this.model.vpc(subnet.vpcId);
     if (!vpc) {
@@ -185,10 +210,10 @@ export class Reachability {
       const cidrs = road.subnets.map((s) => s.cidr as Cidr);
       cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
     }
-    const outcomes: Outcome[] = [];
+    const outcomes: Outcome[] = assumed ?? [];
     const walked = dest.kind === "address" ? settleSpecial(cls, vpcCidrs, dest, placement, outcomes) : cls;
     const undecided = this.model.undecided.map((u) => u.reason);
-    const walk = new Walk(walked, BoxSet.EMPTY, [], outcomes, undecided, undefined, this.explain);
+    const walk = new Walk(walked, BoxSet.EMPTY, [], outcomes, undecided, undefined, this.explain, assumed !== undefined);
     walk.touch(subnet.origin, subnet.id);
     const fnRange =
       family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
@@ -322,6 +347,33 @@ function onward(eng: Engine): Onward {
   return next;
 }
 
+/** The blocker an outcome that dropped packets names: its code, fix, and the hop that dropped them (the last of its trace). */
+function blockerOf(o: Outcome): Blocker {
+  const hop = o.trace[o.trace.length - 1];
+  return {
+    code: o.code ?? "UNKNOWN_RESOURCE",
+    component: hop?.component ?? "",
+    kind: hop?.kind ?? "function",
+    reason: o.reason,
+    ...(o.fix ? { fix: o.fix } : {}),
+    ...(o.action ? { action: o.action } : {}),
+    ...(o.location ? { location: o.location } : {}),
+  };
+}
+
+/** The blocker of an unreachable verdict decided before any walk (IPv6 refused, no resolver, the security groups alone). */
+function blockerOfResult(r: ReachResult): Blocker {
+  const hop = r.trace[r.trace.length - 1];
+  return {
+    code: r.code ?? "UNKNOWN_RESOURCE",
+    component: hop?.component ?? "",
+    kind: hop?.kind ?? "function",
+    reason: r.reason,
+    ...(r.fix ? { fix: r.fix } : {}),
+    ...(r.location ? { location: r.location } : {}),
+  };
+}
+
 /** The subnet of an ENI whose subnet is not known (see Reachability.unplaced); its fields are never read. */
 const UNPLACED: Subnet = {
   kind: "subnet",
@@ -405,6 +457,7 @@ function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Ro
       egress,
       trace: o.trace,
       ...(o.location ? { location: o.location } : {}),
+      ...(verdict === "unreachable" ? { blockers: [blockerOf(o)] } : {}),
     };
   };
   // An AWS service's public (or gateway-endpoint) addresses are some of the public ones, which

@@ -9,7 +9,7 @@ import type { Cidr } from "../../net/ip.ts";
 import type { Destination } from "../destination.ts";
 import type { ReachResult } from "../reach.ts";
 import { nacl } from "./network-acls.ts";
-import { endpointGroups, securityGroupsOf, sgEval } from "./security-groups.ts";
+import { endpointGroups, functionPeer, securityGroupsOf, sgEval, sgRuleFix } from "./security-groups.ts";
 import type { Ctx, Engine, Road, Walk } from "./walk.ts";
 import { cidrIv, FULL_PORT, loc, unknownResult } from "./walk.ts";
 
@@ -203,6 +203,7 @@ export function interfaceEndpoint(eng: Engine, walk: Walk, ctx: Ctx, ep: VpcEndp
       () => [
         `the security group of endpoint ${ep.id} (${names}) does not admit tcp ${ctx.dest.port} from the function`,
         `Allow tcp ${ctx.dest.port} in the ingress of ${sgs[0]?.id} from the function's security group (${ctx.fnSgs.map(String).join(", ")}) or its subnets' CIDRs.`,
+        sgs[0] ? sgRuleFix(sgs[0], "ingress", ctx.dest.port, functionPeer(ctx)) : undefined,
       ],
     );
     branch.deliver({

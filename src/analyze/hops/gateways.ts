@@ -12,9 +12,9 @@ import { nonPublicSet } from "../destination.ts";
 import { natToGatewayEndpoint } from "./endpoints.ts";
 import { natSubnetAcls } from "./network-acls.ts";
 import type { RouteRole } from "./routes.ts";
-import { securityGroupsOf, sgEval } from "./security-groups.ts";
+import { functionPeer, securityGroupsOf, sgEval, sgRuleFix } from "./security-groups.ts";
 import type { Ctx, Egress, Engine, Hop, ManagedInstancesHost, Source, Walk } from "./walk.ts";
-import { describeSet, loc, ruleOf } from "./walk.ts";
+import { ANY, describeSet, loc, ruleOf } from "./walk.ts";
 
 /** Ends the walk as unknown: `ref` names a gateway that is a parameter or outside the template. */
 export function missing(eng: Engine, walk: Walk, ref: EntityRef, what: string, kind: Hop["kind"]): void {
@@ -37,8 +37,11 @@ export function internetGateway(eng: Engine, walk: Walk, ctx: Ctx, ref: EntityRe
       "BAD_STATE_ATTACHMENT",
       `internet gateway ${igw.id} is not attached to ${ctx.vpc.id}`,
       `Attach ${igw.id} to ${ctx.vpc.id} with an AWS::EC2::VPCGatewayAttachment.`,
+      igw.attachedVpcIds.length === 0 ? { kind: "attach-internet-gateway", internetGateway: igw.id, vpc: ctx.vpc.id } : undefined,
+      true,
     );
-    return;
+    // Assuming it attached (naming every blocker), the road goes on.
+    if (walk.isEmpty()) return;
   }
   if (onlyPublic(eng, walk, ctx, hop)) return;
   if (source.kind === "lambda" && ctx.family === 6) {
@@ -296,8 +299,11 @@ export function natInstance(eng: Engine, walk: Walk, ctx: Ctx, inst: Instance): 
       "ENI_SOURCE_DEST_CHECK_RESTRICTION",
       `NAT instance ${inst.id} has source/destination checking on, so it drops the function's traffic`,
       `Set SourceDestCheck: false on ${inst.id}.`,
+      { kind: "disable-source-dest-check", instance: inst.id },
+      true,
     );
-    return;
+    // Assuming the check turned off (naming every blocker), the road goes on.
+    if (walk.isEmpty()) return undefined;
   }
   if (isUnknown(inst.sourceDestCheck)) {
     walk.unknown(
@@ -343,6 +349,7 @@ export function natInstance(eng: Engine, walk: Walk, ctx: Ctx, inst: Instance): 
     () => [
       `the security group of NAT instance ${inst.id} does not admit tcp ${ctx.dest.port} from the function`,
       `Allow tcp ${ctx.dest.port} (or all TCP) from the VPC CIDR or the function's security group in ${sgs[0]?.id}.`,
+      sgs[0] ? sgRuleFix(sgs[0], "ingress", ctx.dest.port, functionPeer(ctx)) : undefined,
     ],
   );
   walk.filter(
@@ -364,6 +371,7 @@ export function natInstance(eng: Engine, walk: Walk, ctx: Ctx, inst: Instance): 
     () => [
       `the security group of NAT instance ${inst.id} does not allow tcp ${ctx.dest.port} out to ${ctx.dest.label}`,
       `Allow tcp ${ctx.dest.port} to 0.0.0.0/0 in the egress of ${sgs[0]?.id}.`,
+      sgs[0] ? sgRuleFix(sgs[0], "egress", ctx.dest.port, { cidr: ANY[4] }) : undefined,
     ],
   );
   // Linux masquerading keeps the function's source port where it can: Lambda's range.

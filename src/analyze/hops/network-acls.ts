@@ -6,10 +6,12 @@ import type { NetworkAcl, NetworkAclEntry, PortRange, Subnet } from "../../model
 import { isUnknown } from "../../model/types.ts";
 import { BoxSet, forAll } from "../../net/box-set.ts";
 import type { Family } from "../../net/ip.ts";
+import type { FixAction } from "../fixes.ts";
 import type { Ctx, Engine, FilterResult, View, Walk } from "./walk.ts";
 import {
   ANY,
   cidrIv,
+  classCidr,
   coversAll,
   envBox,
   FULL_ADDR,
@@ -52,14 +54,61 @@ export function nacl(eng: Engine, walk: Walk, ctx: Ctx, subnet: Subnet, egress: 
     },
     r,
     "SUBNET_ACL_RESTRICTION",
-    () => [
-      `network ACL ${acl.id} (${subnet.id}) denies the ${what}${r.entry ? ` (rule ${r.entry.ruleNumber})` : " (no rule allows it: the implicit deny)"}`,
-      egress
-        ? `Add an outbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`
-        : `Add an inbound rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}.`,
-    ],
+    () => {
+      const allow = allowEntry(acl, egress, view, walk, ctx, r.denied);
+      return [
+        `network ACL ${acl.id} of ${whose(ctx, subnet)} ${subnet.id} denies the ${what}: ${
+          r.entry
+            ? `rule ${r.entry.ruleNumber} (${naclRuleText(r.entry)}) decides`
+            : "no rule allows it, so the implicit deny (rule *) decides"
+        }`,
+        `Add an ${egress ? "outbound" : "inbound"} rule to ${acl.id} allowing ${describeView(view, walk, ctx.family)}${
+          allow && r.denied.length > 0 ? ` (rule ${allow.ruleNumber}, before rule ${Math.min(...r.denied)})` : ""
+        }.`,
+        allow,
+      ] as const;
+    },
   );
 }
+
+/** Whose subnet a network ACL guards on this road, in the user's words. */
+function whose(ctx: Ctx, subnet: Subnet): string {
+  if (subnet.id === ctx.subnet.id) return "the function's subnet";
+  if (ctx.road.kind === "interface-endpoint" && ctx.road.subnets.some((s) => s.id === subnet.id)) return "the endpoint ENIs' subnet";
+  return "the NAT's subnet";
+}
+
+/**
+ * The allow entry that lets the dropped traffic through: the view's peer and ports, numbered below every
+ * deny rule that matched it (else after the last rule); none when no number is free or the peer is not known.
+ */
+function allowEntry(acl: NetworkAcl, egress: boolean, view: View, walk: Walk, ctx: Ctx, denied: readonly number[]): AclFix | undefined {
+  const cidr = view.addr === "class" ? classCidr(ctx) : view.addr.range?.text;
+  if (cidr === undefined) return undefined;
+  const port = Number(walk.all.boxes[0]?.[1]?.[0] ?? ctx.dest.port);
+  const ports = view.port === "class" ? { from: port, to: port } : { from: view.port.from, to: view.port.to };
+  const used = new Set(sortedEntries(acl, egress).map((e) => e.ruleNumber));
+  let ruleNumber: number | undefined;
+  if (denied.length > 0) {
+    for (let n = Math.min(...denied) - 1; n >= 1; n--) {
+      if (!used.has(n)) {
+        ruleNumber = n;
+        break;
+      }
+    }
+  } else {
+    const last = Math.max(0, ...used);
+    // AWS numbers rules 1-32766.
+    ruleNumber = last < MAX_NACL_RULE_NUMBER ? Math.min(last + 100 - (last % 100), MAX_NACL_RULE_NUMBER) : undefined;
+    if (ruleNumber !== undefined && used.has(ruleNumber)) ruleNumber = undefined;
+  }
+  if (ruleNumber === undefined) return undefined;
+  return { kind: "add-network-acl-entry", networkAcl: acl.id, egress, ruleNumber, protocol: "tcp", ports, cidr };
+}
+
+const MAX_NACL_RULE_NUMBER = 32766;
+
+type AclFix = Extract<FixAction, { kind: "add-network-acl-entry" }>;
 
 /**
  * The network ACL of a NAT's subnet on both legs, both ways (ACLs are stateless): in from the
@@ -98,7 +147,12 @@ export function naclEval(
   view: View,
   family: Family,
   explain: boolean,
-): FilterResult & { entry?: NetworkAcl["entries"][number] } {
+): FilterResult & {
+  /** The rule that decides for most of the dropped packets: a deny entry, or none for the implicit deny. */
+  entry?: NetworkAcl["entries"][number];
+  /** The numbers of the deny entries that matched some of the packets. */
+  denied: readonly number[];
+} {
   const entries = sortedEntries(acl, egress);
   // Fast path: the first entry that can match TCP allows every packet (e.g. the default ACL).
   for (const e of entries) {
@@ -109,6 +163,7 @@ export function naclEval(
         allowed: set,
         uncertain: BoxSet.EMPTY,
         note: "",
+        denied: [],
         ...(explain ? { rule: { text: naclRuleText(e), origin: e.origin } } : {}),
       };
     break;
@@ -121,6 +176,7 @@ export function naclEval(
   let note = "";
   let blocking: { entry: NetworkAcl["entries"][number]; size: bigint } | undefined;
   let first: NetworkAcl["entries"][number] | undefined;
+  const denied: number[] = [];
   for (const e of entries) {
     if (remaining.isEmpty()) break;
     if (isUnknown(e.cidr) || isUnknown(e.protocol) || isUnknown(e.ports)) {
@@ -139,6 +195,7 @@ export function naclEval(
       allowed = allowed.union(matched);
     } else {
       const size = matched.size();
+      denied.push(e.ruleNumber);
       if (!blocking || size > blocking.size) blocking = { entry: e, size };
     }
     remaining = remaining.subtract(box);
@@ -151,7 +208,9 @@ export function naclEval(
     allowed: allowed2,
     uncertain: fuzzy ? set.subtract(allowed2) : undecided,
     note,
-    ...(blocking ? { entry: blocking.entry } : {}),
+    denied,
+    // The implicit deny decides what no rule matched: named when that is more than any deny rule decides.
+    ...(blocking && blocking.size >= remaining.size() ? { entry: blocking.entry } : {}),
     ...(first && explain ? { rule: { text: naclRuleText(first), origin: first.origin } } : {}),
   };
 }

@@ -3,7 +3,8 @@
 // a route whose destination is not known is walked both ways. Where each route leads is the
 // walk's business (reach.ts): `onward` follows it.
 import type { Model } from "../../model/model.ts";
-import type { Route, RouteTable, Subnet } from "../../model/types.ts";
+import type { EntityRef, Route, RouteTable, Subnet } from "../../model/types.ts";
+import type { FixAction } from "../fixes.ts";
 import { isUnknown } from "../../model/types.ts";
 import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr, Family } from "../../net/ip.ts";
@@ -219,17 +220,69 @@ export function routeKnown(
       },
       "NO_ROUTE_TO_DESTINATION",
       `${rtName} (used by ${subnet.id}) has no route to ${ctx.dest.label}`,
-      role === "function" && rt.isMain
-        ? `Associate ${subnet.id} (AWS::EC2::SubnetRouteTableAssociation) with a route table that sends ${ANY[ctx.family]} to ${ctx.family === 6 ? "an egress-only internet gateway" : "a NAT gateway in a public subnet"}; it now uses the VPC's main route table.`
-        : role === "function"
-          ? ctx.family === 6
-            ? `Add a route ::/0 to an egress-only internet gateway (or an internet gateway) to ${rt.id}.`
-            : `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`
-          : `Add a route 0.0.0.0/0 to an attached internet gateway to ${rt.id}, the NAT's subnet's table.`,
+      ...missingRoute(eng, ctx, subnet, rt, role),
     );
   }
   walk.alive = BoxSet.EMPTY;
   walk.maybe = BoxSet.EMPTY;
+}
+
+/**
+ * The fix for a table with no route for the destination: its text, and its structured form where one target is
+ * right and adding the route breaks no other road. A NAT gateway for the function's table: public, in a subnet
+ * routed to an internet gateway by another table, preferably in the function's AZ; never when a NAT sits in a
+ * subnet of this table (its own traffic would loop). An internet gateway for a NAT's table: never when the
+ * function's subnet shares it (the function would then go straight to the gateway). The main route table, shared
+ * by every subnet without an association, gets advice only.
+ */
+function missingRoute(
+  eng: Engine,
+  ctx: Ctx,
+  subnet: Subnet,
+  rt: RouteTable,
+  role: RouteRole,
+): [fix: string, action?: Extract<FixAction, { kind: "add-route" }>] {
+  const any = ANY[ctx.family];
+  if (role === "function" && rt.isMain)
+    return [
+      `Associate ${subnet.id} (AWS::EC2::SubnetRouteTableAssociation) with a route table that sends ${any} to ${ctx.family === 6 ? "an egress-only internet gateway" : "a NAT gateway in a public subnet"}; it now uses the VPC's main route table.`,
+    ];
+  const model = eng.model;
+  const tableOf = (ref: EntityRef | null): RouteTable | undefined => {
+    const s = model.get("subnet", ref);
+    return s ? model.routeTableFor(s) : undefined;
+  };
+  const add = (id: string, kind: "internet-gateway" | "egress-only-internet-gateway" | "nat-gateway") =>
+    ({ kind: "add-route", routeTable: rt.id, destination: any, target: { kind, id } }) as const;
+  if (role === "nat") {
+    const igw = model.internetGatewaysOf(ctx.vpc.id)[0];
+    const text = `Add a route 0.0.0.0/0 to an attached internet gateway to ${rt.id}, the NAT's subnet's table.`;
+    return igw && model.routeTableFor(ctx.subnet) !== rt ? [text, add(igw.id, "internet-gateway")] : [text];
+  }
+  if (ctx.family === 6) {
+    const eigw = model.all("egress-only-internet-gateway").find((g) => g.vpcId === ctx.vpc.id);
+    const text = `Add a route ::/0 to an egress-only internet gateway (or an internet gateway) to ${rt.id}.`;
+    return eigw ? [text, add(eigw.id, "egress-only-internet-gateway")] : [text];
+  }
+  const text = `Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to ${rt.id}.`;
+  const nats = [...model.all("nat-gateway"), ...model.all("instance")];
+  if (nats.some((n) => tableOf(n.subnetId) === rt)) return [text];
+  const routedToIgw = (table: RouteTable | undefined) =>
+    table !== undefined &&
+    table !== rt &&
+    table.routes.some(
+      (r) => r.destination.kind === "cidr" && r.destination.cidr.text === "0.0.0.0/0" && r.target.kind === "internet-gateway",
+    );
+  const candidates = model
+    .all("nat-gateway")
+    .filter((n) => n.vpcId === ctx.vpc.id && n.connectivity === "public" && n.availability === "zonal" && routedToIgw(tableOf(n.subnetId)));
+  const sameAz = candidates.find((n) => model.get("subnet", n.subnetId)?.az === subnet.az);
+  const nat = sameAz ?? candidates[0];
+  if (!nat) return [text];
+  return [
+    `Add a route 0.0.0.0/0 to NAT gateway ${nat.id} (in public subnet ${String(nat.subnetId)}) to ${rt.id}.`,
+    add(nat.id, "nat-gateway"),
+  ];
 }
 
 /** A route's target: a blackhole route (or one without a target) drops, with no fall-through; else `onward` follows it. */

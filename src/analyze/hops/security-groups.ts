@@ -6,10 +6,12 @@ import { isUnknown } from "../../model/types.ts";
 import type { Interval } from "../../net/box-set.ts";
 import { BoxSet, forAll } from "../../net/box-set.ts";
 import type { Cidr } from "../../net/ip.ts";
+import type { FixAction } from "../fixes.ts";
 import type { Ctx, Engine, FilterResult, View, Walk } from "./walk.ts";
 import {
   ANY,
   cidrIv,
+  classCidr,
   coversAll,
   envBox,
   FULL_ADDR,
@@ -50,8 +52,40 @@ export function functionSecurityGroups(eng: Engine, walk: Walk, ctx: Ctx): void 
     () => [
       `no egress rule of ${names} allows tcp ${ctx.dest.port} to ${ctx.dest.label}`,
       `Add an egress rule to ${sgs[0]?.id} allowing tcp ${ctx.dest.port} to ${peerText(ctx)}.`,
+      sgs[0] ? sgRuleFix(sgs[0], "egress", ctx.dest.port, egressPeer(ctx)) : undefined,
     ],
   );
+}
+
+/** The peer an egress rule must name to let the destination through (see peerText), when one names it all. */
+function egressPeer(ctx: Ctx): SgPeer | undefined {
+  const road = ctx.road;
+  if (road.kind === "interface-endpoint") {
+    const groups = endpointGroups(road.endpoint, ctx.vpc);
+    const g = isUnknown(groups) ? undefined : groups[0];
+    return typeof g === "string" ? { securityGroup: g } : undefined;
+  }
+  return { cidr: road.kind === "gateway-endpoint" ? ANY[4] : classCidr(ctx) };
+}
+
+type SgPeer = { readonly cidr: string } | { readonly securityGroup: string };
+
+/** A rule for `sg` allowing tcp `port` from or to `peer`: the structured form of a security group fix. */
+export function sgRuleFix(
+  sg: SecurityGroup,
+  direction: "egress" | "ingress",
+  port: number,
+  peer: SgPeer | undefined,
+): FixAction | undefined {
+  if (!peer) return undefined;
+  return { kind: "add-security-group-rule", securityGroup: sg.id, direction, protocol: "tcp", ports: { from: port, to: port }, peer };
+}
+
+/** The peer an ingress rule must name to admit the function: its first security group, else its subnet's CIDR. */
+export function functionPeer(ctx: Ctx): SgPeer | undefined {
+  const g = ctx.fnSgs[0];
+  if (typeof g === "string") return { securityGroup: g };
+  return ctx.fnRange ? { cidr: ctx.fnRange.text } : undefined;
 }
 
 /** What an egress rule must name to let the destination through. */

@@ -11,6 +11,7 @@ import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr, Family } from "../../net/ip.ts";
 import { formatAddress, MAX_ADDRESS } from "../../net/ip.ts";
 import type { Destination } from "../destination.ts";
+import type { FixAction } from "../fixes.ts";
 import type { RouteIndex } from "./routes.ts";
 
 /** What every hop reads: the frozen model, whether to name each hop's rule (trace), the route index. */
@@ -39,6 +40,23 @@ export interface ReachResult {
   readonly egress: readonly Egress[];
   readonly trace: readonly Hop[];
   /** Where the blocking (or unknown) component is defined. */
+  readonly location?: Location;
+  /**
+   * Unreachable only: every blocking hop on the road, the verdict's own first, then each one met
+   * further on by a walk that assumes the earlier ones fixed (where the road can be followed).
+   */
+  readonly blockers?: readonly Blocker[];
+}
+
+/** One hop that blocks the road, with its fix. */
+export interface Blocker {
+  readonly code: Code;
+  readonly component: string;
+  readonly kind: Hop["kind"];
+  readonly reason: string;
+  readonly fix?: string;
+  /** The fix in a form a program can apply (see fixes.ts); absent when the fix is advice only. */
+  readonly action?: FixAction;
   readonly location?: Location;
 }
 
@@ -123,6 +141,7 @@ export interface Outcome {
   readonly code?: Code;
   readonly reason: string;
   readonly fix?: string;
+  readonly action?: FixAction;
   readonly location?: Location;
   readonly egress?: Egress;
 }
@@ -141,9 +160,24 @@ export class Walk {
   natSource: Source | undefined;
   /** Name the rule of each hop (`trace`); off for `check`, which does not show them. */
   readonly explain: boolean;
-  constructor(alive: BoxSet, maybe: BoxSet, trace: Hop[], outcomes: Outcome[], conditional: string[], from?: Walk, explain = false) {
+  /**
+   * Assume each blocker fixed: record it and carry on where the road can be followed, to name every further
+   * blocker (see ReachResult.blockers). Only for a road already known to be unreachable.
+   */
+  readonly assumeFixed: boolean;
+  constructor(
+    alive: BoxSet,
+    maybe: BoxSet,
+    trace: Hop[],
+    outcomes: Outcome[],
+    conditional: string[],
+    from?: Walk,
+    explain = false,
+    assumeFixed = false,
+  ) {
     this.alive = alive;
     this.explain = from?.explain ?? explain;
+    this.assumeFixed = from?.assumeFixed ?? assumeFixed;
     this.maybe = maybe;
     this.trace = trace;
     this.outcomes = outcomes;
@@ -177,9 +211,15 @@ export class Walk {
     this.maybe = BoxSet.EMPTY;
   }
   /** Keeps what a filter allows; records what it surely drops and what it leaves open. */
-  filter(hop: Omit<Hop, "action">, r: FilterResult, code: Code, whyDropped: () => readonly [reason: string, fix: string]): void {
+  filter(
+    hop: Omit<Hop, "action">,
+    r0: FilterResult,
+    code: Code,
+    whyDropped: () => readonly [reason: string, fix: string, action?: FixAction],
+  ): void {
     const all = this.all;
-    const dropped = all.subtract(r.allowed).subtract(r.uncertain);
+    const r = this.assumeFixed ? { ...r0, allowed: r0.allowed.union(all.subtract(r0.allowed).subtract(r0.uncertain)) } : r0;
+    const dropped = all.subtract(r0.allowed).subtract(r0.uncertain);
     const newlyOpen = this.alive.intersect(r.uncertain).subtract(r.allowed);
     const blocked = !dropped.isEmpty();
     const detail = r.note ? `${hop.detail}: ${r.note}` : hop.detail;
@@ -202,8 +242,17 @@ export class Walk {
           : { component, kind, detail, rule, location, action };
     this.trace.push(h);
     if (blocked) {
-      const [reason, fix] = whyDropped();
-      this.outcomes.push({ kind: "dropped", set: dropped, trace: [...this.trace], code, reason, fix, location: hop.location });
+      const [reason, fix, fixAction] = whyDropped();
+      this.outcomes.push({
+        kind: "dropped",
+        set: dropped,
+        trace: [...this.trace],
+        code,
+        reason,
+        fix,
+        ...(fixAction ? { action: fixAction } : {}),
+        location: hop.location,
+      });
     }
     if (!newlyOpen.isEmpty() && !this.maybeWhy) {
       this.maybeWhy = { reason: r.note, ...(hop.location ? { location: hop.location } : {}), trace: [...this.trace] };
@@ -211,7 +260,11 @@ export class Walk {
     this.maybe = this.maybe.intersect(r.allowed.union(r.uncertain)).union(newlyOpen);
     this.alive = this.alive.intersect(r.allowed);
   }
-  drop(hop: Omit<Hop, "action">, code: Code, reason: string, fix?: string): void {
+  /**
+   * Drops everything still travelling. `passable`: the hop's fix leaves the rest of the road as it is (a property
+   * of the component, not a missing piece), so a walk that assumes blockers fixed carries on past it.
+   */
+  drop(hop: Omit<Hop, "action">, code: Code, reason: string, fix?: string, action?: FixAction, passable = false): void {
     if (this.isEmpty()) return;
     this.trace.push({ ...hop, action: "drop" });
     this.outcomes.push({
@@ -221,9 +274,10 @@ export class Walk {
       code,
       reason,
       fix: fix ?? CODES[code].fix,
+      ...(action ? { action } : {}),
       location: hop.location,
     });
-    this.end();
+    if (!(passable && this.assumeFixed)) this.end();
   }
   /** A hop that cannot be evaluated: what reaches it has an unknown fate. */
   unknown(hop: Omit<Hop, "action">, code: Code, reason: string): void {
@@ -293,6 +347,12 @@ export interface Ctx {
   readonly host?: ManagedInstancesHost | undefined;
   readonly family: Family;
   readonly road: Road;
+}
+
+/** The CIDR a rule must name to match the whole destination class (any address, or the one address given). */
+export function classCidr(ctx: Ctx): string {
+  const a = ctx.dest.addresses;
+  return ctx.dest.kind === "address" && a.length === 1 && a[0] ? a[0].text : ANY[ctx.family];
 }
 
 /** A reference as a trace names it: its id, else the literal the configuration gave, else `fallback`. */
