@@ -58,7 +58,7 @@ export function nacl(eng: Engine, walk: Walk, ctx: Ctx, subnet: Subnet, egress: 
       const allow = allowEntry(acl, egress, view, walk, ctx, r.denied);
       return [
         `network ACL ${acl.id} of ${whose(ctx, subnet)} ${subnet.id} denies the ${what}: ${
-          r.entry
+          r.entry && r.entry.ruleNumber < AWS_DEFAULT_DENY_RULE
             ? `rule ${r.entry.ruleNumber} (${naclRuleText(r.entry)}) decides`
             : "no rule allows it, so the implicit deny (rule *) decides"
         }`,
@@ -107,6 +107,8 @@ function allowEntry(acl: NetworkAcl, egress: boolean, view: View, walk: Walk, ct
 }
 
 const MAX_NACL_RULE_NUMBER = 32766;
+/** The number a deployed account gives the `*` rule (the implicit deny) of every network ACL. */
+const AWS_DEFAULT_DENY_RULE = 32767;
 
 type AclFix = Extract<FixAction, { kind: "add-network-acl-entry" }>;
 
