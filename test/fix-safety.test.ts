@@ -8,9 +8,12 @@ import type { FixAction } from "../src/analyze/fixes.ts";
 import { applyFix } from "../src/analyze/fixes.ts";
 import type { ReachResult } from "../src/analyze/reach.ts";
 import type { CheckReport } from "../src/check.ts";
-import { checkModel } from "../src/check.ts";
+import { checkModel, checkTemplate } from "../src/check.ts";
 import { loadModel } from "../src/load/index.ts";
 import type { Model } from "../src/model/model.ts";
+import { renderText } from "../src/report/text.ts";
+import { renderTraceText } from "../src/report/trace.ts";
+import { traceTemplate } from "../src/trace.ts";
 import { checkYaml, FIXTURES } from "./helpers.ts";
 
 interface Expected {
@@ -188,5 +191,31 @@ ${privateRoutes}
     assert.equal(r?.code, "NO_ROUTE_TO_DESTINATION");
     assert.equal(r?.blockers?.[0]?.action, undefined, JSON.stringify(r?.blockers?.[0]?.action));
     assert.ok(r?.fix?.startsWith("Add a route 0.0.0.0/0 to a NAT gateway (in a public subnet) to PrivateRt"), r?.fix);
+  });
+});
+
+describe("reports name every blocker", () => {
+  const file = join(FIXTURES, "several-blockers", "template.yaml");
+  const text = readFileSync(file, "utf8");
+  const further = [
+    "PrivateNetworkAcl: SUBNET_ACL_RESTRICTION, network ACL PrivateNetworkAcl of the function's subnet PrivateSubnet denies the inbound reply to the function's ephemeral port: no rule allows it, so the implicit deny (rule *) decides",
+    "PublicNetworkAcl: SUBNET_ACL_RESTRICTION, network ACL PublicNetworkAcl of the NAT's subnet PublicSubnet denies the outbound reply to the function's subnet: no rule allows it, so the implicit deny (rule *) decides",
+    "InternetGateway: BAD_STATE_ATTACHMENT, internet gateway InternetGateway is not attached to Vpc",
+  ];
+
+  it("check's text lists each further blocker with its fix under the first", () => {
+    const out = renderText(checkTemplate(file, text), { color: false });
+    for (const b of further) assert.ok(out.includes(`      and  ${b}`), `${b}\n${out}`);
+    assert.ok(out.includes("      fix  Attach InternetGateway to Vpc with an AWS::EC2::VPCGatewayAttachment."), out);
+  });
+
+  it("trace's text and JSON list them too", () => {
+    const report = traceTemplate(file, text, { function: "ApiClientFunction" });
+    const out = renderTraceText(report, { color: false });
+    for (const b of further) assert.ok(out.includes(`    and     ${b}`), `${b}\n${out}`);
+    assert.deepEqual(
+      report.traces[0]?.blockers?.map((b) => b.component),
+      ["FunctionSecurityGroup", "PrivateNetworkAcl", "PublicNetworkAcl", "InternetGateway"],
+    );
   });
 });

@@ -75,8 +75,10 @@ export class Reachability {
     const open = this.inWorld || typeof vpcId !== "string" ? [] : openConditions(this.model, vpcId);
     if (open.length === 0) return this.walkReach(placement, dest);
     if (open.length > MAX_OPEN_CONDITIONS) {
-      const r = this.walkReach(placement, dest);
-      if (r.verdict === "unknown") return r;
+      const walked = this.walkReach(placement, dest);
+      if (walked.verdict === "unknown") return walked;
+      // Blockers belong to unreachable verdicts only.
+      const { blockers: _, ...r } = walked;
       return {
         ...r,
         verdict: "unknown",
