@@ -178,6 +178,10 @@ ${privateRoutes}
       destination: "0.0.0.0/0",
       target: { kind: "nat-gateway", id: "Nat" },
     });
+    const action = r?.blockers?.[0]?.action;
+    assert.ok(action);
+    const fixed = checkModel(applyFix(loadModel("inline.yaml", yaml), action));
+    assert.equal(fixed.functions[0]?.subnets[0]?.destinations.find((d) => d.to === "internet")?.verdict, "reachable");
   });
 
   it("no route is offered to a table that a NAT's own subnet uses (its traffic would loop)", () => {
