@@ -2,7 +2,7 @@
 // destination -> the hop-by-hop path with the verdict. Pure: no file or console.
 import type { FunctionReport } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
-import type { Egress, Hop } from "./analyze/reach.ts";
+import type { Blocker, Egress, Hop } from "./analyze/reach.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import { loadCloudFormation } from "./load/cfn/index.ts";
 import { loadModel } from "./load/index.ts";
@@ -37,6 +37,8 @@ export interface Trace {
   readonly location?: Location;
   readonly egress: readonly Egress[];
   readonly hops: readonly TracedHop[];
+  /** Unreachable only: every blocker on the road, the verdict's own first (see ReachResult.blockers). */
+  readonly blockers?: readonly Blocker[];
 }
 
 export interface TraceReport {
@@ -127,6 +129,7 @@ export function traceModel(model: Model, options: TraceOptions): TraceReport {
           detail: h.detail,
           ...(h.location ? { location: h.location } : {}),
         })),
+        ...(r.blockers ? { blockers: r.blockers } : {}),
       });
     }
   }

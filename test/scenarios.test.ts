@@ -16,6 +16,8 @@ interface ExpectedDest {
   eip?: (string | null)[];
   /** A part of the one-sentence reason (e.g. the road: "through interface endpoint X"). */
   reason?: string;
+  /** Every blocker on the road, in order: code and component. */
+  blockers?: { code: string; component: string }[];
 }
 interface Expected {
   description: string;
@@ -69,6 +71,12 @@ describe("scenario fixtures", () => {
                 `${where} via`,
               );
             if (d.reason) assert.ok(r.reason.includes(d.reason), `${where}: reason lacks ${JSON.stringify(d.reason)}`);
+            if (d.blockers)
+              assert.deepEqual(
+                (r.blockers ?? []).map((b) => ({ code: b.code, component: b.component })),
+                d.blockers,
+                `${where} blockers`,
+              );
             if (d.eip)
               assert.deepEqual(
                 r.egress.map((e) => e.eip),

@@ -51,7 +51,7 @@ describe("trace", () => {
         "  2  network-acl     PrivateNetworkAcl      outbound rule 200 allow tcp 443 0.0.0.0/0  allow  test/fixtures/nacl-missing-ephemeral-return/template.yaml:129:5  network ACL of PrivateSubnet, outbound",
         "  3  network-acl     PrivateNetworkAcl      no rule matches (the implicit deny)        deny   test/fixtures/nacl-missing-ephemeral-return/template.yaml:89:5   network ACL of PrivateSubnet, inbound reply to the function's ephemeral port",
         "  unreachable  SUBNET_ACL_RESTRICTION",
-        "    why     network ACL PrivateNetworkAcl (PrivateSubnet) denies the inbound reply to the function's ephemeral port (no rule allows it: the implicit deny)",
+        "    why     network ACL PrivateNetworkAcl of the function's subnet PrivateSubnet denies the inbound reply to the function's ephemeral port: no rule allows it, so the implicit deny (rule *) decides",
         "    at      test/fixtures/nacl-missing-ephemeral-return/template.yaml:89:5",
         "    fix     Add an inbound rule to PrivateNetworkAcl allowing tcp 1024-65535 for 0.0.0.0/0.",
         "",

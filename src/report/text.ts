@@ -122,6 +122,13 @@ function resultLines(r: ReachResult, indent: string, paint: Paint): string[] {
     );
   lines.push(`${indent}${paint("dim", "why")}  ${r.reason}`);
   if (r.fix) lines.push(`${indent}${paint("dim", "fix")}  ${r.fix}`);
+  // Every further blocker on the road (each found assuming the ones before it fixed), with its own fix.
+  for (const b of r.blockers?.slice(1) ?? []) {
+    lines.push(
+      `${indent}${paint("dim", "and")}  ${b.component}: ${b.code}, ${b.reason}${b.location ? paint("dim", `  (${formatLocation(b.location)})`) : ""}`,
+    );
+    if (b.fix) lines.push(`${indent}${paint("dim", "fix")}  ${b.fix}`);
+  }
   return lines;
 }
 

@@ -56,6 +56,12 @@ export function renderTraceText(traced: TraceReport, opts: TraceTextOptions): st
       out.push(`    ${dim("why")}     ${t.reason}`);
       if (t.location) out.push(`    ${dim("at")}      ${formatLocation(t.location)}`);
       if (t.fix) out.push(`    ${dim("fix")}     ${t.fix}`);
+      // Every further blocker on the road (each found assuming the ones before it fixed), with its own fix.
+      for (const b of t.blockers?.slice(1) ?? []) {
+        out.push(`    ${dim("and")}     ${b.component}: ${b.code}, ${b.reason}`);
+        if (b.location) out.push(`    ${dim("at")}      ${formatLocation(b.location)}`);
+        if (b.fix) out.push(`    ${dim("fix")}     ${b.fix}`);
+      }
     }
     out.push("");
   }

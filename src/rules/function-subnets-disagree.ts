@@ -1,4 +1,33 @@
+import type { Model } from "../model/model.ts";
+import type { Subnet } from "../model/types.ts";
+import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
+
+/**
+ * Why a subnet must not be routed like the others: it holds a NAT (its own table must keep sending the internet to
+ * the internet gateway, or the NAT's traffic loops) or it is a public subnet (routed to an internet gateway).
+ */
+function publicRole(model: Model, subnet: Subnet): string | null {
+  const nat =
+    model.all("nat-gateway").find((n) => n.subnetId === subnet.id) ??
+    model.all("instance").find((i) => i.subnetId === subnet.id && i.sourceDestCheck === false);
+  if (nat)
+    return `it holds ${nat.kind === "nat-gateway" ? "NAT gateway" : "NAT instance"} ${nat.id}, whose own traffic must keep going to the internet gateway`;
+  const rt = model.routeTableFor(subnet);
+  const igw = rt?.routes.find(
+    (r) => r.target.kind === "internet-gateway" && r.destination.kind === "cidr" && r.destination.cidr.prefix === 0,
+  );
+  if (igw) return "it is a public subnet (routed to an internet gateway), where a Lambda ENI gets no public address";
+  return null;
+}
+
+/** Codes of a road that its routes break: the fix is to route the subnet as a working one is routed. */
+const ROUTING: ReadonlySet<string> = new Set([
+  "NO_ROUTE_TO_DESTINATION",
+  "BAD_STATE_ROUTE",
+  "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS",
+  "CANNOT_ROUTE",
+]);
 
 export default defineRule({
   meta: { id: "function-subnets-disagree", title: "Subnets of one function disagree", severity: "error" },
@@ -8,12 +37,28 @@ export default defineRule({
         if (summary !== "partial") continue;
         const verdicts = fn.subnets.map((s) => ({ s: s.subnet, r: s.destinations.find((d) => d.to === dest) }));
         const ok = verdicts.filter((v) => v.r?.verdict === "reachable").map((v) => v.s);
-        const bad = verdicts.filter((v) => v.r?.verdict === "unreachable").map((v) => v.s);
+        const bad = verdicts.filter((v) => v.r?.verdict === "unreachable");
+        // A failing subnet is never to be routed like a working one when it holds a NAT or is public: that would
+        // break the road of every function behind the NAT (a routing loop). Those are taken out of the VpcConfig;
+        // a subnet blocked by something else than its routes (a network ACL, a security group) gets its own fix.
+        const routed: string[] = [];
+        const own: string[] = [];
+        for (const { s, r } of bad) {
+          const subnet = ctx.model.get("subnet", s);
+          const role = subnet && !isUnknown(subnet.vpcId) ? publicRole(ctx.model, subnet) : null;
+          if (role) own.push(`Take ${s} out of ${fn.id}'s VpcConfig (use a private subnet like ${ok[0]}): ${role}.`);
+          else if (!r?.code || ROUTING.has(r.code) || !r.fix) routed.push(s);
+          else own.push(`From ${s}: ${r.fix}`);
+        }
+        const fixes = [
+          ...(routed.length > 0 ? [`Configure every subnet of ${fn.id} alike: route ${routed.join(", ")} the same way as ${ok[0]}.`] : []),
+          ...own,
+        ];
         ctx.report({
           resource: fn.id,
           location: fn.location,
-          message: `Function ${fn.id} reaches ${dest} from ${ok.join(", ")} but not from ${bad.join(", ")}: Lambda picks a subnet per execution environment, so calls fail intermittently`,
-          fix: `Configure every subnet of ${fn.id} alike: route ${bad.join(", ")} the same way as ${ok[0]}.`,
+          message: `Function ${fn.id} reaches ${dest} from ${ok.join(", ")} but not from ${bad.map((b) => b.s).join(", ")}: Lambda picks a subnet per execution environment, so calls fail intermittently`,
+          fix: fixes.join(" "),
         });
       }
     }

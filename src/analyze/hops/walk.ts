@@ -1,0 +1,404 @@
+// The walk's machinery, shared by every hop: the packets still travelling (a Walk), the hops of the
+// trace, the outcomes a walk ends in, and what each hop knows of the road (Ctx). Pure.
+import type { Code } from "../../aws/codes.ts";
+import { CODES } from "../../aws/codes.ts";
+import { PROTOCOL_TCP } from "../../aws/facts.ts";
+import type { Model } from "../../model/model.ts";
+import type { EntityRef, Location, Origin, PortRange, SecurityGroupRule, Subnet, Unknown, Vpc, VpcEndpoint } from "../../model/types.ts";
+import { isUnknown, locationOf } from "../../model/types.ts";
+import type { Box, Interval } from "../../net/box-set.ts";
+import { BoxSet } from "../../net/box-set.ts";
+import type { Cidr, Family } from "../../net/ip.ts";
+import { formatAddress, MAX_ADDRESS } from "../../net/ip.ts";
+import type { Destination } from "../destination.ts";
+import type { FixAction } from "../fixes.ts";
+import type { RouteIndex } from "./routes.ts";
+
+/** What every hop reads: the frozen model, whether to name each hop's rule (trace), the route index. */
+export interface Engine {
+  readonly model: Model;
+  /** Name the rule that decided each hop (`Hop.rule`) and point at it; for `trace`. */
+  readonly explain: boolean;
+  readonly routes: RouteIndex;
+}
+
+const NO_RULE: { readonly rule?: string } = Object.freeze({});
+
+/** `{ rule }` for a hop when explaining; nothing (and no string built) otherwise. */
+export function ruleOf(eng: Engine, text: () => string): { readonly rule?: string } {
+  return eng.explain ? { rule: text() } : NO_RULE;
+}
+
+export type Verdict = "reachable" | "unreachable" | "unknown";
+
+export interface ReachResult {
+  readonly to: string;
+  readonly verdict: Verdict;
+  readonly code?: Code;
+  readonly reason: string;
+  readonly fix?: string;
+  readonly egress: readonly Egress[];
+  readonly trace: readonly Hop[];
+  /** Where the blocking (or unknown) component is defined. */
+  readonly location?: Location;
+  /**
+   * Unreachable only: every blocking hop on the road, the verdict's own first, then each one met
+   * further on by a walk that assumes the earlier ones fixed (where the road can be followed).
+   */
+  readonly blockers?: readonly Blocker[];
+}
+
+/** One hop that blocks the road, with its fix. */
+export interface Blocker {
+  readonly code: Code;
+  readonly component: string;
+  readonly kind: Hop["kind"];
+  readonly reason: string;
+  readonly fix?: string;
+  /** The fix in a form a program can apply (see fixes.ts); absent when the fix is advice only. */
+  readonly action?: FixAction;
+  readonly location?: Location;
+}
+
+export interface Hop {
+  readonly component: string;
+  readonly kind:
+    | "security-group"
+    | "network-acl"
+    | "route-table"
+    | "nat-gateway"
+    | "nat-instance"
+    | "internet-gateway"
+    | "egress-only-internet-gateway"
+    | "vpc-endpoint"
+    | "subnet"
+    | "vpc"
+    | "function";
+  readonly action: "allow" | "deny" | "forward" | "translate" | "drop" | "unknown";
+  readonly detail: string;
+  /** The rule that decided the hop, e.g. `outbound rule 100 allow tcp 443 0.0.0.0/0` or `0.0.0.0/0 -> nat-gateway X`. */
+  readonly rule?: string;
+  readonly location?: Location;
+}
+
+export interface Egress {
+  /** The NAT gateway or instance that carries the traffic. */
+  readonly via: string;
+  /** The literal public address when known. */
+  readonly publicIp: string | null;
+  /** The Elastic IP (logical id or allocation id) when there is one. */
+  readonly eip: string | null;
+}
+
+/** The EC2 instances of a capacity provider in one subnet (see managed-instances.ts). */
+export interface ManagedInstancesHost {
+  readonly capacityProvider: string;
+  /** Whether the instances get a public IPv4 address in this subnet. */
+  readonly publicIp: boolean | Unknown;
+  /** Why, in a few words (e.g. "MapPublicIpOnLaunch is true"). */
+  readonly publicIpWhy: string;
+}
+
+export const FULL_ADDR: Record<Family, Interval> = { 4: [0n, MAX_ADDRESS[4]], 6: [0n, MAX_ADDRESS[6]] };
+export const FULL_PORT: Interval = [0n, 65535n];
+export const ANY: Record<Family, string> = { 4: "0.0.0.0/0", 6: "::/0" };
+export const portIv = (p: PortRange): Interval => [BigInt(p.from), BigInt(p.to)];
+export const cidrIv = (c: Cidr): Interval => [c.start, c.end];
+
+export function loc(o: Origin | undefined): Location | undefined {
+  return o ? locationOf(o) : undefined;
+}
+
+/** The destination, or the part of it a set covers when that is not all of it. */
+export function describeSet(s: BoxSet, d: Destination, whole: BoxSet): string {
+  if (d.kind !== "internet" || s.covers(whole)) return d.label;
+  const addrs = s.project(1).boxes.map((b) => b[0] as Interval);
+  const f = d.family;
+  const shown = addrs.slice(0, 3).map(([lo, hi]) => (lo === hi ? formatAddress(f, lo) : `${formatAddress(f, lo)}-${formatAddress(f, hi)}`));
+  return `${d.label} (${shown.join(", ")}${addrs.length > 3 ? ", ..." : ""})`;
+}
+
+/** How a filter's address and port fields map onto a packet. */
+export interface View {
+  /** The rule's CIDR/peer matches the destination class address ("class"), or a fixed range (the far side). */
+  readonly addr: "class" | { readonly range: Cidr | null; readonly memberOf?: readonly EntityRef[] };
+  /** The rule's port range matches the class port ("class"), or a fixed range (ephemeral ports). */
+  readonly port: "class" | PortRange;
+}
+
+export interface FilterResult {
+  readonly allowed: BoxSet;
+  readonly uncertain: BoxSet;
+  readonly note: string;
+  /** The rule that allowed the traffic (the first that matched); only when explaining (trace). */
+  readonly rule?: { readonly text: string; readonly origin: Origin };
+}
+
+export interface Outcome {
+  readonly kind: "delivered" | "dropped" | "uncertain";
+  readonly set: BoxSet;
+  readonly trace: readonly Hop[];
+  readonly code?: Code;
+  readonly reason: string;
+  readonly fix?: string;
+  readonly action?: FixAction;
+  readonly location?: Location;
+  readonly egress?: Egress;
+}
+
+export class Walk {
+  /** Packets that pass every hop so far. */
+  alive: BoxSet;
+  /** Packets whose fate at some earlier hop is not known; later hops may still drop them for sure. */
+  maybe: BoxSet;
+  maybeWhy: { reason: string; location?: Location; trace: readonly Hop[] } | undefined;
+  readonly trace: Hop[];
+  readonly outcomes: Outcome[];
+  /** Components on this path that exist only under an unresolved condition. */
+  readonly conditional: string[];
+  /** After a NAT: the address the packets carry towards an internet gateway. */
+  natSource: Source | undefined;
+  /** Name the rule of each hop (`trace`); off for `check`, which does not show them. */
+  readonly explain: boolean;
+  /**
+   * Assume each blocker fixed: record it and carry on where the road can be followed, to name every further
+   * blocker (see ReachResult.blockers). Only for a road already known to be unreachable.
+   */
+  readonly assumeFixed: boolean;
+  constructor(
+    alive: BoxSet,
+    maybe: BoxSet,
+    trace: Hop[],
+    outcomes: Outcome[],
+    conditional: string[],
+    from?: Walk,
+    explain = false,
+    assumeFixed = false,
+  ) {
+    this.alive = alive;
+    this.explain = from?.explain ?? explain;
+    this.assumeFixed = from?.assumeFixed ?? assumeFixed;
+    this.maybe = maybe;
+    this.trace = trace;
+    this.outcomes = outcomes;
+    this.conditional = conditional;
+    this.natSource = from?.natSource;
+    this.maybeWhy = from?.maybeWhy;
+  }
+  /** Everything still travelling. */
+  get all(): BoxSet {
+    return this.alive.union(this.maybe);
+  }
+  isEmpty(): boolean {
+    return this.alive.isEmpty() && this.maybe.isEmpty();
+  }
+  /** A copy restricted to `region` (a routing partition). */
+  fork(region: BoxSet): Walk {
+    return new Walk(
+      this.alive.intersect(region),
+      this.maybe.intersect(region),
+      [...this.trace],
+      this.outcomes,
+      [...this.conditional],
+      this,
+    );
+  }
+  touch(o: Origin | undefined, id: string): void {
+    if (o?.conditionUnknown) this.conditional.push(`${id} exists only under ${o.conditionUnknown}`);
+  }
+  private end(): void {
+    this.alive = BoxSet.EMPTY;
+    this.maybe = BoxSet.EMPTY;
+  }
+  /** Keeps what a filter allows; records what it surely drops and what it leaves open. */
+  filter(
+    hop: Omit<Hop, "action">,
+    r0: FilterResult,
+    code: Code,
+    whyDropped: () => readonly [reason: string, fix: string, action?: FixAction],
+  ): void {
+    const all = this.all;
+    const r = this.assumeFixed ? { ...r0, allowed: r0.allowed.union(all.subtract(r0.allowed).subtract(r0.uncertain)) } : r0;
+    const dropped = all.subtract(r0.allowed).subtract(r0.uncertain);
+    const newlyOpen = this.alive.intersect(r.uncertain).subtract(r.allowed);
+    const blocked = !dropped.isEmpty();
+    const detail = r.note ? `${hop.detail}: ${r.note}` : hop.detail;
+    const action = blocked ? "deny" : newlyOpen.isEmpty() ? "allow" : "unknown";
+    // The trace names the rule that decided: the blocking one (from the caller), else the first that allowed.
+    const explainAllowed = !blocked && this.explain;
+    const rule = explainAllowed ? r.rule?.text : hop.rule;
+    const location = explainAllowed && r.rule ? locationOf(r.rule.origin) : hop.location;
+    // Written out, not spread from `hop`: callers pass hops of several shapes, and spreading
+    // those is a slow path in a function that runs on every hop of every walk. The field order
+    // is the JSON's.
+    const { component, kind } = hop;
+    const h: Hop =
+      rule === undefined
+        ? location === undefined
+          ? { component, kind, detail, action }
+          : { component, kind, detail, location, action }
+        : location === undefined
+          ? { component, kind, detail, rule, action }
+          : { component, kind, detail, rule, location, action };
+    this.trace.push(h);
+    if (blocked) {
+      const [reason, fix, fixAction] = whyDropped();
+      this.outcomes.push({
+        kind: "dropped",
+        set: dropped,
+        trace: [...this.trace],
+        code,
+        reason,
+        fix,
+        ...(fixAction ? { action: fixAction } : {}),
+        location: hop.location,
+      });
+    }
+    if (!newlyOpen.isEmpty() && !this.maybeWhy) {
+      this.maybeWhy = { reason: r.note, ...(hop.location ? { location: hop.location } : {}), trace: [...this.trace] };
+    }
+    this.maybe = this.maybe.intersect(r.allowed.union(r.uncertain)).union(newlyOpen);
+    this.alive = this.alive.intersect(r.allowed);
+  }
+  /**
+   * Drops everything still travelling. `passable`: the hop's fix leaves the rest of the road as it is (a property
+   * of the component, not a missing piece), so a walk that assumes blockers fixed carries on past it.
+   */
+  drop(hop: Omit<Hop, "action">, code: Code, reason: string, fix?: string, action?: FixAction, passable = false): void {
+    if (this.isEmpty()) return;
+    this.trace.push({ ...hop, action: "drop" });
+    this.outcomes.push({
+      kind: "dropped",
+      set: this.all,
+      trace: [...this.trace],
+      code,
+      reason,
+      fix: fix ?? CODES[code].fix,
+      ...(action ? { action } : {}),
+      location: hop.location,
+    });
+    if (!(passable && this.assumeFixed)) this.end();
+  }
+  /** A hop that cannot be evaluated: what reaches it has an unknown fate. */
+  unknown(hop: Omit<Hop, "action">, code: Code, reason: string): void {
+    if (this.isEmpty()) return;
+    this.trace.push({ ...hop, action: "unknown" });
+    this.outcomes.push({ kind: "uncertain", set: this.all, trace: [...this.trace], code, reason, location: hop.location });
+    this.end();
+  }
+  deliver(hop: Omit<Hop, "action">, egress?: Egress): void {
+    if (this.isEmpty()) return;
+    this.trace.push({ ...hop, action: "forward" });
+    if (!this.maybe.isEmpty()) {
+      const why = this.maybeWhy;
+      this.outcomes.push({
+        kind: "uncertain",
+        set: this.maybe,
+        trace: why?.trace ?? [...this.trace],
+        code: "UNKNOWN_RESOURCE",
+        reason: why?.reason ?? "a component on the path is not known",
+        ...(why?.location ? { location: why.location } : {}),
+      });
+    }
+    if (this.alive.isEmpty()) {
+      this.end();
+      return;
+    }
+    if (this.conditional.length > 0) {
+      this.outcomes.push({
+        kind: "uncertain",
+        set: this.alive,
+        trace: [...this.trace],
+        code: "UNKNOWN_RESOURCE",
+        reason: `the path works, but ${this.conditional[0]}`,
+        location: hop.location,
+      });
+    } else {
+      this.outcomes.push({ kind: "delivered", set: this.alive, trace: [...this.trace], reason: hop.detail, ...(egress ? { egress } : {}) });
+    }
+    this.end();
+  }
+}
+
+export type Source =
+  | { readonly kind: "lambda" }
+  | { readonly kind: "public"; readonly egress: Egress }
+  | { readonly kind: "no-public-ip"; readonly via: string; readonly why: string; readonly fix: string }
+  /** A NAT instance whose public address the configuration leaves open: it may or may not have one. */
+  | { readonly kind: "unknown-public-ip"; readonly via: string; readonly why: string };
+
+/** Where the destination's name leads (AWS services), else `public`. */
+export type Road =
+  | { readonly kind: "public"; readonly note?: string }
+  | { readonly kind: "interface-endpoint"; readonly endpoint: VpcEndpoint; readonly subnets: readonly Subnet[] }
+  | { readonly kind: "gateway-endpoint"; readonly endpoint: VpcEndpoint; readonly note?: string }
+  | { readonly kind: "unknown"; readonly reason: string; readonly origin?: Origin };
+
+export interface Ctx {
+  readonly vpc: Vpc;
+  readonly subnet: Subnet;
+  /** The function's addresses in the destination's family (its subnet's block), or null when not known. */
+  readonly fnRange: Cidr | null;
+  readonly fnSgs: readonly EntityRef[];
+  readonly dest: Destination;
+  /** The whole destination class. */
+  readonly cls: BoxSet;
+  /** Lambda Managed Instances: the function's traffic leaves from EC2 instances. */
+  readonly host?: ManagedInstancesHost | undefined;
+  readonly family: Family;
+  readonly road: Road;
+}
+
+/** The CIDR a rule must name to match the whole destination class (any address, or the one address given). */
+export function classCidr(ctx: Ctx): string {
+  const a = ctx.dest.addresses;
+  return ctx.dest.kind === "address" && a.length === 1 && a[0] ? a[0].text : ANY[ctx.family];
+}
+
+/** A reference as a trace names it: its id, else the literal the configuration gave, else `fallback`. */
+export function refLabel(ref: EntityRef, fallback: string): string {
+  return isUnknown(ref) ? (ref.literal ?? fallback) : ref;
+}
+
+/** True when a rule with this CIDR and port range matches every packet of `set` under `view`. */
+export function coversAll(set: BoxSet, view: View, cidr: Cidr, ports: PortRange, family: Family): boolean {
+  if (cidr.family !== family || cidr.prefix !== 0) return false;
+  if (view.port === "class")
+    return set.boxes.every((b) => BigInt(ports.from) <= (b[1] as Interval)[0] && (b[1] as Interval)[1] <= BigInt(ports.to));
+  return ports.from <= view.port.from && view.port.to <= ports.to;
+}
+
+export function envBox(view: View, family: Family): Box {
+  const a: Interval = view.addr === "class" ? [0n, 0n] : view.addr.range ? cidrIv(view.addr.range) : FULL_ADDR[family];
+  const p: Interval = view.port === "class" ? [0n, 0n] : portIv(view.port);
+  return [a, p];
+}
+
+export function withEnv(set: BoxSet, env: Box): BoxSet {
+  return new BoxSet(set.boxes.map((b) => [...b, ...env]));
+}
+
+/** A rule's match region in (class address, class port, far address, far port). */
+export function ruleBox(view: View, addr: Interval, port: Interval, full: Interval): Box {
+  return [
+    view.addr === "class" ? addr : full,
+    view.port === "class" ? port : FULL_PORT,
+    view.addr === "class" ? full : addr,
+    view.port === "class" ? FULL_PORT : port,
+  ];
+}
+
+export function protocolText(p: SecurityGroupRule["protocol"]): string {
+  if (isUnknown(p)) return "(unknown protocol)";
+  return p === "all" ? "all" : p === PROTOCOL_TCP ? "tcp" : `protocol ${p}`;
+}
+
+export function portsText(p: PortRange | Unknown, protocol: SecurityGroupRule["protocol"]): string {
+  if (protocol === "all") return "";
+  if (isUnknown(p)) return " (unknown ports)";
+  return p.from === p.to ? ` ${p.from}` : ` ${p.from}-${p.to}`;
+}
+
+export function unknownResult(dest: Destination, code: Code, reason: string, origin?: Origin): ReachResult {
+  return { to: dest.label, verdict: "unknown", code, reason, egress: [], trace: [], ...(origin ? { location: loc(origin) } : {}) };
+}
