@@ -52,7 +52,7 @@ const RANK: Record<string, number> = { unreachable: 0, unknown: 1, reachable: 2 
 const ADVICE_ONLY: Record<string, number> = {
   CANNOT_ROUTE: 2,
   ENI_SG_RULES_MISMATCH: 2,
-  IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: 6,
+  IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: 7,
   LAMBDA_IPV6_NOT_ALLOWED: 2,
   NO_ROUTE_TO_DESTINATION: 104,
   ROUTING_LOOP: 1,
