@@ -6,7 +6,9 @@ import type { IntentResult } from "./intents/evaluate.ts";
 import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 import { stackOptions } from "./load/cdk-assembly.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
-import { loadModel } from "./load/index.ts";
+import type { StackInput } from "./load/cfn/stacks.ts";
+import { loadModel, loadModels } from "./load/index.ts";
+import { stackOfId } from "./model/qualify.ts";
 import type { Model } from "./model/model.ts";
 import type { Diagnostic } from "./model/types.ts";
 import type { Finding } from "./rules/define.ts";
@@ -53,7 +55,8 @@ export function checkModel(model: Model, options: CheckOptions = {}): CheckRepor
     files: model.files,
     region: model.region,
     functions: analysis.functions.map((f) => ({ ...f, file })),
-    subnets: analysis.subnets.map((s) => ({ ...s, file })),
+    // The template's own subnets: those of a stack it imports from are in that stack's report.
+    subnets: analysis.subnets.filter((s) => stackOfId(s.subnet) === undefined).map((s) => ({ ...s, file })),
     findings,
     diagnostics: model.diagnostics,
   };
@@ -64,19 +67,27 @@ export function checkTemplate(file: string, text: string, options: CheckOptions 
   return checkModel(loadModel(file, text, options), options);
 }
 
-/** Several reports as one (the CLI given several templates). */
+/**
+ * Checks templates together, one report each, in order: each template's `Fn::ImportValue` reads the
+ * exports of the others (see load/cfn/stacks.ts). Throws LoadError when one is unreadable.
+ */
+export function checkTemplates(inputs: readonly StackInput[], options: CheckOptions = {}): CheckReport[] {
+  return loadModels(inputs, options).map((m) => checkModel(m, options));
+}
+
+/** Several reports as one (the CLI given several templates); a finding or diagnostic two reports share (a stack's, seen again by a stack importing from it) is kept once. */
 export function mergeReports(reports: readonly CheckReport[]): CheckReport {
   const first = reports[0];
   if (reports.length === 1 && first) return first;
   const stacks = reports.flatMap((r) => r.stacks ?? []);
   return {
     schemaVersion: 1,
-    files: reports.flatMap((r) => r.files),
+    files: [...new Set(reports.flatMap((r) => r.files))],
     region: first?.region ?? "",
     functions: reports.flatMap((r) => r.functions),
     subnets: reports.flatMap((r) => r.subnets),
-    findings: reports.flatMap((r) => r.findings),
-    diagnostics: reports.flatMap((r) => r.diagnostics),
+    findings: once(reports.flatMap((r) => r.findings)),
+    diagnostics: once(reports.flatMap((r) => r.diagnostics)),
     ...(stacks.length > 0 ? { stacks } : {}),
   };
 }
@@ -100,4 +111,15 @@ export function checkAssembly(
     diagnostics: [...assembly.diagnostics, ...merged.diagnostics],
     stacks: assembly.stacks.map((s, i) => ({ stack: s.name, file: s.file, environment: s.environment, region: reports[i]?.region ?? "" })),
   };
+}
+
+/** The items, each distinct one once (compared by content), in order. */
+function once<T>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((x) => {
+    const key = JSON.stringify(x);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

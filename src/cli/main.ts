@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
-import { checkAssembly, checkTemplate, mergeReports } from "../check.ts";
+import { checkAssembly, checkTemplates, mergeReports } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
 import type { IntentsFile } from "../intents/parse.ts";
 import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
@@ -64,6 +64,42 @@ export function parseParams(list: readonly string[] | undefined): Record<string,
     params[p.slice(0, eq)] = p.slice(eq + 1);
   }
   return params;
+}
+
+/** The `--import NAME=VALUE` options (exports set by hand) as a map, or the message for the first one without a name. */
+export function parseImports(list: readonly string[] | undefined): Record<string, string> | string {
+  const imports: Record<string, string> = {};
+  for (const p of list ?? []) {
+    const eq = p.indexOf("=");
+    if (eq <= 0) return `--import ${p}: use NAME=VALUE (the export's name, and the value to import, e.g. a subnet id)`;
+    imports[p.slice(0, eq)] = p.slice(eq + 1);
+  }
+  return imports;
+}
+
+/**
+ * The `--stack-name FILE=NAME` options, keyed by the template as the command line names it (FILE may
+ * spell it otherwise: the same path resolved counts), or the message for the first bad one.
+ */
+export function parseStackNames(
+  list: readonly string[] | undefined,
+  files: readonly string[],
+  cwd: string,
+): Record<string, string> | string {
+  const names: Record<string, string> = {};
+  for (const p of list ?? []) {
+    const eq = p.lastIndexOf("=");
+    if (eq <= 0) return `--stack-name ${p}: use FILE=NAME (a template given, and the name of its stack)`;
+    const file = p.slice(0, eq);
+    const name = p.slice(eq + 1);
+    // CloudFormation's rule for stack names.
+    if (!/^[A-Za-z][-A-Za-z0-9]{0,127}$/.test(name))
+      return `--stack-name ${p}: ${JSON.stringify(name)} is not a stack name (a letter, then letters, digits and hyphens, up to 128)`;
+    const given = files.find((f) => f === file) ?? files.find((f) => resolve(cwd, f) === resolve(cwd, file));
+    if (given === undefined) return `--stack-name ${p}: ${file} is not one of the templates given (${files.join(", ")})`;
+    names[given] = name;
+  }
+  return names;
 }
 
 /** Template size limits (one place: the reader). */
@@ -256,7 +292,11 @@ function runCommand(argv: readonly string[], io: Io): number {
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
     throw new UsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
   const color = !io.env.NO_COLOR && (Boolean(io.env.FORCE_COLOR) || io.stdout.isTTY === true);
-  const load = { params, ...(region ? { region } : {}) };
+  const imports = parseImports(values.import);
+  if (typeof imports === "string") throw new UsageError(imports);
+  const stackNames = parseStackNames(values["stack-name"], positionals, io.cwd);
+  if (typeof stackNames === "string") throw new UsageError(stackNames);
+  const load = { params, imports, stackNames, ...(region ? { region } : {}) };
 
   if (command === "trace") {
     if (positionals.length > 1) throw new UsageError("trace takes one template");
@@ -277,18 +317,21 @@ function runCommand(argv: readonly string[], io: Io): number {
   const failOn = parseFailOn(values["fail-on"] ?? "error");
   const intents = values.expect !== undefined ? readIntents(resolve(io.cwd, values.expect), values.expect) : undefined;
   const alsoTo = intents ? intentDestinations(intents) : [];
-  const reports: CheckReport[] = [];
+  // Each input's reports in the order given; the templates are checked together (each one's imports read the others' exports).
+  const byInput: CheckReport[][] = [];
+  const templates: { file: string; text: string; at: number }[] = [];
   for (const file of positionals) {
     const deployed = snapshotReports(io, file, { ...load, to, alsoTo });
-    if (deployed) {
-      reports.push(...deployed);
-      continue;
+    const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
+    if (deployed) byInput.push(deployed);
+    else if (assembly) byInput.push([checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo })]);
+    else {
+      templates.push({ file, text: readTemplate(resolve(io.cwd, file), file), at: byInput.length });
+      byInput.push([]);
     }
-    const assembly = readAssembly(resolve(io.cwd, file), file);
-    if (assembly) reports.push(checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo }));
-    else reports.push(checkTemplate(file, readTemplate(resolve(io.cwd, file), file), { ...load, to, alsoTo }));
   }
-  let report = mergeReports(reports);
+  checkTemplates(templates, { ...load, to, alsoTo }).forEach((r, n) => byInput[(templates[n] as { at: number }).at]?.push(r));
+  let report = mergeReports(byInput.flat());
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
   io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
   return checkExitCode(report, failOn);
@@ -358,6 +401,8 @@ function parseCommandArgs(args: readonly string[]) {
     options: {
       to: { type: "string", multiple: true },
       param: { type: "string", multiple: true },
+      import: { type: "string", multiple: true },
+      "stack-name": { type: "string", multiple: true },
       region: { type: "string" },
       format: { type: "string" },
       "fail-on": { type: "string" },

@@ -6,6 +6,7 @@ import type { Diagnostic } from "../../model/types.ts";
 import { LoadError } from "../errors.ts";
 import { HANDLED, ModelBuilder } from "./build.ts";
 import type { RawResource } from "./intrinsics.ts";
+import type { ResolverOptions } from "./intrinsics.ts";
 import { Resolver } from "./intrinsics.ts";
 import { applyTransforms } from "./language-extensions.ts";
 import { parseTemplateText } from "./parse.ts";
@@ -19,6 +20,12 @@ export interface LoadOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** Logical id -> CDK construct path, for resources whose Metadata does not carry `aws:cdk:path` (a cloud assembly's manifest gives them). */
   readonly constructPaths?: Readonly<Record<string, string>>;
+  /** `--import NAME=VALUE`: exports set by hand, for `Fn::ImportValue` (see stacks.ts). */
+  readonly imports?: Readonly<Record<string, string>>;
+  /** `--stack-name FILE=NAME`, by the file as given: the name `AWS::StackName` takes in that template. */
+  readonly stackNames?: Readonly<Record<string, string>>;
+  /** The stack's name for a single template (`AWS::StackName`); loadStacks sets it from `stackNames`. */
+  readonly stackName?: string;
 }
 
 /** True when the parsed value looks like a CloudFormation or SAM template. */
@@ -28,7 +35,31 @@ export function looksLikeTemplate(v: unknown): v is Record<string, unknown> {
   return "Resources" in t || "AWSTemplateFormatVersion" in t || "Transform" in t;
 }
 
+/** A template read up to its Resolver: its exports can be read (exports.ts) before its model is built. */
+export interface PreparedTemplate {
+  readonly file: string;
+  readonly resolver: Resolver;
+  /** The template's `Outputs` section, as written (after transforms). */
+  readonly outputs: unknown;
+  /** Finishes the model; `extra`: diagnostics found about the template by whoever loads it with others (exports.ts). */
+  readonly build: (extra?: readonly Diagnostic[]) => Model;
+}
+
 export function loadCloudFormation(file: string, text: string, options: LoadOptions = {}): Model {
+  const prepared = prepareCloudFormation(file, text, options);
+  return prepared.build();
+}
+
+/**
+ * Reads a template up to its Resolver (parse, transforms, SAM); `importValue` answers its
+ * `Fn::ImportValue` (stacks.ts gives the other templates' exports; absent: unknown).
+ */
+export function prepareCloudFormation(
+  file: string,
+  text: string,
+  options: LoadOptions = {},
+  importValue?: ResolverOptions["importValue"],
+): PreparedTemplate {
   const written = parseTemplateText(file, text);
   if (!looksLikeTemplate(written.value)) {
     throw new LoadError("LOAD_NOT_A_TEMPLATE", "not a CloudFormation or SAM template (no Resources section)", { file, line: 1, column: 1 });
@@ -77,23 +108,32 @@ export function loadCloudFormation(file: string, text: string, options: LoadOpti
   const resolver = new Resolver(
     parsed,
     { ...template, Resources: sam.resources },
-    { region, params, mayBeGenerated: transformed.mayBeGenerated },
+    {
+      region,
+      params,
+      mayBeGenerated: transformed.mayBeGenerated,
+      ...(importValue ? { importValue } : {}),
+      ...(options.stackName !== undefined ? { stackName: options.stackName } : {}),
+    },
   );
-  const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
-  const { entities, diagnostics } = builder.build();
-  // The cycle check walks every resource once, which also collects the attributes named for the GetAtt check.
-  const attributes: [owner: string, target: string, attr: string, at: object][] = [];
-  const graph = dependencyGraph(sam.resources, (...a) => attributes.push(a));
-  const rejected = builder.diagnose([...checkGetAtts(sam.resources, attributes), ...checkCycles(graph)]);
-  const all = [...early, ...diagnostics, ...rejected];
-  return new Model({
-    files: [file],
-    region,
-    entities,
-    diagnostics: all,
-    dependencies: rawDependencies(sam.resources),
-    undecided: undecidedBy(transformed.undecided, all),
-  });
+  const build = (extra: readonly Diagnostic[] = []): Model => {
+    const builder = new ModelBuilder(resolver, sam.resources, sam.generatedFrom, options.constructPaths);
+    const { entities, diagnostics } = builder.build();
+    // The cycle check walks every resource once, which also collects the attributes named for the GetAtt check.
+    const attributes: [owner: string, target: string, attr: string, at: object][] = [];
+    const graph = dependencyGraph(sam.resources, (...a) => attributes.push(a));
+    const rejected = builder.diagnose([...checkGetAtts(sam.resources, attributes), ...checkCycles(graph)]);
+    const all = [...early, ...diagnostics, ...rejected, ...extra];
+    return new Model({
+      files: [file],
+      region,
+      entities,
+      diagnostics: all,
+      dependencies: rawDependencies(sam.resources),
+      undecided: undecidedBy(transformed.undecided, all),
+    });
+  };
+  return { file, resolver, outputs: template.Outputs, build };
 }
 
 /** Whether the model reads resources of this type (SAM functions and capacity providers become types it reads). */

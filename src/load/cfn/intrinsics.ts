@@ -230,6 +230,10 @@ export interface ResolverOptions {
   readonly params: Readonly<Record<string, string>>;
   /** For a name the template does not define: why a transform that was not expanded may define it (language-extensions.ts). */
   readonly mayBeGenerated?: (name: string) => string | undefined;
+  /** `Fn::ImportValue`: the value another template given exports under `name` (exports.ts); absent: unknown. */
+  readonly importValue?: (name: string, where: Where) => Value;
+  /** The stack's name (`--stack-name FILE=NAME`), for `AWS::StackName`; absent: known only at deploy time. */
+  readonly stackName?: string;
 }
 
 const CIDR_FIX =
@@ -490,6 +494,8 @@ export class Resolver {
       }
       case "Fn::ImportValue": {
         const name = r(arg);
+        if (typeof name === "string" && this.options.importValue) return this.options.importValue(name, where);
+        if (isUnknown(name)) return unknown(`imported from another stack, under an export name not known: ${name.reason}`);
         return unknown(
           `imported from another stack (export ${typeof name === "string" ? name : "with a computed name"}); check that stack's template too`,
         );
@@ -640,6 +646,8 @@ export class Resolver {
         return NO_VALUE;
       case "AWS::NotificationARNs":
         return [];
+      case "AWS::StackName":
+        return this.options.stackName ?? unknown(`${name} is known only at deploy time; pass --stack-name ${this.parsed.file}=NAME`);
       default:
         return unknown(`${name} is known only at deploy time`);
     }
