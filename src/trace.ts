@@ -5,7 +5,8 @@ import { analyze } from "./analyze/check.ts";
 import type { Blocker, Egress, Hop } from "./analyze/reach.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import { loadCloudFormation } from "./load/cfn/index.ts";
-import { loadModel } from "./load/index.ts";
+import type { StackInput } from "./load/cfn/stacks.ts";
+import { loadModel, loadModels } from "./load/index.ts";
 import type { Model } from "./model/model.ts";
 import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 import { stackOptions } from "./load/cdk-assembly.ts";
@@ -185,6 +186,28 @@ export function traceAssembly(assembly: CloudAssembly, template: (stack: Assembl
   throw new SelectionError(
     `several stacks define a function ${JSON.stringify(options.function)}: ${found.map((f) => f.stack.name).join(", ")}`,
     `name it by its construct path (${found.map((f) => f.fn.origin.constructPath?.replace(/\/Resource$/, "") ?? `${f.stack.name}/...`).join(", ")}), or pass that stack's template file`,
+  );
+}
+
+/**
+ * Traces one function of templates loaded together (each one's imports read the others' exports):
+ * the template that defines it. Throws LoadError, or SelectionError when none, or more than one, does.
+ */
+export function traceTemplates(inputs: readonly StackInput[], options: TraceOptions): TraceReport {
+  const models = loadModels(inputs, options);
+  const found = models.filter((m) => findFunction(m.functions(), options.function) !== undefined);
+  const only = found[0];
+  if (found.length === 1 && only) return traceModel(only, options);
+  if (found.length === 0) {
+    const ids = models.flatMap((m) => m.functions().map((f) => f.id)).sort();
+    throw new SelectionError(
+      `no function ${JSON.stringify(options.function)} in ${inputs.map((i) => i.file).join(", ")}`,
+      ids.length > 0 ? `--function takes one of: ${ids.join(", ")}` : "the templates define no Lambda function",
+    );
+  }
+  throw new SelectionError(
+    `several templates define a function ${JSON.stringify(options.function)}: ${found.map((m) => m.files[0]).join(", ")}`,
+    "pass only the template that defines it, with the templates it imports from",
   );
 }
 

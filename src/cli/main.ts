@@ -19,7 +19,7 @@ import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
-import { SelectionError, traceAssembly, traceModel, traceTemplate } from "../trace.ts";
+import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
 import { runCost } from "./cost.ts";
 import { runEmulate } from "./emulate.ts";
 import { runNew } from "./new.ts";
@@ -111,7 +111,7 @@ const HELP = `lambda-egress ${VERSION}: prove what VPC-attached Lambda functions
 
 Usage:
   lambda-egress check TEMPLATE... [--expect FILE] [options]
-  lambda-egress trace TEMPLATE --function ID [--subnet ID] [--to DEST] [options]
+  lambda-egress trace TEMPLATE... --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
                     [--format cloudformation|sam|cdk] [-o FILE] [--force]
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare [--expect FILE]]
@@ -126,7 +126,10 @@ check: for every Lambda function, from every subnet of its VpcConfig, whether it
 reach each destination, through which NAT and public address, and if not, what blocks
 it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON), or
 a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region,
-or a Terraform plan or state as \`terraform show -json\` writes it.
+or a Terraform plan or state as \`terraform show -json\` writes it. Templates given
+together are linked: each one's Fn::ImportValue reads the others' exports (Outputs
+with Export: Name), so \`check vpc.yaml app.yaml\` proves app.yaml's functions through
+vpc.yaml's subnets, route tables and NAT gateways (their ids read vpc/PrivateSubnetA).
 
 trace: the hop-by-hop path of one function to a destination, from each subnet of its
 VpcConfig (or the one --subnet names): each hop's component, the rule that matched,
@@ -159,6 +162,12 @@ Options:
                                         e.g. aws:dynamodb, aws:s3, aws:lambda, aws:logs
                        ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
+  --import NAME=VALUE
+                     the value of export NAME for Fn::ImportValue (e.g. a subnet id),
+                     repeatable; wins over a template's export of that name
+  --stack-name FILE=NAME
+                     the stack name of template FILE, for AWS::StackName (export names
+                     like \${AWS::StackName}-SubnetA); without it they are unknown
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
   --format FORMAT    text (default) or json (schemaVersion 1)
   --fail-on LEVEL[,unknown]
@@ -299,17 +308,26 @@ function runCommand(argv: readonly string[], io: Io): number {
   const load = { params, imports, stackNames, ...(region ? { region } : {}) };
 
   if (command === "trace") {
-    if (positionals.length > 1) throw new UsageError("trace takes one template");
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
-    const deployed = snapshotModelFor(io, file, values.function);
-    const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
+    const deployed = positionals.length > 1 ? undefined : snapshotModelFor(io, file, values.function);
+    const assembly = deployed || positionals.length > 1 ? undefined : readAssembly(resolve(io.cwd, file), file);
+    if (positionals.length > 1) {
+      // Several templates: the function's own, and those it imports from (a snapshot or an assembly is traced alone).
+      for (const f of positionals) {
+        if (statFile(resolve(io.cwd, f), f).isDirectory())
+          throw new UsageError(`trace takes several templates, or one cloud assembly; ${f} is a directory`);
+      }
+    }
     const report = deployed
       ? traceModel(deployed, options)
       : assembly
         ? traceAssembly(assembly, (s) => readTemplate(s.path, s.file), options)
-        : traceTemplate(file, readTemplate(resolve(io.cwd, file), file), options);
+        : traceTemplates(
+            positionals.map((f) => ({ file: f, text: readTemplate(resolve(io.cwd, f), f) })),
+            options,
+          );
     io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
     return report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
   }

@@ -1,0 +1,374 @@
+// Templates checked together: Fn::ImportValue against the other templates' exports, --import, --stack-name.
+// Fixtures: test/fixtures-multi (README there).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, it } from "node:test";
+import type { FunctionReport } from "../src/analyze/check.ts";
+import type { ReachResult } from "../src/analyze/reach.ts";
+import type { CheckOptions, CheckReport } from "../src/check.ts";
+import { checkTemplates, mergeReports } from "../src/check.ts";
+import { loadModels } from "../src/load/index.ts";
+import { qualifyNetwork } from "../src/model/qualify.ts";
+import { traceTemplates } from "../src/trace.ts";
+import { runCli } from "./cli-helpers.ts";
+import { ROOT } from "./helpers.ts";
+
+const MULTI = join(ROOT, "test", "fixtures-multi");
+const NAT = { vpc: join(MULTI, "nat-gateway", "vpc.yaml"), app: join(MULTI, "nat-gateway", "app.yaml") };
+const NO_NAT = { vpc: join(MULTI, "no-nat-gateway", "vpc.yaml"), app: join(MULTI, "no-nat-gateway", "app.yaml") };
+
+const input = (file: string) => ({ file, text: readFileSync(file, "utf8") });
+function check(files: string[], options: CheckOptions = {}): CheckReport[] {
+  return checkTemplates(files.map(input), options);
+}
+function fn(report: CheckReport | undefined, id: string): FunctionReport {
+  const f = report?.functions.find((x) => x.id === id);
+  assert.ok(f, `function ${id}`);
+  return f;
+}
+function internet(f: FunctionReport, subnet: string): ReachResult {
+  const r = f.subnets.find((s) => s.subnet === subnet)?.destinations.find((d) => d.to === "internet");
+  assert.ok(r, `${subnet} internet in ${JSON.stringify(f.subnets.map((s) => s.subnet))}`);
+  return r;
+}
+
+describe("templates checked together (Fn::ImportValue)", () => {
+  it("a function in the subnets another stack exports reaches the internet through that stack's NAT, with its EIP", () => {
+    const [vpc, app] = check([NAT.vpc, NAT.app], { stackNames: { [NAT.vpc]: "network" } });
+    const f = fn(app, "ApiClientFunction");
+    assert.deepEqual(f.summary, { internet: "reachable" });
+    assert.equal(f.vpc, "network/Vpc");
+    assert.deepEqual(
+      f.subnets.map((s) => s.subnet),
+      ["network/PrivateSubnetA", "network/PrivateSubnetB"],
+    );
+    for (const s of ["network/PrivateSubnetA", "network/PrivateSubnetB"]) {
+      const r = internet(f, s);
+      assert.equal(r.verdict, "reachable");
+      assert.deepEqual(r.egress, [{ via: "network/NatGateway", publicIp: null, eip: "network/NatEip" }]);
+    }
+    // The network stack's own report is the same as when it is checked alone: its subnets, unqualified, no function.
+    assert.deepEqual(vpc?.functions, []);
+    assert.deepEqual(
+      vpc?.subnets.map((s) => s.subnet),
+      ["PrivateSubnetA", "PrivateSubnetB", "PublicSubnet"],
+    );
+    assert.deepEqual(app?.subnets, []);
+    assert.deepEqual(
+      [...(app?.diagnostics ?? []), ...(vpc?.diagnostics ?? [])].filter((d) => d.severity !== "info"),
+      [],
+    );
+  });
+
+  it("trace walks into the other template: each hop located in the file that defines it", () => {
+    const report = traceTemplates([input(NAT.vpc), input(NAT.app)], {
+      function: "ApiClientFunction",
+      subnet: "network/PrivateSubnetA",
+      stackNames: { [NAT.vpc]: "network" },
+    });
+    const [t] = report.traces;
+    assert.equal(t?.verdict, "reachable");
+    const byComponent = new Map(t?.hops.map((h) => [h.component, h.location?.file]));
+    assert.equal(byComponent.get("FunctionSecurityGroup"), NAT.app);
+    assert.equal(byComponent.get("network/PrivateRouteTable"), NAT.vpc);
+    assert.equal(byComponent.get("network/NatGateway"), NAT.vpc);
+    assert.equal(byComponent.get("network/InternetGateway"), NAT.vpc);
+  });
+
+  it("without the other stack's NAT gateway: unreachable, NO_ROUTE_TO_DESTINATION at its route table, in its file", () => {
+    const [, app] = check([NO_NAT.vpc, NO_NAT.app], { stackNames: { [NO_NAT.vpc]: "network" } });
+    const f = fn(app, "ApiClientFunction");
+    assert.deepEqual(f.summary, { internet: "unreachable" });
+    for (const s of ["network/PrivateSubnetA", "network/PrivateSubnetB"]) {
+      const r = internet(f, s);
+      assert.equal(r.verdict, "unreachable");
+      assert.equal(r.code, "NO_ROUTE_TO_DESTINATION");
+      assert.equal(r.location?.file, NO_NAT.vpc);
+      assert.equal(r.location?.line, 64);
+    }
+  });
+
+  it("export names made of AWS::StackName without --stack-name: unknown, naming the export, the template searched and --stack-name", () => {
+    const [, app] = check([NAT.vpc, NAT.app]);
+    const f = fn(app, "ApiClientFunction");
+    assert.deepEqual(f.summary, { internet: "unknown" });
+    const reason = f.subnets[0]?.destinations[0]?.reason ?? "";
+    assert.match(reason, /^imported from another stack \(export network-PrivateSubnetA\): none of .*nat-gateway\/vpc\.yaml exports it/);
+    assert.match(reason, /exports Outputs VpcId, PrivateSubnetAId, PrivateSubnetBId under names not known/);
+    assert.match(reason, /pass --stack-name .*nat-gateway\/vpc\.yaml=NAME/);
+    assert.equal(f.subnets[0]?.destinations[0]?.code, "UNKNOWN_RESOURCE");
+  });
+
+  it("an import no template exports stays unknown, naming the export and the templates searched", () => {
+    const [, app] = check([NAT.vpc, NAT.app], { stackNames: { [NAT.vpc]: "other" } });
+    const f = fn(app, "ApiClientFunction");
+    assert.deepEqual(f.summary, { internet: "unknown" });
+    assert.equal(
+      f.subnets[0]?.destinations[0]?.reason,
+      `imported from another stack (export network-PrivateSubnetA): none of ${NAT.vpc} exports it; give the template that exports it too, or --import network-PrivateSubnetA=VALUE`,
+    );
+  });
+
+  it("--import of a subnet id no template defines: unknown, that subnet's routes are not known", () => {
+    const [app] = check([NAT.app], {
+      imports: { "network-PrivateSubnetA": "subnet-0abc", "network-PrivateSubnetB": "subnet-0def", "network-VpcId": "vpc-0123" },
+    });
+    const f = fn(app, "ApiClientFunction");
+    assert.deepEqual(f.summary, { internet: "unknown" });
+    assert.deepEqual(
+      f.subnets.map((s) => s.subnet),
+      ["subnet-0abc", "subnet-0def"],
+    );
+    const r = internet(f, "subnet-0abc");
+    assert.equal(r.verdict, "unknown");
+    assert.equal(r.code, "UNKNOWN_RESOURCE");
+    assert.match(r.reason, /subnet-0abc/);
+    assert.deepEqual(
+      app?.diagnostics.filter((d) => d.severity !== "info"),
+      [],
+    );
+  });
+
+  it("--import wins over a template's export of the same name", () => {
+    const [, app] = check([NAT.vpc, NAT.app], {
+      stackNames: { [NAT.vpc]: "network" },
+      imports: { "network-PrivateSubnetB": "subnet-0def" },
+    });
+    const f = fn(app, "ApiClientFunction");
+    assert.deepEqual(
+      f.subnets.map((s) => s.subnet),
+      ["network/PrivateSubnetA", "subnet-0def"],
+    );
+    assert.equal(internet(f, "network/PrivateSubnetA").verdict, "reachable");
+    assert.equal(internet(f, "subnet-0def").verdict, "unknown");
+  });
+
+  it("an --import name no template imports: a warning naming it and the closest import", () => {
+    const [app] = check([NAT.app], { imports: { "network-PrivateSubnetC": "subnet-0abc" } });
+    const w = app?.diagnostics.filter((d) => d.code === "LOAD_UNKNOWN_IMPORT");
+    assert.deepEqual(
+      w?.map((d) => [d.severity, d.message]),
+      [
+        [
+          "warning",
+          "--import network-PrivateSubnetC: no template given imports network-PrivateSubnetC, so it changes nothing (their imports: network-VpcId, network-PrivateSubnetA, network-PrivateSubnetB); did you mean network-PrivateSubnetA?",
+        ],
+      ],
+    );
+  });
+
+  it("two templates exporting one name: an error at the second export, and the import stays unknown", () => {
+    const stackNames = { [NAT.vpc]: "network", [NO_NAT.vpc]: "network" };
+    const reports = check([NAT.vpc, NO_NAT.vpc, NAT.app], { stackNames });
+    const dup = reports[1]?.diagnostics.filter((d) => d.code === "LOAD_DUPLICATE_EXPORT") ?? [];
+    assert.deepEqual(
+      dup.map((d) => [d.severity, d.location.file, d.location.line]),
+      [
+        ["error", NO_NAT.vpc, 84],
+        ["error", NO_NAT.vpc, 88],
+        ["error", NO_NAT.vpc, 92],
+      ],
+    );
+    assert.match(
+      dup[1]?.message ?? "",
+      /^export network-PrivateSubnetA \(Outputs PrivateSubnetAId\) is also exported by .*nat-gateway\/vpc\.yaml/,
+    );
+    assert.deepEqual(
+      reports[0]?.diagnostics.filter((d) => d.code === "LOAD_DUPLICATE_EXPORT"),
+      [],
+    );
+    const f = fn(reports[2], "ApiClientFunction");
+    assert.deepEqual(f.summary, { internet: "unknown" });
+    assert.match(f.subnets[0]?.destinations[0]?.reason ?? "", /export network-PrivateSubnetA\), which .* both export/);
+  });
+
+  it("an export of a resource that is not part of the network, or under an open condition: unknown, naming the export", () => {
+    const exporter = `Parameters:
+  Env:
+    Type: String
+Conditions:
+  IsProd: !Equals [!Ref Env, prod]
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: 10.0.0.0/16
+  Subnet:
+    Type: AWS::EC2::Subnet
+    Properties:
+      VpcId: !Ref Vpc
+      CidrBlock: 10.0.1.0/24
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument: {}
+Outputs:
+  S:
+    Condition: IsProd
+    Value: !Ref Subnet
+    Export: { Name: subnet }
+  R:
+    Value: !Ref Role
+    Export: { Name: role-name }
+`;
+    const importer = `Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: x
+      VpcId: !ImportValue role-name
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn:aws:iam::123456789012:role/r
+      VpcConfig:
+        SubnetIds: [!ImportValue subnet]
+        SecurityGroupIds: [!Ref Sg]
+`;
+    const [, app] = checkTemplates([
+      { file: "net.yaml", text: exporter },
+      { file: "app.yaml", text: importer },
+    ]);
+    const f = fn(app, "Fn");
+    assert.deepEqual(f.summary, { internet: "unknown" });
+    assert.equal(
+      f.subnets[0]?.destinations[0]?.reason,
+      "imported from net.yaml (export subnet, Outputs S): the export exists only under condition IsProd: parameter Env has no default; pass --param Env=VALUE",
+    );
+    const [, model] = loadModels([
+      { file: "net.yaml", text: exporter },
+      { file: "app.yaml", text: importer },
+    ]);
+    const sg = model?.get("security-group", "Sg");
+    assert.deepEqual(sg?.vpcId, {
+      unknown: true,
+      reason:
+        "imported from net.yaml (export role-name): Role (AWS::IAM::Role) is not a network resource, which is all a model takes from another stack",
+    });
+  });
+
+  it("a stack that re-exports an import: the function's model holds both stacks' networks", () => {
+    const mid = `Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: shared
+      VpcId: !ImportValue network-VpcId
+Outputs:
+  SubnetA:
+    Value: !ImportValue network-PrivateSubnetA
+    Export: { Name: mid-subnet }
+  Sg:
+    Value: !Ref Sg
+    Export: { Name: mid-sg }
+`;
+    const app = `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn:aws:iam::123456789012:role/r
+      VpcConfig:
+        SubnetIds: [!ImportValue mid-subnet]
+        SecurityGroupIds: [!ImportValue mid-sg]
+`;
+    const reports = checkTemplates([input(NAT.vpc), { file: "mid.yaml", text: mid }, { file: "app.yaml", text: app }], {
+      stackNames: { [NAT.vpc]: "network" },
+    });
+    const f = fn(reports[2], "Fn");
+    assert.deepEqual(f.summary, { internet: "reachable" });
+    assert.deepEqual(
+      f.subnets.map((s) => s.subnet),
+      ["network/PrivateSubnetA"],
+    );
+    assert.deepEqual(internet(f, "network/PrivateSubnetA").egress, [{ via: "network/NatGateway", publicIp: null, eip: "network/NatEip" }]);
+    // Checked as one report: each file once, each finding once.
+    const merged = mergeReports(reports);
+    assert.deepEqual(merged.files, [NAT.vpc, "mid.yaml", "app.yaml"]);
+  });
+
+  it("qualifies every id an entity holds, and leaves ids of a third stack alone", () => {
+    const [q] = qualifyNetwork(
+      [
+        {
+          kind: "route-table",
+          id: "Rt",
+          origin: { source: "cloudformation", file: "vpc.yaml", logicalId: "Rt" },
+          vpcId: "Vpc",
+          isMain: false,
+          routes: [
+            {
+              destination: { kind: "cidr", cidr: { family: 4, text: "0.0.0.0/0" } as never },
+              target: { kind: "nat-gateway", id: "other/Nat" },
+              state: "active",
+              origin: { source: "cloudformation", file: "vpc.yaml" },
+            },
+            {
+              destination: { kind: "prefix-list", id: "Pl", cidrs: [] },
+              target: { kind: "vpc-endpoint", id: { unknown: true, reason: "r" } },
+              state: "active",
+              origin: { source: "cloudformation", file: "vpc.yaml" },
+            },
+          ],
+        },
+        {
+          kind: "role",
+          id: "Role",
+          origin: { source: "cloudformation", file: "vpc.yaml" },
+          statements: [],
+          unknownPolicies: [],
+          attachedPolicyResources: [],
+        },
+      ],
+      "net",
+    );
+    assert.deepEqual(q, {
+      kind: "route-table",
+      id: "net/Rt",
+      origin: { source: "cloudformation", file: "vpc.yaml", logicalId: "Rt" },
+      vpcId: "net/Vpc",
+      isMain: false,
+      routes: [
+        {
+          destination: { kind: "cidr", cidr: { family: 4, text: "0.0.0.0/0" } },
+          target: { kind: "nat-gateway", id: "other/Nat" },
+          state: "active",
+          origin: { source: "cloudformation", file: "vpc.yaml" },
+        },
+        {
+          destination: { kind: "prefix-list", id: "net/Pl", cidrs: [] },
+          target: { kind: "vpc-endpoint", id: { unknown: true, reason: "r" } },
+          state: "active",
+          origin: { source: "cloudformation", file: "vpc.yaml" },
+        },
+      ],
+    });
+  });
+
+  it("cli: check VPC APP --stack-name, trace across them, and usage errors", async () => {
+    const vpc = "test/fixtures-multi/nat-gateway/vpc.yaml";
+    const app = "test/fixtures-multi/nat-gateway/app.yaml";
+    const r = await runCli(["check", vpc, app, "--stack-name", `./${vpc}=network`]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /network\/PrivateSubnetA\s+us-east-1a\s+reachable\s+via network\/NatGateway \(EIP network\/NatEip\)/);
+    assert.match(r.stdout, /egress IPs to allowlist: network\/NatEip/);
+    const t = await runCli(["trace", vpc, app, "--stack-name", `${vpc}=network`, "--function", "ApiClientFunction", "--format", "json"]);
+    assert.equal(t.code, 0, t.stderr);
+    assert.deepEqual(
+      (JSON.parse(t.stdout) as { traces: { subnet: string; verdict: string }[] }).traces.map((x) => [x.subnet, x.verdict]),
+      [
+        ["network/PrivateSubnetA", "reachable"],
+        ["network/PrivateSubnetB", "reachable"],
+      ],
+    );
+    const bad = await runCli(["check", app, "--stack-name", "nope.yaml=network"]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--stack-name nope\.yaml=network: nope\.yaml is not one of the templates given/);
+    const badName = await runCli(["check", vpc, "--stack-name", `${vpc}=1net`]);
+    assert.equal(badName.code, 2);
+    assert.match(badName.stderr, /"1net" is not a stack name/);
+    const badImport = await runCli(["check", app, "--import", "subnet-0abc"]);
+    assert.equal(badImport.code, 2);
+    assert.match(badImport.stderr, /--import subnet-0abc: use NAME=VALUE/);
+  });
+});
