@@ -12,7 +12,7 @@ import { loadModels } from "../src/load/index.ts";
 import { qualifyNetwork } from "../src/model/qualify.ts";
 import { traceTemplates } from "../src/trace.ts";
 import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { CORPUS, HAS_CORPUS, ROOT } from "./helpers.ts";
 
 const MULTI = join(ROOT, "test", "fixtures-multi");
 const NAT = { vpc: join(MULTI, "nat-gateway", "vpc.yaml"), app: join(MULTI, "nat-gateway", "app.yaml") };
@@ -344,6 +344,23 @@ Outputs:
       ],
     });
   });
+
+  it(
+    "the Lambda developer guide's list-manager sample with its VPC stack: exact verdicts through that stack",
+    { skip: !HAS_CORPUS },
+    () => {
+      const vpc = join(CORPUS, "awsdocs__aws-lambda-developer-guide__templates__vpc-private.yaml");
+      const app = join(CORPUS, "awsdocs__aws-lambda-developer-guide__sample-apps__list-manager__template.yml");
+      const [, report] = check([vpc, app], { stackNames: { [vpc]: "list-manager-vpc" } });
+      for (const id of ["dbadmin", "processor"]) {
+        const f = fn(report, id);
+        assert.deepEqual(f.summary, { internet: "unreachable", "aws:dynamodb": "reachable", "aws:s3": "reachable" });
+        const r = internet(f, "list-manager-vpc/privateSubnet1");
+        assert.equal(r.code, "NO_ROUTE_TO_DESTINATION");
+        assert.equal(r.location?.file, vpc);
+      }
+    },
+  );
 
   it("cli: check VPC APP --stack-name, trace across them, and usage errors", async () => {
     const vpc = "test/fixtures-multi/nat-gateway/vpc.yaml";
