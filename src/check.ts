@@ -102,7 +102,11 @@ export function checkAssembly(
   template: (stack: AssemblyStack) => string,
   options: CheckOptions = {},
 ): CheckReport {
-  const reports = assembly.stacks.map((stack) => checkTemplate(stack.file, template(stack), stackOptions(stack, options)));
+  // Loaded together: CDK writes a reference from one stack to another as an export and a Fn::ImportValue.
+  const reports = checkTemplates(
+    assembly.stacks.map((stack) => ({ file: stack.file, text: template(stack), options: stackOptions(stack, {}), qualifier: stack.id })),
+    options,
+  );
   const merged = mergeReports(reports);
   return {
     ...merged,

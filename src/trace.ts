@@ -4,7 +4,6 @@ import type { FunctionReport } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
 import type { Blocker, Egress, Hop } from "./analyze/reach.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
-import { loadCloudFormation } from "./load/cfn/index.ts";
 import type { StackInput } from "./load/cfn/stacks.ts";
 import { loadModel, loadModels } from "./load/index.ts";
 import type { Model } from "./model/model.ts";
@@ -166,8 +165,13 @@ function findFunction(fns: readonly LambdaFunction[], wanted: string): LambdaFun
 export function traceAssembly(assembly: CloudAssembly, template: (stack: AssemblyStack) => string, options: TraceOptions): TraceReport {
   const found: { stack: AssemblyStack; model: Model; fn: LambdaFunction }[] = [];
   const ids: string[] = [];
-  for (const stack of assembly.stacks) {
-    const model = loadCloudFormation(stack.file, template(stack), stackOptions(stack, options));
+  // Loaded together: CDK writes a reference from one stack to another as an export and a Fn::ImportValue.
+  const models = loadModels(
+    assembly.stacks.map((stack) => ({ file: stack.file, text: template(stack), options: stackOptions(stack, {}), qualifier: stack.id })),
+    options,
+  );
+  for (const [n, stack] of assembly.stacks.entries()) {
+    const model = models[n] as Model;
     const fns = [...model.functions()];
     const fn = findFunction(fns, options.function);
     if (fn) found.push({ stack, model, fn });

@@ -1,7 +1,8 @@
 // Templates checked together: Fn::ImportValue against the other templates' exports, --import, --stack-name.
 // Fixtures: test/fixtures-multi (README there).
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { FunctionReport } from "../src/analyze/check.ts";
@@ -361,6 +362,95 @@ Outputs:
       }
     },
   );
+
+  it("a CDK cloud assembly: a stack's reference to another stack's subnets (an export and a Fn::ImportValue) is followed", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lambda-egress-stacks-"));
+    try {
+      const stack = (templateFile: string) => ({
+        type: "aws:cloudformation:stack",
+        environment: "aws://unknown-account/unknown-region",
+        properties: { templateFile },
+      });
+      writeFileSync(
+        join(dir, "manifest.json"),
+        JSON.stringify({ version: "48.0.0", artifacts: { Network: stack("Network.template.json"), App: stack("App.template.json") } }),
+      );
+      const r = (id: string) => ({ Ref: id });
+      writeFileSync(
+        join(dir, "Network.template.json"),
+        JSON.stringify({
+          Resources: {
+            Vpc: { Type: "AWS::EC2::VPC", Properties: { CidrBlock: "10.0.0.0/16" } },
+            Igw: { Type: "AWS::EC2::InternetGateway" },
+            Attach: { Type: "AWS::EC2::VPCGatewayAttachment", Properties: { VpcId: r("Vpc"), InternetGatewayId: r("Igw") } },
+            Public: { Type: "AWS::EC2::Subnet", Properties: { VpcId: r("Vpc"), CidrBlock: "10.0.0.0/24", AvailabilityZone: "us-east-1a" } },
+            PublicRt: { Type: "AWS::EC2::RouteTable", Properties: { VpcId: r("Vpc") } },
+            PublicRoute: {
+              Type: "AWS::EC2::Route",
+              Properties: { RouteTableId: r("PublicRt"), DestinationCidrBlock: "0.0.0.0/0", GatewayId: r("Igw") },
+            },
+            PublicAssoc: {
+              Type: "AWS::EC2::SubnetRouteTableAssociation",
+              Properties: { SubnetId: r("Public"), RouteTableId: r("PublicRt") },
+            },
+            Eip: { Type: "AWS::EC2::EIP", Properties: { Domain: "vpc" } },
+            Nat: {
+              Type: "AWS::EC2::NatGateway",
+              Properties: { SubnetId: r("Public"), AllocationId: { "Fn::GetAtt": ["Eip", "AllocationId"] } },
+            },
+            Private: {
+              Type: "AWS::EC2::Subnet",
+              Properties: { VpcId: r("Vpc"), CidrBlock: "10.0.1.0/24", AvailabilityZone: "us-east-1a" },
+            },
+            PrivateRt: { Type: "AWS::EC2::RouteTable", Properties: { VpcId: r("Vpc") } },
+            PrivateRoute: {
+              Type: "AWS::EC2::Route",
+              Properties: { RouteTableId: r("PrivateRt"), DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: r("Nat") },
+            },
+            PrivateAssoc: {
+              Type: "AWS::EC2::SubnetRouteTableAssociation",
+              Properties: { SubnetId: r("Private"), RouteTableId: r("PrivateRt") },
+            },
+          },
+          Outputs: {
+            ExportsOutputRefPrivate: { Value: r("Private"), Export: { Name: "Network:ExportsOutputRefPrivate" } },
+            ExportsOutputFnGetAttVpcDefaultSecurityGroup: {
+              Value: { "Fn::GetAtt": ["Vpc", "DefaultSecurityGroup"] },
+              Export: { Name: "Network:ExportsOutputFnGetAttVpcDefaultSecurityGroup" },
+            },
+          },
+        }),
+      );
+      writeFileSync(
+        join(dir, "App.template.json"),
+        JSON.stringify({
+          Resources: {
+            Fn: {
+              Type: "AWS::Lambda::Function",
+              Properties: {
+                Role: "arn:aws:iam::123456789012:role/r",
+                VpcConfig: {
+                  SubnetIds: [{ "Fn::ImportValue": "Network:ExportsOutputRefPrivate" }],
+                  SecurityGroupIds: [{ "Fn::ImportValue": "Network:ExportsOutputFnGetAttVpcDefaultSecurityGroup" }],
+                },
+              },
+            },
+          },
+        }),
+      );
+      const c = await runCli(["check", dir, "--format", "json"]);
+      assert.equal(c.code, 0, c.stderr);
+      const report = JSON.parse(c.stdout) as CheckReport;
+      const f = fn(report, "Fn");
+      assert.deepEqual(f.summary, { internet: "reachable" });
+      assert.deepEqual(internet(f, "Network/Private").egress, [{ via: "Network/Nat", publicIp: null, eip: "Network/Eip" }]);
+      const t = await runCli(["trace", dir, "--function", "Fn", "--format", "json"]);
+      assert.equal(t.code, 0, t.stderr);
+      assert.equal((JSON.parse(t.stdout) as { traces: { verdict: string }[] }).traces[0]?.verdict, "reachable");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it("cli: check VPC APP --stack-name, trace across them, and usage errors", async () => {
     const vpc = "test/fixtures-multi/nat-gateway/vpc.yaml";

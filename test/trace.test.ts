@@ -197,11 +197,12 @@ describe("trace", () => {
     assert.match(outside.stderr, /hint: PublicApiFunction is not attached to a VPC; leave out --subnet/);
   });
 
-  it("usage: --function required, one template, check-only options refused", async () => {
+  it("usage: --function required, one function among the templates, check-only options refused", async () => {
     const cases: [string[], RegExp][] = [
       [["trace", PER_AZ], /trace needs --function ID/],
       [["trace", "--function", "F"], /trace needs a template file/],
-      [["trace", PER_AZ, PER_AZ, "--function", "F"], /trace takes one template/],
+      [["trace", PER_AZ, PER_AZ, "--function", "PartnerApiFunction"], /several templates define a function "PartnerApiFunction"/],
+      [["trace", PER_AZ, "test/fixtures-cdk/broken-nat", "--function", "F"], /trace takes several templates, or one cloud assembly/],
       [["trace", PER_AZ, "--function", "PartnerApiFunction", "--fail-on", "none"], /--fail-on applies to check only/],
       [["trace", PER_AZ, "--function", "PartnerApiFunction", "--to", "moon"], /"moon" is not a destination/],
       [["check", PER_AZ, "--subnet", "PrivateSubnetA"], /--subnet applies to trace only/],

@@ -26,6 +26,8 @@ export interface StackInput {
   readonly text: string;
   /** This template's own options (a CDK stack's region and construct paths), over the common ones. */
   readonly options?: LoadOptions;
+  /** What qualifies its ids in other stacks' models when no --stack-name names it (a CDK stack's artifact id); default: the file's base name. */
+  readonly qualifier?: string;
 }
 
 /** One export of a template: its name and (evaluated when first imported) its value. */
@@ -144,7 +146,7 @@ export function loadStacks(inputs: readonly StackInput[], options: LoadOptions =
   for (const input of inputs) {
     const own = { ...options, ...input.options };
     const name = own.stackNames?.[input.file] ?? own.stackName;
-    let qualifier = qualifierOf(name ?? baseName(input.file));
+    let qualifier = qualifierOf(name ?? input.qualifier ?? baseName(input.file));
     if (byQualifier.has(qualifier)) qualifier = qualifierOf(input.file);
     for (let n = 2; byQualifier.has(qualifier); n++) qualifier = `${qualifierOf(input.file)}~${n}`;
     const stack: Stack = {
