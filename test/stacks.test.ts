@@ -474,8 +474,21 @@ Outputs:
     const badName = await runCli(["check", vpc, "--stack-name", `${vpc}=1net`]);
     assert.equal(badName.code, 2);
     assert.match(badName.stderr, /"1net" is not a stack name/);
-    const badImport = await runCli(["check", app, "--import", "subnet-0abc"]);
-    assert.equal(badImport.code, 2);
-    assert.match(badImport.stderr, /--import subnet-0abc: use NAME=VALUE/);
+    for (const command of [
+      ["check", app],
+      ["cost", app],
+      ["emulate", "--plan", app, "--function", "ApiClientFunction"],
+    ]) {
+      const badImport = await runCli([...command, "--import", "subnet-0abc"]);
+      assert.equal(badImport.code, 2, command.join(" "));
+      assert.match(badImport.stderr, /--import subnet-0abc: use NAME=VALUE/);
+    }
+    // cost (one template) takes --import too, and says when a name is imported nowhere.
+    const cost = await runCli(["cost", app, "--import", "network-PrivateSubnetC=subnet-0abc"]);
+    assert.equal(cost.code, 0, cost.stderr);
+    assert.match(
+      cost.stderr,
+      /^lambda-egress: warning: --import network-PrivateSubnetC: no template given imports network-PrivateSubnetC, so it changes nothing/,
+    );
   });
 });

@@ -16,13 +16,14 @@ import { readBounded } from "../load/read.ts";
 import { renderCompareJson, renderCompareText } from "../report/compare.ts";
 import { renderCostJson, renderCostText } from "../report/cost.ts";
 import type { Io } from "./main.ts";
-import { parseParams, printError, readIntents, readTemplate, readText } from "./main.ts";
+import { parseImports, parseParams, printError, readIntents, readTemplate, readText } from "./main.ts";
 import { unknownParamLines } from "../load/params.ts";
 import { snapshotModelIn } from "./scan.ts";
 
 export const COST_HELP = `Usage:
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...]
                      [--compare [--expect FILE]] [--format text|json] [--param NAME=VALUE]
+                     [--import NAME=VALUE]
 
 cost: the monthly cost of what the template builds in a region: NAT gateways (zonal, and
 regional per active AZ), the public IPv4 charge on every Elastic IP and NAT address,
@@ -52,6 +53,8 @@ Options:
                      see the error for one without
   --format FORMAT    text (default) or json
   --param NAME=VALUE template parameter value, repeatable
+  --import NAME=VALUE the value of export NAME for Fn::ImportValue, repeatable
+                     (cost prices one template: the network of another stack is not priced)
 `;
 
 class CostUsageError extends Error {}
@@ -114,6 +117,7 @@ function cost(args: readonly string[], io: Io): number {
       traffic: { type: "string" },
       format: { type: "string" },
       param: { type: "string", multiple: true },
+      import: { type: "string", multiple: true },
       compare: { type: "boolean" },
       expect: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -136,6 +140,8 @@ function cost(args: readonly string[], io: Io): number {
   regionPrices(region); // no price data: say so before reading anything
   const params = parseParams(values.param);
   if (typeof params === "string") throw new CostUsageError(params);
+  const imports = parseImports(values.import);
+  if (typeof imports === "string") throw new CostUsageError(imports);
   const traffic = values.traffic !== undefined ? readTraffic(values.traffic, io) : undefined;
   const path = resolve(io.cwd, file);
   if (!deployed && existsSync(path) && statSync(path).isDirectory())
@@ -147,7 +153,8 @@ function cost(args: readonly string[], io: Io): number {
       },
     );
   // A Terraform plan names its own region; --region overrides it.
-  const model = deployed ?? loadModel(file, readTemplate(path, file), { params, ...(values.region !== undefined ? { region } : {}) });
+  const model =
+    deployed ?? loadModel(file, readTemplate(path, file), { params, imports, ...(values.region !== undefined ? { region } : {}) });
   for (const line of unknownParamLines(model)) io.stderr.write(line);
   if (values.expect !== undefined && !values.compare)
     throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");

@@ -27,7 +27,7 @@ import { readBounded } from "../load/read.ts";
 import { escapeControl, escapeLines } from "../report/escape.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
-import { parseParams, printError, readTemplate, setOutputClosedHandler } from "./main.ts";
+import { parseImports, parseParams, printError, readTemplate, setOutputClosedHandler } from "./main.ts";
 import { snapshotModelFor } from "./scan.ts";
 
 export const EMULATE_HELP = `Usage:
@@ -71,6 +71,7 @@ Options:
                      replaced by the run's
   --cleanup          remove the namespaces, servers and files a killed run left
   --param NAME=VALUE template parameter value, repeatable
+  --import NAME=VALUE the value of export NAME for Fn::ImportValue, repeatable
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
 
 Exit codes: the worst exit code of CMD (or of the shells); 2 usage, input, privilege or
@@ -205,6 +206,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         cleanup: { type: "boolean" },
         timeout: { type: "string" },
         param: { type: "string", multiple: true },
+        import: { type: "string", multiple: true },
         region: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -259,6 +261,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
   const params = parseParams(values.param);
   if (typeof params === "string") return usage(params);
+  const imports = parseImports(values.import);
+  if (typeof imports === "string") return usage(imports);
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region))
     return usage(`--region ${printable(values.region)} is not a region name (e.g. eu-west-1)`);
   const runs = values.exec === true || values.invoke === true || values.shell === true;
@@ -278,6 +282,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       snapshotModelFor(io, file, values.function ?? "") ??
       loadModel(file, readTemplate(resolve(io.cwd, file), file), {
         params,
+        imports,
         ...(values.region !== undefined ? { region: values.region } : {}),
       });
     for (const line of unknownParamLines(model)) io.stderr.write(line);

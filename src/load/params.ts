@@ -4,6 +4,8 @@ import type { Diagnostic, Location } from "../model/types.ts";
 import type { Model } from "../model/model.ts";
 
 export const UNKNOWN_PARAM_CODE = "LOAD_UNKNOWN_PARAMETER";
+/** `--import NAME=VALUE` with a name no template imports (cfn/stacks.ts). */
+export const UNKNOWN_IMPORT_CODE = "LOAD_UNKNOWN_IMPORT";
 
 /** Edit distance (insertions, deletions, substitutions), case-insensitive. */
 function distance(a: string, b: string): number {
@@ -49,7 +51,9 @@ export function unknownParamDiagnostics(params: Readonly<Record<string, string>>
   return out;
 }
 
-/** The lines a command that shows no diagnostics writes to stderr for unknown `--param` names. */
+/** The lines a command that shows no diagnostics writes to stderr for unknown `--param` (and `--import`) names. */
 export function unknownParamLines(model: Model): string[] {
-  return model.diagnostics.filter((d) => d.code === UNKNOWN_PARAM_CODE).map((d) => `lambda-egress: warning: ${d.message}\n`);
+  return model.diagnostics
+    .filter((d) => d.code === UNKNOWN_PARAM_CODE || d.code === UNKNOWN_IMPORT_CODE)
+    .map((d) => `lambda-egress: warning: ${d.message}\n`);
 }

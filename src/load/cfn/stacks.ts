@@ -11,14 +11,14 @@ import { Model } from "../../model/model.ts";
 import { qualifiedId, qualifierOf, qualifyNetwork, stackOfId } from "../../model/qualify.ts";
 import type { Diagnostic, Location } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
-import { closestName } from "../params.ts";
+import { closestName, UNKNOWN_IMPORT_CODE } from "../params.ts";
 import type { LoadOptions, PreparedTemplate } from "./index.ts";
 import { prepareCloudFormation } from "./index.ts";
 import type { Value, Where } from "./intrinsics.ts";
+import type { Pos } from "./parse.ts";
 import { isPlainObject, isResourceRef } from "./intrinsics.ts";
 
 export const DUPLICATE_EXPORT_CODE = "LOAD_DUPLICATE_EXPORT";
-export const UNKNOWN_IMPORT_CODE = "LOAD_UNKNOWN_IMPORT";
 
 /** A template given to be loaded with others. */
 export interface StackInput {
@@ -35,7 +35,7 @@ interface Exported {
   readonly name: string;
   readonly from: Stack;
   readonly output: string;
-  readonly location: Location;
+  readonly location: () => Location;
   readonly value: () => Value;
 }
 
@@ -180,7 +180,7 @@ export function loadStacks(inputs: readonly StackInput[], options: LoadOptions =
         code: DUPLICATE_EXPORT_CODE,
         severity: "error",
         message: `export ${name} (Outputs ${e.output}) is also exported by ${first.from.file} (Outputs ${first.output}); CloudFormation refuses a second export of a name in a region`,
-        location: e.location,
+        location: e.location(),
         fix: `Give the export a name no other stack uses (e.g. prefix it with \${AWS::StackName}).`,
       });
     }
@@ -255,8 +255,14 @@ function exportsOf(stack: Stack): Exported[] {
     if (!raw || typeof raw !== "object" || Array.isArray(raw)) continue;
     const o = raw as { Value?: unknown; Export?: unknown; Condition?: unknown };
     if (!o.Export || typeof o.Export !== "object" || !("Name" in o.Export)) continue;
-    const pos = resolver.positionOf(o.Export)?.keys.get("Name") ?? resolver.positionOf(raw);
-    const where: Where = { pos };
+    // Looked up only when a diagnostic needs it (a JSON template's positions are computed on demand, at a cost).
+    let found: Pos | null | undefined;
+    const where: Where = {
+      get pos() {
+        if (found === undefined) found = resolver.positionOf(o.Export)?.keys.get("Name") ?? resolver.positionOf(raw) ?? null;
+        return found ?? undefined;
+      },
+    };
     const name = resolver.resolve((o.Export as { Name: unknown }).Name, where);
     if (typeof name !== "string") {
       stack.unnamed.push({ output: key, reason: isUnknown(name) ? name.reason : "the name is not a string" });
@@ -268,7 +274,10 @@ function exportsOf(stack: Stack): Exported[] {
       name,
       from: stack,
       output: key,
-      location: { file: stack.file, ...(pos ? { line: pos.line, column: pos.column } : {}) },
+      location: () => {
+        const pos = where.pos;
+        return { file: stack.file, ...(pos ? { line: pos.line, column: pos.column } : {}) };
+      },
       value: isUnknown(condition)
         ? () => unknown(`the export exists only under condition ${String(o.Condition)}: ${condition.reason}`)
         : () => resolver.resolve(o.Value, where),
