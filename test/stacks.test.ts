@@ -288,7 +288,7 @@ Outputs:
     assert.deepEqual(merged.files, [NAT.vpc, "mid.yaml", "app.yaml"]);
   });
 
-  it("qualifies every id an entity holds, and leaves ids of a third stack alone", () => {
+  it("qualifies every id an entity holds and the open conditions it names, and leaves ids of a third stack alone", () => {
     const [q] = qualifyNetwork(
       [
         {
@@ -302,7 +302,7 @@ Outputs:
               destination: { kind: "cidr", cidr: { family: 4, text: "0.0.0.0/0" } as never },
               target: { kind: "nat-gateway", id: "other/Nat" },
               state: "active",
-              origin: { source: "cloudformation", file: "vpc.yaml" },
+              origin: { source: "cloudformation", file: "vpc.yaml", conditionUnknown: "condition IsProd: parameter Env has no default" },
             },
             {
               destination: { kind: "prefix-list", id: "Pl", cidrs: [] },
@@ -334,7 +334,8 @@ Outputs:
           destination: { kind: "cidr", cidr: { family: 4, text: "0.0.0.0/0" } },
           target: { kind: "nat-gateway", id: "other/Nat" },
           state: "active",
-          origin: { source: "cloudformation", file: "vpc.yaml" },
+          // Two templates' conditions are never one, whatever their names.
+          origin: { source: "cloudformation", file: "vpc.yaml", conditionUnknown: "net/condition IsProd: parameter Env has no default" },
         },
         {
           destination: { kind: "prefix-list", id: "net/Pl", cidrs: [] },

@@ -14,6 +14,7 @@ import type {
   NatGateway,
   NetworkAcl,
   NetworkInterface,
+  Origin,
   PrefixList,
   PublicAddress,
   Route,
@@ -46,15 +47,20 @@ export function qualifierOf(name: string): string {
   return name.split(SEPARATOR).join("_");
 }
 
-type Q = (id: string) => string;
+/** Renames an id of the stack; prefixes the open condition an origin names with the stack (two templates' conditions are never one). */
+interface Q {
+  readonly id: (id: string) => string;
+  readonly origin: <O extends Origin | undefined>(o: O) => O;
+}
 /** What to do with each field of an entity: keep it, or rename the ids it holds. Every field must be named (the compiler checks). */
 type Plan<T> = { readonly [K in keyof Required<T>]: "keep" | ((v: T[K], q: Q) => T[K]) };
 
-const id = (v: string, q: Q) => q(v);
-const ref = (v: EntityRef, q: Q): EntityRef => (isUnknown(v) ? v : q(v));
+const id = (v: string, q: Q) => q.id(v);
+const origin = <O extends Origin | undefined>(o: O, q: Q): O => q.origin(o);
+const ref = (v: EntityRef, q: Q): EntityRef => (isUnknown(v) ? v : q.id(v));
 const optRef = <T extends EntityRef | null | undefined>(v: T, q: Q): T => (v === null || v === undefined ? v : (ref(v, q) as T));
 const refs = <T extends readonly EntityRef[] | Unknown>(v: T, q: Q): T => (isUnknown(v) ? v : (v.map((r) => ref(r, q)) as unknown as T));
-const address = (a: PublicAddress | null, q: Q): PublicAddress | null => (a?.kind === "elastic-ip" ? { ...a, eipId: q(a.eipId) } : a);
+const address = (a: PublicAddress | null, q: Q): PublicAddress | null => (a?.kind === "elastic-ip" ? { ...a, eipId: q.id(a.eipId) } : a);
 const rules = (list: readonly SecurityGroupRule[], q: Q): readonly SecurityGroupRule[] =>
   list.map((r) =>
     r.peer.kind === "security-group" || r.peer.kind === "prefix-list" ? { ...r, peer: { ...r.peer, id: ref(r.peer.id, q) } } : r,
@@ -62,6 +68,7 @@ const rules = (list: readonly SecurityGroupRule[], q: Q): readonly SecurityGroup
 const routes = (list: readonly Route[], q: Q): readonly Route[] =>
   list.map((r) => ({
     ...r,
+    origin: q.origin(r.origin),
     destination: r.destination.kind === "prefix-list" ? { ...r.destination, id: ref(r.destination.id, q) } : r.destination,
     target: "id" in r.target ? { ...r.target, id: ref(r.target.id, q) } : r.target,
   }));
@@ -69,7 +76,7 @@ const routes = (list: readonly Route[], q: Q): readonly Route[] =>
 const VPC: Plan<Vpc> = {
   kind: "keep",
   id,
-  origin: "keep",
+  origin,
   cidrs: "keep",
   enableDnsSupport: "keep",
   enableDnsHostnames: "keep",
@@ -80,7 +87,7 @@ const VPC: Plan<Vpc> = {
 const SUBNET: Plan<Subnet> = {
   kind: "keep",
   id,
-  origin: "keep",
+  origin,
   vpcId: ref,
   az: "keep",
   azId: "keep",
@@ -91,19 +98,19 @@ const SUBNET: Plan<Subnet> = {
   ipv6Native: "keep",
   routeTableId: ref,
   routeTableIsMain: "keep",
-  routeTableOrigin: "keep",
+  routeTableOrigin: origin,
   networkAclId: ref,
   networkAclIsDefault: "keep",
-  networkAclOrigin: "keep",
+  networkAclOrigin: origin,
 };
-const ROUTE_TABLE: Plan<RouteTable> = { kind: "keep", id, origin: "keep", vpcId: ref, isMain: "keep", routes };
-const IGW: Plan<InternetGateway> = { kind: "keep", id, origin: "keep", attachedVpcIds: refs, attachmentOrigin: "keep" };
-const EIGW: Plan<EgressOnlyInternetGateway> = { kind: "keep", id, origin: "keep", vpcId: ref };
-const EIP: Plan<ElasticIp> = { kind: "keep", id, origin: "keep", publicIp: "keep" };
+const ROUTE_TABLE: Plan<RouteTable> = { kind: "keep", id, origin, vpcId: ref, isMain: "keep", routes };
+const IGW: Plan<InternetGateway> = { kind: "keep", id, origin, attachedVpcIds: refs, attachmentOrigin: origin };
+const EIGW: Plan<EgressOnlyInternetGateway> = { kind: "keep", id, origin, vpcId: ref };
+const EIP: Plan<ElasticIp> = { kind: "keep", id, origin, publicIp: "keep" };
 const NAT: Plan<NatGateway> = {
   kind: "keep",
   id,
-  origin: "keep",
+  origin,
   vpcId: ref,
   connectivity: "keep",
   availability: "keep",
@@ -111,35 +118,42 @@ const NAT: Plan<NatGateway> = {
   addresses: (v, q) => v.map((a) => address(a, q) as PublicAddress),
   regionalAzs: "keep",
 };
-const SG: Plan<SecurityGroup> = { kind: "keep", id, origin: "keep", vpcId: optRef, ingress: rules, egress: rules };
-const NACL: Plan<NetworkAcl> = { kind: "keep", id, origin: "keep", vpcId: ref, isDefault: "keep", entries: "keep" };
+const SG: Plan<SecurityGroup> = { kind: "keep", id, origin, vpcId: optRef, ingress: rules, egress: rules };
+const NACL: Plan<NetworkAcl> = {
+  kind: "keep",
+  id,
+  origin,
+  vpcId: ref,
+  isDefault: "keep",
+  entries: (v, q) => v.map((x) => ({ ...x, origin: q.origin(x.origin) })),
+};
 const INSTANCE: Plan<Instance> = {
   kind: "keep",
   id,
-  origin: "keep",
+  origin,
   subnetId: ref,
   securityGroupIds: refs,
   sourceDestCheck: "keep",
   publicAddress: address,
-  networkInterfaceIds: (v, q) => v.map(q),
+  networkInterfaceIds: (v, q) => v.map(q.id),
   instanceType: "keep",
   volumes: "keep",
 };
 const ENI: Plan<NetworkInterface> = {
   kind: "keep",
   id,
-  origin: "keep",
+  origin,
   subnetId: ref,
   securityGroupIds: refs,
   sourceDestCheck: "keep",
-  instanceId: (v, q) => (v === null ? v : q(v)),
+  instanceId: (v, q) => (v === null ? v : q.id(v)),
   publicAddress: address,
 };
-const PREFIX_LIST: Plan<PrefixList> = { kind: "keep", id, origin: "keep", cidrs: "keep" };
+const PREFIX_LIST: Plan<PrefixList> = { kind: "keep", id, origin, cidrs: "keep" };
 const ENDPOINT: Plan<VpcEndpoint> = {
   kind: "keep",
   id,
-  origin: "keep",
+  origin,
   vpcId: ref,
   type: "keep",
   serviceName: "keep",
@@ -151,11 +165,11 @@ const ENDPOINT: Plan<VpcEndpoint> = {
   routeTableIds: refs,
   hasCustomPolicy: "keep",
 };
-const BPA_OPTIONS: Plan<BlockPublicAccessOptions> = { kind: "keep", id, origin: "keep", mode: "keep" };
+const BPA_OPTIONS: Plan<BlockPublicAccessOptions> = { kind: "keep", id, origin, mode: "keep" };
 const BPA_EXCLUSION: Plan<BlockPublicAccessExclusion> = {
   kind: "keep",
   id,
-  origin: "keep",
+  origin,
   scope: (v, q) => (isUnknown(v) ? v : { ...v, id: ref(v.id, q) }),
   mode: "keep",
 };
@@ -194,7 +208,10 @@ function apply<T extends object>(e: T, plan: Plan<T>, q: Q): T {
  * appear in another stack's model: ids qualified, origins unchanged. Pure.
  */
 export function qualifyNetwork(entities: readonly Entity[], stack: string): Entity[] {
-  const q: Q = (v) => qualifiedId(stack, v);
+  const q: Q = {
+    id: (v) => qualifiedId(stack, v),
+    origin: (o) => (o?.conditionUnknown === undefined ? o : { ...o, conditionUnknown: `${stack}${SEPARATOR}${o.conditionUnknown}` }),
+  };
   const out: Entity[] = [];
   for (const e of entities) {
     if (stackOfId(e.id) !== undefined) continue;
