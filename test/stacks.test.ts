@@ -184,6 +184,38 @@ describe("templates checked together (Fn::ImportValue)", () => {
     assert.match(f.subnets[0]?.destinations[0]?.reason ?? "", /export network-PrivateSubnetA\), which .* both export/);
   });
 
+  it("exports are per region: one name in two regions is no duplicate, and a stack imports its own region's", () => {
+    const net = (cidr: string) => `Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties:
+      CidrBlock: ${cidr}
+Outputs:
+  Cidr:
+    Value: !GetAtt Vpc.CidrBlock
+    Export: { Name: vpc-cidr }
+`;
+    const app = `Resources:
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: x
+      SecurityGroupEgress:
+        - { IpProtocol: tcp, FromPort: 443, ToPort: 443, CidrIp: !ImportValue vpc-cidr }
+`;
+    const models = loadModels([
+      { file: "eu.yaml", text: net("10.1.0.0/16"), options: { region: "eu-west-1" } },
+      { file: "us.yaml", text: net("10.2.0.0/16"), options: { region: "us-east-1" } },
+      { file: "app.yaml", text: app, options: { region: "eu-west-1" } },
+    ]);
+    assert.deepEqual(
+      models.flatMap((m) => m.diagnostics.filter((d) => d.code === "LOAD_DUPLICATE_EXPORT")),
+      [],
+    );
+    const rule = models[2]?.get("security-group", "Sg")?.egress[0];
+    assert.deepEqual(rule?.peer.kind === "cidr" ? rule.peer.cidr.text : rule?.peer, "10.1.0.0/16");
+  });
+
   it("an export of a resource that is not part of the network, or under an open condition: unknown, naming the export", () => {
     const exporter = `Parameters:
   Env:

@@ -173,16 +173,24 @@ export function loadStacks(inputs: readonly StackInput[], options: LoadOptions =
   // Diagnostics each template gets besides its own: a second export of a name, unknown --import names.
   const extra = new Map<Stack, Diagnostic[]>();
   const add = (s: Stack, d: Diagnostic) => extra.set(s, [...(extra.get(s) ?? []), d]);
-  for (const [name, list] of table) {
-    const first = list[0] as Exported;
-    for (const e of list.slice(1)) {
-      add(e.from, {
-        code: DUPLICATE_EXPORT_CODE,
-        severity: "error",
-        message: `export ${name} (Outputs ${e.output}) is also exported by ${first.from.file} (Outputs ${first.output}); CloudFormation refuses a second export of a name in a region`,
-        location: e.location(),
-        fix: `Give the export a name no other stack uses (e.g. prefix it with \${AWS::StackName}).`,
-      });
+  for (const [name, all] of table) {
+    // Per region: CloudFormation refuses a second export of a name in a region (CDK stacks may be in several).
+    const regions = new Map<string, Exported[]>();
+    for (const e of all) {
+      const r = e.from.prepared.resolver.options.region;
+      regions.set(r, [...(regions.get(r) ?? []), e]);
+    }
+    for (const list of regions.values()) {
+      const first = list[0] as Exported;
+      for (const e of list.slice(1)) {
+        add(e.from, {
+          code: DUPLICATE_EXPORT_CODE,
+          severity: "error",
+          message: `export ${name} (Outputs ${e.output}) is also exported by ${first.from.file} (Outputs ${first.output}); CloudFormation refuses a second export of a name in a region`,
+          location: e.location(),
+          fix: `Give the export a name no other stack uses (e.g. prefix it with \${AWS::StackName}).`,
+        });
+      }
     }
   }
   const first = stacks[0];
