@@ -125,7 +125,8 @@ Usage:
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
 it and how to fix it. TEMPLATE is a CloudFormation or SAM template (YAML or JSON), or
-a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region,
+a CDK cloud assembly directory (cdk.out): every stack in it, in the stack's own region
+(a stack's references to another followed),
 or a Terraform plan or state as \`terraform show -json\` writes it. Templates given
 together are linked: each one's Fn::ImportValue reads the others' exports (Outputs
 with Export: Name), so \`check vpc.yaml app.yaml\` proves app.yaml's functions through
