@@ -184,6 +184,76 @@ describe("templates checked together (Fn::ImportValue)", () => {
     assert.match(f.subnets[0]?.destinations[0]?.reason ?? "", /export network-PrivateSubnetA\), which .* both export/);
   });
 
+  it("a resource that changes the other stack's network (a route in its route table, a rule in its security group): what it changes is unknown", () => {
+    const vpc = readFileSync(NAT.vpc, "utf8")
+      .replace(
+        "Outputs:\n",
+        `Outputs:
+  PrivateRouteTable:
+    Value: !Ref PrivateRouteTable
+    Export: { Name: !Sub "\${AWS::StackName}-PrivateRouteTable" }
+  SharedSg:
+    Value: !GetAtt SharedSg.GroupId
+    Export: { Name: !Sub "\${AWS::StackName}-SharedSg" }
+`,
+      )
+      .replace(
+        "Outputs:\n",
+        `  SharedSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: shared
+      VpcId: !Ref Vpc
+
+Outputs:
+`,
+      );
+    const app = (extra: string) => `Resources:
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Role: arn:aws:iam::123456789012:role/r
+      VpcConfig:
+        SubnetIds: [!ImportValue network-PrivateSubnetA]
+        SecurityGroupIds: [!ImportValue network-SharedSg]
+${extra}`;
+    const verdict = (extra: string) => {
+      const [, report] = checkTemplates(
+        [
+          { file: NAT.vpc, text: vpc },
+          { file: "app.yaml", text: app(extra) },
+        ],
+        {
+          stackNames: { [NAT.vpc]: "network" },
+        },
+      );
+      return internet(fn(report, "Fn"), "network/PrivateSubnetA");
+    };
+    assert.equal(verdict("").verdict, "reachable");
+    const route = verdict(`  ToPeer:
+    Type: AWS::EC2::Route
+    Properties:
+      RouteTableId: !ImportValue network-PrivateRouteTable
+      DestinationCidrBlock: 0.0.0.0/1
+      VpcPeeringConnectionId: pcx-0123
+`);
+    assert.equal(route.verdict, "unknown");
+    assert.equal(
+      route.reason,
+      `ToPeer (AWS::EC2::Route, app.yaml) changes network/PrivateRouteTable of another stack, which is not modelled`,
+    );
+    const rule = verdict(`  Rule:
+    Type: AWS::EC2::SecurityGroupIngress
+    Properties:
+      GroupId: !ImportValue network-SharedSg
+      IpProtocol: tcp
+      FromPort: 443
+      ToPort: 443
+      CidrIp: 10.0.0.0/16
+`);
+    assert.equal(rule.verdict, "reachable", "a rule that only adds can turn nothing here");
+  });
+
   it("exports are per region: one name in two regions is no duplicate, and a stack imports its own region's", () => {
     const net = (cidr: string) => `Resources:
   Vpc:

@@ -9,7 +9,7 @@
 import { basename, extname } from "node:path";
 import { Model } from "../../model/model.ts";
 import { qualifiedId, qualifierOf, qualifyNetwork, stackOfId } from "../../model/qualify.ts";
-import type { Diagnostic, Location } from "../../model/types.ts";
+import type { Diagnostic, Entity, Location } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
 import { closestName, UNKNOWN_IMPORT_CODE } from "../params.ts";
 import type { LoadOptions, PreparedTemplate } from "./index.ts";
@@ -211,11 +211,84 @@ export function loadStacks(inputs: readonly StackInput[], options: LoadOptions =
 
   const own = new Map<Stack, Model>();
   for (const s of stacks) own.set(s, s.prepared.build(extra.get(s) ?? []));
-  return stacks.map((s) => combined(s, own));
+  return stacks.map((s) => combined(s, own, s.links.size > 0 ? foreignChanges(s) : []));
+}
+
+/** A resource of one template that changes a network resource of another (a route added to its route table). */
+interface ForeignChange {
+  /** The qualified id of the resource changed. */
+  readonly target: string;
+  readonly what: "route-table" | "security-group" | "network-acl" | "subnet-route-table" | "subnet-network-acl";
+  readonly reason: string;
+}
+
+/** The resource types that change another resource, and the property naming it. */
+const CHANGES: Readonly<Record<string, readonly [key: string, what: ForeignChange["what"]]>> = {
+  "AWS::EC2::Route": ["RouteTableId", "route-table"],
+  "AWS::EC2::SecurityGroupIngress": ["GroupId", "security-group"],
+  "AWS::EC2::SecurityGroupEgress": ["GroupId", "security-group"],
+  "AWS::EC2::NetworkAclEntry": ["NetworkAclId", "network-acl"],
+  "AWS::EC2::SubnetRouteTableAssociation": ["SubnetId", "subnet-route-table"],
+  "AWS::EC2::SubnetNetworkAclAssociation": ["SubnetId", "subnet-network-acl"],
+};
+
+/**
+ * The resources of a template that change another stack's network (a route in its route table, a
+ * rule in its security group, an entry in its network ACL, an association of its subnet). The
+ * model does not apply them (the loader models a template's own resources), so what they change
+ * is made unknown in the importing model: never a verdict the change could turn.
+ */
+function foreignChanges(stack: Stack): ForeignChange[] {
+  const { resolver } = stack.prepared;
+  const out: ForeignChange[] = [];
+  for (const [id, res] of Object.entries(resolver.resources)) {
+    const change = typeof res?.Type === "string" ? CHANGES[res.Type] : undefined;
+    if (!change || resolver.resourceCondition(id) === false) continue;
+    const props = res.Properties;
+    const raw = props && typeof props === "object" ? (props as Record<string, unknown>)[change[0]] : undefined;
+    const v = resolver.resolve(raw, resolver.whereResource(id));
+    if (!isResourceRef(v) || stackOfId(v.$ref) === undefined) continue;
+    out.push({
+      target: v.$ref,
+      what: change[1],
+      reason: `${id} (${String(res.Type)}, ${stack.file}) changes ${v.$ref} of another stack, which is not modelled`,
+    });
+  }
+  return out;
+}
+
+/** The entities with the other stacks' resources a template changes made unknown where the change acts. */
+function withForeignChanges(entities: readonly Entity[], changes: readonly ForeignChange[]): Entity[] {
+  if (changes.length === 0) return [...entities];
+  const on = (what: ForeignChange["what"], target: string) => changes.find((c) => c.what === what && c.target === target);
+  return entities.map((e): Entity => {
+    if (e.kind === "subnet") {
+      const rt = on("subnet-route-table", e.id) ?? (typeof e.routeTableId === "string" ? on("route-table", e.routeTableId) : undefined);
+      const acl = on("subnet-network-acl", e.id) ?? (typeof e.networkAclId === "string" ? on("network-acl", e.networkAclId) : undefined);
+      if (!rt && !acl) return e;
+      return {
+        ...e,
+        ...(rt ? { routeTableId: unknown(rt.reason) } : {}),
+        ...(acl ? { networkAclId: unknown(acl.reason) } : {}),
+      };
+    }
+    if (e.kind === "security-group") {
+      const c = on("security-group", e.id);
+      if (!c) return e;
+      const rule = {
+        protocol: unknown(c.reason),
+        ports: unknown(c.reason),
+        peer: { kind: "unknown" as const, reason: c.reason },
+        origin: e.origin,
+      };
+      return { ...e, ingress: [...e.ingress, rule], egress: [...e.egress, rule] };
+    }
+    return e;
+  });
 }
 
 /** The template's model, with the network of every stack it imports resources from (directly or through another). */
-function combined(home: Stack, own: ReadonlyMap<Stack, Model>): Model {
+function combined(home: Stack, own: ReadonlyMap<Stack, Model>, changes: readonly ForeignChange[]): Model {
   const model = own.get(home) as Model;
   const linked: Stack[] = [];
   const todo = [...home.links];
@@ -240,7 +313,7 @@ function combined(home: Stack, own: ReadonlyMap<Stack, Model>): Model {
   return new Model({
     files: [home.file, ...linked.map((s) => s.file)],
     region: model.region,
-    entities,
+    entities: withForeignChanges(entities, changes),
     diagnostics: model.diagnostics,
     dependencies: (id) => {
       const q = stackOfId(id);
