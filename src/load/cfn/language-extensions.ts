@@ -58,8 +58,7 @@ export function applyTransforms(
   const t = new Transformer(parsed, template, options, modelled);
   t.checkDeclared();
   if (text.includes("Fn::Transform") || text.includes("!Transform")) t.findMacros(template, 0);
-  // Plain substring searches: one alternation over a large template's text took several times as long.
-  const usesExtensions = ["ForEach", "Length", "ToJsonString", "DefaultValue"].some((w) => text.includes(w)) && EXTENSION_USE.test(text);
+  const usesExtensions = EXTENSION_USE.test(text);
   if (usesExtensions && !t.declares(LANGUAGE_EXTENSIONS)) t.requireDeclaration(template);
   const expanded = text.includes("ForEach") ? t.expandSections(template) : template;
   return {
