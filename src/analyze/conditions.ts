@@ -8,7 +8,7 @@
 // The worlds are built from the model itself, not by each hop of the walk: every element that
 // carries `origin.conditionUnknown` is kept (its condition decided) or removed, so nothing the
 // road depends on can be forgotten.
-import { Model } from "../model/model.ts";
+import type { Model } from "../model/model.ts";
 import type { Entity, InternetGateway, NetworkAcl, Origin, RouteTable, SecurityGroup, Subnet } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
 
@@ -115,14 +115,7 @@ export function worldModel(model: Model, decided: readonly string[], absent: Rea
       entities.push(decide(e, model, gone, settle));
     }
   }
-  return new Model({
-    files: model.files,
-    region: model.region,
-    entities,
-    diagnostics: model.diagnostics,
-    dependencies: model.dependencies,
-    undecided: model.undecided,
-  });
+  return model.withEntities(entities);
 }
 
 function decide(

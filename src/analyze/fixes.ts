@@ -2,7 +2,7 @@
 // purpose: only the changes the walk can state exactly (one route, one rule, one property) have a
 // form; the rest stay advice. `applyFix` is pure: it returns a new model with the change made, so
 // a fix can be checked by walking the network it leaves (test/fix-safety.test.ts does).
-import { Model } from "../model/model.ts";
+import type { Model } from "../model/model.ts";
 import type { Entity, NetworkAclEntry, Origin, Route, SecurityGroupRule } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { mustParseCidr } from "../net/ip.ts";
@@ -96,14 +96,7 @@ function one(e: Entity, action: FixAction): Entity {
 export function applyFix(model: Model, action: FixAction): Model {
   const entities: Entity[] = [];
   for (const kind of model.kinds()) for (const e of model.all(kind)) entities.push(one(e, action));
-  return new Model({
-    files: model.files,
-    region: model.region,
-    entities,
-    diagnostics: model.diagnostics,
-    dependencies: model.dependencies,
-    undecided: model.undecided,
-  });
+  return model.withEntities(entities);
 }
 
 /** A fix in a few words, for a report line. */

@@ -105,6 +105,18 @@ export class Model {
     Object.freeze(this);
   }
 
+  /** The same model (files, region, diagnostics, dependencies, what leaves it undecided) with other entities. */
+  withEntities(entities: readonly Entity[]): Model {
+    return new Model({
+      files: this.files,
+      region: this.region,
+      entities,
+      diagnostics: this.diagnostics,
+      dependencies: this.dependencies,
+      undecided: this.undecided,
+    });
+  }
+
   all<K extends EntityKind>(kind: K): readonly ByKind<K>[] {
     return (this.byKind.get(kind) ?? []) as ByKind<K>[];
   }
