@@ -189,6 +189,11 @@ describe("scan: the seeds' account through the real SDK", () => {
       const main = internet(r, "on-main-table");
       assert.equal(main.code, "NO_ROUTE_TO_DESTINATION");
       assert.match(main.reason, /rtb-0main00000000000001 \(main route table\)/);
+      // Its fix speaks of the EC2 action, not of a CloudFormation resource the account does not have.
+      assert.match(
+        offlineText.stdout,
+        /fix {2}Associate subnet-0main0000000000c \(EC2 AssociateRouteTable\) with a route table that sends/,
+      );
       // A custom network ACL without the ephemeral ports back in.
       assert.equal(internet(r, "strict-acl").code, "SUBNET_ACL_RESTRICTION");
       assert.match(internet(r, "strict-acl").reason, /acl-0strict0000000001/);

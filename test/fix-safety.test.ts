@@ -210,7 +210,7 @@ describe("reports name every blocker", () => {
   it("check's text lists each further blocker with its fix under the first", () => {
     const out = renderText(checkTemplate(file, text), { color: false });
     for (const b of further) assert.ok(out.includes(`      and  ${b}`), `${b}\n${out}`);
-    assert.ok(out.includes("      fix  Attach InternetGateway to Vpc with an AWS::EC2::VPCGatewayAttachment."), out);
+    assert.ok(out.includes("      fix  Attach InternetGateway to Vpc (AWS::EC2::VPCGatewayAttachment)."), out);
   });
 
   it("trace's text and JSON list them too", () => {

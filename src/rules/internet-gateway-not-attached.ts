@@ -1,5 +1,6 @@
 import { locationOf } from "../analyze/queries.ts";
 import { defineRule } from "./define.ts";
+import { languageOf, resourceTerm } from "../aws/resource-terms.ts";
 
 export default defineRule({
   meta: { id: "internet-gateway-not-attached", title: "Internet gateway not attached to a VPC", severity: "error" },
@@ -10,7 +11,10 @@ export default defineRule({
         resource: igw.id,
         location: locationOf(igw.origin),
         message: `Internet gateway ${igw.id} is not attached to any VPC: routes to it carry nothing`,
-        fix: `Add an AWS::EC2::VPCGatewayAttachment for ${igw.id}, and make routes to it DependsOn the attachment.`,
+        fix:
+          languageOf(igw.origin.source) === "cloudformation"
+            ? `Add an AWS::EC2::VPCGatewayAttachment for ${igw.id}, and make routes to it DependsOn the attachment.`
+            : `Attach ${igw.id} to its VPC (${resourceTerm("internet-gateway-attachment", igw.origin.source)}).`,
       });
     }
   },

@@ -15,6 +15,7 @@ import type { RouteRole } from "./routes.ts";
 import { functionPeer, securityGroupsOf, sgEval, sgRuleFix } from "./security-groups.ts";
 import type { Ctx, Egress, Engine, Hop, ManagedInstancesHost, Source, Walk } from "./walk.ts";
 import { ANY, describeSet, loc, ruleOf } from "./walk.ts";
+import { resourceTerm } from "../../aws/resource-terms.ts";
 
 /** Ends the walk as unknown: `ref` names a gateway that is a parameter or outside the template. */
 export function missing(eng: Engine, walk: Walk, ref: EntityRef, what: string, kind: Hop["kind"]): void {
@@ -36,7 +37,7 @@ export function internetGateway(eng: Engine, walk: Walk, ctx: Ctx, ref: EntityRe
       { ...hop, detail: `${igw.id} is not attached to ${ctx.vpc.id}`, ...ruleOf(eng, () => `not attached to ${ctx.vpc.id}`) },
       "BAD_STATE_ATTACHMENT",
       `internet gateway ${igw.id} is not attached to ${ctx.vpc.id}`,
-      `Attach ${igw.id} to ${ctx.vpc.id} with an AWS::EC2::VPCGatewayAttachment.`,
+      `Attach ${igw.id} to ${ctx.vpc.id} (${resourceTerm("internet-gateway-attachment", igw.origin.source)}).`,
       igw.attachedVpcIds.length === 0 ? { kind: "attach-internet-gateway", internetGateway: igw.id, vpc: ctx.vpc.id } : undefined,
       true,
     );
@@ -274,7 +275,7 @@ export function natInterface(eng: Engine, walk: Walk, ctx: Ctx, eni: NetworkInte
   }
   if (!wearer) {
     walk.conditional.push(
-      `which instance wears network interface ${eni.id} is not known (no AWS::EC2::NetworkInterfaceAttachment or instance of the template names it; a launch template may)`,
+      `which instance wears network interface ${eni.id} is not known (no ${resourceTerm("network-interface-attachment", eni.origin.source)} or instance of the input names it; a launch template may)`,
     );
   }
   return natInstance(eng, walk, ctx, {
@@ -404,7 +405,7 @@ export function natInstance(eng: Engine, walk: Walk, ctx: Ctx, inst: Instance): 
           kind: "no-public-ip",
           via: inst.id,
           why: "it has neither an Elastic IP nor an auto-assigned public IP",
-          fix: `Associate an Elastic IP with ${inst.id} (AWS::EC2::EIP with InstanceId).`,
+          fix: `Associate an Elastic IP with ${inst.id} (${resourceTerm("instance-elastic-ip", inst.origin.source)}).`,
         };
   return instSubnet;
 }

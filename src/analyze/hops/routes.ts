@@ -11,6 +11,7 @@ import type { Cidr, Family } from "../../net/ip.ts";
 import { gatewayEndpointOn } from "./endpoints.ts";
 import type { Ctx, Engine, Hop, Outcome } from "./walk.ts";
 import { ANY, cidrIv, describeSet, FULL_PORT, loc, refLabel, ruleOf, Walk } from "./walk.ts";
+import { resourceTerm } from "../../aws/resource-terms.ts";
 
 /** Whether the traffic is the function's own (its subnet's table) or a NAT's (the NAT's subnet's table). */
 export type RouteRole = "function" | "nat";
@@ -245,7 +246,7 @@ function missingRoute(
   const any = ANY[ctx.family];
   if (role === "function" && rt.isMain)
     return [
-      `Associate ${subnet.id} (AWS::EC2::SubnetRouteTableAssociation) with a route table that sends ${any} to ${ctx.family === 6 ? "an egress-only internet gateway" : "a NAT gateway in a public subnet"}; it now uses the VPC's main route table.`,
+      `Associate ${subnet.id} (${resourceTerm("subnet-route-table-association", subnet.origin.source)}) with a route table that sends ${any} to ${ctx.family === 6 ? "an egress-only internet gateway" : "a NAT gateway in a public subnet"}; it now uses the VPC's main route table.`,
     ];
   const model = eng.model;
   const tableOf = (ref: EntityRef | null): RouteTable | undefined => {
