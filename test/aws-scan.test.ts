@@ -391,6 +391,11 @@ describe("scan: NAT instance, endpoints, prefix lists, transit gateway, Managed 
       const r = JSON.parse((await runCli(["check", "--aws", "--format", "json", "--function", "partner-api"], env)).stdout) as Report;
       assert.equal(internet(r, "partner-api").verdict, "unreachable");
       assert.equal(internet(r, "partner-api").code, "VPC_BLOCK_PUBLIC_ACCESS_ENABLED");
+      // The fix names the EC2 action, in the account's terms.
+      assert.match(
+        (internet(r, "partner-api") as Dest & { fix?: string }).fix ?? "",
+        /^Exclude subnet subnet-0pub00000000000a or VPC vpc-0a1b2c3d4e5f60001 from Block Public Access \(EC2 CreateVpcBlockPublicAccessExclusion, internet gateway exclusion mode allow-egress\)\.$/,
+      );
     });
     r0.blockPublicAccessExclusions = ["subnet-0pub00000000000a", "subnet-0pub00000000000b"].map((subnetId, i) => ({
       exclusionId: `vpcbpa-exclude-0${i}`,

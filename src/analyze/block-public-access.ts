@@ -19,6 +19,7 @@
 import type { Model } from "../model/model.ts";
 import type { BlockPublicAccessExclusion, BlockPublicAccessOptions, Location, Subnet } from "../model/types.ts";
 import { isUnknown, locationOf } from "../model/types.ts";
+import { languageOf, resourceTerm } from "../aws/resource-terms.ts";
 
 /**
  * What meets the gateway: a NAT gateway, an egress-only internet gateway, or an address of its
@@ -56,7 +57,16 @@ export function blockPublicAccess(
   const options = model.all("block-public-access-options");
   if (options.length === 0) return { kind: "allowed" };
   const where = subnet ? `${subnet.id} (in ${vpcId})` : vpcId;
-  const exclusionFix = `Add an AWS::EC2::VPCBlockPublicAccessExclusion for ${subnet ? `subnet ${subnet.id} or ` : ""}VPC ${vpcId} with InternetGatewayExclusionMode: ${user === "public-address" ? "allow-bidirectional" : "allow-egress"}.`;
+  const mode = user === "public-address" ? "allow-bidirectional" : "allow-egress";
+  const scope = `${subnet ? `subnet ${subnet.id} or ` : ""}VPC ${vpcId}`;
+  const language = languageOf((options[0] as (typeof options)[number]).origin.source);
+  const exclusion = resourceTerm("block-public-access-exclusion", language);
+  const exclusionFix =
+    language === "terraform"
+      ? `Add an ${exclusion} for ${scope} with internet_gateway_exclusion_mode = "${mode}".`
+      : language === "aws"
+        ? `Exclude ${scope} from Block Public Access (${exclusion}, internet gateway exclusion mode ${mode}).`
+        : `Add an ${exclusion} for ${scope} with InternetGatewayExclusionMode: ${mode}.`;
   let open: BlockVerdict | undefined;
   for (const o of options) {
     const v = verdictFor(model, o, vpcId, subnet, user, where, exclusionFix, direction);

@@ -2,12 +2,17 @@
 // resource for a plan or state, the EC2 API action for a deployed account (what the console's button does).
 // Sources: CloudFormation Template Reference (AWS::EC2::*), the Terraform AWS provider's resource documentation
 // (aws_route_table_association, aws_internet_gateway_attachment, aws_eip, aws_eip_association,
-// aws_network_interface_attachment), Amazon EC2 API Reference (AssociateRouteTable, AttachInternetGateway,
-// AssociateAddress, AttachNetworkInterface).
+// aws_network_interface_attachment, aws_vpc_block_public_access_exclusion), Amazon EC2 API Reference
+// (AssociateRouteTable, AttachInternetGateway, AssociateAddress, AttachNetworkInterface,
+// CreateVpcBlockPublicAccessExclusion).
 import type { Origin } from "../model/types.ts";
 
 export type ResourceConcept =
-  "subnet-route-table-association" | "internet-gateway-attachment" | "instance-elastic-ip" | "network-interface-attachment";
+  | "subnet-route-table-association"
+  | "internet-gateway-attachment"
+  | "instance-elastic-ip"
+  | "network-interface-attachment"
+  | "block-public-access-exclusion";
 
 type Language = "cloudformation" | "terraform" | "aws";
 
@@ -31,6 +36,11 @@ const TERMS: Readonly<Record<ResourceConcept, Readonly<Record<Language, string>>
     cloudformation: "AWS::EC2::NetworkInterfaceAttachment",
     terraform: "aws_network_interface_attachment",
     aws: "EC2 AttachNetworkInterface",
+  },
+  "block-public-access-exclusion": {
+    cloudformation: "AWS::EC2::VPCBlockPublicAccessExclusion",
+    terraform: "aws_vpc_block_public_access_exclusion",
+    aws: "EC2 CreateVpcBlockPublicAccessExclusion",
   },
 };
 
