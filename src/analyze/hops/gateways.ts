@@ -14,20 +14,14 @@ import { natSubnetAcls } from "./network-acls.ts";
 import type { RouteRole } from "./routes.ts";
 import { functionPeer, securityGroupsOf, sgEval, sgRuleFix } from "./security-groups.ts";
 import type { Ctx, Egress, Engine, Hop, ManagedInstancesHost, Source, Walk } from "./walk.ts";
-import { ANY, describeSet, loc, ruleOf } from "./walk.ts";
+import { ANY, describeSet, loc, missing, ruleOf } from "./walk.ts";
 import { resourceTerm } from "../../aws/resource-terms.ts";
-
-/** Ends the walk as unknown: `ref` names a gateway that is a parameter or outside the template. */
-export function missing(eng: Engine, walk: Walk, ref: EntityRef, what: string, kind: Hop["kind"]): void {
-  const why = isUnknown(ref) ? ref.reason : `${what} ${ref} is not defined in this template`;
-  walk.unknown({ component: String(isUnknown(ref) ? what : ref), kind, detail: why }, "UNKNOWN_RESOURCE", why);
-}
 
 /** `egressSubnet`: the subnet whose route sent the traffic to the gateway (none for a regional NAT gateway). */
 export function internetGateway(eng: Engine, walk: Walk, ctx: Ctx, ref: EntityRef, source: Source, egressSubnet?: Subnet): void {
   const igw = eng.model.get("internet-gateway", ref);
   if (!igw) {
-    missing(eng, walk, ref, "internet gateway", "internet-gateway");
+    missing(walk, ref, "internet gateway", "internet-gateway");
     return;
   }
   walk.touch(igw.origin, igw.id);
@@ -176,7 +170,7 @@ export function blockedByBlockPublicAccess(
 export function egressOnlyGateway(eng: Engine, walk: Walk, ctx: Ctx, ref: EntityRef): void {
   const eigw = eng.model.get("egress-only-internet-gateway", ref);
   if (!eigw) {
-    missing(eng, walk, ref, "egress-only internet gateway", "egress-only-internet-gateway");
+    missing(walk, ref, "egress-only internet gateway", "egress-only-internet-gateway");
     return;
   }
   walk.touch(eigw.origin, eigw.id);
@@ -490,8 +484,7 @@ export function toNatGateway(
   }
   const nat = eng.model.natGateway(ref);
   if (!nat) {
-    const why = isUnknown(ref) ? ref.reason : `NAT gateway ${ref} is not defined in this template`;
-    walk.unknown({ component: String(isUnknown(ref) ? "NAT gateway" : ref), kind: "nat-gateway", detail: why }, "UNKNOWN_RESOURCE", why);
+    missing(walk, ref, "NAT gateway", "nat-gateway");
     return undefined;
   }
   return natGateway(eng, walk, ctx, nat);

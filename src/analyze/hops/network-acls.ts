@@ -11,6 +11,7 @@ import type { Ctx, Engine, FilterResult, View, Walk } from "./walk.ts";
 import {
   ANY,
   cidrIv,
+  missing,
   classCidr,
   coversAll,
   envBox,
@@ -33,10 +34,7 @@ export function nacl(eng: Engine, walk: Walk, ctx: Ctx, subnet: Subnet, egress: 
   if (walk.isEmpty()) return;
   const acl = eng.model.networkAclFor(subnet);
   if (!acl) {
-    const why = isUnknown(subnet.networkAclId)
-      ? subnet.networkAclId.reason
-      : `network ACL ${subnet.networkAclId} is not defined in this template`;
-    walk.unknown({ component: refLabel(subnet.networkAclId, subnet.id), kind: "network-acl", detail: why }, "UNKNOWN_RESOURCE", why);
+    missing(walk, subnet.networkAclId, "network ACL", "network-acl", refLabel(subnet.networkAclId, subnet.id));
     return;
   }
   walk.touch(acl.origin, acl.id);

@@ -10,7 +10,7 @@ import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr, Family } from "../../net/ip.ts";
 import { gatewayEndpointOn } from "./endpoints.ts";
 import type { Ctx, Engine, Hop, Outcome } from "./walk.ts";
-import { ANY, cidrIv, describeSet, FULL_PORT, loc, refLabel, ruleOf, Walk } from "./walk.ts";
+import { ANY, cidrIv, describeSet, FULL_PORT, loc, missing, refLabel, ruleOf, Walk } from "./walk.ts";
 import { resourceTerm } from "../../aws/resource-terms.ts";
 
 /** Whether the traffic is the function's own (its subnet's table) or a NAT's (the NAT's subnet's table). */
@@ -56,10 +56,7 @@ export function route(eng: Engine, walk: Walk, ctx: Ctx, subnet: Subnet, role: R
   if (walk.isEmpty()) return;
   const rt = eng.model.routeTableFor(subnet);
   if (!rt) {
-    const why = isUnknown(subnet.routeTableId)
-      ? subnet.routeTableId.reason
-      : `route table ${subnet.routeTableId} is not defined in this template`;
-    walk.unknown({ component: refLabel(subnet.routeTableId, subnet.id), kind: "route-table", detail: why }, "UNKNOWN_RESOURCE", why);
+    missing(walk, subnet.routeTableId, "route table", "route-table", refLabel(subnet.routeTableId, subnet.id));
     return;
   }
   walk.touch(rt.origin, rt.id);

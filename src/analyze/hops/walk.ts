@@ -356,6 +356,15 @@ export function classCidr(ctx: Ctx): string {
 }
 
 /** A reference as a trace names it: its id, else the literal the configuration gave, else `fallback`. */
+/**
+ * Ends the walk as unknown: `ref` names a part of the road (a gateway, a subnet's route table or network ACL) that is a
+ * parameter or outside the template. `component`: the label of the hop, by default the id (`what` when unknown).
+ */
+export function missing(walk: Walk, ref: EntityRef, what: string, kind: Hop["kind"], component = isUnknown(ref) ? what : ref): void {
+  const why = isUnknown(ref) ? ref.reason : `${what} ${ref} is not defined in this template`;
+  walk.unknown({ component, kind, detail: why }, "UNKNOWN_RESOURCE", why);
+}
+
 export function refLabel(ref: EntityRef, fallback: string): string {
   return isUnknown(ref) ? (ref.literal ?? fallback) : ref;
 }
