@@ -12,13 +12,18 @@ import { stackOfId } from "./model/qualify.ts";
 import type { Model } from "./model/model.ts";
 import type { Diagnostic } from "./model/types.ts";
 import type { Finding } from "./rules/define.ts";
-import { runRules } from "./rules/index.ts";
+import { RULES, runRules } from "./rules/index.ts";
+import type { SuppressedFinding, Suppressions } from "./findings/suppress.ts";
+import { applySuppressions, METADATA_KEY, unknownRule } from "./findings/suppress.ts";
+import { READ_CODES } from "./aws/codes.ts";
 
 export interface CheckOptions extends LoadOptions {
   /** Destinations (`internet`, `internet:PORT`, `internet6`, `aws:SERVICE`, `ADDRESS[/LEN]:PORT`); default: per function, see defaultDestinations. */
   readonly to?: readonly string[];
   /** Destinations analysed in addition to `to` (or to the default), e.g. those an intents file names. */
   readonly alsoTo?: readonly string[];
+  /** Rules whose findings are suppressed everywhere (`--ignore RULE`): listed in `suppressed`, not in `findings`. */
+  readonly ignore?: readonly string[];
 }
 
 export interface CheckReport {
@@ -29,6 +34,8 @@ export interface CheckReport {
   /** What a function with allow-all egress would reach from each subnet of the template. */
   readonly subnets: readonly (SubnetView & { readonly file: string })[];
   readonly findings: readonly Finding[];
+  /** Findings a suppression accepts (a resource's Metadata, --ignore, the intents file), each with it; absent when none. */
+  readonly suppressed?: readonly SuppressedFinding[];
   readonly diagnostics: readonly Diagnostic[];
   /** With `--expect`: every intent, held or broken (see src/intents). */
   readonly intents?: readonly IntentResult[];
@@ -48,8 +55,24 @@ export interface StackInfo {
 
 export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
   const analysis: Analysis = analyze(model, options.to, {}, options.alsoTo ?? []);
-  const findings = runRules(model, analysis);
   const file = model.files[0] ?? "";
+  const known = RULES.map((r) => r.meta.id);
+  // A resource's ignore naming no rule suppresses nothing, and says so.
+  const invalid: Diagnostic[] = [];
+  for (const [resource, list] of model.ignores)
+    for (const i of list) {
+      const problem = unknownRule(i.rule, known);
+      if (problem)
+        invalid.push({
+          code: "LOAD_INVALID_SUPPRESSION",
+          severity: "warning",
+          message: `Metadata ${METADATA_KEY}: ${problem}`,
+          location: i.location,
+          resource,
+          fix: READ_CODES.LOAD_INVALID_SUPPRESSION.fix,
+        });
+    }
+  const { findings, suppressed } = applySuppressions(runRules(model, analysis), { byResource: model.ignores, rules: options.ignore ?? [] });
   return {
     schemaVersion: 1,
     files: model.files,
@@ -58,8 +81,23 @@ export function checkModel(model: Model, options: CheckOptions = {}): CheckRepor
     // The template's own subnets: those of a stack it imports from are in that stack's report.
     subnets: analysis.subnets.filter((s) => stackOfId(s.subnet) === undefined).map((s) => ({ ...s, file })),
     findings,
-    diagnostics: model.diagnostics,
+    ...(suppressed.length > 0 ? { suppressed } : {}),
+    diagnostics: invalid.length > 0 ? [...model.diagnostics, ...invalid] : model.diagnostics,
   };
+}
+
+/** The report with the findings `s` suppresses moved from `findings` to `suppressed` (e.g. an intents file's ignores). */
+export function suppressInReport(report: CheckReport, s: Suppressions): CheckReport {
+  const { findings, suppressed } = applySuppressions(report.findings, s);
+  if (suppressed.length === 0) return report;
+  // The same keys in the same order (`suppressed` right after `findings`).
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(report)) {
+    if (k === "suppressed") continue;
+    out[k] = k === "findings" ? findings : v;
+    if (k === "findings") out.suppressed = [...(report.suppressed ?? []), ...suppressed];
+  }
+  return out as unknown as CheckReport;
 }
 
 /** Loads a CloudFormation/SAM template or a Terraform plan/state (`terraform show -json`) from its text and checks it. Throws LoadError when unreadable. */
@@ -87,6 +125,7 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     functions: reports.flatMap((r) => r.functions),
     subnets: reports.flatMap((r) => r.subnets),
     findings: once(reports.flatMap((r) => r.findings)),
+    ...(reports.some((r) => r.suppressed) ? { suppressed: once(reports.flatMap((r) => r.suppressed ?? [])) } : {}),
     diagnostics: once(reports.flatMap((r) => r.diagnostics)),
     ...(stacks.length > 0 ? { stacks } : {}),
   };

@@ -150,6 +150,11 @@ export const READ_CODES = {
       "A key appears twice in one mapping (YAML) or object (JSON). CloudFormation accepts the template and keeps the last one, for JSON and YAML alike (a top-level section written twice is undefined behavior, AWS's documentation says); lambda-egress reads the last one.",
     fix: "Remove one of the two entries, keeping the value that should be deployed.",
   },
+  LOAD_INVALID_SUPPRESSION: {
+    meaning:
+      "A resource's Metadata lambda-egress entry, which lists the rules to ignore on that resource, is not a list of rule ids, or names a rule that does not exist: it suppresses nothing.",
+    fix: "Write Metadata: { lambda-egress: { ignore: [RULE, ...] } } with rule ids that `lambda-egress explain` lists (an entry may be { rule: RULE, reason: TEXT }).",
+  },
 } as const satisfies Record<string, Pick<CodeInfo, "meaning" | "fix">>;
 
 export type ReadCode = keyof typeof READ_CODES;

@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
-import { checkAssembly, checkTemplates, mergeReports } from "../check.ts";
+import { checkAssembly, checkTemplates, mergeReports, suppressInReport } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
 import type { IntentsFile } from "../intents/parse.ts";
 import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
@@ -17,7 +17,11 @@ import { formatLocation, LoadError } from "../load/errors.ts";
 import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
+import { renderSarif } from "../report/sarif.ts";
 import { renderText } from "../report/text.ts";
+import { readRuleDocs } from "../findings/docs.ts";
+import { RULES } from "../rules/index.ts";
+import { closest, unknownRule } from "../findings/suppress.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
 import { runCost } from "./cost.ts";
@@ -193,6 +197,9 @@ Colour follows the terminal; NO_COLOR=1 turns it off.
 
 class UsageError extends Error {}
 
+/** The formats of check's report. */
+const CHECK_FORMATS = ["text", "json", "sarif"];
+
 /**
  * Prints an error: `lambda-egress: MESSAGE` and the hint, each on one line with control characters escaped (a message
  * quotes the template: it must not drive the terminal or forge a line), then `raw` as it is (a stack, when debugging).
@@ -290,10 +297,22 @@ function runCommand(argv: readonly string[], io: Io): number {
     for (const o of options) if (values[o] !== undefined) throw new UsageError(`--${o} applies to ${cmd} only`);
   };
   if (command === "check") only(["function", "subnet"], "trace");
-  else only(["expect", "fail-on", "verbose"], "check");
+  else only(["expect", "fail-on", "verbose", "ignore"], "check");
   if (positionals.length === 0) throw new UsageError(`${command} needs a template file`);
   const format = values.format ?? "text";
-  if (format !== "text" && format !== "json") throw new UsageError(`--format ${format}: use text or json`);
+  const formats = command === "check" ? CHECK_FORMATS : ["text", "json"];
+  if (!formats.includes(format)) {
+    const near = closest(format, formats);
+    throw new UsageError(`--format ${format}: use ${formats.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
+  }
+  const ignore = (values.ignore ?? []).flatMap((r) => r.split(",")).map((r) => r.trim());
+  for (const r of ignore) {
+    const problem = unknownRule(
+      r,
+      RULES.map((x) => x.meta.id),
+    );
+    if (problem) throw new UsageError(`--ignore ${r}: ${problem}`);
+  }
   const params = parseParams(values.param);
   if (typeof params === "string") throw new UsageError(params);
   const to = values.to ?? [];
@@ -306,7 +325,7 @@ function runCommand(argv: readonly string[], io: Io): number {
   if (typeof imports === "string") throw new UsageError(imports);
   const stackNames = parseStackNames(values["stack-name"], positionals, io.cwd);
   if (typeof stackNames === "string") throw new UsageError(stackNames);
-  const load = { params, imports, stackNames, ...(region ? { region } : {}) };
+  const load = { params, imports, stackNames, ...(region ? { region } : {}), ...(ignore.length > 0 ? { ignore } : {}) };
 
   if (command === "trace") {
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
@@ -351,8 +370,12 @@ function runCommand(argv: readonly string[], io: Io): number {
   }
   checkTemplates(templates, { ...load, to, alsoTo }).forEach((r, n) => byInput[(templates[n] as { at: number }).at]?.push(r));
   let report = mergeReports(byInput.flat());
+  if (intents?.ignores) report = suppressInReport(report, { byFunction: intents.ignores });
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
-  io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
+  if (format === "sarif") {
+    const rules = RULES.map((r) => r.meta);
+    io.stdout.write(renderSarif(report, { version: VERSION, rules, docs: readRuleDocs(rules.map((r) => r.id)), srcRoot: io.cwd }));
+  } else io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
   return checkExitCode(report, failOn);
 }
 
@@ -429,6 +452,7 @@ function parseCommandArgs(args: readonly string[]) {
       function: { type: "string" },
       subnet: { type: "string" },
       verbose: { type: "boolean" },
+      ignore: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },
   });

@@ -6,16 +6,22 @@
 //   Worker:
 //     internet: unreachable
 //     aws:dynamodb: reachable
+//     ignore: [function-single-az]   # findings accepted: listed as suppressed
 //
 // Pure: text in, intents out. Anything malformed is a LoadError with the file, line and reason.
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import { readYamlDocument, yaml, YamlProblem } from "../load/cfn/parse.ts";
 import { LoadError } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
+import { RULES } from "../rules/index.ts";
+import type { RuleIgnore } from "../findings/suppress.ts";
+import { unknownRule } from "../findings/suppress.ts";
 
 export type ExpectedReach = "reachable" | "unreachable";
 export const EXPECTED_REACH: readonly ExpectedReach[] = ["reachable", "unreachable"];
 export const EGRESS_IPS_KEY = "egressIps";
+/** `ignore: [RULE, ...]`: the function's findings of these rules are suppressed (listed as such). */
+export const IGNORE_KEY = "ignore";
 
 /** `internet: reachable`, `aws:dynamodb: unreachable`, `10.0.5.10:5432: reachable`. */
 export interface DestinationIntent {
@@ -44,6 +50,8 @@ export interface IntentsFile {
   readonly intents: readonly Intent[];
   /** Where each function key is written (for "no such function" errors). */
   readonly functions: ReadonlyMap<string, Location>;
+  /** The rules whose findings on a function are accepted (`ignore: [RULE]`), by function; absent when none. */
+  readonly ignores?: ReadonlyMap<string, readonly RuleIgnore[]>;
 }
 
 /** Intents files are a few lines; a larger one is a mistake (a template passed by error?). */
@@ -99,6 +107,7 @@ export function parseIntents(file: string, text: string): IntentsFile {
   const functions = new Map<string, Location>();
   /** Where each function's intent for a destination is written, by function and destination (to find a repeat at once). */
   const written = new Map<string, Location>();
+  const ignores = new Map<string, RuleIgnore[]>();
   for (const pair of root.items) {
     if (!isPair(pair)) continue;
     const fn = scalarText(pair.key, "a function id");
@@ -115,6 +124,25 @@ export function parseIntents(file: string, text: string): IntentsFile {
       const key = scalarText(item.key, `an intent of ${fn}`);
       unique(keys, key, item.key);
       const location = at(item.key);
+      if (key === IGNORE_KEY) {
+        const v = item.value;
+        if (!isSeq(v) || v.items.length === 0)
+          return fail(v ?? item.key, `${fn}: ${IGNORE_KEY} takes a list of rules, e.g. ${IGNORE_KEY}: [function-single-az]`);
+        const list: RuleIgnore[] = [];
+        for (const x of v.items) {
+          const entry = isMap(x) ? new Map(x.items.filter(isPair).map((p) => [scalarText(p.key, "a key"), p.value])) : undefined;
+          const rule = scalarText(entry ? entry.get("rule") : x, `a rule in ${fn}'s ${IGNORE_KEY}`);
+          const problem = unknownRule(
+            rule,
+            RULES.map((r) => r.meta.id),
+          );
+          if (problem) return fail(x, `${fn}: ${IGNORE_KEY}: ${problem}`, "lambda-egress explain lists the rules");
+          const reason = entry?.has("reason") ? scalarText(entry.get("reason"), `the reason in ${fn}'s ${IGNORE_KEY}`) : undefined;
+          list.push({ rule, ...(reason !== undefined ? { reason } : {}), location: at(x) });
+        }
+        ignores.set(fn, list);
+        continue;
+      }
       if (key === EGRESS_IPS_KEY) {
         const v = item.value;
         if (isSeq(v)) {
@@ -151,7 +179,7 @@ export function parseIntents(file: string, text: string): IntentsFile {
       intents.push({ kind: "destination", function: fn, destination, expected: value as ExpectedReach, location });
     }
   }
-  return { file, intents, functions };
+  return { file, intents, functions, ...(ignores.size > 0 ? { ignores } : {}) };
 }
 
 /** The destinations the intents need analysed (`egressIps` looks at `internet`). */

@@ -17,6 +17,7 @@ import type {
   VpcEndpoint,
 } from "./types.ts";
 import { isUnknown } from "./types.ts";
+import type { RuleIgnore } from "../findings/suppress.ts";
 
 type ByKind<K extends EntityKind> = Extract<Entity, { kind: K }>;
 
@@ -33,6 +34,8 @@ export interface ModelInput {
    * is proven while any is present, so "reachable" becomes unknown with the first reason.
    */
   readonly undecided?: readonly Undecided[];
+  /** The rules each resource ignores (its `Metadata: { lambda-egress: { ignore: [...] } }`), by logical id. */
+  readonly ignores?: ReadonlyMap<string, readonly RuleIgnore[]>;
 }
 
 /** A reason that the model as loaded may not be the network that is deployed. */
@@ -63,6 +66,8 @@ export class Model {
   readonly dependencies: (id: string) => ReadonlySet<string>;
   /** See ModelInput.undecided. */
   readonly undecided: readonly Undecided[];
+  /** See ModelInput.ignores. */
+  readonly ignores: ReadonlyMap<string, readonly RuleIgnore[]>;
   private readonly byId = new Map<string, Entity>();
   private readonly byKind = new Map<EntityKind, Entity[]>();
   private readonly subnetsByVpc = new Map<string, Subnet[]>();
@@ -75,6 +80,7 @@ export class Model {
     this.diagnostics = input.diagnostics;
     this.dependencies = input.dependencies;
     this.undecided = input.undecided ?? [];
+    this.ignores = input.ignores ?? new Map();
     for (const e of input.entities) {
       freezeEntity(e);
       // Entities of different kinds may share an id only for implicit defaults, which are
@@ -114,6 +120,7 @@ export class Model {
       diagnostics: this.diagnostics,
       dependencies: this.dependencies,
       undecided: this.undecided,
+      ignores: this.ignores,
     });
   }
 

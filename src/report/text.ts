@@ -66,6 +66,14 @@ export function renderText(checked: CheckReport, opts: TextOptions): string {
     out.push("");
   }
 
+  const suppressed = report.suppressed ?? [];
+  if (suppressed.length > 0) {
+    out.push(paint("bold", "Suppressed") + paint("dim", "  (accepted: not counted, not failing)"));
+    for (const f of suppressed)
+      out.push(`  ${f.severity.padEnd(7)}  ${f.rule}  ${f.resource}  ${paint("dim", f.suppression.justification)}`);
+    out.push("");
+  }
+
   const shown = report.diagnostics.filter((d) => opts.verbose || d.severity !== "info");
   const hidden = report.diagnostics.length - shown.length;
   if (shown.length > 0 || hidden > 0) {

@@ -14,6 +14,8 @@ import { declaresSam, expandSam, hasSamResources, SAM_TRANSFORM } from "./sam.ts
 import { dependencyGraph, rawDependencies } from "./references.ts";
 import { checkCycles, checkGetAtts } from "./validate.ts";
 import { unknownParamDiagnostics } from "../params.ts";
+import type { RuleIgnore } from "../../findings/suppress.ts";
+import { METADATA_KEY, readIgnores } from "../../findings/suppress.ts";
 
 export interface LoadOptions {
   readonly region?: string;
@@ -97,6 +99,19 @@ export function prepareCloudFormation(
     });
   }
   early.push(...transformed.diagnostics);
+  // The rules each resource ignores (Metadata: lambda-egress); a text that never names the tool has none.
+  const ignores = new Map<string, RuleIgnore[]>();
+  if (text.includes(METADATA_KEY)) {
+    for (const [id, resource] of Object.entries(original)) {
+      if (!resource || typeof resource !== "object") continue;
+      const pos = parsed.positions.resource(id)?.keys.get("Metadata");
+      const at = { file, ...(pos ? { line: pos.line, column: pos.column } : {}) };
+      const read = readIgnores(resource.Metadata, at);
+      if (read.ignores.length > 0) ignores.set(id, read.ignores);
+      for (const p of read.problems)
+        early.push({ code: "LOAD_INVALID_SUPPRESSION", severity: "warning", message: p.message, location: at, resource: id, fix: p.fix });
+    }
+  }
   early.push(
     // The position is looked up only when a --param is given (it indexes every resource of a JSON template).
     ...unknownParamDiagnostics(params, written.value.Parameters, () => ({
@@ -131,6 +146,7 @@ export function prepareCloudFormation(
       diagnostics: all,
       dependencies: rawDependencies(sam.resources),
       undecided: undecidedBy(transformed.undecided, all),
+      ...(ignores.size > 0 ? { ignores } : {}),
     });
   };
   return { file, resolver, outputs: template.Outputs, build };
