@@ -17,6 +17,7 @@ import { formatLocation, LoadError } from "../load/errors.ts";
 import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
+import { renderMarkdown } from "../report/markdown.ts";
 import { renderSarif } from "../report/sarif.ts";
 import { renderText } from "../report/text.ts";
 import { readRuleDocs } from "../findings/docs.ts";
@@ -198,7 +199,7 @@ Colour follows the terminal; NO_COLOR=1 turns it off.
 class UsageError extends Error {}
 
 /** The formats of check's report. */
-const CHECK_FORMATS = ["text", "json", "sarif"];
+const CHECK_FORMATS = ["text", "json", "sarif", "markdown"];
 
 /**
  * Prints an error: `lambda-egress: MESSAGE` and the hint, each on one line with control characters escaped (a message
@@ -375,7 +376,8 @@ function runCommand(argv: readonly string[], io: Io): number {
   if (format === "sarif") {
     const rules = RULES.map((r) => r.meta);
     io.stdout.write(renderSarif(report, { version: VERSION, rules, docs: readRuleDocs(rules.map((r) => r.id)), srcRoot: io.cwd }));
-  } else io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
+  } else if (format === "markdown") io.stdout.write(renderMarkdown(report));
+  else io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
   return checkExitCode(report, failOn);
 }
 
