@@ -163,7 +163,10 @@ describe("cli: cost", () => {
     const main = await runCli(["--help"]);
     assert.match(main.stdout, /lambda-egress cost TEMPLATE \[--region R\]/);
     const unknown = await runCli(["costs"]);
-    assert.match(unknown.stderr, /the commands are check, trace, cost, new, scan and emulate/);
+    assert.match(
+      unknown.stderr,
+      /unknown command "costs" \(did you mean cost\?\); the commands are check, trace, new, cost, scan, emulate, explain, help/,
+    );
   });
   it("bad input: one line, exit 2", async () => {
     await expectError(
@@ -174,7 +177,7 @@ describe("cli: cost", () => {
     await expectError(["cost"], /cost needs a template file/);
     await expectError(["cost", PER_AZ, PER_AZ], /cost takes one template, not 2/);
     await expectError(["cost", PER_AZ, "--format", "sarif"], /--format sarif: use text or json/);
-    await expectError(["cost", PER_AZ, "--bogus"], /Unknown option '--bogus'/);
+    await expectError(["cost", PER_AZ, "--bogus"], /unknown option --bogus$/m);
     await expectError(["cost", PER_AZ, "--traffic", "internet=lots"], /internet: "lots" is not a number of GB/);
     await expectError(["cost", PER_AZ, "--traffic", "nothing-here.yaml"], /nothing-here\.yaml: no such file/);
     await expectError(["cost", PER_AZ, "--traffic", file("t.yaml", "internet: [1\n")], /t\.yaml:2:1: is not valid YAML or JSON/);

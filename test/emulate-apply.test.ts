@@ -454,7 +454,7 @@ describe("lambda-egress emulate (usage)", () => {
     [["emulate", "t.yaml", "--function", "F", "--exec"], /--exec needs a command after --/],
     [["emulate", "t.yaml", "--function", "F", "--exec", "--timeout", "0", "--", "true"], /--timeout 0: use 1 to 3600 seconds/],
     [["emulate", "--cleanup", "t.yaml"], /--cleanup takes no template/],
-    [["emulate", "--bogus"], /Unknown option '--bogus'/],
+    [["emulate", "--bogus"], /unknown option --bogus$/m],
     [["emulate", "--plan-file", "t.json", "t.yaml", "--exec", "--", "true"], /--plan-file takes no template/],
     [["emulate", "--plan-file", "test/no-such-plan.json", "--exec", "--", "true"], /no-such-plan\.json: no such file/],
     [["emulate", "--plan-file", "package.json", "--exec", "--", "true"], /package\.json: not a plan/],

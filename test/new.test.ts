@@ -301,7 +301,7 @@ describe("new: the CLI", () => {
   it("rejects a bad pattern, --azs 4, an allocation count mismatch, an unknown format: exit 2, one clear line", () => {
     expectUsage(
       ["new", "nat-gatway"],
-      'unknown pattern "nat-gatway"; one of: nat-gateway, shared-nat-gateway, regional-nat-gateway, nat-instance, endpoints, dual-stack, managed-instances-public',
+      'unknown pattern "nat-gatway" (did you mean nat-gateway?); one of: nat-gateway, shared-nat-gateway, regional-nat-gateway, nat-instance, endpoints, dual-stack, managed-instances-public',
     );
     expectUsage(["new", "nat-gateway", "--azs", "4"], "--azs must be a whole number from 1 to 3, not 4");
     expectUsage(["new", "nat-gateway", "--azs", "two"], "--azs must be a whole number from 1 to 3, not two");

@@ -4,6 +4,7 @@
 import { GATEWAY_ENDPOINT_SERVICES } from "../aws/facts.ts";
 import { didYouMean, isRegionalEndpointService } from "../aws/service-catalogue.ts";
 import { cidrOverlaps, formatAddress, mustParseCidr, parseCidr } from "../net/ip.ts";
+import { closest } from "../report/suggest.ts";
 
 /** The prefixes a pattern's VPC may have: AWS takes /16 to /28; the patterns cut the block in eight subnets of at least /27. */
 export const VPC_PREFIX_MIN = 16;
@@ -155,7 +156,10 @@ const SERVICE_NAME = /^[a-z0-9][a-z0-9.-]*$/;
 /** Fills in the defaults, or returns what is wrong with the options (one sentence each). */
 export function resolvePatternOptions(o: PatternOptions): { options: ResolvedPatternOptions } | { errors: string[] } {
   const errors: string[] = [];
-  if (!isPatternName(o.pattern)) errors.push(`unknown pattern ${JSON.stringify(o.pattern)}; one of: ${PATTERNS.join(", ")}`);
+  if (!isPatternName(o.pattern)) {
+    const near = closest(String(o.pattern), PATTERNS);
+    errors.push(`unknown pattern ${JSON.stringify(o.pattern)}${near ? ` (did you mean ${near}?)` : ""}; one of: ${PATTERNS.join(", ")}`);
+  }
   const azs = o.azs ?? DEFAULT_AZS;
   if (!Number.isInteger(azs) || azs < MIN_AZS || azs > MAX_AZS)
     errors.push(`--azs must be a whole number from ${MIN_AZS} to ${MAX_AZS}, not ${azs}`);

@@ -2,7 +2,7 @@
 // with optional traffic; `--compare`: the same needs priced under each pattern `new` builds.
 import { existsSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import { DEFAULT_REGION } from "../aws/facts.ts";
 import { compareDesigns } from "../cost/compare.ts";
 import { costModel } from "../cost/estimate.ts";

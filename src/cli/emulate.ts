@@ -7,7 +7,7 @@ import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import type { Emulation } from "../emulate/apply.ts";
 import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError } from "../emulate/apply.ts";
 import { planProblems, validatePlan } from "../emulate/validate-plan.ts";

@@ -4,7 +4,7 @@
 import type { Stats } from "node:fs";
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
 import { checkAssembly, checkTemplates, mergeReports, suppressInReport } from "../check.ts";
@@ -22,11 +22,14 @@ import { renderSarif } from "../report/sarif.ts";
 import { renderText } from "../report/text.ts";
 import { readRuleDocs } from "../findings/docs.ts";
 import { RULES } from "../rules/index.ts";
-import { closest, unknownRule } from "../findings/suppress.ts";
+import { unknownRule } from "../findings/suppress.ts";
+import { closest } from "../report/suggest.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
 import { runCost } from "./cost.ts";
 import { runEmulate } from "./emulate.ts";
+import { runExplain } from "./explain.ts";
+import { CHECK_HELP, COMMANDS, TRACE_HELP, useColor } from "./help.ts";
 import { runNew } from "./new.ts";
 import { resolveAwsArgs, runScan, ScanError, snapshotModelFor, snapshotReports } from "./scan.ts";
 
@@ -35,6 +38,8 @@ export interface Io {
   readonly stderr: { write(s: string): unknown };
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
+  /** The standard input's text (`check -`); default: read from file descriptor 0. */
+  readonly readStdin?: () => string;
 }
 
 /**
@@ -126,6 +131,8 @@ Usage:
   lambda-egress emulate --plan TEMPLATE --function ID | --cleanup
   lambda-egress scan [--region R[,R...]] [--profile P] [--function NAME]... [-o FILE]
   lambda-egress check --aws [--region R[,R...]] [--profile P] [--function NAME]...
+  lambda-egress explain [RULE|CODE]
+  lambda-egress help COMMAND       (or COMMAND --help: that command's help)
 
 check: for every Lambda function, from every subnet of its VpcConfig, whether it can
 reach each destination, through which NAT and public address, and if not, what blocks
@@ -175,7 +182,8 @@ Options:
                      the stack name of template FILE, for AWS::StackName (export names
                      like \${AWS::StackName}-SubnetA); without it they are unknown
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
-  --format FORMAT    text (default) or json (schemaVersion 1)
+  --format FORMAT    text (default) or json (schemaVersion 1); check also sarif
+                     (GitHub code scanning) and markdown (a pull request summary)
   --fail-on LEVEL[,unknown]
                      check: exit 1 on findings at or above LEVEL: error (default),
                      warning, info, none; with unknown (e.g. error,unknown) also when
@@ -186,17 +194,32 @@ Options:
   --function ID      trace: the function (logical id, FunctionName or CDK construct path)
   --subnet ID        trace: one subnet of the function (default: each of them)
   --verbose          check: show info diagnostics one by one
+  --ignore RULE      check: suppress the rule's findings (listed as suppressed)
+  -q, --quiet        print nothing; the exit code says it
+  --no-color         no colour
   -h, --help         this help
-  --version          the version
+  -v, --version      the version
 
 Exit codes: check: 0 no findings at or above --fail-on and every intent held, 1 findings,
 a broken intent, an error diagnostic (a template AWS rejects: a Ref to nothing, an invalid
 CIDR, ...; whatever --fail-on says) or, with --fail-on ...,unknown, an unknown verdict;
 trace: 0 every traced path reachable, 1 a path unreachable or unknown; 2 usage or input error.
-Colour follows the terminal; NO_COLOR=1 turns it off.
+Colour follows the terminal; NO_COLOR=1 or --no-color turns it off, FORCE_COLOR=1 turns
+it on in a pipe. 'lambda-egress explain NAME' explains a rule or an explanation code.
 `;
 
 class UsageError extends Error {}
+
+/** The template name that stands for the standard input. */
+const STDIN = "-";
+
+/** The shown name of the template read from the standard input. */
+const STDIN_NAME = "<stdin>";
+
+/** The standard input as a template's text, through the bounded reader (YAML up to 16 MiB, JSON up to 512 MiB). */
+function readStdin(io: Io): string {
+  return io.readStdin ? io.readStdin() : readTemplate("/dev/stdin", STDIN_NAME);
+}
 
 /** The formats of check's report. */
 const CHECK_FORMATS = ["text", "json", "sarif", "markdown"];
@@ -246,13 +269,21 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
 export const readTemplate = readTemplateFile;
 
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  // `help COMMAND` is `COMMAND --help`; -v is --version.
+  if (argv[0] === "help" && argv.length > 1) argv = [argv[1] as string, "--help"];
+  if (argv[0] === "-v") argv = ["--version"];
   try {
     if (argv[0] === "scan") return await runScan(argv.slice(1), io);
     const args = await resolveAwsArgs(argv, io);
     if (args[0] === "emulate") return await runEmulate(args.slice(1), io);
     return runCommand(args, io);
   } catch (e) {
-    if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
+    if (e instanceof UsageError)
+      return fail(
+        io,
+        e.message,
+        `lambda-egress ${argv[0] === "check" || argv[0] === "trace" ? `${argv[0]} ` : ""}--help lists the options`,
+      );
     if (e instanceof ScanError) return fail(io, e.message, e.hint);
     if (e instanceof LoadError) return fail(io, `${formatLocation(e.location)}: ${e.message}`, e.hint);
     if (e instanceof DestinationError) return fail(io, e.message);
@@ -280,8 +311,13 @@ function runCommand(argv: readonly string[], io: Io): number {
   }
   if (command === "new") return runNew(rest, io);
   if (command === "cost") return runCost(rest, io);
-  if (command !== "check" && command !== "trace")
-    throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace, cost, new, scan and emulate`);
+  if (command === "explain") return runExplain(rest, io);
+  if (command !== "check" && command !== "trace") {
+    const near = closest(command, COMMANDS);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(command)}${near ? ` (did you mean ${near}?)` : ""}; the commands are ${COMMANDS.join(", ")}`,
+    );
+  }
   let parsed: ReturnType<typeof parseCommandArgs>;
   try {
     parsed = parseCommandArgs(rest);
@@ -291,7 +327,7 @@ function runCommand(argv: readonly string[], io: Io): number {
   }
   const { values, positionals } = parsed;
   if (values.help) {
-    io.stdout.write(HELP);
+    io.stdout.write(command === "check" ? CHECK_HELP : TRACE_HELP);
     return 0;
   }
   const only = (options: readonly (keyof typeof values)[], cmd: string) => {
@@ -321,7 +357,10 @@ function runCommand(argv: readonly string[], io: Io): number {
   const region = values.region;
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
     throw new UsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
-  const color = !io.env.NO_COLOR && (Boolean(io.env.FORCE_COLOR) || io.stdout.isTTY === true);
+  const color = useColor(io.env, io.stdout.isTTY, values["no-color"] === true);
+  // --quiet: the exit code only.
+  if (values.quiet) io = { ...io, stdout: { write: () => true } };
+  if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError("- (the standard input) can be given once");
   const imports = parseImports(values.import);
   if (typeof imports === "string") throw new UsageError(imports);
   const stackNames = parseStackNames(values["stack-name"], positionals, io.cwd);
@@ -332,12 +371,12 @@ function runCommand(argv: readonly string[], io: Io): number {
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
-    const deployed = positionals.length > 1 ? undefined : snapshotModelFor(io, file, values.function);
-    const assembly = deployed || positionals.length > 1 ? undefined : readAssembly(resolve(io.cwd, file), file);
+    const deployed = positionals.length > 1 || file === STDIN ? undefined : snapshotModelFor(io, file, values.function);
+    const assembly = deployed || positionals.length > 1 || file === STDIN ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (positionals.length > 1) {
       // Several templates: the function's own, and those it imports from (a snapshot or an assembly is traced alone).
       for (const f of positionals) {
-        if (statFile(resolve(io.cwd, f), f).isDirectory())
+        if (f !== STDIN && statFile(resolve(io.cwd, f), f).isDirectory())
           throw new UsageError(`trace takes several templates, or one cloud assembly; ${f} is a directory`);
       }
     }
@@ -346,7 +385,9 @@ function runCommand(argv: readonly string[], io: Io): number {
       : assembly
         ? traceAssembly(assembly, (s) => readTemplate(s.path, s.file), options)
         : traceTemplates(
-            positionals.map((f) => ({ file: f, text: readTemplate(resolve(io.cwd, f), f) })),
+            positionals.map((f) =>
+              f === STDIN ? { file: STDIN_NAME, text: readStdin(io) } : { file: f, text: readTemplate(resolve(io.cwd, f), f) },
+            ),
             options,
           );
     io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
@@ -360,6 +401,11 @@ function runCommand(argv: readonly string[], io: Io): number {
   const byInput: CheckReport[][] = [];
   const templates: { file: string; text: string; at: number }[] = [];
   for (const file of positionals) {
+    if (file === STDIN) {
+      templates.push({ file: STDIN_NAME, text: readStdin(io), at: byInput.length });
+      byInput.push([]);
+      continue;
+    }
     const deployed = snapshotReports(io, file, { ...load, to, alsoTo });
     const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (deployed) byInput.push(deployed);
@@ -454,6 +500,8 @@ function parseCommandArgs(args: readonly string[]) {
       function: { type: "string" },
       subnet: { type: "string" },
       verbose: { type: "boolean" },
+      quiet: { type: "boolean", short: "q" },
+      "no-color": { type: "boolean" },
       ignore: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
     },

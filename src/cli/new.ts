@@ -2,7 +2,7 @@
 // stdout or to a file (never over an existing one unless --force).
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import { renderCdkApp } from "../build/cdk-app.ts";
 import type { PatternName, ResolvedPatternOptions } from "../build/patterns.ts";
 import { natCount, PATTERN_INFO, PATTERNS, resolvePatternOptions } from "../build/patterns.ts";

@@ -3,7 +3,7 @@
 // A snapshot file is an input like a template: `check snapshot.json` makes no AWS call.
 import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseArgs } from "./args.ts";
 import type { CheckOptions, CheckReport } from "../check.ts";
 import { checkModel } from "../check.ts";
 import { isSnapshotText, LIVE_INPUT, liveSnapshot, readSnapshotText, registerLiveSnapshot, snapshotModels } from "../load/aws/index.ts";

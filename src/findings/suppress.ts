@@ -5,6 +5,7 @@
 //   - in the intents file:  FunctionId: { ignore: [RULE] } (the function's own findings)
 // Pure.
 import type { Location } from "../model/types.ts";
+import { closest } from "../report/suggest.ts";
 import type { Finding } from "../rules/define.ts";
 
 /** The Metadata key of a resource's suppressions. */
@@ -108,34 +109,4 @@ export function unknownRule(name: string, known: readonly string[]): string | un
   if (known.includes(name)) return undefined;
   const near = closest(name, known);
   return `no rule ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ""}`;
-}
-
-/**
- * The candidate nearest to `word` by edit distance, when it is near enough to be what was meant (at most a third of
- * its length away). Written here: a dozen lines, and no well-kept package is in the dependencies for it.
- */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(1, Math.floor(Math.max(word.length, best.length) / 3)) ? best : undefined;
-}
-
-/** Levenshtein distance (insert, delete, substitute), two rows. */
-function editDistance(a: string, b: string): number {
-  if (a.length > 200 || b.length > 200) return Infinity;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++)
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[b.length] as number;
 }
