@@ -41,6 +41,8 @@ describe("cli: cost", () => {
     const r = await runCli(["cost", PER_AZ, "--region", "ap-northeast-1", "--format", "json"]);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
+    assert.equal(Object.keys(j)[0], "schemaVersion");
+    assert.equal(j.schemaVersion, 1);
     assert.equal(j.region, "ap-northeast-1");
     assert.equal(j.monthlyUsd, 97.82);
     assert.deepEqual(
@@ -52,7 +54,17 @@ describe("cli: cost", () => {
         ["NatGatewayB", "NAT gateway (public), per hour", 45.26],
       ],
     );
-    assert.deepEqual(Object.keys(j), ["region", "monthlyUsd", "items", "currency", "lowerBound", "hoursPerMonth", "pricesSeen", "notes"]);
+    assert.deepEqual(Object.keys(j), [
+      "schemaVersion",
+      "region",
+      "monthlyUsd",
+      "items",
+      "currency",
+      "lowerBound",
+      "hoursPerMonth",
+      "pricesSeen",
+      "notes",
+    ]);
     assert.equal(j.items[2].priceSeen, "2026-09-27");
     assert.equal(j.items[2].unitUsd, 0.062);
     assert.match(j.items[2].priceSource, /^AWS Price List AmazonEC2\/current\/ap-northeast-1\/index\.json APN1-NatGateway-Hours/);
@@ -130,6 +142,7 @@ describe("cli: cost", () => {
       /sqs: 417\.14 \(2 AZ x 730 h x 0\.01 = 14\.60 USD\/month, saved 0\.035 USD per GB; at 50 GB the NAT is cheaper\)/,
     );
     const j = JSON.parse((await runCli(["cost", "examples/single-nat-gateway/template.yaml", "--compare", "--format", "json"])).stdout);
+    assert.equal(j.schemaVersion, 1);
     // Without traffic the function uses no AWS service: the endpoints pattern has nothing to serve.
     assert.deepEqual(
       j.designs.map((d: { pattern: string }) => d.pattern),

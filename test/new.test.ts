@@ -331,7 +331,8 @@ describe("new: the CLI", () => {
     const w = cli(["new", "dual-stack", "--format", "cdk", "-o", "app.mjs"]);
     assert.equal(w.code, 0, w.stderr);
     assert.equal(w.stdout.split("\n")[0], "wrote app.mjs: a CDK app for dual-stack, 2 AZ(s)");
-    assert.match(w.stdout, /npx cdk synth --app "node app\.mjs"/);
+    assert.match(w.stdout, /^next: npm install aws-cdk-lib constructs lambda-egress\n {6}node app\.mjs {3}\(synthesizes into cdk\.out/m);
+    assert.match(w.stdout, /npm install aws-cdk && npx cdk deploy --app "node app\.mjs"/);
     assert.match(readFileSync(join(dir, "app.mjs"), "utf8"), /dualStack: true,/);
     expectUsage(["new", "dual-stack", "--format", "cdk", "-o", "app.mjs"], "app.mjs exists; pass --force to overwrite it");
   });

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // A CDK app written by lambda-egress: the shared-nat-gateway pattern, one NAT gateway in the first AZ's public subnet shared by every private subnet (cheaper, one AZ's outage cuts egress).
-// Needs aws-cdk-lib, constructs and lambda-egress installed; run it with `npx cdk synth` / `npx cdk deploy`.
+// Needs aws-cdk-lib, constructs and lambda-egress installed (npm install aws-cdk-lib constructs lambda-egress).
+// `node app.mjs` synthesizes it into cdk.out; deploy it with the AWS CDK CLI (npm install aws-cdk):
+// `npx cdk deploy --app "node app.mjs"`.
 import { App, Stack, Validations } from "aws-cdk-lib";
 import { Egress, EgressVpc, LambdaEgressValidation } from "lambda-egress/cdk";
 
-const app = new App();
+const app = new App({ outdir: process.env.CDK_OUTDIR ?? "cdk.out" });
 // Synthesis fails when lambda-egress's analyzer finds an error in the network (see `lambda-egress check`).
 Validations.of(app).addPlugins(new LambdaEgressValidation());
 
@@ -16,3 +18,5 @@ const network = new EgressVpc(stack, "Network", {
 
 // The connectivity check: it returns the public IPv4 address it leaves from, or the error.
 network.addDemoFunction("ConnectivityCheck");
+
+app.synth();

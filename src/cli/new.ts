@@ -158,12 +158,14 @@ function writeCdkApp(io: Io, options: ResolvedPatternOptions, out: string | unde
     return 0;
   }
   writeOutput(io, out, text, force);
+  const run = out.endsWith(".ts") ? "npx tsx" : "node";
   io.stdout.write(
     `wrote ${out}: a CDK app for ${options.pattern}, ${options.azs} AZ(s)` +
       `${options.endpoints.length > 0 ? `, endpoints ${options.endpoints.join(", ")}` : ""}\n` +
       `next: npm install aws-cdk-lib constructs lambda-egress\n` +
       // The app has no type annotations: as .mjs, node runs it as it is.
-      `      npx cdk synth --app "${out.endsWith(".ts") ? "npx tsx" : "node"} ${out}"   (synthesis runs lambda-egress's analyzer)\n`,
+      `      ${run} ${out}   (synthesizes into cdk.out; synthesis runs lambda-egress's analyzer)\n` +
+      `      npm install aws-cdk && npx cdk deploy --app "${run} ${out}"   (to deploy it)\n`,
   );
   return 0;
 }

@@ -481,7 +481,7 @@ function trafficCosts(model: Model, prices: RegionPrices, traffic: Traffic, chec
   }
   if (crossAz.size > 0 && !out.notes.some((n) => n.startsWith("cross-AZ")))
     out.notes.push(
-      `cross-AZ transfer is billed on ${sides} side(s) (--traffic cross-az-sides=1|2): how AWS meters a Lambda ENI's traffic to a NAT in another AZ is not confirmed (pricing.md §1.7)`,
+      `cross-AZ transfer is billed on ${sides} side(s) (--traffic cross-az-sides=1|2): how AWS meters a Lambda ENI's traffic to a NAT in another AZ is not confirmed by AWS's pricing page`,
     );
   if (endpointGb.size > 0) {
     const tiers = prices.interfaceEndpointGb;

@@ -52,15 +52,12 @@ export interface RegionPrices {
   readonly gp3GbMonth: Price | null;
 }
 
-const PRICING_MD = "../shared/reference/pricing.md";
-
 /** Public IPv4 address, in use or idle, every type but BYOIP (NAT gateways' EIPs included), since 2024-02-01. */
 export const PUBLIC_IPV4_HOUR: Price = {
   usd: 0.005,
   unit: "hour",
   source:
-    "AWS Price List AmazonVPC <PFX>-PublicIPv4:InUseAddress / IdleAddress; AWS Networking blog 'Identify and optimize public IPv4 address usage on AWS' (all types except BYOIP, effective 2024-02-01); " +
-    `${PRICING_MD} §1.3`,
+    "AWS Price List AmazonVPC <PFX>-PublicIPv4:InUseAddress / IdleAddress; AWS Networking blog 'Identify and optimize public IPv4 address usage on AWS' (all types except BYOIP, effective 2024-02-01)",
   seen: "2026-07-24",
   confidence: "confirmed",
 };
@@ -69,7 +66,7 @@ export const PUBLIC_IPV4_HOUR: Price = {
 export const CROSS_AZ_GB: Price = {
   usd: 0.01,
   unit: "GB",
-  source: `AWS Price List AWSDataTransfer <PFX>-DataTransfer-Regional-Bytes (transferType IntraRegion); EC2 pricing page "in each direction"; ${PRICING_MD} §1.7`,
+  source: `AWS Price List AWSDataTransfer <PFX>-DataTransfer-Regional-Bytes (transferType IntraRegion); EC2 pricing page "in each direction"`,
   seen: "2026-07-20",
   confidence: "confirmed",
 };
@@ -78,7 +75,7 @@ export const CROSS_AZ_GB: Price = {
 export const GATEWAY_ENDPOINT: Price = {
   usd: 0,
   unit: "hour",
-  source: `AWS VPC pricing page: "There are no data processing or hourly charges for using Gateway Type VPC endpoints" (quoted in two 2026 repositories); ${PRICING_MD} §1.5`,
+  source: `AWS VPC pricing page: "There are no data processing or hourly charges for using Gateway Type VPC endpoints" (quoted in two 2026 repositories)`,
   seen: "2026-09",
   confidence: "confirmed",
 };
@@ -91,7 +88,7 @@ export const DEFAULT_CROSS_AZ_SIDES: 1 | 2 = 2;
 
 /** Regional NAT gateways bill each AZ where they are active (pricing.md §1.2: very likely, not primary-confirmed). */
 export const REGIONAL_NAT_BILLING_NOTE =
-  "a regional NAT gateway is billed per hour in each AZ where it is active and per public IPv4 address AWS allocates, one per AZ (pricing.md §1.2: very likely, not confirmed from the primary page)";
+  "a regional NAT gateway is billed per hour in each AZ where it is active and per public IPv4 address AWS allocates, one per AZ (very likely, not confirmed from AWS's pricing page)";
 
 // ---- region data --------------------------------------------------------------------------------
 
@@ -103,7 +100,7 @@ const p = (usd: number, unit: Price["unit"], source: string, seen: string | null
   confidence,
 });
 
-const UNDATED_MAP = `undated Go map of NAT gateway prices; ${PRICING_MD} §1.1`;
+const UNDATED_MAP = `undated Go map of NAT gateway prices`;
 
 /** Internet egress tiers 10 TB / 40 TB / 100 TB / beyond (boundaries in GB, as Infracost's data_transfer.go). */
 const dto = (t1: number, t2: number, t3: number, t4: number, source: string, seen: string | null, confidence: Confidence): TieredPrice => ({
@@ -119,7 +116,7 @@ const dto = (t1: number, t2: number, t3: number, t4: number, source: string, see
 });
 
 const DTO_US_EU = (confidence: Confidence, seen: string | null, source: string) => dto(0.09, 0.085, 0.07, 0.05, source, seen, confidence);
-const INFRACOST_DTO = `Infracost golden test data_transfer (2024); ${PRICING_MD} §1.7`;
+const INFRACOST_DTO = `Infracost golden test data_transfer (2024)`;
 
 /** Interface endpoint per-GB, first 1 PB only (the tiers beyond it are known for us-east-1 only). */
 const vpceGbFirstTier = (source: string, seen: string | null, confidence: Confidence): TieredPrice => ({
@@ -142,7 +139,7 @@ function nat(
     seen,
     confidence: "unconfirmed" as const,
   };
-  const regional = `${source}; regional NAT gateway at the zonal rates (${PRICING_MD} §1.2)`;
+  const regional = `${source}; regional NAT gateway at the zonal rates`;
   return {
     natGatewayHour: p(hour, "hour", source, seen, confidence),
     natGatewayGb: p(hour, "GB", g.source, g.seen, g.confidence),
@@ -155,11 +152,11 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
   "us-east-1": {
     ...nat(
       0.045,
-      `AWS Price List AmazonEC2 us-east-1 NatGateway-Hours / NatGateway-Bytes (published 2026-08-17); ${PRICING_MD} §1.1`,
+      `AWS Price List AmazonEC2 us-east-1 NatGateway-Hours / NatGateway-Bytes (published 2026-08-17)`,
       "2026-08-17",
       "confirmed",
       {
-        source: `AWS Price List AmazonEC2 us-east-1 NatGateway-Bytes (published 2026-08-17); ${PRICING_MD} §1.1`,
+        source: `AWS Price List AmazonEC2 us-east-1 NatGateway-Bytes (published 2026-08-17)`,
         seen: "2026-08-17",
         confidence: "confirmed",
       },
@@ -167,14 +164,14 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
     regionalNatGatewayHour: p(
       0.045,
       "hour",
-      `AWS Price List AmazonEC2 us-east-1 RegionalNatGateway-Hours (2026-09-24); ${PRICING_MD} §1.2`,
+      `AWS Price List AmazonEC2 us-east-1 RegionalNatGateway-Hours (2026-09-24)`,
       "2026-09-24",
       "confirmed",
     ),
     interfaceEndpointAzHour: p(
       0.01,
       "hour",
-      `AWS Price List AmazonVPC us-east-1 VpcEndpoint-Hours (published 2026-07-24); ${PRICING_MD} §1.4`,
+      `AWS Price List AmazonVPC us-east-1 VpcEndpoint-Hours (published 2026-07-24)`,
       "2026-07-24",
       "confirmed",
     ),
@@ -184,25 +181,21 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
         { upToGb: 5242880, usd: 0.006 },
         { upToGb: null, usd: 0.004 },
       ],
-      source: `AWS Price List AmazonVPC us-east-1 VpcEndpoint-Bytes (published 2026-07-24): first 1 PB, next 4 PB, over 5 PB; ${PRICING_MD} §1.4`,
+      source: `AWS Price List AmazonVPC us-east-1 VpcEndpoint-Bytes (published 2026-07-24): first 1 PB, next 4 PB, over 5 PB`,
       seen: "2026-07-24",
       confidence: "confirmed",
     },
-    internetOut: DTO_US_EU(
-      "confirmed",
-      "2026-07-20",
-      `AWS Price List AWSDataTransfer us-east-1 (published 2026-07-20); ${PRICING_MD} §1.7`,
-    ),
+    internetOut: DTO_US_EU("confirmed", "2026-07-20", `AWS Price List AWSDataTransfer us-east-1 (published 2026-07-20)`),
     instanceHour: {
-      "t4g.nano": p(0.0042, "hour", `fck-nat README (HEAD 2026-05-31) and many price maps; ${PRICING_MD} §1.8`, "2026-05-31", "likely"),
-      "t3.nano": p(0.0052, "hour", `price maps; ${PRICING_MD} §1.8`, null, "likely"),
-      "t3.micro": p(0.0104, "hour", `price maps; ${PRICING_MD} §1.8`, null, "unconfirmed"),
+      "t4g.nano": p(0.0042, "hour", `fck-nat README (HEAD 2026-05-31) and many price maps`, "2026-05-31", "likely"),
+      "t3.nano": p(0.0052, "hour", `open-source EC2 price maps`, null, "likely"),
+      "t3.micro": p(0.0104, "hour", `open-source EC2 price maps`, null, "unconfirmed"),
     },
-    gp3GbMonth: p(0.08, "GB-month", `AWS documentation table (pt-BR, 2026-08-12); ${PRICING_MD} §1.8`, "2026-08-12", "confirmed"),
+    gp3GbMonth: p(0.08, "GB-month", `AWS documentation table (pt-BR, 2026-08-12)`, "2026-08-12", "confirmed"),
   },
   "us-east-2": {
-    ...nat(0.045, `AWS VPC pricing page worked example "US East (Ohio)" (read 2026-09-20); ${PRICING_MD} §1.1`, "2026-09-20", "confirmed", {
-      source: `AWS VPC pricing page worked example "US East (Ohio)" (read 2026-09-20); ${PRICING_MD} §1.1`,
+    ...nat(0.045, `AWS VPC pricing page worked example "US East (Ohio)" (read 2026-09-20)`, "2026-09-20", "confirmed", {
+      source: `AWS VPC pricing page worked example "US East (Ohio)" (read 2026-09-20)`,
       seen: "2026-09-20",
       confidence: "confirmed",
     }),
@@ -213,37 +206,25 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
     gp3GbMonth: null,
   },
   "us-west-2": {
-    ...nat(0.045, `AWS Price List AmazonEC2 version 20260910195514; ${PRICING_MD} §1.1`, "2026-09-10", "confirmed", {
-      source: `AWS Price List AmazonEC2 version 20260910195514; ${PRICING_MD} §1.1`,
+    ...nat(0.045, `AWS Price List AmazonEC2 version 20260910195514`, "2026-09-10", "confirmed", {
+      source: `AWS Price List AmazonEC2 version 20260910195514`,
       seen: "2026-09-10",
       confidence: "confirmed",
     }),
-    interfaceEndpointAzHour: p(
-      0.01,
-      "hour",
-      `AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`,
-      "2026-09",
-      "confirmed",
-    ),
-    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`, "2026-09", "confirmed"),
+    interfaceEndpointAzHour: p(0.01, "hour", `AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
+    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
     internetOut: DTO_US_EU("likely", "2024", INFRACOST_DTO),
     instanceHour: {},
     gp3GbMonth: null,
   },
   "ca-central-1": {
-    ...nat(0.05, `AWS Price List AmazonEC2 version 20260910195514; ${PRICING_MD} §1.1`, "2026-09-10", "confirmed", {
-      source: `AWS Price List AmazonEC2 version 20260910195514; ${PRICING_MD} §1.1`,
+    ...nat(0.05, `AWS Price List AmazonEC2 version 20260910195514`, "2026-09-10", "confirmed", {
+      source: `AWS Price List AmazonEC2 version 20260910195514`,
       seen: "2026-09-10",
       confidence: "confirmed",
     }),
-    interfaceEndpointAzHour: p(
-      0.011,
-      "hour",
-      `AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`,
-      "2026-09",
-      "confirmed",
-    ),
-    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`, "2026-09", "confirmed"),
+    interfaceEndpointAzHour: p(0.011, "hour", `AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
+    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
     internetOut: DTO_US_EU("likely", "2024", INFRACOST_DTO),
     instanceHour: {},
     gp3GbMonth: null,
@@ -251,11 +232,11 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
   "eu-west-1": {
     ...nat(
       0.048,
-      `AWS Price List offers/v1.0/aws/AmazonEC2/20260925174521/eu-west-1/index.json EU-NatGateway-Hours / -Bytes (publicationDate 2026-09-25, retrieved 2026-10-02); ${PRICING_MD} §1.1`,
+      `AWS Price List offers/v1.0/aws/AmazonEC2/20260925174521/eu-west-1/index.json EU-NatGateway-Hours / -Bytes (publicationDate 2026-09-25, retrieved 2026-10-02)`,
       "2026-09-25",
       "confirmed",
       {
-        source: `AWS Price List AmazonEC2 eu-west-1 EU-NatGateway-Bytes (publicationDate 2026-09-25); ${PRICING_MD} §1.1`,
+        source: `AWS Price List AmazonEC2 eu-west-1 EU-NatGateway-Bytes (publicationDate 2026-09-25)`,
         seen: "2026-09-25",
         confidence: "confirmed",
       },
@@ -263,65 +244,39 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
     regionalNatGatewayHour: p(
       0.048,
       "hour",
-      `AWS Price List AmazonEC2 eu-west-1 EU-RegionalNatGateway-Hours (2026-09-25); ${PRICING_MD} §1.2`,
+      `AWS Price List AmazonEC2 eu-west-1 EU-RegionalNatGateway-Hours (2026-09-25)`,
       "2026-09-25",
       "confirmed",
     ),
     regionalNatGatewayGb: p(
       0.048,
       "GB",
-      `AWS Price List AmazonEC2 eu-west-1 EU-RegionalNatGateway-Bytes (2026-09-25); ${PRICING_MD} §1.2`,
+      `AWS Price List AmazonEC2 eu-west-1 EU-RegionalNatGateway-Bytes (2026-09-25)`,
       "2026-09-25",
       "confirmed",
     ),
-    interfaceEndpointAzHour: p(
-      0.011,
-      "hour",
-      `AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`,
-      "2026-09",
-      "confirmed",
-    ),
-    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`, "2026-09", "confirmed"),
-    internetOut: DTO_US_EU(
-      "confirmed",
-      "2026-10-02",
-      `AWS Price List AWSDataTransfer eu-west-1 rows (retrieved 2026-10-02); ${PRICING_MD} §1.7`,
-    ),
+    interfaceEndpointAzHour: p(0.011, "hour", `AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
+    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
+    internetOut: DTO_US_EU("confirmed", "2026-10-02", `AWS Price List AWSDataTransfer eu-west-1 rows (retrieved 2026-10-02)`),
     instanceHour: {},
     gp3GbMonth: null,
   },
   "eu-west-2": {
-    ...nat(0.05, `AWS Price List AmazonEC2 version 20260910195514 (EUW2-NatGateway-*); ${PRICING_MD} §1.1`, "2026-09-10", "confirmed", {
-      source: `AWS Price List AmazonEC2 version 20260910195514 (EUW2-NatGateway-Bytes); ${PRICING_MD} §1.1`,
+    ...nat(0.05, `AWS Price List AmazonEC2 version 20260910195514 (EUW2-NatGateway-*)`, "2026-09-10", "confirmed", {
+      source: `AWS Price List AmazonEC2 version 20260910195514 (EUW2-NatGateway-Bytes)`,
       seen: "2026-09-10",
       confidence: "confirmed",
     }),
-    interfaceEndpointAzHour: p(
-      0.011,
-      "hour",
-      `AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`,
-      "2026-09",
-      "confirmed",
-    ),
-    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09); ${PRICING_MD} §1.4`, "2026-09", "confirmed"),
+    interfaceEndpointAzHour: p(0.011, "hour", `AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
+    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List AmazonVPC (research note, 2026-09)`, "2026-09", "confirmed"),
     internetOut: DTO_US_EU("likely", "2024", INFRACOST_DTO),
     instanceHour: {},
     gp3GbMonth: null,
   },
   "eu-central-1": {
     ...nat(0.052, `${UNDATED_MAP}; Python test fixture EUC1-NatGateway-Hours 0.052`, null, "likely"),
-    interfaceEndpointAzHour: p(
-      0.012,
-      "hour",
-      `AWS Price List EUC1-VpcEndpoint-Hours (pulled ~2026-09-09); ${PRICING_MD} §1.4`,
-      "2026-09-09",
-      "confirmed",
-    ),
-    interfaceEndpointGb: vpceGbFirstTier(
-      `AWS Price List EUC1-VpcEndpoint-Bytes (pulled ~2026-09-09); ${PRICING_MD} §1.4`,
-      "2026-09-09",
-      "confirmed",
-    ),
+    interfaceEndpointAzHour: p(0.012, "hour", `AWS Price List EUC1-VpcEndpoint-Hours (pulled ~2026-09-09)`, "2026-09-09", "confirmed"),
+    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List EUC1-VpcEndpoint-Bytes (pulled ~2026-09-09)`, "2026-09-09", "confirmed"),
     internetOut: DTO_US_EU("likely", "2024", INFRACOST_DTO),
     instanceHour: {},
     gp3GbMonth: null,
@@ -329,65 +284,41 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
   "ap-northeast-1": {
     ...nat(
       0.062,
-      `AWS Price List AmazonEC2/current/ap-northeast-1/index.json APN1-NatGateway-Hours (downloaded 2026-09-23, -25, -27 by three repositories; a bill of 2026-08 at $0.062/h); ${PRICING_MD} §1.1`,
+      `AWS Price List AmazonEC2/current/ap-northeast-1/index.json APN1-NatGateway-Hours (downloaded 2026-09-23, -25, -27 by three repositories; a bill of 2026-08 at $0.062/h)`,
       "2026-09-27",
       "confirmed",
       {
-        source: `AWS Price List AmazonEC2/current/ap-northeast-1/index.json APN1-NatGateway-Bytes (downloaded 2026-09-23..27); ${PRICING_MD} §1.1`,
+        source: `AWS Price List AmazonEC2/current/ap-northeast-1/index.json APN1-NatGateway-Bytes (downloaded 2026-09-23..27)`,
         seen: "2026-09-27",
         confidence: "confirmed",
       },
     ),
-    regionalNatGatewayHour: p(
-      0.062,
-      "hour",
-      `AWS Price List APN1-RegionalNatGateway-Hours (2026-09-27); ${PRICING_MD} §1.2`,
-      "2026-09-27",
-      "confirmed",
-    ),
-    interfaceEndpointAzHour: p(
-      0.014,
-      "hour",
-      `AWS Price List APN1-VpcEndpoint-Hours (2026-09-13, -23, -25); ${PRICING_MD} §1.4`,
-      "2026-09-25",
-      "confirmed",
-    ),
-    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List APN1-VpcEndpoint-Bytes (2026-09); ${PRICING_MD} §1.4`, "2026-09-25", "confirmed"),
+    regionalNatGatewayHour: p(0.062, "hour", `AWS Price List APN1-RegionalNatGateway-Hours (2026-09-27)`, "2026-09-27", "confirmed"),
+    interfaceEndpointAzHour: p(0.014, "hour", `AWS Price List APN1-VpcEndpoint-Hours (2026-09-13, -23, -25)`, "2026-09-25", "confirmed"),
+    interfaceEndpointGb: vpceGbFirstTier(`AWS Price List APN1-VpcEndpoint-Bytes (2026-09)`, "2026-09-25", "confirmed"),
     internetOut: dto(
       0.114,
       0.089,
       0.086,
       0.084,
-      `first tier: AWS Price List AWSDataTransfer ap-northeast-1 (2026-09-23); later tiers: Infracost golden test (2024); ${PRICING_MD} §1.7`,
+      `first tier: AWS Price List AWSDataTransfer ap-northeast-1 (2026-09-23); later tiers: Infracost golden test (2024)`,
       "2026-09-23",
       "likely",
     ),
     instanceHour: {
-      "t4g.nano": p(0.0054, "hour", `undated TypeScript price map; ${PRICING_MD} §1.8`, null, "unconfirmed"),
-      "t3.nano": p(0.0068, "hour", `undated price maps; ${PRICING_MD} §1.8`, null, "unconfirmed"),
-      "t3.micro": p(0.0136, "hour", `undated price maps; ${PRICING_MD} §1.8`, null, "unconfirmed"),
+      "t4g.nano": p(0.0054, "hour", `undated TypeScript price map`, null, "unconfirmed"),
+      "t3.nano": p(0.0068, "hour", `undated price maps`, null, "unconfirmed"),
+      "t3.micro": p(0.0136, "hour", `undated price maps`, null, "unconfirmed"),
     },
-    gp3GbMonth: p(
-      0.096,
-      "GB-month",
-      `assumed in ${PRICING_MD} §1.8 and §6 (worked example D), not seen in a dated source`,
-      null,
-      "unconfirmed",
-    ),
+    gp3GbMonth: p(0.096, "GB-month", "an assumed figure, not seen in a dated source", null, "unconfirmed"),
   },
   "ap-southeast-1": {
-    ...nat(0.059, `AWS Pricing API APS1-NatGateway-Hours / -Bytes (queried 2026-08-21); ${PRICING_MD} §1.1`, "2026-08-21", "confirmed", {
-      source: `AWS Pricing API APS1-NatGateway-Bytes (queried 2026-08-21); ${PRICING_MD} §1.1`,
+    ...nat(0.059, `AWS Pricing API APS1-NatGateway-Hours / -Bytes (queried 2026-08-21)`, "2026-08-21", "confirmed", {
+      source: `AWS Pricing API APS1-NatGateway-Bytes (queried 2026-08-21)`,
       seen: "2026-08-21",
       confidence: "confirmed",
     }),
-    interfaceEndpointAzHour: p(
-      0.013,
-      "hour",
-      `AWS Pricing API APS1-VpcEndpoint-Hours (queried 2026-08-21); ${PRICING_MD} §1.4`,
-      "2026-08-21",
-      "confirmed",
-    ),
+    interfaceEndpointAzHour: p(0.013, "hour", `AWS Pricing API APS1-VpcEndpoint-Hours (queried 2026-08-21)`, "2026-08-21", "confirmed"),
     interfaceEndpointGb: null,
     internetOut: dto(0.12, 0.085, 0.082, 0.08, INFRACOST_DTO, "2024", "likely"),
     instanceHour: {},
@@ -406,17 +337,17 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
     interfaceEndpointAzHour: p(
       0.013,
       "hour",
-      `Korean bill line "$0.013 per VPC Endpoint Hour" (undated, 2024 or later); ${PRICING_MD} §1.4`,
+      `Korean bill line "$0.013 per VPC Endpoint Hour" (undated, 2024 or later)`,
       null,
       "unconfirmed",
     ),
-    interfaceEndpointGb: vpceGbFirstTier(`Korean bill (undated, 2024 or later); ${PRICING_MD} §1.4`, null, "unconfirmed"),
+    interfaceEndpointGb: vpceGbFirstTier(`Korean bill (undated, 2024 or later)`, null, "unconfirmed"),
     internetOut: dto(0.126, 0.122, 0.117, 0.108, INFRACOST_DTO, "2024", "likely"),
     instanceHour: {},
     gp3GbMonth: null,
   },
   "ap-south-1": {
-    ...nat(0.056, `bill-derived unit price APS3-NatGateway-Hours $0.056 (bill 2026-09-16); ${PRICING_MD} §1.1`, "2026-09-16", "confirmed"),
+    ...nat(0.056, `bill-derived unit price APS3-NatGateway-Hours $0.056 (bill 2026-09-16)`, "2026-09-16", "confirmed"),
     interfaceEndpointAzHour: null,
     interfaceEndpointGb: null,
     internetOut: dto(0.1093, 0.085, 0.082, 0.08, INFRACOST_DTO, "2024", "likely"),

@@ -1,11 +1,12 @@
 // The `cost --compare` report, text and JSON. Pure.
 import type { Comparison } from "../cost/compare.ts";
 import { formatUsd } from "../cost/estimate.ts";
-import { costJson, formatSeen } from "./cost.ts";
+import { COST_SCHEMA_VERSION, costJson, formatSeen } from "./cost.ts";
 import { escapeStrings, jsonText } from "./escape.ts";
 
 export function renderCompareJson(c: Comparison): string {
   const j = {
+    schemaVersion: COST_SCHEMA_VERSION,
     region: c.region,
     needs: c.needs,
     current: costJson(c.current),
@@ -66,6 +67,6 @@ export function renderCompareText(comparison: Comparison, fileName: string): str
   out.push("Notes:");
   for (const note of [...c.notes, ...c.current.notes]) out.push(`  - ${note}`);
   out.push("");
-  out.push(`Prices seen ${formatSeen(c.current.pricesSeen)}; each figure's source is in src/cost/prices.ts.`);
+  out.push(`Prices seen ${formatSeen(c.current.pricesSeen)}; each figure's source is in --format json (priceSource).`);
   return `${out.join("\n")}\n`;
 }

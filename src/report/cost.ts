@@ -9,6 +9,9 @@ export function formatSeen(s: CostEstimate["pricesSeen"]): string {
   return s.undated > 0 ? `${range} (${s.undated} price${s.undated === 1 ? "" : "s"} from undated sources)` : range;
 }
 
+/** The version of cost's JSON (and of --compare's), as check's report has its own: bumped when a field changes meaning. */
+export const COST_SCHEMA_VERSION = 1;
+
 function itemJson(i: CostItem) {
   return {
     resource: i.resource,
@@ -36,7 +39,7 @@ export function costJson(e: CostEstimate) {
 }
 
 export function renderCostJson(e: CostEstimate): string {
-  return `${jsonText(costJson(e), 2)}\n`;
+  return `${jsonText({ schemaVersion: COST_SCHEMA_VERSION, ...costJson(e) }, 2)}\n`;
 }
 
 function pad(s: string, n: number): string {
@@ -87,7 +90,7 @@ export function renderCostText(estimate: CostEstimate, fileName: string): string
   }
   out.push("");
   out.push(
-    `Prices seen ${formatSeen(e.pricesSeen)}; each figure's source is in src/cost/prices.ts. Items are shown to the cent; the total adds the exact amounts.`,
+    `Prices seen ${formatSeen(e.pricesSeen)}; each figure's source is in --format json (priceSource). Items are shown to the cent; the total adds the exact amounts.`,
   );
   return `${out.join("\n")}\n`;
 }

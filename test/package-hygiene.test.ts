@@ -1,0 +1,83 @@
+// Package hygiene: the licence the package names, no install script, nothing in the docs or output that points to a
+// file a user of the package does not have, and the CDK app `new --format cdk` writes synthesizes with `node app.mjs`.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
+import { runCli } from "./cli-helpers.ts";
+import { ROOT } from "./helpers.ts";
+
+const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+const dir = mkdtempSync(join(tmpdir(), "lambda-egress-pkg-"));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What a user reads (the README, the shipped docs) must not send them to the repository's insides. */
+const INTERNAL = [/\.\.\/shared\//, /DESIGN(\.md| §)/, /\bseeds?'? \d{3}/i, /\bthe seeds\b/i];
+
+describe("package hygiene", () => {
+  it("a LICENSE file with the licence package.json names", () => {
+    assert.equal(pkg.license, "Apache-2.0");
+    const text = readFileSync(join(ROOT, "LICENSE"), "utf8");
+    assert.match(text, /Apache License\s+Version 2\.0, January 2004/);
+    assert.match(text, /END OF TERMS AND CONDITIONS/);
+  });
+
+  it("no install-time script: the package is built when packed (prepack) and ships dist/", () => {
+    for (const s of ["preinstall", "install", "postinstall", "prepare"]) assert.equal(pkg.scripts[s], undefined, s);
+    assert.match(pkg.scripts.prepack, /npm run build/);
+    const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const files = (JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path);
+    for (const f of ["LICENSE", "README.md", "bin/lambda-egress.js", "dist/cli.js", "docs/rules/README.md"])
+      assert.ok(files.includes(f), f);
+    assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("src/") || f.startsWith("dist/test/")), "no tests or sources");
+  });
+
+  it("the README and the shipped docs do not point to internal files or names", () => {
+    const pages = ["README.md", ...readdirSync(join(ROOT, "docs/rules")).map((f) => `docs/rules/${f}`)];
+    for (const page of pages) {
+      const text = readFileSync(join(ROOT, page), "utf8");
+      for (const re of INTERNAL) assert.ok(!re.test(text), `${page}: ${re} at "${re.exec(text)?.[0]}"`);
+    }
+  });
+
+  it("cost's output names no source file; its price sources no internal document", async () => {
+    const text = await runCli(["cost", "examples/single-nat-gateway/template.yaml"]);
+    assert.doesNotMatch(text.stdout, /src\//);
+    assert.match(text.stdout, /each figure's source is in --format json \(priceSource\)/);
+    const json = await runCli(["cost", "examples/single-nat-gateway/template.yaml", "--format", "json"]);
+    assert.doesNotMatch(json.stdout, /\.\.\/shared|pricing\.md|src\//);
+  });
+
+  it("new --format cdk writes an app that synthesizes with node app.mjs, and names every package it needs", async () => {
+    const app = join(dir, "app.mjs");
+    const r = await runCli(["new", "nat-gateway", "--format", "cdk", "-o", app]);
+    assert.equal(r.code, 0, r.stderr);
+    const install = /npm install ([a-z@/ -]+)\n/.exec(r.stdout)?.[1]?.trim().split(" ") ?? [];
+    // The packages the app imports, as the install hint names them; linked from this repository (no network).
+    const imported = [...readFileSync(app, "utf8").matchAll(/from "([^"]+)"/g)].map((m) => (m[1] as string).split("/")[0] as string);
+    for (const p of imported) assert.ok(install.includes(p), `the install hint names ${p}`);
+    mkdirSync(join(dir, "node_modules"));
+    for (const p of install) {
+      const target = p === "lambda-egress" ? ROOT : join(ROOT, "node_modules", p);
+      assert.ok(existsSync(target), `${p} is installed here`);
+      symlinkSync(target, join(dir, "node_modules", p));
+    }
+    const env = { ...process.env };
+    delete env.CDK_OUTDIR;
+    const synth = spawnSync(process.execPath, ["app.mjs"], { cwd: dir, encoding: "utf8", env, timeout: 120_000 });
+    assert.equal(synth.status, 0, synth.stderr);
+    const manifest = JSON.parse(readFileSync(join(dir, "cdk.out", "manifest.json"), "utf8"));
+    assert.ok(manifest.artifacts.LambdaEgressNatGateway, Object.keys(manifest.artifacts).join(", "));
+    assert.ok(existsSync(join(dir, "cdk.out", "LambdaEgressNatGateway.template.json")));
+    // The assembly it wrote is what check reads: the per-AZ NAT gateways, reachable.
+    const check = await runCli(["check", join(dir, "cdk.out"), "--format", "json"]);
+    assert.equal(check.code, 0, check.stdout);
+    assert.deepEqual(
+      JSON.parse(check.stdout).functions.map((f: { summary: Record<string, string> }) => f.summary.internet),
+      ["reachable"],
+    );
+  });
+});
