@@ -46,7 +46,8 @@ exports (Fn::ImportValue).
 Options:
 ${DESTINATIONS}
   --format FORMAT    text (default), json (schemaVersion 1), sarif (SARIF 2.1.0, for
-                     GitHub code scanning) or markdown (a pull request summary)
+                     GitHub code scanning), markdown (a pull request summary) or html
+                     (a page with a drawing of each function's roads; -o FILE writes it)
   --fail-on LEVEL[,unknown]
                      exit 1 on findings at or above LEVEL: error (default), warning,
                      info, none; with unknown also when any verdict is unknown

@@ -2,7 +2,7 @@
 // --fail-on (or an unknown verdict with --fail-on ...,unknown) or a template AWS rejects (an
 // error diagnostic), 2 usage, input or internal error.
 import type { Stats } from "node:fs";
-import { statSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "./args.ts";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
@@ -17,6 +17,7 @@ import { formatLocation, LoadError } from "../load/errors.ts";
 import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
+import { renderHtml } from "../report/html.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderSarif } from "../report/sarif.ts";
 import { renderText } from "../report/text.ts";
@@ -222,7 +223,27 @@ function readStdin(io: Io): string {
 }
 
 /** The formats of check's report. */
-const CHECK_FORMATS = ["text", "json", "sarif", "markdown"];
+const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "html"];
+
+/**
+ * The HTML report, to FILE (or stdout). Graphviz (WebAssembly) lays the drawings out; it is loaded here only, for this
+ * format: the other formats never pay for it.
+ */
+async function writeHtml(report: CheckReport, io: Io, output: string | undefined): Promise<void> {
+  const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
+  const graphviz = await Graphviz.load();
+  const html = renderHtml(report, { layout: (dot) => graphviz.dot(dot), version: VERSION });
+  if (output === undefined) {
+    io.stdout.write(html);
+    return;
+  }
+  try {
+    writeFileSync(resolve(io.cwd, output), html);
+  } catch (e) {
+    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  io.stdout.write(`wrote ${output}\n`);
+}
 
 /**
  * Prints an error: `lambda-egress: MESSAGE` and the hint, each on one line with control characters escaped (a message
@@ -276,7 +297,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (argv[0] === "scan") return await runScan(argv.slice(1), io);
     const args = await resolveAwsArgs(argv, io);
     if (args[0] === "emulate") return await runEmulate(args.slice(1), io);
-    return runCommand(args, io);
+    return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError)
       return fail(
@@ -299,7 +320,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function runCommand(argv: readonly string[], io: Io): number {
+function runCommand(argv: readonly string[], io: Io): number | Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout.write(HELP);
@@ -334,7 +355,7 @@ function runCommand(argv: readonly string[], io: Io): number {
     for (const o of options) if (values[o] !== undefined) throw new UsageError(`--${o} applies to ${cmd} only`);
   };
   if (command === "check") only(["function", "subnet"], "trace");
-  else only(["expect", "fail-on", "verbose", "ignore"], "check");
+  else only(["expect", "fail-on", "verbose", "ignore", "output"], "check");
   if (positionals.length === 0) throw new UsageError(`${command} needs a template file`);
   const format = values.format ?? "text";
   const formats = command === "check" ? CHECK_FORMATS : ["text", "json"];
@@ -419,6 +440,8 @@ function runCommand(argv: readonly string[], io: Io): number {
   let report = mergeReports(byInput.flat());
   if (intents?.ignores) report = suppressInReport(report, { byFunction: intents.ignores });
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
+  if (format === "html") return writeHtml(report, io, values.output).then(() => checkExitCode(report, failOn));
+  if (values.output !== undefined) throw new UsageError("-o FILE goes with --format html");
   if (format === "sarif") {
     const rules = RULES.map((r) => r.meta);
     io.stdout.write(renderSarif(report, { version: VERSION, rules, docs: readRuleDocs(rules.map((r) => r.id)), srcRoot: io.cwd }));
@@ -501,6 +524,7 @@ function parseCommandArgs(args: readonly string[]) {
       subnet: { type: "string" },
       verbose: { type: "boolean" },
       quiet: { type: "boolean", short: "q" },
+      output: { type: "string", short: "o" },
       "no-color": { type: "boolean" },
       ignore: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
