@@ -51,7 +51,7 @@ describe("cli help", () => {
       "lambda-egress: unknown option --formt (did you mean --format?)\n  hint: lambda-egress check --help lists the options\n",
     );
     const fmt = await runCli(["check", SINGLE, "--format", "sarf"]);
-    assert.match(fmt.stderr, /--format sarf: use text, json, sarif, markdown \(did you mean sarif\?\)/);
+    assert.match(fmt.stderr, /--format sarf: use text, json, sarif, markdown, html \(did you mean sarif\?\)/);
     const missing = await runCli(["check", SINGLE, "--format"]);
     assert.match(missing.stderr, /^lambda-egress: --format needs a value\n/);
     const far = await runCli(["check", SINGLE, "--zzzzzzzz"]);
