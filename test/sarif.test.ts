@@ -1,7 +1,7 @@
 // `check --format sarif` and suppressions: the SARIF is validated against the official SARIF 2.1.0 JSON schema (the
 // copy the @microsoft/jest-sarif package ships, read with ajv), and suppressed findings are listed, never dropped.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -153,6 +153,29 @@ describe("sarif", () => {
     const again = (await sarif([PUBLIC])).sarif.runs[0]!.results[0]!;
     assert.equal(same.partialFingerprints[key], again.partialFingerprints[key]);
     assert.match(same.partialFingerprints[key] ?? "", /^[0-9a-f]{32}:1$/);
+  });
+});
+
+describe("sarif: every example and fixture", () => {
+  const templates = [
+    ...readdirSync(join(ROOT, "examples"))
+      .map((d) => `examples/${d}/template.yaml`)
+      .filter((f) => existsSync(join(ROOT, f))),
+    ...readdirSync(join(ROOT, "test/fixtures"))
+      .map((d) => `test/fixtures/${d}/template.yaml`)
+      .filter((f) => existsSync(join(ROOT, f))),
+  ];
+  it(`is valid SARIF 2.1.0 with one result per finding (${templates.length} templates)`, async () => {
+    assert.ok(templates.length > 50);
+    for (const t of templates) {
+      const json = await runCli(["check", t, "--format", "json"]);
+      if (json.code === 2) continue;
+      const s = await runCli(["check", t, "--format", "sarif"]);
+      assert.equal(s.code, json.code, t);
+      const parsed = JSON.parse(s.stdout);
+      assert.ok(validate(parsed), `${t}: ${JSON.stringify((validate as { errors?: unknown }).errors)?.slice(0, 500)}`);
+      assert.equal(parsed.runs[0].results.length, JSON.parse(json.stdout).findings.length, t);
+    }
   });
 });
 
