@@ -64,6 +64,26 @@ describe("html", () => {
     assert.match(misplaced.stderr, /-o FILE goes with --format html/);
   });
 
+  it("trace --format html: the traced roads as the same page, trace's exit code", async () => {
+    const out = join(dir, "trace.html");
+    const r = await runCli([
+      "trace",
+      "test/fixtures/one-of-two-subnets-misrouted/template.yaml",
+      "--function",
+      "ApiClientFunction",
+      "--format",
+      "html",
+      "-o",
+      out,
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    const html = readFileSync(out, "utf8");
+    assert.match(html, /<title>lambda-egress trace: test\/fixtures\/one-of-two-subnets-misrouted\/template\.yaml<\/title>/);
+    assert.match(html, /<code>internet<\/code> <span class="v" style="background:#bc4c00">partial<\/span>/);
+    assert.match(html, /NO_ROUTE_TO_DESTINATION/);
+    assert.match(html, /<svg /);
+  });
+
   it("renders in chromium, offline, without console errors, showing the subnets, NATs and EIPs", async (t) => {
     if (!existsSync(CHROMIUM)) {
       t.skip(`${CHROMIUM} is not installed (apt-get install chromium): the browser test is skipped`);

@@ -79,7 +79,8 @@ Options:
   --function ID      the function (logical id, FunctionName or CDK construct path)
   --subnet ID        one subnet of the function (default: each of them)
 ${DESTINATIONS}
-  --format FORMAT    text (default) or json
+  --format FORMAT    text (default), json, or html (a page with a drawing of the roads;
+                     -o FILE writes it)
   --quiet            print nothing; the exit code says it
 ${COMMON}
 

@@ -17,7 +17,7 @@ import { formatLocation, LoadError } from "../load/errors.ts";
 import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
-import { renderHtml } from "../report/html.ts";
+import { renderHtml, renderTraceHtml } from "../report/html.ts";
 import { renderMarkdown } from "../report/markdown.ts";
 import { renderSarif } from "../report/sarif.ts";
 import { renderText } from "../report/text.ts";
@@ -26,6 +26,7 @@ import { RULES } from "../rules/index.ts";
 import { unknownRule } from "../findings/suppress.ts";
 import { closest } from "../report/suggest.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
+import type { TraceReport } from "../trace.ts";
 import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
 import { runCost } from "./cost.ts";
 import { runEmulate } from "./emulate.ts";
@@ -229,10 +230,11 @@ const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "html"];
  * The HTML report, to FILE (or stdout). Graphviz (WebAssembly) lays the drawings out; it is loaded here only, for this
  * format: the other formats never pay for it.
  */
-async function writeHtml(report: CheckReport, io: Io, output: string | undefined): Promise<void> {
+async function writeHtml(report: CheckReport | TraceReport, io: Io, output: string | undefined): Promise<void> {
   const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
   const graphviz = await Graphviz.load();
-  const html = renderHtml(report, { layout: (dot) => graphviz.dot(dot), version: VERSION });
+  const opts = { layout: (dot: string) => graphviz.dot(dot), version: VERSION };
+  const html = "traces" in report ? renderTraceHtml(report, opts) : renderHtml(report, opts);
   if (output === undefined) {
     io.stdout.write(html);
     return;
@@ -355,10 +357,10 @@ function runCommand(argv: readonly string[], io: Io): number | Promise<number> {
     for (const o of options) if (values[o] !== undefined) throw new UsageError(`--${o} applies to ${cmd} only`);
   };
   if (command === "check") only(["function", "subnet"], "trace");
-  else only(["expect", "fail-on", "verbose", "ignore", "output"], "check");
+  else only(["expect", "fail-on", "verbose", "ignore"], "check");
   if (positionals.length === 0) throw new UsageError(`${command} needs a template file`);
   const format = values.format ?? "text";
-  const formats = command === "check" ? CHECK_FORMATS : ["text", "json"];
+  const formats = command === "check" ? CHECK_FORMATS : ["text", "json", "html"];
   if (!formats.includes(format)) {
     const near = closest(format, formats);
     throw new UsageError(`--format ${format}: use ${formats.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
@@ -411,8 +413,11 @@ function runCommand(argv: readonly string[], io: Io): number | Promise<number> {
             ),
             options,
           );
+    const traced = report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
+    if (format === "html") return writeHtml(report, io, values.output).then(() => traced);
+    if (values.output !== undefined) throw new UsageError("-o FILE goes with --format html");
     io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
-    return report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
+    return traced;
   }
 
   const failOn = parseFailOn(values["fail-on"] ?? "error");

@@ -5,10 +5,12 @@
 // Pure: the graph is written in Graphviz's DOT language here, and the layout (SVG) comes from the `layout` function
 // the caller passes (Graphviz compiled to WebAssembly, loaded only for this format).
 import type { FunctionReport } from "../analyze/check.ts";
+import { summarize } from "../analyze/check.ts";
 import type { Hop, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import { formatLocation } from "../load/errors.ts";
 import type { Finding } from "../rules/define.ts";
+import type { TraceReport } from "../trace.ts";
 
 export interface HtmlOptions {
   /** DOT source -> SVG text (Graphviz's `dot` layout). */
@@ -235,4 +237,47 @@ ${others.length > 0 ? `<section class="fn"><h2>Other findings</h2>${findingsList
 </body>
 </html>
 `;
+}
+
+/** `trace --format html`: the traced roads of one function as the same page (its drawing, IPs and roads; no findings). */
+export function renderTraceHtml(trace: TraceReport, opts: HtmlOptions): string {
+  const subnets = new Map<string, { subnet: string; az: string | null; destinations: ReachResult[] }>();
+  for (const t of trace.traces) {
+    const key = t.subnet ?? "(no subnet)";
+    const s = subnets.get(key) ?? { subnet: key, az: t.az, destinations: [] };
+    s.destinations.push({
+      to: t.to,
+      verdict: t.verdict,
+      ...(t.code !== undefined ? { code: t.code as NonNullable<ReachResult["code"]> } : {}),
+      reason: t.reason,
+      ...(t.fix !== undefined ? { fix: t.fix } : {}),
+      egress: t.egress,
+      trace: t.hops,
+      ...(t.location !== undefined ? { location: t.location } : {}),
+    });
+    subnets.set(key, s);
+  }
+  const dests = [...new Set(trace.traces.map((t) => t.to))];
+  const summary = Object.fromEntries(dests.map((d) => [d, summarize(trace.traces.filter((t) => t.to === d).map((t) => t.verdict))]));
+  const fn: FunctionReport = {
+    id: trace.function,
+    name: trace.name,
+    inVpc: trace.inVpc,
+    vpc: null,
+    summary,
+    subnets: trace.inVpc ? [...subnets.values()] : [],
+    location: trace.location,
+  };
+  const report = {
+    schemaVersion: 1,
+    files: [trace.file],
+    region: trace.region,
+    functions: [{ ...fn, file: trace.file }],
+    subnets: [],
+    findings: [],
+    diagnostics: [],
+  } satisfies CheckReport;
+  return renderHtml(report, opts)
+    .replace("<title>lambda-egress check: ", "<title>lambda-egress trace: ")
+    .replace("<h1>lambda-egress check: ", "<h1>lambda-egress trace: ");
 }
