@@ -2,7 +2,7 @@
 // --fail-on (or an unknown verdict with --fail-on ...,unknown) or a template AWS rejects (an
 // error diagnostic), 2 usage, input or internal error.
 import type { Stats } from "node:fs";
-import { statSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
@@ -20,10 +20,15 @@ import { renderJsonBytes } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
-import { runCost } from "./cost.ts";
-import { runEmulate } from "./emulate.ts";
-import { runNew } from "./new.ts";
-import { resolveAwsArgs, runScan, ScanError, snapshotModelFor, snapshotReports } from "./scan.ts";
+import { ScanError } from "../load/aws/scan-error.ts";
+import { isSnapshotText, LIVE_INPUT } from "../load/aws/snapshot.ts";
+
+// The other commands' modules (cost, new, emulate, scan and the deployed-account inputs) are loaded
+// when used: `check` of a template does not compile them (the bundle splits them into chunks).
+const costCommand = () => import("./cost.ts");
+const emulateCommand = () => import("./emulate.ts");
+const newCommand = () => import("./new.ts");
+const scanCommand = () => import("./scan.ts");
 
 export interface Io {
   readonly stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
@@ -237,12 +242,41 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
 /** A template's text (the bounded reader: YAML up to 16 MiB, JSON up to 512 MiB); Terraform configuration is refused. */
 export const readTemplate = readTemplateFile;
 
+/** True when a command's options (before `--`) include `--aws`: a scan made for this run is its input. */
+export function awsOptionGiven(argv: readonly string[]): boolean {
+  const rest = argv.slice(1);
+  const end = rest.indexOf("--");
+  return (end < 0 ? rest : rest.slice(0, end)).includes("--aws");
+}
+
+/** True when an input is a deployed account: this run's scan (`--aws`), or a snapshot file (its kind near the top). */
+export function isSnapshotFile(io: Pick<Io, "cwd">, file: string): boolean {
+  if (file === LIVE_INPUT) return true;
+  const path = resolve(io.cwd, file);
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return false;
+    size = st.size;
+  } catch {
+    return false;
+  }
+  const head = Buffer.alloc(Math.min(4096, size));
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return isSnapshotText(head.toString("utf8"));
+}
+
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   try {
-    if (argv[0] === "scan") return await runScan(argv.slice(1), io);
-    const args = await resolveAwsArgs(argv, io);
-    if (args[0] === "emulate") return await runEmulate(args.slice(1), io);
-    return runCommand(args, io);
+    if (argv[0] === "scan") return await (await scanCommand()).runScan(argv.slice(1), io);
+    const args = awsOptionGiven(argv) ? await (await scanCommand()).resolveAwsArgs(argv, io) : [...argv];
+    if (args[0] === "emulate") return await (await emulateCommand()).runEmulate(args.slice(1), io);
+    return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
     if (e instanceof ScanError) return fail(io, e.message, e.hint);
@@ -260,7 +294,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function runCommand(argv: readonly string[], io: Io): number {
+async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout.write(HELP);
@@ -270,8 +304,8 @@ function runCommand(argv: readonly string[], io: Io): number {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (command === "new") return runNew(rest, io);
-  if (command === "cost") return runCost(rest, io);
+  if (command === "new") return (await newCommand()).runNew(rest, io);
+  if (command === "cost") return (await costCommand()).runCost(rest, io);
   if (command !== "check" && command !== "trace")
     throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are check, trace, cost, new, scan and emulate`);
   let parsed: ReturnType<typeof parseCommandArgs>;
@@ -312,7 +346,8 @@ function runCommand(argv: readonly string[], io: Io): number {
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
-    const deployed = positionals.length > 1 ? undefined : snapshotModelFor(io, file, values.function);
+    const deployed =
+      positionals.length > 1 || !isSnapshotFile(io, file) ? undefined : (await scanCommand()).snapshotModelFor(io, file, values.function);
     const assembly = deployed || positionals.length > 1 ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (positionals.length > 1) {
       // Several templates: the function's own, and those it imports from (a snapshot or an assembly is traced alone).
@@ -340,7 +375,7 @@ function runCommand(argv: readonly string[], io: Io): number {
   const byInput: CheckReport[][] = [];
   const templates: { file: string; text: string; at: number }[] = [];
   for (const file of positionals) {
-    const deployed = snapshotReports(io, file, { ...load, to, alsoTo });
+    const deployed = isSnapshotFile(io, file) ? (await scanCommand()).snapshotReports(io, file, { ...load, to, alsoTo }) : undefined;
     const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (deployed) byInput.push(deployed);
     else if (assembly) byInput.push([checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo })]);

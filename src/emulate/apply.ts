@@ -197,10 +197,11 @@ export interface ApplyOptions {
   readonly onStep?: (step: string) => void;
 }
 
-/** The directory of the compiled servers, from this module (dist/src/emulate) or the CLI bundle (dist/cli.js). */
+/** The directory of the compiled servers, from this module (dist/src/emulate) or the CLI bundle (dist/cli.js, dist/chunks/). */
 export function serverDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const d of [join(here, "servers"), join(here, "src", "emulate", "servers")]) if (existsSync(join(d, "whoami.js"))) return d;
+  for (const d of [join(here, "servers"), join(here, "src", "emulate", "servers"), join(dirname(here), "src", "emulate", "servers")])
+    if (existsSync(join(d, "whoami.js"))) return d;
   return join(here, "servers");
 }
 

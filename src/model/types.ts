@@ -11,7 +11,7 @@ export interface Location {
   readonly constructPath?: string;
   /** The Terraform address of the resource instance (`module.vpc.aws_subnet.private[0]`), for an entity read from a plan or state. */
   readonly address?: string;
-  /** The id AWS gave the resource (`subnet-0abc…`), when a Terraform state or plan knows it. */
+  /** The id AWS gave the resource (`subnet-0abc...`), when a Terraform state or plan knows it. */
   readonly physicalId?: string;
   /** The `source` of the Terraform module the resource is declared in (`./modules/vpc`, `terraform-aws-modules/vpc/aws`). */
   readonly moduleSource?: string;

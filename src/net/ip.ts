@@ -1,13 +1,7 @@
 // IPv4/IPv6 addresses and CIDR blocks as integer ranges.
 // Parsing is ipaddr.js's; the range arithmetic (bigint, so one code path serves both
 // families) is ours because no library offers closed-interval sets over 128-bit values.
-import { createRequire } from "node:module";
-import type * as IpAddr from "ipaddr.js";
-
-const require = createRequire(import.meta.url);
-let lib: typeof IpAddr | undefined;
-/** Loaded on first use; its CommonJS build loads synchronously. */
-const ipaddr = (): typeof IpAddr => (lib ??= require("ipaddr.js") as typeof IpAddr);
+import { ipaddr } from "../vendor.ts";
 
 export type Family = 4 | 6;
 

@@ -83,7 +83,7 @@ export interface BuildOutput {
 
 export class TerraformBuilder {
   private readonly diagnostics: Diagnostic[] = [];
-  /** A real id or ARN (`subnet-0abc`, `arn:aws:iam::…:role/x`) -> entity id. */
+  /** A real id or ARN (`subnet-0abc`, `arn:aws:iam::...:role/x`) -> entity id. */
   private readonly byRealId = new Map<string, string>();
   /** An address whose entity has another id (aws_default_route_table -> the VPC's main route table). */
   private readonly alias = new Map<string, string>();
