@@ -70,13 +70,31 @@ export function makeCidr(family: Family, network: bigint, prefix: number): Cidr 
 }
 
 export interface CidrParse {
-  cidr: Cidr;
+  readonly cidr: Cidr;
   /** True when the text had bits set beyond the prefix (e.g. `30.0.1.0/23`). */
-  hostBitsSet: boolean;
+  readonly hostBitsSet: boolean;
 }
+
+/**
+ * Parsed blocks by text: templates repeat the same few (`0.0.0.0/0` in every security group rule). Bounded: emptied
+ * when full. Results are shared, hence frozen.
+ */
+const parsed = new Map<string, CidrParse | null>();
+const PARSED_MAX = 8192;
 
 /** Parses `a.b.c.d/n` or `x::/n`; a bare address is taken as a host route (/32, /128). */
 export function parseCidr(text: string): CidrParse | null {
+  let p = parsed.get(text);
+  if (p === undefined) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    p = parseCidrText(text);
+    if (p) Object.freeze(p.cidr);
+    parsed.set(text, p === null ? null : Object.freeze(p));
+  }
+  return p;
+}
+
+function parseCidrText(text: string): CidrParse | null {
   const t = text.trim();
   const slash = t.indexOf("/");
   const addrText = slash < 0 ? t : t.slice(0, slash);
