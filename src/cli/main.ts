@@ -7,7 +7,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
-import { checkAssembly, checkTemplates, mergeReports } from "../check.ts";
+import { checkAssembly, checkModel, checkTemplates, mergeReports } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
 import type { IntentsFile } from "../intents/parse.ts";
 import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
@@ -15,6 +15,7 @@ import type { CloudAssembly } from "../load/cdk-assembly.ts";
 import { readCloudAssembly } from "../load/cdk-assembly.ts";
 import { formatLocation, LoadError } from "../load/errors.ts";
 import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
+import { isTerraformConfigPath, loadTerraformConfig } from "../load/terraform/hcl/index.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
@@ -242,7 +243,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     if (argv[0] === "scan") return await runScan(argv.slice(1), io);
     const args = await resolveAwsArgs(argv, io);
     if (args[0] === "emulate") return await runEmulate(args.slice(1), io);
-    return runCommand(args, io);
+    return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, "lambda-egress --help lists the options");
     if (e instanceof ScanError) return fail(io, e.message, e.hint);
@@ -260,7 +261,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function runCommand(argv: readonly string[], io: Io): number {
+async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout.write(HELP);
@@ -307,12 +308,18 @@ function runCommand(argv: readonly string[], io: Io): number {
   const stackNames = parseStackNames(values["stack-name"], positionals, io.cwd);
   if (typeof stackNames === "string") throw new UsageError(stackNames);
   const load = { params, imports, stackNames, ...(region ? { region } : {}) };
+  const terraform = terraformOptions(values, io.cwd, load);
 
   if (command === "trace") {
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
-    const deployed = positionals.length > 1 ? undefined : snapshotModelFor(io, file, values.function);
+    const hclPath = positionals.length === 1 && isTerraformConfigPath(resolve(io.cwd, file)) ? resolve(io.cwd, file) : undefined;
+    const deployed = hclPath
+      ? await loadTerraformConfig(hclPath, file, terraform)
+      : positionals.length > 1
+        ? undefined
+        : snapshotModelFor(io, file, values.function);
     const assembly = deployed || positionals.length > 1 ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (positionals.length > 1) {
       // Several templates: the function's own, and those it imports from (a snapshot or an assembly is traced alone).
@@ -340,6 +347,11 @@ function runCommand(argv: readonly string[], io: Io): number {
   const byInput: CheckReport[][] = [];
   const templates: { file: string; text: string; at: number }[] = [];
   for (const file of positionals) {
+    const hclPath = resolve(io.cwd, file);
+    if (isTerraformConfigPath(hclPath)) {
+      byInput.push([checkModel(await loadTerraformConfig(hclPath, file, terraform), { ...load, to, alsoTo })]);
+      continue;
+    }
     const deployed = snapshotReports(io, file, { ...load, to, alsoTo });
     const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (deployed) byInput.push(deployed);
@@ -430,6 +442,23 @@ function parseCommandArgs(args: readonly string[]) {
       subnet: { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      var: { type: "string", multiple: true },
+      "var-file": { type: "string", multiple: true },
     },
   });
+}
+
+/** `--var NAME=VALUE` and `--var-file FILE` (Terraform configuration), with the load options. */
+function terraformOptions(
+  values: { var?: string[] | undefined; "var-file"?: string[] | undefined },
+  cwd: string,
+  load: Record<string, unknown>,
+): Parameters<typeof loadTerraformConfig>[2] {
+  const vars = (values.var ?? []).map((v): [string, string] => {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--var ${v}: use NAME=VALUE (a Terraform variable of the configuration)`);
+    return [v.slice(0, eq), v.slice(eq + 1)];
+  });
+  const varFiles = (values["var-file"] ?? []).map((f) => ({ path: resolve(cwd, f), shown: f }));
+  return { ...load, vars, varFiles };
 }

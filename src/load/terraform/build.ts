@@ -123,9 +123,11 @@ export class TerraformBuilder {
   private origin(inst: TfInstance, path?: Path, extra?: Partial<Origin>): Origin {
     const id = inst.values.id;
     const moduleSource = this.refs.moduleSource(inst);
+    const at = this.refs.locate(inst);
     return {
       source: "terraform",
-      file: this.file,
+      file: at?.file ?? this.file,
+      ...(at?.line !== undefined ? { line: at.line } : {}),
       address: inst.address,
       logicalId: inst.address,
       ...(typeof id === "string" && id !== "" ? { physicalId: id } : {}),
@@ -137,11 +139,17 @@ export class TerraformBuilder {
 
   private report(code: string, severity: Severity, message: string, inst: TfInstance): void {
     const moduleSource = this.refs.moduleSource(inst);
+    const at = this.refs.locate(inst);
     this.diagnostics.push({
       code,
       severity,
       message,
-      location: { file: this.file, address: inst.address, ...(moduleSource !== undefined ? { moduleSource } : {}) },
+      location: {
+        file: at?.file ?? this.file,
+        ...(at?.line !== undefined ? { line: at.line } : {}),
+        address: inst.address,
+        ...(moduleSource !== undefined ? { moduleSource } : {}),
+      },
       resource: inst.address,
     });
   }
@@ -1329,7 +1337,8 @@ export class TerraformBuilder {
       inst.type === "aws_iam_policy_attachment"
         ? (() => {
             const list = this.refList(inst, ["roles"], "role");
-            return isUnknown(list) ? [] : list.map((r) => (typeof r === "string" ? this.roles.get(r) : undefined));
+            // Roles not known: the policy may be attached to any role, so every role's policies are unknown.
+            return isUnknown(list) ? [...this.roles.values()] : list.map((r) => (typeof r === "string" ? this.roles.get(r) : undefined));
           })()
         : [this.roleOf(inst, ["role"])];
     const arn = this.given(inst, ["policy_arn"]);
