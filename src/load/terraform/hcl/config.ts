@@ -6,7 +6,7 @@
 // be decided is Undecided, naming the expression.
 import type { Expr, Step } from "./ast.ts";
 import type { Scope, Value } from "./eval.ts";
-import { Computed, Evaluator, isMap, LazyObject, materialize, Undecided } from "./eval.ts";
+import { Computed, Evaluator, isMap, LazyObject, shallow, Undecided } from "./eval.ts";
 import type { Boundary, TfFile } from "./files.ts";
 import { MAX_MODULE_DEPTH, resolveModule } from "./files.ts";
 import { LoadError } from "../../errors.ts";
@@ -367,7 +367,7 @@ export class ConfigReader {
     if (body.count !== undefined && body.for_each !== undefined)
       return new Undecided(`${what} has both count and for_each (Terraform rejects it)`);
     if (body.count !== undefined) {
-      const n = materialize(this.raw(body.count, scope));
+      const n = shallow(this.raw(body.count, scope));
       if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
         return n instanceof Undecided
           ? new Undecided(`the count of ${what} is not known: ${n.reason}`)
@@ -379,7 +379,7 @@ export class ConfigReader {
       return Array.from({ length: n }, (_x, i) => ({ key: i, vars: { "count.index": i } }));
     }
     if (body.for_each !== undefined) {
-      const v = materialize(this.raw(body.for_each, scope));
+      const v = shallow(this.raw(body.for_each, scope));
       const entries: [string, Value][] = Array.isArray(v)
         ? v.every((x) => typeof x === "string")
           ? (v as string[]).map((x) => [x, x])
@@ -509,7 +509,7 @@ export class ConfigReader {
     for (const d of dyn) {
       if (!isObj(d)) continue;
       const iterator = typeof d.iterator === "string" ? d.iterator.replace(/^\$\{(.*)\}$/s, "$1") : name;
-      const coll = materialize(this.raw(d.for_each, scope));
+      const coll = shallow(this.raw(d.for_each, scope));
       if (!Array.isArray(coll) && !isMap(coll)) {
         return new Undecided(
           `the dynamic ${name} blocks of ${lazy.address} are not known: ${coll instanceof Undecided ? coll.reason : "its for_each is known only after apply"}`,

@@ -218,7 +218,7 @@ export class Evaluator {
   }
 
   private forExpr(e: Extract<Expr, { t: "for" }>, scope: Scope, d: number): Value {
-    const coll = materialize(this.eval(e.coll, scope, d));
+    const coll = shallow(this.eval(e.coll, scope, d));
     if (!Array.isArray(coll) && !isMap(coll)) return undecidedIn(coll, e.text);
     const entries: [Value, Value][] = Array.isArray(coll) ? coll.map((v, i) => [i, v]) : Object.entries(coll).map(([k, v]) => [k, v]);
     const list: Value[] = [];
@@ -251,27 +251,35 @@ export class Evaluator {
   private call(e: Extract<Expr, { t: "call" }>, scope: Scope, d: number): Value {
     let args = e.args.map((a) => this.eval(a, scope, d));
     if (e.expand) {
-      const last = materialize(args[args.length - 1] ?? null);
+      const last = shallow(args[args.length - 1] ?? null);
       if (!Array.isArray(last)) return undecidedIn(last, e.text);
       args = [...args.slice(0, -1), ...last];
     }
     const fn = FUNCTIONS[e.name.replace(/^provider::[^:]+::/, "")];
     if (!fn) return new Undecided(`${e.text}: the function ${e.name} is not evaluated by lambda-egress`);
-    // Functions that pass values through unchanged accept values known only after apply.
+    // Functions that move values without reading them accept values known only after apply (and resources, lazily read);
+    // those that read their arguments whole need every part known.
+    const deep = DEEP_KNOWN.has(e.name);
+    args = args.map((a) => (deep ? materialize(a) : shallow(a)));
     if (!PASS_THROUGH.has(e.name)) {
       for (const a of args) {
-        const bad = firstUnknown(a, DEEP_KNOWN.has(e.name));
+        const bad = firstUnknown(a, deep);
         if (bad) return undecidedIn(bad, e.text);
       }
     }
     try {
-      const out = fn(args.map(materialize), e.text);
+      const out = fn(args, e.text);
       if (Array.isArray(out) && out.length > MAX_ITEMS) return new Undecided(`${e.text} gives more than ${MAX_ITEMS} elements`);
       return out;
     } catch (err) {
       return new Undecided(`${e.text}: ${(err as Error).message}`);
     }
   }
+}
+
+/** A lazy object read (a module instance's outputs), its parts left as they are. */
+export function shallow(v: Value): Value {
+  return v instanceof LazyObject ? v.lazy.whole() : v;
 }
 
 /** A value with every lazy object read (for jsonencode, equality, for expressions over resources). */

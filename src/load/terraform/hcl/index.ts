@@ -75,15 +75,34 @@ async function parseTemplates(strings: Iterable<string>, file: string): Promise<
   const { getExpressionAst } = await hcl2json();
   const out = new Map<string, Expr>();
   for (const s of strings) {
-    const source = JSON.stringify(s);
+    // A heredoc, so that quotes inside interpolations need no escaping (in a quoted string they would).
+    let marker = "LAMBDA_EGRESS_EOT";
+    while (s.includes(marker)) marker += "_";
+    const source = `<<${marker}\n${s}\n${marker}\n`;
     try {
       const ast = (await getExpressionAst(file, source)) as unknown as Node | null;
-      out.set(s, toExpr(ast, Buffer.from(source, "utf8")));
+      out.set(s, fromHeredoc(toExpr(ast, Buffer.from(source, "utf8")), s));
     } catch {
       // Left out: the evaluator says the string could not be parsed.
     }
   }
   return out;
+}
+
+/** A template read as a heredoc, as the string it was: without the heredoc's last newline, and a lone interpolation as its value. */
+function fromHeredoc(e: Expr, text: string): Expr {
+  if (e.t !== "tpl") return e;
+  const parts = [...e.parts];
+  const last = parts[parts.length - 1];
+  if (last?.t === "lit" && typeof last.v === "string" && last.v.endsWith("\n")) {
+    const v = last.v.slice(0, -1);
+    if (v === "") parts.pop();
+    else parts[parts.length - 1] = { t: "lit", v };
+  }
+  if (parts.length === 1 && parts[0]?.t !== "lit") return parts[0] as Expr;
+  if (parts.length === 1 && parts[0]?.t === "lit") return parts[0];
+  if (parts.length === 0) return { t: "lit", v: "" };
+  return { t: "tpl", parts, text };
 }
 
 /** The folders of the configuration (the root and every module it reaches), parsed. */
