@@ -272,7 +272,9 @@ class HclReferences extends References {
   }
 
   override expressionAt(inst: TfInstance, path: Path): Expression | undefined | Unknown {
-    return this.exprs.get(inst.address)?.get(JSON.stringify(path));
+    const e = this.exprs.get(inst.address)?.get(JSON.stringify(path));
+    // Undecided: the reason names the expression (the builder passes an Unknown on as it is).
+    return e?.reason !== undefined ? unknown(e.reason) : e;
   }
 
   override resolve(_from: TfInstance, expr: Expression, _list: boolean, what: string): TfInstance[] | Unknown {
