@@ -261,10 +261,11 @@ export class Evaluator {
     // those that read their arguments whole need every part known.
     const deep = DEEP_KNOWN.has(e.name);
     args = args.map((a) => (deep ? materialize(a) : shallow(a)));
-    if (!PASS_THROUGH.has(e.name)) {
+    if (e.name !== "try") {
       for (const a of args) {
-        const bad = firstUnknown(a, deep);
-        if (bad) return undecidedIn(bad, e.text);
+        // An argument itself not known stops every function; parts of a list or map not known stop only those that read them.
+        const bad = firstUnknown(a, deep || !PASS_THROUGH.has(e.name));
+        if (bad && !(bad instanceof LazyObject && !deep)) return undecidedIn(bad, e.text);
       }
     }
     try {
