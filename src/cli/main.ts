@@ -164,6 +164,8 @@ Options:
                                         e.g. aws:dynamodb, aws:s3, aws:lambda, aws:logs
                        ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
+  --var NAME=VALUE   Terraform variable value for .tf input, repeatable (after the .tfvars files)
+  --var-file FILE    Terraform variable values (.tfvars or .tfvars.json), repeatable
   --import NAME=VALUE
                      the value of export NAME for Fn::ImportValue (e.g. a subnet id),
                      repeatable; wins over a template's export of that name
