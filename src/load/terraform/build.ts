@@ -697,10 +697,11 @@ export class TerraformBuilder {
     }
     if (given.length > 1) this.report("LOAD_INVALID_VALUE", "error", `${describe(inst, base)} names more than one target`, inst);
     const [key, kind] = given[0] as [string, RouteTarget["kind"]];
-    return {
-      kind,
-      id: this.ref(inst, [...base, key], key.replace(/_id$|_arn$/, "").replace(/_/g, " ")) ?? unknown(`empty ${key}`),
-    } as RouteTarget;
+    const id = this.ref(inst, [...base, key], key.replace(/_id$|_arn$/, "").replace(/_/g, " ")) ?? unknown(`empty ${key}`);
+    // `network_interface_id = aws_instance.nat.primary_network_interface_id`: the instance's own interface.
+    if (kind === "network-interface" && typeof id === "string" && /(^|\.)aws_instance\.[^.]+$/.test(id))
+      return { kind: "instance", id } as RouteTarget;
+    return { kind, id } as RouteTarget;
   }
 
   private route(inst: TfInstance): void {
