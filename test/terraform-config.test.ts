@@ -251,3 +251,36 @@ describe("terraform configuration: bounds and errors", () => {
     assert.equal(probe(`${HCL}/nat-per-az-count`), "function");
   });
 });
+
+describe("new --format terraform: every pattern, read back through the .tf path, gives the CloudFormation template's verdicts", () => {
+  const cases: string[][] = [
+    ["nat-gateway"],
+    ["nat-gateway", "--azs", "3"],
+    ["shared-nat-gateway"],
+    ["regional-nat-gateway"],
+    ["nat-instance", "--azs", "1"],
+    ["endpoints", "--endpoints", "s3,dynamodb,lambda,sqs"],
+    ["dual-stack"],
+    ["managed-instances-public"],
+    ["nat-gateway", "--eip-allocations", "eipalloc-0123456789abcdef0,eipalloc-0123456789abcdef1"],
+  ];
+  /** Per function, per subnet in order, every destination's verdict (the subnets' names differ: their order does not). */
+  const verdicts = (r: CheckReport) =>
+    r.functions.map((f) => ({ summary: f.summary, subnets: f.subnets.map((s) => s.destinations.map((d) => `${d.to} ${d.verdict}`)) }));
+  for (const args of cases) {
+    it(args.join(" "), async () => {
+      const dir = join(tmp, `new-${args.join("-").replace(/[^a-z0-9-]/g, "")}`);
+      mkdirSync(dir, { recursive: true });
+      const tf = await runCli(["new", ...args, "--format", "terraform", "-o", join(dir, "main.tf")]);
+      assert.equal(tf.code, 0, tf.stderr);
+      const cfn = await runCli(["new", ...args, "-o", join(dir, "template.json")]);
+      assert.equal(cfn.code, 0, cfn.stderr);
+      const fromTf = await check([dir]);
+      const fromCfn = await check([join(dir, "template.json")]);
+      assert.deepEqual(verdicts(fromTf), verdicts(fromCfn));
+      assert.ok(fromTf.functions.length === 1 && (fromTf.functions[0]?.subnets.length ?? 0) > 0);
+      // No diagnostic: everything the configuration says is read.
+      assert.deepEqual(fromTf.diagnostics, []);
+    });
+  }
+});
