@@ -114,7 +114,7 @@ Usage:
   lambda-egress check TEMPLATE... [--expect FILE] [options]
   lambda-egress trace TEMPLATE... --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
-                    [--format cloudformation|sam|cdk] [-o FILE] [--force]
+                    [--format cloudformation|sam|cdk|terraform] [-o FILE] [--force]
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare [--expect FILE]]
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
