@@ -140,7 +140,7 @@ export function readTemplateFile(path: string, shown: string): string {
   if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
     throw new LoadError(
       "LOAD_UNSUPPORTED_INPUT",
-      "is Terraform configuration, which is not read yet: give its plan (terraform show -json tfplan > plan.json) or state",
+      "is Terraform configuration, which check and trace read but this command does not: give its plan (terraform show -json tfplan > plan.json) or state",
       { file: shown },
     );
   }
