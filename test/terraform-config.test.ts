@@ -165,6 +165,34 @@ describe("terraform configuration: what is not static is unknown, naming the exp
     assert.match(reasonOf(r), /regex\("\^\[0-9\.\/\]\+", var\.routes\): the function regex is not evaluated/);
   });
 
+  it("a route table association or a route whose count is not known: the subnets it may name, the route's target are unknown", async () => {
+    const dir = join(tmp, "unknown-association-count");
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "main.tf"),
+      readFileSync(join(ROOT, HCL, "unknown-function", "main.tf"), "utf8")
+        .replace('regex("^[0-9./]+", var.routes)', '"0.0.0.0/0"')
+        .replace(
+          'resource "aws_route_table_association" "private" {',
+          'resource "aws_route_table_association" "private" {\n  count = length(aws_eip.nat.public_ip)',
+        ),
+    );
+    const r = await check([dir]);
+    // Without it, the subnet would stay on the main route table: unreachable.
+    assert.equal(r.functions[0]?.summary.internet, "unknown");
+    assert.match(
+      reasonOf(r),
+      /aws_route_table_association\.private may associate it with another route table: the count of aws_route_table_association\.private is not known/,
+    );
+    // var.nat has no value: the NAT gateway and the private route may exist or not.
+    const nat = join(tmp, "unknown-route-count");
+    mkdirSync(nat, { recursive: true });
+    cpSync(join(ROOT, HCL, "tfvars-nat-switch", "main.tf"), join(nat, "main.tf"));
+    const n = await check([nat]);
+    assert.equal(n.functions[0]?.summary.internet, "unknown");
+    assert.match(reasonOf(n), /var\.nat has no default and no value is given/);
+  });
+
   it("a count known only after apply leaves every road undecided; a module not read that is given a network resource too", async () => {
     const dir = join(tmp, "unknown-count");
     mkdirSync(dir, { recursive: true });

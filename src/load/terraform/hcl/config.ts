@@ -73,6 +73,23 @@ export interface ConfigReading {
 
 const META = new Set(["count", "for_each", "depends_on", "lifecycle", "provider", "provisioner", "connection", "dynamic"]);
 const MAX_INSTANCES = 10_000;
+
+/** Types whose instances change other resources, and the attributes left unknown when their number is not known. */
+const MAY_NOT_EXIST: Record<string, readonly string[]> = {
+  aws_route_table_association: ["subnet_id"],
+  aws_route: [
+    "gateway_id",
+    "nat_gateway_id",
+    "egress_only_gateway_id",
+    "network_interface_id",
+    "vpc_endpoint_id",
+    "vpc_peering_connection_id",
+    "transit_gateway_id",
+    "carrier_gateway_id",
+    "local_gateway_id",
+    "core_network_arn",
+  ],
+};
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const keyText = (k: number | string) => (typeof k === "number" ? `[${k}]` : `[${JSON.stringify(k)}]`);
 
@@ -444,6 +461,7 @@ export class ConfigReader {
   private expandResource(m: ModuleInst, decl: Decl): void {
     const v = this.resourceValue(m, decl);
     const prefix = `${m.address === "" ? "" : `${m.address}.`}${decl.type}.${decl.name}`;
+    if (v instanceof Undecided && MAY_NOT_EXIST[decl.type]) this.mayNotExist(m, decl, prefix, v);
     if (v instanceof Undecided) {
       if (NETWORK_TYPE.test(decl.type)) {
         this.reading.undecided.push({
@@ -485,6 +503,45 @@ export class ConfigReader {
           .map((x) => x.replace(/^\$\{(.*)\}$/s, "$1")),
       });
     }
+  }
+
+  /**
+   * A route or a route table association whose count or for_each is not known: one instance stands for all it may
+   * make, with what it may change left unknown (the subnets it may associate, the target of the route), so that no
+   * verdict it could turn is given.
+   */
+  private mayNotExist(m: ModuleInst, decl: Decl, prefix: string, why: Undecided): void {
+    const open = new Undecided(`${why.reason}; ${prefix} may not exist, or be several`);
+    const scope = m.scope.with({ "count.index": open, "each.key": open, "each.value": open });
+    const unknownKeys = MAY_NOT_EXIST[decl.type] ?? [];
+    const values = (): Record<string, Value> => {
+      const out: Record<string, Value> = {};
+      for (const [k, raw] of Object.entries(decl.body)) {
+        if (META.has(k)) continue;
+        if (!unknownKeys.includes(k)) {
+          out[k] = this.raw(raw, scope);
+          continue;
+        }
+        // The resources its expression names (`aws_subnet.private[count.index].id` -> aws_subnet.private).
+        const refs = typeof raw === "string" ? [...raw.matchAll(/\b(aws_[a-z0-9_]+\.[A-Za-z_][\w-]*)/g)].map((x) => x[1] as string) : [];
+        out[k] = new Undecided(open.reason, refs);
+      }
+      return out;
+    };
+    this.reading.instances.push({
+      address: prefix,
+      module: m.address,
+      modulePath: m.path,
+      type: decl.type,
+      name: decl.name,
+      index: undefined,
+      configAddress: `${decl.type}.${decl.name}`,
+      file: decl.file,
+      line: decl.line,
+      moduleSource: m.source,
+      values,
+      dependsOn: [],
+    });
   }
 
   /** Evaluates an attribute of a resource instance once: what the configuration sets (blocks and dynamic blocks together), else computed. */

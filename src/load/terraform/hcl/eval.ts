@@ -10,8 +10,11 @@ import { textOf } from "./ast.ts";
 /** Not decidable from the configuration alone; `reason` names the expression. */
 export class Undecided {
   readonly reason: string;
-  constructor(reason: string) {
+  /** The resources (`aws_subnet.private`) it may be, when known from the expression's text. */
+  readonly refs: readonly string[] | undefined;
+  constructor(reason: string, refs?: readonly string[]) {
     this.reason = reason;
+    this.refs = refs;
   }
 }
 

@@ -357,7 +357,7 @@ function toPlanValues(
     if (v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean") return v;
     if (depth > 64) return pending(path, { reason: `${inst.address}: a value nested too deep` });
     if (v instanceof Computed) return pending(path, { resolved: [v.address], references: [`${v.address}.${v.attr}`] });
-    if (v instanceof Undecided) return pending(path, { reason: v.reason });
+    if (v instanceof Undecided) return pending(path, { reason: v.reason, ...(v.refs ? { references: [...v.refs] } : {}) });
     if (v instanceof LazyObject) return pending(path, { reason: `${v.lazy.what} is used as a whole` });
     if (Array.isArray(v)) {
       if (v.every((x) => isMap(x))) return v.map((x, i) => convert(x, [...path, i], depth + 1));
