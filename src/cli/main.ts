@@ -7,14 +7,15 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
-import { checkAssembly, checkTemplates, mergeReports } from "../check.ts";
+import { checkAssembly, checkModel, checkTemplates, mergeReports } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
 import type { IntentsFile } from "../intents/parse.ts";
 import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
 import type { CloudAssembly } from "../load/cdk-assembly.ts";
+import type { TerraformConfigOptions } from "../load/terraform/hcl/index.ts";
 import { readCloudAssembly } from "../load/cdk-assembly.ts";
 import { formatLocation, LoadError } from "../load/errors.ts";
-import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
+import { isTerraformConfigPath, MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
@@ -29,6 +30,8 @@ const costCommand = () => import("./cost.ts");
 const emulateCommand = () => import("./emulate.ts");
 const newCommand = () => import("./new.ts");
 const scanCommand = () => import("./scan.ts");
+/** Terraform configuration (.tf), read with an HCL parser compiled to WebAssembly: loaded only for such an input. */
+const terraformConfig = () => import("../load/terraform/hcl/index.ts");
 
 export interface Io {
   readonly stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
@@ -118,7 +121,7 @@ Usage:
   lambda-egress check TEMPLATE... [--expect FILE] [options]
   lambda-egress trace TEMPLATE... --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
-                    [--format cloudformation|sam|cdk] [-o FILE] [--force]
+                    [--format cloudformation|sam|cdk|terraform] [-o FILE] [--force]
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare [--expect FILE]]
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
@@ -168,6 +171,8 @@ Options:
                                         e.g. aws:dynamodb, aws:s3, aws:lambda, aws:logs
                        ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
+  --var NAME=VALUE   Terraform variable value for .tf input, repeatable (after the .tfvars files)
+  --var-file FILE    Terraform variable values (.tfvars or .tfvars.json), repeatable
   --import NAME=VALUE
                      the value of export NAME for Fn::ImportValue (e.g. a subnet id),
                      repeatable; wins over a template's export of that name
@@ -341,13 +346,18 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const stackNames = parseStackNames(values["stack-name"], positionals, io.cwd);
   if (typeof stackNames === "string") throw new UsageError(stackNames);
   const load = { params, imports, stackNames, ...(region ? { region } : {}) };
+  const terraform = terraformOptions(values, io.cwd, load);
 
   if (command === "trace") {
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
-    const deployed =
-      positionals.length > 1 || !isSnapshotFile(io, file) ? undefined : (await scanCommand()).snapshotModelFor(io, file, values.function);
+    const hclPath = positionals.length === 1 && isTerraformConfigPath(resolve(io.cwd, file)) ? resolve(io.cwd, file) : undefined;
+    const deployed = hclPath
+      ? await (await terraformConfig()).loadTerraformConfig(hclPath, file, terraform)
+      : positionals.length > 1 || !isSnapshotFile(io, file)
+        ? undefined
+        : (await scanCommand()).snapshotModelFor(io, file, values.function);
     const assembly = deployed || positionals.length > 1 ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (positionals.length > 1) {
       // Several templates: the function's own, and those it imports from (a snapshot or an assembly is traced alone).
@@ -375,6 +385,11 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const byInput: CheckReport[][] = [];
   const templates: { file: string; text: string; at: number }[] = [];
   for (const file of positionals) {
+    const hclPath = resolve(io.cwd, file);
+    if (isTerraformConfigPath(hclPath)) {
+      byInput.push([checkModel(await (await terraformConfig()).loadTerraformConfig(hclPath, file, terraform), { ...load, to, alsoTo })]);
+      continue;
+    }
     const deployed = isSnapshotFile(io, file) ? (await scanCommand()).snapshotReports(io, file, { ...load, to, alsoTo }) : undefined;
     const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (deployed) byInput.push(deployed);
@@ -465,6 +480,23 @@ function parseCommandArgs(args: readonly string[]) {
       subnet: { type: "string" },
       verbose: { type: "boolean" },
       help: { type: "boolean", short: "h" },
+      var: { type: "string", multiple: true },
+      "var-file": { type: "string", multiple: true },
     },
   });
+}
+
+/** `--var NAME=VALUE` and `--var-file FILE` (Terraform configuration), with the load options. */
+function terraformOptions(
+  values: { var?: string[] | undefined; "var-file"?: string[] | undefined },
+  cwd: string,
+  load: Record<string, unknown>,
+): TerraformConfigOptions {
+  const vars = (values.var ?? []).map((v): [string, string] => {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--var ${v}: use NAME=VALUE (a Terraform variable of the configuration)`);
+    return [v.slice(0, eq), v.slice(eq + 1)];
+  });
+  const varFiles = (values["var-file"] ?? []).map((f) => ({ path: resolve(cwd, f), shown: f }));
+  return { ...load, vars, varFiles };
 }
