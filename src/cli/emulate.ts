@@ -2,6 +2,7 @@
 // handler, or a shell) inside each of its ENIs, and tears everything down; `--plan` prints the plan, `--cleanup` removes
 // what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -9,10 +10,11 @@ import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Emulation } from "../emulate/apply.ts";
-import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError } from "../emulate/apply.ts";
+import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError, TRUST_CA_VARIABLES } from "../emulate/apply.ts";
 import { planProblems, validatePlan } from "../emulate/validate-plan.ts";
 import type { Invocation } from "../emulate/invoke.ts";
-import { InvokeError, prepareInvocation, readEvent } from "../emulate/invoke.ts";
+import { InvokeError, prepareInvocation, readEvent, runtimeApiCommand } from "../emulate/invoke.ts";
+import type { RuntimeApiConfig } from "../emulate/servers/runtime-api.ts";
 import { SANDBOX_USER, sandboxCommand } from "../emulate/sandbox.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
 import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
@@ -272,6 +274,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (typeof sandboxNotes === "string") return fail(io, sandboxNotes, "the rootless sandbox needs mount rights in its own namespaces");
   let plan: Plan;
   let invokeFn: LambdaFunction | undefined;
+  let region: string | undefined;
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
     if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
@@ -286,6 +289,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         ...(values.region !== undefined ? { region: values.region } : {}),
       });
     for (const line of unknownParamLines(model)) io.stderr.write(line);
+    region = model.region;
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
@@ -332,6 +336,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         {
           // Beside the run's state (removed with it, and by --cleanup after a crash), not in /tmp: the handler gets its own /tmp.
           baseDir: join(defaultStateDir(), plan.prefix),
+          ...(region !== undefined ? { region } : {}),
           ...(values.code !== undefined ? { codeDir: resolve(io.cwd, values.code) } : {}),
         },
       );
@@ -339,6 +344,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       if (e instanceof InvokeError) return fail(io, e.message, e.hint);
       throw e;
     }
+    for (const n of invocation.notes) io.stdout.write(`note: ${escapeControl(n)}\n`);
   }
   let emulation: Emulation | undefined;
   const shells: ShellSession = {};
@@ -391,17 +397,60 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       );
       return await runShells(emulation, enis, io, dropCaps, shells, () => stopping !== undefined);
     }
+    // One bring-up for every ENI: the runs go side by side (a few at a time), their output in the ENIs' order.
+    const token = `le-${randomBytes(8).toString("hex")}`;
+    const runs = await inPool(enis, RUNS_AT_ONCE, async (eni) => {
+      if (stopping !== undefined) return undefined;
+      // The command (or the function's bootstrap) in the sandbox, under the Runtime API server (servers/runtime-api.ts),
+      // which serves it the API, ends it at its timeout (the function's, or --timeout) with exit code 124, and says which
+      // connections were still waiting then.
+      const sandboxed = sandboxCommand(invocation?.bootstrap ?? command, {
+        user,
+        bind: invocation?.bind,
+        cwd: invocation?.codeDir ?? io.cwd,
+      });
+      const config: RuntimeApiConfig = invocation
+        ? {
+            mode: "invoke",
+            command: [sandboxed.cmd, ...sandboxed.args],
+            env: invocation.env,
+            timeoutSeconds: invocation.timeoutSeconds,
+            eventFile: invocation.eventFile,
+            functionArn: invocation.functionArn,
+            token,
+            passEnv: TRUST_CA_VARIABLES,
+          }
+        : {
+            mode: "exec",
+            command: [sandboxed.cmd, ...sandboxed.args],
+            env: {},
+            timeoutSeconds: timeout,
+            eventFile: null,
+            functionArn: "",
+            token,
+          };
+      const seconds = invocation ? invocation.timeoutSeconds : timeout;
+      const [cmd, ...args] = runtimeApiCommand(config) as [string, ...string[]];
+      // The server ends the run at its timeout; this limit is only a guard.
+      const r = await emulation!.exec(eni.ns, cmd, args, (seconds + 5) * 1000);
+      const pending: string[] = [];
+      const stderr = r.stderr
+        .split("\n")
+        .filter((l) => {
+          if (!l.startsWith(`${token} pending `)) return true;
+          pending.push(l.slice(token.length + " pending ".length));
+          return false;
+        })
+        .join("\n");
+      return { eni, code: r.code, stdout: r.stdout, stderr, pending };
+    });
     let worst = 0;
-    for (const eni of enis) {
-      if (stopping !== undefined) break;
+    for (const r of runs) {
+      if (r === undefined) continue;
+      const { eni } = r;
       io.stdout.write(
         `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
       );
-      const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
-      // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
-      const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
-      const sandboxed = sandboxCommand([cmd, ...args], { user, bind: invocation?.bind, cwd: invocation?.codeDir ?? io.cwd });
-      const r = await emulation.exec(eni.ns, sandboxed.cmd, sandboxed.args, limitMs);
       if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
       if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
       io.stdout.write(`exit code ${r.code}\n`);
@@ -414,6 +463,23 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     setOutputClosedHandler(undefined);
   }
+}
+
+/** How many ENIs run their command (or invocation) at once. */
+const RUNS_AT_ONCE = 4;
+
+/** Runs `fn` on every item, at most `n` at a time; the results in the items' order. */
+async function inPool<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
 }
 
 /** What stops a run: each tears it down first, then exits with 128 + the signal's number. */
