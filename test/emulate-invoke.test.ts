@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { InvokeError, prepareInvocation, runtimeApiCommand } from "../src/emulate/invoke.ts";
+import { findPython, InvokeError, prepareInvocation, runtimeApiCommand } from "../src/emulate/invoke.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { LambdaFunction } from "../src/model/types.ts";
 import { ROOT } from "./helpers.ts";
@@ -15,6 +15,16 @@ const EXAMPLE = join(ROOT, "examples", "nat-gateway-per-az", "template.yaml");
 const fn = loadCloudFormation(EXAMPLE, readFileSync(EXAMPLE, "utf8"))
   .functions()
   .find((f) => f.id === "PartnerApiFunction");
+/** Why the Python tests cannot run here (no python3 every user may run), or undefined. */
+function pythonMissing(): string | undefined {
+  try {
+    findPython("python3.12", process.env.PATH ?? "");
+    return undefined;
+  } catch (e) {
+    process.stdout.write(`# Python bootstrap tests skipped: ${(e as Error).message}\n`);
+    return (e as Error).message;
+  }
+}
 const invokeDirs = (): string[] => readdirSync(tmpdir()).filter((d) => d.startsWith("le-invoke-"));
 
 describe("emulate --invoke: preparing the handler", () => {
@@ -216,4 +226,113 @@ describe("emulate --invoke: the bootstrap ends an invocation as Lambda's Node.js
   it("a missing module or export fails as Lambda reports it", () => {
     assert.equal(invoke("exports.other = () => 1;").report.errorType, "Runtime.HandlerNotFound");
   });
+});
+
+describe("emulate --invoke: Python 3 through the Runtime API (the machine's python3)", { skip: pythonMissing() }, () => {
+  it("calls module.function with the event and a context as Lambda's: aws_request_id, function_name, get_remaining_time_in_millis", () => {
+    const r = invoke(
+      [
+        "import os, time",
+        "def handler(event, context):",
+        "    before = context.get_remaining_time_in_millis()",
+        "    time.sleep(0.3)",
+        "    print('hello from python')",
+        "    return {'event': event, 'id': context.aws_request_id, 'name': context.function_name, 'version': context.function_version,",
+        "            'arn': context.invoked_function_arn, 'memory': context.memory_limit_in_mb, 'group': context.log_group_name,",
+        "            'before': before, 'after': context.get_remaining_time_in_millis(), 'handler': os.environ['_HANDLER'],",
+        "            'api': os.environ['AWS_LAMBDA_RUNTIME_API'].split(':')[0], 'trace': os.environ.get('_X_AMZN_TRACE_ID', '')[:7]}",
+      ].join("\n"),
+      "python3.12",
+      4,
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.lines[0], "hello from python", "what it prints comes before its result");
+    const v = (r.report as { result: Record<string, unknown> }).result;
+    assert.match(String(v.id), /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const { id: _id, before, after, ...rest } = v;
+    assert.deepEqual(rest, {
+      event: {},
+      name: "Fn",
+      version: "$LATEST",
+      arn: "arn:aws:lambda:us-east-1:123456789012:function:Fn",
+      memory: "128",
+      group: "/aws/lambda/Fn",
+      handler: "index.handler",
+      api: "127.0.0.1",
+      trace: "Root=1-",
+    });
+    assert.ok(typeof before === "number" && before <= 4000 && before > 2500, `before ${String(before)}`);
+    assert.ok(typeof after === "number" && before - after >= 250 && before - after < 1500, `after ${String(after)}`);
+  });
+
+  it("an unhandled exception comes back in Lambda's shape: errorMessage, errorType, requestId, stackTrace; exit code 1", () => {
+    const r = invoke("def handler(event, context):\n    raise ValueError('boom')\n", "python3.12");
+    assert.equal(r.code, 1);
+    const { stackTrace, requestId, ...rest } = r.report;
+    assert.deepEqual(rest, { errorMessage: "boom", errorType: "ValueError" });
+    assert.match(String(requestId), /^[0-9a-f-]{36}$/);
+    assert.ok(Array.isArray(stackTrace) && stackTrace.length === 1, JSON.stringify(stackTrace));
+    assert.match(String(stackTrace[0]), /File ".*index\.py", line 2, in handler\n\s+raise ValueError\('boom'\)/);
+    assert.match(r.stderr, /\[ERROR\] ValueError: boom/);
+  });
+
+  it("a missing module, a missing function and a result that is not JSON fail as Lambda's Python runtime reports them", () => {
+    const noModule = invoke("x = 1\n", "python3.12", 3, "nothere.handler");
+    assert.deepEqual(withoutTrace(noModule.report, "stackTrace"), {
+      errorMessage: "Unable to import module 'nothere': No module named 'nothere'",
+      errorType: "Runtime.ImportModuleError",
+    });
+    assert.deepEqual(withoutTrace(invoke("x = 1\n", "python3.12").report, "stackTrace"), {
+      errorMessage: "Handler 'handler' missing on module 'index'",
+      errorType: "Runtime.HandlerNotFound",
+    });
+    const marshal = invoke("def handler(e, c):\n    return object()\n", "python3.12");
+    assert.equal(marshal.report.errorType, "Runtime.MarshalError");
+  });
+
+  it("Task timed out after N.00 seconds at the function's Timeout, exit code 124", () => {
+    const r = invoke("import time\ndef handler(e, c):\n    time.sleep(30)\n", "python3.12", 1);
+    assert.deepEqual(r.report, { errorType: "Sandbox.Timedout", errorMessage: "Task timed out after 1.00 seconds" });
+    assert.equal(r.code, 124);
+    assert.ok(r.ms < 5000, `${r.ms} ms`);
+  });
+
+  it("a machine without a python3 every user may run: a clear error naming the runtime, nothing written", () => {
+    const before = invokeDirs();
+    assert.throws(
+      () => findPython("python3.12", "/nonexistent:relative/bin"),
+      (e: Error) =>
+        e instanceof InvokeError &&
+        e.message === "the python3.12 runtime needs python3 on this machine, and there is none that every user may run" &&
+        /install Python 3/.test(e.hint),
+    );
+    const f = {
+      id: "Fn",
+      name: null,
+      code: { runtime: "python3.13", handler: "index.handler", timeoutSeconds: 3, source: { inline: "def handler(e, c): pass" } },
+    } as unknown as LambdaFunction;
+    assert.throws(() => prepareInvocation(f, EXAMPLE, undefined, { path: "/nonexistent" }), /the python3\.13 runtime needs python3/);
+    assert.deepEqual(invokeDirs(), before);
+  });
+});
+
+describe("emulate --invoke: runtimes it does not emulate get one clear line", () => {
+  for (const [what, code, message] of [
+    ["Java", { runtime: "java21" }, /function Fn: the "java21" runtime is not emulated/],
+    [".NET", { runtime: "dotnet8" }, /the "dotnet8" runtime is not emulated/],
+    ["Ruby", { runtime: "ruby3.3" }, /the "ruby3\.3" runtime is not emulated/],
+    ["a container image", { runtime: null, packageType: "Image" }, /a container image \(PackageType Image\) is not emulated/],
+  ] as const) {
+    it(`${what}: not emulated, with --exec as the way out`, () => {
+      const f = {
+        id: "Fn",
+        name: null,
+        code: { handler: "index.handler", timeoutSeconds: 3, source: { inline: "" }, ...code },
+      } as unknown as LambdaFunction;
+      assert.throws(
+        () => prepareInvocation(f, EXAMPLE, undefined),
+        (e: Error) => e instanceof InvokeError && message.test(e.message) && /--exec/.test(e.hint),
+      );
+    });
+  }
 });
