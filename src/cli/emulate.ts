@@ -55,9 +55,11 @@ Options:
   --subnet ID        one subnet of the function (default: each of them, in turn)
   --exec -- CMD...   the command to run inside the ENI's namespace
   --timeout SECONDS  limit of each run of CMD (default 30)
-  --invoke           run the function's own Node.js handler (inline code or a local
-                     CodeUri inside the template's folder) with the event; prints its
-                     result or its error, and Lambda's "Task timed out" at the
+  --invoke           run the function's own code (inline code or a local CodeUri inside
+                     the template's folder) with the event, through the Lambda Runtime
+                     API: Node.js, Python 3 (this machine's python3), provided.al2 and
+                     provided.al2023 (its own bootstrap) and go1.x; prints its result or
+                     its error in Lambda's shape, and Lambda's "Task timed out" at the
                      function's Timeout
   --event FILE       the event for --invoke (JSON; default {})
   --code DIR         the handler's code folder for --invoke, instead of the template's
@@ -76,8 +78,9 @@ Options:
   --import NAME=VALUE the value of export NAME for Fn::ImportValue, repeatable
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
 
-Exit codes: the worst exit code of CMD (or of the shells); 2 usage, input, privilege or
-emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM, and 141 when
+Exit codes: the worst exit code of CMD (or of the shells); --invoke: 0 a result, 1 an
+error; 124 a run that timed out (--timeout, or the function's Timeout); 2 usage, input,
+privilege or emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM, and 141 when
 the output's reader goes away (the run is torn down first).
 `;
 

@@ -1,6 +1,7 @@
-// `emulate --invoke`: runs a function's own Node.js handler with an event at its ENI's position. The handler's code
-// (inline or a local directory) and a small bootstrap go to a temporary directory; the bootstrap calls the handler as
-// Lambda's Node.js runtime does (promise, callback or the legacy context.done; see BOOTSTRAP), enforces the function's timeout with Lambda's message, and prints one JSON line.
+// `emulate --invoke`: prepares a function's own code to run at its ENI's position, as Lambda runs every runtime: a
+// bootstrap that speaks the Runtime API (served by servers/runtime-api.ts). The code (inline or a local directory) and
+// the bootstrap (NODE_BOOTSTRAP below, python-bootstrap.ts, or the function's own executable) go to a temporary
+// directory, with the event and the environment Lambda sets (runtimes.ts).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { LoadError } from "../load/errors.ts";
