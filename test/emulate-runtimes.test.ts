@@ -263,3 +263,64 @@ describe("a Go bootstrap (provided.al2023), built here", { skip: noGo, timeout: 
     );
   });
 });
+
+describe("a run that times out explains itself (kernel)", { skip, timeout: 120000 }, () => {
+  it("--exec: exit code 124, and what check says of the destination it was waiting for, from each subnet; --format json per ENI", async () => {
+    const cmd = ["--timeout", "3", "--exec", "--", "curl", "-sS", "http://api.partner.example/"];
+    const r = await runCli(["emulate", join(ROOT, TWO_AZ), "--function", "PartnerApiFunction", ...cmd]);
+    assert.equal(r.code, 124, r.stdout + r.stderr);
+    assert.equal(
+      r.stdout,
+      [
+        "== PartnerApiFunction in PrivateSubnetA (10.0.10.23)",
+        "check: internet:80 unreachable from PrivateSubnetA, ENI_SG_RULES_MISMATCH in FunctionSecurityGroup",
+        "exit code 124",
+        "== PartnerApiFunction in PrivateSubnetB (10.0.11.23)",
+        "check: internet:80 unreachable from PrivateSubnetB, ENI_SG_RULES_MISMATCH in FunctionSecurityGroup",
+        "exit code 124",
+        "",
+      ].join("\n"),
+    );
+    const j = await runCli(["emulate", join(ROOT, TWO_AZ), "--function", "PartnerApiFunction", "--format", "json", ...cmd]);
+    assert.equal(j.code, 124, j.stdout + j.stderr);
+    const doc = JSON.parse(j.stdout) as { runs: Record<string, unknown>[]; notes: string[] };
+    assert.deepEqual(doc.notes, []);
+    assert.deepEqual(
+      doc.runs.map((run) => [run.subnet, run.address, run.exitCode, run.timedOut, run.pending, run.check]),
+      ["PrivateSubnetA", "PrivateSubnetB"].map((subnet, k) => [
+        subnet,
+        `10.0.1${k}.23`,
+        124,
+        true,
+        ["198.51.100.80:80"],
+        [
+          {
+            to: "internet:80",
+            verdict: "unreachable",
+            code: "ENI_SG_RULES_MISMATCH",
+            component: "FunctionSecurityGroup",
+            reason: "no egress rule of FunctionSecurityGroup allows tcp 80 to internet:80",
+          },
+        ],
+      ]),
+    );
+  });
+
+  it("--invoke --format json: each ENI's result, parsed, beside what the function printed", async () => {
+    const file = app(
+      "py-json",
+      { "app.py": PY_CALL.replace("def handler(event, context):\n", "def handler(event, context):\n    print('calling')\n") },
+      withFunction(TWO_AZ, "PartnerApiFunction", "python3.12", "app.handler", 10, "./code"),
+    );
+    const r = await runCli(["emulate", file, "--function", "PartnerApiFunction", "--invoke", "--format", "json"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const doc = JSON.parse(r.stdout) as { runs: Record<string, unknown>[] };
+    assert.deepEqual(
+      doc.runs.map((run) => [run.subnet, run.exitCode, run.timedOut, run.stdout, (run.result as { sourceIp: string }).sourceIp]),
+      [
+        ["PrivateSubnetA", 0, false, "calling\n", "203.0.113.10"],
+        ["PrivateSubnetB", 0, false, "calling\n", "203.0.113.11"],
+      ],
+    );
+  });
+});

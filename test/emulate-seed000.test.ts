@@ -35,7 +35,8 @@ describe("seed 000's handler on the kernel", { skip, timeout: 60000 }, () => {
     assert.equal(r.code, 124, r.stdout + r.stderr);
     assert.equal(
       r.stdout,
-      '== PublicSubnetFunction in PublicSubnet (10.0.0.23)\n{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 3.00 seconds"}\nexit code 124\n',
+      '== PublicSubnetFunction in PublicSubnet (10.0.0.23)\n{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 3.00 seconds"}\n' +
+        "check: internet:80 unreachable from PublicSubnet, IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS in InternetGateway\nexit code 124\n",
     );
     assert.ok(ms >= 3000 && ms < 15000, `${ms} ms`);
     assert.equal(verdict("PublicSubnetFunction"), "unreachable");

@@ -21,6 +21,11 @@ import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import type { RunningShell } from "../emulate/shell.ts";
 import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
+import type { CheckSays } from "../emulate/explain.ts";
+import { checkSays, destinationOf, timeoutLine } from "../emulate/explain.ts";
+import type { CheckReport } from "../check.ts";
+import { checkModel } from "../check.ts";
+import type { Model } from "../model/model.ts";
 import { printable } from "../emulate/text.ts";
 import { loadModel } from "../load/index.ts";
 import { unknownParamLines } from "../load/params.ts";
@@ -77,6 +82,10 @@ Options:
   --param NAME=VALUE template parameter value, repeatable
   --import NAME=VALUE the value of export NAME for Fn::ImportValue, repeatable
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
+  --format json      with --exec or --invoke: one JSON document with each ENI's run
+                     (exit code, output, the invocation's result or error, and for a
+                     run that timed out, the connections it was waiting for and what
+                     check says of their destinations)
 
 Exit codes: the worst exit code of CMD (or of the shells); --invoke: 0 a result, 1 an
 error; 124 a run that timed out (--timeout, or the function's Timeout); 2 usage, input,
@@ -213,6 +222,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         param: { type: "string", multiple: true },
         import: { type: "string", multiple: true },
         region: { type: "string" },
+        format: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -249,6 +259,10 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     return usage("use one of --plan, --exec, --invoke and --shell");
   if (values.shell && command.length > 0) return usage("--shell takes no command (--exec -- CMD runs one)");
   if (values.shell && values.timeout !== undefined) return usage("--timeout goes with --exec: a shell lasts until it exits");
+  if (values.format !== undefined && values.format !== "text" && values.format !== "json")
+    return usage(`--format ${printable(values.format)}: use text or json`);
+  const json = values.format === "json";
+  if (json && !values.exec && !values.invoke) return usage("--format json goes with --exec and --invoke");
   if (values.invoke && (planFile !== undefined || command.length > 0))
     return usage("--invoke runs the template's handler: no --plan-file, no command");
   if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
@@ -278,6 +292,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   let plan: Plan;
   let invokeFn: LambdaFunction | undefined;
   let region: string | undefined;
+  let checked: Model | undefined;
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
     if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
@@ -293,6 +308,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       });
     for (const line of unknownParamLines(model)) io.stderr.write(line);
     region = model.region;
+    checked = model;
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
@@ -325,7 +341,13 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     values.exec === true || values.invoke === true,
   );
   if (lack) return fail(io, lack.message, lack.hint);
-  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${escapeControl(n)}\n`);
+  // Notes go before the runs' output, or into the JSON document.
+  const notes: string[] = [];
+  const note = (n: string): void => {
+    if (json) notes.push(n);
+    else io.stdout.write(`note: ${escapeControl(n)}\n`);
+  };
+  for (const n of [...plan.notes, ...sandboxNotes]) note(n);
 
   // Prepared last, after every refusal, so that the temporary directory is always removed below.
   let invocation: Invocation | undefined;
@@ -347,7 +369,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       if (e instanceof InvokeError) return fail(io, e.message, e.hint);
       throw e;
     }
-    for (const n of invocation.notes) io.stdout.write(`note: ${escapeControl(n)}\n`);
+    for (const n of invocation.notes) note(n);
   }
   let emulation: Emulation | undefined;
   const shells: ShellSession = {};
@@ -389,7 +411,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       throw e;
     }
     if (stopping !== undefined) return await stop(stopping);
-    for (const n of emulation.notes) io.stdout.write(`note: ${escapeControl(n)}\n`);
+    for (const n of emulation.notes) note(n);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
     // --invoke and --exec run as Lambda runs a handler (sandbox.ts): as nobody (as the invoking user in the rootless
     // sandbox, which maps no other), no capabilities, everything read-only but a private /tmp, the code bound read-only.
@@ -447,18 +469,50 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         .join("\n");
       return { eni, code: r.code, stdout: r.stdout, stderr, pending };
     });
+    // A run that timed out says what `check` decides for each destination it was still waiting for, from its subnet.
+    const verdicts = new Map<string, CheckReport>();
+    const explain = (eni: EniPlan, pending: readonly string[]): (CheckSays | string)[] => {
+      const out: (CheckSays | string)[] = [];
+      const seen = new Set<string>();
+      for (const p of pending) {
+        const to = destinationOf(plan, p);
+        if (to !== undefined && seen.has(to)) continue;
+        if (to !== undefined) seen.add(to);
+        if (to === undefined) out.push(`${p}: no destination of the emulation`);
+        else if (checked === undefined) out.push(`${to}: check does not run for a hand-written plan`);
+        else {
+          let report = verdicts.get(to);
+          if (report === undefined) {
+            report = checkModel(checked, { to: [to] });
+            verdicts.set(to, report);
+          }
+          const fn = report.functions.find((f) => f.id === eni.functionId);
+          out.push(checkSays(fn, eni.subnetId, to) ?? `${to}: check has no verdict from ${eni.subnetId}`);
+        }
+      }
+      return out;
+    };
     let worst = 0;
+    const documents: Record<string, unknown>[] = [];
     for (const r of runs) {
       if (r === undefined) continue;
       const { eni } = r;
+      const timedOut = r.code === TIMED_OUT;
+      const says = timedOut ? explain(eni, r.pending) : [];
+      worst = Math.max(worst, r.code);
+      if (json) {
+        documents.push(runDocument(eni, r, invocation !== undefined, timedOut, says));
+        continue;
+      }
       io.stdout.write(
         `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
       );
       if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
       if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
+      if (timedOut) io.stdout.write(`${escapeControl(timeoutLine(eni.subnetId, r.pending, says))}\n`);
       io.stdout.write(`exit code ${r.code}\n`);
-      worst = Math.max(worst, r.code);
     }
+    if (json) io.stdout.write(`${JSON.stringify({ schemaVersion: 1, emulation: plan.prefix, notes, runs: documents }, null, 2)}\n`);
     return worst;
   } finally {
     await emulation?.teardown();
@@ -466,6 +520,44 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     setOutputClosedHandler(undefined);
   }
+}
+
+/** The exit code of a run that timed out, as timeout(1)'s. */
+const TIMED_OUT = 124;
+
+/** One ENI's run for `--format json`: where, the exit code, the output, the invocation's result or error, and why it timed out. */
+function runDocument(
+  eni: EniPlan,
+  r: { code: number; stdout: string; stderr: string; pending: readonly string[] },
+  invoked: boolean,
+  timedOut: boolean,
+  says: readonly (CheckSays | string)[],
+): Record<string, unknown> {
+  let output = r.stdout;
+  let outcome: Record<string, unknown> = {};
+  if (invoked) {
+    // The Runtime API server's last line: {"result": ...} or the error document.
+    const lines = r.stdout.replace(/\n$/, "").split("\n");
+    try {
+      const last = JSON.parse(lines.at(-1) ?? "") as Record<string, unknown>;
+      outcome = Object.keys(last).length === 1 && "result" in last ? { result: last.result } : { error: last };
+      output = lines.length > 1 ? `${lines.slice(0, -1).join("\n")}\n` : "";
+    } catch {
+      outcome = {};
+    }
+  }
+  return {
+    function: eni.functionId,
+    subnet: eni.subnetId,
+    address: eni.ipv4,
+    ...(eni.ipv6 !== undefined ? { ipv6: eni.ipv6 } : {}),
+    exitCode: r.code,
+    timedOut,
+    stdout: output,
+    stderr: r.stderr,
+    ...outcome,
+    ...(timedOut ? { pending: r.pending, check: says.map((s) => (typeof s === "string" ? { note: s } : s)) } : {}),
+  };
 }
 
 /** How many ENIs run their command (or invocation) at once. */

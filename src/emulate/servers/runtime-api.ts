@@ -65,7 +65,8 @@ export function pendingConnections(tcp: string, tcp6: string): string[] {
       const n = (parseInt(mapped[1] as string, 16) << 16) | parseInt(mapped[2] as string, 16);
       return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
     }
-    return `[${text.replace(/\b(?:0(?::0)+)\b/, "").replace(/:{3,}/, "::")}]`;
+    // The URL parser writes an IPv6 address in its shortest form.
+    return new URL(`http://[${text}]/`).hostname;
   };
   for (const [text, addr] of [
     [tcp, v4],
