@@ -422,10 +422,69 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       );
       return await runShells(emulation, enis, io, dropCaps, shells, () => stopping !== undefined);
     }
-    // One bring-up for every ENI: the runs go side by side (a few at a time), their output in the ENIs' order.
+    // One bring-up for every ENI: the runs go side by side (a few at a time), their output in the ENIs' order:
+    // an ENI's header as soon as the ENIs before it are shown and it has started, its output when it ends.
     const token = `le-${randomBytes(8).toString("hex")}`;
-    const runs = await inPool(enis, RUNS_AT_ONCE, async (eni) => {
-      if (stopping !== undefined) return undefined;
+    // A run that timed out says what `check` decides for each destination it was still waiting for, from its subnet.
+    const verdicts = new Map<string, CheckReport>();
+    const explain = (eni: EniPlan, pending: readonly string[]): (CheckSays | string)[] => {
+      const out: (CheckSays | string)[] = [];
+      const seen = new Set<string>();
+      for (const p of pending) {
+        const to = destinationOf(plan, p);
+        if (to !== undefined && seen.has(to)) continue;
+        if (to !== undefined) seen.add(to);
+        if (to === undefined) out.push(`${p}: no destination of the emulation`);
+        else if (checked === undefined) out.push(`${to}: check does not run for a hand-written plan`);
+        else {
+          let report = verdicts.get(to);
+          if (report === undefined) {
+            report = checkModel(checked, { to: [to] });
+            verdicts.set(to, report);
+          }
+          const fn = report.functions.find((f) => f.id === eni.functionId);
+          out.push(checkSays(fn, eni.subnetId, to) ?? `${to}: check has no verdict from ${eni.subnetId}`);
+        }
+      }
+      return out;
+    };
+    type Done = { eni: EniPlan; code: number; stdout: string; stderr: string; pending: string[] };
+    const begun: boolean[] = [];
+    const done: (Done | undefined)[] = [];
+    let shown = 0;
+    let headerShown = false;
+    let worst = 0;
+    const documents: Record<string, unknown>[] = [];
+    const show = (): void => {
+      while (shown < enis.length) {
+        const eni = enis[shown] as EniPlan;
+        if (!json && !headerShown && begun[shown] === true) {
+          io.stdout.write(
+            `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
+          );
+          headerShown = true;
+        }
+        const r = done[shown];
+        if (r === undefined) return;
+        const timedOut = r.code === TIMED_OUT;
+        const says = timedOut ? explain(eni, r.pending) : [];
+        worst = Math.max(worst, r.code);
+        if (json) documents.push(runDocument(eni, r, invocation !== undefined, timedOut, says));
+        else {
+          if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
+          if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
+          if (timedOut) io.stdout.write(`${escapeControl(timeoutLine(eni.subnetId, r.pending, says))}\n`);
+          io.stdout.write(`exit code ${r.code}\n`);
+        }
+        shown++;
+        headerShown = false;
+      }
+    };
+    await inPool([...enis.keys()], RUNS_AT_ONCE, async (k) => {
+      const eni = enis[k] as EniPlan;
+      if (stopping !== undefined) return;
+      begun[k] = true;
+      show();
       // The command (or the function's bootstrap) in the sandbox, under the Runtime API server (servers/runtime-api.ts),
       // which serves it the API, ends it at its timeout (the function's, or --timeout) with exit code 124, and says which
       // connections were still waiting then.
@@ -467,51 +526,9 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
           return false;
         })
         .join("\n");
-      return { eni, code: r.code, stdout: r.stdout, stderr, pending };
+      done[k] = { eni, code: r.code, stdout: r.stdout, stderr, pending };
+      show();
     });
-    // A run that timed out says what `check` decides for each destination it was still waiting for, from its subnet.
-    const verdicts = new Map<string, CheckReport>();
-    const explain = (eni: EniPlan, pending: readonly string[]): (CheckSays | string)[] => {
-      const out: (CheckSays | string)[] = [];
-      const seen = new Set<string>();
-      for (const p of pending) {
-        const to = destinationOf(plan, p);
-        if (to !== undefined && seen.has(to)) continue;
-        if (to !== undefined) seen.add(to);
-        if (to === undefined) out.push(`${p}: no destination of the emulation`);
-        else if (checked === undefined) out.push(`${to}: check does not run for a hand-written plan`);
-        else {
-          let report = verdicts.get(to);
-          if (report === undefined) {
-            report = checkModel(checked, { to: [to] });
-            verdicts.set(to, report);
-          }
-          const fn = report.functions.find((f) => f.id === eni.functionId);
-          out.push(checkSays(fn, eni.subnetId, to) ?? `${to}: check has no verdict from ${eni.subnetId}`);
-        }
-      }
-      return out;
-    };
-    let worst = 0;
-    const documents: Record<string, unknown>[] = [];
-    for (const r of runs) {
-      if (r === undefined) continue;
-      const { eni } = r;
-      const timedOut = r.code === TIMED_OUT;
-      const says = timedOut ? explain(eni, r.pending) : [];
-      worst = Math.max(worst, r.code);
-      if (json) {
-        documents.push(runDocument(eni, r, invocation !== undefined, timedOut, says));
-        continue;
-      }
-      io.stdout.write(
-        `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
-      );
-      if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
-      if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
-      if (timedOut) io.stdout.write(`${escapeControl(timeoutLine(eni.subnetId, r.pending, says))}\n`);
-      io.stdout.write(`exit code ${r.code}\n`);
-    }
     if (json) io.stdout.write(`${JSON.stringify({ schemaVersion: 1, emulation: plan.prefix, notes, runs: documents }, null, 2)}\n`);
     return worst;
   } finally {
