@@ -124,7 +124,6 @@ function blocks(stdout: string): Map<string, { lines: string[]; code: number }> 
 const json = (line: string | undefined): Record<string, unknown> => JSON.parse(line ?? "null") as Record<string, unknown>;
 
 describe("every runtime through the Runtime API, on the kernel", { skip, timeout: 120000 }, () => {
-
   it("a Python handler sees its AZ's NAT address in each AZ, from one bring-up", async () => {
     const file = app("py", { "app.py": PY_CALL }, withFunction(TWO_AZ, "PartnerApiFunction", "python3.12", "app.handler", 10, "./code"));
     const r = await runCli(["emulate", file, "--function", "PartnerApiFunction", "--invoke"]);
