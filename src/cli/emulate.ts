@@ -57,7 +57,8 @@ network, mount and pid namespaces) where the kernel allows unprivileged user nam
 
 Options:
   --function ID      the function (logical id or FunctionName)
-  --subnet ID        one subnet of the function (default: each of them, in turn)
+  --subnet ID        one subnet of the function (default: each of them; --exec and
+                     --invoke run in all at once, --shell in one after another)
   --exec -- CMD...   the command to run inside the ENI's namespace
   --timeout SECONDS  limit of each run of CMD (default 30)
   --invoke           run the function's own code (inline code or a local CodeUri inside
