@@ -322,6 +322,24 @@ describe("a run that times out explains itself (kernel)", { skip, timeout: 12000
     );
   });
 
+  it("a command's own exit code 124 is not a timeout: no check line", async () => {
+    const r = await runCli([
+      "emulate",
+      join(ROOT, TWO_AZ),
+      "--function",
+      "PartnerApiFunction",
+      "--subnet",
+      "PrivateSubnetA",
+      "--exec",
+      "--",
+      "sh",
+      "-c",
+      "exit 124",
+    ]);
+    assert.equal(r.code, 124);
+    assert.equal(r.stdout, "== PartnerApiFunction in PrivateSubnetA (10.0.10.23)\nexit code 124\n");
+  });
+
   it("--invoke --format json: each ENI's result, parsed, beside what the function printed", async () => {
     const file = app(
       "py-json",

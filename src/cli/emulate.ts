@@ -449,7 +449,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       }
       return out;
     };
-    type Done = { eni: EniPlan; code: number; stdout: string; stderr: string; pending: string[] };
+    type Done = { eni: EniPlan; code: number; stdout: string; stderr: string; pending: string[]; timedOut: boolean };
     const begun: boolean[] = [];
     const done: (Done | undefined)[] = [];
     let shown = 0;
@@ -467,7 +467,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         }
         const r = done[shown];
         if (r === undefined) return;
-        const timedOut = r.code === TIMED_OUT;
+        const timedOut = r.timedOut && r.code === TIMED_OUT;
         const says = timedOut ? explain(eni, r.pending) : [];
         worst = Math.max(worst, r.code);
         if (json) documents.push(runDocument(eni, r, invocation !== undefined, timedOut, says));
@@ -519,15 +519,17 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       // The server ends the run at its timeout; this limit is only a guard.
       const r = await emulation!.exec(eni.ns, cmd, args, (seconds + 5) * 1000);
       const pending: string[] = [];
+      let timedOut = false;
       const stderr = r.stderr
         .split("\n")
         .filter((l) => {
-          if (!l.startsWith(`${token} pending `)) return true;
-          pending.push(l.slice(token.length + " pending ".length));
+          if (l === `${token} timed-out`) timedOut = true;
+          else if (l.startsWith(`${token} pending `)) pending.push(l.slice(token.length + " pending ".length));
+          else return true;
           return false;
         })
         .join("\n");
-      done[k] = { eni, code: r.code, stdout: r.stdout, stderr, pending };
+      done[k] = { eni, code: r.code, stdout: r.stdout, stderr, pending, timedOut };
       show();
     });
     if (json) io.stdout.write(`${JSON.stringify({ schemaVersion: 1, emulation: plan.prefix, notes, runs: documents }, null, 2)}\n`);

@@ -9,8 +9,8 @@
 // seconds` at the function's timeout (counted from the bootstrap's start, its init included).
 //
 // At the timeout (or --exec's limit) it first lists the TCP connections of the namespace still waiting for an answer
-// (SYN sent, none back: /proc/net/tcp and tcp6), one `TOKEN pending ADDRESS:PORT` line each on stderr for the CLI, then
-// kills the process group and exits with 124, as timeout(1) does.
+// (SYN sent, none back: /proc/net/tcp and tcp6), one `TOKEN pending ADDRESS:PORT` line each on stderr for the CLI, and
+// `TOKEN timed-out`, then kills the process group and exits with 124, as timeout(1) does.
 //
 // Written by hand: the Runtime API is four paths and four headers, and AWS publishes it as a document, not a library.
 import { spawn } from "node:child_process";
@@ -182,6 +182,8 @@ export async function main(config: RuntimeApiConfig): Promise<void> {
   const timer = setTimeout(() => {
     for (const p of pendingConnections(readProc("/proc/net/tcp"), readProc("/proc/net/tcp6")))
       process.stderr.write(`${config.token} pending ${p}\n`);
+    // So that a command's own exit code 124 is not taken for a timeout.
+    process.stderr.write(`${config.token} timed-out\n`);
     finish(
       config.mode === "invoke"
         ? errorLine("Sandbox.Timedout", `Task timed out after ${config.timeoutSeconds.toFixed(2)} seconds`)
