@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import { findPython, InvokeError, prepareInvocation, runtimeApiCommand } from "../src/emulate/invoke.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { LambdaFunction } from "../src/model/types.ts";
+import { runtimeFamily } from "../src/emulate/runtimes.ts";
 import { ROOT } from "./helpers.ts";
 
 const EXAMPLE = join(ROOT, "examples", "nat-gateway-per-az", "template.yaml");
@@ -335,4 +336,22 @@ describe("emulate --invoke: runtimes it does not emulate get one clear line", ()
       );
     });
   }
+});
+
+describe("emulate --invoke: which bootstrap runs a Runtime", () => {
+  it("Node.js (any version name), Python 3, the OS-only runtimes and go1.x; Python 2 is not emulated", () => {
+    assert.deepEqual(
+      ["nodejs22.x", "nodejs24.x", "nodejs4.3", "python3.13", "provided.al2023", "provided.al2", "provided", "go1.x"].map((r) => {
+        const c = runtimeFamily(r, undefined);
+        return "family" in c ? c.family : c.notEmulated;
+      }),
+      ["nodejs", "nodejs", "nodejs", "python", "provided", "provided", "provided", "go1.x"],
+    );
+    assert.deepEqual(runtimeFamily("python2.7", "Zip"), {
+      notEmulated: 'the "python2.7" runtime is not emulated (--invoke runs Node.js, Python 3, provided.al2/al2023 and go1.x)',
+    });
+    assert.deepEqual(runtimeFamily("nodejs22.x", "Image"), {
+      notEmulated: "a container image (PackageType Image) is not emulated by --invoke",
+    });
+  });
 });

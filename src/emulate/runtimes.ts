@@ -19,12 +19,12 @@ export type RuntimeChoice = { readonly family: RuntimeFamily } | { readonly notE
 export function runtimeFamily(runtime: string | null, packageType: string | undefined): RuntimeChoice {
   if (packageType === "Image") return { notEmulated: "a container image (PackageType Image) is not emulated by --invoke" };
   if (runtime === null) return { notEmulated: "the template gives no Runtime, so --invoke does not know how to run it" };
-  if (/^nodejs\d+(\.x)?$/.test(runtime)) return { family: "nodejs" };
+  if (/^nodejs(\d+(\.x|\.\d+)?)?$/.test(runtime)) return { family: "nodejs" };
   if (/^python3\.\d+$/.test(runtime)) return { family: "python" };
   if (/^provided(\.al2|\.al2023)?$/.test(runtime)) return { family: "provided" };
   if (runtime === "go1.x") return { family: "go1.x" };
   const printable = JSON.stringify(runtime);
-  if (/^(java|dotnet|ruby)/.test(runtime))
+  if (/^(java|dotnet|ruby|python2)/.test(runtime))
     return { notEmulated: `the ${printable} runtime is not emulated (--invoke runs Node.js, Python 3, provided.al2/al2023 and go1.x)` };
   return { notEmulated: `${printable} is not a Lambda runtime --invoke knows (Node.js, Python 3, provided.al2/al2023, go1.x)` };
 }
