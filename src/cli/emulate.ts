@@ -58,7 +58,7 @@ network, mount and pid namespaces) where the kernel allows unprivileged user nam
 Options:
   --function ID      the function (logical id or FunctionName)
   --subnet ID        one subnet of the function (default: each of them; --exec and
-                     --invoke run in all at once, --shell in one after another)
+                     --invoke run in all of them at once, --shell in one after another)
   --exec -- CMD...   the command to run inside the ENI's namespace
   --timeout SECONDS  limit of each run of CMD (default 30)
   --invoke           run the function's own code (inline code or a local CodeUri inside
@@ -90,8 +90,8 @@ Options:
 
 Exit codes: the worst exit code of CMD (or of the shells); --invoke: 0 a result, 1 an
 error; 124 a run that timed out (--timeout, or the function's Timeout); 2 usage, input,
-privilege or emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM, and 141 when
-the output's reader goes away (the run is torn down first).
+privilege or emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM,
+and 141 when the output's reader goes away (the run is torn down first).
 `;
 
 class EmulateUsageError extends Error {}
