@@ -373,6 +373,10 @@ export interface FunctionCode {
   readonly timeoutSeconds: number;
   /** Inline source (`Code.ZipFile`, SAM `InlineCode`), a local path (SAM `CodeUri`, or `Code` as a path before packaging), or why neither. */
   readonly source: { readonly inline: string } | { readonly path: string } | Unknown;
+  /** `MemorySize` in MB, when the template gives a number (Lambda's default: 128). */
+  readonly memorySizeMb?: number;
+  /** `PackageType` (`Zip`, Lambda's default, or `Image`), when the template gives it. */
+  readonly packageType?: string;
 }
 
 /**
