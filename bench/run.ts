@@ -64,7 +64,15 @@ interface BuildResult {
 
 /** The emulator's bring-up and tear-down (bench/emulate.ts); null cases when the machine cannot run it. */
 interface EmulateResult {
-  readonly cases: { readonly name: string; readonly namespaces: number; readonly upMs: number[]; readonly downMs: number[] }[] | null;
+  readonly cases:
+    | {
+        readonly name: string;
+        readonly namespaces: number;
+        readonly upMs: number[];
+        readonly downMs: number[];
+        readonly invokeMs?: number[];
+      }[]
+    | null;
   readonly skipped: string | null;
   readonly failure: string | null;
 }
@@ -519,6 +527,9 @@ function report(
       for (const c of emulate.cases)
         out.push(`| ${c.name} | ${c.namespaces} | ${formatMs(median(c.upMs))} | ${formatMs(median(c.downMs))} |`);
       out.push("");
+      for (const c of emulate.cases)
+        if (c.invokeMs !== undefined && c.invokeMs.length > 0)
+          out.push(`One Python invocation (\`emulate --invoke\`'s path) in ${c.name}: median **${formatMs(median(c.invokeMs))}**.`, "");
     }
   }
   return out.join("\n");

@@ -406,7 +406,7 @@ describe("cost: corpus", { skip: HAS_CORPUS ? false : `no corpus at ${CORPUS}` }
       try {
         model = load(path);
       } catch (e) {
-        // Terraform is not read yet (check says the same).
+        // Terraform configuration: cost takes its plan (check and trace read the .tf).
         assert.ok(e instanceof LoadError && name.endsWith(".tf"), `${name}: ${(e as Error).message}`);
         continue;
       }

@@ -281,7 +281,7 @@ describe("applyPlan with a recording runner", () => {
     await emu.exec(`${P}-cli`, "node", ["x.js"], 1000);
     assert.equal(
       r.log.at(-1),
-      `ip netns exec ${P}-cli env NODE_EXTRA_CA_CERTS=/state/${P}/ca.pem CURL_CA_BUNDLE=/state/${P}/ca.pem node x.js`,
+      `ip netns exec ${P}-cli env NODE_EXTRA_CA_CERTS=/state/${P}/ca.pem CURL_CA_BUNDLE=/state/${P}/ca.pem SSL_CERT_FILE=/state/${P}/ca.pem REQUESTS_CA_BUNDLE=/state/${P}/ca.pem node x.js`,
     );
     await emu.teardown();
     assert.ok(r.log.includes(`remove /state/${P}`));

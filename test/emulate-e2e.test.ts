@@ -73,7 +73,7 @@ describe("emulate the seeds' 2-AZ design from its template", { skip, timeout: 60
     const file = join(dir, "public-invoke.yaml");
     writeFileSync(file, text);
     const t = await runCli(["emulate", file, "--function", "PartnerApiFunction", "--invoke"]);
-    assert.equal(t.code, 1, t.stdout + t.stderr);
+    assert.equal(t.code, 124, t.stdout + t.stderr);
     assert.match(bySubnet(t.stdout).PublicSubnetA ?? "", /"errorMessage":"Task timed out after 10\.00 seconds"/);
   });
 });

@@ -28,14 +28,15 @@ describe("seed 000's handler on the kernel", { skip, timeout: 60000 }, () => {
     assert.equal(verdict("ApiClientFunction"), "reachable");
   });
 
-  it("in the public subnet it ends in Lambda's timeout at the function's Timeout, as check says (unreachable)", async () => {
+  it("in the public subnet it ends in Lambda's timeout at the function's Timeout (exit code 124), as check says (unreachable)", async () => {
     const started = Date.now();
     const r = await runCli(["emulate", SEED, "--function", "PublicSubnetFunction", "--invoke"]);
     const ms = Date.now() - started;
-    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.equal(r.code, 124, r.stdout + r.stderr);
     assert.equal(
       r.stdout,
-      '== PublicSubnetFunction in PublicSubnet (10.0.0.23)\n{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 3.00 seconds"}\nexit code 1\n',
+      '== PublicSubnetFunction in PublicSubnet (10.0.0.23)\n{"errorType":"Sandbox.Timedout","errorMessage":"Task timed out after 3.00 seconds"}\n' +
+        "check: internet:80 unreachable from PublicSubnet, IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS in InternetGateway\nexit code 124\n",
     );
     assert.ok(ms >= 3000 && ms < 15000, `${ms} ms`);
     assert.equal(verdict("PublicSubnetFunction"), "unreachable");

@@ -42,6 +42,8 @@ describe("emulate --shell: each ENI's shell", () => {
       PS1: "(ApiClientFunction in PrivateSubnet, 10.0.1.23) $ ",
       NODE_EXTRA_CA_CERTS: "/run/ca.pem",
       CURL_CA_BUNDLE: "/run/ca.pem",
+      SSL_CERT_FILE: "/run/ca.pem",
+      REQUESTS_CA_BUNDLE: "/run/ca.pem",
     });
   });
 

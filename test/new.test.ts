@@ -314,7 +314,7 @@ describe("new: the CLI", () => {
       "the endpoints pattern has no NAT, so it takes no --eip-allocations",
     );
     expectUsage(["new", "endpoints"], "the endpoints pattern needs --endpoints (without them the functions reach nothing outside the VPC)");
-    expectUsage(["new", "nat-gateway", "--format", "terraform"], "--format terraform: use cloudformation, sam, cdk");
+    expectUsage(["new", "nat-gateway", "--format", "pulumi"], "--format pulumi: use cloudformation, sam, cdk, terraform");
     expectUsage(
       ["new"],
       "new needs a pattern; one of: nat-gateway, shared-nat-gateway, regional-nat-gateway, nat-instance, endpoints, dual-stack, managed-instances-public",

@@ -34,22 +34,34 @@ function vpcOf(e: Entity): string | undefined {
   }
 }
 
-/** The origins of an entity and of its parts that a condition may govern. */
-function originsOf(e: Entity): (Origin | undefined)[] {
+/** Pushes onto `out` the open condition of an entity's origin and of its parts' origins that a condition may govern. */
+function collectOpenConditions(e: Entity, out: string[]): void {
+  push(e.origin, out);
   switch (e.kind) {
     case "route-table":
-      return [e.origin, ...e.routes.map((r) => r.origin)];
+      for (const r of e.routes) push(r.origin, out);
+      return;
     case "security-group":
-      return [e.origin, ...e.ingress.map((r) => r.origin), ...e.egress.map((r) => r.origin)];
+      for (const r of e.ingress) push(r.origin, out);
+      for (const r of e.egress) push(r.origin, out);
+      return;
     case "network-acl":
-      return [e.origin, ...e.entries.map((x) => x.origin)];
+      for (const x of e.entries) push(x.origin, out);
+      return;
     case "subnet":
-      return [e.origin, e.routeTableOrigin, e.networkAclOrigin];
+      push(e.routeTableOrigin, out);
+      push(e.networkAclOrigin, out);
+      return;
     case "internet-gateway":
-      return [e.origin, e.attachmentOrigin];
+      push(e.attachmentOrigin, out);
+      return;
     default:
-      return [e.origin];
+      return;
   }
+}
+
+function push(o: Origin | undefined, out: string[]): void {
+  if (o?.conditionUnknown) out.push(o.conditionUnknown);
 }
 
 /** Kinds that never sit on a road (a function's own condition decides whether it exists at all). */
@@ -62,16 +74,17 @@ function openByVpc(model: Model): Map<string, readonly string[]> {
   const known = OPEN.get(model);
   if (known) return known;
   const sets = new Map<string, Set<string>>();
+  const found: string[] = [];
   for (const kind of model.kinds()) {
     if (OFF_ROAD.has(kind)) continue;
     for (const e of model.all(kind)) {
-      for (const o of originsOf(e)) {
-        if (!o?.conditionUnknown) continue;
-        const v = vpcOf(e) ?? "";
-        let set = sets.get(v);
-        if (!set) sets.set(v, (set = new Set()));
-        set.add(o.conditionUnknown);
-      }
+      found.length = 0;
+      collectOpenConditions(e, found);
+      if (found.length === 0) continue;
+      const v = vpcOf(e) ?? "";
+      let set = sets.get(v);
+      if (!set) sets.set(v, (set = new Set()));
+      for (const c of found) set.add(c);
     }
   }
   const out = new Map<string, readonly string[]>();

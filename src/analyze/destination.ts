@@ -25,8 +25,14 @@ export interface Destination {
 
 export class DestinationError extends Error {}
 
-/** Public address space of a family as blocks (IPv4: all less the special ranges; IPv6: global unicast). */
-function publicSpace(family: Family): Cidr[] {
+const PUBLIC_SPACE: Partial<Record<Family, readonly Cidr[]>> = {};
+
+/** Public address space of a family as blocks (IPv4: all less the special ranges; IPv6: global unicast); computed once. */
+function publicSpace(family: Family): readonly Cidr[] {
+  return (PUBLIC_SPACE[family] ??= Object.freeze(publicSpaceOf(family)));
+}
+
+function publicSpaceOf(family: Family): Cidr[] {
   if (family === 6) return [mustParseCidr(PUBLIC_IPV6)];
   let s = BoxSet.of([[0n, MAX_ADDRESS[4]]]);
   for (const c of NON_PUBLIC_IPV4.map(mustParseCidr)) s = s.subtract([[c.start, c.end]]);

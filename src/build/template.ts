@@ -9,7 +9,7 @@ import {
   MANAGED_INSTANCES_MIN_MEMORY_MB,
   MANAGED_INSTANCES_OPERATOR_POLICY_ARN_SUB,
 } from "../aws/facts.ts";
-import { yaml } from "../load/cfn/parse.ts";
+import { yaml } from "../vendor.ts";
 import {
   DEMO_FUNCTION_CODE,
   DEMO_FUNCTION_HANDLER,

@@ -2,6 +2,7 @@
 // handler, or a shell) inside each of its ENIs, and tears everything down; `--plan` prints the plan, `--cleanup` removes
 // what a crashed run left.
 import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { constants as osConstants, tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
@@ -9,16 +10,22 @@ import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "./args.ts";
 import type { Emulation } from "../emulate/apply.ts";
-import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError } from "../emulate/apply.ts";
+import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError, TRUST_CA_VARIABLES } from "../emulate/apply.ts";
 import { planProblems, validatePlan } from "../emulate/validate-plan.ts";
 import type { Invocation } from "../emulate/invoke.ts";
-import { InvokeError, prepareInvocation, readEvent } from "../emulate/invoke.ts";
+import { InvokeError, prepareInvocation, readEvent, runtimeApiCommand } from "../emulate/invoke.ts";
+import type { RuntimeApiConfig } from "../emulate/servers/runtime-api.ts";
 import { SANDBOX_USER, sandboxCommand } from "../emulate/sandbox.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
 import { newPrefix, PREFIX_PATTERN } from "../emulate/servers/guard.ts";
 import type { RunningShell } from "../emulate/shell.ts";
 import { bashRc, pickShell, shellLaunch, startShell } from "../emulate/shell.ts";
 import { describePlan, planEmulation } from "../emulate/plan.ts";
+import type { CheckSays } from "../emulate/explain.ts";
+import { checkSays, destinationOf, timeoutLine } from "../emulate/explain.ts";
+import type { CheckReport } from "../check.ts";
+import { checkModel } from "../check.ts";
+import type { Model } from "../model/model.ts";
 import { printable } from "../emulate/text.ts";
 import { loadModel } from "../load/index.ts";
 import { unknownParamLines } from "../load/params.ts";
@@ -50,12 +57,15 @@ network, mount and pid namespaces) where the kernel allows unprivileged user nam
 
 Options:
   --function ID      the function (logical id or FunctionName)
-  --subnet ID        one subnet of the function (default: each of them, in turn)
+  --subnet ID        one subnet of the function (default: each of them; --exec and
+                     --invoke run in all of them at once, --shell in one after another)
   --exec -- CMD...   the command to run inside the ENI's namespace
   --timeout SECONDS  limit of each run of CMD (default 30)
-  --invoke           run the function's own Node.js handler (inline code or a local
-                     CodeUri inside the template's folder) with the event; prints its
-                     result or its error, and Lambda's "Task timed out" at the
+  --invoke           run the function's own code (inline code or a local CodeUri inside
+                     the template's folder) with the event, through the Lambda Runtime
+                     API: Node.js, Python 3 (this machine's python3), provided.al2 and
+                     provided.al2023 (its own bootstrap) and go1.x; prints its result or
+                     its error in Lambda's shape, and Lambda's "Task timed out" at the
                      function's Timeout
   --event FILE       the event for --invoke (JSON; default {})
   --code DIR         the handler's code folder for --invoke, instead of the template's
@@ -73,10 +83,15 @@ Options:
   --param NAME=VALUE template parameter value, repeatable
   --import NAME=VALUE the value of export NAME for Fn::ImportValue, repeatable
   --region REGION    region for AWS::Region and Fn::GetAZs (default: us-east-1)
+  --format json      with --exec or --invoke: one JSON document with each ENI's run
+                     (exit code, output, the invocation's result or error, and for a
+                     run that timed out, the connections it was waiting for and what
+                     check says of their destinations)
 
-Exit codes: the worst exit code of CMD (or of the shells); 2 usage, input, privilege or
-emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM, and 141 when
-the output's reader goes away (the run is torn down first).
+Exit codes: the worst exit code of CMD (or of the shells); --invoke: 0 a result, 1 an
+error; 124 a run that timed out (--timeout, or the function's Timeout); 2 usage, input,
+privilege or emulation error; 128 + the signal's number after SIGHUP, SIGINT or SIGTERM,
+and 141 when the output's reader goes away (the run is torn down first).
 `;
 
 class EmulateUsageError extends Error {}
@@ -108,7 +123,7 @@ function missingPrivileges(needNft: boolean, needSandbox = false): { message: st
 const SANDBOX_ENV = "LAMBDA_EGRESS_SANDBOX";
 const SANDBOX = ["--user", "--map-root-user", "--mount", "--net", "--pid", "--mount-proc", "--fork", "--kill-child"];
 
-/** The CLI's launcher (bin/lambda-egress.js), from the bundle (dist/cli.js) or the compiled module (dist/src/cli). */
+/** The CLI's launcher (bin/lambda-egress.js), from the bundle (dist/cli.js, dist/chunks/) or the compiled module (dist/src/cli). */
 function launcher(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++, dir = dirname(dir))
@@ -208,6 +223,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         param: { type: "string", multiple: true },
         import: { type: "string", multiple: true },
         region: { type: "string" },
+        format: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -244,6 +260,10 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     return usage("use one of --plan, --exec, --invoke and --shell");
   if (values.shell && command.length > 0) return usage("--shell takes no command (--exec -- CMD runs one)");
   if (values.shell && values.timeout !== undefined) return usage("--timeout goes with --exec: a shell lasts until it exits");
+  if (values.format !== undefined && values.format !== "text" && values.format !== "json")
+    return usage(`--format ${printable(values.format)}: use text or json`);
+  const json = values.format === "json";
+  if (json && !values.exec && !values.invoke) return usage("--format json goes with --exec and --invoke");
   if (values.invoke && (planFile !== undefined || command.length > 0))
     return usage("--invoke runs the template's handler: no --plan-file, no command");
   if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
@@ -272,6 +292,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (typeof sandboxNotes === "string") return fail(io, sandboxNotes, "the rootless sandbox needs mount rights in its own namespaces");
   let plan: Plan;
   let invokeFn: LambdaFunction | undefined;
+  let region: string | undefined;
+  let checked: Model | undefined;
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
     if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
@@ -286,6 +308,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         ...(values.region !== undefined ? { region: values.region } : {}),
       });
     for (const line of unknownParamLines(model)) io.stderr.write(line);
+    region = model.region;
+    checked = model;
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
@@ -318,7 +342,13 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     values.exec === true || values.invoke === true,
   );
   if (lack) return fail(io, lack.message, lack.hint);
-  for (const n of [...plan.notes, ...sandboxNotes]) io.stdout.write(`note: ${escapeControl(n)}\n`);
+  // Notes go before the runs' output, or into the JSON document.
+  const notes: string[] = [];
+  const note = (n: string): void => {
+    if (json) notes.push(n);
+    else io.stdout.write(`note: ${escapeControl(n)}\n`);
+  };
+  for (const n of [...plan.notes, ...sandboxNotes]) note(n);
 
   // Prepared last, after every refusal, so that the temporary directory is always removed below.
   let invocation: Invocation | undefined;
@@ -332,6 +362,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         {
           // Beside the run's state (removed with it, and by --cleanup after a crash), not in /tmp: the handler gets its own /tmp.
           baseDir: join(defaultStateDir(), plan.prefix),
+          ...(region !== undefined ? { region } : {}),
           ...(values.code !== undefined ? { codeDir: resolve(io.cwd, values.code) } : {}),
         },
       );
@@ -339,6 +370,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       if (e instanceof InvokeError) return fail(io, e.message, e.hint);
       throw e;
     }
+    for (const n of invocation.notes) note(n);
   }
   let emulation: Emulation | undefined;
   const shells: ShellSession = {};
@@ -380,7 +412,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       throw e;
     }
     if (stopping !== undefined) return await stop(stopping);
-    for (const n of emulation.notes) io.stdout.write(`note: ${escapeControl(n)}\n`);
+    for (const n of emulation.notes) note(n);
     const dropCaps = spawnSync("setpriv", ["--version"]).status === 0;
     // --invoke and --exec run as Lambda runs a handler (sandbox.ts): as nobody (as the invoking user in the rootless
     // sandbox, which maps no other), no capabilities, everything read-only but a private /tmp, the code bound read-only.
@@ -391,22 +423,116 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       );
       return await runShells(emulation, enis, io, dropCaps, shells, () => stopping !== undefined);
     }
+    // One bring-up for every ENI: the runs go side by side (a few at a time), their output in the ENIs' order:
+    // an ENI's header as soon as the ENIs before it are shown and it has started, its output when it ends.
+    const token = `le-${randomBytes(8).toString("hex")}`;
+    // A run that timed out says what `check` decides for each destination it was still waiting for, from its subnet.
+    const verdicts = new Map<string, CheckReport>();
+    const explain = (eni: EniPlan, pending: readonly string[]): (CheckSays | string)[] => {
+      const out: (CheckSays | string)[] = [];
+      const seen = new Set<string>();
+      for (const p of pending) {
+        const to = destinationOf(plan, p);
+        if (to !== undefined && seen.has(to)) continue;
+        if (to !== undefined) seen.add(to);
+        if (to === undefined) out.push(`${p}: no destination of the emulation`);
+        else if (checked === undefined) out.push(`${to}: check does not run for a hand-written plan`);
+        else {
+          let report = verdicts.get(to);
+          if (report === undefined) {
+            report = checkModel(checked, { to: [to] });
+            verdicts.set(to, report);
+          }
+          const fn = report.functions.find((f) => f.id === eni.functionId);
+          out.push(checkSays(fn, eni.subnetId, to) ?? `${to}: check has no verdict from ${eni.subnetId}`);
+        }
+      }
+      return out;
+    };
+    type Done = { eni: EniPlan; code: number; stdout: string; stderr: string; pending: string[]; timedOut: boolean };
+    const begun: boolean[] = [];
+    const done: (Done | undefined)[] = [];
+    let shown = 0;
+    let headerShown = false;
     let worst = 0;
-    for (const eni of enis) {
-      if (stopping !== undefined) break;
-      io.stdout.write(
-        `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
-      );
-      const [cmd, ...args] = (invocation?.command ?? command) as [string, ...string[]];
-      // An invocation ends at the function's own timeout (the bootstrap says so as Lambda does); the limit is a guard.
-      const limitMs = invocation ? (invocation.timeoutSeconds + 5) * 1000 : timeout * 1000;
-      const sandboxed = sandboxCommand([cmd, ...args], { user, bind: invocation?.bind, cwd: invocation?.codeDir ?? io.cwd });
-      const r = await emulation.exec(eni.ns, sandboxed.cmd, sandboxed.args, limitMs);
-      if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
-      if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
-      io.stdout.write(`exit code ${r.code}\n`);
-      worst = Math.max(worst, r.code);
-    }
+    const documents: Record<string, unknown>[] = [];
+    const show = (): void => {
+      while (shown < enis.length) {
+        const eni = enis[shown] as EniPlan;
+        if (!json && !headerShown && begun[shown] === true) {
+          io.stdout.write(
+            `== ${escapeControl(eni.functionId)} in ${escapeControl(eni.subnetId)} (${eni.ipv4}${eni.ipv6 !== undefined ? `, ${eni.ipv6}` : ""})\n`,
+          );
+          headerShown = true;
+        }
+        const r = done[shown];
+        if (r === undefined) return;
+        const timedOut = r.timedOut && r.code === TIMED_OUT;
+        const says = timedOut ? explain(eni, r.pending) : [];
+        worst = Math.max(worst, r.code);
+        if (json) documents.push(runDocument(eni, r, invocation !== undefined, timedOut, says));
+        else {
+          if (r.stdout !== "") io.stdout.write(r.stdout.endsWith("\n") ? r.stdout : `${r.stdout}\n`);
+          if (r.stderr !== "") io.stdout.write(r.stderr.endsWith("\n") ? r.stderr : `${r.stderr}\n`);
+          if (timedOut) io.stdout.write(`${escapeControl(timeoutLine(eni.subnetId, r.pending, says))}\n`);
+          io.stdout.write(`exit code ${r.code}\n`);
+        }
+        shown++;
+        headerShown = false;
+      }
+    };
+    await inPool([...enis.keys()], RUNS_AT_ONCE, async (k) => {
+      const eni = enis[k] as EniPlan;
+      if (stopping !== undefined) return;
+      begun[k] = true;
+      show();
+      // The command (or the function's bootstrap) in the sandbox, under the Runtime API server (servers/runtime-api.ts),
+      // which serves it the API, ends it at its timeout (the function's, or --timeout) with exit code 124, and says which
+      // connections were still waiting then.
+      const sandboxed = sandboxCommand(invocation?.bootstrap ?? command, {
+        user,
+        bind: invocation?.bind,
+        cwd: invocation?.codeDir ?? io.cwd,
+      });
+      const config: RuntimeApiConfig = invocation
+        ? {
+            mode: "invoke",
+            command: [sandboxed.cmd, ...sandboxed.args],
+            env: invocation.env,
+            timeoutSeconds: invocation.timeoutSeconds,
+            eventFile: invocation.eventFile,
+            functionArn: invocation.functionArn,
+            token,
+            passEnv: TRUST_CA_VARIABLES,
+          }
+        : {
+            mode: "exec",
+            command: [sandboxed.cmd, ...sandboxed.args],
+            env: {},
+            timeoutSeconds: timeout,
+            eventFile: null,
+            functionArn: "",
+            token,
+          };
+      const seconds = invocation ? invocation.timeoutSeconds : timeout;
+      const [cmd, ...args] = runtimeApiCommand(config) as [string, ...string[]];
+      // The server ends the run at its timeout; this limit is only a guard.
+      const r = await emulation!.exec(eni.ns, cmd, args, (seconds + 5) * 1000);
+      const pending: string[] = [];
+      let timedOut = false;
+      const stderr = r.stderr
+        .split("\n")
+        .filter((l) => {
+          if (l === `${token} timed-out`) timedOut = true;
+          else if (l.startsWith(`${token} pending `)) pending.push(l.slice(token.length + " pending ".length));
+          else return true;
+          return false;
+        })
+        .join("\n");
+      done[k] = { eni, code: r.code, stdout: r.stdout, stderr, pending, timedOut };
+      show();
+    });
+    if (json) io.stdout.write(`${JSON.stringify({ schemaVersion: 1, emulation: plan.prefix, notes, runs: documents }, null, 2)}\n`);
     return worst;
   } finally {
     await emulation?.teardown();
@@ -414,6 +540,61 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     for (const s of STOP_SIGNALS) process.removeListener(s, onSignal);
     setOutputClosedHandler(undefined);
   }
+}
+
+/** The exit code of a run that timed out, as timeout(1)'s. */
+const TIMED_OUT = 124;
+
+/** One ENI's run for `--format json`: where, the exit code, the output, the invocation's result or error, and why it timed out. */
+function runDocument(
+  eni: EniPlan,
+  r: { code: number; stdout: string; stderr: string; pending: readonly string[] },
+  invoked: boolean,
+  timedOut: boolean,
+  says: readonly (CheckSays | string)[],
+): Record<string, unknown> {
+  let output = r.stdout;
+  let outcome: Record<string, unknown> = {};
+  if (invoked) {
+    // The Runtime API server's last line: {"result": ...} or the error document.
+    const lines = r.stdout.replace(/\n$/, "").split("\n");
+    try {
+      const last = JSON.parse(lines.at(-1) ?? "") as Record<string, unknown>;
+      outcome = Object.keys(last).length === 1 && "result" in last ? { result: last.result } : { error: last };
+      output = lines.length > 1 ? `${lines.slice(0, -1).join("\n")}\n` : "";
+    } catch {
+      outcome = {};
+    }
+  }
+  return {
+    function: eni.functionId,
+    subnet: eni.subnetId,
+    address: eni.ipv4,
+    ...(eni.ipv6 !== undefined ? { ipv6: eni.ipv6 } : {}),
+    exitCode: r.code,
+    timedOut,
+    stdout: output,
+    stderr: r.stderr,
+    ...outcome,
+    ...(timedOut ? { pending: r.pending, check: says.map((s) => (typeof s === "string" ? { note: s } : s)) } : {}),
+  };
+}
+
+/** How many ENIs run their command (or invocation) at once. */
+const RUNS_AT_ONCE = 4;
+
+/** Runs `fn` on every item, at most `n` at a time; the results in the items' order. */
+async function inPool<T, R>(items: readonly T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
+  return out;
 }
 
 /** What stops a run: each tears it down first, then exits with 128 + the signal's number. */

@@ -2,19 +2,20 @@
 // --fail-on (or an unknown verdict with --fail-on ...,unknown) or a template AWS rejects (an
 // error diagnostic), 2 usage, input or internal error.
 import type { Stats } from "node:fs";
-import { statSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "./args.ts";
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
-import { checkAssembly, checkTemplates, mergeReports, suppressInReport } from "../check.ts";
+import { checkAssembly, checkModel, checkTemplates, mergeReports, suppressInReport } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
 import type { IntentsFile } from "../intents/parse.ts";
 import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/parse.ts";
 import type { CloudAssembly } from "../load/cdk-assembly.ts";
+import type { TerraformConfigOptions } from "../load/terraform/hcl/index.ts";
 import { readCloudAssembly } from "../load/cdk-assembly.ts";
 import { formatLocation, LoadError } from "../load/errors.ts";
-import { MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
+import { isTerraformConfigPath, MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
 import { renderHtml, renderTraceHtml } from "../report/html.ts";
@@ -28,12 +29,19 @@ import { closest } from "../report/suggest.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import type { TraceReport } from "../trace.ts";
 import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
-import { runCost } from "./cost.ts";
-import { runEmulate } from "./emulate.ts";
-import { runExplain } from "./explain.ts";
+import { ScanError } from "../load/aws/scan-error.ts";
+import { isSnapshotText, LIVE_INPUT } from "../load/aws/snapshot.ts";
+
+// The other commands' modules (cost, new, emulate, scan and the deployed-account inputs) are loaded
+// when used: `check` of a template does not compile them (the bundle splits them into chunks).
+const costCommand = () => import("./cost.ts");
+const emulateCommand = () => import("./emulate.ts");
+const newCommand = () => import("./new.ts");
+const explainCommand = () => import("./explain.ts");
+const scanCommand = () => import("./scan.ts");
+/** Terraform configuration (.tf), read with an HCL parser compiled to WebAssembly: loaded only for such an input. */
+const terraformConfig = () => import("../load/terraform/hcl/index.ts");
 import { CHECK_HELP, COMMANDS, TRACE_HELP, useColor } from "./help.ts";
-import { runNew } from "./new.ts";
-import { resolveAwsArgs, runScan, ScanError, snapshotModelFor, snapshotReports } from "./scan.ts";
 
 export interface Io {
   readonly stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
@@ -125,7 +133,7 @@ Usage:
   lambda-egress check TEMPLATE... [--expect FILE] [options]
   lambda-egress trace TEMPLATE... --function ID [--subnet ID] [--to DEST] [options]
   lambda-egress new PATTERN [--azs N] [--endpoints SVC,...] [--eip-allocations ID,...]
-                    [--format cloudformation|sam|cdk] [-o FILE] [--force]
+                    [--format cloudformation|sam|cdk|terraform] [-o FILE] [--force]
   lambda-egress cost TEMPLATE [--region R] [--traffic FILE|CLASS=GB,...] [--compare [--expect FILE]]
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --exec -- CMD ARGS...
   lambda-egress emulate TEMPLATE --function ID [--subnet ID] --invoke [--event FILE]
@@ -177,6 +185,8 @@ Options:
                                         e.g. aws:dynamodb, aws:s3, aws:lambda, aws:logs
                        ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
+  --var NAME=VALUE   Terraform variable value for .tf input, repeatable (after the .tfvars files)
+  --var-file FILE    Terraform variable values (.tfvars or .tfvars.json), repeatable
   --import NAME=VALUE
                      the value of export NAME for Fn::ImportValue (e.g. a subnet id),
                      repeatable; wins over a template's export of that name
@@ -291,14 +301,43 @@ function readAssembly(path: string, shown: string): CloudAssembly | undefined {
 /** A template's text (the bounded reader: YAML up to 16 MiB, JSON up to 512 MiB); Terraform configuration is refused. */
 export const readTemplate = readTemplateFile;
 
+/** True when a command's options (before `--`) include `--aws`: a scan made for this run is its input. */
+export function awsOptionGiven(argv: readonly string[]): boolean {
+  const rest = argv.slice(1);
+  const end = rest.indexOf("--");
+  return (end < 0 ? rest : rest.slice(0, end)).includes("--aws");
+}
+
+/** True when an input is a deployed account: this run's scan (`--aws`), or a snapshot file (its kind near the top). */
+export function isSnapshotFile(io: Pick<Io, "cwd">, file: string): boolean {
+  if (file === LIVE_INPUT) return true;
+  const path = resolve(io.cwd, file);
+  let size: number;
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return false;
+    size = st.size;
+  } catch {
+    return false;
+  }
+  const head = Buffer.alloc(Math.min(4096, size));
+  const fd = openSync(path, "r");
+  try {
+    readSync(fd, head, 0, head.length, 0);
+  } finally {
+    closeSync(fd);
+  }
+  return isSnapshotText(head.toString("utf8"));
+}
+
 export async function run(argv: readonly string[], io: Io): Promise<number> {
   // `help COMMAND` is `COMMAND --help`; -v is --version.
   if (argv[0] === "help" && argv.length > 1) argv = [argv[1] as string, "--help"];
   if (argv[0] === "-v") argv = ["--version"];
   try {
-    if (argv[0] === "scan") return await runScan(argv.slice(1), io);
-    const args = await resolveAwsArgs(argv, io);
-    if (args[0] === "emulate") return await runEmulate(args.slice(1), io);
+    if (argv[0] === "scan") return await (await scanCommand()).runScan(argv.slice(1), io);
+    const args = awsOptionGiven(argv) ? await (await scanCommand()).resolveAwsArgs(argv, io) : [...argv];
+    if (args[0] === "emulate") return await (await emulateCommand()).runEmulate(args.slice(1), io);
     return await runCommand(args, io);
   } catch (e) {
     if (e instanceof UsageError)
@@ -322,7 +361,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
-function runCommand(argv: readonly string[], io: Io): number | Promise<number> {
+async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
   if (command === undefined || command === "-h" || command === "--help" || command === "help") {
     io.stdout.write(HELP);
@@ -332,9 +371,9 @@ function runCommand(argv: readonly string[], io: Io): number | Promise<number> {
     io.stdout.write(`${VERSION}\n`);
     return 0;
   }
-  if (command === "new") return runNew(rest, io);
-  if (command === "cost") return runCost(rest, io);
-  if (command === "explain") return runExplain(rest, io);
+  if (command === "new") return (await newCommand()).runNew(rest, io);
+  if (command === "cost") return (await costCommand()).runCost(rest, io);
+  if (command === "explain") return (await explainCommand()).runExplain(rest, io);
   if (command !== "check" && command !== "trace") {
     const near = closest(command, COMMANDS);
     throw new UsageError(
@@ -389,12 +428,19 @@ function runCommand(argv: readonly string[], io: Io): number | Promise<number> {
   const stackNames = parseStackNames(values["stack-name"], positionals, io.cwd);
   if (typeof stackNames === "string") throw new UsageError(stackNames);
   const load = { params, imports, stackNames, ...(region ? { region } : {}), ...(ignore.length > 0 ? { ignore } : {}) };
+  const terraform = terraformOptions(values, io.cwd, load);
 
   if (command === "trace") {
     if (values.function === undefined) throw new UsageError("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
-    const deployed = positionals.length > 1 || file === STDIN ? undefined : snapshotModelFor(io, file, values.function);
+    const hclPath =
+      positionals.length === 1 && file !== STDIN && isTerraformConfigPath(resolve(io.cwd, file)) ? resolve(io.cwd, file) : undefined;
+    const deployed = hclPath
+      ? await (await terraformConfig()).loadTerraformConfig(hclPath, file, terraform)
+      : positionals.length > 1 || file === STDIN || !isSnapshotFile(io, file)
+        ? undefined
+        : (await scanCommand()).snapshotModelFor(io, file, values.function);
     const assembly = deployed || positionals.length > 1 || file === STDIN ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (positionals.length > 1) {
       // Several templates: the function's own, and those it imports from (a snapshot or an assembly is traced alone).
@@ -432,7 +478,12 @@ function runCommand(argv: readonly string[], io: Io): number | Promise<number> {
       byInput.push([]);
       continue;
     }
-    const deployed = snapshotReports(io, file, { ...load, to, alsoTo });
+    const hclPath = resolve(io.cwd, file);
+    if (isTerraformConfigPath(hclPath)) {
+      byInput.push([checkModel(await (await terraformConfig()).loadTerraformConfig(hclPath, file, terraform), { ...load, to, alsoTo })]);
+      continue;
+    }
+    const deployed = isSnapshotFile(io, file) ? (await scanCommand()).snapshotReports(io, file, { ...load, to, alsoTo }) : undefined;
     const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (deployed) byInput.push(deployed);
     else if (assembly) byInput.push([checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo })]);
@@ -533,6 +584,23 @@ function parseCommandArgs(args: readonly string[]) {
       "no-color": { type: "boolean" },
       ignore: { type: "string", multiple: true },
       help: { type: "boolean", short: "h" },
+      var: { type: "string", multiple: true },
+      "var-file": { type: "string", multiple: true },
     },
   });
+}
+
+/** `--var NAME=VALUE` and `--var-file FILE` (Terraform configuration), with the load options. */
+function terraformOptions(
+  values: { var?: string[] | undefined; "var-file"?: string[] | undefined },
+  cwd: string,
+  load: Record<string, unknown>,
+): TerraformConfigOptions {
+  const vars = (values.var ?? []).map((v): [string, string] => {
+    const eq = v.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--var ${v}: use NAME=VALUE (a Terraform variable of the configuration)`);
+    return [v.slice(0, eq), v.slice(eq + 1)];
+  });
+  const varFiles = (values["var-file"] ?? []).map((f) => ({ path: resolve(cwd, f), shown: f }));
+  return { ...load, vars, varFiles };
 }

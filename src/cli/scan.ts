@@ -1,21 +1,22 @@
 // `lambda-egress scan`: reads a deployed account, read-only, into a snapshot file; and `--aws`
 // for the other commands: the same scan, kept in memory, given to the command as its input.
 // A snapshot file is an input like a template: `check snapshot.json` makes no AWS call.
-import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "./args.ts";
 import type { CheckOptions, CheckReport } from "../check.ts";
 import { checkModel } from "../check.ts";
-import { isSnapshotText, LIVE_INPUT, liveSnapshot, readSnapshotText, registerLiveSnapshot, snapshotModels } from "../load/aws/index.ts";
+import { LIVE_INPUT, liveSnapshot, readSnapshotText, registerLiveSnapshot, snapshotModels } from "../load/aws/index.ts";
 import { regionLabel } from "../load/aws/model.ts";
 import type { ScanOptions } from "../load/aws/scan.ts";
-import { scanAccount, ScanError } from "../load/aws/scan.ts";
+import { scanAccount } from "../load/aws/scan.ts";
+import { ScanError } from "../load/aws/scan-error.ts";
 import type { Snapshot } from "../load/aws/snapshot.ts";
 import { renderSnapshot } from "../load/aws/snapshot.ts";
 import { LoadError } from "../load/errors.ts";
 import type { Model } from "../model/model.ts";
 import type { Io } from "./main.ts";
-import { MAX_JSON_BYTES, readText } from "./main.ts";
+import { awsOptionGiven, isSnapshotFile, MAX_JSON_BYTES, readText } from "./main.ts";
 
 export const SCAN_HELP = `Usage:
   lambda-egress scan [--region R[,R...]] [--profile P] [--function NAME]... [-o FILE]
@@ -150,8 +151,7 @@ export async function runScan(args: readonly string[], io: Io): Promise<number> 
  */
 export async function resolveAwsArgs(argv: readonly string[], io: Io): Promise<string[]> {
   const [command, ...rest] = argv;
-  const end = rest.indexOf("--");
-  if (!(end < 0 ? rest : rest.slice(0, end)).includes("--aws")) return [...argv];
+  if (!awsOptionGiven(argv)) return [...argv];
   if (command !== "check" && command !== "trace" && command !== "cost" && command !== "emulate") {
     throw new ScanError(
       `--aws applies to check, trace, cost and emulate`,
@@ -197,23 +197,9 @@ export async function resolveAwsArgs(argv: readonly string[], io: Io): Promise<s
 export function snapshotInput(io: Io, file: string): Snapshot | undefined {
   const scanned = liveSnapshot(file);
   if (scanned) return scanned;
+  if (!isSnapshotFile(io, file)) return undefined;
   const path = resolve(io.cwd, file);
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) return undefined;
-    size = st.size;
-  } catch {
-    return undefined;
-  }
-  const head = Buffer.alloc(Math.min(4096, size));
-  const fd = openSync(path, "r");
-  try {
-    readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  if (!isSnapshotText(head.toString("utf8"))) return undefined;
+  const size = statSync(path).size;
   if (size > MAX_JSON_BYTES)
     throw new LoadError("LOAD_TOO_LARGE", `is ${(size / 1048576).toFixed(0)} MiB; at most ${MAX_JSON_BYTES / 1048576} MiB is read`, {
       file,
@@ -255,5 +241,3 @@ export function snapshotModelFor(io: Io, file: string, fn: string): Model | unde
   const models = snapshotModels(snapshot);
   return models.find((m) => m.functions().some((f) => f.id === fn || f.origin.file === fn)) ?? models[0];
 }
-
-export { ScanError };

@@ -45,9 +45,15 @@ export interface Runner {
 /** The prefix that runs a command with every capability dropped (util-linux setpriv): commands run in an ENI as a handler would. */
 export const DROP_CAPABILITIES: readonly string[] = ["setpriv", "--inh-caps=-all", "--bounding-set=-all", "--"];
 
-/** The environment that makes Node.js and curl trust the run's CA (the emulated internet's HTTPS). */
+/**
+ * The variables that make Node.js, curl, and OpenSSL's and Go's default trust (Python's ssl, requests, Go's crypto/x509)
+ * trust the run's CA (the emulated internet's HTTPS, where no other certificate is of any use).
+ */
+export const TRUST_CA_VARIABLES = ["NODE_EXTRA_CA_CERTS", "CURL_CA_BUNDLE", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"] as const;
+
+/** The environment that makes commands trust the run's CA (TRUST_CA_VARIABLES). */
 export function trustCaEnv(caCert: string | undefined): Record<string, string> {
-  return caCert === undefined ? {} : { NODE_EXTRA_CA_CERTS: caCert, CURL_CA_BUNDLE: caCert };
+  return caCert === undefined ? {} : Object.fromEntries(TRUST_CA_VARIABLES.map((k) => [k, caCert]));
 }
 
 /** Makes directories searchable and files readable by everyone, where they exist (a recording runner has none). */
@@ -197,10 +203,11 @@ export interface ApplyOptions {
   readonly onStep?: (step: string) => void;
 }
 
-/** The directory of the compiled servers, from this module (dist/src/emulate) or the CLI bundle (dist/cli.js). */
+/** The directory of the compiled servers, from this module (dist/src/emulate) or the CLI bundle (dist/cli.js, dist/chunks/). */
 export function serverDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const d of [join(here, "servers"), join(here, "src", "emulate", "servers")]) if (existsSync(join(d, "whoami.js"))) return d;
+  for (const d of [join(here, "servers"), join(here, "src", "emulate", "servers"), join(dirname(here), "src", "emulate", "servers")])
+    if (existsSync(join(d, "whoami.js"))) return d;
   return join(here, "servers");
 }
 

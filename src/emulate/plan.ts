@@ -1,6 +1,7 @@
 // The emulator's planner: the frozen network model -> a Plan of namespaces, links, rules and servers (pure, no I/O).
 import type { Model } from "../model/model.ts";
 import type {
+  CapacityProvider,
   EntityRef,
   Instance,
   PublicAddress,
@@ -23,6 +24,7 @@ import { isUnknown } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net/ip.ts";
 import type { GatewayUser } from "../analyze/block-public-access.ts";
+import { capacityProviderOf, managedInstancesHost } from "../analyze/managed-instances.ts";
 import { DOCUMENTATION_V4, DOCUMENTATION_V6, PRIVATE_V4 } from "./address-space.ts";
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
 import type { IpOp } from "./ip-ops.ts";
@@ -496,11 +498,23 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
 
   // --- function ENIs ---------------------------------------------------------------------
   for (const f of functions) {
+    // Lambda Managed Instances (the analyzer's managed-instances.ts decides): the function runs on EC2 instances in its
+    // capacity provider's subnets, with the provider's security groups; an instance in a subnet with
+    // MapPublicIpOnLaunch gets a public address (a stand-in, 1:1 at the internet gateway), as a NAT instance's.
+    let cfg = f.vpcConfig;
+    let provider: CapacityProvider | undefined;
     if (f.capacityProviderId !== null) {
-      note(`function ${f.id} runs on Lambda Managed Instances: not emulated yet`);
-      continue;
+      const cp = capacityProviderOf(model, f);
+      if ("reason" in cp) {
+        note(`function ${f.id} ${cp.reason}: not emulated`);
+        continue;
+      }
+      provider = cp.provider;
+      cfg = cp.vpcConfig;
+      note(
+        `function ${f.id} runs on Lambda Managed Instances (capacity provider ${provider.id}): its ENIs stand for the instances, in the provider's subnets with its security groups`,
+      );
     }
-    const cfg = f.vpcConfig;
     if (!cfg) {
       note(`function ${f.id} is not attached to a VPC (it uses Lambda's own network): not emulated`);
       continue;
@@ -539,6 +553,13 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       );
       if (!added) continue;
       const { ns, address, address6 } = added;
+      if (provider !== undefined) {
+        const host = managedInstancesHost(provider, subnet);
+        const what = `function ${f.id}'s Managed Instance (capacity provider ${provider.id}) in ${subnet.id}`;
+        if (host.publicIp === true) mapPublic(st, what, address, { kind: "auto-assigned" }, { subnet, user: "public-address" });
+        else if (isUnknown(host.publicIp))
+          note(`${what}: whether it gets a public address is not known (${host.publicIpWhy}): it has none`);
+      }
       enis.push({
         functionId: f.id,
         subnetId: subnet.id,

@@ -10,7 +10,8 @@
 //
 // Pure: text in, intents out. Anything malformed is a LoadError with the file, line and reason.
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
-import { readYamlDocument, yaml, YamlProblem } from "../load/cfn/parse.ts";
+import { readYamlDocument, YamlProblem } from "../load/cfn/parse.ts";
+import { yaml } from "../vendor.ts";
 import { LoadError } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
 import { RULES } from "../rules/index.ts";

@@ -3,7 +3,8 @@ import { realpathSync } from "node:fs";
 import { isAbsolute, join, relative, resolve } from "node:path";
 import type { Diagnostic, Location } from "../model/types.ts";
 import type { LoadOptions } from "./cfn/index.ts";
-import { jsonc, parseTemplateText } from "./cfn/parse.ts";
+import { jsonc } from "../vendor.ts";
+import { parseTemplateText } from "./cfn/parse.ts";
 import { LoadError } from "./errors.ts";
 
 /** The newest cloud assembly schema major version this reader was written against. Newer ones are read with a warning. */

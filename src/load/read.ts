@@ -2,7 +2,7 @@
 // Bounded by the bytes actually read, not by what stat says (a character device or a pipe reports size 0), so
 // `/dev/zero`, `/dev/urandom` or an endless pipe end in a one-line error instead of filling the memory.
 import type { Stats } from "node:fs";
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { LoadError } from "./errors.ts";
 
 /** Templates larger than this are refused: CloudFormation itself takes at most 1 MB. */
@@ -140,7 +140,7 @@ export function readTemplateFile(path: string, shown: string): string {
   if (shown.endsWith(".tf") || shown.endsWith(".tf.json")) {
     throw new LoadError(
       "LOAD_UNSUPPORTED_INPUT",
-      "is Terraform configuration, which is not read yet: give its plan (terraform show -json tfplan > plan.json) or state",
+      "is Terraform configuration, which check and trace read but this command does not: give its plan (terraform show -json tfplan > plan.json) or state",
       { file: shown },
     );
   }
@@ -164,4 +164,14 @@ export function readTemplateFile(path: string, shown: string): string {
           ),
   });
   return text;
+}
+
+/** True when a path names Terraform configuration: a `.tf` file, or a folder with `.tf` files. */
+export function isTerraformConfigPath(path: string): boolean {
+  if (path.endsWith(".tf")) return true;
+  try {
+    return statSync(path).isDirectory() && readdirSync(path).some((f) => f.endsWith(".tf") && !f.startsWith("."));
+  } catch {
+    return false;
+  }
 }

@@ -11,7 +11,7 @@ export interface Location {
   readonly constructPath?: string;
   /** The Terraform address of the resource instance (`module.vpc.aws_subnet.private[0]`), for an entity read from a plan or state. */
   readonly address?: string;
-  /** The id AWS gave the resource (`subnet-0abc…`), when a Terraform state or plan knows it. */
+  /** The id AWS gave the resource (`subnet-0abc...`), when a Terraform state or plan knows it. */
   readonly physicalId?: string;
   /** The `source` of the Terraform module the resource is declared in (`./modules/vpc`, `terraform-aws-modules/vpc/aws`). */
   readonly moduleSource?: string;
@@ -373,6 +373,10 @@ export interface FunctionCode {
   readonly timeoutSeconds: number;
   /** Inline source (`Code.ZipFile`, SAM `InlineCode`), a local path (SAM `CodeUri`, or `Code` as a path before packaging), or why neither. */
   readonly source: { readonly inline: string } | { readonly path: string } | Unknown;
+  /** `MemorySize` in MB, when the template gives a number (Lambda's default: 128). */
+  readonly memorySizeMb?: number;
+  /** `PackageType` (`Zip`, Lambda's default, or `Image`), when the template gives it. */
+  readonly packageType?: string;
 }
 
 /**

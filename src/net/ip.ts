@@ -1,13 +1,7 @@
 // IPv4/IPv6 addresses and CIDR blocks as integer ranges.
 // Parsing is ipaddr.js's; the range arithmetic (bigint, so one code path serves both
 // families) is ours because no library offers closed-interval sets over 128-bit values.
-import { createRequire } from "node:module";
-import type * as IpAddr from "ipaddr.js";
-
-const require = createRequire(import.meta.url);
-let lib: typeof IpAddr | undefined;
-/** Loaded on first use; its CommonJS build loads synchronously. */
-const ipaddr = (): typeof IpAddr => (lib ??= require("ipaddr.js") as typeof IpAddr);
+import { ipaddr } from "../vendor.ts";
 
 export type Family = 4 | 6;
 
@@ -76,13 +70,31 @@ export function makeCidr(family: Family, network: bigint, prefix: number): Cidr 
 }
 
 export interface CidrParse {
-  cidr: Cidr;
+  readonly cidr: Cidr;
   /** True when the text had bits set beyond the prefix (e.g. `30.0.1.0/23`). */
-  hostBitsSet: boolean;
+  readonly hostBitsSet: boolean;
 }
+
+/**
+ * Parsed blocks by text: templates repeat the same few (`0.0.0.0/0` in every security group rule). Bounded: emptied
+ * when full. Results are shared, hence frozen.
+ */
+const parsed = new Map<string, CidrParse | null>();
+const PARSED_MAX = 8192;
 
 /** Parses `a.b.c.d/n` or `x::/n`; a bare address is taken as a host route (/32, /128). */
 export function parseCidr(text: string): CidrParse | null {
+  let p = parsed.get(text);
+  if (p === undefined) {
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    p = parseCidrText(text);
+    if (p) Object.freeze(p.cidr);
+    parsed.set(text, p === null ? null : Object.freeze(p));
+  }
+  return p;
+}
+
+function parseCidrText(text: string): CidrParse | null {
   const t = text.trim();
   const slash = t.indexOf("/");
   const addrText = slash < 0 ? t : t.slice(0, slash);

@@ -5,15 +5,9 @@ import type { Model } from "../../model/model.ts";
 import { LoadError } from "../errors.ts";
 import { loadSnapshot } from "./model.ts";
 import type { Snapshot } from "./snapshot.ts";
-import { parseSnapshot, SNAPSHOT_KIND } from "./snapshot.ts";
+import { parseSnapshot } from "./snapshot.ts";
 
-const KIND_PATTERN = new RegExp(`"kind"\\s*:\\s*"${SNAPSHOT_KIND.replace("/", "\\/")}"`);
-
-/** True when a file's text is a snapshot (its kind appears near the top, as `scan` writes it). */
-export function isSnapshotText(text: string): boolean {
-  const head = text.slice(0, 4096);
-  return head.trimStart().startsWith("{") && KIND_PATTERN.test(head);
-}
+export { isSnapshotText, LIVE_INPUT } from "./snapshot.ts";
 
 /** The snapshot in a file's text; a LoadError naming the file when it is not valid JSON or not a snapshot. */
 export function readSnapshotText(file: string, text: string): Snapshot {
@@ -28,9 +22,6 @@ export function readSnapshotText(file: string, text: string): Snapshot {
 
 /** Scans made during this run (`--aws`), by the label that stands for them among the inputs. */
 const live = new Map<string, Snapshot>();
-
-/** The label `--aws` puts among a command's inputs. */
-export const LIVE_INPUT = "aws:live";
 
 export function registerLiveSnapshot(label: string, snapshot: Snapshot): void {
   live.set(label, snapshot);

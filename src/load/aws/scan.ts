@@ -43,15 +43,9 @@ export interface ScanOptions {
   readonly now?: () => Date;
 }
 
-/** A scan that cannot go on: no credentials, no region, an error that is not a denial. */
-export class ScanError extends Error {
-  readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
-    super(message);
-    this.name = "ScanError";
-    this.hint = hint;
-  }
-}
+import { ScanError } from "./scan-error.ts";
+
+export { ScanError };
 
 /** Error codes AWS uses to refuse a call for lack of permission. */
 const DENIED = new Set([

@@ -10,6 +10,17 @@ import { LoadError } from "../errors.ts";
 export const SNAPSHOT_KIND = "lambda-egress/aws-snapshot";
 export const SNAPSHOT_SCHEMA_VERSION = 1;
 
+/** The label `--aws` puts among a command's inputs. */
+export const LIVE_INPUT = "aws:live";
+
+const KIND_PATTERN = new RegExp(`"kind"\\s*:\\s*"${SNAPSHOT_KIND.replace("/", "\\/")}"`);
+
+/** True when a file's text is a snapshot (its kind appears near the top, as `scan` writes it). */
+export function isSnapshotText(text: string): boolean {
+  const head = text.slice(0, 4096);
+  return head.trimStart().startsWith("{") && KIND_PATTERN.test(head);
+}
+
 export interface Snapshot {
   readonly schemaVersion: 1;
   readonly kind: typeof SNAPSHOT_KIND;

@@ -149,7 +149,10 @@ function functionCode(p: Props): FunctionCode {
     isPlainObject(code) && typeof code.ZipFile === "string" ? code.ZipFile : typeof p.InlineCode === "string" ? p.InlineCode : null;
   const path = typeof p.CodeUri === "string" ? p.CodeUri : typeof code === "string" ? code : null;
   const timeout = Number(p.Timeout ?? LAMBDA_DEFAULT_TIMEOUT_SECONDS);
+  const memory = Number(p.MemorySize);
   return {
+    ...(Number.isInteger(memory) && memory > 0 ? { memorySizeMb: memory } : {}),
+    ...(typeof p.PackageType === "string" ? { packageType: p.PackageType } : {}),
     runtime: typeof p.Runtime === "string" ? p.Runtime : null,
     handler: typeof p.Handler === "string" ? p.Handler : null,
     timeoutSeconds: Number.isFinite(timeout) && timeout > 0 ? timeout : LAMBDA_DEFAULT_TIMEOUT_SECONDS,

@@ -2,22 +2,11 @@
 // YAML goes through the `yaml` package's AST (for CloudFormation's short-form tags, exact
 // positions and a budget on alias expansion); JSON through JSON.parse for speed, with a
 // hand scan for positions and depth, and jsonc-parser to locate syntax errors.
-import { createRequire } from "node:module";
-import type * as JsoncParser from "jsonc-parser";
 import type * as Yaml from "yaml";
 import type { Node as YamlNode } from "yaml";
 import { READ_CODES, type ReadCode } from "../../aws/codes.ts";
+import { jsonc, yaml } from "../../vendor.ts";
 import { LoadError } from "../errors.ts";
-
-// Loaded on first use (synchronously, through their CommonJS builds): `check` on a JSON
-// template never pays for the YAML parser, and jsonc-parser only runs to locate a JSON syntax error.
-const require = createRequire(import.meta.url);
-let yamlLib: typeof Yaml | undefined;
-let jsoncLib: typeof JsoncParser | undefined;
-/** The `yaml` package, loaded on first use (also by the intents file reader). */
-export const yaml = (): typeof Yaml => (yamlLib ??= require("yaml") as typeof Yaml);
-/** The `jsonc-parser` package, loaded on first use (also to locate values in a cloud assembly manifest). */
-export const jsonc = (): typeof JsoncParser => (jsoncLib ??= require("jsonc-parser") as typeof JsoncParser);
 
 export interface Pos {
   readonly line: number;

@@ -83,15 +83,15 @@ export function checkCycles(graph: DependencyGraph): Problem[] {
   const stack: number[] = [];
   const frames: number[] = [];
   let counter = 0;
+  const enter = (v: number) => {
+    index[v] = low[v] = counter++;
+    next[v] = start[v] as number;
+    stack.push(v);
+    onStack[v] = 1;
+    frames.push(v);
+  };
   for (let root = 0; root < n; root++) {
     if (index[root] !== -1) continue;
-    const enter = (v: number) => {
-      index[v] = low[v] = counter++;
-      next[v] = start[v] as number;
-      stack.push(v);
-      onStack[v] = 1;
-      frames.push(v);
-    };
     enter(root);
     while (frames.length > 0) {
       const v = frames[frames.length - 1] as number;
@@ -106,6 +106,12 @@ export function checkCycles(graph: DependencyGraph): Problem[] {
       const parent = frames[frames.length - 1];
       if (parent !== undefined) low[parent] = Math.min(low[parent] as number, low[v] as number);
       if (low[v] !== index[v]) continue;
+      // A component of one (the usual case) is no cycle: a self-reference is reported above.
+      if (stack[stack.length - 1] === v) {
+        stack.pop();
+        onStack[v] = 0;
+        continue;
+      }
       const component: number[] = [];
       let w: number;
       do {

@@ -83,7 +83,7 @@ export interface BuildOutput {
 
 export class TerraformBuilder {
   private readonly diagnostics: Diagnostic[] = [];
-  /** A real id or ARN (`subnet-0abc`, `arn:aws:iam::…:role/x`) -> entity id. */
+  /** A real id or ARN (`subnet-0abc`, `arn:aws:iam::...:role/x`) -> entity id. */
   private readonly byRealId = new Map<string, string>();
   /** An address whose entity has another id (aws_default_route_table -> the VPC's main route table). */
   private readonly alias = new Map<string, string>();
@@ -123,9 +123,11 @@ export class TerraformBuilder {
   private origin(inst: TfInstance, path?: Path, extra?: Partial<Origin>): Origin {
     const id = inst.values.id;
     const moduleSource = this.refs.moduleSource(inst);
+    const at = this.refs.locate(inst);
     return {
       source: "terraform",
-      file: this.file,
+      file: at?.file ?? this.file,
+      ...(at?.line !== undefined ? { line: at.line } : {}),
       address: inst.address,
       logicalId: inst.address,
       ...(typeof id === "string" && id !== "" ? { physicalId: id } : {}),
@@ -137,11 +139,17 @@ export class TerraformBuilder {
 
   private report(code: string, severity: Severity, message: string, inst: TfInstance): void {
     const moduleSource = this.refs.moduleSource(inst);
+    const at = this.refs.locate(inst);
     this.diagnostics.push({
       code,
       severity,
       message,
-      location: { file: this.file, address: inst.address, ...(moduleSource !== undefined ? { moduleSource } : {}) },
+      location: {
+        file: at?.file ?? this.file,
+        ...(at?.line !== undefined ? { line: at.line } : {}),
+        address: inst.address,
+        ...(moduleSource !== undefined ? { moduleSource } : {}),
+      },
       resource: inst.address,
     });
   }
@@ -689,10 +697,11 @@ export class TerraformBuilder {
     }
     if (given.length > 1) this.report("LOAD_INVALID_VALUE", "error", `${describe(inst, base)} names more than one target`, inst);
     const [key, kind] = given[0] as [string, RouteTarget["kind"]];
-    return {
-      kind,
-      id: this.ref(inst, [...base, key], key.replace(/_id$|_arn$/, "").replace(/_/g, " ")) ?? unknown(`empty ${key}`),
-    } as RouteTarget;
+    const id = this.ref(inst, [...base, key], key.replace(/_id$|_arn$/, "").replace(/_/g, " ")) ?? unknown(`empty ${key}`);
+    // `network_interface_id = aws_instance.nat.primary_network_interface_id`: the instance's own interface.
+    if (kind === "network-interface" && typeof id === "string" && /(^|\.)aws_instance\.[^.]+$/.test(id))
+      return { kind: "instance", id } as RouteTarget;
+    return { kind, id } as RouteTarget;
   }
 
   private route(inst: TfInstance): void {
@@ -1329,7 +1338,8 @@ export class TerraformBuilder {
       inst.type === "aws_iam_policy_attachment"
         ? (() => {
             const list = this.refList(inst, ["roles"], "role");
-            return isUnknown(list) ? [] : list.map((r) => (typeof r === "string" ? this.roles.get(r) : undefined));
+            // Roles not known: the policy may be attached to any role, so every role's policies are unknown.
+            return isUnknown(list) ? [...this.roles.values()] : list.map((r) => (typeof r === "string" ? this.roles.get(r) : undefined));
           })()
         : [this.roleOf(inst, ["role"])];
     const arn = this.given(inst, ["policy_arn"]);

@@ -376,6 +376,11 @@ export class References {
     return parent?.module_calls?.[inst.modulePath[inst.modulePath.length - 1] as string]?.source;
   }
 
+  /** The file and line an instance is declared at, when the input has lines (configuration read from .tf files). */
+  locate(_inst: TfInstance): { file: string; line?: number } | undefined {
+    return undefined;
+  }
+
   /** The configuration block of an instance's resource, when the plan has it. */
   configOf(inst: TfInstance): ConfigResource | undefined {
     return this.configModule(inst.modulePath)?.resources?.find((r) => r.address === inst.configAddress);

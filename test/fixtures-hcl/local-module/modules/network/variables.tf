@@ -1,0 +1,7 @@
+variable "cidr" {
+  type = string
+}
+
+variable "azs" {
+  type = list(string)
+}
