@@ -17,6 +17,7 @@ import type {
   EntityRef,
   InternetGateway,
   FunctionCode,
+  FunctionFileSystem,
   LambdaFunction,
   NatGateway,
   NetworkAcl,
@@ -51,6 +52,7 @@ import type { Pos } from "./parse.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
 import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
+import { EFS_ATTACHMENT_TYPES, SUBNET_GROUP_TYPES, VPC_RESOURCE_TYPES, VpcResourceReader } from "./vpc-resources.ts";
 import type { Problem } from "./validate.ts";
 import { checkModel, checkProperties } from "./validate.ts";
 
@@ -118,6 +120,10 @@ export const HANDLED: ReadonlySet<string> = new Set([
   "AWS::Lambda::CapacityProvider",
   "AWS::EC2::VPCBlockPublicAccessOptions",
   "AWS::EC2::VPCBlockPublicAccessExclusion",
+  // Through vpc-resources.ts: what a function may be wired to.
+  ...SUBNET_GROUP_TYPES,
+  ...VPC_RESOURCE_TYPES,
+  ...EFS_ATTACHMENT_TYPES,
 ]);
 const ENDPOINT_TYPES = new Set(["Interface", "Gateway", "GatewayLoadBalancer", "Resource", "ServiceNetwork"]);
 
@@ -350,6 +356,10 @@ export class ModelBuilder {
       ["AWS::IAM::Policy", this.policy],
       ["AWS::IAM::RolePolicy", this.policy],
       ["AWS::IAM::ManagedPolicy", this.policy],
+      // What functions may be wired to: subnet groups first, then the resources naming them, then EFS mount targets and access points.
+      ...[...SUBNET_GROUP_TYPES].map((t): [string, (id: string, p: Props) => void] => [t, this.subnetGroup]),
+      ...[...VPC_RESOURCE_TYPES].map((t): [string, (id: string, p: Props) => void] => [t, this.vpcResource]),
+      ...[...EFS_ATTACHMENT_TYPES].map((t): [string, (id: string, p: Props) => void] => [t, this.efsAttachment]),
       ["AWS::Lambda::Function", this.lambdaFunction],
       // Lambda Managed Instances and VPC Block Public Access.
       ["AWS::Lambda::CapacityProvider", this.capacityProvider],
@@ -373,6 +383,7 @@ export class ModelBuilder {
     }
     this.finish();
     const entities: Entity[] = [
+      ...this.vpcResources.finish(),
       ...this.vpcs.values(),
       ...this.subnets.values(),
       ...this.routeTables.values(),
@@ -1251,9 +1262,13 @@ export class ModelBuilder {
       roleId,
       capacityProviderId: cpc === undefined ? null : (this.ref(cpArn, "capacity provider") ?? unknown("no capacity provider ARN")),
       ...(isRawObject(rawVars)
-        ? { environment: Object.fromEntries(Object.entries(rawVars).map(([k, v]) => [k, this.symbolic(id, v)])) }
+        ? {
+            environment: Object.fromEntries(Object.entries(rawVars).map(([k, v]) => [k, this.symbolic(id, v)])),
+            environmentOrigin: this.origin(id, "Environment"),
+          }
         : {}),
       code: functionCode(p),
+      ...(p.FileSystemConfigs !== undefined ? { fileSystems: this.fileSystems(id, p.FileSystemConfigs) } : {}),
     };
     this.others.push(fn);
   }
@@ -1267,6 +1282,35 @@ export class ModelBuilder {
       origin: (id, key) => this.origin(id, key),
       report: (code, severity, message, id, key) => this.report(code, severity, message, id, key),
     };
+  }
+
+  private readonly vpcResources = new VpcResourceReader(this.kit());
+
+  private subnetGroup(id: string, p: Props): void {
+    this.vpcResources.subnetGroup(id, p);
+  }
+
+  private vpcResource(id: string, p: Props): void {
+    this.vpcResources.resource(id, this.types.get(id) ?? "", p);
+  }
+
+  private efsAttachment(id: string, p: Props): void {
+    this.vpcResources.attachment(id, this.types.get(id) ?? "", p);
+  }
+
+  /** `FileSystemConfigs`: each entry's access point and its file system. */
+  private fileSystems(id: string, v: Value | undefined): FunctionFileSystem[] {
+    if (v === undefined || v === null) return [];
+    const origin = this.origin(id, "FileSystemConfigs");
+    if (!Array.isArray(v))
+      return [{ fileSystem: isUnknown(v) ? v : unknown("FileSystemConfigs is not a list"), accessPoint: null, origin }];
+    return (v as Value[]).map((entry) => {
+      const ap = isPlainObject(entry) ? this.ref(entry.Arn, "access point") : null;
+      if (ap === null) return { fileSystem: unknown("a FileSystemConfigs entry names no access point Arn"), accessPoint: null, origin };
+      if (isUnknown(ap)) return { fileSystem: ap, accessPoint: null, origin };
+      const fs = this.vpcResources.accessPoints.get(ap);
+      return { fileSystem: fs ?? unknown(`access point ${ap} is not defined in this template`), accessPoint: fs ? ap : null, origin };
+    });
   }
 
   private capacityProvider(id: string, p: Props): void {
