@@ -21,6 +21,7 @@ import natGatewayCrossAz from "./nat-gateway-cross-az.ts";
 import natGatewayWithoutInternetRoute from "./nat-gateway-without-internet-route.ts";
 import roleMissingEniPermissions from "./role-missing-eni-permissions.ts";
 import vpcConfigLimits from "./vpc-config-limits.ts";
+import wiredResourceUnreachable from "./wired-resource-unreachable.ts";
 
 export const RULES: readonly Rule[] = [
   dualStackWithoutIpv6Egress,
@@ -42,6 +43,7 @@ export const RULES: readonly Rule[] = [
   natGatewayWithoutInternetRoute,
   roleMissingEniPermissions,
   vpcConfigLimits,
+  wiredResourceUnreachable,
 ];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
