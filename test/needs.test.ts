@@ -348,3 +348,119 @@ ${mountTargets}`;
     assert.ok(r.findings.some((f) => f.rule === "wired-resource-unreachable" && /FileSystemConfigs mounts Files/.test(f.message)));
   });
 });
+
+describe("inferred service needs (from the execution role)", () => {
+  /** A SAM function in a private subnet without any road out, with `extra` function properties and resources. */
+  const sam = (fnProps: string, resources = "") => `AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.0.0.0/16, EnableDnsSupport: true, EnableDnsHostnames: true }
+  SubnetA:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.0.1.0/24, AvailabilityZone: us-east-1a }
+  FunctionSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: function, VpcId: !Ref Vpc }
+  Queue:
+    Type: AWS::SQS::Queue
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties: { KeySchema: [{ AttributeName: id, KeyType: HASH }], AttributeDefinitions: [{ AttributeName: id, AttributeType: S }], BillingMode: PAY_PER_REQUEST }
+${resources}
+  Function:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      InlineCode: "exports.handler = async () => 1;"
+      VpcConfig: { SubnetIds: [!Ref SubnetA], SecurityGroupIds: [!Ref FunctionSg] }
+${fnProps}
+`;
+  const needs = (r: CheckReport) => (r.functions[0]?.needs ?? []).map((n) => `${n.to} <- ${n.because}`);
+
+  it("SAM's own policies (logs, network interfaces) are Lambda's, not needs", () => {
+    assert.deepEqual(needs(checkYaml(sam(""))), []);
+  });
+
+  it("a SAM policy template, an inline statement and an AWS managed policy map to their endpoints", () => {
+    const r = checkYaml(
+      sam(`      Policies:
+        - DynamoDBCrudPolicy: { TableName: !Ref Table }
+        - Statement: [{ Effect: Allow, Action: ["secretsmanager:GetSecretValue", "cloudwatch:PutMetricData"], Resource: "*" }]
+        - AmazonKinesisFullAccess`),
+    );
+    assert.deepEqual(needs(r), [
+      "aws:dynamodb <- role FunctionRole allows dynamodb:GetItem (DynamoDBCrudPolicy)",
+      "aws:secretsmanager <- role FunctionRole allows secretsmanager:GetSecretValue",
+      "aws:monitoring <- role FunctionRole allows cloudwatch:PutMetricData",
+      "aws:kinesis-streams <- role FunctionRole allows kinesis:* (AmazonKinesisFullAccess)",
+    ]);
+    assert.equal(r.functions[0]?.summary["aws:secretsmanager"], "unreachable");
+    const warned = r.findings.filter((f) => f.rule === "granted-service-unreached").map((f) => f.severity);
+    assert.deepEqual(warned, ["warning", "warning", "warning", "warning"]);
+    const f = r.findings.find((x) => x.rule === "granted-service-unreached" && x.message.includes("secretsmanager"));
+    assert.match(
+      f?.fix ?? "",
+      /interface endpoint com\.amazonaws\.REGION\.secretsmanager with private DNS.*tcp 443.*NAT gateway.*cost --compare/,
+    );
+  });
+
+  it("an interface endpoint that admits the function: reachable, no warning", () => {
+    const endpoint = `  EndpointSg:
+    Type: AWS::EC2::SecurityGroup
+    Properties:
+      GroupDescription: endpoint
+      VpcId: !Ref Vpc
+      SecurityGroupIngress: [{ IpProtocol: tcp, FromPort: 443, ToPort: 443, SourceSecurityGroupId: !Ref FunctionSg }]
+  SecretsEndpoint:
+    Type: AWS::EC2::VPCEndpoint
+    Properties: { VpcId: !Ref Vpc, ServiceName: com.amazonaws.us-east-1.secretsmanager, VpcEndpointType: Interface, PrivateDnsEnabled: true, SubnetIds: [!Ref SubnetA], SecurityGroupIds: [!Ref EndpointSg] }`;
+    const r = checkYaml(sam("      Policies: [AWSSecretsManagerGetSecretValuePolicy: { SecretArn: x }]", endpoint));
+    assert.equal(r.functions[0]?.summary["aws:secretsmanager"], "reachable");
+    assert.deepEqual(
+      r.findings.filter((f) => f.rule === "granted-service-unreached"),
+      [],
+    );
+  });
+
+  it("the poller of an event source mapping is Lambda's: its receive and delete grants are not needs", () => {
+    const policies = "      Policies: [SQSPollerPolicy: { QueueName: !GetAtt Queue.QueueName }]";
+    assert.deepEqual(needs(checkYaml(sam(policies))), [
+      "aws:sqs <- role FunctionRole allows sqs:ChangeMessageVisibility (SQSPollerPolicy)",
+    ]);
+    const esm = `  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties: { FunctionName: !Ref Function, EventSourceArn: !GetAtt Queue.Arn }`;
+    assert.deepEqual(needs(checkYaml(sam(policies, esm))), []);
+    const samEvent = `${policies}\n      Events:\n        Q: { Type: SQS, Properties: { Queue: !GetAtt Queue.Arn } }`;
+    assert.deepEqual(needs(checkYaml(sam(samEvent))), []);
+  });
+
+  it("kms:Decrypt is Lambda's when the environment is encrypted with KmsKeyArn, the code's otherwise", () => {
+    const policies = "      Policies: [KMSDecryptPolicy: { KeyId: abc }]";
+    assert.deepEqual(needs(checkYaml(sam(policies))), ["aws:kms <- role FunctionRole allows kms:Decrypt (KMSDecryptPolicy)"]);
+    assert.deepEqual(needs(checkYaml(sam(`${policies}\n      KmsKeyArn: arn:aws:kms:us-east-1:123456789012:key/abc`))), []);
+  });
+
+  it("sending to the function's own dead-letter queue is Lambda's; to another queue, the code's", () => {
+    const send = (queue: string) =>
+      `      Policies: [{ Statement: [{ Effect: Allow, Action: sqs:SendMessage, Resource: !GetAtt ${queue}.Arn }] }]`;
+    const dlq = "      DeadLetterQueue: { Type: SQS, TargetArn: !GetAtt Queue.Arn }";
+    assert.deepEqual(needs(checkYaml(sam(`${send("Queue")}\n${dlq}`))), []);
+    assert.deepEqual(needs(checkYaml(sam(`${send("Other")}\n${dlq}`, "  Other:\n    Type: AWS::SQS::Queue"))), [
+      "aws:sqs <- role FunctionRole allows sqs:SendMessage",
+    ]);
+  });
+
+  it("Lambda Insights' extension sends from the function's network: logs is a need", () => {
+    assert.deepEqual(needs(checkYaml(sam("      Policies: [CloudWatchLambdaInsightsExecutionRolePolicy]"))), [
+      "aws:logs <- role FunctionRole allows logs:CreateLogGroup (CloudWatchLambdaInsightsExecutionRolePolicy)",
+    ]);
+  });
+
+  it("`*` grants every service: nothing is inferred from it", () => {
+    assert.deepEqual(needs(checkYaml(sam("      Policies: [AdministratorAccess]"))), []);
+  });
+});

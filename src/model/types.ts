@@ -365,6 +365,12 @@ export interface LambdaFunction {
   readonly code?: FunctionCode;
   /** Where `Environment` is written (absent when the loader does not read it). */
   readonly environmentOrigin?: Origin;
+  /** The kinds of event source whose pollers read for the function with its role (`sqs`, `kinesis`, `dynamodb`, `kafka`, `mq`, `docdb`). */
+  readonly eventSources?: readonly string[];
+  /** `KmsKeyArn` is set: Lambda decrypts the environment with the role's kms:Decrypt. */
+  readonly environmentKms?: boolean;
+  /** Where Lambda sends its asynchronous invocations' records: DLQ and destination ARNs, as symbolic strings. */
+  readonly asyncTargets?: readonly SymbolicString[];
   /** `FileSystemConfigs`: the EFS file systems the function mounts (absent when the loader does not read them). */
   readonly fileSystems?: readonly FunctionFileSystem[];
 }

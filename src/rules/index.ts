@@ -10,6 +10,7 @@ import endpointMissingAz from "./endpoint-missing-az.ts";
 import endpointPrivateDnsDisabled from "./endpoint-private-dns-disabled.ts";
 import endpointPrivateDnsWithoutDnsHostnames from "./endpoint-private-dns-without-dns-hostnames.ts";
 import functionInPublicSubnet from "./function-in-public-subnet.ts";
+import grantedServiceUnreached from "./granted-service-unreached.ts";
 import functionMissingInvokePermission from "./function-missing-invoke-permission.ts";
 import functionMissingPolicyDependency from "./function-missing-policy-dependency.ts";
 import functionSingleAz from "./function-single-az.ts";
@@ -37,6 +38,7 @@ export const RULES: readonly Rule[] = [
   functionSingleAz,
   functionSubnetsDisagree,
   functionSubnetsNotDualStack,
+  grantedServiceUnreached,
   internetGatewayNotAttached,
   managedInstancesWithoutTelemetryPath,
   natGatewayCrossAz,

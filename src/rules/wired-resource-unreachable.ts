@@ -6,7 +6,7 @@ export default defineRule({
     for (const fn of ctx.analysis.functions) {
       for (const need of fn.needs ?? []) {
         // A wiring is certain: when no subnet gets through, every call fails. (Some subnets only: function-subnets-disagree.)
-        if (fn.summary[need.to] !== "unreachable") continue;
+        if (need.kind !== "resource" || fn.summary[need.to] !== "unreachable") continue;
         const blocked = fn.subnets
           .map((s) => ({ s, r: s.destinations.find((d) => d.to === need.to) }))
           .filter((x) => x.r?.verdict === "unreachable");

@@ -52,6 +52,7 @@ import type { Pos } from "./parse.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
 import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
+import { eventSourceKind } from "../../aws/role-services.ts";
 import { EFS_ATTACHMENT_TYPES, SUBNET_GROUP_TYPES, VPC_RESOURCE_TYPES, VpcResourceReader } from "./vpc-resources.ts";
 import type { Problem } from "./validate.ts";
 import { checkModel, checkProperties } from "./validate.ts";
@@ -1269,6 +1270,7 @@ export class ModelBuilder {
         : {}),
       code: functionCode(p),
       ...(p.FileSystemConfigs !== undefined ? { fileSystems: this.fileSystems(id, p.FileSystemConfigs) } : {}),
+      ...this.serviceSide(id),
     };
     this.others.push(fn);
   }
@@ -1296,6 +1298,61 @@ export class ModelBuilder {
 
   private efsAttachment(id: string, p: Props): void {
     this.vpcResources.attachment(id, this.types.get(id) ?? "", p);
+  }
+
+  /** Per function: its event source mappings' source kinds and its EventInvokeConfig destinations, from the resources that name it. */
+  private attachedToFunctions: Map<string, { sources: string[]; targets: unknown[] }> | undefined;
+
+  /** What Lambda does with the function's role outside its network: the pollers of its event sources, KMS for its environment, its DLQ and destinations. */
+  private serviceSide(id: string): Pick<LambdaFunction, "eventSources" | "environmentKms" | "asyncTargets"> {
+    if (!this.attachedToFunctions) {
+      this.attachedToFunctions = new Map();
+      const refOf = (v: unknown): string | undefined => {
+        if (typeof v === "string") return v in this.resources ? v : undefined;
+        if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+        const r = (v as Record<string, unknown>).Ref ?? (Array.isArray((v as Record<string, unknown>)["Fn::GetAtt"])
+            ? ((v as Record<string, unknown>)["Fn::GetAtt"] as unknown[])[0]
+            : (v as Record<string, unknown>)["Fn::GetAtt"]);
+        return typeof r === "string" ? r.split(".")[0] : undefined;
+      };
+      for (const [rid, res] of Object.entries(this.resources)) {
+        const props = isRawObject(res?.Properties) ? res.Properties : {};
+        if (res?.Type !== "AWS::Lambda::EventSourceMapping" && res?.Type !== "AWS::Lambda::EventInvokeConfig") continue;
+        const fn = refOf(props.FunctionName);
+        if (!fn) continue;
+        const entry = this.attachedToFunctions.get(fn) ?? { sources: [], targets: [] };
+        this.attachedToFunctions.set(fn, entry);
+        if (res.Type === "AWS::Lambda::EventSourceMapping") {
+          const src = refOf(props.EventSourceArn);
+          const arn = this.symbolic(rid, props.EventSourceArn);
+          const kind = src
+            ? eventSourceKind(String(this.resources[src]?.Type ?? ""))
+            : eventSourceKind(/^arn:[^:]*:([^:]+):/.exec(arn)?.[1] ?? "");
+          if (kind) entry.sources.push(kind);
+          else if (props.SelfManagedEventSource !== undefined) entry.sources.push("kafka");
+        } else entry.targets.push(...destinationsOf(props.DestinationConfig));
+      }
+    }
+    const raw = this.rawProps(id);
+    const attached = this.attachedToFunctions.get(id);
+    const sources = [...(attached?.sources ?? [])];
+    // SAM Events, still on the function after expansion.
+    if (isRawObject(raw.Events)) {
+      for (const ev of Object.values(raw.Events)) {
+        const kind = isRawObject(ev) && typeof ev.Type === "string" ? eventSourceKind(ev.Type) : null;
+        if (kind) sources.push(kind);
+      }
+    }
+    const targets: unknown[] = [...(attached?.targets ?? [])];
+    if (isRawObject(raw.DeadLetterConfig)) targets.push(raw.DeadLetterConfig.TargetArn);
+    if (isRawObject(raw.DeadLetterQueue)) targets.push(raw.DeadLetterQueue.TargetArn);
+    if (isRawObject(raw.EventInvokeConfig)) targets.push(...destinationsOf(raw.EventInvokeConfig.DestinationConfig));
+    const out: { -readonly [K in "eventSources" | "environmentKms" | "asyncTargets"]?: LambdaFunction[K] } = {};
+    if (sources.length > 0) out.eventSources = [...new Set(sources)];
+    if (raw.KmsKeyArn !== undefined) out.environmentKms = true;
+    const symbolic = targets.filter((t) => t !== undefined).map((t) => this.symbolic(id, t));
+    if (symbolic.length > 0) out.asyncTargets = symbolic;
+    return out;
   }
 
   /** `FileSystemConfigs`: each entry's access point and its file system. */
@@ -1347,4 +1404,15 @@ export class ModelBuilder {
       if (subnet?.mapPublicIpOnLaunch) (e as Mutable<typeof e>).publicAddress = { kind: "auto-assigned" };
     }
   }
+}
+
+/** The destinations of a DestinationConfig (OnSuccess, OnFailure), raw. */
+function destinationsOf(config: unknown): unknown[] {
+  if (!isRawObject(config)) return [];
+  const out: unknown[] = [];
+  for (const k of ["OnSuccess", "OnFailure"]) {
+    const d = config[k];
+    if (isRawObject(d) && d.Destination !== undefined) out.push(d.Destination);
+  }
+  return out;
 }
