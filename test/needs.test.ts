@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DestinationError } from "../src/analyze/destination.ts";
 import type { CheckOptions, CheckReport } from "../src/check.ts";
+import { parseIntents } from "../src/intents/parse.ts";
 import { checkYaml } from "./helpers.ts";
 
 interface Opts {
@@ -462,5 +463,33 @@ ${fnProps}
 
   it("`*` grants every service: nothing is inferred from it", () => {
     assert.deepEqual(needs(checkYaml(sam("      Policies: [AdministratorAccess]"))), []);
+  });
+});
+
+describe("intents: needs, infer, ignore", () => {
+  const opts = {
+    resources: POSTGRES,
+    env: "          DB_HOST: !GetAtt Db.Endpoint.Address",
+    dataIngress: ingress(5432),
+  };
+  const withIntents = (yaml: string) => check(opts, { needs: parseIntents("intents.yaml", yaml).needs });
+
+  it("needs: adds a stated destination, with the intents file as its reason and location", () => {
+    const r = withIntents("Function:\n  needs: [aws:sqs]\n");
+    assert.deepEqual(Object.keys(r.functions[0]?.summary ?? {}), ["internet", "aws:sqs", "resource:Db"]);
+    const stated = r.functions[0]?.needs?.find((n) => n.to === "aws:sqs");
+    assert.equal(stated?.because, "the intents file states it");
+    assert.deepEqual(stated?.location, { file: "intents.yaml", line: 2, column: 11 });
+  });
+
+  it("infer: false turns inference off for the function; ignore leaves one inferred destination out", () => {
+    assert.deepEqual(Object.keys(withIntents("Function:\n  infer: false\n").functions[0]?.summary ?? {}), ["internet"]);
+    assert.deepEqual(Object.keys(withIntents("Function:\n  ignore: [resource:Db]\n").functions[0]?.summary ?? {}), ["internet"]);
+    assert.deepEqual(Object.keys(withIntents("Other:\n  infer: false\n").functions[0]?.summary ?? {}), ["internet", "resource:Db"]);
+  });
+
+  it("a bad value is an error at its line", () => {
+    assert.throws(() => parseIntents("i.yaml", "Function:\n  infer: maybe\n"), /line|infer: "maybe" is not true or false/);
+    assert.throws(() => parseIntents("i.yaml", "Function:\n  needs: [nowhere]\n"), /needs: "nowhere" is not a destination/);
   });
 });

@@ -6,6 +6,7 @@ import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
 import { bindResource } from "./hops/resources.ts";
+import type { NeedsSetting } from "../intents/parse.ts";
 import type { Need } from "./needs.ts";
 import { inferNeeds } from "./needs.ts";
 import { capacityProviderOf, managedInstancesHost } from "./managed-instances.ts";
@@ -98,6 +99,7 @@ export function analyze(
   destinations?: readonly string[],
   options: ReachOptions = {},
   also: readonly string[] = [],
+  settings?: ReadonlyMap<string, NeedsSetting>,
 ): Analysis {
   const parsed = new Map<string, Destination>();
   const parse = (labels: readonly string[]): Destination[] =>
@@ -153,7 +155,18 @@ export function analyze(
     .map((fn) => {
       const dests = destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true);
       // Without --to, what the function needs comes too; a function outside any VPC is not wired to a VPC's resources.
-      const needs = explicit || (fn.vpcConfig === null && fn.capacityProviderId === null) ? [] : inferNeeds(model, fn);
+      // An intents file may state needs, turn inference off, or leave some inferred destinations out.
+      const setting = settings?.get(fn.id) ?? (fn.name !== null ? settings?.get(fn.name) : undefined);
+      const inVpc = fn.vpcConfig !== null || fn.capacityProviderId !== null;
+      const inferred = explicit || !inVpc || setting?.infer === false ? [] : inferNeeds(model, fn);
+      const ignored = new Set(setting?.ignore ?? []);
+      const stated: Need[] = (setting?.needs ?? []).map((n) => ({
+        to: n.to,
+        kind: n.to.startsWith("resource:") ? "resource" : "service",
+        because: "the intents file states it",
+        location: n.location,
+      }));
+      const needs = [...stated, ...inferred.filter((n) => !ignored.has(n.to) && !stated.some((s) => s.to === n.to))];
       const labels = new Set(dests.map((d) => d.label));
       const more = parse(needs.map((n) => n.to).filter((l) => !labels.has(l)));
       const report = functionReport(model, fn, more.length > 0 ? [...dests, ...more] : dests, reachFrom, (sgs, d, why, at) =>

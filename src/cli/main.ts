@@ -336,20 +336,24 @@ function runCommand(argv: readonly string[], io: Io): number {
   const failOn = parseFailOn(values["fail-on"] ?? "error");
   const intents = values.expect !== undefined ? readIntents(resolve(io.cwd, values.expect), values.expect) : undefined;
   const alsoTo = intents ? intentDestinations(intents) : [];
+  const needs = intents?.needs;
   // Each input's reports in the order given; the templates are checked together (each one's imports read the others' exports).
   const byInput: CheckReport[][] = [];
   const templates: { file: string; text: string; at: number }[] = [];
   for (const file of positionals) {
-    const deployed = snapshotReports(io, file, { ...load, to, alsoTo });
+    const deployed = snapshotReports(io, file, { ...load, to, alsoTo, ...(needs ? { needs } : {}) });
     const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (deployed) byInput.push(deployed);
-    else if (assembly) byInput.push([checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo })]);
+    else if (assembly)
+      byInput.push([checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo, ...(needs ? { needs } : {}) })]);
     else {
       templates.push({ file, text: readTemplate(resolve(io.cwd, file), file), at: byInput.length });
       byInput.push([]);
     }
   }
-  checkTemplates(templates, { ...load, to, alsoTo }).forEach((r, n) => byInput[(templates[n] as { at: number }).at]?.push(r));
+  checkTemplates(templates, { ...load, to, alsoTo, ...(needs ? { needs } : {}) }).forEach((r, n) =>
+    byInput[(templates[n] as { at: number }).at]?.push(r),
+  );
   let report = mergeReports(byInput.flat());
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
   io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
