@@ -472,10 +472,14 @@ function largest(outcomes: Outcome[]): Outcome | undefined {
   return best;
 }
 
-function reachableReason(egress: readonly Egress[], road: Road, main: Outcome | undefined): string {
+function reachableReason(egress: readonly Egress[], road: Road, main: Outcome | undefined, port: number): string {
   const through = egress.length > 0 ? `through ${egress.map((e) => e.via).join(", ")}` : "";
   if (road.kind === "interface-endpoint") return `through interface endpoint ${road.endpoint.id} (private DNS)`;
   if (road.kind === "gateway-endpoint") return `through gateway endpoint ${road.endpoint.id}`;
+  if (road.kind === "resource" && road.targets.length > 1) {
+    const r = road.resource;
+    return `${r.what} ${r.id} admits tcp ${port} in each of its subnets (${road.targets.map((t) => t.subnet.id).join(", ")})`;
+  }
   if (through) return road.kind === "public" && road.note ? `${through} (${road.note})` : through;
   return main?.reason ?? "delivered";
 }
@@ -534,7 +538,7 @@ function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Ro
   return {
     to: dest.label,
     verdict: "reachable",
-    reason: reachableReason(egress, road, main),
+    reason: reachableReason(egress, road, main, dest.port),
     egress,
     trace: main?.trace ?? [],
   };
