@@ -493,3 +493,28 @@ describe("intents: needs, infer, ignore", () => {
     assert.throws(() => parseIntents("i.yaml", "Function:\n  needs: [nowhere]\n"), /needs: "nowhere" is not a destination/);
   });
 });
+
+describe("cost --compare takes the inferred needs", () => {
+  it("a service the role grants is a need of the designs compared, even with no road to it today", async () => {
+    const { compareDesigns } = await import("../src/cost/compare.ts");
+    const { loadModel } = await import("../src/load/index.ts");
+    const { readFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { ROOT } = await import("./helpers.ts");
+    // The rule page's failing example: the role grants secretsmanager:GetSecretValue, no road reaches it.
+    const page = readFileSync(join(ROOT, "docs/rules/granted-service-unreached.md"), "utf8");
+    const yaml = /```yaml bad\n([\s\S]*?)```/.exec(page)?.[1] ?? "";
+    const model = loadModel("bad.yaml", yaml, {});
+    const c = compareDesigns(model);
+    assert.deepEqual(c.needs.services, ["secretsmanager"]);
+    const endpoints = c.designs.find((d) => d.pattern === "endpoints");
+    assert.deepEqual([endpoints?.meetsNeeds, endpoints?.endpoints], [true, ["secretsmanager"]]);
+    assert.deepEqual(
+      c.breakEven.map((b) => b.service),
+      ["secretsmanager"],
+    );
+    // Left out by the intents file: no longer a need.
+    const ignored = compareDesigns(model, undefined, parseIntents("i.yaml", "Function:\n  ignore: [aws:secretsmanager]\n"));
+    assert.deepEqual(ignored.needs.services, []);
+  });
+});
