@@ -162,6 +162,11 @@ Options:
                        aws:SERVICE      an AWS service's regional endpoint, TCP 443,
                                         e.g. aws:dynamodb, aws:s3, aws:lambda, aws:logs
                        ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
+                       resource:ID[:PORT]
+                                        a database, cache, Kafka cluster or EFS file system
+                                        of the template, at its own port unless PORT is given
+                     without --to, also what each function needs: the resources its
+                     environment or FileSystemConfigs name, the services its role grants
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
   --import NAME=VALUE
                      the value of export NAME for Fn::ImportValue (e.g. a subnet id),
