@@ -1310,7 +1310,9 @@ export class ModelBuilder {
       const refOf = (v: unknown): string | undefined => {
         if (typeof v === "string") return v in this.resources ? v : undefined;
         if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
-        const r = (v as Record<string, unknown>).Ref ?? (Array.isArray((v as Record<string, unknown>)["Fn::GetAtt"])
+        const r =
+          (v as Record<string, unknown>).Ref ??
+          (Array.isArray((v as Record<string, unknown>)["Fn::GetAtt"])
             ? ((v as Record<string, unknown>)["Fn::GetAtt"] as unknown[])[0]
             : (v as Record<string, unknown>)["Fn::GetAtt"]);
         return typeof r === "string" ? r.split(".")[0] : undefined;
