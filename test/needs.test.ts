@@ -339,6 +339,23 @@ ${mountTargets}`;
     );
   });
 
+  it("an access point the template does not define: not checked, and an info diagnostic says so", () => {
+    const external =
+      "      FileSystemConfigs:\n        - { Arn: arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-1, LocalMountPath: /mnt/files }";
+    const r = check({ resources: efs(mt("MountA", "DataSubnetA")), fnProps: external, dataIngress: ingress(2049) });
+    assert.deepEqual(Object.keys(r.functions[0]?.summary ?? {}), ["internet"]);
+    const d = r.diagnostics.filter((x) => x.code === "LOAD_UNRESOLVED");
+    assert.deepEqual(
+      d.map((x) => [x.severity, x.message]),
+      [
+        [
+          "info",
+          "Function mounts an EFS file system that is not checked: access point arn:aws:elasticfilesystem:us-east-1:123456789012:access-point/fsap-1 is not defined in this template",
+        ],
+      ],
+    );
+  });
+
   it("the mount target's security group must admit NFS", () => {
     const r = check({
       resources: efs(`${mt("MountA", "DataSubnetA")}\n${mt("MountB", "DataSubnetB")}`),

@@ -1361,15 +1361,28 @@ export class ModelBuilder {
   private fileSystems(id: string, v: Value | undefined): FunctionFileSystem[] {
     if (v === undefined || v === null) return [];
     const origin = this.origin(id, "FileSystemConfigs");
-    if (!Array.isArray(v))
-      return [{ fileSystem: isUnknown(v) ? v : unknown("FileSystemConfigs is not a list"), accessPoint: null, origin }];
-    return (v as Value[]).map((entry) => {
-      const ap = isPlainObject(entry) ? this.ref(entry.Arn, "access point") : null;
+    const entry = (e: Value): FunctionFileSystem => {
+      const ap = isPlainObject(e) ? this.ref(e.Arn, "access point") : null;
       if (ap === null) return { fileSystem: unknown("a FileSystemConfigs entry names no access point Arn"), accessPoint: null, origin };
       if (isUnknown(ap)) return { fileSystem: ap, accessPoint: null, origin };
       const fs = this.vpcResources.accessPoints.get(ap);
       return { fileSystem: fs ?? unknown(`access point ${ap} is not defined in this template`), accessPoint: fs ? ap : null, origin };
-    });
+    };
+    const out: FunctionFileSystem[] = Array.isArray(v)
+      ? (v as Value[]).map(entry)
+      : [{ fileSystem: isUnknown(v) ? v : unknown("FileSystemConfigs is not a list"), accessPoint: null, origin }];
+    // A file system the template does not show is not checked: say so, rather than leave it out silently.
+    for (const e of out) {
+      if (!isUnknown(e.fileSystem)) continue;
+      this.report(
+        "LOAD_UNRESOLVED",
+        "info",
+        `${id} mounts an EFS file system that is not checked: ${e.fileSystem.reason}`,
+        id,
+        "FileSystemConfigs",
+      );
+    }
+    return out;
   }
 
   private capacityProvider(id: string, p: Props): void {
