@@ -3,6 +3,7 @@ import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
 import { DEFAULT_REGION } from "./aws/facts.ts";
 import type { IntentResult } from "./intents/evaluate.ts";
+import type { NeedsSetting } from "./intents/parse.ts";
 import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 import { stackOptions } from "./load/cdk-assembly.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
@@ -19,6 +20,8 @@ export interface CheckOptions extends LoadOptions {
   readonly to?: readonly string[];
   /** Destinations analysed in addition to `to` (or to the default), e.g. those an intents file names. */
   readonly alsoTo?: readonly string[];
+  /** What an intents file says of each function's needs (`needs`, `infer`, `ignore`), by logical id or FunctionName. */
+  readonly needs?: ReadonlyMap<string, NeedsSetting>;
 }
 
 export interface CheckReport {
@@ -47,7 +50,7 @@ export interface StackInfo {
 }
 
 export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
-  const analysis: Analysis = analyze(model, options.to, {}, options.alsoTo ?? []);
+  const analysis: Analysis = analyze(model, options.to, {}, options.alsoTo ?? [], options.needs);
   const findings = runRules(model, analysis);
   const file = model.files[0] ?? "";
   return {
