@@ -231,7 +231,7 @@ export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {
   CloudWatchLogsFullAccess: ["logs:*"],
   AmazonSSMReadOnlyAccess: ["ssm:Describe*", "ssm:Get*", "ssm:List*"],
   SecretsManagerReadWrite: ["secretsmanager:*"],
-  // reference/needs.md §4 (zoph-io/MAMIP policies/<name> @0387244e): the service parts that matter for a function's needs.
+  // AWS managed policies as published (zoph-io/MAMIP policies/<name> @0387244e): the service parts that matter for a function's needs.
   AmazonSQSFullAccess: ["sqs:*"],
   AmazonSNSFullAccess: ["sns:*"],
   AmazonDynamoDBReadOnlyAccess: [

@@ -1,7 +1,7 @@
 // Which AWS service endpoints a function's own code calls when its execution role grants an
 // action, and which grants are used by Lambda itself, outside the function's network.
 // Sources (reference/needs.md §1, §2):
-// - Lambda developer guide, "Using source function ARN…" (permissions-source-function-arn.html):
+// - Lambda developer guide, "Using source function ARN..." (permissions-source-function-arn.html):
 //   Lambda itself uses the role for CloudWatch Logs, X-Ray (Tracing), EFS ClientMount, KMS for
 //   environment variables, EC2 network interfaces and event-source reads (e.g. SQS).
 // - foundation-networking.md: a VPC function's log messages "do not use the VPC routes".
