@@ -3,6 +3,7 @@ import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
 import { DEFAULT_REGION } from "./aws/facts.ts";
 import type { IntentResult } from "./intents/evaluate.ts";
+import type { NeedsSetting } from "./intents/parse.ts";
 import type { AssemblyStack, CloudAssembly } from "./load/cdk-assembly.ts";
 import { stackOptions } from "./load/cdk-assembly.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
@@ -24,6 +25,8 @@ export interface CheckOptions extends LoadOptions {
   readonly alsoTo?: readonly string[];
   /** Rules whose findings are suppressed everywhere (`--ignore RULE`): listed in `suppressed`, not in `findings`. */
   readonly ignore?: readonly string[];
+  /** What an intents file says of each function's needs (`needs`, `infer`, `ignore`), by logical id or FunctionName. */
+  readonly needs?: ReadonlyMap<string, NeedsSetting>;
 }
 
 export interface CheckReport {
@@ -54,7 +57,7 @@ export interface StackInfo {
 }
 
 export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
-  const analysis: Analysis = analyze(model, options.to, {}, options.alsoTo ?? []);
+  const analysis: Analysis = analyze(model, options.to, {}, options.alsoTo ?? [], options.needs);
   const file = model.files[0] ?? "";
   const known = RULES.map((r) => r.meta.id);
   // A resource's ignore naming no rule suppresses nothing, and says so.

@@ -39,8 +39,13 @@ const EXPECTED: Record<string, { functions: Record<string, string>; findings: st
   "iot-mqttoverhttp-customauth": { functions: { LambdaAuthorizer: "reachable", Processor: "unknown" }, findings: [] },
   "lambda-s3-files-sam": {
     functions: { S3FilesReaderFunction: "unreachable" },
-    // Its s3-outposts interface endpoint uses the function's own security group, which admits nothing.
-    findings: ["endpoint-blocks-function S3FilesReaderFunction", "function-single-az S3FilesReaderFunction"],
+    // Its s3-outposts interface endpoint uses the function's own security group, which admits nothing; its role
+    // grants s3:GetObject, and its security group lets nothing out on 443 (granted-service-unreached).
+    findings: [
+      "endpoint-blocks-function S3FilesReaderFunction",
+      "function-single-az S3FilesReaderFunction",
+      "granted-service-unreached S3FilesReaderFunction",
+    ],
   },
   // The function's public subnet also routes the parameter REMOTEVPCCIDR to a peering connection: without a value it
   // may take any of the internet's addresses there, whose far side is not modelled.

@@ -48,13 +48,16 @@ const RANK: Record<string, number> = { unreachable: 0, unknown: 1, reachable: 2 
  * - LAMBDA_IPV6_NOT_ALLOWED, SUBNET_NOT_DUAL_STACK, CANNOT_ROUTE (IPv6 to a NAT gateway): dual-stack is a design change.
  * - ROUTING_LOOP: the NAT gateway must move to another subnet.
  * - ENI_SG_RULES_MISMATCH: the function's subnets are parameters, so no re-check could prove the road fixed.
+ * - EFS_NO_MOUNT_TARGET_IN_AZ: a new mount target, in a subnet of that AZ the author picks.
+ * NO_ROUTE_TO_DESTINATION counts the aws:lambda need of the invoke and IAM fixtures (isolated networks) too.
  */
 const ADVICE_ONLY: Record<string, number> = {
   CANNOT_ROUTE: 2,
+  EFS_NO_MOUNT_TARGET_IN_AZ: 1,
   ENI_SG_RULES_MISMATCH: 2,
   IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS: 7,
   LAMBDA_IPV6_NOT_ALLOWED: 2,
-  NO_ROUTE_TO_DESTINATION: 104,
+  NO_ROUTE_TO_DESTINATION: 144,
   ROUTING_LOOP: 1,
   SUBNET_NOT_DUAL_STACK: 1,
   VPC_BLOCK_PUBLIC_ACCESS_ENABLED: 2,

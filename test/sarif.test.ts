@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import AjvModule from "ajv";
+import { RULES } from "../src/rules/index.ts";
 import { runCli } from "./cli-helpers.ts";
 import { ROOT } from "./helpers.ts";
 
@@ -122,7 +123,10 @@ describe("sarif", () => {
     });
     // Every rule described, with the title, the page's first paragraph and its fix.
     const rule = run.tool.driver.rules.find((x) => x.id === "function-in-public-subnet")!;
-    assert.equal(run.tool.driver.rules.length, 19);
+    assert.deepEqual(
+      run.tool.driver.rules.map((x) => x.id),
+      RULES.map((x) => x.meta.id),
+    );
     assert.equal(rule.shortDescription.text, "Function in a public subnet");
     const page = readFileSync(join(ROOT, "docs/rules/function-in-public-subnet.md"), "utf8");
     assert.ok(page.replace(/\s+/g, " ").includes(rule.fullDescription.text.slice(0, 120)), rule.fullDescription.text);
@@ -225,17 +229,17 @@ describe("suppressions", () => {
     );
   });
 
-  it("ignore in the intents file: the function's findings suppressed; an unknown rule is an intents error", async () => {
-    const intents = file("WebhookFunction:\n  internet: unreachable\n  ignore: [function-in-public-subnet]\n");
+  it("suppress in the intents file: the function's findings suppressed; an unknown rule is an intents error", async () => {
+    const intents = file("WebhookFunction:\n  internet: unreachable\n  suppress: [function-in-public-subnet]\n");
     const r = await runCli(["check", PUBLIC, "--expect", intents, "--format", "json"]);
     assert.equal(r.code, 0, r.stdout);
     const j = JSON.parse(r.stdout);
     assert.deepEqual(j.findings, []);
     assert.equal(j.suppressed[0].suppression.kind, "intents");
     assert.equal(j.suppressed[0].suppression.location.line, 3);
-    const bad = await runCli(["check", PUBLIC, "--expect", file("WebhookFunction:\n  ignore: [function-single-zone]\n")]);
+    const bad = await runCli(["check", PUBLIC, "--expect", file("WebhookFunction:\n  suppress: [function-single-zone]\n")]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /:2:12: WebhookFunction: ignore: no rule "function-single-zone" \(did you mean function-single-az\?\)/);
+    assert.match(bad.stderr, /:2:14: WebhookFunction: suppress: no rule "function-single-zone" \(did you mean function-single-az\?\)/);
   });
 
   it("a Metadata ignore naming no rule suppresses nothing and says so", async () => {

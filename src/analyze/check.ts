@@ -5,6 +5,10 @@ import type { CapacityProvider, EntityRef, LambdaFunction, Location, Subnet, Unk
 import { isUnknown, locationOf } from "../model/types.ts";
 import type { Destination } from "./destination.ts";
 import { parseDestination } from "./destination.ts";
+import { bindResource } from "./hops/resources.ts";
+import type { NeedsSetting } from "../intents/parse.ts";
+import type { Need } from "./needs.ts";
+import { inferNeeds } from "./needs.ts";
 import { capacityProviderOf, managedInstancesHost } from "./managed-instances.ts";
 import type { ReachOptions, ReachResult } from "./reach.ts";
 import { Reachability } from "./reach.ts";
@@ -30,6 +34,8 @@ export interface FunctionReport {
   readonly vpcName?: string;
   readonly summary: Readonly<Record<string, Summary>>;
   readonly subnets: readonly SubnetReport[];
+  /** The destinations inferred for this function (see needs.ts), each with why and where; absent when none. */
+  readonly needs?: readonly Need[];
   /** Why the whole function is unknown (e.g. its subnets are parameters). */
   readonly reason?: string;
   readonly location: Location;
@@ -93,6 +99,7 @@ export function analyze(
   destinations?: readonly string[],
   options: ReachOptions = {},
   also: readonly string[] = [],
+  settings?: ReadonlyMap<string, NeedsSetting>,
 ): Analysis {
   const parsed = new Map<string, Destination>();
   const parse = (labels: readonly string[]): Destination[] =>
@@ -100,6 +107,7 @@ export function analyze(
       let d = parsed.get(l);
       if (!d) {
         d = parseDestination(l);
+        if (d.kind === "resource") d = bindResource(model, d);
         parsed.set(l, d);
       }
       return d;
@@ -144,15 +152,28 @@ export function analyze(
 
   const functions = [...model.functions()]
     .sort((a, b) => a.id.localeCompare(b.id))
-    .map((fn) =>
-      functionReport(
-        model,
-        fn,
-        destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true),
-        reachFrom,
-        (sgs, d, why, at) => engine.unplaced(sgs, d, why, at),
-      ),
-    );
+    .map((fn) => {
+      const dests = destsFor(functionVpc(model, fn), fn.vpcConfig?.ipv6AllowedForDualStack === true);
+      // Without --to, what the function needs comes too; a function outside any VPC is not wired to a VPC's resources.
+      // An intents file may state needs, turn inference off, or leave some inferred destinations out.
+      const setting = settings?.get(fn.id) ?? (fn.name !== null ? settings?.get(fn.name) : undefined);
+      const inVpc = fn.vpcConfig !== null || fn.capacityProviderId !== null;
+      const inferred = explicit || !inVpc || setting?.infer === false ? [] : inferNeeds(model, fn);
+      const ignored = new Set(setting?.ignore ?? []);
+      const stated: Need[] = (setting?.needs ?? []).map((n) => ({
+        to: n.to,
+        kind: n.to.startsWith("resource:") ? "resource" : "service",
+        because: "the intents file states it",
+        location: n.location,
+      }));
+      const needs = [...stated, ...inferred.filter((n) => !ignored.has(n.to) && !stated.some((s) => s.to === n.to))];
+      const labels = new Set(dests.map((d) => d.label));
+      const more = parse(needs.map((n) => n.to).filter((l) => !labels.has(l)));
+      const report = functionReport(model, fn, more.length > 0 ? [...dests, ...more] : dests, reachFrom, (sgs, d, why, at) =>
+        engine.unplaced(sgs, d, why, at),
+      );
+      return needs.length > 0 ? { ...report, needs } : report;
+    });
 
   // Per-subnet views answer "what could a function placed here reach" for templates that
   // define a network but no function (shared VPC stacks); with functions, their reports say it.

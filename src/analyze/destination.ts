@@ -14,9 +14,15 @@ export interface Destination {
    * `internet`: every public address of the family; `service`: the regional endpoint of an AWS
    * service (public addresses we do not know one by one, or an endpoint in the VPC); `address`: given.
    */
-  readonly kind: "internet" | "service" | "address";
+  readonly kind: "internet" | "service" | "address" | "resource";
   /** For `service`: the service's name as in its endpoint names (`dynamodb`, `s3`, `logs`). */
   readonly service?: string;
+  /** For `resource`: the id of the database, cache or file system (see bindResource for its port and addresses). */
+  readonly resource?: string;
+  /** For `resource`: the port the user named (`resource:Db:6432`), else none: the resource's own. */
+  readonly portGiven?: boolean;
+  /** For `resource`: why its port or addresses are not known (the verdict is then unknown). */
+  readonly undecided?: string;
   readonly family: Family;
   readonly port: number;
   /** Destination addresses, before the VPC's own CIDRs are taken out (for `internet`). */
@@ -69,6 +75,24 @@ export function parseDestination(text: string): Destination {
     const port = SERVICE_PORTS[service] ?? AWS_SERVICE_PORT;
     return { label: `aws:${service}`, kind: "service", service, family: 4, port, addresses: publicSpace(4) };
   }
+  const res = /^resource:([^:]*)(?::(.*))?$/.exec(t);
+  if (res) {
+    const id = res[1] ?? "";
+    if (!/^[A-Za-z0-9][\w.\-/]*$/.test(id)) {
+      throw new DestinationError(`${JSON.stringify(text)}: name a resource by its id, e.g. resource:Database or resource:Database:5432`);
+    }
+    const given = res[2] !== undefined;
+    const p = given ? port(res[2]) : 0;
+    return {
+      label: given ? `resource:${id}:${p}` : `resource:${id}`,
+      kind: "resource",
+      resource: id,
+      portGiven: given,
+      family: 4,
+      port: p,
+      addresses: [],
+    };
+  }
   const colon = t.lastIndexOf(":");
   const bracket = /^\[(.+)\]:(\d+)$/.exec(t);
   const addrText = bracket ? (bracket[1] as string) : colon > 0 ? t.slice(0, colon) : "";
@@ -76,7 +100,7 @@ export function parseDestination(text: string): Destination {
   const c = addrText ? parseCidr(addrText) : null;
   if (!c || portText === undefined || portText === "") {
     throw new DestinationError(
-      `${JSON.stringify(text)} is not a destination: use internet, internet:PORT, internet6, aws:SERVICE or ADDRESS[/LEN]:PORT`,
+      `${JSON.stringify(text)} is not a destination: use internet, internet:PORT, internet6, aws:SERVICE, resource:ID[:PORT] or ADDRESS[/LEN]:PORT`,
     );
   }
   const label = c.cidr.family === 6 ? `[${c.cidr.text}]:${port(portText)}` : `${c.cidr.text}:${port(portText)}`;
@@ -92,7 +116,7 @@ export function destinationSet(d: Destination, exclude: readonly Cidr[]): BoxSet
       [p, p],
     ]),
   );
-  if (d.kind !== "address") {
+  if (d.kind !== "address" && d.kind !== "resource") {
     for (const c of exclude)
       if (c.family === d.family)
         s = s.subtract([

@@ -22,6 +22,7 @@ import type { Destination } from "./destination.ts";
 import { destinationSet } from "./destination.ts";
 import { MAX_OPEN_CONDITIONS, openConditions, worldModel } from "./conditions.ts";
 import { announceRoad, interfaceEndpoint, noResolver, serviceRoad } from "./hops/endpoints.ts";
+import { resourceFarSide, resourceTargets } from "./hops/resources.ts";
 import { internetGateway, toEgressOnlyGateway, toNatGateway, toNatInstance } from "./hops/gateways.ts";
 import { nacl } from "./hops/network-acls.ts";
 import type { Onward, RouteRole } from "./hops/routes.ts";
@@ -118,6 +119,7 @@ export class Reachability {
       trace: [],
       ...(location ? { location } : {}),
     };
+    if (dest.undecided !== undefined) return { ...undecided, reason: dest.undecided };
     const sgs: SecurityGroup[] = [];
     for (const ref of sgIds) {
       const sg = this.model.securityGroup(ref);
@@ -204,12 +206,19 @@ export class Reachability {
       if (refused) return refused;
     }
     if (dest.kind === "service" && !vpc.enableDnsSupport) return noResolver(this.eng, vpc, dest);
-    const road = dest.kind === "service" ? serviceRoad(this.eng, vpc, subnet, dest) : ({ kind: "public" } as const);
+    const found =
+      dest.kind === "service"
+        ? serviceRoad(this.eng, vpc, subnet, dest)
+        : dest.kind === "resource"
+          ? this.resourceRoad(vpc, subnet, dest)
+          : ({ kind: "public" } as const);
+    if (found.kind === "missing") return found.result;
+    const road: Road = found;
     if (road.kind === "unknown") return unknownResult(dest, "UNKNOWN_RESOURCE", road.reason, road.origin);
     const vpcCidrs = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c));
     let cls = destinationSet(dest, vpcCidrs);
-    if (road.kind === "interface-endpoint") {
-      const cidrs = road.subnets.map((s) => s.cidr as Cidr);
+    if (road.kind === "interface-endpoint" || road.kind === "resource") {
+      const cidrs = road.kind === "resource" ? road.targets.map((t) => t.subnet.cidr as Cidr) : road.subnets.map((s) => s.cidr as Cidr);
       cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
     }
     const outcomes: Outcome[] = assumed ?? [];
@@ -226,7 +235,10 @@ export class Reachability {
     // 1. The function ENI's security groups (stateful: egress only).
     functionSecurityGroups(eng, walk, ctx);
     // 2. The function subnet's network ACL, both ways (not for an endpoint ENI in the same subnet).
-    const own = road.kind === "interface-endpoint" && fnRange && family === 4 ? BoxSet.of([cidrIv(fnRange), FULL_PORT]) : undefined;
+    const own =
+      (road.kind === "interface-endpoint" || road.kind === "resource") && fnRange && family === 4
+        ? BoxSet.of([cidrIv(fnRange), FULL_PORT])
+        : undefined;
     nacl(eng, walk, ctx, subnet, true, { addr: "class", port: "class" }, "outbound", own);
     nacl(
       eng,
@@ -241,6 +253,41 @@ export class Reachability {
     // 3. The function subnet's route table, then wherever each route leads (onward).
     route(eng, walk, ctx, subnet, "function", this.onward);
     return summarize(dest, cls, outcomes, road);
+  }
+
+  /**
+   * Where a resource destination leads from `subnet`: its interfaces (see resourceTargets); unknown when they cannot be
+   * told; `missing` (unreachable) when a file system has no mount target in the subnet's AZ.
+   */
+  private resourceRoad(vpc: Vpc, subnet: Subnet, dest: Destination): Road | { readonly kind: "missing"; readonly result: ReachResult } {
+    if (dest.undecided !== undefined) return { kind: "unknown", reason: dest.undecided };
+    const r = this.model.get("resource", dest.resource);
+    if (!r) return { kind: "unknown", reason: `${dest.resource ?? "the resource"} is not part of this configuration` };
+    const targets = resourceTargets(this.model, vpc, subnet, r);
+    if (typeof targets === "string") return { kind: "unknown", reason: targets, origin: r.origin };
+    if ("missing" in targets) {
+      const at = loc(r.origin);
+      const result: ReachResult = {
+        to: dest.label,
+        verdict: "unreachable",
+        code: "EFS_NO_MOUNT_TARGET_IN_AZ",
+        reason: targets.missing,
+        fix: `Add an AWS::EFS::MountTarget for ${r.id} in a subnet of ${String(subnet.az)} (its security group admitting tcp ${dest.port} from the function).`,
+        egress: [],
+        trace: [{ component: r.id, kind: "resource", action: "drop", detail: targets.missing, ...(at ? { location: at } : {}) }],
+        ...(at ? { location: at } : {}),
+      };
+      return { kind: "missing", result: { ...result, blockers: [blockerOfResult(result)] } };
+    }
+    const other = targets.find((t) => t.subnet.vpcId !== vpc.id);
+    if (other) {
+      return {
+        kind: "unknown",
+        reason: `${r.id} is in ${typeof other.subnet.vpcId === "string" ? other.subnet.vpcId : "another VPC"}, not in the function's ${vpc.id}; a road between VPCs (peering, transit gateway) is not modelled`,
+        origin: r.origin,
+      };
+    }
+    return { kind: "resource", resource: r, targets };
   }
 
   /** IPv6 leaves a Lambda ENI only with Ipv6AllowedForDualStack and a dual-stack subnet. */
@@ -301,6 +348,10 @@ function onward(eng: Engine): Onward {
           forward();
           // 4. The interface endpoint's ENIs: their subnets' network ACLs, their security groups.
           interfaceEndpoint(eng, walk, ctx, ctx.road.endpoint, ctx.road.subnets);
+        } else if (role === "function" && ctx.road.kind === "resource") {
+          forward();
+          // 4. The resource's interfaces: their subnets' network ACLs, its security groups.
+          resourceFarSide(eng, walk, ctx, ctx.road.resource, ctx.road.targets);
         } else if (role === "nat") {
           walk.drop(hop, "CANNOT_ROUTE", "the NAT's route for the destination leads back into the VPC");
         } else {
@@ -421,10 +472,14 @@ function largest(outcomes: Outcome[]): Outcome | undefined {
   return best;
 }
 
-function reachableReason(egress: readonly Egress[], road: Road, main: Outcome | undefined): string {
+function reachableReason(egress: readonly Egress[], road: Road, main: Outcome | undefined, port: number): string {
   const through = egress.length > 0 ? `through ${egress.map((e) => e.via).join(", ")}` : "";
   if (road.kind === "interface-endpoint") return `through interface endpoint ${road.endpoint.id} (private DNS)`;
   if (road.kind === "gateway-endpoint") return `through gateway endpoint ${road.endpoint.id}`;
+  if (road.kind === "resource" && road.targets.length > 1) {
+    const r = road.resource;
+    return `${r.what} ${r.id} admits tcp ${port} in each of its subnets (${road.targets.map((t) => t.subnet.id).join(", ")})`;
+  }
   if (through) return road.kind === "public" && road.note ? `${through} (${road.note})` : through;
   return main?.reason ?? "delivered";
 }
@@ -469,13 +524,21 @@ function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Ro
     const r = pick(dropped, "unknown");
     return { ...r, reason: `${r.reason}; whether ${dest.service}'s addresses lie in the blocked part is not known` };
   }
+  // A database may sit in any subnet of its group (and moves there on failover): blocked in some, open in others is undecided.
+  if (dropped.length > 0 && delivered.length > 0 && road.kind === "resource") {
+    const r = pick(dropped, "unknown");
+    return {
+      ...r,
+      reason: `${r.reason}; ${road.resource.id} may be in a subnet that is open or in one that is blocked (which one is AWS's choice, and changes on failover)`,
+    };
+  }
   if (dropped.length > 0) return pick(dropped, "unreachable");
   if (uncertain.length > 0) return pick(uncertain, "unknown");
   const main = largest(delivered);
   return {
     to: dest.label,
     verdict: "reachable",
-    reason: reachableReason(egress, road, main),
+    reason: reachableReason(egress, road, main, dest.port),
     egress,
     trace: main?.trace ?? [],
   };

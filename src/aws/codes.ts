@@ -134,6 +134,12 @@ export const CODES = {
     fix: "Check the path beyond that component by hand.",
     fromReachabilityAnalyzer: true,
   },
+  EFS_NO_MOUNT_TARGET_IN_AZ: {
+    meaning:
+      "The function mounts an EFS file system that has no mount target in the Availability Zone of this subnet; Lambda needs one in every AZ the function runs in.",
+    fix: "Add an AWS::EFS::MountTarget for the file system in a subnet of this AZ (its security group admitting tcp 2049 from the function).",
+    fromReachabilityAnalyzer: false,
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;

@@ -231,6 +231,65 @@ export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {
   CloudWatchLogsFullAccess: ["logs:*"],
   AmazonSSMReadOnlyAccess: ["ssm:Describe*", "ssm:Get*", "ssm:List*"],
   SecretsManagerReadWrite: ["secretsmanager:*"],
+  // AWS managed policies as published (zoph-io/MAMIP policies/<name> @0387244e): the service parts that matter for a function's needs.
+  AmazonSQSFullAccess: ["sqs:*"],
+  AmazonSNSFullAccess: ["sns:*"],
+  AmazonDynamoDBReadOnlyAccess: [
+    "dynamodb:BatchGetItem",
+    "dynamodb:Describe*",
+    "dynamodb:List*",
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:Scan",
+  ],
+  AmazonKinesisFullAccess: ["kinesis:*"],
+  AWSStepFunctionsFullAccess: ["states:*"],
+  AmazonEventBridgeFullAccess: ["events:*"],
+  AWSLambdaSQSQueueExecutionRole: [
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:GetQueueAttributes",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+  ],
+  AWSLambdaKinesisExecutionRole: [
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+    "kinesis:ListStreams",
+    "kinesis:SubscribeToShard",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+  ],
+  AWSLambdaDynamoDBExecutionRole: [
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+  ],
+  AWSLambdaMSKExecutionRole: [
+    "kafka:DescribeCluster",
+    "kafka:DescribeClusterV2",
+    "kafka:GetBootstrapBrokers",
+    "ec2:CreateNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcs",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeSubnets",
+    "ec2:DescribeSecurityGroups",
+    "logs:CreateLogGroup",
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+  ],
+  // Lambda Insights: its extension, inside the execution environment, writes to CloudWatch Logs (see role-services.ts).
+  CloudWatchLambdaInsightsExecutionRolePolicy: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
 };
 
 /** `arn:aws:iam::aws:policy/service-role/X` -> `X`; null when not an AWS managed policy ARN. */
@@ -240,10 +299,66 @@ export function awsManagedPolicyName(arn: string): string | null {
 }
 
 /**
- * SAM policy templates that grant the ENI actions or lambda:InvokeFunction (SAM's
- * policy_templates.json). Of the 81 templates of samtranslator v1.110, no other one grants either.
+ * SAM policy templates (SAM's policy_templates.json, reference/needs.md §3): those that grant the
+ * ENI actions or lambda:InvokeFunction (of the 81 templates of samtranslator v1.110, no other one
+ * grants either), and those that grant the calls a function's code most often makes.
  */
 export const SAM_POLICY_TEMPLATE_ACTIONS: Record<string, readonly string[]> = {
+  DynamoDBCrudPolicy: [
+    "dynamodb:GetItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:PutItem",
+    "dynamodb:Scan",
+    "dynamodb:Query",
+    "dynamodb:UpdateItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:DescribeTable",
+    "dynamodb:ConditionCheckItem",
+  ],
+  DynamoDBReadPolicy: ["dynamodb:GetItem", "dynamodb:Scan", "dynamodb:Query", "dynamodb:BatchGetItem", "dynamodb:DescribeTable"],
+  DynamoDBWritePolicy: ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"],
+  DynamoDBStreamReadPolicy: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"],
+  S3ReadPolicy: ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:GetObjectVersion", "s3:GetLifecycleConfiguration"],
+  S3CrudPolicy: [
+    "s3:GetObject",
+    "s3:ListBucket",
+    "s3:GetBucketLocation",
+    "s3:GetObjectVersion",
+    "s3:PutObject",
+    "s3:PutObjectAcl",
+    "s3:GetLifecycleConfiguration",
+    "s3:PutLifecycleConfiguration",
+    "s3:DeleteObject",
+  ],
+  S3WritePolicy: ["s3:PutObject", "s3:PutObjectAcl", "s3:PutLifecycleConfiguration"],
+  SQSSendMessagePolicy: ["sqs:SendMessage*"],
+  SQSPollerPolicy: [
+    "sqs:ChangeMessageVisibility",
+    "sqs:ChangeMessageVisibilityBatch",
+    "sqs:DeleteMessage",
+    "sqs:DeleteMessageBatch",
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+  ],
+  SNSPublishMessagePolicy: ["sns:Publish"],
+  AWSSecretsManagerGetSecretValuePolicy: ["secretsmanager:GetSecretValue"],
+  SSMParameterReadPolicy: ["ssm:DescribeParameters", "ssm:GetParameters", "ssm:GetParameter", "ssm:GetParametersByPath"],
+  KMSDecryptPolicy: ["kms:Decrypt"],
+  StepFunctionsExecutionPolicy: ["states:StartExecution"],
+  EventBridgePutEventsPolicy: ["events:PutEvents"],
+  CloudWatchPutMetricPolicy: ["cloudwatch:PutMetricData"],
+  KinesisStreamReadPolicy: [
+    "kinesis:ListStreams",
+    "kinesis:DescribeLimits",
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+  ],
+  FirehoseWritePolicy: ["firehose:PutRecord", "firehose:PutRecordBatch"],
+  ElasticsearchHttpPostPolicy: ["es:ESHttpPost", "es:ESHttpPut"],
+  EFSWriteAccessPolicy: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
   VPCAccessPolicy: [
     "ec2:CreateNetworkInterface",
     "ec2:DeleteNetworkInterface",

@@ -117,7 +117,11 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
       try {
         text = readTemplateFile(templatePath, templatePath);
         const region = regions.get(templatePath) ?? this.props.region;
-        report = checkTemplate(templatePath, text, { ...(region && !region.startsWith("${") ? { region } : {}), alsoTo });
+        report = checkTemplate(templatePath, text, {
+          ...(region && !region.startsWith("${") ? { region } : {}),
+          alsoTo,
+          ...(intents ? { needs: intents.needs } : {}),
+        });
       } catch (e) {
         violations.push({
           ruleName: "template-unreadable",
@@ -199,5 +203,6 @@ function renameByPath(intents: IntentsFile, paths: ReadonlyMap<string, { logical
     file: intents.file,
     intents: intents.intents.map((i): Intent => ({ ...i, function: rename(i.function) })),
     functions: new Map([...intents.functions].map(([name, loc]) => [rename(name), loc])),
+    needs: new Map([...intents.needs].map(([name, setting]) => [rename(name), setting])),
   };
 }

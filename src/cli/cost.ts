@@ -47,6 +47,8 @@ many AZs) priced under each pattern 'lambda-egress new' builds, cheapest first, 
 what each gives up, and the break-even GB/month of an interface endpoint against the
 NAT for each service. With --expect FILE (check's intents file), the functions it names
 need what it says instead: "internet: reachable", "aws:SERVICE: reachable", "egressIps".
+The services check infers a function needs (its role's grants) or the intents file lists
+under "needs" are needs too, whether a road reaches them today or not.
 
 Options:
   --region REGION    the region priced (default: us-east-1); regions with price data:

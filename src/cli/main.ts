@@ -184,6 +184,11 @@ Options:
                        aws:SERVICE      an AWS service's regional endpoint, TCP 443,
                                         e.g. aws:dynamodb, aws:s3, aws:lambda, aws:logs
                        ADDR[/LEN]:PORT  an address or block, e.g. 10.0.5.10:5432
+                       resource:ID[:PORT]
+                                        a database, cache, Kafka cluster or EFS file system
+                                        of the template, at its own port unless PORT is given
+                     without --to, also what each function needs: the resources its
+                     environment or FileSystemConfigs name, the services its role grants
   --param NAME=VALUE template parameter value, repeatable (lists: comma-separated)
   --var NAME=VALUE   Terraform variable value for .tf input, repeatable (after the .tfvars files)
   --var-file FILE    Terraform variable values (.tfvars or .tfvars.json), repeatable
@@ -469,6 +474,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const failOn = parseFailOn(values["fail-on"] ?? "error");
   const intents = values.expect !== undefined ? readIntents(resolve(io.cwd, values.expect), values.expect) : undefined;
   const alsoTo = intents ? intentDestinations(intents) : [];
+  const needs = intents?.needs;
   // Each input's reports in the order given; the templates are checked together (each one's imports read the others' exports).
   const byInput: CheckReport[][] = [];
   const templates: { file: string; text: string; at: number }[] = [];
@@ -480,19 +486,25 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
     }
     const hclPath = resolve(io.cwd, file);
     if (isTerraformConfigPath(hclPath)) {
-      byInput.push([checkModel(await (await terraformConfig()).loadTerraformConfig(hclPath, file, terraform), { ...load, to, alsoTo })]);
+      const model = await (await terraformConfig()).loadTerraformConfig(hclPath, file, terraform);
+      byInput.push([checkModel(model, { ...load, to, alsoTo, ...(needs ? { needs } : {}) })]);
       continue;
     }
-    const deployed = isSnapshotFile(io, file) ? (await scanCommand()).snapshotReports(io, file, { ...load, to, alsoTo }) : undefined;
+    const deployed = isSnapshotFile(io, file)
+      ? (await scanCommand()).snapshotReports(io, file, { ...load, to, alsoTo, ...(needs ? { needs } : {}) })
+      : undefined;
     const assembly = deployed ? undefined : readAssembly(resolve(io.cwd, file), file);
     if (deployed) byInput.push(deployed);
-    else if (assembly) byInput.push([checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo })]);
+    else if (assembly)
+      byInput.push([checkAssembly(assembly, (s) => readTemplate(s.path, s.file), { ...load, to, alsoTo, ...(needs ? { needs } : {}) })]);
     else {
       templates.push({ file, text: readTemplate(resolve(io.cwd, file), file), at: byInput.length });
       byInput.push([]);
     }
   }
-  checkTemplates(templates, { ...load, to, alsoTo }).forEach((r, n) => byInput[(templates[n] as { at: number }).at]?.push(r));
+  checkTemplates(templates, { ...load, to, alsoTo, ...(needs ? { needs } : {}) }).forEach((r, n) =>
+    byInput[(templates[n] as { at: number }).at]?.push(r),
+  );
   let report = mergeReports(byInput.flat());
   if (intents?.ignores) report = suppressInReport(report, { byFunction: intents.ignores });
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };

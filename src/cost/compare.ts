@@ -62,15 +62,20 @@ export interface Comparison {
 
 /**
  * What the functions need: what check finds they reach today (and the traffic names), except for the functions an
- * intents file names, whose needs are what it says (`internet: reachable`, `aws:SERVICE: reachable`, `egressIps`).
+ * intents file names, whose needs are what it says (`internet: reachable`, `aws:SERVICE: reachable`, `egressIps`);
+ * plus, for every function, the AWS services check infers it needs (its role's grants) or the intents file states
+ * (`needs:`), reached today or not.
  */
 export function needsOf(model: Model, traffic?: Traffic, intents?: IntentsFile): Needs {
-  return needsFromReport(checkReportFor(model, traffic), traffic, intents);
+  return needsFromReport(checkReportFor(model, traffic, intents), traffic, intents);
 }
 
 /** check's report with the default destinations and those the traffic names (what both the needs and the estimate read). */
-function checkReportFor(model: Model, traffic: Traffic | undefined): CheckReport {
-  return checkModel(model, traffic ? { alsoTo: trafficDestinations(traffic) } : {});
+function checkReportFor(model: Model, traffic: Traffic | undefined, intents?: IntentsFile): CheckReport {
+  return checkModel(model, {
+    ...(traffic ? { alsoTo: trafficDestinations(traffic) } : {}),
+    ...(intents ? { needs: intents.needs } : {}),
+  });
 }
 
 function needsFromReport(report: CheckReport, traffic: Traffic | undefined, intents: IntentsFile | undefined): Needs {
@@ -92,6 +97,8 @@ function needsFromReport(report: CheckReport, traffic: Traffic | undefined, inte
     }
   }
   for (const f of fns) {
+    // What the function needs by its role or the intents file, whether a road reaches it today or not.
+    for (const n of f.needs ?? []) if (n.kind === "service") services.add(n.to.slice("aws:".length));
     if (named(f)) {
       for (const sub of f.subnets) if (sub.az) azs.add(sub.az);
       continue;
@@ -169,7 +176,7 @@ const COMPARED: readonly PatternName[] = ["nat-gateway", "shared-nat-gateway", "
 export function compareDesigns(model: Model, traffic?: Traffic, intents?: IntentsFile): Comparison {
   const prices = regionPrices(model.region);
   // One check of the template serves both its needs and its own estimate (which looks destinations up by label).
-  const report = checkReportFor(model, traffic);
+  const report = checkReportFor(model, traffic, intents);
   const needs = needsFromReport(report, traffic, intents);
   const current = traffic ? estimateCost(model, { traffic, check: report }) : estimateCost(model);
   const notes: string[] = [

@@ -2,7 +2,7 @@
 // dropped. Three places say it, the way cfn-lint and cfn_nag do it:
 //   - on the resource:      Metadata: { lambda-egress: { ignore: [RULE, { rule: RULE, reason: TEXT }] } }
 //   - on the command line:  --ignore RULE (every finding of the rule)
-//   - in the intents file:  FunctionId: { ignore: [RULE] } (the function's own findings)
+//   - in the intents file:  FunctionId: { suppress: [RULE] } (the function's own findings)
 // Pure.
 import type { Location } from "../model/types.ts";
 import { closest } from "../report/suggest.ts";

@@ -6,7 +6,10 @@
 //   Worker:
 //     internet: unreachable
 //     aws:dynamodb: reachable
-//     ignore: [function-single-az]   # findings accepted: listed as suppressed
+//     needs: [aws:sqs]             # what the function needs, beyond what check infers
+//     infer: false                 # check infers nothing for it (default true)
+//     ignore: [aws:kinesis-streams] # inferred destinations not to check
+//     suppress: [function-single-az] # findings accepted: listed as suppressed
 //
 // Pure: text in, intents out. Anything malformed is a LoadError with the file, line and reason.
 import { DestinationError, parseDestination } from "../analyze/destination.ts";
@@ -21,8 +24,18 @@ import { unknownRule } from "../findings/suppress.ts";
 export type ExpectedReach = "reachable" | "unreachable";
 export const EXPECTED_REACH: readonly ExpectedReach[] = ["reachable", "unreachable"];
 export const EGRESS_IPS_KEY = "egressIps";
-/** `ignore: [RULE, ...]`: the function's findings of these rules are suppressed (listed as such). */
-export const IGNORE_KEY = "ignore";
+/** `suppress: [RULE, ...]`: the function's findings of these rules are suppressed (listed as such). */
+export const SUPPRESS_KEY = "suppress";
+/** The keys that shape what `check` looks at for a function instead of stating a verdict. */
+export const NEEDS_KEYS = ["needs", "infer", "ignore"] as const;
+
+/** What the intents file says of a function's needs: stated destinations, whether to infer, inferred ones to leave out. */
+export interface NeedsSetting {
+  /** Destination labels (normalised), each with where it is written. */
+  readonly needs: readonly { readonly to: string; readonly location: Location }[];
+  readonly infer: boolean;
+  readonly ignore: readonly string[];
+}
 
 /** `internet: reachable`, `aws:dynamodb: unreachable`, `10.0.5.10:5432: reachable`. */
 export interface DestinationIntent {
@@ -51,14 +64,16 @@ export interface IntentsFile {
   readonly intents: readonly Intent[];
   /** Where each function key is written (for "no such function" errors). */
   readonly functions: ReadonlyMap<string, Location>;
-  /** The rules whose findings on a function are accepted (`ignore: [RULE]`), by function; absent when none. */
+  /** The rules whose findings on a function are accepted (`suppress: [RULE]`), by function; absent when none. */
   readonly ignores?: ReadonlyMap<string, readonly RuleIgnore[]>;
+  /** `needs`, `infer` and `ignore`, by function key. */
+  readonly needs: ReadonlyMap<string, NeedsSetting>;
 }
 
 /** Intents files are a few lines; a larger one is a mistake (a template passed by error?). */
 export const MAX_INTENTS_BYTES = 1024 * 1024;
 
-const USAGE = `each function takes destinations (internet, internet:PORT, ADDRESS[/LEN]:PORT, ...) set to ${EXPECTED_REACH.join(" or ")}, and ${EGRESS_IPS_KEY}: fixed or a list of Elastic IPs / addresses`;
+const USAGE = `each function takes destinations (internet, internet:PORT, ADDRESS[/LEN]:PORT, ...) set to ${EXPECTED_REACH.join(" or ")}, ${EGRESS_IPS_KEY}: fixed or a list of Elastic IPs / addresses, needs and ignore: lists of destinations, infer: true or false`;
 
 export function parseIntents(file: string, text: string): IntentsFile {
   if (text.length > MAX_INTENTS_BYTES) {
@@ -106,6 +121,20 @@ export function parseIntents(file: string, text: string): IntentsFile {
   const fnKeys = new Set<string>();
   const intents: Intent[] = [];
   const functions = new Map<string, Location>();
+  const needs = new Map<string, NeedsSetting>();
+  /** A list of destinations (`needs`, `ignore`), normalised. */
+  const destinationList = (fn: string, key: string, v: unknown): { to: string; location: Location }[] => {
+    const items = isSeq(v) ? v.items : [v];
+    return items.map((x) => {
+      const text = scalarText(x, `a destination in ${fn}'s ${key}`);
+      try {
+        return { to: parseDestination(text).label, location: at(x) };
+      } catch (e) {
+        if (!(e instanceof DestinationError)) throw e;
+        return fail(x, `${fn}: ${key}: ${e.message}`);
+      }
+    });
+  };
   /** Where each function's intent for a destination is written, by function and destination (to find a repeat at once). */
   const written = new Map<string, Location>();
   const ignores = new Map<string, RuleIgnore[]>();
@@ -125,23 +154,33 @@ export function parseIntents(file: string, text: string): IntentsFile {
       const key = scalarText(item.key, `an intent of ${fn}`);
       unique(keys, key, item.key);
       const location = at(item.key);
-      if (key === IGNORE_KEY) {
+      if (key === SUPPRESS_KEY) {
         const v = item.value;
         if (!isSeq(v) || v.items.length === 0)
-          return fail(v ?? item.key, `${fn}: ${IGNORE_KEY} takes a list of rules, e.g. ${IGNORE_KEY}: [function-single-az]`);
+          return fail(v ?? item.key, `${fn}: ${SUPPRESS_KEY} takes a list of rules, e.g. ${SUPPRESS_KEY}: [function-single-az]`);
         const list: RuleIgnore[] = [];
         for (const x of v.items) {
           const entry = isMap(x) ? new Map(x.items.filter(isPair).map((p) => [scalarText(p.key, "a key"), p.value])) : undefined;
-          const rule = scalarText(entry ? entry.get("rule") : x, `a rule in ${fn}'s ${IGNORE_KEY}`);
+          const rule = scalarText(entry ? entry.get("rule") : x, `a rule in ${fn}'s ${SUPPRESS_KEY}`);
           const problem = unknownRule(
             rule,
             RULES.map((r) => r.meta.id),
           );
-          if (problem) return fail(x, `${fn}: ${IGNORE_KEY}: ${problem}`, "lambda-egress explain lists the rules");
-          const reason = entry?.has("reason") ? scalarText(entry.get("reason"), `the reason in ${fn}'s ${IGNORE_KEY}`) : undefined;
+          if (problem) return fail(x, `${fn}: ${SUPPRESS_KEY}: ${problem}`, "lambda-egress explain lists the rules");
+          const reason = entry?.has("reason") ? scalarText(entry.get("reason"), `the reason in ${fn}'s ${SUPPRESS_KEY}`) : undefined;
           list.push({ rule, ...(reason !== undefined ? { reason } : {}), location: at(x) });
         }
         ignores.set(fn, list);
+        continue;
+      }
+      if ((NEEDS_KEYS as readonly string[]).includes(key)) {
+        const cur = needs.get(fn) ?? { needs: [], infer: true, ignore: [] };
+        if (key === "infer") {
+          const value = scalarText(item.value, `${fn}'s infer`);
+          if (value !== "true" && value !== "false") return fail(item.value, `${fn}: infer: ${JSON.stringify(value)} is not true or false`);
+          needs.set(fn, { ...cur, infer: value === "true" });
+        } else if (key === "needs") needs.set(fn, { ...cur, needs: destinationList(fn, key, item.value) });
+        else needs.set(fn, { ...cur, ignore: destinationList(fn, key, item.value).map((d) => d.to) });
         continue;
       }
       if (key === EGRESS_IPS_KEY) {
@@ -180,7 +219,7 @@ export function parseIntents(file: string, text: string): IntentsFile {
       intents.push({ kind: "destination", function: fn, destination, expected: value as ExpectedReach, location });
     }
   }
-  return { file, intents, functions, ...(ignores.size > 0 ? { ignores } : {}) };
+  return { file, intents, functions, needs, ...(ignores.size > 0 ? { ignores } : {}) };
 }
 
 /** The destinations the intents need analysed (`egressIps` looks at `internet`). */

@@ -363,6 +363,25 @@ export interface LambdaFunction {
   readonly environment?: Readonly<Record<string, SymbolicString>>;
   /** What `emulate --invoke` runs (absent when the loader does not read it). */
   readonly code?: FunctionCode;
+  /** Where `Environment` is written (absent when the loader does not read it). */
+  readonly environmentOrigin?: Origin;
+  /** The kinds of event source whose pollers read for the function with its role (`sqs`, `kinesis`, `dynamodb`, `kafka`, `mq`, `docdb`). */
+  readonly eventSources?: readonly string[];
+  /** `KmsKeyArn` is set: Lambda decrypts the environment with the role's kms:Decrypt. */
+  readonly environmentKms?: boolean;
+  /** Where Lambda sends its asynchronous invocations' records: DLQ and destination ARNs, as symbolic strings. */
+  readonly asyncTargets?: readonly SymbolicString[];
+  /** `FileSystemConfigs`: the EFS file systems the function mounts (absent when the loader does not read them). */
+  readonly fileSystems?: readonly FunctionFileSystem[];
+}
+
+/** One entry of a function's `FileSystemConfigs`: the access point it names, and that access point's file system. */
+export interface FunctionFileSystem {
+  /** The file system (a `resource` of the model), or why it is not known. */
+  readonly fileSystem: EntityRef;
+  /** The access point the entry names (its logical id), when the template defines it. */
+  readonly accessPoint: string | null;
+  readonly origin: Origin;
 }
 
 /** A function's runtime, handler, timeout and code, as the template gives them. */
@@ -414,7 +433,40 @@ export interface BlockPublicAccessExclusion {
   readonly mode: BlockPublicAccessExclusionMode | Unknown;
 }
 
+/**
+ * A resource of a VPC that a function may be wired to: a database, a cache, a search domain, a
+ * Kafka cluster, a file system. Its network interfaces lie in some of its subnets, behind its
+ * security groups, listening on its port.
+ */
+export interface VpcResource {
+  readonly kind: "resource";
+  readonly id: string;
+  readonly origin: Origin;
+  /** The CloudFormation type (or the Terraform resource type) it was read from. */
+  readonly type: string;
+  /** What it is, in the user's words: `PostgreSQL DB instance`, `EFS file system`. */
+  readonly what: string;
+  /** The port it listens on, and where that port comes from (`Port`, the engine's default). */
+  readonly port: number | Unknown;
+  readonly portWhy: string;
+  /** The subnets its network interfaces may be in (any of them: which one is AWS's choice). Empty for a file system: see mountTargets. */
+  readonly subnetIds: readonly EntityRef[] | Unknown;
+  /** Its security groups; empty: the VPC's default group. */
+  readonly securityGroupIds: readonly EntityRef[] | Unknown;
+  /** EFS: its mount targets, at most one per AZ (a client uses the one in its own AZ). */
+  readonly mountTargets?: readonly MountTarget[];
+}
+
+/** An EFS mount target: the file system's interface in one subnet (and so one AZ). */
+export interface MountTarget {
+  readonly id: string;
+  readonly origin: Origin;
+  readonly subnetId: EntityRef;
+  readonly securityGroupIds: readonly EntityRef[] | Unknown;
+}
+
 export type Entity =
+  | VpcResource
   | Vpc
   | Subnet
   | RouteTable

@@ -174,9 +174,12 @@ function functionLines(fn: FunctionReport, paint: Paint, vs: (v: string) => Styl
   const azWidth = fn.subnets.reduce((w, s) => Math.max(w, azLabel(s).length + 1), 16);
   // Each subnet's results by destination, found once (a search per destination is quadratic in --expect's destinations).
   const results = fn.subnets.map((sub) => new Map(sub.destinations.map((d) => [d.to, d])));
+  const needs = new Map((fn.needs ?? []).map((n) => [n.to, n]));
   for (const [dest, s] of Object.entries(fn.summary)) {
     const label = s === "partial" ? "partial (works from some subnets only: intermittent failures)" : s;
     lines.push(`  ${dest.padEnd(12)} ${paint(vs(s === "partial" ? "unreachable" : s), label)}`);
+    const need = needs.get(dest);
+    if (need) lines.push(`    ${paint("dim", "because")} ${need.because}${paint("dim", `  (${formatLocation(need.location)})`)}`);
     const egress: Egress[] = [];
     for (const [k, sub] of fn.subnets.entries()) {
       const r = results[k]?.get(dest);

@@ -10,6 +10,7 @@ import endpointMissingAz from "./endpoint-missing-az.ts";
 import endpointPrivateDnsDisabled from "./endpoint-private-dns-disabled.ts";
 import endpointPrivateDnsWithoutDnsHostnames from "./endpoint-private-dns-without-dns-hostnames.ts";
 import functionInPublicSubnet from "./function-in-public-subnet.ts";
+import grantedServiceUnreached from "./granted-service-unreached.ts";
 import functionMissingInvokePermission from "./function-missing-invoke-permission.ts";
 import functionMissingPolicyDependency from "./function-missing-policy-dependency.ts";
 import functionSingleAz from "./function-single-az.ts";
@@ -21,6 +22,7 @@ import natGatewayCrossAz from "./nat-gateway-cross-az.ts";
 import natGatewayWithoutInternetRoute from "./nat-gateway-without-internet-route.ts";
 import roleMissingEniPermissions from "./role-missing-eni-permissions.ts";
 import vpcConfigLimits from "./vpc-config-limits.ts";
+import wiredResourceUnreachable from "./wired-resource-unreachable.ts";
 
 export const RULES: readonly Rule[] = [
   dualStackWithoutIpv6Egress,
@@ -36,12 +38,14 @@ export const RULES: readonly Rule[] = [
   functionSingleAz,
   functionSubnetsDisagree,
   functionSubnetsNotDualStack,
+  grantedServiceUnreached,
   internetGatewayNotAttached,
   managedInstancesWithoutTelemetryPath,
   natGatewayCrossAz,
   natGatewayWithoutInternetRoute,
   roleMissingEniPermissions,
   vpcConfigLimits,
+  wiredResourceUnreachable,
 ];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;

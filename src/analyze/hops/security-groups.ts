@@ -7,6 +7,7 @@ import type { Interval } from "../../net/box-set.ts";
 import { BoxSet, forAll } from "../../net/box-set.ts";
 import type { Cidr } from "../../net/ip.ts";
 import type { FixAction } from "../fixes.ts";
+import { targetsWithGroup } from "./resources.ts";
 import type { Ctx, Engine, FilterResult, View, Walk } from "./walk.ts";
 import {
   ANY,
@@ -65,6 +66,10 @@ function egressPeer(ctx: Ctx): SgPeer | undefined {
     const g = isUnknown(groups) ? undefined : groups[0];
     return typeof g === "string" ? { securityGroup: g } : undefined;
   }
+  if (road.kind === "resource") {
+    const g = road.targets.map((t) => (isUnknown(t.groups) ? undefined : t.groups[0]))[0];
+    return typeof g === "string" ? { securityGroup: g } : { cidr: classCidr(ctx) };
+  }
   return { cidr: road.kind === "gateway-endpoint" ? ANY[4] : classCidr(ctx) };
 }
 
@@ -97,6 +102,12 @@ export function peerText(ctx: Ctx): string {
     return `the endpoint ${road.endpoint.id} (${names})`;
   }
   if (road.kind === "gateway-endpoint") return `the ${ctx.dest.service} prefix list (or ${ANY[4]})`;
+  if (road.kind === "resource") {
+    const groups = road.targets[0]?.groups;
+    const names =
+      !groups || isUnknown(groups) ? road.targets.map((t) => (t.subnet.cidr as Cidr).text).join(", ") : groups.map(String).join(", ");
+    return `${road.resource.id} (${names})`;
+  }
   return ctx.dest.kind === "address" ? ctx.dest.label : ANY[ctx.family];
 }
 
@@ -160,6 +171,10 @@ export function sgEval(eng: Engine, set: BoxSet, rules: readonly SecurityGroupRu
       if (view.addr !== "class") {
         // The far side is the function's ENI: it matches when it carries the group.
         addrBoxes = (view.addr.memberOf ?? []).some((m) => m === peer.id) ? [full] : [];
+      } else if (ctx.road.kind === "resource") {
+        // The destination is the resource's interfaces: the rule matches those that carry the group.
+        const cidrs = targetsWithGroup(ctx.road.targets, peer.id);
+        addrBoxes = cidrs === "maybe" ? "maybe" : cidrs.map(cidrIv);
       } else if (ctx.road.kind === "interface-endpoint") {
         // The destination is the endpoint's ENIs: the rule matches when they carry the group.
         const epGroups = endpointGroups(ctx.road.endpoint, ctx.vpc);

@@ -4,7 +4,18 @@ import type { Code } from "../../aws/codes.ts";
 import { CODES } from "../../aws/codes.ts";
 import { PROTOCOL_TCP } from "../../aws/facts.ts";
 import type { Model } from "../../model/model.ts";
-import type { EntityRef, Location, Origin, PortRange, SecurityGroupRule, Subnet, Unknown, Vpc, VpcEndpoint } from "../../model/types.ts";
+import type {
+  EntityRef,
+  Location,
+  Origin,
+  PortRange,
+  SecurityGroupRule,
+  Subnet,
+  Unknown,
+  Vpc,
+  VpcEndpoint,
+  VpcResource,
+} from "../../model/types.ts";
 import { isUnknown, locationOf } from "../../model/types.ts";
 import type { Box, Interval } from "../../net/box-set.ts";
 import { BoxSet } from "../../net/box-set.ts";
@@ -12,6 +23,7 @@ import type { Cidr, Family } from "../../net/ip.ts";
 import { formatAddress, MAX_ADDRESS } from "../../net/ip.ts";
 import type { Destination } from "../destination.ts";
 import type { FixAction } from "../fixes.ts";
+import type { ResourceTarget } from "./resources.ts";
 import type { RouteIndex } from "./routes.ts";
 
 /** What every hop reads: the frozen model, whether to name each hop's rule (trace), the route index. */
@@ -71,6 +83,7 @@ export interface Hop {
     | "internet-gateway"
     | "egress-only-internet-gateway"
     | "vpc-endpoint"
+    | "resource"
     | "subnet"
     | "vpc"
     | "function";
@@ -332,6 +345,8 @@ export type Road =
   | { readonly kind: "public"; readonly note?: string }
   | { readonly kind: "interface-endpoint"; readonly endpoint: VpcEndpoint; readonly subnets: readonly Subnet[] }
   | { readonly kind: "gateway-endpoint"; readonly endpoint: VpcEndpoint; readonly note?: string }
+  /** A resource of the VPC (`resource:ID`): its interfaces the function may meet from this subnet. */
+  | { readonly kind: "resource"; readonly resource: VpcResource; readonly targets: readonly ResourceTarget[] }
   | { readonly kind: "unknown"; readonly reason: string; readonly origin?: Origin };
 
 export interface Ctx {
@@ -352,7 +367,7 @@ export interface Ctx {
 /** The CIDR a rule must name to match the whole destination class (any address, or the one address given). */
 export function classCidr(ctx: Ctx): string {
   const a = ctx.dest.addresses;
-  return ctx.dest.kind === "address" && a.length === 1 && a[0] ? a[0].text : ANY[ctx.family];
+  return (ctx.dest.kind === "address" || ctx.dest.kind === "resource") && a.length === 1 && a[0] ? a[0].text : ANY[ctx.family];
 }
 
 /** A reference as a trace names it: its id, else the literal the configuration gave, else `fallback`. */

@@ -17,6 +17,7 @@ import type {
   EntityRef,
   InternetGateway,
   FunctionCode,
+  FunctionFileSystem,
   LambdaFunction,
   NatGateway,
   NetworkAcl,
@@ -51,6 +52,8 @@ import type { Pos } from "./parse.ts";
 import { blockPublicAccessExclusion, blockPublicAccessOptions } from "./block-public-access.ts";
 import { capacityProvider } from "./capacity-provider.ts";
 import type { LoaderKit } from "./kit.ts";
+import { eventSourceKind } from "../../aws/role-services.ts";
+import { EFS_ATTACHMENT_TYPES, SUBNET_GROUP_TYPES, VPC_RESOURCE_TYPES, VpcResourceReader } from "./vpc-resources.ts";
 import type { Problem } from "./validate.ts";
 import { checkModel, checkProperties } from "./validate.ts";
 
@@ -118,6 +121,10 @@ export const HANDLED: ReadonlySet<string> = new Set([
   "AWS::Lambda::CapacityProvider",
   "AWS::EC2::VPCBlockPublicAccessOptions",
   "AWS::EC2::VPCBlockPublicAccessExclusion",
+  // Through vpc-resources.ts: what a function may be wired to.
+  ...SUBNET_GROUP_TYPES,
+  ...VPC_RESOURCE_TYPES,
+  ...EFS_ATTACHMENT_TYPES,
 ]);
 const ENDPOINT_TYPES = new Set(["Interface", "Gateway", "GatewayLoadBalancer", "Resource", "ServiceNetwork"]);
 
@@ -353,6 +360,10 @@ export class ModelBuilder {
       ["AWS::IAM::Policy", this.policy],
       ["AWS::IAM::RolePolicy", this.policy],
       ["AWS::IAM::ManagedPolicy", this.policy],
+      // What functions may be wired to: subnet groups first, then the resources naming them, then EFS mount targets and access points.
+      ...[...SUBNET_GROUP_TYPES].map((t): [string, (id: string, p: Props) => void] => [t, this.subnetGroup]),
+      ...[...VPC_RESOURCE_TYPES].map((t): [string, (id: string, p: Props) => void] => [t, this.vpcResource]),
+      ...[...EFS_ATTACHMENT_TYPES].map((t): [string, (id: string, p: Props) => void] => [t, this.efsAttachment]),
       ["AWS::Lambda::Function", this.lambdaFunction],
       // Lambda Managed Instances and VPC Block Public Access.
       ["AWS::Lambda::CapacityProvider", this.capacityProvider],
@@ -376,6 +387,7 @@ export class ModelBuilder {
     }
     this.finish();
     const entities: Entity[] = [
+      ...this.vpcResources.finish(),
       ...this.vpcs.values(),
       ...this.subnets.values(),
       ...this.routeTables.values(),
@@ -1254,9 +1266,14 @@ export class ModelBuilder {
       roleId,
       capacityProviderId: cpc === undefined ? null : (this.ref(cpArn, "capacity provider") ?? unknown("no capacity provider ARN")),
       ...(isRawObject(rawVars)
-        ? { environment: Object.fromEntries(Object.entries(rawVars).map(([k, v]) => [k, this.symbolic(id, v)])) }
+        ? {
+            environment: Object.fromEntries(Object.entries(rawVars).map(([k, v]) => [k, this.symbolic(id, v)])),
+            environmentOrigin: this.origin(id, "Environment"),
+          }
         : {}),
       code: functionCode(p),
+      ...(p.FileSystemConfigs !== undefined ? { fileSystems: this.fileSystems(id, p.FileSystemConfigs) } : {}),
+      ...this.serviceSide(id),
     };
     this.others.push(fn);
   }
@@ -1270,6 +1287,105 @@ export class ModelBuilder {
       origin: (id, key) => this.origin(id, key),
       report: (code, severity, message, id, key) => this.report(code, severity, message, id, key),
     };
+  }
+
+  private readonly vpcResources = new VpcResourceReader(this.kit());
+
+  private subnetGroup(id: string, p: Props): void {
+    this.vpcResources.subnetGroup(id, p);
+  }
+
+  private vpcResource(id: string, p: Props): void {
+    this.vpcResources.resource(id, this.types.get(id) ?? "", p);
+  }
+
+  private efsAttachment(id: string, p: Props): void {
+    this.vpcResources.attachment(id, this.types.get(id) ?? "", p);
+  }
+
+  /** Per function: its event source mappings' source kinds and its EventInvokeConfig destinations, from the resources that name it. */
+  private attachedToFunctions: Map<string, { sources: string[]; targets: unknown[] }> | undefined;
+
+  /** What Lambda does with the function's role outside its network: the pollers of its event sources, KMS for its environment, its DLQ and destinations. */
+  private serviceSide(id: string): Pick<LambdaFunction, "eventSources" | "environmentKms" | "asyncTargets"> {
+    if (!this.attachedToFunctions) {
+      this.attachedToFunctions = new Map();
+      const refOf = (v: unknown): string | undefined => {
+        if (typeof v === "string") return v in this.resources ? v : undefined;
+        if (!v || typeof v !== "object" || Array.isArray(v)) return undefined;
+        const r =
+          (v as Record<string, unknown>).Ref ??
+          (Array.isArray((v as Record<string, unknown>)["Fn::GetAtt"])
+            ? ((v as Record<string, unknown>)["Fn::GetAtt"] as unknown[])[0]
+            : (v as Record<string, unknown>)["Fn::GetAtt"]);
+        return typeof r === "string" ? r.split(".")[0] : undefined;
+      };
+      for (const [rid, res] of Object.entries(this.resources)) {
+        const props = isRawObject(res?.Properties) ? res.Properties : {};
+        if (res?.Type !== "AWS::Lambda::EventSourceMapping" && res?.Type !== "AWS::Lambda::EventInvokeConfig") continue;
+        const fn = refOf(props.FunctionName);
+        if (!fn) continue;
+        const entry = this.attachedToFunctions.get(fn) ?? { sources: [], targets: [] };
+        this.attachedToFunctions.set(fn, entry);
+        if (res.Type === "AWS::Lambda::EventSourceMapping") {
+          const src = refOf(props.EventSourceArn);
+          const arn = this.symbolic(rid, props.EventSourceArn);
+          const kind = src
+            ? eventSourceKind(String(this.resources[src]?.Type ?? ""))
+            : eventSourceKind(/^arn:[^:]*:([^:]+):/.exec(arn)?.[1] ?? "");
+          if (kind) entry.sources.push(kind);
+          else if (props.SelfManagedEventSource !== undefined) entry.sources.push("kafka");
+        } else entry.targets.push(...destinationsOf(props.DestinationConfig));
+      }
+    }
+    const raw = this.rawProps(id);
+    const attached = this.attachedToFunctions.get(id);
+    const sources = [...(attached?.sources ?? [])];
+    // SAM Events, still on the function after expansion.
+    if (isRawObject(raw.Events)) {
+      for (const ev of Object.values(raw.Events)) {
+        const kind = isRawObject(ev) && typeof ev.Type === "string" ? eventSourceKind(ev.Type) : null;
+        if (kind) sources.push(kind);
+      }
+    }
+    const targets: unknown[] = [...(attached?.targets ?? [])];
+    if (isRawObject(raw.DeadLetterConfig)) targets.push(raw.DeadLetterConfig.TargetArn);
+    if (isRawObject(raw.DeadLetterQueue)) targets.push(raw.DeadLetterQueue.TargetArn);
+    if (isRawObject(raw.EventInvokeConfig)) targets.push(...destinationsOf(raw.EventInvokeConfig.DestinationConfig));
+    const out: { -readonly [K in "eventSources" | "environmentKms" | "asyncTargets"]?: LambdaFunction[K] } = {};
+    if (sources.length > 0) out.eventSources = [...new Set(sources)];
+    if (raw.KmsKeyArn !== undefined) out.environmentKms = true;
+    const symbolic = targets.filter((t) => t !== undefined).map((t) => this.symbolic(id, t));
+    if (symbolic.length > 0) out.asyncTargets = symbolic;
+    return out;
+  }
+
+  /** `FileSystemConfigs`: each entry's access point and its file system. */
+  private fileSystems(id: string, v: Value | undefined): FunctionFileSystem[] {
+    if (v === undefined || v === null) return [];
+    const origin = this.origin(id, "FileSystemConfigs");
+    const entry = (e: Value): FunctionFileSystem => {
+      const ap = isPlainObject(e) ? this.ref(e.Arn, "access point") : null;
+      if (ap === null) return { fileSystem: unknown("a FileSystemConfigs entry names no access point Arn"), accessPoint: null, origin };
+      if (isUnknown(ap)) return { fileSystem: ap, accessPoint: null, origin };
+      const fs = this.vpcResources.accessPoints.get(ap);
+      return { fileSystem: fs ?? unknown(`access point ${ap} is not defined in this template`), accessPoint: fs ? ap : null, origin };
+    };
+    const out: FunctionFileSystem[] = Array.isArray(v)
+      ? (v as Value[]).map(entry)
+      : [{ fileSystem: isUnknown(v) ? v : unknown("FileSystemConfigs is not a list"), accessPoint: null, origin }];
+    // A file system the template does not show is not checked: say so, rather than leave it out silently.
+    for (const e of out) {
+      if (!isUnknown(e.fileSystem)) continue;
+      this.report(
+        "LOAD_UNRESOLVED",
+        "info",
+        `${id} mounts an EFS file system that is not checked: ${e.fileSystem.reason}`,
+        id,
+        "FileSystemConfigs",
+      );
+    }
+    return out;
   }
 
   private capacityProvider(id: string, p: Props): void {
@@ -1306,4 +1422,15 @@ export class ModelBuilder {
       if (subnet?.mapPublicIpOnLaunch) (e as Mutable<typeof e>).publicAddress = { kind: "auto-assigned" };
     }
   }
+}
+
+/** The destinations of a DestinationConfig (OnSuccess, OnFailure), raw. */
+function destinationsOf(config: unknown): unknown[] {
+  if (!isRawObject(config)) return [];
+  const out: unknown[] = [];
+  for (const k of ["OnSuccess", "OnFailure"]) {
+    const d = config[k];
+    if (isRawObject(d) && d.Destination !== undefined) out.push(d.Destination);
+  }
+  return out;
 }
