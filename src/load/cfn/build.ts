@@ -1320,9 +1320,10 @@ export class ModelBuilder {
             : (v as Record<string, unknown>)["Fn::GetAtt"]);
         return typeof r === "string" ? r.split(".")[0] : undefined;
       };
-      for (const [rid, res] of Object.entries(this.resources)) {
-        const props = isRawObject(res?.Properties) ? res.Properties : {};
+      for (const rid in this.resources) {
+        const res = this.resources[rid];
         if (res?.Type !== "AWS::Lambda::EventSourceMapping" && res?.Type !== "AWS::Lambda::EventInvokeConfig") continue;
+        const props = isRawObject(res.Properties) ? res.Properties : {};
         const fn = refOf(props.FunctionName);
         if (!fn) continue;
         const entry = this.attachedToFunctions.get(fn) ?? { sources: [], targets: [] };

@@ -102,11 +102,14 @@ export function prepareCloudFormation(
   // The rules each resource ignores (Metadata: lambda-egress); a text that never names the tool has none.
   const ignores = new Map<string, RuleIgnore[]>();
   if (text.includes(METADATA_KEY)) {
-    for (const [id, resource] of Object.entries(original)) {
-      if (!resource || typeof resource !== "object") continue;
+    for (const id in original) {
+      const resource = original[id];
+      const metadata: unknown = resource && typeof resource === "object" ? resource.Metadata : undefined;
+      // Only a resource whose Metadata has the key: the position lookup scans a JSON resource's keys.
+      if (metadata === null || typeof metadata !== "object" || !Object.hasOwn(metadata, METADATA_KEY)) continue;
       const pos = parsed.positions.resource(id)?.keys.get("Metadata");
       const at = { file, ...(pos ? { line: pos.line, column: pos.column } : {}) };
-      const read = readIgnores(resource.Metadata, at);
+      const read = readIgnores(metadata, at);
       if (read.ignores.length > 0) ignores.set(id, read.ignores);
       for (const p of read.problems)
         early.push({ code: "LOAD_INVALID_SUPPRESSION", severity: "warning", message: p.message, location: at, resource: id, fix: p.fix });
