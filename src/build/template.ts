@@ -42,7 +42,7 @@ const AZ_SUFFIX = ["A", "B", "C"] as const;
 const NAT_INSTANCE_TYPE = "t3.micro";
 
 /** Turns the instance into a NAT: IP forwarding on, masquerade out of the primary interface. */
-const NAT_INSTANCE_USER_DATA = `#!/bin/bash
+export const NAT_INSTANCE_USER_DATA = `#!/bin/bash
 # NAT instance: forward IPv4 and masquerade the VPC's traffic behind this instance's address.
 set -u
 for i in 1 2 3 4 5 6 7 8 9 10; do dnf install -y iptables-services && break; sleep 6; done

@@ -11,6 +11,7 @@ import {
 } from "./demo-function.ts";
 import type { PatternName, ResolvedPatternOptions } from "./patterns.ts";
 import { isGatewayEndpointService, natCount, PATTERN_INFO } from "./patterns.ts";
+import { NAT_INSTANCE_USER_DATA } from "./template.ts";
 
 /** The address of the demo function in every configuration. */
 export const TERRAFORM_FUNCTION_ADDRESS = "aws_lambda_function.demo";
@@ -71,8 +72,8 @@ terraform {
   required_providers {
     aws = {
       source = "hashicorp/aws"
-      # ${s.nat === "regional" ? "Regional NAT gateways (availability_mode) need the AWS provider 6." : "The AWS provider 6 or later."}
-      version = ">= 6.0"
+      # ${s.nat === "regional" ? "Regional NAT gateways (availability_mode, vpc_id) came with the AWS provider 6.24.0." : "The AWS provider 6 or later."}
+      version = "${s.nat === "regional" ? ">= 6.24" : ">= 6.0"}"
     }
     archive = {
       source = "hashicorp/archive"
@@ -216,18 +217,7 @@ resource "aws_instance" "nat" {
   vpc_security_group_ids = [aws_security_group.nat_instance.id]
   source_dest_check      = false
   user_data              = <<-EOT
-#!/bin/bash
-# NAT instance: forward IPv4 and masquerade the VPC's traffic behind this instance's address.
-set -u
-for i in 1 2 3 4 5 6 7 8 9 10; do dnf install -y iptables-services && break; sleep 6; done
-echo 'net.ipv4.ip_forward = 1' > /etc/sysctl.d/90-nat.conf
-sysctl --system
-iface="$(ip route show default | awk '{print $5; exit}')"
-iptables -t nat -A POSTROUTING -o "$iface" -j MASQUERADE
-iptables -F FORWARD
-service iptables save
-systemctl enable --now iptables
-EOT
+${NAT_INSTANCE_USER_DATA}EOT
   depends_on             = [aws_internet_gateway.main]
   tags                   = { Name = "\${local.name}-nat-instance" }
 }
