@@ -16,7 +16,7 @@ writeFileSync(badJson, '{"key": ');
 const eventDir = join(dir, "events");
 mkdirSync(eventDir);
 const FIXTURE = "test/fixtures/conditions-and-params/template.yaml";
-const SEED = "test/fixtures/seed-000-single-nat/template.yaml";
+const SEED = "test/fixtures/single-nat-public-and-private/template.yaml";
 
 /** Exit 2, the message, one `lambda-egress:` line, no stack trace. */
 function refused(r: { code: number; stdout: string; stderr: string }, message: RegExp): void {

@@ -92,7 +92,8 @@ describe("cli", () => {
     assert.deepEqual(j.functions[0].summary, { "internet:8443": "unreachable", "203.0.113.10/32:22": "unreachable" });
     assert.equal(j.functions[0].subnets[0].destinations[0].code, "ENI_SG_RULES_MISMATCH");
     const open = JSON.parse(
-      (await runCli(["check", "test/fixtures/seed-000-single-nat/template.yaml", "--to", "203.0.113.10:22", "--format", "json"])).stdout,
+      (await runCli(["check", "test/fixtures/single-nat-public-and-private/template.yaml", "--to", "203.0.113.10:22", "--format", "json"]))
+        .stdout,
     );
     assert.equal(open.functions.find((f: { id: string }) => f.id === "ApiClientFunction").summary["203.0.113.10/32:22"], "reachable");
     assert.equal(j.functions[0].subnets[1].az, "ap-northeast-1c");

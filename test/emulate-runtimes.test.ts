@@ -64,7 +64,7 @@ function app(name: string, files: Record<string, string>, template: string): str
 }
 
 const TWO_AZ = "examples/nat-gateway-per-az/template.yaml";
-const SEED = "test/fixtures/seed-000-single-nat/template.yaml";
+const SEED = "test/fixtures/single-nat-public-and-private/template.yaml";
 
 /** The Python handler: GETs the emulated internet over HTTPS (the function's group allows 443 only). */
 const PY_CALL = `import json, urllib.request

@@ -106,7 +106,7 @@ describe("emulate --shell: each ENI's shell", () => {
 const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-shell kernel tests skipped: ${skip}\n`);
 
-const SEED = join("test", "fixtures", "seed-000-single-nat", "template.yaml");
+const SEED = join("test", "fixtures", "single-nat-public-and-private", "template.yaml");
 const BIN = join(ROOT, "bin", "lambda-egress.js");
 
 /** The CLI as a child process with piped stdin (the shells read it), bash as $SHELL. */

@@ -11,7 +11,7 @@ import { runCli } from "./cli-helpers.ts";
 import { checkYaml, FIXTURES } from "./helpers.ts";
 
 const FOREACH = join(FIXTURES, "language-extensions-foreach", "template.yaml");
-const SEED000 = readFileSync(join(FIXTURES, "seed-000-single-nat", "template.yaml"), "utf8");
+const SEED000 = readFileSync(join(FIXTURES, "single-nat-public-and-private", "template.yaml"), "utf8");
 
 const load = (yaml: string, params: Record<string, string> = {}): Model => loadCloudFormation("t.yaml", yaml, { params });
 const codes = (m: Model) => m.diagnostics.map((d) => `${d.severity} ${d.code}`);

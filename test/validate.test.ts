@@ -11,7 +11,7 @@ import { runCli } from "./cli-helpers.ts";
 import { checkYaml, FIXTURES } from "./helpers.ts";
 
 /** Seed 000: ApiClientFunction reaches the internet through NatGateway (PrivateSubnet 10.0.1.0/24, PublicSubnet 10.0.0.0/24). */
-const SEED000 = readFileSync(join(FIXTURES, "seed-000-single-nat", "template.yaml"), "utf8");
+const SEED000 = readFileSync(join(FIXTURES, "single-nat-public-and-private", "template.yaml"), "utf8");
 
 const load = (yaml: string): Model => loadCloudFormation("t.yaml", yaml);
 const errors = (m: Model) => m.diagnostics.filter((d) => d.severity === "error");

@@ -1,4 +1,4 @@
-// The demo function every built pattern carries: the seeds' connectivity check, made to answer
+// The demo function every built pattern carries: the blog posts' connectivity check, made to answer
 // the two questions a VPC function's owner has (does it get out, and from which address). It
 // fetches a page that echoes the caller's public IPv4 address over HTTPS and returns the status
 // code and that address, or the error (a timeout when the network has no way out).

@@ -10,9 +10,9 @@ import { kernelTestsMissing } from "./emulate-fixtures.ts";
 import { checkFile, ROOT } from "./helpers.ts";
 
 const skip = kernelTestsMissing();
-if (skip) process.stdout.write(`# emulate-seed000 skipped: ${skip}\n`);
+if (skip) process.stdout.write(`# emulate-single-nat skipped: ${skip}\n`);
 
-const SEED = join(ROOT, "test", "fixtures", "seed-000-single-nat", "template.yaml");
+const SEED = join(ROOT, "test", "fixtures", "single-nat-public-and-private", "template.yaml");
 
 function verdict(fn: string): string | undefined {
   return checkFile(SEED)
