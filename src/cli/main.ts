@@ -18,11 +18,7 @@ import { formatLocation, LoadError } from "../load/errors.ts";
 import { isTerraformConfigPath, MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
 import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
-import { renderHtml, renderTraceHtml } from "../report/html.ts";
-import { renderMarkdown } from "../report/markdown.ts";
-import { renderSarif } from "../report/sarif.ts";
 import { renderText } from "../report/text.ts";
-import { readRuleDocs } from "../findings/docs.ts";
 import { RULES } from "../rules/index.ts";
 import { unknownRule } from "../findings/suppress.ts";
 import { closest } from "../report/suggest.ts";
@@ -246,7 +242,10 @@ const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "html"];
  * format: the other formats never pay for it.
  */
 async function writeHtml(report: CheckReport | TraceReport, io: Io, output: string | undefined): Promise<void> {
-  const { Graphviz } = await import("@hpcc-js/wasm-graphviz");
+  const [{ Graphviz }, { renderHtml, renderTraceHtml }] = await Promise.all([
+    import("@hpcc-js/wasm-graphviz"),
+    import("../report/html.ts"),
+  ]);
   const graphviz = await Graphviz.load();
   const opts = { layout: (dot: string) => graphviz.dot(dot), version: VERSION };
   const html = "traces" in report ? renderTraceHtml(report, opts) : renderHtml(report, opts);
@@ -510,10 +509,12 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
   if (format === "html") return writeHtml(report, io, values.output).then(() => checkExitCode(report, failOn));
   if (values.output !== undefined) throw new UsageError("-o FILE goes with --format html");
+  // The SARIF and Markdown writers are loaded for their format only, like the HTML one.
   if (format === "sarif") {
+    const [{ renderSarif }, { readRuleDocs }] = await Promise.all([import("../report/sarif.ts"), import("../findings/docs.ts")]);
     const rules = RULES.map((r) => r.meta);
     io.stdout.write(renderSarif(report, { version: VERSION, rules, docs: readRuleDocs(rules.map((r) => r.id)), srcRoot: io.cwd }));
-  } else if (format === "markdown") io.stdout.write(renderMarkdown(report));
+  } else if (format === "markdown") io.stdout.write((await import("../report/markdown.ts")).renderMarkdown(report));
   else io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
   return checkExitCode(report, failOn);
 }
