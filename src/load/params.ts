@@ -2,30 +2,17 @@
 // it is said (a warning diagnostic naming it, the template's parameters and the closest one), for check, cost and emulate.
 import type { Diagnostic, Location } from "../model/types.ts";
 import type { Model } from "../model/model.ts";
+import { editDistance } from "../report/suggest.ts";
 
 export const UNKNOWN_PARAM_CODE = "LOAD_UNKNOWN_PARAMETER";
 /** `--import NAME=VALUE` with a name no template imports (cfn/stacks.ts). */
 export const UNKNOWN_IMPORT_CODE = "LOAD_UNKNOWN_IMPORT";
 
-/** Edit distance (insertions, deletions, substitutions), case-insensitive. */
-function distance(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= y.length; j++)
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (x[i - 1] === y[j - 1] ? 0 : 1));
-    prev = row;
-  }
-  return prev[y.length] as number;
-}
-
 /** The declared name closest to `name`, when it is close (a typo or another case), else undefined. */
 export function closestName(name: string, names: readonly string[]): string | undefined {
   let best: { n: string; d: number } | undefined;
   for (const n of names) {
-    const d = distance(name, n);
+    const d = editDistance(name.toLowerCase(), n.toLowerCase());
     if (best === undefined || d < best.d) best = { n, d };
   }
   return best !== undefined && best.d <= Math.max(2, Math.floor(name.length / 3)) ? best.n : undefined;

@@ -8,7 +8,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    // A name of hundreds of characters is no typo: not compared (the distance takes length x length steps).
+    const d = word.length > 200 || c.length > 200 ? Infinity : editDistance(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) {
       best = c;
       bestDistance = d;
@@ -17,9 +18,8 @@ export function closest(word: string, candidates: readonly string[]): string | u
   return best !== undefined && bestDistance <= Math.max(1, Math.floor(Math.max(word.length, best.length) / 3)) ? best : undefined;
 }
 
-/** Levenshtein distance (insert, delete, substitute), two rows. */
-function editDistance(a: string, b: string): number {
-  if (a.length > 200 || b.length > 200) return Infinity;
+/** Levenshtein distance (insert, delete, substitute), two rows; case-sensitive (callers lower-case). */
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
