@@ -27,7 +27,7 @@ export interface Need {
 }
 
 /** `${Id}` and `${Id.Attribute}` tokens of a symbolic string (see model SymbolicString). */
-const TOKEN = /\$\{([A-Za-z0-9]+)(?:\.([^}]+))?\}/g;
+export const TOKEN = /\$\{([A-Za-z0-9]+)(?:\.([^}]+))?\}/g;
 
 /** A symbolic value as the user wrote it: a lone reference without its `${}`. */
 function shown(value: string): string {

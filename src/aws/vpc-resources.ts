@@ -62,3 +62,19 @@ export const EFS_PORT = 2049;
  * SASL/SCRAM 9096, TLS 9094, plaintext 9092. A cluster with several listeners has several ports.
  */
 export const MSK_PORTS = { iam: 9098, scram: 9096, tls: 9094, plaintext: 9092 } as const;
+
+/**
+ * What a `!GetAtt` of a database, cache, search domain or cluster gives (CloudFormation resource
+ * pages, "Return values"): `address` for its endpoint's host name (`Endpoint.Address`,
+ * `RedisEndpoint.Address`, `PrimaryEndPoint.Address`, `ClusterEndpoint.Address`; `Endpoint` and
+ * `ReadEndpoint` of an RDS Proxy, DocumentDB or Neptune cluster; `DomainEndpoint` of a search
+ * domain), `port` for its port (`Endpoint.Port`, `Port`), null for anything else (ARNs, ids,
+ * hosted zones, lists of addresses).
+ */
+export function endpointAttributeKind(attribute: string): "address" | "port" | null {
+  const last = attribute.slice(attribute.lastIndexOf(".") + 1);
+  if (last === "Port") return "port";
+  if (last === "Address") return "address";
+  if (/^(Endpoint|ReadEndpoint|ReaderEndpoint|DomainEndpoint)$/.test(attribute)) return "address";
+  return null;
+}

@@ -498,7 +498,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         ? {
             mode: "invoke",
             command: [sandboxed.cmd, ...sandboxed.args],
-            env: invocation.env,
+            // The stand-ins' addresses of the resources its environment names (plan-resources.ts); Lambda's own variables win.
+            env: { ...eni.env, ...invocation.env },
             timeoutSeconds: invocation.timeoutSeconds,
             eventFile: invocation.eventFile,
             functionArn: invocation.functionArn,
@@ -508,7 +509,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         : {
             mode: "exec",
             command: [sandboxed.cmd, ...sandboxed.args],
-            env: {},
+            env: { ...eni.env },
             timeoutSeconds: timeout,
             eventFile: null,
             functionArn: "",

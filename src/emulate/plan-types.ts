@@ -13,7 +13,8 @@ export type NamespaceRole =
   | "nat-instance"
   | "igw" // internet gateway: 1:1 EIP mapping
   | "eigw" // egress-only internet gateway (IPv6)
-  | "internet"; // the public world: resolver, whoami and AWS service stand-ins
+  | "internet" // the public world: resolver, whoami and AWS service stand-ins
+  | "resource"; // one interface of a database, cache, search domain, Kafka cluster or file system (mount target)
 
 export interface NamespacePlan {
   /** Host-unique: `<prefix>-<short role/id>`, at most 15 characters where it names an interface. */
@@ -58,6 +59,8 @@ export interface EniPlan {
   readonly ns: string;
   readonly ipv4: string;
   readonly ipv6?: string;
+  /** The function's environment variables that name a resource's address or port, with its stand-in's (plan-resources.ts). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export interface Plan {

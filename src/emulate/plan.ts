@@ -29,6 +29,7 @@ import { DOCUMENTATION_V4, DOCUMENTATION_V6, PRIVATE_V4 } from "./address-space.
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
 import type { IpOp } from "./ip-ops.ts";
 import { renderIpOp } from "./ip-ops.ts";
+import { planResources, resourceEnvironment } from "./plan-resources.ts";
 import { nftComment, nftName, printable } from "./text.ts";
 import type { Ipv6Layout } from "./plan-ipv6.ts";
 import {
@@ -58,6 +59,8 @@ export { INTERNET_WHOAMI6 } from "./plan-ipv6.ts";
  * - `<prefix>-e<n>` function ENIs at base+23+k, `-n<n>` NAT gateways at base+10 (regional ones
  *   on 169.254.64.x), `-m<n>` NAT instances at base+10, `-p<n>` endpoints (interface ENIs at
  *   base+50, gateway endpoints on 169.254.128+.1 serving the service stand-in's /32),
+ *   `-d<n>` a resource's interfaces (a database in each of its subnets, a file system's mount targets) at base+70
+ *   with the whoami server at its port (plan-resources.ts),
  *   `-g<n>` internet gateways (169.254.v.1 towards the router, 192.0.2.(10+v) towards the
  *   internet), `-i0` the internet (198.51.100.80 whoami, 198.51.100.53 resolver,
  *   198.51.100.100+ AWS service stand-ins, 203.0.113.10+ stand-in EIPs routed to their IGW).
@@ -93,6 +96,8 @@ const EIP_STANDIN_FIRST = 10;
 /** First stand-in address of an AWS service's public endpoint (198.51.100.x). */
 const SERVICE_STANDIN_FIRST = 100;
 const WHOAMI_PORTS = [80, 443] as const;
+/** Where a resource's stand-in sits in its subnet, when free: base+70. */
+const RESOURCE_OFFSET = 70n;
 /** A NAT forwards out of the interface it received on: no ICMP redirects, no reverse-path filter. */
 const NAT_SYSCTLS: Readonly<Record<string, string>> = {
   "net.ipv4.ip_forward": "1",
@@ -589,6 +594,33 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     planEigw(st);
     for (const ep of model.vpcEndpointsOf(vpcId)) planEndpoint(ep, st);
   }
+  // Databases, caches, file systems and the like of the emulated VPCs: a stand-in listener each (plan-resources.ts).
+  const resourcesIn = new Map<string, bigint>();
+  const resources = planResources(model, {
+    note,
+    addInterface: (ref, entity, what, securityGroups) => {
+      const known = isUnknown(ref) ? undefined : model.get("subnet", ref);
+      if (known && typeof known.vpcId === "string" && !vpcStates.has(known.vpcId)) return "elsewhere";
+      const placed = placeSubnet(ref, what);
+      if (!placed) return undefined;
+      const { subnet, cidr, st } = placed;
+      const refs = isUnknown(securityGroups) || securityGroups.length > 0 ? securityGroups : [st.vpc.defaultSecurityGroupId];
+      const before = resourcesIn.get(subnet.id) ?? 0n;
+      resourcesIn.set(subnet.id, before + 1n);
+      const added = addInterface(
+        st,
+        subnet,
+        cidr,
+        RESOURCE_OFFSET + before,
+        { short: "d", role: "resource", entity },
+        what,
+        refs,
+        `${what} in ${subnet.id}`,
+      );
+      return added && { ns: added.ns.name, address: added.address, subnet };
+    },
+  });
+  servers.push(...resources.servers);
   for (const { st, ns, inetSide } of igwNamespaces) {
     const mine = eipMap.filter((m) => m.vpcId === st.vpc.id);
     const blocked = mine.filter((m) => {
@@ -649,7 +681,11 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     namespaces: namespaces.map(freezeNs),
     links,
     servers,
-    enis,
+    enis: enis.map((e) => {
+      const fn = functions.find((f) => f.id === e.functionId);
+      const env = fn ? resourceEnvironment(model, fn, model.get("subnet", e.subnetId), resources.standins, note) : {};
+      return Object.keys(env).length > 0 ? { ...e, env } : e;
+    }),
     notes,
   };
 
@@ -1415,8 +1451,10 @@ export function describePlan(plan: Plan): string {
     out.push(`  ${s.kind} ${s.address.includes(":") ? `[${s.address}]` : s.address}:${s.port} in ${s.ns}, ${what}`);
   }
   out.push("", "function ENIs:");
-  for (const e of plan.enis)
+  for (const e of plan.enis) {
     out.push(`  ${printable(e.functionId)} in ${printable(e.subnetId)}: ${e.ipv4}${e.ipv6 !== undefined ? `, ${e.ipv6}` : ""} (${e.ns})`);
+    for (const [k, v] of Object.entries(e.env ?? {})) out.push(`    environment ${printable(k)}=${printable(v)}`);
+  }
   if (plan.notes.length > 0) {
     out.push("", "notes:");
     for (const n of plan.notes) out.push(`  - ${printable(n)}`);

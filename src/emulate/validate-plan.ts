@@ -15,10 +15,12 @@ export const IFNAME_MAX = 15;
 /** Names of namespaces and state files a run creates: `le<6 hex>-...`. */
 export const RUN_NAME = /^le[0-9a-f]{6}-[a-z0-9-]+$/;
 const IFNAME = /^[a-zA-Z0-9_.-]+$/;
-const ROLES = ["router", "eni", "endpoint", "nat-gateway", "nat-instance", "igw", "eigw", "internet"];
+const ROLES = ["router", "eni", "endpoint", "nat-gateway", "nat-instance", "igw", "eigw", "internet", "resource"];
 /** A label or id shown to people (messages, the whoami answer): printable, one line, bounded. */
 const TEXT_MAX = 512;
 const PRINTABLE = /^[^\p{Cc}\p{Co}\p{Cn}\u2028\u2029]*$/u;
+/** An environment variable's name (Lambda's rule: a letter, then letters, digits and _). */
+export const ENV_NAME = /^[A-Za-z][A-Za-z0-9_]{0,127}$/;
 /** A DNS name of a server's records (`*` and `*.suffix` included). */
 const DNS_NAME = /^(\*|(\*\.)?[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*\.?)$/;
 
@@ -127,9 +129,12 @@ export function planProblems(x: unknown): string[] {
   list("enis").forEach((e, i) => {
     const w = `enis[${i}]`;
     if (!isObject(e)) return void out.push(`${w}: not an object`);
-    out.push(...keyProblems(w, e, ["functionId", "subnetId", "ns", "ipv4"], ["ipv6"]));
+    out.push(...keyProblems(w, e, ["functionId", "subnetId", "ns", "ipv4"], ["ipv6", "env"]));
     for (const k of ["functionId", "subnetId", "ns", "ipv4"]) if (!isText(e[k])) out.push(`${w}: ${k} is not one line of printable text`);
     if (e.ipv6 !== undefined && typeof e.ipv6 !== "string") out.push(`${w}: ipv6 is not a string`);
+    // The stand-ins' addresses a function's environment carries: variables of a process, never a command line.
+    if (e.env !== undefined && (!isObject(e.env) || Object.entries(e.env).some(([k, v]) => !ENV_NAME.test(k) || !isText(v))))
+      out.push(`${w}: env is not an object of environment variables (NAME: one line of printable text)`);
   });
   list("notes").forEach((n, i) => {
     if (typeof n !== "string") out.push(`notes[${i}]: not a string`);
@@ -287,6 +292,11 @@ export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[
     if (!names.has(e.ns)) problems.push(`ENI ${e.functionId} in ${e.subnetId}: namespace ${e.ns} is not in the plan`);
     address(`ENI ${e.functionId} in ${e.subnetId}`, e.ipv4, 4);
     if (e.ipv6 !== undefined) address(`ENI ${e.functionId} in ${e.subnetId}`, e.ipv6, 6);
+    for (const [k, v] of Object.entries(e.env ?? {}))
+      if (!ENV_NAME.test(k) || !isText(v))
+        problems.push(
+          `ENI ${e.functionId} in ${e.subnetId}: environment variable ${JSON.stringify(k)} is not NAME=one line of printable text`,
+        );
   }
   return problems;
 }
