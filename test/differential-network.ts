@@ -81,6 +81,26 @@ export interface NetworkSpec {
   readonly functions: readonly { readonly subnets: readonly number[]; readonly egress: FunctionEgress }[];
   /** A dual-stack network, or null for IPv4 only. */
   readonly ipv6: Ipv6Spec | null;
+  /** A database (RDS PostgreSQL) the functions' DB_HOST names, probed as `resource:<p>Db` (absent: none). */
+  readonly database?: DatabaseSpec | null;
+}
+
+/** A database's security group ingress at its port. */
+export type DatabaseIngress =
+  | "function-sg" // from the first function's security group
+  | "vpc" // from the VPC's block
+  | "subnet0" // from subnet 0's block only
+  | "other-port" // from the VPC, but at another port (a mistake)
+  | "none" // a group without ingress
+  | "default-sg"; // no group given: the VPC's default group (ingress from itself only)
+
+export interface DatabaseSpec {
+  /** The network's subnets in its DB subnet group. */
+  readonly subnets: readonly number[];
+  /** A subnet of its own (10.0.200.0/24) in the group too, in some AZ, with the VPC's default or a custom network ACL. */
+  readonly dataSubnet: { readonly az: number; readonly nacl: number | null } | null;
+  readonly port: number;
+  readonly ingress: DatabaseIngress;
 }
 
 /** IPv6: an Amazon-provided block, some subnets dual-stack, a `::/0` route per route table. */
@@ -243,6 +263,33 @@ export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
           }),
           { freq: 3 },
         ),
+        database: fc.option(
+          fc.record({
+            subnets: fc.subarray(
+              Array.from({ length: c.subnetCount }, (_, i) => i),
+              { minLength: 0, maxLength: Math.min(2, c.subnetCount) },
+            ),
+            dataSubnet: fc.option(
+              fc.record({
+                az: fc.nat({ max: AZS.length - 1 }),
+                nacl: weighted<number | null>([3, null], ...Array.from({ length: c.naclCount }, (_, t): [number, number] => [2, t])),
+              }),
+              { freq: 3 },
+            ),
+            port: weighted([3, 5432], [2, 3306], [1, 443], [1, 6379], [2, 0]).chain((p) =>
+              p === 0 ? fc.integer({ min: 1024, max: 65535 }) : fc.constant(p),
+            ),
+            ingress: weighted<DatabaseIngress>(
+              [6, "function-sg"],
+              [4, "vpc"],
+              [2, "subnet0"],
+              [c.m, "other-port"],
+              [c.m, "none"],
+              [c.m, "default-sg"],
+            ),
+          }),
+          { freq: 2 },
+        ),
         functions: fc.tuple(
           ...Array.from({ length: c.fnCount }, () =>
             fc.record({
@@ -264,8 +311,10 @@ export function networkArbitrary(): fc.Arbitrary<NetworkSpec> {
     .map(normalize);
 }
 
-/** AWS takes one interface endpoint subnet per AZ: keep the first subnet of each AZ. */
+/** AWS takes one interface endpoint subnet per AZ: keep the first subnet of each AZ. A database has at least one subnet. */
 function normalize(spec: NetworkSpec): NetworkSpec {
+  const db = spec.database;
+  if (db && db.subnets.length === 0 && db.dataSubnet === null) spec = { ...spec, database: { ...db, subnets: [0] } };
   if (!spec.sqsEndpoint) return spec;
   const azs = new Set<number>();
   const subnets = spec.sqsEndpoint.subnets.filter((i) => {
@@ -552,6 +601,50 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
       },
     };
   }
+  const db = spec.database;
+  if (db) {
+    const subnets = db.subnets.map((i) => ref(`${p}Subnet${i}`));
+    if (db.dataSubnet) {
+      r[`${p}DataSubnet`] = {
+        Type: "AWS::EC2::Subnet",
+        Properties: { VpcId: ref(vpc), CidrBlock: "10.0.200.0/24", AvailabilityZone: AZS[db.dataSubnet.az] },
+      };
+      if (db.dataSubnet.nacl !== null)
+        r[`${p}DataSubnetAcl`] = {
+          Type: "AWS::EC2::SubnetNetworkAclAssociation",
+          Properties: { SubnetId: ref(`${p}DataSubnet`), NetworkAclId: ref(`${p}Acl${db.dataSubnet.nacl}`) },
+        };
+      subnets.push(ref(`${p}DataSubnet`));
+    }
+    r[`${p}DbSubnets`] = { Type: "AWS::RDS::DBSubnetGroup", Properties: { DBSubnetGroupDescription: "database", SubnetIds: subnets } };
+    const at = (port: number) => ({ IpProtocol: "tcp", FromPort: port, ToPort: port });
+    const ingress =
+      db.ingress === "function-sg"
+        ? [{ ...at(db.port), SourceSecurityGroupId: ref(`${p}Function0Sg`) }]
+        : db.ingress === "vpc"
+          ? [{ ...at(db.port), CidrIp: VPC_CIDR }]
+          : db.ingress === "subnet0"
+            ? [{ ...at(db.port), CidrIp: "10.0.0.0/24" }]
+            : db.ingress === "other-port"
+              ? [{ ...at(db.port === 65535 ? db.port - 1 : db.port + 1), CidrIp: VPC_CIDR }]
+              : [];
+    if (db.ingress !== "default-sg")
+      r[`${p}DbSg`] = {
+        Type: "AWS::EC2::SecurityGroup",
+        Properties: { GroupDescription: "database", VpcId: ref(vpc), ...(ingress.length > 0 ? { SecurityGroupIngress: ingress } : {}) },
+      };
+    r[`${p}Db`] = {
+      Type: "AWS::RDS::DBInstance",
+      Properties: {
+        Engine: "postgres",
+        DBInstanceClass: "db.t4g.micro",
+        AllocatedStorage: "20",
+        Port: String(db.port),
+        DBSubnetGroupName: ref(`${p}DbSubnets`),
+        ...(db.ingress !== "default-sg" ? { VPCSecurityGroups: [ref(`${p}DbSg`)] } : {}),
+      },
+    };
+  }
   spec.functions.forEach((f, i) => {
     const sg = `${p}Function${i}Sg`;
     const egress4 = functionEgressRules(f.egress, endpointSg);
@@ -579,6 +672,7 @@ export function networkResources(spec: NetworkSpec, p: string): Record<string, R
         Handler: "index.handler",
         Role: { "Fn::GetAtt": ["FunctionRole", "Arn"] },
         Code: { ZipFile: "exports.handler = async () => 'ok';" },
+        ...(db ? { Environment: { Variables: { DB_HOST: { "Fn::GetAtt": [`${p}Db`, "Endpoint.Address"] } } } } : {}),
         VpcConfig: {
           SubnetIds: f.subnets.map((s) => ref(`${p}Subnet${s}`)),
           SecurityGroupIds: [ref(sg)],

@@ -14,10 +14,14 @@ interface Target {
   readonly port: number;
   readonly tls: boolean;
   readonly servername?: string;
+  /** The addresses to try instead of the host's (a resource's stand-ins: one in each of its subnets). */
+  readonly addresses?: readonly string[];
 }
 
 export type ProbeResult =
-  { readonly ok: true; readonly sourceIp: string; readonly label: string } | { readonly ok: false; readonly error: string };
+  | { readonly ok: true; readonly sourceIp: string; readonly label: string }
+  /** `partial`: some of the addresses answered. */
+  | { readonly ok: false; readonly error: string; readonly partial?: true };
 
 const timeoutMs = Number(process.argv[2] ?? "2000");
 const LOOKUP_TIMEOUT_MS = 4000;
@@ -56,7 +60,7 @@ async function probeAll(t: Target): Promise<ProbeResult> {
     const timeout = new Promise<never>((_, fail) =>
       setTimeout(() => fail(Object.assign(new Error("timeout"), { code: "ETIMEOUT" })), LOOKUP_TIMEOUT_MS),
     );
-    addresses = (await Promise.race([lookup(t.host, { all: true }), timeout])).map((a) => a.address);
+    addresses = t.addresses ? [...t.addresses] : (await Promise.race([lookup(t.host, { all: true }), timeout])).map((a) => a.address);
   } catch (e) {
     return { ok: false, error: `lookup: ${(e as NodeJS.ErrnoException).code ?? String(e)}` };
   }
@@ -64,7 +68,12 @@ async function probeAll(t: Target): Promise<ProbeResult> {
   const failed = results.findIndex((r) => !r.ok);
   if (failed < 0) return results[0] ?? { ok: false, error: "no address" };
   const r = results[failed] as ProbeResult & { ok: false };
-  return { ok: false, error: `${addresses[failed]}: ${r.error}${results.some((x) => x.ok) ? " (other addresses answer)" : ""}` };
+  const partial = results.some((x) => x.ok);
+  return {
+    ok: false,
+    error: `${addresses[failed]}: ${r.error}${partial ? " (other addresses answer)" : ""}`,
+    ...(partial ? { partial } : {}),
+  };
 }
 
 const results = await Promise.all(targets.map(async (t) => [t.id, await probeAll(t)] as const));
