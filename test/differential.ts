@@ -207,7 +207,7 @@ export function compare(observations: readonly Observation[]): string[] {
     const k = o.kernel;
     // A database in several subnets, some of them blocked: which one it is in is AWS's choice, so check cannot say,
     // and the kernel reaches some of its stand-ins but not all.
-    if (a.verdict === "unknown" && o.to.startsWith("resource:") && !k.ok && k.partial === true) continue;
+    if (a.verdict === "unknown" && o.to.startsWith("resource:") && /AWS's choice/.test(a.reason) && !k.ok && k.partial === true) continue;
     if (a.verdict === "unknown") {
       out.push(line(o, "the analyzer cannot decide a generated network"));
       continue;
