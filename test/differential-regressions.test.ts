@@ -111,19 +111,58 @@ export const CASES: readonly Case[] = [
       "N0Function0 N0Subnet1 aws:s3": "unreachable",
     },
   },
+  {
+    name: "a database in two subnets, one of them behind an empty network ACL",
+    finding:
+      "harness: the analyzer says unknown (which of its subnets the database is in is AWS's choice) while the kernel reaches one of its two stand-ins: both right, now taken as agreement; the analyzer's reason called the database's subnet the NAT's subnet",
+    spec: {
+      ...PRIVATE_BEHIND_NAT,
+      subnets: [
+        { az: 0, routeTable: 0, nacl: null, mapPublicIp: true },
+        { az: 1, routeTable: 1, nacl: null, mapPublicIp: false },
+      ],
+      nacls: ["empty"],
+      s3Gateway: null,
+      functions: [{ subnets: [1], egress: "all" }],
+      database: { subnets: [0], dataSubnet: { az: 2, nacl: 0 }, port: 5432, ingress: "function-sg" },
+    },
+    expected: {
+      "N0Function0 N0Subnet1 resource:N0Db":
+        "unknown network ACL N0Acl0 of N0Db's subnet N0DataSubnet denies the inbound traffic from the function's subnet to N0Db: no rule allows it, so the implicit deny (rule *) decides; N0Db may be in a subnet that is open or in one that is blocked (which one is AWS's choice, and changes on failover)",
+    },
+  },
+  {
+    name: "a database in the function's own subnet, behind an empty network ACL",
+    finding: "none: a network ACL filters what crosses its subnet's edge only, and both the analyzer and the kernel let this through",
+    spec: {
+      ...PRIVATE_BEHIND_NAT,
+      subnets: [
+        { az: 0, routeTable: 0, nacl: null, mapPublicIp: true },
+        { az: 1, routeTable: 1, nacl: 0, mapPublicIp: false },
+      ],
+      nacls: ["empty"],
+      s3Gateway: null,
+      functions: [{ subnets: [1], egress: "all" }],
+      database: { subnets: [1], dataSubnet: null, port: 3306, ingress: "vpc" },
+    },
+    expected: {
+      "N0Function0 N0Subnet1 resource:N0Db": "reachable PostgreSQL DB instance N0Db in N0Subnet1 admits tcp 3306",
+    },
+  },
 ];
 
 describe("differential regressions: the analyzer", () => {
   for (const c of CASES) {
     it(`${c.name}`, () => {
       const text = JSON.stringify(templateOf([c.spec]));
-      const report = checkTemplate("regression.json", text, { to: DESTINATIONS, region: REGION });
+      const to = [...DESTINATIONS, ...(c.spec.database ? ["resource:N0Db"] : [])];
+      const report = checkTemplate("regression.json", text, { to, region: REGION });
       const got: Record<string, string> = {};
       for (const f of report.functions)
         for (const s of f.subnets)
           for (const d of s.destinations) {
             const key = `${f.id} ${s.subnet} ${d.to}`;
-            if (key in c.expected) got[key] = d.verdict === "reachable" ? `${d.verdict} ${d.reason}` : d.verdict;
+            if (key in c.expected) got[key] = d.verdict === "unreachable" ? d.verdict : `${d.verdict} ${d.reason}`;
           }
       assert.deepEqual(got, c.expected);
     });

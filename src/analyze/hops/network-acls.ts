@@ -73,7 +73,7 @@ export function nacl(eng: Engine, walk: Walk, ctx: Ctx, subnet: Subnet, egress: 
 function whose(ctx: Ctx, subnet: Subnet): string {
   if (subnet.id === ctx.subnet.id) return "the function's subnet";
   if (ctx.road.kind === "interface-endpoint" && ctx.road.subnets.some((s) => s.id === subnet.id)) return "the endpoint ENIs' subnet";
-  if (ctx.road.kind === "resource") return `the subnet of ${ctx.road.resource.id}`;
+  if (ctx.road.kind === "resource") return `${ctx.road.resource.id}'s subnet`;
   return "the NAT's subnet";
 }
 
