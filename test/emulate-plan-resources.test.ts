@@ -68,6 +68,7 @@ describe("emulate: stand-ins for resource destinations", () => {
     // A connection to a stand-in is said as check's destination.
     assert.equal(destinationOf(p, "10.0.12.70:5432"), "resource:Database");
     assert.equal(destinationOf(p, "10.0.11.71:2049"), "resource:FileSystem");
+    assert.equal(destinationOf(p, "10.0.11.70:5433"), "resource:Database:5433");
   });
 
   it("the function's environment carries the stand-in's address and port, token by token", () => {

@@ -47,6 +47,15 @@ describe("emulate --shell: each ENI's shell", () => {
     });
   });
 
+  it("carries the function's environment variables that name a resource, at its stand-in", () => {
+    const l = shellLaunch(
+      { ...ENI, env: { DB_HOST: "10.0.11.70", DB_PORT: "5432" } },
+      { shell: "/bin/sh", interactive: false, dropCaps: false, caCert: undefined },
+    );
+    assert.equal(l.env.DB_HOST, "10.0.11.70");
+    assert.equal(l.env.DB_PORT, "5432");
+  });
+
   it("reads commands from stdin without a terminal; other shells get -i and PS1 only", () => {
     assert.deepEqual(shellLaunch(ENI, { shell: "/bin/bash", interactive: false, dropCaps: false, caCert: undefined }).args, [
       "netns",

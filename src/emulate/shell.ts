@@ -53,6 +53,8 @@ export interface ShellOptions {
 
 export function shellLaunch(eni: EniPlan, options: ShellOptions): ShellLaunch {
   const env: Record<string, string> = {
+    // The stand-ins' addresses of the resources the function's environment names (plan-resources.ts).
+    ...eni.env,
     // An environment variable cannot hold NUL, and a terminal should not get escapes: the ids as printable text.
     LAMBDA_EGRESS_FUNCTION: printable(eni.functionId),
     LAMBDA_EGRESS_SUBNET: printable(eni.subnetId),
