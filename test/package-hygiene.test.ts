@@ -30,7 +30,7 @@ describe("package hygiene", () => {
     const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const files = (JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path);
-    for (const f of ["LICENSE", "README.md", "bin/lambda-egress.js", "dist/cli.js", "docs/rules/README.md"])
+    for (const f of ["LICENSE", "README.md", "bin/lambda-egress.js", "dist/cli.cjs", "dist/cli.cjs.cache", "docs/rules/README.md"])
       assert.ok(files.includes(f), f);
     assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("src/") || f.startsWith("dist/test/")), "no tests or sources");
   });

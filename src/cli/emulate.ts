@@ -123,7 +123,7 @@ function missingPrivileges(needNft: boolean, needSandbox = false): { message: st
 const SANDBOX_ENV = "LAMBDA_EGRESS_SANDBOX";
 const SANDBOX = ["--user", "--map-root-user", "--mount", "--net", "--pid", "--mount-proc", "--fork", "--kill-child"];
 
-/** The CLI's launcher (bin/lambda-egress.js), from the bundle (dist/cli.js, dist/chunks/) or the compiled module (dist/src/cli). */
+/** The CLI's launcher (bin/lambda-egress.js), from the bundle (dist/cli.cjs) or the compiled module (dist/src/cli). */
 function launcher(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++, dir = dirname(dir))
