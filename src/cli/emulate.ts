@@ -297,7 +297,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
     if (typeof loaded === "string")
-      return fail(io, loaded, "a plan file is JSON of the typed data emulate --plan prints (see the README's Emulate section)");
+      return fail(io, loaded, "a plan file is JSON of typed operations, as the README's Emulate section describes (--plan-file)");
     plan = loaded;
   } else {
     const file = positionals[0] as string;
