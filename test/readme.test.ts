@@ -228,11 +228,18 @@ describe("README output", () => {
   }
 
   it("commands name files that exist (a bundled example, or one an earlier command of the block wrote)", () => {
-    for (const b of all)
+    for (const b of all) {
+      const written = new Set<string>();
       for (const c of b.commands) {
-        if (TRANSCRIPTS.some((t) => t.command.test(c.args.join(" ")))) continue;
-        for (const a of c.args)
-          if (/^examples\//.test(a)) assert.ok(existsSync(join(ROOT, a.replace(/=.*$/, ""))), `README.md:${b.line}: ${a}`);
+        const own = c.args.includes("--") ? c.args.slice(0, c.args.indexOf("--")) : c.args;
+        const o = own.indexOf("-o");
+        if (o >= 0) written.add(own[o + 1] as string);
+        for (const a of own.map((x) => x.replace(/=.*$/, ""))) {
+          if (!/^examples\/|\.(ya?ml|json|tf)$/.test(a) || written.has(a)) continue;
+          assert.match(a, /^examples\//, `README.md:${b.line}: ${a} is not a bundled example`);
+          assert.ok(existsSync(join(ROOT, a)), `README.md:${b.line}: ${a} does not exist`);
+        }
       }
+    }
   });
 });
