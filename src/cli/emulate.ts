@@ -296,7 +296,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   let checked: Model | undefined;
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
-    if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
+    if (typeof loaded === "string")
+      return fail(io, loaded, "a plan file is JSON of typed operations, as the README's Emulate section describes (--plan-file)");
     plan = loaded;
   } else {
     const file = positionals[0] as string;
