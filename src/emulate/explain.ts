@@ -23,7 +23,7 @@ export function destinationOf(plan: Plan, endpoint: string): string | undefined 
   const service = /^(aws:[a-z0-9-]+)/.exec(label);
   if (service) return service[1];
   // A resource's stand-in (plan-resources.ts): at its own port, else at the port the connection named.
-  const resource = /^(resource:[A-Za-z0-9]+)/.exec(label);
+  const resource = /^(resource:\S+)/.exec(label);
   if (resource) return e.port === server.port ? resource[1] : `${resource[1]}:${e.port}`;
   if (label !== "internet") return undefined;
   const name = e.address.includes(":") ? "internet6" : "internet";
