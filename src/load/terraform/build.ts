@@ -383,8 +383,11 @@ export class TerraformBuilder {
       }
       if (inst.type === "aws_iam_role" && typeof v.name === "string") this.byRealId.set(v.name, inst.address);
       if (inst.type === "aws_eip" && typeof v.allocation_id === "string") this.byRealId.set(v.allocation_id, inst.address);
-      // Subnet groups, clusters and proxies are named by their name or identifier, which a plan knows before their id.
-      if (SUBNET_GROUP_TYPES.includes(inst.type) || VPC_RESOURCE_TYPES.includes(inst.type)) {
+      // A subnet group is named by its name (which may also be the name of the database that uses it).
+      if (SUBNET_GROUP_TYPES.includes(inst.type) && typeof v.name === "string" && v.name !== "")
+        this.subnetGroupNames.set(`${inst.type} ${v.name}`, inst.address);
+      // Clusters and proxies are named by their identifier or name, which a plan knows before their id.
+      if (VPC_RESOURCE_TYPES.includes(inst.type)) {
         for (const k of ["name", "cluster_identifier", "replication_group_id"]) {
           const x = v[k];
           if (typeof x === "string" && x !== "" && !this.byRealId.has(x)) this.byRealId.set(x, inst.address);
@@ -1477,9 +1480,14 @@ export class TerraformBuilder {
     this.vpcResources.subnetGroup(inst.address, this.refList(inst, ["subnet_ids"], "subnet"));
   }
 
-  /** The subnets of the subnet group at `key`; `absent`: where the resource goes without one. */
-  private groupSubnets(inst: TfInstance, key: string, what: string, absent: string): EntityRef[] | Unknown {
-    return this.vpcResources.subnetsOfGroup(this.ref(inst, [key], what), what, absent);
+  /** Subnet groups by `type name`: a database names its group by name. */
+  private readonly subnetGroupNames = new Map<string, string>();
+
+  /** The subnets of the subnet group (of type `groupType`) at `key`; `absent`: where the resource goes without one. */
+  private groupSubnets(inst: TfInstance, key: string, groupType: string, what: string, absent: string): EntityRef[] | Unknown {
+    const v = this.given(inst, [key]);
+    const named = typeof v === "string" ? this.subnetGroupNames.get(`${groupType} ${v}`) : undefined;
+    return this.vpcResources.subnetsOfGroup(named ?? this.ref(inst, [key], what), what, absent);
   }
 
   /** A port attribute: undefined when not set, else its number or why it is not known. */
@@ -1500,7 +1508,13 @@ export class TerraformBuilder {
         this.vpcResources.add({
           ...base,
           ...databaseFacts(engine(), "DB instance", this.portValue(inst, ["port"]), "port"),
-          subnetIds: this.groupSubnets(inst, "db_subnet_group_name", "DB subnet group", defaultVpc("db_subnet_group_name")),
+          subnetIds: this.groupSubnets(
+            inst,
+            "db_subnet_group_name",
+            "aws_db_subnet_group",
+            "DB subnet group",
+            defaultVpc("db_subnet_group_name"),
+          ),
           securityGroupIds: sgs("vpc_security_group_ids"),
         });
         return;
@@ -1508,7 +1522,13 @@ export class TerraformBuilder {
         this.vpcResources.add({
           ...base,
           ...databaseFacts(engine(), "DB cluster", this.portValue(inst, ["port"]), "port"),
-          subnetIds: this.groupSubnets(inst, "db_subnet_group_name", "DB subnet group", defaultVpc("db_subnet_group_name")),
+          subnetIds: this.groupSubnets(
+            inst,
+            "db_subnet_group_name",
+            "aws_db_subnet_group",
+            "DB subnet group",
+            defaultVpc("db_subnet_group_name"),
+          ),
           securityGroupIds: sgs("vpc_security_group_ids"),
         });
         return;
@@ -1519,6 +1539,12 @@ export class TerraformBuilder {
         const cluster = this.ref(inst, ["cluster_identifier"], "DB cluster") ?? unknown(`${id} names no cluster_identifier`);
         this.vpcResources.parent(id, cluster);
         const groupKey = t === "aws_neptune_cluster_instance" ? "neptune_subnet_group_name" : "db_subnet_group_name";
+        const groupType =
+          t === "aws_rds_cluster_instance"
+            ? "aws_db_subnet_group"
+            : t === "aws_docdb_cluster_instance"
+              ? "aws_docdb_subnet_group"
+              : "aws_neptune_subnet_group";
         this.vpcResources.add({
           ...base,
           what:
@@ -1529,7 +1555,7 @@ export class TerraformBuilder {
                 : "Neptune instance",
           port: unknown(`the port of its cluster ${isUnknown(cluster) ? "(not in this plan)" : cluster}`),
           portWhy: "its cluster's port",
-          subnetIds: this.groupSubnets(inst, groupKey, "DB subnet group", "its cluster's subnets"),
+          subnetIds: this.groupSubnets(inst, groupKey, groupType, "DB subnet group", "its cluster's subnets"),
           securityGroupIds: [],
         });
         return;
@@ -1579,6 +1605,7 @@ export class TerraformBuilder {
             : this.groupSubnets(
                 inst,
                 "subnet_group_name",
+                t === "aws_memorydb_cluster" ? "aws_memorydb_subnet_group" : "aws_elasticache_subnet_group",
                 t === "aws_memorydb_cluster" ? "subnet group" : "cache subnet group",
                 defaultVpc("subnet_group_name"),
               ),
@@ -1599,7 +1626,13 @@ export class TerraformBuilder {
             `the default port of ${docdb ? "DocumentDB" : "Neptune"}`,
             "port",
           ),
-          subnetIds: this.groupSubnets(inst, groupKey, "DB subnet group", defaultVpc(groupKey)),
+          subnetIds: this.groupSubnets(
+            inst,
+            groupKey,
+            docdb ? "aws_docdb_subnet_group" : "aws_neptune_subnet_group",
+            "DB subnet group",
+            defaultVpc(groupKey),
+          ),
           securityGroupIds: sgs("vpc_security_group_ids"),
         });
         return;
@@ -1649,7 +1682,13 @@ export class TerraformBuilder {
           ...base,
           what: "Redshift cluster",
           ...portOf(this.portValue(inst, ["port"]), REDSHIFT_PORT, "the default port of Redshift", "port"),
-          subnetIds: this.groupSubnets(inst, "cluster_subnet_group_name", "cluster subnet group", defaultVpc("cluster_subnet_group_name")),
+          subnetIds: this.groupSubnets(
+            inst,
+            "cluster_subnet_group_name",
+            "aws_redshift_subnet_group",
+            "cluster subnet group",
+            defaultVpc("cluster_subnet_group_name"),
+          ),
           securityGroupIds: sgs("vpc_security_group_ids"),
         });
         return;
