@@ -309,7 +309,7 @@ describe("terraform state: every resource type a function may be wired to", () =
       ["resource:aws_db_instance.pg", "environment DB_HOST = aws_db_instance.pg.address"],
       [
         "resource:aws_elasticache_replication_group.redis",
-        "environment CACHE = aws_elasticache_replication_group.redis.primary_endpoint_address",
+        "environment CACHE = ${aws_elasticache_replication_group.redis.primary_endpoint_address}:6379",
       ],
     ]);
     assert.deepEqual(r.functions[0]?.summary, {

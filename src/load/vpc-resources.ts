@@ -193,11 +193,12 @@ export class VpcResourceSet {
  * An environment value that holds a resource's endpoint, as the token of that resource
  * (`${Id.Attribute}`, see model SymbolicString), else null. `endpoints` maps each endpoint value
  * the input shows (an address, a `host:port`, an ARN) to its token; the value may also be one
- * address followed by a port (`db.example:5432`).
+ * address followed by a port (`db.example:5432` -> `${Db.Endpoint}:5432`).
  */
 export function endpointToken(value: string, endpoints: ReadonlyMap<string, string>): string | null {
   const exact = endpoints.get(value);
   if (exact !== undefined) return exact;
   const m = /^(.+):(\d{1,5})$/.exec(value);
-  return m ? (endpoints.get(m[1] as string) ?? null) : null;
+  const token = m ? endpoints.get(m[1] as string) : undefined;
+  return token === undefined ? null : `${token}:${m?.[2] as string}`;
 }
