@@ -2,7 +2,8 @@
 // EFS): plans, states and .tf configurations written here or in the fixtures, exact verdicts, needs
 // and resource entities out.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { CheckReport } from "../src/check.ts";
@@ -122,6 +123,57 @@ describe("terraform configuration (.tf): the same network", () => {
       bad.findings.map((f) => [f.rule, f.severity]),
       [["wired-resource-unreachable", "error"]],
     );
+  });
+});
+
+describe("terraform configuration (.tf): a database in a module", () => {
+  it("an environment value from the module's output is the module's DB instance", async () => {
+    const root = mkdtempSync(join(tmpdir(), "le-tf-module-"));
+    try {
+      const main = readFileSync(join(ROOT, "test/fixtures-hcl/rds-efs/main.tf"), "utf8");
+      const start = main.indexOf('resource "aws_db_subnet_group" "data"');
+      const end = main.indexOf('resource "aws_efs_file_system" "data"');
+      writeFileSync(
+        join(root, "main.tf"),
+        `${main.slice(0, start)}module "db" {
+  source     = "./modules/db"
+  subnet_ids = aws_subnet.data[*].id
+  sg_id      = aws_security_group.db.id
+}
+
+${main.slice(end)}`
+          .replace("DB_HOST = aws_db_instance.db.address", "DB_HOST = module.db.address")
+          .replace("DB_PORT = aws_db_instance.db.port", 'DB_PORT = "5432"'),
+      );
+      mkdirSync(join(root, "modules", "db"), { recursive: true });
+      writeFileSync(
+        join(root, "modules", "db", "main.tf"),
+        `variable "subnet_ids" { type = list(string) }
+variable "sg_id" { type = string }
+resource "aws_db_subnet_group" "data" {
+  name       = "api-data"
+  subnet_ids = var.subnet_ids
+}
+resource "aws_db_instance" "this" {
+  identifier             = "api-db"
+  engine                 = "postgres"
+  instance_class         = "db.t4g.micro"
+  db_subnet_group_name   = aws_db_subnet_group.data.name
+  vpc_security_group_ids = [var.sg_id]
+}
+output "address" { value = aws_db_instance.this.address }
+`,
+      );
+      const r = await checkCli([root]);
+      assert.deepEqual(r.functions[0]?.summary, {
+        internet: "unreachable",
+        "resource:module.db.aws_db_instance.this": "reachable",
+        [EFS]: "reachable",
+      });
+      assert.equal(r.functions[0]?.needs?.[0]?.because, "environment DB_HOST = module.db.aws_db_instance.this.address");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

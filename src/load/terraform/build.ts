@@ -1792,7 +1792,8 @@ export class TerraformBuilder {
       if (isUnknown(hit) || hit.length !== 1) continue;
       const target = hit[0] as TfInstance;
       if (!this.vpcResources.has(target.address)) continue;
-      const attr = p.kind === "resource" ? p.attr : undefined;
+      // A .tf configuration names the instance by its full address (`module.db.aws_db_instance.this.address`).
+      const attr = p.kind === "resource" ? p.attr : r.startsWith(`${target.address}.`) ? r.slice(target.address.length + 1) : undefined;
       // `aws_db_instance.db` next to `aws_db_instance.db.address`: Terraform lists the resource too.
       if (attr === undefined && (e.references ?? []).some((x) => x !== r && x.startsWith(`${r}.`))) continue;
       const token = attr === undefined ? `\${${target.address}}` : `\${${target.address}.${attr}}`;
