@@ -284,7 +284,9 @@ describe("scan: RDS databases and proxies, EFS file systems", () => {
   });
 
   it("a snapshot of version 1 (no resources) is still read: the network's verdicts, no resource needs", async () => {
-    const { snapshot } = await scanAndCheck(account());
+    const { snapshot, report } = await scanAndCheck(account());
+    assert.equal(snapshot.schemaVersion, 2);
+    assert.equal(orders(report).summary["resource:orders-db"], "reachable", "version 2 has the database");
     const v1 = {
       ...snapshot,
       schemaVersion: 1,

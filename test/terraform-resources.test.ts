@@ -75,6 +75,35 @@ describe("terraform plan: a function wired to its PostgreSQL DB instance and an 
     );
   });
 
+  it("values known only after apply from two resources: the plan does not say which is which, so neither is tied", () => {
+    const doc = JSON.parse(readFileSync(join(ROOT, TF, "rds-efs.plan.json"), "utf8")) as {
+      resource_changes: { address: string; change: { after_unknown: { environment: { variables: Record<string, boolean> }[] } } }[];
+      configuration: { root_module: { resources: { address: string; expressions: { environment: { variables: unknown }[] } }[] } };
+    };
+    const rc = doc.resource_changes.find((r) => r.address === "aws_lambda_function.api");
+    (rc?.change.after_unknown.environment[0] as { variables: Record<string, boolean> }).variables.FS_DNS = true;
+    const cfg = doc.configuration.root_module.resources.find((r) => r.address === "aws_lambda_function.api");
+    (cfg?.expressions.environment[0] as { variables: unknown }).variables = {
+      references: [
+        "aws_db_instance.db.address",
+        "aws_db_instance.db",
+        "aws_db_instance.db.port",
+        "aws_efs_file_system.data.dns_name",
+        "aws_efs_file_system.data",
+      ],
+    };
+    const r = checkTemplate("ambiguous.plan.json", JSON.stringify(doc));
+    assert.deepEqual(needs(r), [
+      [EFS, "file_system_config mounts aws_efs_file_system.data through access point aws_efs_access_point.data"],
+    ]);
+    assert.deepEqual(loadModel("ambiguous.plan.json", JSON.stringify(doc)).get("function", "aws_lambda_function.api")?.environment, {
+      PARTNER_URL: "https://partner.example.com",
+      DB_HOST: "${?}",
+      DB_PORT: "${?}",
+      FS_DNS: "${?}",
+    });
+  });
+
   it("the DB instance and file system are read with their engine's port, subnet group and mount targets", () => {
     const m = loadModel(join(TF, "rds-efs.plan.json"), readFileSync(join(ROOT, TF, "rds-efs.plan.json"), "utf8"));
     const db = m.get("resource", "aws_db_instance.db");
