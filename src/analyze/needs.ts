@@ -26,8 +26,17 @@ export interface Need {
   readonly location: Location;
 }
 
-/** `${Id}` and `${Id.Attribute}` tokens of a symbolic string (see model SymbolicString). */
-const TOKEN = /\$\{([A-Za-z0-9]+)(?:\.([^}]+))?\}/g;
+/** `${Id}` and `${Id.Attribute}` tokens of a symbolic string (see model SymbolicString); a Terraform address has dots of its own. */
+const TOKEN = /\$\{([^}]+)\}/g;
+
+/** The resource a token names: the longest part before a dot that is a resource of the model (`aws_db_instance.db` of `aws_db_instance.db.address`). */
+function resourceOfToken(model: Model, body: string): string | null {
+  for (let at = body.length; at > 0; at = body.lastIndexOf(".", at - 1)) {
+    const id = body.slice(0, at);
+    if (model.get("resource", id)) return id;
+  }
+  return null;
+}
 
 /** A symbolic value as the user wrote it: a lone reference without its `${}`. */
 function shown(value: string): string {
@@ -53,14 +62,16 @@ function resourceNeeds(model: Model, fn: LambdaFunction, add: Add): void {
   const envLocation = locationOf(fn.environmentOrigin ?? fn.origin);
   for (const [key, value] of Object.entries(fn.environment ?? {})) {
     for (const m of value.matchAll(TOKEN)) {
-      const id = m[1] as string;
-      if (model.get("resource", id)) add(`resource:${id}`, `environment ${key} = ${shown(value)}`, envLocation);
+      const id = resourceOfToken(model, m[1] as string);
+      if (id !== null) add(`resource:${id}`, `environment ${key} = ${shown(value)}`, envLocation);
     }
   }
   for (const fs of fn.fileSystems ?? []) {
     if (isUnknown(fs.fileSystem) || !model.get("resource", fs.fileSystem)) continue;
     const through = fs.accessPoint ? ` through access point ${fs.accessPoint}` : "";
-    add(`resource:${fs.fileSystem}`, `FileSystemConfigs mounts ${fs.fileSystem}${through}`, locationOf(fs.origin));
+    // The setting as the input names it: FileSystemConfigs (CloudFormation), file_system_config (Terraform).
+    const setting = fs.origin.source === "terraform" ? "file_system_config" : "FileSystemConfigs";
+    add(`resource:${fs.fileSystem}`, `${setting} mounts ${fs.fileSystem}${through}`, locationOf(fs.origin));
   }
 }
 
