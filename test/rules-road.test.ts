@@ -258,6 +258,16 @@ describe("rules read the parsed destination, not its label", () => {
     assert.equal(r.code, 1);
   });
 
+  it("egress-path-broken: --to internet:8443 through a NAT that forwards nothing (exit 1)", async () => {
+    const r = await check({ fnRoutes: { "0.0.0.0/0": "nat" }, nat: "broken-instance" }, ["internet:8443"]);
+    assert.equal(r.verdicts["internet:8443"], "unreachable ENI_SOURCE_DEST_CHECK_RESTRICTION");
+    assert.deepEqual(
+      r.findings.map((f) => f.rule),
+      ["egress-path-broken", "function-single-az"],
+    );
+    assert.equal(r.code, 1);
+  });
+
   it("function-in-public-subnet: --to internet:8443 with a split default route (exit 1)", async () => {
     const r = await check({ fnRoutes: { "0.0.0.0/1": "igw", "128.0.0.0/1": "igw" } }, ["internet:8443"]);
     assert.equal(r.verdicts["internet:8443"], "unreachable IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS");

@@ -1,5 +1,5 @@
 // Small questions over the model that several rules ask.
-import { lambdaFunctionArn } from "../aws/facts.ts";
+import { DEFAULT_INTERNET_PORT, lambdaFunctionArn } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
 import type { CapacityProvider, LambdaFunction, PolicyStatement, Role, Route, Subnet, SymbolicString, VpcConfig } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
@@ -10,7 +10,7 @@ import type { FunctionReport, SubnetReport } from "./check.ts";
 import type { Destination } from "./destination.ts";
 import { destinationSet, parseDestination } from "./destination.ts";
 import { RouteIndex } from "./hops/routes.ts";
-import type { ReachResult, Step } from "./reach.ts";
+import type { Path, ReachResult, Step } from "./reach.ts";
 import { FACTS } from "./reach.ts";
 
 export { locationOf } from "../model/types.ts";
@@ -23,10 +23,13 @@ export function destinationOf(r: ReachResult): Destination | undefined {
   return r[FACTS]?.destination;
 }
 
-/** Whether a result is for the IPv4 (4) or IPv6 (6) internet, on any port (`internet`, `internet:8443`, `internet6`). */
-export function isInternet(r: ReachResult, family: 4 | 6): boolean {
+/**
+ * Whether a result is for the IPv4 (4) or IPv6 (6) internet: on its usual port (`internet`, `internet:443`,
+ * `internet6`), or with `anyPort` on any (`internet:8443` too).
+ */
+export function isInternet(r: ReachResult, family: 4 | 6, anyPort = false): boolean {
   const d = destinationOf(r);
-  return d?.kind === "internet" && d.family === family;
+  return d?.kind === "internet" && d.family === family && (anyPort || d.port === DEFAULT_INTERNET_PORT);
 }
 
 /** The routes of the function's own subnet that carried some packets of `r` (each branch of its road), in order. */
@@ -49,15 +52,16 @@ export function ipv4RouteTo(s: SubnetReport, kinds: ReadonlySet<string>): Functi
 
 /**
  * Whether some packets of `r` that do not get through were sent by the function's subnet along a route `pred` accepts
- * (for an unreachable verdict, the paths go on past each blocker: see ReachFacts).
+ * (for an unreachable verdict, the paths go on past each blocker: see ReachFacts). `past`: only packets dropped at that
+ * route or beyond it (not by the function's own security groups or network ACL, met before any route).
  */
-export function droppedAlong(r: ReachResult, pred: (route: FunctionRoute) => boolean): boolean {
+export function droppedAlong(r: ReachResult, pred: (route: FunctionRoute) => boolean, past = false): boolean {
   const paths = r[FACTS]?.paths ?? [];
+  const along = (p: Path) => p.steps.some((x) => x.kind === "route" && x.role === "function" && pred(x));
+  if (past) return paths.some((p) => p.end === "dropped" && along(p));
   const dropped = paths.filter((p) => p.end === "dropped").reduce((acc, p) => acc.union(p.set), BoxSet.EMPTY);
   if (dropped.isEmpty()) return false;
-  return paths.some(
-    (p) => p.steps.some((x) => x.kind === "route" && x.role === "function" && pred(x)) && !p.set.intersect(dropped).isEmpty(),
-  );
+  return paths.some((p) => along(p) && !p.set.intersect(dropped).isEmpty());
 }
 
 /** The interface endpoint whose private DNS leads the result's service name to its ENIs (the road's first step), if any. */
@@ -181,7 +185,7 @@ export function invokedFunctions(model: Model, fn: LambdaFunction): InvokeTarget
   }
   const role = functionRole(model, fn);
   for (const s of role?.statements ?? []) {
-    if (s.origin.path !== "Properties.Policies (LambdaInvokePolicy)" || isUnknown(s.resources)) continue;
+    if (s.policy?.kind !== "sam-policy-template" || s.policy.name !== "LambdaInvokePolicy" || isUnknown(s.resources)) continue;
     for (const r of s.resources) {
       // SAM builds arn:...:function:<FunctionName>*; <FunctionName> may itself be an ARN.
       const m = /:function:([^:]+)\*$/.exec(r);

@@ -10,9 +10,14 @@ export default defineRule({
       const broken: string[] = [];
       let fix = "";
       for (const s of fn.subnets) {
-        // The IPv4 internet on any port (`internet`, `internet:443`), where packets routed to a NAT do not get out.
+        // The IPv4 internet (`internet`, `internet:443`), where packets routed to a NAT do not get out; on another port
+        // (`internet:8443`), where they are dropped at the NAT or beyond (the function's own security groups and network
+        // ACL may keep a port closed on purpose).
         const r = s.destinations.find(
-          (d) => d.verdict === "unreachable" && isInternet(d, 4) && droppedAlong(d, (route) => NAT_TARGETS.has(route.target.kind)),
+          (d) =>
+            d.verdict === "unreachable" &&
+            isInternet(d, 4, true) &&
+            droppedAlong(d, (route) => NAT_TARGETS.has(route.target.kind), !isInternet(d, 4)),
         );
         if (!r) continue;
         broken.push(`${s.subnet}: ${r.code} (${r.reason})`);

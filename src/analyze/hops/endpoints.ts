@@ -18,14 +18,11 @@ import { cidrIv, FULL_PORT, loc, unknownResult } from "./walk.ts";
  * the name does not resolve. A DHCP options set (not modelled) may hand the VPC other DNS servers: then we cannot know.
  */
 export function noResolver(eng: Engine, vpc: Vpc, dest: Destination): ReachResult {
-  const dhcp = eng.model.diagnostics.find(
-    (d) => d.code === "LOAD_UNSUPPORTED_RESOURCE" && d.message.startsWith("AWS::EC2::VPCDHCPOptionsAssociation"),
-  );
-  if (dhcp) {
+  if (vpc.dhcpOptions !== undefined) {
     return unknownResult(
       dest,
       "UNKNOWN_RESOURCE",
-      `${vpc.id} has EnableDnsSupport off and the template sets DHCP options (${dhcp.resource ?? "not modelled"}): whether another resolver answers ${dest.service ?? ""}'s name is not known`,
+      `${vpc.id} has EnableDnsSupport off and the template sets DHCP options (${vpc.dhcpOptions}): whether another resolver answers ${dest.service ?? ""}'s name is not known`,
       vpc.origin,
     );
   }
