@@ -8,6 +8,7 @@ import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr } from "../../net/ip.ts";
 import type { Destination } from "../destination.ts";
 import type { ReachResult } from "../reach.ts";
+import { privateDnsCaptures } from "../aws-defaults.ts";
 import { nacl } from "./network-acls.ts";
 import { endpointGroups, functionPeer, securityGroupsOf, sgEval, sgRuleFix } from "./security-groups.ts";
 import type { Ctx, Engine, Road, Walk } from "./walk.ts";
@@ -57,8 +58,7 @@ export function serviceRoad(eng: Engine, vpc: Vpc, subnet: Subnet, dest: Destina
   const uncertain = endpoints.find((e) => isUnknown(e.service) || isUnknown(e.type));
   const mine = endpoints.filter((e) => e.service === service);
   const iface = mine.filter((e) => e.type === "Interface");
-  const dnsVpc = vpc.enableDnsSupport && vpc.enableDnsHostnames;
-  const capturing = iface.find((e) => e.privateDnsEnabled === true && !e.privateDnsInboundOnly && dnsVpc);
+  const capturing = iface.find((e) => privateDnsCaptures(e, vpc));
   if (capturing) {
     const subnetIds = capturing.subnetIds;
     if (isUnknown(subnetIds))

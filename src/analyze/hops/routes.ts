@@ -8,6 +8,7 @@ import type { FixAction } from "../fixes.ts";
 import { isUnknown } from "../../model/types.ts";
 import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr, Family } from "../../net/ip.ts";
+import { routePrecedence } from "../aws-defaults.ts";
 import { gatewayEndpointOn } from "./endpoints.ts";
 import type { Ctx, Engine, Hop, Outcome } from "./walk.ts";
 import { ANY, cidrIv, describeSet, FULL_PORT, loc, missing, refLabel, ruleOf, Walk } from "./walk.ts";
@@ -307,7 +308,7 @@ function follow(walk: Walk, ctx: Ctx, subnet: Subnet, route: Route, hop: Omit<Ho
 export interface ExpandedRoute {
   readonly cidr: Cidr;
   readonly route: Route;
-  /** Tie-break for equal prefixes: static routes beat prefix-list routes. */
+  /** Tie-break for equal prefixes (see routePrecedence): static routes beat prefix-list routes. */
   readonly rank: number;
 }
 
@@ -322,10 +323,10 @@ export function openDestination(r: Route, model: Model): string | null {
 
 export function expandRoute(r: Route, model: Model): ExpandedRoute[] {
   const d = r.destination;
-  if (d.kind === "cidr") return [{ cidr: d.cidr, route: r, rank: 0 }];
+  if (d.kind === "cidr") return [{ cidr: d.cidr, route: r, rank: routePrecedence(d) }];
   if (d.kind === "prefix-list") {
     const cidrs = isUnknown(d.cidrs) ? (model.get("prefix-list", d.id)?.cidrs ?? []) : d.cidrs;
-    return cidrs.map((cidr) => ({ cidr, route: r, rank: 1 }));
+    return cidrs.map((cidr) => ({ cidr, route: r, rank: routePrecedence(d) }));
   }
   return [];
 }

@@ -1413,10 +1413,10 @@ export class ModelBuilder {
    * in subnets that map one on launch.
    */
   private finish(): void {
-    // DHCP options name their VPC; one whose VpcId is not a Ref to a VPC of the template may be any of them.
+    // DHCP options name their VPC; one whose VpcId is not a VPC of the template may be any of them.
     for (const a of this.dhcpAssociations) {
-      const v = this.rawProps(a).VpcId;
-      const named = isRawObject(v) && typeof v.Ref === "string" && this.vpcs.has(v.Ref) ? v.Ref : undefined;
+      const v = this.resolver.resolve(this.rawProps(a).VpcId, this.resolver.whereResource(a));
+      const named = isResourceRef(v) && this.vpcs.has(v.$ref) ? v.$ref : undefined;
       for (const [vid, vpc] of this.vpcs) if (vpc.dhcpOptions === undefined && (named === undefined || named === vid)) vpc.dhcpOptions = a;
     }
     for (const rt of this.routeTables.values()) {
