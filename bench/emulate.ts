@@ -37,7 +37,7 @@ if (!canRun) {
 const root = join(import.meta.dirname, "..", "..");
 const cases: { name: string; model: Model }[] = [
   {
-    name: "the seeds' 2-AZ design (examples/nat-gateway-per-az)",
+    name: "a NAT gateway per AZ, 2 AZs (examples/nat-gateway-per-az)",
     model: loadCloudFormation("template.yaml", readFileSync(join(root, "examples", "nat-gateway-per-az", "template.yaml"), "utf8")),
   },
   {

@@ -16,6 +16,7 @@ import { writeTemplate } from "./generate.ts";
 import type { Measurement } from "./measure.ts";
 import { MEASURE_OUT_ENV } from "./measure-out.ts";
 import { LARGEST_PATTERN } from "./largest-pattern.ts";
+import { measureRatio, type RatioCase, ratioSection } from "./startup.ts";
 
 const FILE_TARGET_MS = 300;
 const LARGE_TARGET_MS = 5000;
@@ -23,6 +24,11 @@ const LARGE_TARGET_RSS_KIB = 1024 * 1024;
 const FILE_TIMEOUT_MS = 120_000;
 const SYNTHETIC_TIMEOUT_MS = 600_000;
 const SYNTHETIC_RUNS = 3;
+/** Start-up targets (ratios to Node's own start, and to reading + parsing the largest template). */
+const SMALL_RATIO_TARGET = 1.8;
+const QUICKSTART_RATIO_TARGET = 2.5;
+const LARGEST_RATIO_TARGET = 6;
+const QUICKSTART = "aws-quickstart__quickstart-aws-vpc__templates__aws-vpc.template.yaml";
 
 /** Ctrl-C reaches the child too; the spawn helpers then throw this, so `finally` cleans up. */
 class Interrupted extends Error {}
@@ -442,9 +448,11 @@ function report(
   overallMedianMs: number | null,
   build: BuildResult | null,
   emulate: EmulateResult | null,
+  ratios: readonly RatioCase[],
 ): string {
   const out: string[] = ["# lambda-egress benchmark", ""];
   for (const [k, v] of Object.entries(env)) out.push(`- ${k}: ${v}`);
+  out.push("", ...ratioSection(ratios));
   out.push("", `## check on examples and corpus (${runsPerFile} runs per file, first discarded)`, "");
   if (files.length === 0) {
     out.push("No templates found (examples/*/template.yaml, ../shared/corpus/*).");
@@ -535,6 +543,48 @@ function report(
   return out.join("\n");
 }
 
+/** Issue-style start-up ratios: a small template and the VPC Quick Start against `node -e 0`, the largest synthetic template against reading + parsing it. */
+function benchRatios(quick: boolean): RatioCase[] {
+  const out: RatioCase[] = [];
+  const small = join(ROOT, "examples", "nat-gateway-per-az", "template.yaml");
+  const pairs = quick ? 5 : 11;
+  out.push(
+    measureRatio(ROOT, TMP, {
+      name: "small template (2 AZs, 2 NAT gateways)",
+      file: small,
+      baseline: "node-start",
+      target: SMALL_RATIO_TARGET,
+      pairs,
+    }),
+  );
+  const quickstart = join(ROOT, "..", "shared", "corpus", QUICKSTART);
+  if (existsSync(quickstart))
+    out.push(
+      measureRatio(ROOT, TMP, {
+        name: "VPC Quick Start (64 KiB YAML)",
+        file: quickstart,
+        baseline: "node-start",
+        target: QUICKSTART_RATIO_TARGET,
+        pairs,
+      }),
+    );
+  const vpcs = quick ? 1000 : 5000;
+  const file = join(TMP, `ratio-${vpcs}.json`);
+  const { resources } = writeTemplate(file, { vpcs, functionsPerVpc: 2, azs: 2 });
+  out.push(
+    measureRatio(ROOT, TMP, {
+      name: `synthetic, ${resources.toLocaleString("en-US")} resources`,
+      file,
+      baseline: "read-and-parse",
+      target: LARGEST_RATIO_TARGET,
+      pairs: 3,
+      targetRssKiB: LARGE_TARGET_RSS_KIB,
+    }),
+  );
+  rmSync(file, { force: true });
+  return out;
+}
+
 function main(): number {
   let quick: boolean;
   try {
@@ -557,7 +607,12 @@ function main(): number {
   const synthetic: SyntheticResult[] = [];
   let build: BuildResult | null = null;
   let emulate: EmulateResult | null = null;
+  const ratios: RatioCase[] = [];
   try {
+    progress("bench: start-up ratios");
+    ratios.push(...benchRatios(quick));
+    for (const r of ratios)
+      progress(`  ${r.name}: ${r.failure ? `FAILED: ${r.failure}` : `${r.medianRatio?.toFixed(2)}x (target <= ${r.target}x)`}`);
     const targets = templateFiles();
     progress(`bench: ${targets.length} template file(s), ${runsPerFile} runs each`);
     for (const { file, source } of targets) {
@@ -598,7 +653,7 @@ function main(): number {
     cpu: cpus()[0]?.model.trim() ?? "unknown",
     cpuCount: cpus().length,
   };
-  process.stdout.write(report(env, runsPerFile, files, synthetic, overallMedianMs, build, emulate));
+  process.stdout.write(report(env, runsPerFile, files, synthetic, overallMedianMs, build, emulate, ratios));
   const results = {
     schemaVersion: 1,
     ...env,
@@ -620,10 +675,16 @@ function main(): number {
     synthetic,
     build,
     emulate,
+    startup: ratios,
   };
   writeFileSync(join(ROOT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
   progress("bench: wrote bench/results.json");
-  const failed = files.some((f) => f.failure) || synthetic.some((s) => s.failure) || build?.failure != null || emulate?.failure != null;
+  const failed =
+    files.some((f) => f.failure) ||
+    synthetic.some((s) => s.failure) ||
+    build?.failure != null ||
+    emulate?.failure != null ||
+    ratios.some((r) => r.failure);
   return failed ? 1 : 0;
 }
 

@@ -1,11 +1,16 @@
-// `npm run build`: compiles the sources (tsc), bundles the CLI into dist/cli.js (the commands `check`
-// does not need in chunks of their own, dist/chunks/, loaded when used), and bundles each
-// parser the CLI loads on first use (src/vendor.ts) into one CommonJS file in dist/vendor/.
-// Why bundles: Node resolves, reads and compiles every ES module or CommonJS file separately, and on
-// a small machine some fifty project modules took 50-80 ms and the yaml package's seventy-odd files
-// about 45 ms, where one file each takes a fraction of that (bench/README.md has the figures).
+// `npm run build`: compiles the sources (tsc), bundles the CLI into one CommonJS file, dist/cli.cjs,
+// with the parsers it loads on first use, and writes V8's code cache for that bundle
+// (dist/cli.cjs.cache, scripts/code-cache.mjs). It also bundles each of those parsers into one
+// CommonJS file in dist/vendor/, for the library (src/vendor.ts).
+// Why one bundle: Node resolves, reads and compiles every ES module or CommonJS file separately, and
+// on a small machine some fifty project modules took 50-80 ms and the yaml package's seventy-odd
+// files about 45 ms, where one file takes a fraction of that; one CommonJS file is also what V8's
+// code cache can be used with in Node 20 (src/cli/boot.ts). The commands `check` does not run
+// (cost, new, emulate, scan, the other report formats) are in the same file, but esbuild wraps each
+// module so that its code runs, and V8 compiles it, only when it is first imported.
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,21 +22,50 @@ const require = createRequire(join(root, "package.json"));
 const VENDORED = ["yaml", "jsonc-parser"];
 
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { stdio: "inherit" });
-// Chunk names carry a hash of their content: drop the previous build's.
-rmSync(join(root, "dist/chunks"), { recursive: true, force: true });
+// What earlier builds wrote and this one does not: an ES module bundle and its chunks.
+for (const old of ["dist/cli.js", "dist/chunks", "dist/cli.cjs.cache"]) rmSync(join(root, old), { recursive: true, force: true });
 
 const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning", absWorkingDir: root };
-await Promise.all([
+
+/** In the CLI bundle, src/vendor.ts's packages are part of the bundle: required where vendor.ts would load them. */
+const vendorInBundle = {
+  name: "vendor-in-bundle",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]vendor\.js$/ }, () => ({
+      contents: [
+        `export const VENDORED = ${JSON.stringify(VENDORED)};`,
+        `export const yaml = () => require("yaml");`,
+        `export const jsonc = () => require("jsonc-parser");`,
+        `export const ipaddr = () => require("ipaddr.js");`,
+      ].join("\n"),
+      loader: "js",
+      resolveDir: root,
+    }));
+    // The launcher's import() (src/cli/boot.ts passes it to the bundle under this name).
+    b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]import-external\.js$/ }, () => ({
+      contents: `export const importExternal = (specifier) => __lambda_egress_import(specifier);`,
+      loader: "js",
+    }));
+  },
+};
+
+const [cli] = await Promise.all([
   build({
     ...common,
     entryPoints: [join(root, "dist/src/cli/main.js")],
-    format: "esm",
-    packages: "external",
-    // The commands main.ts imports when used (cost, new, emulate, scan) go to chunks of their own.
-    splitting: true,
-    outdir: join(root, "dist"),
-    entryNames: "cli",
-    chunkNames: "chunks/[name]-[hash]",
+    format: "cjs",
+    // Bundled: the project and the parsers check always or often needs. Loaded from node_modules when used:
+    // the AWS SDK (scan), the HCL parser (.tf input), the layout engine (--format html), the CDK (never by the CLI).
+    external: ["@aws-sdk/*", "@smithy/*", "@cdktn/*", "@hpcc-js/*", "aws-cdk-lib", "constructs"],
+    // jsonc-parser's CommonJS build is a UMD wrapper whose inner requires a bundler cannot follow.
+    mainFields: ["module", "main"],
+    plugins: [vendorInBundle],
+    // A CommonJS file has no import.meta: the modules that find files beside them get the bundle's own URL.
+    define: { "import.meta.url": "__lambda_egress_bundle_url" },
+    banner: { js: 'var __lambda_egress_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
+    write: false,
+    metafile: true,
+    outfile: join(root, "dist/cli.cjs"),
   }),
   ...VENDORED.map((pkg) =>
     build({
@@ -45,3 +79,16 @@ await Promise.all([
     }),
   ),
 ]);
+
+// The bundle's first line names the build (a hash of its text); its code cache carries the same name, so a cache
+// is never used with another build's bundle (src/cli/boot.ts).
+// An import() left in the bundle would fail once V8 restores its code from the cache: packages are imported through
+// src/import-external.ts.
+for (const out of Object.values(cli.metafile.outputs))
+  for (const imp of out.imports)
+    if (imp.kind === "dynamic-import" && imp.external)
+      throw new Error(`build: the CLI bundle imports ${imp.path} with import(): use importExternal (src/import-external.ts)`);
+const text = cli.outputFiles[0].text;
+const id = createHash("sha256").update(text).digest("hex").slice(0, 32);
+writeFileSync(join(root, "dist/cli.cjs"), `// lambda-egress build ${id}\n${text}`);
+execFileSync(process.execPath, [join(root, "scripts/code-cache.mjs")], { stdio: "inherit" });

@@ -16,7 +16,7 @@ fi
 
 # The CLI of this action's own checkout, built first when it is not (a checkout of the repository has no dist/).
 root="${GITHUB_ACTION_PATH:-$(cd "$(dirname "$0")/.." && pwd)}"
-if [ ! -f "$root/dist/cli.js" ]; then
+if [ ! -f "$root/dist/cli.cjs" ]; then
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent) || {
     echo "::error title=lambda-egress::could not build lambda-egress in $root"
     exit 2

@@ -626,7 +626,8 @@ describe("snapshots as input", () => {
   it("check of a template does not load the AWS SDK", () => {
     const script = `
       import { createRequire } from "node:module";
-      import { run } from ${JSON.stringify(join(ROOT, "dist", "cli.js"))};
+      import { loadCli } from ${JSON.stringify(join(ROOT, "dist", "src", "cli", "boot.js"))};
+      const { run } = loadCli(${JSON.stringify(join(ROOT, "dist", "cli.cjs"))}, null).cli;
       const io = { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: ${JSON.stringify(ROOT)} };
       const code = await run(["check", "examples/nat-gateway-per-az/template.yaml"], io);
       const sdk = () => Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("@aws-sdk")).length;

@@ -586,11 +586,12 @@ describe("renderCdkApp (new --format cdk)", () => {
 });
 
 describe("aws-cdk-lib stays out of the CLI and the main entry", () => {
-  it("the CLI bundle (dist/cli.js) does not load aws-cdk-lib, not even to write a CDK app", { skip: SKIP }, async () => {
+  it("the CLI bundle (dist/cli.cjs) does not load aws-cdk-lib, not even to write a CDK app", { skip: SKIP }, async () => {
     // The bundle holds "aws-cdk-lib" only as text, in the app `new --format cdk` writes: what counts is what it loads.
-    const cli = JSON.stringify(pathToFileURL(join(ROOT, "dist", "cli.js")).href);
+    const boot = JSON.stringify(pathToFileURL(join(ROOT, "dist", "src", "cli", "boot.js")).href);
+    const bundle = JSON.stringify(join(ROOT, "dist", "cli.cjs"));
     const probe =
-      `import { createRequire } from "node:module"; const { run } = await import(${cli}); ` +
+      `import { createRequire } from "node:module"; const { loadCli } = await import(${boot}); const { run } = loadCli(${bundle}, null).cli; ` +
       `const io = { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: ${JSON.stringify(ROOT)} }; ` +
       `const codes = [await run(["check", "examples/nat-gateway-per-az/template.yaml"], io), await run(["new", "nat-gateway", "--format", "cdk"], io)]; ` +
       `console.log(codes.join(","), Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes("aws-cdk-lib") || k.includes("constructs")).length);`;

@@ -2,7 +2,7 @@
 // file a user of the package does not have, and the CDK app `new --format cdk` writes synthesizes with `node app.mjs`.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -13,8 +13,27 @@ const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-pkg-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What a user reads (the README, the shipped docs) must not send them to the repository's insides. */
-const INTERNAL = [/\.\.\/shared\//, /DESIGN(\.md| §)/, /\bseeds?'? \d{3}/i, /\bthe seeds\b/i];
+/** What a user reads (the README, the shipped docs, the examples, the CLI's output) must not send them to the repository's insides. */
+const INTERNAL = [
+  /\.\.\/shared\//,
+  /DESIGN(\.md| §)/,
+  /\breference\/[\w-]+\.md\b/,
+  /\bseeds?'? \d{3}/i,
+  /\bthe seeds\b/i,
+  // A path into the repository's tests or sources (`test/fixtures/...`, `src/cli/main.ts`), which the package does not ship.
+  /(^|[\s(`'"[=])(\.\/)?(test|src)\/[\w.-]/m,
+];
+
+function internalIn(where: string, text: string): void {
+  for (const re of INTERNAL) assert.ok(!re.test(text), `${where}: ${re} at "${re.exec(text)?.[0]}"`);
+}
+
+/** Every text file under a directory of the repository, relative to the root. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? filesUnder(`${dir}/${d.name}`) : /\.(md|ya?ml|json|tf|mjs)$/.test(d.name) ? [`${dir}/${d.name}`] : [],
+  );
+}
 
 describe("package hygiene", () => {
   it("a LICENSE file with the licence package.json names", () => {
@@ -30,17 +49,43 @@ describe("package hygiene", () => {
     const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const files = (JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path);
-    for (const f of ["LICENSE", "README.md", "bin/lambda-egress.js", "dist/cli.js", "docs/rules/README.md"])
+    for (const f of ["LICENSE", "README.md", "bin/lambda-egress.js", "dist/cli.cjs", "dist/cli.cjs.cache", "docs/rules/README.md"])
       assert.ok(files.includes(f), f);
     assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("src/") || f.startsWith("dist/test/")), "no tests or sources");
   });
 
-  it("the README and the shipped docs do not point to internal files or names", () => {
-    const pages = ["README.md", ...readdirSync(join(ROOT, "docs/rules")).map((f) => `docs/rules/${f}`)];
-    for (const page of pages) {
-      const text = readFileSync(join(ROOT, page), "utf8");
-      for (const re of INTERNAL) assert.ok(!re.test(text), `${page}: ${re} at "${re.exec(text)?.[0]}"`);
+  it("the README, the shipped docs, the action and the examples do not point to internal files or names", () => {
+    const pages = ["README.md", "action.yml", ...filesUnder("docs"), ...filesUnder("examples")];
+    assert.ok(pages.includes("docs/rules/README.md") && pages.includes("examples/README.md"), pages.join(", "));
+    for (const page of pages) internalIn(page, readFileSync(join(ROOT, page), "utf8"));
+  });
+
+  it("the CLI's help, explanations and reports do not point to internal files or names", async () => {
+    const texts: [string, string][] = [];
+    const add = async (args: string[]): Promise<string> => {
+      const r = await runCli(args);
+      texts.push([args.join(" "), r.stdout + r.stderr]);
+      return r.stdout;
+    };
+    await add(["--help"]);
+    for (const command of ["check", "trace", "new", "cost", "emulate", "scan", "explain"]) await add([command, "--help"]);
+    // Every rule and explanation code explain lists, each explained.
+    const names = [...(await add(["explain"])).matchAll(/^ {2}([a-z0-9-]+|[A-Z0-9_]+) /gm)].map((m) => m[1] as string);
+    assert.ok(names.includes("function-in-public-subnet") && names.includes("NO_ROUTE_TO_DESTINATION"), names.join(" "));
+    for (const name of names) await add(["explain", name]);
+    const example = "examples/single-nat-public-and-private/template.yaml";
+    for (const format of ["text", "json", "sarif", "markdown"]) await add(["check", example, "--format", format]);
+    await add(["trace", example, "--function", "PublicSubnetFunction", "--format", "json"]);
+    // A plan file that is not a plan: its hint says what one is (as root, where emulate reads it before any sandbox).
+    if (process.getuid?.() === 0) {
+      const plan = join(dir, "not-a-plan.json");
+      writeFileSync(plan, '{"prefix": 1}');
+      assert.match(
+        await add(["emulate", "--plan-file", plan, "--exec", "--", "true"]).then(() => texts.at(-1)?.[1] ?? ""),
+        /hint: a plan file is/,
+      );
     }
+    for (const [args, text] of texts) internalIn(args, text);
   });
 
   it("cost's output names no source file; its price sources no internal document", async () => {

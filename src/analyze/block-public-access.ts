@@ -1,6 +1,6 @@
 // VPC Block Public Access (BPA): does it stop traffic leaving through an internet gateway?
 // Pure over the model. What we rely on (VPC User Guide, security-vpc-bpa.html; EC2 API
-// BlockPublicAccessStates, VpcBlockPublicAccessExclusion; reference/aws-semantics.md §4.9):
+// BlockPublicAccessStates, VpcBlockPublicAccessExclusion; https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html):
 // - The mode is account- and region-wide: an AWS::EC2::VPCBlockPublicAccessOptions in the
 //   template applies to every VPC of the region, including VPCs of other stacks.
 // - block-bidirectional: "All traffic to and from internet gateways and egress-only internet
@@ -13,7 +13,7 @@
 // - Exclusions exempt one VPC or subnet: allow-bidirectional in either mode; allow-egress
 //   ("Only applies when BPA is set to Bidirectional") lets outbound traffic through in
 //   bidirectional mode.
-// - [INFERENCE, §4.9] The exclusion that counts is the one of the subnet whose traffic meets the
+// - [our inference from that page] The exclusion that counts is the one of the subnet whose traffic meets the
 //   internet gateway (the NAT's subnet, or the instance's), or of its VPC; a regional NAT gateway
 //   has no subnet, so only a VPC exclusion can exempt it.
 import type { Model } from "../model/model.ts";

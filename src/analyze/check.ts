@@ -55,7 +55,7 @@ export interface Analysis {
   readonly destinations: readonly Destination[];
 }
 
-/** Always checked when `--to` is not given; DESIGN §5 adds `internet6` and endpoint services per function. */
+/** Always checked when `--to` is not given; each function adds `internet6` (dual-stack) and its VPC's endpoint services. */
 export const DEFAULT_DESTINATIONS = ["internet"] as const;
 
 /**

@@ -1,4 +1,4 @@
-// Lambda Managed Instances (reference/aws-semantics.md §3.7; DESIGN §4.11). A function bound to a
+// Lambda Managed Instances (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-networking.html). A function bound to a
 // capacity provider runs on EC2 instances that Lambda launches in the provider's subnets with the
 // provider's security groups, not on a Hyperplane ENI; so the path is the one of an EC2 instance:
 // - private subnets reach the internet through a NAT exactly as standard functions do;

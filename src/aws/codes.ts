@@ -1,5 +1,6 @@
 // Explanation codes for verdicts. AWS Reachability Analyzer's codes are reused where the
-// meaning matches (reference/aws-semantics.md §1.4); ours follow the same style.
+// meaning matches (https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html); ours follow
+// the same style.
 
 export interface CodeInfo {
   /** One line: what the code means. */

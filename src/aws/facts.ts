@@ -1,5 +1,5 @@
 // Facts about AWS that the loaders, the analysis and the rules rely on. One place for each;
-// sources are in ../shared/reference/aws-semantics.md (section numbers given below).
+// each names the AWS documentation it comes from.
 import { isRegionalEndpointService } from "./service-catalogue.ts";
 import { GATEWAY_ENDPOINT_SERVICE_NAMES } from "./services.ts";
 
@@ -128,11 +128,13 @@ export function urlSuffixOf(region: string): string {
   return region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
 }
 
-/** §3.3: VpcConfig limits. */
+/** VpcConfig limits: SubnetIds at most 16, SecurityGroupIds at most 5 (Lambda API Reference, VpcConfig:
+ * https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html). */
 export const MAX_FUNCTION_SUBNETS = 16;
 export const MAX_FUNCTION_SECURITY_GROUPS = 5;
 
-/** §4.5: ephemeral source ports of Lambda ENIs and NAT gateways. */
+/** Ephemeral source ports of Lambda ENIs and NAT gateways: "AWS Lambda functions use ports 1024-65535", "NAT gateways
+ * use ports 1024-65535" (https://docs.aws.amazon.com/vpc/latest/userguide/nacl-ephemeral-ports.html). */
 export const LAMBDA_EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
 export const NAT_GATEWAY_EPHEMERAL_PORTS = { from: 1024, to: 65535 } as const;
 
@@ -186,7 +188,8 @@ export const DEFAULT_INSTANCE_TYPE = "m1.small";
 export const ROOT_DEVICE_NAMES: ReadonlySet<string> = new Set(["/dev/xvda", "/dev/sda1"]);
 
 /**
- * §3.5: EC2 actions the execution role needs to manage the function's ENIs. The first three
+ * EC2 actions the execution role needs to manage the function's ENIs
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions). The first three
  * are checked when the function is created ("The provided execution role does not have
  * permissions to call CreateNetworkInterface on EC2"); the rest are in the current list.
  */
@@ -195,7 +198,8 @@ export const ENI_ACTIONS_RECOMMENDED = ["ec2:DescribeSubnets", "ec2:AssignPrivat
 /** The whole documented list, as AWSLambdaVPCAccessExecutionRole grants it: what the roles lambda-egress builds get. */
 export const ENI_ACTIONS_DOCUMENTED = [...ENI_ACTIONS_REQUIRED, ...ENI_ACTIONS_RECOMMENDED] as const;
 
-/** §3.5: contents of AWS managed policies that matter here (by policy name). */
+/** Contents of AWS managed policies that matter here, by policy name (AWS Managed Policy Reference,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/, e.g. AWSLambdaVPCAccessExecutionRole.html). */
 export const MANAGED_POLICY_ACTIONS: Record<string, readonly string[]> = {
   AWSLambdaVPCAccessExecutionRole: [
     "logs:CreateLogGroup",
@@ -299,7 +303,8 @@ export function awsManagedPolicyName(arn: string): string | null {
 }
 
 /**
- * SAM policy templates (SAM's policy_templates.json, reference/needs.md §3): those that grant the
+ * SAM policy templates (policy_templates.json of aws/serverless-application-model, samtranslator/policy_templates_data/):
+ * those that grant the
  * ENI actions or lambda:InvokeFunction (of the 81 templates of samtranslator v1.110, no other one
  * grants either), and those that grant the calls a function's code most often makes.
  */
@@ -370,17 +375,17 @@ export const SAM_POLICY_TEMPLATE_ACTIONS: Record<string, readonly string[]> = {
 };
 
 /**
- * §3.7: Lambda Managed Instances send telemetry to CloudWatch Logs and X-Ray from the instances
+ * Lambda Managed Instances send telemetry to CloudWatch Logs and X-Ray from the instances
  * in the capacity provider's subnets, over the VPC (unlike standard functions, whose logs do not
  * use the VPC): "The connectivity is also needed for transmitting telemetry data to CloudWatch
- * Logs and X-Ray." (lambda-managed-instances-networking.html). Endpoint service names:
+ * Logs and X-Ray." (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-networking.html). Endpoint service names:
  * com.amazonaws.<region>.logs and com.amazonaws.<region>.xray.
  */
 export const MANAGED_INSTANCES_TELEMETRY_SERVICES = ["logs", "xray"] as const;
 
-/** §4.9: AWS::EC2::VPCBlockPublicAccessOptions InternetGatewayBlockMode values. */
+/** AWS::EC2::VPCBlockPublicAccessOptions InternetGatewayBlockMode values (https://docs.aws.amazon.com/vpc/latest/userguide/security-vpc-bpa.html). */
 export const BLOCK_PUBLIC_ACCESS_MODES = ["off", "block-bidirectional", "block-ingress"] as const;
-/** §4.9: AWS::EC2::VPCBlockPublicAccessExclusion InternetGatewayExclusionMode values. */
+/** AWS::EC2::VPCBlockPublicAccessExclusion InternetGatewayExclusionMode values (same page). */
 export const BLOCK_PUBLIC_ACCESS_EXCLUSION_MODES = ["allow-bidirectional", "allow-egress"] as const;
 
 /**
@@ -416,7 +421,7 @@ export function endpointServiceNameSub(service: string): string {
 export const LAMBDA_BASIC_EXECUTION_POLICY_ARN_SUB = "arn:${AWS::Partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole";
 export const MANAGED_INSTANCES_OPERATOR_POLICY_ARN_SUB = "arn:${AWS::Partition}:iam::aws:policy/AWSLambdaManagedEC2ResourceOperator";
 
-/** §3.7: the smallest memory size of a function on Lambda Managed Instances (MB). */
+/** The smallest memory size of a function on Lambda Managed Instances, in MB (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances.html). */
 export const MANAGED_INSTANCES_MIN_MEMORY_MB = 2048;
 
 /** SSM public parameter naming the latest Amazon Linux 2023 AMI (x86_64). */
@@ -424,7 +429,8 @@ export const AL2023_AMI_SSM_PARAMETER = "/aws/service/ami-amazon-linux-latest/al
 
 /**
  * Destinations that never leave the function's own execution environment or that the VPC does not route
- * (reference/aws-semantics.md §4.2 "Reserved link-local ranges", §4.4, §4.8), decided before any walk. Each block
+ * (VPC User Guide: https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html, reserved link-local ranges;
+ * https://docs.aws.amazon.com/vpc/latest/userguide/vpc-dns.html, the Amazon DNS server), decided before any walk. Each block
  * is checked outside the VPC's own CIDRs; the first that matches a packet decides it.
  * - loopback and "this host": the execution environment's own addresses (Lambda's Runtime API and metadata
  *   endpoint live there); nothing of the network is involved, so the network cannot say: unknown.

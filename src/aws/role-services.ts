@@ -1,6 +1,8 @@
 // Which AWS service endpoints a function's own code calls when its execution role grants an
 // action, and which grants are used by Lambda itself, outside the function's network.
-// Sources (reference/needs.md §1, §2):
+// Sources (pages of the Lambda developer guide, https://docs.aws.amazon.com/lambda/latest/dg/, unless a
+// page says otherwise; service names as AWS lists them in "AWS services that integrate with AWS PrivateLink",
+// https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html):
 // - Lambda developer guide, "Using source function ARN..." (permissions-source-function-arn.html):
 //   Lambda itself uses the role for CloudWatch Logs, X-Ray (Tracing), EFS ClientMount, KMS for
 //   environment variables, EC2 network interfaces and event-source reads (e.g. SQS).

@@ -1,6 +1,6 @@
 // What AWS says about the resources a VPC function is wired to (databases, caches, search
 // domains, Kafka clusters, file systems): the port each listens on by default, and what a
-// reference to one looks like. Sources: reference/needs.md §5 (RDS CreateDBInstance and
+// reference to one looks like. Sources: AWS documentation (RDS API Reference CreateDBInstance and
 // CreateDBCluster `Port`; RDS Proxy user guide; Neptune `DBPortNumber`; MSK port-info; EFS in
 // the Lambda developer guide; CloudFormation resource pages for the attributes).
 

@@ -123,7 +123,7 @@ function missingPrivileges(needNft: boolean, needSandbox = false): { message: st
 const SANDBOX_ENV = "LAMBDA_EGRESS_SANDBOX";
 const SANDBOX = ["--user", "--map-root-user", "--mount", "--net", "--pid", "--mount-proc", "--fork", "--kill-child"];
 
-/** The CLI's launcher (bin/lambda-egress.js), from the bundle (dist/cli.js, dist/chunks/) or the compiled module (dist/src/cli). */
+/** The CLI's launcher (bin/lambda-egress.js), from the bundle (dist/cli.cjs) or the compiled module (dist/src/cli). */
 function launcher(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++, dir = dirname(dir))
@@ -296,7 +296,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   let checked: Model | undefined;
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
-    if (typeof loaded === "string") return fail(io, loaded, "a plan file is a Plan (src/emulate/plan-types.ts) as JSON");
+    if (typeof loaded === "string")
+      return fail(io, loaded, "a plan file is JSON of typed operations, as the README's Emulate section describes (--plan-file)");
     plan = loaded;
   } else {
     const file = positionals[0] as string;

@@ -22,6 +22,7 @@ import { renderText } from "../report/text.ts";
 import { RULES } from "../rules/index.ts";
 import { unknownRule } from "../findings/suppress.ts";
 import { closest } from "../report/suggest.ts";
+import { importExternal } from "../import-external.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import type { TraceReport } from "../trace.ts";
 import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
@@ -243,7 +244,7 @@ const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "html"];
  */
 async function writeHtml(report: CheckReport | TraceReport, io: Io, output: string | undefined): Promise<void> {
   const [{ Graphviz }, { renderHtml, renderTraceHtml }] = await Promise.all([
-    import("@hpcc-js/wasm-graphviz"),
+    importExternal<typeof import("@hpcc-js/wasm-graphviz")>("@hpcc-js/wasm-graphviz"),
     import("../report/html.ts"),
   ]);
   const graphviz = await Graphviz.load();

@@ -1,7 +1,8 @@
 // The monthly cost of what a template builds: NAT gateways (zonal, regional), public IPv4
 // addresses, NAT instances with their volumes, interface endpoints per AZ, and, with traffic,
 // the data each of them processes where check's roads say it goes. Pure over the model and the
-// check report. Formulas: ../shared/reference/pricing.md §6.
+// check report. Formulas: as AWS bills (https://aws.amazon.com/vpc/pricing/): hours per resource, GB processed
+// per NAT gateway or endpoint, data transfer on top.
 //
 // Amounts are computed in millionths of a dollar (every unit price has at most 4 decimals and
 // hours are whole), so 2 x 730 x (0.062 + 0.005) is exactly 97.82; the total is rounded to the

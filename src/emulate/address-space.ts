@@ -1,5 +1,5 @@
 // The address space the emulator may use, in one place for the planner (which picks addresses) and the apply step's
-// safety check (which refuses a plan using any other): DESIGN §6.
+// safety check (which refuses a plan using any other).
 import type { Cidr } from "../net/ip.ts";
 import { mustParseCidr } from "../net/ip.ts";
 

@@ -203,7 +203,7 @@ export interface ApplyOptions {
   readonly onStep?: (step: string) => void;
 }
 
-/** The directory of the compiled servers, from this module (dist/src/emulate) or the CLI bundle (dist/cli.js, dist/chunks/). */
+/** The directory of the compiled servers, from this module (dist/src/emulate) or the CLI bundle (dist/cli.cjs). */
 export function serverDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
   for (const d of [join(here, "servers"), join(here, "src", "emulate", "servers"), join(dirname(here), "src", "emulate", "servers")])

@@ -17,7 +17,7 @@ export const INTERNET6_BLOCK = mustParseCidr("2001:db8:ffff::/48");
 export const INTERNET_WHOAMI6 = "2001:db8:ffff::80";
 /**
  * Every IPv6 link is numbered with link-local addresses only: the router (or the internet) side is fe80::1, the gateway
- * side fe80::2, so ENIs route `default via fe80::1` and no proxy NDP is needed (reference/emulation.md, "IPv6").
+ * side fe80::2, so ENIs route `default via fe80::1` and no proxy NDP is needed.
  */
 export const LINK_LOCAL_UPSTREAM = "fe80::1";
 export const LINK_LOCAL_GATEWAY = "fe80::2";

@@ -1,6 +1,6 @@
 // The emulator's plan as data: what plan.ts computes from the model (pure) and apply.ts carries
 // out on the kernel. Everything the kernel is told is in here, so a plan can be inspected,
-// printed and unit-tested without privileges (see ../shared/reference/emulation.md). It is data, never command text:
+// printed and unit-tested without privileges. It is data, never command text:
 // apply.ts renders the `ip` operations (ip-ops.ts) after checking every field.
 import type { IpOp } from "./ip-ops.ts";
 

@@ -47,7 +47,7 @@ import {
 export { INTERNET_WHOAMI6 } from "./plan-ipv6.ts";
 
 /*
- * Layout (see ../shared/reference/emulation.md, "Recommended design"):
+ * Layout:
  * - `<prefix>-r<v>`: one router per VPC. Its veth to every other namespace carries that
  *   namespace's name; the far end is `eth0` (the IGW's link to the internet is `inet0`).
  *   Subnet gateways (base+1) and the resolver (VPC base+2) sit on its `lo`. Rules: pref 100

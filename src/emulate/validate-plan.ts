@@ -1,4 +1,4 @@
-// The emulator's safety check of a plan (DESIGN §6), on the plan's typed data: the shape of a plan read from a file
+// The emulator's safety check of a plan (the rules the README's "Emulate" section lists), on the plan's typed data: the shape of a plan read from a file
 // (`planProblems`: every field of the schema in plan-types.ts and ip-ops.ts, nothing else), then the rules
 // (`validatePlan`): names under the run's prefix, interfaces and namespaces of the plan's own, addresses inside the
 // emulator's address space (address-space.ts). The kernel commands are rendered from the checked data only (ip-ops.ts).
@@ -158,7 +158,7 @@ export function addressesIn(text: string): string[] {
 /** An address (or address/prefix) written plainly: digits, hex, `.`, `:` and `/` only. */
 const ADDRESS_TEXT = /^[0-9a-fA-F.:]+(\/\d{1,3})?$/;
 
-/** Every violation of the safety rules (DESIGN §6) in the plan; empty when it may be applied. */
+/** Every violation of the safety rules in the plan; empty when it may be applied. */
 export function validatePlan(plan: Plan & { readonly vpcCidrs?: readonly string[] }): string[] {
   const problems: string[] = [];
   const { prefix } = plan;

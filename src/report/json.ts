@@ -1,4 +1,4 @@
-// JSON report, schemaVersion 1 (DESIGN §5). Deterministic: the analysis is already sorted.
+// JSON report, schemaVersion 1 (the README's "JSON report" lists its fields). Deterministic: the analysis is already sorted.
 import type { CheckReport } from "../check.ts";
 import { jsonBytes, jsonText } from "./escape.ts";
 

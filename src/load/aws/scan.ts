@@ -44,6 +44,7 @@ export interface ScanOptions {
 }
 
 import { ScanError } from "./scan-error.ts";
+import { importExternal } from "../../import-external.ts";
 
 export { ScanError };
 
@@ -144,10 +145,10 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
   // the versions this package installs run on 20, so the warning is noise for our users.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   const [ec2m, lambdam, iamm, stsm] = await Promise.all([
-    import("@aws-sdk/client-ec2"),
-    import("@aws-sdk/client-lambda"),
-    import("@aws-sdk/client-iam"),
-    import("@aws-sdk/client-sts"),
+    importExternal<typeof import("@aws-sdk/client-ec2")>("@aws-sdk/client-ec2"),
+    importExternal<typeof import("@aws-sdk/client-lambda")>("@aws-sdk/client-lambda"),
+    importExternal<typeof import("@aws-sdk/client-iam")>("@aws-sdk/client-iam"),
+    importExternal<typeof import("@aws-sdk/client-sts")>("@aws-sdk/client-sts"),
   ]);
   const env = options.env;
   const progress = options.progress ?? (() => {});

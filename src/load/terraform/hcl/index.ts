@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { DEFAULT_REGION } from "../../../aws/facts.ts";
+import { importExternal } from "../../../import-external.ts";
 import { Model } from "../../../model/model.ts";
 import type { Diagnostic, Unknown } from "../../../model/types.ts";
 import { unknown } from "../../../model/types.ts";
@@ -33,7 +34,7 @@ type Hcl2Json = typeof import("@cdktn/hcl2json");
 let hcl: Promise<Hcl2Json> | undefined;
 /** hcl2json, loaded on first use (its WebAssembly module is started when the package is imported). */
 function hcl2json(): Promise<Hcl2Json> {
-  hcl ??= import("@cdktn/hcl2json");
+  hcl ??= importExternal<Hcl2Json>("@cdktn/hcl2json");
   return hcl;
 }
 
