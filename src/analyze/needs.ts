@@ -75,10 +75,9 @@ function resourceNeeds(model: Model, fn: LambdaFunction, add: Add): void {
   }
 }
 
-/** The policy a statement comes from, as its origin names it: `(AWSSecretsManagerGetSecretValuePolicy)`. */
+/** The named policy a statement comes from, if any: ` (AWSSecretsManagerGetSecretValuePolicy)`. */
 function policyName(s: PolicyStatement): string {
-  const m = /\(([^)]+)\)$/.exec(s.origin.path ?? "");
-  return m ? ` (${m[1]})` : "";
+  return s.policy ? ` (${s.policy.name})` : "";
 }
 
 /** Lambda Insights' extension runs in the execution environment and sends to CloudWatch Logs from there. */
@@ -97,7 +96,7 @@ function serviceNeeds(model: Model, fn: LambdaFunction, add: Add): void {
   const targets = fn.asyncTargets ?? [];
   for (const s of role.statements) {
     if (s.effect !== "Allow" || isUnknown(s.actions) || s.notActions) continue;
-    const insights = s.origin.path?.includes(INSIGHTS_POLICY) === true;
+    const insights = s.policy?.name === INSIGHTS_POLICY;
     // Every resource of the statement is a DLQ or destination of the function: Lambda's own sending.
     const toTargets =
       targets.length > 0 &&

@@ -2,7 +2,7 @@
 // -> one frozen network model per region, the same Model the template loaders build. Ids are
 // the real ones (subnet-..., nat-..., the function's name, the role's name); locations are ARNs,
 // with the `Name` tag beside them. A call the scan was refused leaves its part unknown.
-import { awsServiceOfEndpoint } from "../../aws/facts.ts";
+import { awsManagedPolicyName, awsServiceOfEndpoint } from "../../aws/facts.ts";
 import { EFS_PORT } from "../../aws/vpc-resources.ts";
 import { databaseFacts, endpointToken, engineOf, proxyFacts } from "../vpc-resources.ts";
 import type { Cidr } from "../../net/ip.ts";
@@ -526,12 +526,12 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
         continue;
       }
       const where = p.kind === "inline" ? `${r.arn} (inline policy ${p.name})` : (p.arn ?? p.name);
-      statements.push(
-        ...policyStatements(
-          p.document,
-          origin(where, p.kind === "inline" ? r.name : p.name, undefined, { path: `${p.kind} policy ${p.name}` }),
-        ),
+      const managed = p.kind === "managed" && p.arn ? awsManagedPolicyName(p.arn) : null;
+      const read = policyStatements(
+        p.document,
+        origin(where, p.kind === "inline" ? r.name : p.name, undefined, { path: `${p.kind} policy ${p.name}` }),
       );
+      statements.push(...(managed ? read.map((s) => ({ ...s, policy: { kind: "aws-managed-policy" as const, name: managed } })) : read));
     }
     entities.push({ kind: "role", id: r.name, origin: o, statements, unknownPolicies, attachedPolicyResources: [] });
   });

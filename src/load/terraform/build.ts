@@ -158,6 +158,8 @@ export class TerraformBuilder {
   >();
   private readonly policies = new Map<string, PolicyStatement[] | Unknown>();
   private readonly others: Entity[] = [];
+  /** aws_vpc_dhcp_options_association instances (see Vpc.dhcpOptions). */
+  private readonly dhcpAssociations: TfInstance[] = [];
   private readonly instanceEips = new Map<string, PublicAddress>();
   private readonly eniEips = new Map<string, PublicAddress>();
 
@@ -462,6 +464,7 @@ export class TerraformBuilder {
             `${inst.type} is not part of the network model yet; verdicts do not account for ${inst.address}`,
             inst,
           );
+          if (inst.type === "aws_vpc_dhcp_options_association") this.dhcpAssociations.push(inst);
         }
         continue;
       }
@@ -1380,6 +1383,7 @@ export class TerraformBuilder {
         hasCondition: false,
         conditionKeys: [],
         origin: this.origin(inst, path, { path: `${describe(inst, path).slice(inst.address.length + 1)} (${name})` }),
+        policy: { kind: "aws-managed-policy", name: name as string },
       });
     } else unknownPolicies.push(arn);
   }
@@ -1874,6 +1878,13 @@ export class TerraformBuilder {
 
   /** Implicit facts that need every resource: local routes, zonal NAT gateways' VPC, auto-assigned public IPs. */
   private finish(): void {
+    // DHCP options name their VPC; one whose vpc_id cannot be told may be any of them.
+    for (const a of this.dhcpAssociations) {
+      const ref = this.ref(a, ["vpc_id"], "vpc_id", "vpc");
+      const named = typeof ref === "string" && this.vpcs.has(ref) ? ref : undefined;
+      for (const [vid, vpc] of this.vpcs)
+        if (vpc.dhcpOptions === undefined && (named === undefined || named === vid)) vpc.dhcpOptions = a.address;
+    }
     for (const rt of this.routeTables.values()) {
       const vpc = typeof rt.vpcId === "string" ? this.vpcs.get(rt.vpcId) : undefined;
       if (!vpc) continue;
