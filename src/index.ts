@@ -2,9 +2,10 @@
 
 export type { Analysis, FunctionReport, SubnetReport, SubnetView, Summary } from "./analyze/check.ts";
 export { analyze } from "./analyze/check.ts";
+export type { Destination } from "./analyze/destination.ts";
 export { parseDestination } from "./analyze/destination.ts";
-export type { Egress, Hop, ReachOptions, ReachResult, Verdict } from "./analyze/reach.ts";
-export { Reachability } from "./analyze/reach.ts";
+export type { Egress, Hop, Path, ReachFacts, ReachOptions, ReachResult, Step, Verdict } from "./analyze/reach.ts";
+export { FACTS, Reachability } from "./analyze/reach.ts";
 export { CODES } from "./aws/codes.ts";
 export type { BreakEven, Comparison, DesignCost, Needs } from "./cost/compare.ts";
 export { compareDesigns, needsOf } from "./cost/compare.ts";

@@ -81,7 +81,7 @@ describe("scan: the seeds' account through the real SDK", () => {
     await withFake(seedAccount(), async (env, calls) => {
       const { snapshot, stderr } = await scanTo(env);
       assert.equal(snapshot.kind, "lambda-egress/aws-snapshot");
-      assert.equal(snapshot.schemaVersion, 1);
+      assert.equal(snapshot.schemaVersion, 2);
       assert.equal(snapshot.account, ACCOUNT);
       assert.match(String(snapshot.scannedAt), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       const region = (snapshot.regions as Record<string, unknown>[])[0] as Record<string, unknown[]>;
@@ -582,12 +582,12 @@ describe("scan: throttling, denials, errors", () => {
 describe("snapshots as input", () => {
   it("a snapshot of another schemaVersion, invalid JSON, a bad region: one line naming the file, exit 2", async () => {
     const v2 = tmp("v2.json");
-    writeFileSync(v2, JSON.stringify({ schemaVersion: 2, kind: "lambda-egress/aws-snapshot", regions: [] }));
+    writeFileSync(v2, JSON.stringify({ schemaVersion: 3, kind: "lambda-egress/aws-snapshot", regions: [] }));
     let r = await runCli(["check", v2]);
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
-      /^lambda-egress: .*v2\.json: is a snapshot of schemaVersion 2; this version reads 1\n {2}hint: scan the account again/,
+      /^lambda-egress: .*v2\.json: is a snapshot of schemaVersion 3; this version reads 1 and 2\n {2}hint: scan the account again/,
     );
     const cut = tmp("cut.json");
     writeFileSync(cut, '{\n  "schemaVersion": 1,\n  "kind": "lambda-egress/aws-snapshot",\n  "regions": [');
@@ -618,7 +618,7 @@ describe("snapshots as input", () => {
     const doc = JSON.parse(readFileSync(join(ROOT, "docs", "aws-scan-policy.json"), "utf8")) as unknown;
     assert.deepEqual(doc, scanPolicyDocument());
     assert.ok(
-      SCAN_ACTIONS.every((a) => /^(ec2|iam|lambda|sts):(Describe|Get|List)[A-Za-z]+$/.test(a)),
+      SCAN_ACTIONS.every((a) => /^(ec2|iam|lambda|sts|rds|elasticfilesystem):(Describe|Get|List)[A-Za-z]+$/.test(a)),
       "read calls only",
     );
   });

@@ -168,3 +168,39 @@ describe("snapshot loader", () => {
     assert.match(d?.reason ?? "", /DescribeVpcAttribute was denied/);
   });
 });
+
+describe("snapshot: the AWS managed policy a statement comes from (PolicyStatement.policy)", () => {
+  it("Lambda Insights' managed policy makes logs a need, named as in a template", () => {
+    const arn = `arn:aws:iam::${A}:role/fn`;
+    const base = region({});
+    const fn = base.functions[0];
+    assert.ok(fn);
+    const r = region({
+      functions: [{ ...fn, role: arn }],
+      roles: [
+        {
+          name: "fn",
+          arn,
+          incomplete: [],
+          policies: [
+            {
+              kind: "managed",
+              name: "CloudWatchLambdaInsightsExecutionRolePolicy",
+              arn: "arn:aws:iam::aws:policy/CloudWatchLambdaInsightsExecutionRolePolicy",
+              document: {
+                Version: "2012-10-17",
+                Statement: [
+                  { Effect: "Allow", Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"], Resource: "*" },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const [model] = loadSnapshot(snapshot(r));
+    assert.ok(model);
+    const needs = checkModel(model).functions[0]?.needs?.map((n) => `${n.to} <- ${n.because}`);
+    assert.deepEqual(needs, ["aws:logs <- role fn allows logs:CreateLogGroup (CloudWatchLambdaInsightsExecutionRolePolicy)"]);
+  });
+});

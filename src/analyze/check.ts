@@ -11,7 +11,7 @@ import type { Need } from "./needs.ts";
 import { inferNeeds } from "./needs.ts";
 import { capacityProviderOf, managedInstancesHost } from "./managed-instances.ts";
 import type { ReachOptions, ReachResult } from "./reach.ts";
-import { Reachability } from "./reach.ts";
+import { FACTS, Reachability } from "./reach.ts";
 
 export type Summary = "reachable" | "partial" | "unreachable" | "unknown";
 
@@ -87,7 +87,16 @@ function label(ref: EntityRef): string {
 }
 
 function unknownReach(dest: Destination, reason: string, location?: Location): ReachResult {
-  return { to: dest.label, verdict: "unknown", code: "UNKNOWN_RESOURCE", reason, egress: [], trace: [], ...(location ? { location } : {}) };
+  return {
+    to: dest.label,
+    verdict: "unknown",
+    code: "UNKNOWN_RESOURCE",
+    reason,
+    egress: [],
+    trace: [],
+    ...(location ? { location } : {}),
+    [FACTS]: { destination: dest, paths: [] },
+  };
 }
 
 /**

@@ -26,8 +26,17 @@ export interface Need {
   readonly location: Location;
 }
 
-/** `${Id}` and `${Id.Attribute}` tokens of a symbolic string (see model SymbolicString). */
-export const TOKEN = /\$\{([A-Za-z0-9]+)(?:\.([^}]+))?\}/g;
+/** `${Id}` and `${Id.Attribute}` tokens of a symbolic string (see model SymbolicString); a Terraform address has dots of its own. */
+export const TOKEN = /\$\{([^}]+)\}/g;
+
+/** The resource a token names: the longest part before a dot that is a resource of the model (`aws_db_instance.db` of `aws_db_instance.db.address`). */
+export function resourceOfToken(model: Model, body: string): string | null {
+  for (let at = body.length; at > 0; at = body.lastIndexOf(".", at - 1)) {
+    const id = body.slice(0, at);
+    if (model.get("resource", id)) return id;
+  }
+  return null;
+}
 
 /** A symbolic value as the user wrote it: a lone reference without its `${}`. */
 function shown(value: string): string {
@@ -53,21 +62,22 @@ function resourceNeeds(model: Model, fn: LambdaFunction, add: Add): void {
   const envLocation = locationOf(fn.environmentOrigin ?? fn.origin);
   for (const [key, value] of Object.entries(fn.environment ?? {})) {
     for (const m of value.matchAll(TOKEN)) {
-      const id = m[1] as string;
-      if (model.get("resource", id)) add(`resource:${id}`, `environment ${key} = ${shown(value)}`, envLocation);
+      const id = resourceOfToken(model, m[1] as string);
+      if (id !== null) add(`resource:${id}`, `environment ${key} = ${shown(value)}`, envLocation);
     }
   }
   for (const fs of fn.fileSystems ?? []) {
     if (isUnknown(fs.fileSystem) || !model.get("resource", fs.fileSystem)) continue;
     const through = fs.accessPoint ? ` through access point ${fs.accessPoint}` : "";
-    add(`resource:${fs.fileSystem}`, `FileSystemConfigs mounts ${fs.fileSystem}${through}`, locationOf(fs.origin));
+    // The setting as the input names it: FileSystemConfigs (CloudFormation), file_system_config (Terraform).
+    const setting = fs.origin.source === "terraform" ? "file_system_config" : "FileSystemConfigs";
+    add(`resource:${fs.fileSystem}`, `${setting} mounts ${fs.fileSystem}${through}`, locationOf(fs.origin));
   }
 }
 
-/** The policy a statement comes from, as its origin names it: `(AWSSecretsManagerGetSecretValuePolicy)`. */
+/** The named policy a statement comes from, if any: ` (AWSSecretsManagerGetSecretValuePolicy)`. */
 function policyName(s: PolicyStatement): string {
-  const m = /\(([^)]+)\)$/.exec(s.origin.path ?? "");
-  return m ? ` (${m[1]})` : "";
+  return s.policy ? ` (${s.policy.name})` : "";
 }
 
 /** Lambda Insights' extension runs in the execution environment and sends to CloudWatch Logs from there. */
@@ -86,7 +96,7 @@ function serviceNeeds(model: Model, fn: LambdaFunction, add: Add): void {
   const targets = fn.asyncTargets ?? [];
   for (const s of role.statements) {
     if (s.effect !== "Allow" || isUnknown(s.actions) || s.notActions) continue;
-    const insights = s.origin.path?.includes(INSIGHTS_POLICY) === true;
+    const insights = s.policy?.name === INSIGHTS_POLICY;
     // Every resource of the statement is a DLQ or destination of the function: Lambda's own sending.
     const toTargets =
       targets.length > 0 &&

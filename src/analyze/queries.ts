@@ -1,10 +1,108 @@
 // Small questions over the model that several rules ask.
-import { lambdaFunctionArn } from "../aws/facts.ts";
+import { DEFAULT_INTERNET_PORT, lambdaFunctionArn } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
 import type { CapacityProvider, LambdaFunction, PolicyStatement, Role, Route, Subnet, SymbolicString, VpcConfig } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
+import type { Box } from "../net/box-set.ts";
+import { BoxSet } from "../net/box-set.ts";
+import type { Cidr } from "../net/ip.ts";
+import type { FunctionReport, SubnetReport } from "./check.ts";
+import type { Destination } from "./destination.ts";
+import { destinationSet, parseDestination } from "./destination.ts";
+import { RouteIndex } from "./hops/routes.ts";
+import type { Path, ReachResult, Step } from "./reach.ts";
+import { FACTS } from "./reach.ts";
 
 export { locationOf } from "../model/types.ts";
+
+/** A route the function's own subnet sent a result's packets by (see Step). */
+export type FunctionRoute = Extract<Step, { kind: "route" }>;
+
+/** The parsed destination of a result of the analysis. */
+export function destinationOf(r: ReachResult): Destination | undefined {
+  return r[FACTS]?.destination;
+}
+
+/**
+ * Whether a result is for the IPv4 (4) or IPv6 (6) internet: on its usual port (`internet`, `internet:443`,
+ * `internet6`), or with `anyPort` on any (`internet:8443` too).
+ */
+export function isInternet(r: ReachResult, family: 4 | 6, anyPort = false): boolean {
+  const d = destinationOf(r);
+  return d?.kind === "internet" && d.family === family && (anyPort || d.port === DEFAULT_INTERNET_PORT);
+}
+
+/** The routes of the function's own subnet that carried some packets of `r` (each branch of its road), in order. */
+export function functionRoutes(r: ReachResult): FunctionRoute[] {
+  const out: FunctionRoute[] = [];
+  for (const p of r[FACTS]?.paths ?? [])
+    for (const s of p.steps) if (s.kind === "route" && s.role === "function" && !out.includes(s)) out.push(s);
+  return out;
+}
+
+/** The first route, over every IPv4 result of a subnet, by which the function's own subnet sends packets to a target of `kind`. */
+export function ipv4RouteTo(s: SubnetReport, kinds: ReadonlySet<string>): FunctionRoute | undefined {
+  for (const r of s.destinations) {
+    if (destinationOf(r)?.family !== 4) continue;
+    const route = functionRoutes(r).find((x) => kinds.has(x.target.kind));
+    if (route) return route;
+  }
+  return undefined;
+}
+
+/**
+ * Whether some packets of `r` that do not get through were sent by the function's subnet along a route `pred` accepts
+ * (for an unreachable verdict, the paths go on past each blocker: see ReachFacts). `past`: only packets dropped at that
+ * route or beyond it (not by the function's own security groups or network ACL, met before any route).
+ */
+export function droppedAlong(r: ReachResult, pred: (route: FunctionRoute) => boolean, past = false): boolean {
+  const paths = r[FACTS]?.paths ?? [];
+  const along = (p: Path) => p.steps.some((x) => x.kind === "route" && x.role === "function" && pred(x));
+  if (past) return paths.some((p) => p.end === "dropped" && along(p));
+  const dropped = paths.filter((p) => p.end === "dropped").reduce((acc, p) => acc.union(p.set), BoxSet.EMPTY);
+  if (dropped.isEmpty()) return false;
+  return paths.some((p) => along(p) && !p.set.intersect(dropped).isEmpty());
+}
+
+/** The interface endpoint whose private DNS leads the result's service name to its ENIs (the road's first step), if any. */
+export function interfaceEndpointOf(r: ReachResult): string | undefined {
+  for (const p of r[FACTS]?.paths ?? []) {
+    const first = p.steps[0];
+    if (first?.kind === "vpc-endpoint" && first.type === "Interface") return first.id;
+  }
+  return undefined;
+}
+
+/** The report of each function of the analysis, by id. */
+export function reportsById(functions: readonly FunctionReport[]): Map<string, FunctionReport> {
+  return new Map(functions.map((f) => [f.id, f]));
+}
+
+const INTERNET = parseDestination("internet");
+
+/**
+ * The route by which `subnet`'s table sends most of the public IPv4 internet, matched as the analysis matches routes
+ * (longest prefix first; on a tie the less specific route): `0.0.0.0/0`, or `0.0.0.0/1` of a split default route.
+ * Null when no route carries any of it; undefined when the subnet's route table is not known.
+ */
+export function internetRoute(model: Model, subnet: Subnet): { readonly cidr: Cidr; readonly route: Route } | null | undefined {
+  const rt = model.routeTableFor(subnet);
+  if (!rt) return undefined;
+  let rest = destinationSet(INTERNET, []);
+  let best: { cidr: Cidr; route: Route; size: bigint } | null = null;
+  for (const { cidr, route } of new RouteIndex(model).sorted(rt, 4)) {
+    if (rest.isEmpty()) break;
+    const box: Box = [
+      [cidr.start, cidr.end],
+      [0n, 65535n],
+    ];
+    const size = rest.intersect(box).size();
+    if (size === 0n) continue;
+    rest = rest.subtract(box);
+    if (!best || size >= best.size) best = { cidr, route, size };
+  }
+  return best && { cidr: best.cidr, route: best.route };
+}
 
 /** The execution role of a function attached to a VPC, when the template defines it. */
 export function executionRole(model: Model, fn: LambdaFunction): Role | undefined {
@@ -30,12 +128,6 @@ export function functionSubnets(model: Model, fn: LambdaFunction): Subnet[] {
   const ids = functionNetwork(model, fn)?.vpcConfig.subnetIds;
   if (!ids || isUnknown(ids)) return [];
   return ids.map((r) => model.get("subnet", r)).filter((s): s is Subnet => s !== undefined);
-}
-
-/** The route a subnet uses for 0.0.0.0/0 (the IPv4 default route), if any. */
-export function defaultRoute(model: Model, subnet: Subnet): Route | undefined {
-  const rt = model.routeTableFor(subnet);
-  return rt?.routes.find((r) => r.destination.kind === "cidr" && r.destination.cidr.family === 4 && r.destination.cidr.prefix === 0);
 }
 
 /** The AZ of a zonal NAT gateway (its subnet's), or null when not known. */
@@ -93,7 +185,7 @@ export function invokedFunctions(model: Model, fn: LambdaFunction): InvokeTarget
   }
   const role = functionRole(model, fn);
   for (const s of role?.statements ?? []) {
-    if (s.origin.path !== "Properties.Policies (LambdaInvokePolicy)" || isUnknown(s.resources)) continue;
+    if (s.policy?.kind !== "sam-policy-template" || s.policy.name !== "LambdaInvokePolicy" || isUnknown(s.resources)) continue;
     for (const r of s.resources) {
       // SAM builds arn:...:function:<FunctionName>*; <FunctionName> may itself be an ARN.
       const m = /:function:([^:]+)\*$/.exec(r);

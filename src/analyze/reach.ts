@@ -28,10 +28,11 @@ import { nacl } from "./hops/network-acls.ts";
 import type { Onward, RouteRole } from "./hops/routes.ts";
 import { route, RouteIndex } from "./hops/routes.ts";
 import { functionSecurityGroups, sgEval } from "./hops/security-groups.ts";
-import type { Blocker, Ctx, Egress, Engine, Hop, ManagedInstancesHost, Outcome, ReachResult, Road, Verdict } from "./hops/walk.ts";
-import { ANY, cidrIv, FULL_ADDR, FULL_PORT, loc, unknownResult, Walk } from "./hops/walk.ts";
+import type { Blocker, Ctx, Egress, Engine, Hop, ManagedInstancesHost, Outcome, Path, ReachResult, Road, Verdict } from "./hops/walk.ts";
+import { ANY, cidrIv, FACTS, FULL_ADDR, FULL_PORT, loc, unknownResult, Walk, withFacts } from "./hops/walk.ts";
 
-export type { Blocker, Egress, Hop, ManagedInstancesHost, ReachResult, Verdict } from "./hops/walk.ts";
+export type { Blocker, Egress, Hop, ManagedInstancesHost, Path, ReachFacts, ReachResult, Step, Verdict } from "./hops/walk.ts";
+export { FACTS } from "./hops/walk.ts";
 
 /** Where a function's ENI sits: one subnet of its VpcConfig, with its security groups. */
 export interface Placement {
@@ -101,7 +102,7 @@ export class Reachability {
         continue;
       worlds.push({ absent, result: engine.walkReach({ ...placement, subnet }, dest) });
     }
-    return combineWorlds(worlds, open);
+    return combineWorlds(worlds, open, dest);
   }
 
   /**
@@ -118,6 +119,7 @@ export class Reachability {
       egress: [],
       trace: [],
       ...(location ? { location } : {}),
+      [FACTS]: { destination: dest, paths: [] },
     };
     if (dest.undecided !== undefined) return { ...undecided, reason: dest.undecided };
     const sgs: SecurityGroup[] = [];
@@ -155,6 +157,7 @@ export class Reachability {
       egress: [],
       trace: [{ component: names, kind: "security-group", action: "deny", detail: `egress of ${names}`, ...(at ? { location: at } : {}) }],
       ...(at ? { location: at } : {}),
+      [FACTS]: { destination: dest, paths: [] },
     };
     return { ...result, blockers: [blockerOfResult(result)] };
   }
@@ -175,7 +178,9 @@ export class Reachability {
    * result names every blocker met further on (`blockers`), the verdict's own first.
    */
   private walkReach(placement: Placement, dest: Destination): ReachResult {
-    const result = this.walkOnce(placement, dest);
+    const walked = this.walkOnce(placement, dest);
+    // Verdicts decided before any walk (IPv6 refused, no resolver, no mount target) have no road.
+    const result = walked[FACTS] ? walked : { ...walked, [FACTS]: { destination: dest, paths: [] } };
     if (result.verdict !== "unreachable") return result;
     const first = result.blockers?.[0] ?? blockerOfResult(result);
     const further: Outcome[] = [];
@@ -190,7 +195,8 @@ export class Reachability {
       seen.add(key(b));
       blockers.push(b);
     }
-    return { ...result, blockers };
+    // The road as far as it leads with every blocker fixed (its dropped paths are the blockers).
+    return further.length > 0 ? { ...withFacts(result, dest, further), blockers } : { ...result, blockers };
   }
 
   /** One walk of the road; `assumed`: walk it assuming each blocker fixed, with its outcomes kept there. */
@@ -230,6 +236,7 @@ export class Reachability {
       family === 4 ? (isUnknown(subnet.cidr) ? null : subnet.cidr) : (subnet.ipv6Cidrs.find((c): c is Cidr => !isUnknown(c)) ?? null);
     const ctx: Ctx = { vpc, subnet, fnRange, fnSgs: placement.securityGroupIds, dest, cls, family, road, host: placement.managedInstances };
     if (road.kind !== "public" || road.note) announceRoad(this.eng, walk, ctx);
+    if (road.kind === "interface-endpoint") walk.steps.push({ kind: "vpc-endpoint", id: road.endpoint.id, type: "Interface" });
 
     const eng = this.eng;
     // 1. The function ENI's security groups (stateful: egress only).
@@ -485,6 +492,10 @@ function reachableReason(egress: readonly Egress[], road: Road, main: Outcome | 
 }
 
 function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Road): ReachResult {
+  return withFacts(verdictOf(dest, cls, outcomes, road), dest, outcomes);
+}
+
+function verdictOf(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Road): ReachResult {
   const dropped = outcomes.filter((o) => o.kind === "dropped");
   const uncertain = outcomes.filter((o) => o.kind === "uncertain");
   const delivered = outcomes.filter((o) => o.kind === "delivered");
@@ -559,7 +570,18 @@ function worldText(r: ReachResult): string {
  * verdict when they agree (the first world's explanation; for a reachable road every NAT that
  * carries it in some world), else unknown, naming the first condition whose value changes it.
  */
-function combineWorlds(worlds: readonly { absent: readonly string[]; result: ReachResult }[], open: readonly string[]): ReachResult {
+function combineWorlds(
+  worlds: readonly { absent: readonly string[]; result: ReachResult }[],
+  open: readonly string[],
+  dest: Destination,
+): ReachResult {
+  // The road of every world: a route may exist in some of them only.
+  const paths: Path[] = worlds.flatMap((w) => w.result[FACTS]?.paths ?? []);
+  const facts = { [FACTS]: { destination: dest, paths } };
+  return { ...combineVerdicts(worlds, open), ...facts };
+}
+
+function combineVerdicts(worlds: readonly { absent: readonly string[]; result: ReachResult }[], open: readonly string[]): ReachResult {
   const first = worlds[0] as { absent: readonly string[]; result: ReachResult };
   const base = first.result;
   const other = worlds.find((w) => w.result.verdict !== base.verdict);

@@ -516,7 +516,8 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
     const rules = RULES.map((r) => r.meta);
     io.stdout.write(renderSarif(report, { version: VERSION, rules, docs: readRuleDocs(rules.map((r) => r.id)), srcRoot: io.cwd }));
   } else if (format === "markdown") io.stdout.write((await import("../report/markdown.ts")).renderMarkdown(report));
-  else io.stdout.write(format === "json" ? renderJsonBytes(report) : renderText(report, { color, verbose: values.verbose === true }));
+  else if (format === "json") for (const piece of renderJsonBytes(report)) io.stdout.write(piece);
+  else io.stdout.write(renderText(report, { color, verbose: values.verbose === true }));
   return checkExitCode(report, failOn);
 }
 

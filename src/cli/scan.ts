@@ -29,15 +29,17 @@ scan: reads the account the credentials belong to, read-only (Describe, Get and 
 only), into a snapshot: VPCs and their DNS attributes, subnets, route tables, internet,
 egress-only and NAT gateways, Elastic IPs, network ACLs, security groups, prefix lists, VPC
 endpoints, the instances and interfaces routes send traffic to, Lambda functions and
-capacity providers, and the execution roles' policies. Environment variable values are not
-kept, only which resource they name. 'check snapshot.json' (and trace, cost, emulate) reads
+capacity providers, the execution roles' policies, RDS DB instances, clusters and proxies,
+and the EFS file systems functions mount. Environment variable values are not kept, only
+which resource they name. 'check snapshot.json' (and trace, cost, emulate) reads
 it offline and gives the report a live 'check --aws' gives. A call that is denied leaves its part
 unknown and is listed; AWS's ReadOnlyAccess suffices, docs/aws-scan-policy.json is the
 least-privilege policy.
 
 Credentials and region: the SDK's standard chain (environment, AWS_PROFILE or --profile,
 ~/.aws/config and credentials, SSO, instance roles); --region, else AWS_REGION, else the
-profile's region. AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2/_LAMBDA/_IAM/_STS are honoured.
+profile's region. AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2/_LAMBDA/_IAM/_STS/_RDS/_EFS are
+honoured.
 
 Options:
   --region R[,R...]  regions to scan (repeatable)

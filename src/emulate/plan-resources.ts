@@ -8,7 +8,7 @@
 // with the reason `check` gives for `unknown`. The function's environment variables that name a resource's address or
 // port get the stand-in's (resourceEnvironment).
 import { endpointAttributeKind } from "../aws/vpc-resources.ts";
-import { TOKEN } from "../analyze/needs.ts";
+import { resourceOfToken, TOKEN } from "../analyze/needs.ts";
 import type { Model } from "../model/model.ts";
 import type { EntityRef, LambdaFunction, Subnet, Unknown, VpcResource } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
@@ -111,16 +111,18 @@ export function resourceEnvironment(
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(fn.environment ?? {})) {
-    const names = [...value.matchAll(TOKEN)].map((m) => m[1] as string).filter((id) => model.get("resource", id) !== undefined);
+    const names = [...value.matchAll(TOKEN)].map((m) => resourceOfToken(model, m[1] as string)).filter((id) => id !== null);
     if (names.length === 0) continue;
     if (!ENV_NAME.test(key)) {
       note(`function ${fn.id}: environment variable ${JSON.stringify(key)} is not a variable name Lambda takes: left out`);
       continue;
     }
     let missing: string | undefined;
-    const replaced = value.replace(TOKEN, (whole, id: string, attribute: string | undefined) => {
+    const replaced = value.replace(TOKEN, (whole, body: string) => {
+      const id = resourceOfToken(model, body);
+      const attribute = id === null || body.length === id.length ? undefined : body.slice(id.length + 1);
       const kind = attribute === undefined ? null : endpointAttributeKind(attribute);
-      if (kind === null || model.get("resource", id) === undefined) return whole;
+      if (id === null || kind === null) return whole;
       const mine = standins.filter((s) => s.resourceId === id);
       const s = mine.find((x) => x.mountTarget === undefined || (subnet !== undefined && !isUnknown(subnet.az) && x.az === subnet.az));
       if (s === undefined) {

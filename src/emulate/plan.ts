@@ -24,6 +24,7 @@ import { isUnknown } from "../model/types.ts";
 import type { Cidr } from "../net/ip.ts";
 import { cidrContains, formatAddress, mustParseCidr, parseAddress } from "../net/ip.ts";
 import type { GatewayUser } from "../analyze/block-public-access.ts";
+import { groupsOrDefault, privateDnsCaptures, routePrecedence } from "../analyze/aws-defaults.ts";
 import { capacityProviderOf, managedInstancesHost } from "../analyze/managed-instances.ts";
 import { DOCUMENTATION_V4, DOCUMENTATION_V6, PRIVATE_V4 } from "./address-space.ts";
 import type { EniPlan, LinkPlan, NamespacePlan, NamespaceRole, Plan, ServerPlan } from "./plan-types.ts";
@@ -802,7 +803,7 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     const placed = placeSubnet(inst.subnetId, `NAT instance ${inst.id}`, st);
     if (!placed || placed.st !== st) return;
     const { subnet, cidr } = placed;
-    const refs = inst.securityGroupIds.length > 0 ? inst.securityGroupIds : [st.vpc.defaultSecurityGroupId];
+    const refs = groupsOrDefault(inst.securityGroupIds, st.vpc);
     const added = addInterface(
       st,
       subnet,
@@ -966,8 +967,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
     }
     if (isUnknown(ep.privateDnsEnabled))
       note(`interface endpoint ${ep.id}: whether private DNS is on is not known (${reason(ep.privateDnsEnabled)}): emulated as off`);
-    const privateDns = ep.privateDnsEnabled === true && !ep.privateDnsInboundOnly && st.vpc.enableDnsSupport && st.vpc.enableDnsHostnames;
-    const refs = isUnknown(ep.securityGroupIds) || ep.securityGroupIds.length > 0 ? ep.securityGroupIds : [st.vpc.defaultSecurityGroupId];
+    const privateDns = privateDnsCaptures(ep, st.vpc);
+    const refs = groupsOrDefault(ep.securityGroupIds, st.vpc);
     const addresses: string[] = [];
     for (const ref of ep.subnetIds) {
       const placed = placeSubnet(ref, `interface endpoint ${ep.id}`, st);
@@ -1057,11 +1058,8 @@ export function planEmulation(model: Model, options: PlanOptions): Plan {
       done.add(cidr.text);
       (cidr.family === 4 ? r.ip : r.ip6).push({ op: "route-add", to: cidr.text, ...route, table });
     };
-    // Static routes first: they beat a prefix-list route to the same block.
-    const ordered = [
-      ...rt.routes.filter((x) => x.destination.kind !== "prefix-list"),
-      ...rt.routes.filter((x) => x.destination.kind === "prefix-list"),
-    ];
+    // The winning route of a block first (static before prefix list, see routePrecedence); a stable sort.
+    const ordered = [...rt.routes].sort((a, b) => routePrecedence(a.destination) - routePrecedence(b.destination));
     for (const route of ordered) {
       const d = route.destination;
       let cidrs: readonly Cidr[];

@@ -83,6 +83,7 @@ const VPC: Plan<Vpc> = {
   mainRouteTableId: id,
   defaultNetworkAclId: id,
   defaultSecurityGroupId: id,
+  dhcpOptions: (v, q) => (v === undefined ? v : q.id(v)),
 };
 const SUBNET: Plan<Subnet> = {
   kind: "keep",

@@ -88,6 +88,11 @@ export interface Vpc {
   readonly mainRouteTableId: string;
   readonly defaultNetworkAclId: string;
   readonly defaultSecurityGroupId: string;
+  /**
+   * The DHCP options the input associates with the VPC (not modelled: they may name other DNS servers than the
+   * Amazon-provided resolver), as the input names the association; absent for AWS's default set.
+   */
+  readonly dhcpOptions?: string;
 }
 
 export interface Subnet {
@@ -327,6 +332,11 @@ export interface PolicyStatement {
   readonly hasCondition: boolean;
   readonly conditionKeys: readonly string[];
   readonly origin: Origin;
+  /**
+   * The named policy the statement comes from, where the input names one rather than writing the statement out: a SAM
+   * policy template (`LambdaInvokePolicy`) or an AWS managed policy whose statements we know.
+   */
+  readonly policy?: { readonly kind: "sam-policy-template" | "aws-managed-policy"; readonly name: string };
 }
 
 export interface Role {

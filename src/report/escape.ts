@@ -78,9 +78,49 @@ export function jsonText(value: unknown, indent?: number): string {
  * report's JSON is built in pieces), about 0.2 s and 50 MiB for a 57 MB report, and writing it converts it to bytes anyway.
  */
 export function jsonBytes(value: unknown, indent?: number): Uint8Array {
-  const s = JSON.stringify(value, null, indent);
-  const bytes = Buffer.from(`${s}\n`);
-  return isAscii(bytes) ? bytes : Buffer.from(`${escapeJsonRaw(s)}\n`);
+  return asciiOrEscaped(`${JSON.stringify(value, null, indent)}\n`);
+}
+
+function asciiOrEscaped(text: string): Uint8Array {
+  const bytes = Buffer.from(text);
+  return isAscii(bytes) ? bytes : Buffer.from(escapeJsonRaw(text));
+}
+
+/** About how much text jsonPieces puts in each piece. */
+const PIECE_CHARS = 1 << 20;
+
+/**
+ * jsonBytes of an object without indentation, in pieces of about a megabyte: the same bytes, but a large report is
+ * never one string of tens of megabytes and then a copy of it as bytes. The object's array values are written element
+ * by element, as JSON.stringify would (an element that has no JSON is null); every other value whole.
+ */
+export function* jsonPieces(value: Readonly<Record<string, unknown>>): Generator<Uint8Array> {
+  let piece = "{";
+  let first = true;
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    if (Array.isArray(v)) {
+      piece += `${first ? "" : ","}${JSON.stringify(key)}:[`;
+      for (let i = 0; i < v.length; i++) {
+        piece += `${i === 0 ? "" : ","}${JSON.stringify(v[i]) ?? "null"}`;
+        if (piece.length >= PIECE_CHARS) {
+          yield asciiOrEscaped(piece);
+          piece = "";
+        }
+      }
+      piece += "]";
+    } else {
+      const text = JSON.stringify(v);
+      if (text === undefined) continue;
+      piece += `${first ? "" : ","}${JSON.stringify(key)}:${text}`;
+    }
+    first = false;
+    if (piece.length >= PIECE_CHARS) {
+      yield asciiOrEscaped(piece);
+      piece = "";
+    }
+  }
+  yield asciiOrEscaped(`${piece}}\n`);
 }
 
 function escapeJsonRaw(s: string): string {

@@ -1,3 +1,4 @@
+import { isInternet } from "../analyze/queries.ts";
 import { defineRule } from "./define.ts";
 
 const IPV6_SETUP_CODES = new Set(["LAMBDA_IPV6_NOT_ALLOWED", "SUBNET_NOT_DUAL_STACK"]);
@@ -7,8 +8,9 @@ export default defineRule({
   check(ctx) {
     for (const fn of ctx.analysis.functions) {
       const broken = fn.subnets.flatMap((s) => {
-        const r = s.destinations.find((d) => d.to === "internet6");
-        return r?.verdict === "unreachable" && !IPV6_SETUP_CODES.has(r.code ?? "") ? [{ subnet: s.subnet, r }] : [];
+        // The IPv6 internet on any port (`internet6`, `internet6:443`).
+        const r = s.destinations.find((d) => isInternet(d, 6) && d.verdict === "unreachable" && !IPV6_SETUP_CODES.has(d.code ?? ""));
+        return r ? [{ subnet: s.subnet, r }] : [];
       });
       const first = broken[0];
       if (!first) continue;

@@ -1,4 +1,4 @@
-import { defaultRoute } from "../analyze/queries.ts";
+import { droppedAlong, isInternet } from "../analyze/queries.ts";
 import { defineRule } from "./define.ts";
 
 const NAT_TARGETS = new Set(["nat-gateway", "instance", "network-interface"]);
@@ -6,16 +6,20 @@ const NAT_TARGETS = new Set(["nat-gateway", "instance", "network-interface"]);
 export default defineRule({
   meta: { id: "egress-path-broken", title: "Internet egress through a NAT that does not work", severity: "error" },
   check(ctx) {
-    const { model } = ctx;
     for (const fn of ctx.analysis.functions) {
       const broken: string[] = [];
       let fix = "";
       for (const s of fn.subnets) {
-        const r = s.destinations.find((d) => d.to === "internet");
-        if (r?.verdict !== "unreachable") continue;
-        const subnet = model.get("subnet", s.subnet);
-        const t = subnet ? defaultRoute(model, subnet)?.target : undefined;
-        if (!t || !NAT_TARGETS.has(t.kind)) continue;
+        // The IPv4 internet (`internet`, `internet:443`), where packets routed to a NAT do not get out; on another port
+        // (`internet:8443`), where they are dropped at the NAT or beyond (the function's own security groups and network
+        // ACL may keep a port closed on purpose).
+        const r = s.destinations.find(
+          (d) =>
+            d.verdict === "unreachable" &&
+            isInternet(d, 4, true) &&
+            droppedAlong(d, (route) => NAT_TARGETS.has(route.target.kind), !isInternet(d, 4)),
+        );
+        if (!r) continue;
         broken.push(`${s.subnet}: ${r.code} (${r.reason})`);
         fix ||= r.fix ?? "";
       }

@@ -1,3 +1,4 @@
+import { interfaceEndpointOf } from "../analyze/queries.ts";
 import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
@@ -8,9 +9,9 @@ export default defineRule({
       for (const s of fn.subnets) {
         if (!s.az) continue;
         for (const r of s.destinations) {
-          const first = r.trace[0];
-          if (r.verdict !== "reachable" || first?.kind !== "vpc-endpoint") continue;
-          const ep = ctx.model.get("vpc-endpoint", first.component);
+          const endpoint = r.verdict === "reachable" ? interfaceEndpointOf(r) : undefined;
+          if (endpoint === undefined) continue;
+          const ep = ctx.model.get("vpc-endpoint", endpoint);
           if (!ep || isUnknown(ep.subnetIds)) continue;
           const azs = ep.subnetIds.map((id) => ctx.model.get("subnet", id)?.az);
           if (azs.some((az) => az === undefined || isUnknown(az) || az === s.az)) continue;

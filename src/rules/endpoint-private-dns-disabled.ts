@@ -1,3 +1,4 @@
+import { destinationOf, interfaceEndpointOf } from "../analyze/queries.ts";
 import { locationOf } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
@@ -15,8 +16,8 @@ export default defineRule({
         if (ep.vpcId !== fn.vpc) continue;
         const to = `aws:${String(ep.service)}`;
         const blocked = fn.subnets.filter((s) => {
-          const r = s.destinations.find((d) => d.to === to);
-          return r?.verdict === "unreachable" && r.trace[0]?.kind !== "vpc-endpoint";
+          const r = s.destinations.find((d) => destinationOf(d)?.service === ep.service);
+          return r?.verdict === "unreachable" && interfaceEndpointOf(r) === undefined;
         });
         if (blocked.length === 0) continue;
         const vpc = ctx.model.vpc(ep.vpcId);

@@ -1,17 +1,25 @@
-import { defaultRoute, functionNetwork, functionSubnets, locationOf, natAz } from "../analyze/queries.ts";
+import { functionNetwork, functionRoutes, locationOf, natAz, reportsById } from "../analyze/queries.ts";
 import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
 export default defineRule({
   meta: { id: "nat-gateway-cross-az", title: "NAT gateway serving another Availability Zone", severity: "warning" },
   check(ctx) {
+    const reports = reportsById(ctx.analysis.functions);
     for (const fn of ctx.model.functions()) {
       const pairs: string[] = [];
-      for (const s of functionSubnets(ctx.model, fn)) {
-        const t = defaultRoute(ctx.model, s)?.target;
-        if (t?.kind !== "nat-gateway" || isUnknown(t.id) || isUnknown(s.az)) continue;
-        const az = natAz(ctx.model, t.id);
-        if (az && az !== s.az) pairs.push(`${s.id} (${s.az}) -> ${t.id} (${az})`);
+      for (const s of reports.get(fn.id)?.subnets ?? []) {
+        const subnet = ctx.model.get("subnet", s.subnet);
+        if (!subnet || isUnknown(subnet.az)) continue;
+        // Every NAT gateway the analysis sent the function's traffic to from this subnet, whatever the route's prefix.
+        for (const r of s.destinations)
+          for (const route of functionRoutes(r)) {
+            const t = route.target;
+            if (t.kind !== "nat-gateway" || isUnknown(t.id)) continue;
+            const az = natAz(ctx.model, t.id);
+            const pair = `${subnet.id} (${subnet.az}) -> ${t.id} (${az})`;
+            if (az && az !== subnet.az && !pairs.includes(pair)) pairs.push(pair);
+          }
       }
       if (pairs.length === 0) continue;
       ctx.report({

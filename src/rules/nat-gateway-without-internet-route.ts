@@ -1,4 +1,4 @@
-import { defaultRoute, locationOf } from "../analyze/queries.ts";
+import { internetRoute, locationOf } from "../analyze/queries.ts";
 import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
@@ -9,18 +9,19 @@ export default defineRule({
     for (const nat of model.all("nat-gateway")) {
       if (nat.connectivity !== "public" || nat.availability !== "zonal") continue;
       const subnet = model.get("subnet", nat.subnetId);
-      if (!subnet || !model.routeTableFor(subnet)) continue;
-      const route = defaultRoute(model, subnet);
-      const t = route?.target;
+      // The route that carries the internet, whatever its prefix (0.0.0.0/0, or 0.0.0.0/1 and 128.0.0.0/1).
+      const found = subnet ? internetRoute(model, subnet) : undefined;
+      if (!subnet || found === undefined) continue;
+      const t = found?.route.target;
       const igw = t?.kind === "internet-gateway" ? model.get("internet-gateway", t.id) : undefined;
       const vpcId = typeof subnet.vpcId === "string" ? subnet.vpcId : undefined;
       if (igw && vpcId && igw.attachedVpcIds.includes(vpcId)) continue;
       if (t?.kind === "internet-gateway" && isUnknown(t.id)) continue; // gateway outside the template
-      const what = !route
+      const what = !found
         ? `its subnet ${subnet.id} has no 0.0.0.0/0 route`
         : t?.kind === "internet-gateway"
-          ? `its subnet ${subnet.id} routes 0.0.0.0/0 to ${igw?.id ?? "a gateway"} that is not attached to the VPC`
-          : `its subnet ${subnet.id} routes 0.0.0.0/0 to ${t?.kind ?? "nothing"}${t && "id" in t && !isUnknown(t.id) ? ` ${t.id}` : ""}, not to an internet gateway`;
+          ? `its subnet ${subnet.id} routes ${found.cidr.text} to ${igw?.id ?? "a gateway"} that is not attached to the VPC`
+          : `its subnet ${subnet.id} routes ${found.cidr.text} to ${t?.kind ?? "nothing"}${t && "id" in t && !isUnknown(t.id) ? ` ${t.id}` : ""}, not to an internet gateway`;
       ctx.report({
         resource: nat.id,
         location: locationOf(nat.origin),

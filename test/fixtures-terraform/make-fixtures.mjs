@@ -1199,3 +1199,95 @@ const fnSgConfig = {
   ];
   write("endpoints-nat-instance.state.json", state({ resources }));
 }
+
+// ---- rds-efs: the function, a PostgreSQL DB instance with its security group, an EFS mount ------------
+// (rds-efs-no-ingress: the same, the database's group admitting nothing)
+
+for (const open of [true, false]) {
+  const azs = ["us-east-1a", "us-east-1b"];
+  const ingressFromFn = (port) => sgRule({ from_port: port, protocol: "tcp", security_groups: U, to_port: port });
+  const fn = lambda({ ipv6_allowed_for_dual_stack: false, security_group_ids: U, subnet_ids: U, vpc_id: U });
+  fn.after.environment = [{ variables: { PARTNER_URL: "https://partner.example.com", DB_HOST: U, DB_PORT: U } }];
+  fn.after.file_system_config = [{ arn: U, local_mount_path: "/mnt/data" }];
+  const resources = [
+    vpc("10.0.0.0/16"),
+    ...azs.map((az, i) => subnet(`aws_subnet.private[${i}]`, `10.0.${10 + i}.0/24`, az)),
+    ...azs.map((az, i) => subnet(`aws_subnet.data[${i}]`, `10.0.${20 + i}.0/24`, az)),
+    securityGroup("aws_security_group.fn", "api-fn", [allOut]),
+    securityGroup("aws_security_group.db", "api-db", [], open ? [ingressFromFn(5432)] : []),
+    securityGroup("aws_security_group.efs", "api-efs", [], [ingressFromFn(2049)]),
+    { address: "aws_db_subnet_group.data", after: { arn: U, description: "Managed by Terraform", id: U, name: "api-data", name_prefix: U, subnet_ids: U, supported_network_types: U, tags: null, tags_all: U, vpc_id: U } },
+    {
+      address: "aws_db_instance.db",
+      schema: 2,
+      after: { address: U, allocated_storage: 20, arn: U, db_subnet_group_name: "api-data", endpoint: U, engine: "postgres", engine_version: "16.4", id: U, identifier: "api-db", instance_class: "db.t4g.micro", port: U, publicly_accessible: false, skip_final_snapshot: true, username: "app", vpc_security_group_ids: U },
+    },
+    { address: "aws_efs_file_system.data", after: { arn: U, creation_token: U, dns_name: U, encrypted: true, id: U, tags: null, tags_all: U } },
+    ...azs.map((_az, i) => ({ address: `aws_efs_mount_target.data[${i}]`, after: { dns_name: U, file_system_arn: U, file_system_id: U, id: U, ip_address: U, network_interface_id: U, security_groups: U, subnet_id: U } })),
+    { address: "aws_efs_access_point.data", after: { arn: U, file_system_arn: U, file_system_id: U, id: U, posix_user: [], root_directory: U, tags: null, tags_all: U } },
+    role,
+    attachment,
+    fn,
+  ];
+  const subnets = (name) => ({
+    address: `aws_subnet.${name}`,
+    schema: 1,
+    count: ref("var.azs"),
+    expressions: {
+      availability_zone: ref("var.azs", "count.index"),
+      cidr_block: ref("aws_vpc.main.cidr_block", "aws_vpc.main", "count.index"),
+      vpc_id: attr("aws_vpc.main", "id"),
+    },
+  });
+  const sgIngress = (port) => [{ from_port: c(port), protocol: c("tcp"), security_groups: ref("aws_security_group.fn.id", "aws_security_group.fn"), to_port: c(port) }];
+  const fnConfig = lambdaConfig(ref("aws_subnet.private"));
+  fnConfig.expressions.environment = [
+    { variables: ref("aws_db_instance.db.address", "aws_db_instance.db", "aws_db_instance.db.port") },
+  ];
+  fnConfig.expressions.file_system_config = [{ arn: attr("aws_efs_access_point.data", "arn"), local_mount_path: c("/mnt/data") }];
+  const config = {
+    resources: [
+      vpcConfig("10.0.0.0/16"),
+      subnets("private"),
+      subnets("data"),
+      fnSgConfig,
+      {
+        address: "aws_security_group.db",
+        schema: 1,
+        expressions: { name: c("api-db"), vpc_id: attr("aws_vpc.main", "id"), ...(open ? { ingress: sgIngress(5432) } : {}) },
+      },
+      { address: "aws_security_group.efs", schema: 1, expressions: { ingress: sgIngress(2049), name: c("api-efs"), vpc_id: attr("aws_vpc.main", "id") } },
+      { address: "aws_db_subnet_group.data", expressions: { name: c("api-data"), subnet_ids: ref("aws_subnet.data") } },
+      {
+        address: "aws_db_instance.db",
+        schema: 2,
+        expressions: {
+          allocated_storage: c(20),
+          db_subnet_group_name: attr("aws_db_subnet_group.data", "name"),
+          engine: c("postgres"),
+          engine_version: c("16.4"),
+          identifier: c("api-db"),
+          instance_class: c("db.t4g.micro"),
+          skip_final_snapshot: c(true),
+          username: c("app"),
+          vpc_security_group_ids: ref("aws_security_group.db.id", "aws_security_group.db"),
+        },
+      },
+      { address: "aws_efs_file_system.data", expressions: { encrypted: c(true) } },
+      {
+        address: "aws_efs_mount_target.data",
+        count: ref("var.azs"),
+        expressions: {
+          file_system_id: attr("aws_efs_file_system.data", "id"),
+          security_groups: ref("aws_security_group.efs.id", "aws_security_group.efs"),
+          subnet_id: ref("aws_subnet.private", "count.index"),
+        },
+      },
+      { address: "aws_efs_access_point.data", expressions: { file_system_id: attr("aws_efs_file_system.data", "id") } },
+      ...iamConfig,
+      fnConfig,
+    ],
+    variables: { azs: { default: azs } },
+  };
+  write(open ? "rds-efs.plan.json" : "rds-efs-no-ingress.plan.json", plan({ region: "us-east-1", resources, config, variables: { azs: { value: azs } } }));
+}

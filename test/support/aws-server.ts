@@ -8,6 +8,12 @@
 // - Lambda REST-JSON: GET /2015-03-31/functions/?Marker=&MaxItems= -> {Functions, NextMarker};
 //   GET /2025-11-30/capacity-providers -> {CapacityProviders, NextMarker}; errors carry
 //   `x-amzn-ErrorType`.
+// - RDS Query (Version 2014-10-31): XML `<XResponse><XResult>...<Marker/></XResult>`, list members
+//   named by the API's shapes (`<DBInstance>`, `<DBCluster>`, `<Subnet>`,
+//   `<VpcSecurityGroupMembership>`, else `<member>`); errors `<ErrorResponse>`.
+// - EFS REST-JSON: GET /2015-02-01/access-points -> {AccessPoints, NextToken};
+//   GET /2015-02-01/mount-targets?FileSystemId= -> {MountTargets, NextMarker};
+//   GET /2015-02-01/mount-targets/ID/security-groups -> {SecurityGroups}; errors carry `x-amzn-ErrorType`.
 // The region of a request is read from its SigV4 credential scope. Pages are at most `pageSize`
 // items (whatever MaxResults says), so every list is served in several pages.
 import { randomUUID } from "node:crypto";
@@ -43,6 +49,14 @@ export interface FakeRegion {
   /** InternetGatewayBlockMode of VPC Block Public Access (default off). */
   blockPublicAccessMode?: string;
   blockPublicAccessExclusions?: Record<string, Xml>[];
+  /** RDS DBInstance, DBCluster and DBProxy elements (XML names as in the RDS API reference). */
+  dbInstances?: Record<string, Xml>[];
+  dbClusters?: Record<string, Xml>[];
+  dbProxies?: Record<string, Xml>[];
+  /** EFS AccessPointDescription objects (JSON). */
+  accessPoints?: Record<string, unknown>[];
+  /** EFS MountTargetDescription objects (JSON), each with the `SecurityGroups` DescribeMountTargetSecurityGroups returns. */
+  mountTargets?: (Record<string, unknown> & { SecurityGroups?: string[] })[];
 }
 
 export interface FakeAccount {
@@ -86,6 +100,25 @@ export function toXml(name: string, v: Xml, list: string): string {
       .join("");
     return `<${name}>${inner}</${name}>`;
   }
+  return `<${name}>${esc(String(v))}</${name}>`;
+}
+
+/** The member element of each RDS list, by the list's element name (RDS API reference shapes). */
+const RDS_MEMBERS: Record<string, string> = {
+  DBInstances: "DBInstance",
+  DBClusters: "DBCluster",
+  DBClusterMembers: "DBClusterMember",
+  Subnets: "Subnet",
+  VpcSecurityGroups: "VpcSecurityGroupMembership",
+};
+
+function toRdsXml(name: string, v: Xml): string {
+  if (v === null || v === undefined) return "";
+  if (Array.isArray(v)) return `<${name}>${v.map((x) => toRdsXml(RDS_MEMBERS[name] ?? "member", x)).join("")}</${name}>`;
+  if (typeof v === "object")
+    return `<${name}>${Object.entries(v as Record<string, Xml>)
+      .map(([k, x]) => toRdsXml(k, x))
+      .join("")}</${name}>`;
   return `<${name}>${esc(String(v))}</${name}>`;
 }
 
@@ -197,11 +230,59 @@ export async function startFakeAws(account: FakeAccount): Promise<FakeAws> {
       );
     }
 
+    // ---- EFS (REST-JSON) ------------------------------------------------------------------------
+    if (req.method === "GET" && url.pathname.startsWith("/2015-02-01/")) {
+      const groups = /^\/2015-02-01\/mount-targets\/([^/]+)\/security-groups$/.exec(url.pathname);
+      const action = groups
+        ? "elasticfilesystem:DescribeMountTargetSecurityGroups"
+        : url.pathname === "/2015-02-01/access-points"
+          ? "elasticfilesystem:DescribeAccessPoints"
+          : "elasticfilesystem:DescribeMountTargets";
+      const status = denied.has(action) ? 403 : 200;
+      calls.push({ action, region, status });
+      if (status === 403)
+        return send(
+          res,
+          403,
+          "application/json",
+          JSON.stringify({ ErrorCode: "AccessDeniedException", Message: `not authorized to perform: ${action}` }),
+          {
+            "x-amzn-errortype": "AccessDeniedException",
+          },
+        );
+      const r = account.regions[region] ?? {};
+      if (groups) {
+        const t = (r.mountTargets ?? []).find((m) => m.MountTargetId === decodeURIComponent(groups[1] as string));
+        if (!t)
+          return send(res, 404, "application/json", JSON.stringify({ ErrorCode: "MountTargetNotFound", Message: "no such mount target" }), {
+            "x-amzn-errortype": "MountTargetNotFound",
+          });
+        return send(res, 200, "application/json", JSON.stringify({ SecurityGroups: t.SecurityGroups ?? [] }));
+      }
+      if (action === "elasticfilesystem:DescribeAccessPoints") {
+        const p = page(r.accessPoints ?? [], url.searchParams.get("NextToken"), url.searchParams.get("MaxResults"));
+        return send(res, 200, "application/json", JSON.stringify({ AccessPoints: p.items, ...(p.next ? { NextToken: p.next } : {}) }));
+      }
+      const fsId = url.searchParams.get("FileSystemId");
+      const targets = (r.mountTargets ?? []).filter((m) => m.FileSystemId === fsId).map(({ SecurityGroups: _sg, ...m }) => m);
+      const p = page(targets, url.searchParams.get("Marker"), url.searchParams.get("MaxItems"));
+      return send(res, 200, "application/json", JSON.stringify({ MountTargets: p.items, ...(p.next ? { NextMarker: p.next } : {}) }));
+    }
+
     if (req.method !== "POST") return send(res, 404, "text/plain", "not found");
     const form = new URLSearchParams(await body(req));
     const act = form.get("Action") ?? "";
     const version = form.get("Version") ?? "";
-    const service = version === "2016-11-15" ? "ec2" : version === "2010-05-08" ? "iam" : version === "2011-06-15" ? "sts" : "unknown";
+    const service =
+      version === "2016-11-15"
+        ? "ec2"
+        : version === "2010-05-08"
+          ? "iam"
+          : version === "2011-06-15"
+            ? "sts"
+            : version === "2014-10-31"
+              ? "rds"
+              : "unknown";
     const action = `${service}:${act}`;
     const requestId = randomUUID();
 
@@ -297,6 +378,29 @@ export async function startFakeAws(account: FakeAccount): Promise<FakeAws> {
         return query({ PolicyVersion: { Document: encodeURIComponent(JSON.stringify(doc)), VersionId: "v1", IsDefaultVersion: true } });
       }
       return iamError(400, "InvalidAction", `Could not find operation ${act}`);
+    }
+
+    // ---- RDS (Query, members named by their shapes) ---------------------------------------------
+    if (service === "rds") {
+      const r = account.regions[region] ?? {};
+      const lists: Record<string, [string, Record<string, Xml>[] | undefined]> = {
+        DescribeDBInstances: ["DBInstances", r.dbInstances],
+        DescribeDBClusters: ["DBClusters", r.dbClusters],
+        DescribeDBProxies: ["DBProxies", r.dbProxies],
+      };
+      const listed = lists[act];
+      if (!listed)
+        return xml(
+          res,
+          400,
+          `<ErrorResponse xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><Error><Type>Sender</Type><Code>InvalidAction</Code><Message>no ${esc(act)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+        );
+      const p = page(listed[1] ?? [], form.get("Marker"), form.get("MaxRecords"));
+      return xml(
+        res,
+        200,
+        `<${act}Response xmlns="http://rds.amazonaws.com/doc/2014-10-31/"><${act}Result>${toRdsXml(listed[0], p.items)}${p.next ? `<Marker>${p.next}</Marker>` : ""}</${act}Result><ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${act}Response>`,
+      );
     }
 
     // ---- EC2 (Query, `<item>` lists) -----------------------------------------------------------

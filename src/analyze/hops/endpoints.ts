@@ -8,6 +8,7 @@ import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr } from "../../net/ip.ts";
 import type { Destination } from "../destination.ts";
 import type { ReachResult } from "../reach.ts";
+import { privateDnsCaptures } from "../aws-defaults.ts";
 import { nacl } from "./network-acls.ts";
 import { endpointGroups, functionPeer, securityGroupsOf, sgEval, sgRuleFix } from "./security-groups.ts";
 import type { Ctx, Engine, Road, Walk } from "./walk.ts";
@@ -18,14 +19,11 @@ import { cidrIv, FULL_PORT, loc, unknownResult } from "./walk.ts";
  * the name does not resolve. A DHCP options set (not modelled) may hand the VPC other DNS servers: then we cannot know.
  */
 export function noResolver(eng: Engine, vpc: Vpc, dest: Destination): ReachResult {
-  const dhcp = eng.model.diagnostics.find(
-    (d) => d.code === "LOAD_UNSUPPORTED_RESOURCE" && d.message.startsWith("AWS::EC2::VPCDHCPOptionsAssociation"),
-  );
-  if (dhcp) {
+  if (vpc.dhcpOptions !== undefined) {
     return unknownResult(
       dest,
       "UNKNOWN_RESOURCE",
-      `${vpc.id} has EnableDnsSupport off and the template sets DHCP options (${dhcp.resource ?? "not modelled"}): whether another resolver answers ${dest.service ?? ""}'s name is not known`,
+      `${vpc.id} has EnableDnsSupport off and the template sets DHCP options (${vpc.dhcpOptions}): whether another resolver answers ${dest.service ?? ""}'s name is not known`,
       vpc.origin,
     );
   }
@@ -60,8 +58,7 @@ export function serviceRoad(eng: Engine, vpc: Vpc, subnet: Subnet, dest: Destina
   const uncertain = endpoints.find((e) => isUnknown(e.service) || isUnknown(e.type));
   const mine = endpoints.filter((e) => e.service === service);
   const iface = mine.filter((e) => e.type === "Interface");
-  const dnsVpc = vpc.enableDnsSupport && vpc.enableDnsHostnames;
-  const capturing = iface.find((e) => e.privateDnsEnabled === true && !e.privateDnsInboundOnly && dnsVpc);
+  const capturing = iface.find((e) => privateDnsCaptures(e, vpc));
   if (capturing) {
     const subnetIds = capturing.subnetIds;
     if (isUnknown(subnetIds))

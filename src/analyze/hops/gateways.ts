@@ -25,6 +25,7 @@ export function internetGateway(eng: Engine, walk: Walk, ctx: Ctx, ref: EntityRe
     return;
   }
   walk.touch(igw.origin, igw.id);
+  walk.steps.push({ kind: "internet-gateway", id: igw.id });
   const hop = { component: igw.id, kind: "internet-gateway" as const, location: loc(igw.origin) };
   if (!igw.attachedVpcIds.includes(ctx.vpc.id)) {
     walk.drop(
@@ -174,6 +175,7 @@ export function egressOnlyGateway(eng: Engine, walk: Walk, ctx: Ctx, ref: Entity
     return;
   }
   walk.touch(eigw.origin, eigw.id);
+  walk.steps.push({ kind: "egress-only-internet-gateway", id: eigw.id });
   const hop = { component: eigw.id, kind: "egress-only-internet-gateway" as const, location: loc(eigw.origin) };
   if (eigw.vpcId !== ctx.vpc.id) {
     walk.drop(
@@ -196,6 +198,7 @@ export function egressOnlyGateway(eng: Engine, walk: Walk, ctx: Ctx, ref: Entity
  */
 export function natGateway(eng: Engine, walk: Walk, ctx: Ctx, nat: NatGateway): Subnet | undefined {
   walk.touch(nat.origin, nat.id);
+  walk.steps.push({ kind: "nat-gateway", id: nat.id });
   const hop = { component: nat.id, kind: "nat-gateway" as const, location: loc(nat.origin) };
   const egress = egressOf(nat.id, nat.addresses);
   if (nat.availability === "regional") {
@@ -287,6 +290,7 @@ export function natInterface(eng: Engine, walk: Walk, ctx: Ctx, eni: NetworkInte
 /** A NAT instance; returns the subnet whose route table carries the masqueraded traffic on, or nothing when the walk ended here. */
 export function natInstance(eng: Engine, walk: Walk, ctx: Ctx, inst: Instance): Subnet | undefined {
   walk.touch(inst.origin, inst.id);
+  walk.steps.push({ kind: "nat-instance", id: inst.id });
   const hop = { component: inst.id, kind: "nat-instance" as const, location: loc(inst.origin) };
   if (inst.sourceDestCheck === true) {
     walk.drop(

@@ -11,6 +11,7 @@ import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr } from "../../net/ip.ts";
 import type { Destination } from "../destination.ts";
 import { DestinationError } from "../destination.ts";
+import { groupsOrDefault } from "../aws-defaults.ts";
 import { nacl } from "./network-acls.ts";
 import { functionPeer, securityGroupsOf, sgEval, sgRuleFix } from "./security-groups.ts";
 import type { Ctx, Engine, Walk } from "./walk.ts";
@@ -113,7 +114,7 @@ export function resourceTargets(
 
 /** A resource's security groups: the VPC's default group when it names none. */
 function groupsOr(groups: readonly EntityRef[] | Unknown, vpc: Vpc): readonly EntityRef[] | Unknown {
-  return isUnknown(groups) || groups.length > 0 ? groups : [vpc.defaultSecurityGroupId];
+  return groupsOrDefault(groups, vpc);
 }
 
 /** The blocks of a resource road's interfaces whose security groups include `group` (for an egress rule naming it); "maybe" when some are not known. */

@@ -8,6 +8,7 @@ import type { FixAction } from "../fixes.ts";
 import { isUnknown } from "../../model/types.ts";
 import { BoxSet } from "../../net/box-set.ts";
 import type { Cidr, Family } from "../../net/ip.ts";
+import { routePrecedence } from "../aws-defaults.ts";
 import { gatewayEndpointOn } from "./endpoints.ts";
 import type { Ctx, Engine, Hop, Outcome } from "./walk.ts";
 import { ANY, cidrIv, describeSet, FULL_PORT, loc, missing, refLabel, ruleOf, Walk } from "./walk.ts";
@@ -77,6 +78,10 @@ export function route(eng: Engine, walk: Walk, ctx: Ctx, subnet: Subnet, role: R
     // specific than any default route; a static route inside those addresses is not knowable here.
     const ep = gateway;
     walk.touch(ep.origin, ep.id);
+    walk.steps.push(
+      { kind: "route", role, subnet: subnet.id, routeTable: rt.id, cidr: null, target: { kind: "vpc-endpoint", id: ep.id } },
+      { kind: "vpc-endpoint", id: ep.id, type: "Gateway" },
+    );
     walk.trace.push({
       component: rt.id,
       kind: "route-table",
@@ -149,6 +154,7 @@ export function routeEitherWay(
   };
   const takenWalk = new Walk(walk.alive, walk.maybe, [...walk.trace], taken, [...walk.conditional], walk);
   takenWalk.touch(open.origin, "the route whose destination is not known");
+  takenWalk.steps.push({ kind: "route", role, subnet: subnet.id, routeTable: rt.id, cidr: null, target: open.target });
   follow(takenWalk, ctx, subnet, open, hop, role, onward);
   const union = (list: Outcome[], kind: Outcome["kind"]) =>
     list.filter((o) => o.kind === kind).reduce((acc, o) => acc.union(o.set), BoxSet.EMPTY);
@@ -168,6 +174,12 @@ export function routeEitherWay(
       kind: "uncertain",
       set: undecided,
       trace: [...walk.trace, { ...hop, action: "unknown" }],
+      steps: [...walk.steps],
+      // The road either way, for what depends on it (rules): undecided, whichever way it ended.
+      ways: [...known, ...taken].flatMap((o) => {
+        const set = o.set.intersect(undecided);
+        return set.isEmpty() ? [] : [{ end: "uncertain" as const, set, steps: o.steps ?? [] }];
+      }),
       code: "UNKNOWN_RESOURCE",
       reason,
       location: loc(open.origin),
@@ -197,6 +209,7 @@ export function routeKnown(
     rest = rest.subtract([cidrIv(cidr), FULL_PORT]);
     const branch = walk.fork(part);
     branch.touch(route.origin, `the route to ${cidr.text}`);
+    branch.steps.push({ kind: "route", role, subnet: subnet.id, routeTable: rt.id, cidr, target: route.target });
     const hop = {
       component: rt.id,
       kind: "route-table" as const,
@@ -295,7 +308,7 @@ function follow(walk: Walk, ctx: Ctx, subnet: Subnet, route: Route, hop: Omit<Ho
 export interface ExpandedRoute {
   readonly cidr: Cidr;
   readonly route: Route;
-  /** Tie-break for equal prefixes: static routes beat prefix-list routes. */
+  /** Tie-break for equal prefixes (see routePrecedence): static routes beat prefix-list routes. */
   readonly rank: number;
 }
 
@@ -310,10 +323,10 @@ export function openDestination(r: Route, model: Model): string | null {
 
 export function expandRoute(r: Route, model: Model): ExpandedRoute[] {
   const d = r.destination;
-  if (d.kind === "cidr") return [{ cidr: d.cidr, route: r, rank: 0 }];
+  if (d.kind === "cidr") return [{ cidr: d.cidr, route: r, rank: routePrecedence(d) }];
   if (d.kind === "prefix-list") {
     const cidrs = isUnknown(d.cidrs) ? (model.get("prefix-list", d.id)?.cidrs ?? []) : d.cidrs;
-    return cidrs.map((cidr) => ({ cidr, route: r, rank: 1 }));
+    return cidrs.map((cidr) => ({ cidr, route: r, rank: routePrecedence(d) }));
   }
   return [];
 }

@@ -7,6 +7,7 @@ import type { Interval } from "../../net/box-set.ts";
 import { BoxSet, forAll } from "../../net/box-set.ts";
 import type { Cidr } from "../../net/ip.ts";
 import type { FixAction } from "../fixes.ts";
+import { groupsOrDefault } from "../aws-defaults.ts";
 import { targetsWithGroup } from "./resources.ts";
 import type { Ctx, Engine, FilterResult, View, Walk } from "./walk.ts";
 import {
@@ -215,9 +216,7 @@ export function sgEval(eng: Engine, set: BoxSet, rules: readonly SecurityGroupRu
 
 /** The security groups of an interface endpoint's ENIs: the VPC's default group when none is named. */
 export function endpointGroups(ep: VpcEndpoint, vpc: Vpc): readonly EntityRef[] | Unknown {
-  const sgs = ep.securityGroupIds;
-  if (isUnknown(sgs)) return sgs;
-  return sgs.length > 0 ? sgs : [vpc.defaultSecurityGroupId];
+  return groupsOrDefault(ep.securityGroupIds, vpc);
 }
 
 /** A security group rule as the trace shows it: `egress tcp 443 to 0.0.0.0/0`. */

@@ -9,6 +9,7 @@ import type {
   Location,
   Origin,
   PortRange,
+  RouteTarget,
   SecurityGroupRule,
   Subnet,
   Unknown,
@@ -43,6 +44,51 @@ export function ruleOf(eng: Engine, text: () => string): { readonly rule?: strin
 
 export type Verdict = "reachable" | "unreachable" | "unknown";
 
+/**
+ * One hop of the road as data, for rules and programs (the trace says the same in words, for people): a route of a
+ * subnet's table (the function's own, or a NAT's), and each gateway, NAT or endpoint the packets go through.
+ */
+export type Step =
+  | {
+      readonly kind: "route";
+      /** Whose traffic: the function's (its subnet's table) or a NAT's (the NAT's subnet's table). */
+      readonly role: "function" | "nat";
+      readonly subnet: string;
+      readonly routeTable: string;
+      /** The block of the route that matched (longest prefix), or null when not known (a parameter) or a gateway endpoint's prefix list. */
+      readonly cidr: Cidr | null;
+      readonly target: RouteTarget;
+    }
+  | { readonly kind: "nat-gateway"; readonly id: string }
+  | { readonly kind: "nat-instance"; readonly id: string }
+  | { readonly kind: "internet-gateway"; readonly id: string }
+  | { readonly kind: "egress-only-internet-gateway"; readonly id: string }
+  | { readonly kind: "vpc-endpoint"; readonly id: string; readonly type: "Interface" | "Gateway" };
+
+/** One branch of a walk: the packets of the class that took it, its steps, and how it ended. */
+export interface Path {
+  readonly end: "delivered" | "dropped" | "uncertain";
+  readonly set: BoxSet;
+  readonly steps: readonly Step[];
+}
+
+/**
+ * What a verdict rests on, as data (not part of the JSON report: it is keyed by a symbol, which JSON leaves out). Rules
+ * read these, never the trace's words or a route's exact prefix.
+ */
+export interface ReachFacts {
+  /** The destination, parsed: `internet:443` and `internet` are both `{ kind: "internet", family: 4, port: 443 }`. */
+  readonly destination: Destination;
+  /**
+   * Every branch of the road. For an unreachable verdict, the walk that assumes each blocker fixed (see `blockers`):
+   * its paths go as far as the road leads, and those ending `dropped` are the blockers.
+   */
+  readonly paths: readonly Path[];
+}
+
+/** The key of a ReachResult's facts (see ReachFacts). */
+export const FACTS: unique symbol = Symbol("lambda-egress.reach-facts");
+
 export interface ReachResult {
   readonly to: string;
   readonly verdict: Verdict;
@@ -58,6 +104,8 @@ export interface ReachResult {
    * further on by a walk that assumes the earlier ones fixed (where the road can be followed).
    */
   readonly blockers?: readonly Blocker[];
+  /** What the verdict rests on, as data; set on every result the analysis computes. */
+  readonly [FACTS]?: ReachFacts;
 }
 
 /** One hop that blocks the road, with its fix. */
@@ -157,6 +205,10 @@ export interface Outcome {
   readonly action?: FixAction;
   readonly location?: Location;
   readonly egress?: Egress;
+  /** The road's steps up to where the outcome was decided. */
+  readonly steps?: readonly Step[];
+  /** Where the road forks on something not known (a route's destination): each way's path, in place of `steps`. */
+  readonly ways?: readonly Path[];
 }
 
 export class Walk {
@@ -164,8 +216,10 @@ export class Walk {
   alive: BoxSet;
   /** Packets whose fate at some earlier hop is not known; later hops may still drop them for sure. */
   maybe: BoxSet;
-  maybeWhy: { reason: string; location?: Location; trace: readonly Hop[] } | undefined;
+  maybeWhy: { reason: string; location?: Location; trace: readonly Hop[]; steps: readonly Step[] } | undefined;
   readonly trace: Hop[];
+  /** The road so far, as data (see Step); copied from `from`. */
+  readonly steps: Step[];
   readonly outcomes: Outcome[];
   /** Components on this path that exist only under an unresolved condition. */
   readonly conditional: string[];
@@ -193,6 +247,7 @@ export class Walk {
     this.assumeFixed = from?.assumeFixed ?? assumeFixed;
     this.maybe = maybe;
     this.trace = trace;
+    this.steps = from ? [...from.steps] : [];
     this.outcomes = outcomes;
     this.conditional = conditional;
     this.natSource = from?.natSource;
@@ -260,6 +315,7 @@ export class Walk {
         kind: "dropped",
         set: dropped,
         trace: [...this.trace],
+        steps: [...this.steps],
         code,
         reason,
         fix,
@@ -268,7 +324,12 @@ export class Walk {
       });
     }
     if (!newlyOpen.isEmpty() && !this.maybeWhy) {
-      this.maybeWhy = { reason: r.note, ...(hop.location ? { location: hop.location } : {}), trace: [...this.trace] };
+      this.maybeWhy = {
+        reason: r.note,
+        ...(hop.location ? { location: hop.location } : {}),
+        trace: [...this.trace],
+        steps: [...this.steps],
+      };
     }
     this.maybe = this.maybe.intersect(r.allowed.union(r.uncertain)).union(newlyOpen);
     this.alive = this.alive.intersect(r.allowed);
@@ -284,6 +345,7 @@ export class Walk {
       kind: "dropped",
       set: this.all,
       trace: [...this.trace],
+      steps: [...this.steps],
       code,
       reason,
       fix: fix ?? CODES[code].fix,
@@ -296,7 +358,15 @@ export class Walk {
   unknown(hop: Omit<Hop, "action">, code: Code, reason: string): void {
     if (this.isEmpty()) return;
     this.trace.push({ ...hop, action: "unknown" });
-    this.outcomes.push({ kind: "uncertain", set: this.all, trace: [...this.trace], code, reason, location: hop.location });
+    this.outcomes.push({
+      kind: "uncertain",
+      set: this.all,
+      trace: [...this.trace],
+      steps: [...this.steps],
+      code,
+      reason,
+      location: hop.location,
+    });
     this.end();
   }
   deliver(hop: Omit<Hop, "action">, egress?: Egress): void {
@@ -308,6 +378,7 @@ export class Walk {
         kind: "uncertain",
         set: this.maybe,
         trace: why?.trace ?? [...this.trace],
+        steps: why?.steps ?? [...this.steps],
         code: "UNKNOWN_RESOURCE",
         reason: why?.reason ?? "a component on the path is not known",
         ...(why?.location ? { location: why.location } : {}),
@@ -322,12 +393,20 @@ export class Walk {
         kind: "uncertain",
         set: this.alive,
         trace: [...this.trace],
+        steps: [...this.steps],
         code: "UNKNOWN_RESOURCE",
         reason: `the path works, but ${this.conditional[0]}`,
         location: hop.location,
       });
     } else {
-      this.outcomes.push({ kind: "delivered", set: this.alive, trace: [...this.trace], reason: hop.detail, ...(egress ? { egress } : {}) });
+      this.outcomes.push({
+        kind: "delivered",
+        set: this.alive,
+        trace: [...this.trace],
+        steps: [...this.steps],
+        reason: hop.detail,
+        ...(egress ? { egress } : {}),
+      });
     }
     this.end();
   }
@@ -424,5 +503,20 @@ export function portsText(p: PortRange | Unknown, protocol: SecurityGroupRule["p
 }
 
 export function unknownResult(dest: Destination, code: Code, reason: string, origin?: Origin): ReachResult {
-  return { to: dest.label, verdict: "unknown", code, reason, egress: [], trace: [], ...(origin ? { location: loc(origin) } : {}) };
+  return {
+    to: dest.label,
+    verdict: "unknown",
+    code,
+    reason,
+    egress: [],
+    trace: [],
+    ...(origin ? { location: loc(origin) } : {}),
+    [FACTS]: { destination: dest, paths: [] },
+  };
+}
+
+/** The result with its facts: `dest`, and the paths of the outcomes (see ReachFacts). */
+export function withFacts(r: ReachResult, dest: Destination, outcomes: readonly Outcome[]): ReachResult {
+  const paths = outcomes.flatMap((o): readonly Path[] => o.ways ?? [{ end: o.kind, set: o.set, steps: o.steps ?? [] }]);
+  return { ...r, [FACTS]: { destination: dest, paths } };
 }

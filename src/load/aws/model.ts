@@ -2,7 +2,9 @@
 // -> one frozen network model per region, the same Model the template loaders build. Ids are
 // the real ones (subnet-..., nat-..., the function's name, the role's name); locations are ARNs,
 // with the `Name` tag beside them. A call the scan was refused leaves its part unknown.
-import { awsServiceOfEndpoint } from "../../aws/facts.ts";
+import { awsManagedPolicyName, awsServiceOfEndpoint } from "../../aws/facts.ts";
+import { EFS_PORT } from "../../aws/vpc-resources.ts";
+import { databaseFacts, endpointToken, engineOf, proxyFacts } from "../vpc-resources.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { parseCidr } from "../../net/ip.ts";
 import { Model } from "../../model/model.ts";
@@ -10,6 +12,8 @@ import type {
   Diagnostic,
   Entity,
   EntityRef,
+  FunctionFileSystem,
+  MountTarget,
   NetworkAclEntry,
   Origin,
   PolicyStatement,
@@ -24,7 +28,7 @@ import type {
   VpcConfig,
 } from "../../model/types.ts";
 import { ALL_PORTS, unknown } from "../../model/types.ts";
-import type { RegionSnapshot, SnapPolicy, SnapRole, SnapSgRule, Snapshot } from "./snapshot.ts";
+import type { RegionSnapshot, SnapPolicy, SnapResource, SnapRole, SnapSgRule, Snapshot } from "./snapshot.ts";
 
 /** What the text report and `files` name a region's model by: `aws://ACCOUNT/REGION`. */
 export function regionLabel(snapshot: Pick<Snapshot, "account">, region: string): string {
@@ -522,16 +526,98 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
         continue;
       }
       const where = p.kind === "inline" ? `${r.arn} (inline policy ${p.name})` : (p.arn ?? p.name);
-      statements.push(
-        ...policyStatements(
-          p.document,
-          origin(where, p.kind === "inline" ? r.name : p.name, undefined, { path: `${p.kind} policy ${p.name}` }),
-        ),
+      const managed = p.kind === "managed" && p.arn ? awsManagedPolicyName(p.arn) : null;
+      const read = policyStatements(
+        p.document,
+        origin(where, p.kind === "inline" ? r.name : p.name, undefined, { path: `${p.kind} policy ${p.name}` }),
       );
+      statements.push(...(managed ? read.map((s) => ({ ...s, policy: { kind: "aws-managed-policy" as const, name: managed } })) : read));
     }
     entities.push({ kind: "role", id: r.name, origin: o, statements, unknownPolicies, attachedPolicyResources: [] });
   });
   const deniedRoles = deniedActions.has("iam:ListRolePolicies") || deniedActions.has("iam:ListAttachedRolePolicies");
+
+  // ---- databases, proxies and file systems -----------------------------------------------------
+  /** Each endpoint address -> the token of its resource; each access point ARN -> its file system. */
+  const endpointTokens = new Map<string, string>();
+  const fileSystemOf = new Map<string, string>();
+  const resourceIds = new Set<string>();
+  each(rs.resources ?? [], "resources", (r: SnapResource) => {
+    const o = origin(r.arn, r.id);
+    const groups = refs("security-group", r.securityGroupIds);
+    const subnetIds: EntityRef[] | Unknown =
+      r.subnetIds === null
+        ? unknown(`the subnets of ${r.id} are not known: the scan read no subnet group for it`)
+        : refs("subnet", r.subnetIds);
+    const base = { kind: "resource" as const, id: r.id, origin: o, subnetIds, securityGroupIds: groups };
+    for (const e of r.endpoints) endpointTokens.set(e, `\${${r.id}.Endpoint}`);
+    resourceIds.add(r.id);
+    if (r.type === "db-instance" || r.type === "db-cluster") {
+      const instance = r.type === "db-instance";
+      entities.push({
+        ...base,
+        type: instance ? "AWS::RDS::DBInstance" : "AWS::RDS::DBCluster",
+        ...databaseFacts(engineOf(r.engine), instance ? "DB instance" : "DB cluster", r.port),
+      });
+    } else if (r.type === "db-proxy") {
+      entities.push({ ...base, type: "AWS::RDS::DBProxy", ...proxyFacts(r.engine ?? undefined, false) });
+    } else if (r.type === "efs-file-system") {
+      for (const a of r.accessPointArns ?? []) fileSystemOf.set(a, r.id);
+      const mountTargets: MountTarget[] =
+        r.mountTargets === null || r.mountTargets === undefined
+          ? [
+              {
+                id: `the mount targets of ${r.id}`,
+                origin: o,
+                subnetId: unknown(`the mount targets of ${r.id}: elasticfilesystem:DescribeMountTargets was denied`),
+                securityGroupIds: [],
+              },
+            ]
+          : r.mountTargets.map((m) => ({
+              id: m.id,
+              origin: origin(`${r.arn.replace(/file-system\/.*$/, "mount-target/")}${m.id}`, m.id),
+              subnetId: ref("subnet", m.subnetId),
+              securityGroupIds:
+                m.securityGroupIds === null
+                  ? unknown(`the security groups of mount target ${m.id}: elasticfilesystem:DescribeMountTargetSecurityGroups was denied`)
+                  : refs("security-group", m.securityGroupIds),
+            }));
+      entities.push({ ...base, type: "AWS::EFS::FileSystem", what: "EFS file system", port: EFS_PORT, portWhy: "NFS", mountTargets });
+    }
+  });
+  /** A function's FileSystemConfigs entry: the access point's file system, or why it is not known. */
+  const fileSystemEntry = (apArn: string, o: Origin): FunctionFileSystem => {
+    const accessPoint = apArn.slice(apArn.lastIndexOf("/") + 1);
+    const fs = fileSystemOf.get(apArn);
+    if (fs) return { fileSystem: fs, accessPoint, origin: o };
+    if (!deniedActions.has("elasticfilesystem:DescribeAccessPoints"))
+      return { fileSystem: unknown(`access point ${apArn} was not found in the account`, apArn), accessPoint: null, origin: o };
+    // Denied: the file system is not known, so the road to it is not either. The access point stands for it.
+    if (!resourceIds.has(accessPoint)) {
+      resourceIds.add(accessPoint);
+      entities.push({
+        kind: "resource",
+        id: accessPoint,
+        origin: origin(apArn, accessPoint),
+        type: "AWS::EFS::FileSystem",
+        what: "EFS file system",
+        port: EFS_PORT,
+        portWhy: "NFS",
+        subnetIds: [],
+        securityGroupIds: [],
+        mountTargets: [
+          {
+            id: `the file system of ${accessPoint}`,
+            origin: origin(apArn, accessPoint),
+            subnetId: unknown(`the file system of access point ${accessPoint}: elasticfilesystem:DescribeAccessPoints was denied`),
+            securityGroupIds: [],
+          },
+        ],
+      });
+    }
+    return { fileSystem: accessPoint, accessPoint: null, origin: o };
+  };
+
   each(rs.functions, "functions", (f) => {
     const o = origin(f.arn, f.name);
     const vc = f.vpcConfig;
@@ -555,7 +641,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     // name (as a template's Ref gives the function), an ARN of one outside it as it is.
     const environment: Record<string, string> = {};
     for (const [k, v] of Object.entries(f.environmentReferences)) {
-      environment[k] = functionByArn.get(unqualifiedFunctionArn(v)) ?? v;
+      environment[k] = functionByArn.get(unqualifiedFunctionArn(v)) ?? endpointToken(v, endpointTokens) ?? v;
     }
     entities.push({
       kind: "function",
@@ -576,6 +662,10 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
         timeoutSeconds: f.timeout,
         source: unknown("the code of a deployed function is not read by the scan"),
       },
+      // A snapshot of version 1 did not read the file systems.
+      ...(rs.resources !== undefined
+        ? { fileSystems: f.fileSystems.map((a) => fileSystemEntry(a, { ...o, path: "FileSystemConfigs" })) }
+        : {}),
     });
   });
 

@@ -9,6 +9,8 @@ export const SCAN_ACTIONS = [
   "ec2:DescribeManagedPrefixLists",
   "ec2:DescribeNatGateways",
   "ec2:DescribeNetworkAcls",
+  // Not called by the scan: EFS needs it to answer DescribeMountTargetSecurityGroups (EFS API reference).
+  "ec2:DescribeNetworkInterfaceAttribute",
   "ec2:DescribeNetworkInterfaces",
   "ec2:DescribeRouteTables",
   "ec2:DescribeSecurityGroups",
@@ -19,6 +21,9 @@ export const SCAN_ACTIONS = [
   "ec2:DescribeVpcEndpoints",
   "ec2:DescribeVpcs",
   "ec2:GetManagedPrefixListEntries",
+  "elasticfilesystem:DescribeAccessPoints",
+  "elasticfilesystem:DescribeMountTargetSecurityGroups",
+  "elasticfilesystem:DescribeMountTargets",
   "iam:GetPolicy",
   "iam:GetPolicyVersion",
   "iam:GetRolePolicy",
@@ -26,6 +31,9 @@ export const SCAN_ACTIONS = [
   "iam:ListRolePolicies",
   "lambda:ListCapacityProviders",
   "lambda:ListFunctions",
+  "rds:DescribeDBClusters",
+  "rds:DescribeDBInstances",
+  "rds:DescribeDBProxies",
   "sts:GetCallerIdentity",
 ] as const;
 

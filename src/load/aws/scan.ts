@@ -3,9 +3,13 @@
 // load it. Every call is a list or describe call, paginated; the SDK retries throttling
 // (RequestLimitExceeded, Throttling) with its standard retry strategy; calls run a few at a time.
 // A call that is denied is recorded (RegionSnapshot.denied) and leaves its part unknown.
+// Besides the network: RDS DB instances, clusters and proxies (a function's environment value
+// equal to one's endpoint wires it there), and the EFS file systems the functions mount.
 import type { EC2Client, Filter } from "@aws-sdk/client-ec2";
 import type { IAMClient } from "@aws-sdk/client-iam";
+import type { EFSClient } from "@aws-sdk/client-efs";
 import type { FunctionConfiguration, LambdaClient } from "@aws-sdk/client-lambda";
+import type { DBCluster, DBInstance, DBProxy, RDSClient } from "@aws-sdk/client-rds";
 import { partitionOf } from "../../aws/facts.ts";
 import type { ScanAction } from "./permissions.ts";
 import type {
@@ -16,7 +20,9 @@ import type {
   SnapFunction,
   SnapInstance,
   SnapNetworkInterface,
+  SnapMountTarget,
   SnapPolicy,
+  SnapResource,
   SnapRole,
   SnapRoute,
   SnapSgRule,
@@ -25,6 +31,7 @@ import type {
 } from "./snapshot.ts";
 import { SNAPSHOT_KIND, SNAPSHOT_SCHEMA_VERSION } from "./snapshot.ts";
 import { unqualifiedFunctionArn } from "./model.ts";
+import { endpointToken } from "../vpc-resources.ts";
 
 export interface ScanOptions {
   /** Regions to scan; empty: AWS_REGION / AWS_DEFAULT_REGION, else the profile's region. */
@@ -109,7 +116,7 @@ const chunks = <T>(xs: readonly T[], n: number): T[][] => {
 };
 
 /** The endpoint a service's client uses: AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL. */
-function endpointFor(env: ScanOptions["env"], service: "EC2" | "LAMBDA" | "IAM" | "STS"): { endpoint?: string } {
+function endpointFor(env: ScanOptions["env"], service: "EC2" | "LAMBDA" | "IAM" | "STS" | "RDS" | "EFS"): { endpoint?: string } {
   if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === "true") return {};
   const url = env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
   return url ? { endpoint: url } : {};
@@ -144,11 +151,13 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
   // The SDK warns, on every run under Node.js 20, that its releases from 2027 need Node.js 22;
   // the versions this package installs run on 20, so the warning is noise for our users.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-  const [ec2m, lambdam, iamm, stsm] = await Promise.all([
+  const [ec2m, lambdam, iamm, stsm, rdsm, efsm] = await Promise.all([
     importExternal<typeof import("@aws-sdk/client-ec2")>("@aws-sdk/client-ec2"),
     importExternal<typeof import("@aws-sdk/client-lambda")>("@aws-sdk/client-lambda"),
     importExternal<typeof import("@aws-sdk/client-iam")>("@aws-sdk/client-iam"),
     importExternal<typeof import("@aws-sdk/client-sts")>("@aws-sdk/client-sts"),
+    importExternal<typeof import("@aws-sdk/client-rds")>("@aws-sdk/client-rds"),
+    importExternal<typeof import("@aws-sdk/client-efs")>("@aws-sdk/client-efs"),
   ]);
   const env = options.env;
   const progress = options.progress ?? (() => {});
@@ -331,12 +340,16 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
     const denied: DeniedCall[] = [];
     const ec2: EC2Client = new ec2m.EC2Client({ ...base, region, ...endpointFor(env, "EC2") });
     const lambda: LambdaClient = new lambdam.LambdaClient({ ...base, region, ...endpointFor(env, "LAMBDA") });
+    const rds: RDSClient = new rdsm.RDSClient({ ...base, region, ...endpointFor(env, "RDS") });
+    const efs: EFSClient = new efsm.EFSClient({ ...base, region, ...endpointFor(env, "EFS") });
     const step = (what: string) => progress(`${region}: ${what}`);
     try {
       return await scan();
     } finally {
       ec2.destroy();
       lambda.destroy();
+      rds.destroy();
+      efs.destroy();
     }
 
     async function scan(): Promise<RegionSnapshot> {
@@ -385,7 +398,27 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
 
       // Awaited below; marked handled now so that an error of an EC2 call awaited first does not
       // leave these rejected and unobserved (Node.js would end the process on it).
+      const databasesP = Promise.all([
+        call(denied, "rds:DescribeDBInstances", "the RDS DB instances functions may be wired to", region, async () => {
+          const all: DBInstance[] = [];
+          for await (const page of rdsm.paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {}))
+            all.push(...(page.DBInstances ?? []));
+          return all;
+        }),
+        call(denied, "rds:DescribeDBClusters", "the RDS DB clusters functions may be wired to", region, async () => {
+          const all: DBCluster[] = [];
+          for await (const page of rdsm.paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {}))
+            all.push(...(page.DBClusters ?? []));
+          return all;
+        }),
+        call(denied, "rds:DescribeDBProxies", "the RDS proxies functions may be wired to", region, async () => {
+          const all: DBProxy[] = [];
+          for await (const page of rdsm.paginateDescribeDBProxies({ client: rds, pageSize: 100 }, {})) all.push(...(page.DBProxies ?? []));
+          return all;
+        }),
+      ]);
       functionsP.catch(() => undefined);
+      databasesP.catch(() => undefined);
       providersP.catch(() => undefined);
       step("VPCs, subnets, route tables, gateways, ACLs, security groups, endpoints");
       const [vpcsR, subnetsR, tablesR, igwsR, eigwsR, natsR, addressesR, aclsR, sgsR, plsR, endpointsR] = await Promise.all([
@@ -771,12 +804,17 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
         (f) => wanted.size === 0 || wanted.has(f.FunctionName ?? "") || wanted.has(f.FunctionArn ?? ""),
       );
       const arnByName = new Map((functionsRaw ?? []).map((f) => [f.FunctionName ?? "", unqualifiedFunctionArn(f.FunctionArn ?? "")]));
+      step("RDS databases and proxies");
+      const databases = databaseResources(...(await databasesP));
+      const endpoints = new Map(databases.flatMap((d) => d.endpoints.map((e): [string, string] => [e, d.id])));
       const functions: SnapFunction[] = chosen.map((f) => {
         const env: Record<string, string> = {};
         for (const [k, v] of Object.entries(f.Environment?.Variables ?? {})) {
           // Only a reference is kept: an ARN, or the name of a function of this account and region.
           if (/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(v)) env[k] = v;
           else if (arnByName.has(v)) env[k] = arnByName.get(v) as string;
+          // A database's or proxy's endpoint is not a secret: it says what the function is wired to.
+          else if (endpointToken(v, endpoints) !== null) env[k] = v;
         }
         const vc = f.VpcConfig;
         return {
@@ -799,6 +837,7 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
           environmentReferences: Object.fromEntries(Object.entries(env).sort(([a], [b]) => (a < b ? -1 : 1))),
         };
       });
+      const fileSystems = await fileSystemResources(sorted(functions.flatMap((f) => f.fileSystems)));
       step(`execution roles of ${functions.length} function${functions.length === 1 ? "" : "s"}`);
       const roles = await Promise.all(sorted(functions.map((f) => f.role ?? "").filter((r) => r !== "")).map((r) => role(r, denied)));
 
@@ -822,7 +861,79 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
         capacityProviders: (capacityProviders ?? []).sort(byId((x) => x.name)),
         roles: roles.sort(byId((x) => x.arn)),
         blockPublicAccess,
+        resources: [...databases, ...fileSystems].sort(byId((x) => `${x.type} ${x.id}`)),
       };
+
+      /** The EFS file systems behind the access points functions mount: their mount targets and those targets' security groups. */
+      async function fileSystemResources(accessPointArns: readonly string[]): Promise<SnapResource[]> {
+        if (accessPointArns.length === 0) return [];
+        step("EFS access points and mount targets");
+        const points = await call(
+          denied,
+          "elasticfilesystem:DescribeAccessPoints",
+          "the EFS file systems functions mount",
+          region,
+          async () => {
+            const all: { arn: string; fileSystemId: string; ownerId: string }[] = [];
+            for await (const page of efsm.paginateDescribeAccessPoints({ client: efs, pageSize: 100 }, {}))
+              for (const a of page.AccessPoints ?? [])
+                all.push({ arn: a.AccessPointArn ?? "", fileSystemId: a.FileSystemId ?? "", ownerId: a.OwnerId ?? account ?? "" });
+            return all;
+          },
+        );
+        const wanted = (points ?? []).filter((a) => accessPointArns.includes(a.arn) && a.fileSystemId !== "");
+        const byFs = new Map<string, { arns: string[]; ownerId: string }>();
+        for (const a of wanted) {
+          const e = byFs.get(a.fileSystemId) ?? { arns: [], ownerId: a.ownerId };
+          e.arns.push(a.arn);
+          byFs.set(a.fileSystemId, e);
+        }
+        return Promise.all(
+          [...byFs].map(async ([id, { arns, ownerId }]): Promise<SnapResource> => {
+            const targets = await call(
+              denied,
+              "elasticfilesystem:DescribeMountTargets",
+              "the mount targets of EFS file systems",
+              region,
+              async () => {
+                const all: { id: string; subnetId: string }[] = [];
+                for await (const page of efsm.paginateDescribeMountTargets({ client: efs, pageSize: 100 }, { FileSystemId: id }))
+                  for (const t of page.MountTargets ?? [])
+                    if (t.LifeCycleState === undefined || t.LifeCycleState === "available")
+                      all.push({ id: t.MountTargetId ?? "", subnetId: t.SubnetId ?? "" });
+                return all;
+              },
+            );
+            const mountTargets =
+              targets === null
+                ? null
+                : await Promise.all(
+                    targets.map(async (t): Promise<SnapMountTarget> => {
+                      const groups = await call(
+                        denied,
+                        "elasticfilesystem:DescribeMountTargetSecurityGroups",
+                        "the security groups of EFS mount targets",
+                        region,
+                        () => efs.send(new efsm.DescribeMountTargetSecurityGroupsCommand({ MountTargetId: t.id })),
+                      );
+                      return { ...t, securityGroupIds: groups ? sorted(groups.SecurityGroups ?? []) : null };
+                    }),
+                  );
+            return {
+              id,
+              arn: `arn:${partition}:elasticfilesystem:${region}:${ownerId}:file-system/${id}`,
+              type: "efs-file-system",
+              engine: null,
+              port: null,
+              endpoints: [],
+              subnetIds: [],
+              securityGroupIds: [],
+              mountTargets: mountTargets === null ? null : mountTargets.sort(byId((t) => t.id)),
+              accessPointArns: sorted(arns),
+            };
+          }),
+        );
+      }
     }
   }
 }
@@ -847,4 +958,62 @@ function safeDecode(text: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * RDS DB instances, clusters and proxies as read: endpoints, ports, security groups, and subnets
+ * (a DB instance's subnet group; a cluster's, from the subnet groups of its instances, which
+ * DescribeDBClusters does not list).
+ */
+function databaseResources(
+  instances: readonly DBInstance[] | null,
+  clusters: readonly DBCluster[] | null,
+  proxies: readonly DBProxy[] | null,
+): SnapResource[] {
+  const out: SnapResource[] = [];
+  const groups = (gs: readonly { VpcSecurityGroupId?: string }[] | undefined) =>
+    sorted((gs ?? []).map((g) => g.VpcSecurityGroupId ?? "").filter((x) => x !== ""));
+  const subnetsOf = (i: DBInstance) => (i.DBSubnetGroup?.Subnets ?? []).map((x) => x.SubnetIdentifier ?? "").filter((x) => x !== "");
+  for (const i of instances ?? []) {
+    if (!i.DBInstanceIdentifier || i.DBInstanceStatus === "deleting") continue;
+    out.push({
+      id: i.DBInstanceIdentifier,
+      arn: i.DBInstanceArn ?? "",
+      type: "db-instance",
+      engine: i.Engine ?? null,
+      port: i.Endpoint?.Port ?? i.DbInstancePort ?? null,
+      endpoints: i.Endpoint?.Address ? [i.Endpoint.Address] : [],
+      subnetIds: i.DBSubnetGroup ? sorted(subnetsOf(i)) : null,
+      securityGroupIds: groups(i.VpcSecurityGroups),
+      ...(i.DBClusterIdentifier ? { clusterId: i.DBClusterIdentifier } : {}),
+    });
+  }
+  for (const c of clusters ?? []) {
+    if (!c.DBClusterIdentifier || c.Status === "deleting") continue;
+    const members = (instances ?? []).filter((i) => i.DBClusterIdentifier === c.DBClusterIdentifier && i.DBSubnetGroup);
+    out.push({
+      id: c.DBClusterIdentifier,
+      arn: c.DBClusterArn ?? "",
+      type: "db-cluster",
+      engine: c.Engine ?? null,
+      port: c.Port ?? null,
+      endpoints: [c.Endpoint, c.ReaderEndpoint].filter((e): e is string => typeof e === "string" && e !== ""),
+      subnetIds: members.length > 0 ? sorted(members.flatMap(subnetsOf)) : null,
+      securityGroupIds: groups(c.VpcSecurityGroups),
+    });
+  }
+  for (const p of proxies ?? []) {
+    if (!p.DBProxyName || p.Status === "deleting") continue;
+    out.push({
+      id: p.DBProxyName,
+      arn: p.DBProxyArn ?? "",
+      type: "db-proxy",
+      engine: p.EngineFamily ?? null,
+      port: null,
+      endpoints: p.Endpoint ? [p.Endpoint] : [],
+      subnetIds: sorted(p.VpcSubnetIds ?? []),
+      securityGroupIds: sorted(p.VpcSecurityGroupIds ?? []),
+    });
+  }
+  return out;
 }

@@ -3,12 +3,18 @@
 // cleanly. Reading one needs no AWS SDK; `check snapshot.json` makes no AWS call.
 //
 // Shapes follow the EC2, Lambda and IAM API references (DescribeSubnets, DescribeRouteTables,
-// ListFunctions, GetRolePolicy, ...), field names in camelCase. Environment variable values are
-// never kept: only those that name another resource (an ARN, or a function of the same scan).
+// ListFunctions, GetRolePolicy, DescribeDBInstances, DescribeMountTargets, ...), field names in
+// camelCase. Environment variable values are never kept: only those that name another resource
+// (an ARN, a function of the same scan, or the endpoint address of a database or proxy it read).
+//
+// Versions: 2 adds each region's `resources` (RDS DB instances, clusters and proxies, EFS file
+// systems). A snapshot of version 1 is still read, as one without them.
 import { LoadError } from "../errors.ts";
 
 export const SNAPSHOT_KIND = "lambda-egress/aws-snapshot";
-export const SNAPSHOT_SCHEMA_VERSION = 1;
+export const SNAPSHOT_SCHEMA_VERSION = 2;
+/** The versions this release reads. */
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 /** The label `--aws` puts among a command's inputs. */
 export const LIVE_INPUT = "aws:live";
@@ -22,7 +28,7 @@ export function isSnapshotText(text: string): boolean {
 }
 
 export interface Snapshot {
-  readonly schemaVersion: 1;
+  readonly schemaVersion: 1 | 2;
   readonly kind: typeof SNAPSHOT_KIND;
   /** The account the credentials belong to (sts:GetCallerIdentity), null when it was denied. */
   readonly account: string | null;
@@ -65,6 +71,38 @@ export interface RegionSnapshot {
   readonly roles: readonly SnapRole[];
   /** VPC Block Public Access of the region; null when it could not be read. */
   readonly blockPublicAccess: SnapBlockPublicAccess | null;
+  /** Databases, proxies and file systems functions may be wired to (absent in a version 1 snapshot). */
+  readonly resources?: readonly SnapResource[];
+}
+
+/** An RDS DB instance, DB cluster or proxy, or an EFS file system that a function mounts. */
+export interface SnapResource {
+  /** DBInstanceIdentifier, DBClusterIdentifier, DBProxyName, or FileSystemId. */
+  readonly id: string;
+  readonly arn: string;
+  readonly type: "db-instance" | "db-cluster" | "db-proxy" | "efs-file-system";
+  /** The engine (`postgres`, `aurora-mysql`), a proxy's engine family (`POSTGRESQL`); null for a file system. */
+  readonly engine: string | null;
+  /** The port its endpoint listens on, when AWS gives one. */
+  readonly port: number | null;
+  /** Its endpoint addresses (instance, cluster writer and reader, proxy); none for a file system. */
+  readonly endpoints: readonly string[];
+  /** The subnets of its interfaces (a DB instance's subnet group; a cluster's, from its instances); null: not known. */
+  readonly subnetIds: readonly string[] | null;
+  readonly securityGroupIds: readonly string[];
+  /** A DB instance of a cluster: the cluster's identifier. */
+  readonly clusterId?: string;
+  /** EFS: its mount targets; null when DescribeMountTargets was denied. */
+  readonly mountTargets?: readonly SnapMountTarget[] | null;
+  /** EFS: the ARNs of its access points. */
+  readonly accessPointArns?: readonly string[];
+}
+
+export interface SnapMountTarget {
+  readonly id: string;
+  readonly subnetId: string;
+  /** null when DescribeMountTargetSecurityGroups was denied. */
+  readonly securityGroupIds: readonly string[] | null;
 }
 
 export interface SnapBlockPublicAccess {
@@ -263,7 +301,7 @@ export interface SnapFunction {
   } | null;
   readonly capacityProviderArn: string | null;
   readonly fileSystems: readonly string[];
-  /** Only the variables whose value names a resource (an ARN, or a function of this scan), with that reference. */
+  /** Only the variables whose value names a resource (an ARN, a function of this scan, or a database's or proxy's endpoint, alone or as host:port), with that value. */
   readonly environmentReferences: Readonly<Record<string, string>>;
 }
 
@@ -326,9 +364,9 @@ export function parseSnapshot(file: string, value: unknown): Snapshot {
   const bad = (message: string, hint?: string) => new LoadError("LOAD_BAD_SNAPSHOT", message, { file }, hint);
   if (!looksLikeSnapshot(value)) throw bad(`is not a lambda-egress snapshot (no "kind": "${SNAPSHOT_KIND}")`);
   const s = value as Record<string, unknown>;
-  if (s.schemaVersion !== SNAPSHOT_SCHEMA_VERSION) {
+  if (!READABLE_VERSIONS.includes(s.schemaVersion)) {
     throw bad(
-      `is a snapshot of schemaVersion ${JSON.stringify(s.schemaVersion)}; this version reads ${SNAPSHOT_SCHEMA_VERSION}`,
+      `is a snapshot of schemaVersion ${JSON.stringify(s.schemaVersion)}; this version reads ${READABLE_VERSIONS.join(" and ")}`,
       "scan the account again with this version of lambda-egress",
     );
   }
@@ -339,6 +377,9 @@ export function parseSnapshot(file: string, value: unknown): Snapshot {
     const bpa = (r as Record<string, unknown>).blockPublicAccess;
     if (bpa !== null && (typeof bpa !== "object" || !Array.isArray((bpa as { exclusions?: unknown }).exclusions)))
       throw bad(`regions[${i}] (${(r as { region: string }).region}).blockPublicAccess: expected null or an object with exclusions`);
+    const res = (r as Record<string, unknown>).resources;
+    if (res !== undefined && !Array.isArray(res))
+      throw bad(`regions[${i}] (${(r as { region: string }).region}).resources: expected a list`);
     for (const k of REGION_ARRAYS) {
       if (!Array.isArray((r as Record<string, unknown>)[k]))
         throw bad(`regions[${i}] (${(r as { region: string }).region}).${k}: expected a list`);

@@ -207,6 +207,8 @@ export class ModelBuilder {
     Role & { statements: PolicyStatement[]; unknownPolicies: string[]; attachedPolicyResources: string[] }
   >();
   private readonly others: Entity[] = [];
+  /** AWS::EC2::VPCDHCPOptionsAssociation resources (see Vpc.dhcpOptions). */
+  private readonly dhcpAssociations: string[] = [];
   private readonly instanceEips = new Map<string, PublicAddress>();
   private readonly eniEips = new Map<string, PublicAddress>();
 
@@ -322,6 +324,7 @@ export class ModelBuilder {
             `${type} is not part of the network model yet; verdicts do not account for ${id}`,
             id,
           );
+          if (type === "AWS::EC2::VPCDHCPOptionsAssociation") this.dhcpAssociations.push(id);
         }
         continue;
       }
@@ -1176,7 +1179,9 @@ export class ModelBuilder {
       // SAM policy templates are named in the path: `Properties.Policies (LambdaInvokePolicy)`.
       const template = typeof pol.SamPolicyTemplate === "string" ? `Properties.Policies (${pol.SamPolicyTemplate})` : undefined;
       for (const s of this.statements(id, pol.PolicyDocument, "Policies", isRawObject(raw) ? raw.PolicyDocument : undefined, template))
-        statements.push(s);
+        statements.push(
+          typeof pol.SamPolicyTemplate === "string" ? { ...s, policy: { kind: "sam-policy-template", name: pol.SamPolicyTemplate } } : s,
+        );
     });
     for (const arn of Array.isArray(p.ManagedPolicyArns) ? (p.ManagedPolicyArns as Value[]) : []) {
       if (isResourceRef(arn)) {
@@ -1198,6 +1203,7 @@ export class ModelBuilder {
           hasCondition: false,
           conditionKeys: [],
           origin: this.origin(id, "ManagedPolicyArns", { path: `Properties.ManagedPolicyArns (${name})` }),
+          policy: { kind: "aws-managed-policy", name: name as string },
         });
       } else {
         unknownPolicies.push(typeof arn === "string" ? arn : isUnknown(arn) ? arn.reason : "a computed ARN");
@@ -1407,6 +1413,12 @@ export class ModelBuilder {
    * in subnets that map one on launch.
    */
   private finish(): void {
+    // DHCP options name their VPC; one whose VpcId is not a VPC of the template may be any of them.
+    for (const a of this.dhcpAssociations) {
+      const v = this.resolver.resolve(this.rawProps(a).VpcId, this.resolver.whereResource(a));
+      const named = isResourceRef(v) && this.vpcs.has(v.$ref) ? v.$ref : undefined;
+      for (const [vid, vpc] of this.vpcs) if (vpc.dhcpOptions === undefined && (named === undefined || named === vid)) vpc.dhcpOptions = a;
+    }
     for (const rt of this.routeTables.values()) {
       const vpc = typeof rt.vpcId === "string" ? this.vpcs.get(rt.vpcId) : undefined;
       if (!vpc) continue;

@@ -1,21 +1,13 @@
 // Resources a VPC function is wired to -> VpcResource: RDS DB instances and clusters (Aurora
 // included), RDS Proxy, ElastiCache, MemoryDB, DocumentDB, Neptune, OpenSearch (in a VPC), MSK,
 // Redshift, and EFS file systems with their mount targets and access points. Their subnet groups
-// are read first, so a database names its subnets. The ports come from src/aws/vpc-resources.ts.
-import {
-  cacheEnginePort,
-  DOCUMENTDB_PORT,
-  EFS_PORT,
-  engineName,
-  MSK_PORTS,
-  NEPTUNE_PORT,
-  OPENSEARCH_PORT,
-  rdsEnginePort,
-  rdsProxyPort,
-  REDSHIFT_PORT,
-} from "../../aws/vpc-resources.ts";
-import type { EntityRef, MountTarget, Unknown, VpcResource } from "../../model/types.ts";
+// are read first, so a database names its subnets. The ports come from src/aws/vpc-resources.ts;
+// what does not depend on CloudFormation's property names is shared with Terraform (../vpc-resources.ts).
+import { DOCUMENTDB_PORT, EFS_PORT, MSK_PORTS, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../aws/vpc-resources.ts";
+import type { EntityRef, Unknown, VpcResource } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
+import type { PortFacts } from "../vpc-resources.ts";
+import { cacheFacts, databaseFacts, engineOf, mskPort as mskListenerPort, portOf, proxyFacts, VpcResourceSet } from "../vpc-resources.ts";
 import type { Value } from "./intrinsics.ts";
 import { isPlainObject } from "./intrinsics.ts";
 import type { LoaderKit, Props } from "./kit.ts";
@@ -55,16 +47,11 @@ export const VPC_RESOURCE_TYPES: ReadonlySet<string> = new Set([
 
 export const EFS_ATTACHMENT_TYPES: ReadonlySet<string> = new Set(["AWS::EFS::MountTarget", "AWS::EFS::AccessPoint"]);
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 /** What the resource loaders gather while the model is built; `finish` turns it into entities. */
 export class VpcResourceReader {
-  private readonly groups = new Map<string, EntityRef[] | Unknown>();
-  private readonly resources = new Map<string, Mutable<VpcResource> & { mountTargets?: MountTarget[] }>();
-  /** Instances of a cluster (Aurora, DocumentDB, Neptune) and proxy endpoints: they take their parent's port and groups. */
-  private readonly parents = new Map<string, EntityRef>();
+  private readonly set = new VpcResourceSet("this template");
   /** EFS access points: their file system. */
-  readonly accessPoints = new Map<string, EntityRef>();
+  readonly accessPoints = this.set.accessPoints;
   private readonly kit: LoaderKit;
 
   constructor(kit: LoaderKit) {
@@ -72,16 +59,13 @@ export class VpcResourceReader {
   }
 
   subnetGroup(id: string, p: Props): void {
-    this.groups.set(id, this.kit.refList(p.SubnetIds, "subnet"));
+    this.set.subnetGroup(id, this.kit.refList(p.SubnetIds, "subnet"));
   }
 
   /** The subnets of a subnet group a resource names. */
   private subnetsOfGroup(v: Value | undefined, what: string, absent: string): EntityRef[] | Unknown {
-    if (v === undefined || v === null) return unknown(absent);
-    const ref = this.kit.ref(v, what);
-    if (ref === null) return unknown(absent);
-    if (isUnknown(ref)) return ref;
-    return this.groups.get(ref) ?? unknown(`${what} ${ref} is not defined in this template`);
+    const ref = v === undefined || v === null ? null : this.kit.ref(v, what);
+    return this.set.subnetsOfGroup(ref, what, absent);
   }
 
   private groupsOf(v: Value | undefined): EntityRef[] | Unknown {
@@ -89,40 +73,22 @@ export class VpcResourceReader {
   }
 
   /** A port property: its number, else `dflt` with why. */
-  private port(v: Value | undefined, dflt: number | null, dfltWhy: string): { port: number | Unknown; portWhy: string } {
-    if (v !== undefined && v !== null) {
-      if (isUnknown(v)) return { port: v, portWhy: "its Port is known only at deploy time" };
-      const n = Number(v);
-      if (Number.isInteger(n) && n > 0 && n < 65536) return { port: n, portWhy: `its Port ${n}` };
-      return { port: unknown(`Port ${JSON.stringify(v)} is not a port`), portWhy: "its Port is not a port" };
-    }
-    if (dflt === null) return { port: unknown(dfltWhy), portWhy: dfltWhy };
-    return { port: dflt, portWhy: dfltWhy };
+  private port(v: Value | undefined, dflt: number | null, dfltWhy: string): PortFacts {
+    return portOf(v, dflt, dfltWhy);
   }
 
   private engine(v: Value | undefined, dflt?: string): string | Unknown {
-    if (v === undefined || v === null) return dflt ?? unknown("no Engine given");
-    if (typeof v === "string") return v;
-    return isUnknown(v) ? v : unknown("the Engine is not a string");
+    return engineOf(v, dflt);
   }
 
-  private add(r: Mutable<VpcResource> & { mountTargets?: MountTarget[] }): void {
-    this.resources.set(r.id, r);
+  private add(r: Parameters<VpcResourceSet["add"]>[0]): void {
+    this.set.add(r);
   }
 
   resource(id: string, type: string, p: Props): void {
     const k = this.kit;
     const base = { kind: "resource" as const, id, origin: k.origin(id), type };
-    const rds = (engine: string | Unknown, kind: string) => {
-      const known = typeof engine === "string";
-      const dflt = known ? rdsEnginePort(engine) : null;
-      const why = known
-        ? dflt === null
-          ? `the default port of engine ${engine} is not known`
-          : `the default port of ${engineName(engine)}`
-        : `its engine is not known (${(engine as Unknown).reason})`;
-      return { what: known ? `${engineName(engine)} ${kind}` : kind, ...this.port(p.Port, dflt, why) };
-    };
+    const rds = (engine: string | Unknown, kind: string) => databaseFacts(engine, kind, p.Port);
     switch (type) {
       case "AWS::RDS::DBInstance":
       case "AWS::DocDB::DBInstance":
@@ -132,7 +98,7 @@ export class VpcResourceReader {
           type === "AWS::RDS::DBInstance" ? "DB instance" : type === "AWS::DocDB::DBInstance" ? "DocumentDB instance" : "Neptune instance";
         if (cluster !== null) {
           // An instance of a cluster: the cluster's port and security groups (filled in by finish).
-          this.parents.set(id, cluster);
+          this.set.parent(id, cluster);
           this.add({
             ...base,
             what,
@@ -170,26 +136,14 @@ export class VpcResourceReader {
         return;
       case "AWS::RDS::DBProxy":
       case "AWS::RDS::DBProxyEndpoint": {
-        const family = p.EngineFamily;
-        const port = typeof family === "string" ? rdsProxyPort(family) : null;
-        const why =
-          typeof family === "string"
-            ? port === null
-              ? `the port an RDS Proxy for ${family} listens on is not documented`
-              : `RDS Proxy listens on ${port} for ${family}`
-            : type === "AWS::RDS::DBProxyEndpoint"
-              ? "its proxy's port"
-              : "its EngineFamily is not known";
-        if (type === "AWS::RDS::DBProxyEndpoint") {
+        const endpoint = type === "AWS::RDS::DBProxyEndpoint";
+        if (endpoint) {
           const proxy = k.ref(p.DBProxyName, "DB proxy");
-          if (proxy !== null) this.parents.set(id, proxy);
+          if (proxy !== null) this.set.parent(id, proxy);
         }
         this.add({
           ...base,
-          what:
-            type === "AWS::RDS::DBProxy" ? `${typeof family === "string" ? `${engineName(family)} ` : ""}RDS Proxy` : "RDS Proxy endpoint",
-          port: port ?? unknown(why),
-          portWhy: why,
+          ...proxyFacts(p.EngineFamily, endpoint),
           subnetIds: k.refList(p.VpcSubnetIds, "subnet"),
           securityGroupIds: this.groupsOf(p.VpcSecurityGroupIds),
         });
@@ -201,13 +155,6 @@ export class VpcResourceReader {
       case "AWS::MemoryDB::Cluster": {
         const memorydb = type === "AWS::MemoryDB::Cluster";
         const engine = this.engine(p.Engine, type === "AWS::ElastiCache::CacheCluster" ? undefined : "redis");
-        const dflt = typeof engine === "string" ? cacheEnginePort(engine) : null;
-        const why =
-          typeof engine === "string"
-            ? dflt === null
-              ? `the default port of engine ${engine} is not known`
-              : `the default port of ${engineName(engine)}`
-            : `its engine is not known (${engine.reason})`;
         const kind = memorydb
           ? "MemoryDB cluster"
           : type === "AWS::ElastiCache::ServerlessCache"
@@ -225,9 +172,8 @@ export class VpcResourceReader {
               );
         this.add({
           ...base,
-          what: typeof engine === "string" ? `${engineName(engine)} ${kind}` : kind,
           // A serverless cache has no Port property.
-          ...this.port(type === "AWS::ElastiCache::ServerlessCache" ? undefined : p.Port, dflt, why),
+          ...cacheFacts(engine, kind, type === "AWS::ElastiCache::ServerlessCache" ? undefined : p.Port),
           subnetIds: subnets,
           securityGroupIds: this.groupsOf(type === "AWS::ElastiCache::CacheCluster" ? p.VpcSecurityGroupIds : p.SecurityGroupIds),
         });
@@ -321,12 +267,10 @@ export class VpcResourceReader {
   attachment(id: string, type: string, p: Props): void {
     const fs = this.kit.ref(p.FileSystemId, "file system") ?? unknown(`${id} names no FileSystemId`);
     if (type === "AWS::EFS::AccessPoint") {
-      this.accessPoints.set(id, fs);
+      this.set.accessPoint(id, fs);
       return;
     }
-    const target = typeof fs === "string" ? this.resources.get(fs) : undefined;
-    if (!target?.mountTargets) return;
-    target.mountTargets.push({
+    this.set.mountTarget(fs, {
       id,
       origin: this.kit.origin(id),
       subnetId: this.kit.ref(p.SubnetId, "subnet") ?? unknown(`${id} names no SubnetId`),
@@ -336,51 +280,22 @@ export class VpcResourceReader {
 
   /** The resources, instances of a cluster (and proxy endpoints) completed from their parent. */
   finish(): VpcResource[] {
-    for (const [id, parentRef] of this.parents) {
-      const r = this.resources.get(id);
-      const parent = typeof parentRef === "string" ? this.resources.get(parentRef) : undefined;
-      if (!r) continue;
-      if (!parent) {
-        const why = isUnknown(parentRef) ? parentRef.reason : `${parentRef} is not defined in this template`;
-        if (isUnknown(r.port)) r.port = unknown(`the port of ${id}'s parent: ${why}`);
-        continue;
-      }
-      if (isUnknown(r.port)) {
-        r.port = parent.port;
-        r.portWhy = `the port of ${parent.id} (${parent.portWhy})`;
-      }
-      if (isUnknown(r.subnetIds) || r.subnetIds.length === 0) r.subnetIds = parent.subnetIds;
-      if (!isUnknown(r.securityGroupIds) && r.securityGroupIds.length === 0) r.securityGroupIds = parent.securityGroupIds;
-      if (r.type !== "AWS::RDS::DBProxyEndpoint") r.what = `${parent.what.replace(/ cluster$/, "")} instance`;
-    }
-    return [...this.resources.values()];
+    return this.set.finish();
   }
 }
 
-/**
- * The port of an MSK cluster's brokers for a client in the VPC: the one listener its
- * authentication and encryption settings open (IAM, SASL/SCRAM, TLS, plaintext). With several,
- * which one the function's code uses is not known: name it with `resource:ID:PORT`.
- */
-function mskPort(p: Props): { port: number | Unknown; portWhy: string } {
+/** An MSK cluster's listener port from its ClientAuthentication and EncryptionInfo. */
+function mskPort(p: Props): PortFacts {
   const auth = isPlainObject(p.ClientAuthentication) ? p.ClientAuthentication : {};
   const sasl = isPlainObject(auth.Sasl) ? auth.Sasl : {};
   const on = (v: Value | undefined) => isPlainObject(v) && (v.Enabled === true || v.Enabled === "true");
   const enc =
     isPlainObject(p.EncryptionInfo) && isPlainObject(p.EncryptionInfo.EncryptionInTransit) ? p.EncryptionInfo.EncryptionInTransit : {};
-  const clientBroker = typeof enc.ClientBroker === "string" ? enc.ClientBroker : "TLS";
-  const listeners: [string, number][] = [];
-  if (on(sasl.Iam)) listeners.push(["IAM", MSK_PORTS.iam]);
-  if (on(sasl.Scram)) listeners.push(["SASL/SCRAM", MSK_PORTS.scram]);
-  const tlsAuth = isPlainObject(auth.Tls) && auth.Tls.Enabled !== false && auth.Tls.Enabled !== "false";
-  const unauth = isPlainObject(auth.Unauthenticated) ? on(auth.Unauthenticated) : listeners.length === 0 && !tlsAuth;
-  if ((tlsAuth || unauth) && clientBroker !== "PLAINTEXT") listeners.push(["TLS", MSK_PORTS.tls]);
-  if (unauth && clientBroker !== "TLS") listeners.push(["plaintext", MSK_PORTS.plaintext]);
-  const one = listeners[0];
-  if (listeners.length === 1 && one) return { port: one[1], portWhy: `its ${one[0]} listener` };
-  const why =
-    listeners.length === 0
-      ? "its client authentication settings open no listener we can tell"
-      : `it has several listeners (${listeners.map(([n, port]) => `${n} ${port}`).join(", ")}): name one with resource:ID:PORT`;
-  return { port: unknown(why), portWhy: why };
+  return mskListenerPort({
+    iam: on(sasl.Iam),
+    scram: on(sasl.Scram),
+    tls: isPlainObject(auth.Tls) && auth.Tls.Enabled !== false && auth.Tls.Enabled !== "false",
+    unauthenticated: isPlainObject(auth.Unauthenticated) ? on(auth.Unauthenticated) : undefined,
+    clientBroker: typeof enc.ClientBroker === "string" ? enc.ClientBroker : "TLS",
+  });
 }

@@ -12,6 +12,7 @@ import type {
   EntityKind,
   EntityRef,
   FunctionCode,
+  FunctionFileSystem,
   InternetGateway,
   LambdaFunction,
   NatGateway,
@@ -40,8 +41,10 @@ import { ALL_PORTS, isUnknown, unknown } from "../../model/types.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
 import { defaultIdsOf, implicitIds } from "../cfn/build.ts";
-import type { Path, References, TfInstance, TfObject, TfValue } from "./plan.ts";
-import { describe, Pending, splitAddress, splitKey } from "./plan.ts";
+import { DOCUMENTDB_PORT, EFS_PORT, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../aws/vpc-resources.ts";
+import { cacheFacts, databaseFacts, endpointToken, engineOf, mskPort, portOf, proxyFacts, VpcResourceSet } from "../vpc-resources.ts";
+import type { Expression, Path, References, TfInstance, TfObject, TfValue } from "./plan.ts";
+import { describe, parseRef, Pending, splitAddress, splitKey } from "./plan.ts";
 
 /** `module.a.module.b[0]` -> `module.a`; `module.a` -> "". */
 function parentModule(module: string): string {
@@ -60,6 +63,56 @@ const UNDETERMINED = "${?}";
 /** Resource types outside the model that can change what a function reaches. */
 const NETWORK_TYPES_NOT_MODELLED =
   /^aws_(ec2_transit_gateway\w*|vpc_peering_connection\w*|vpn_gateway\w*|vpn_connection\w*|customer_gateway|ec2_carrier_gateway|ec2_local_gateway\w*|vpc_dhcp_options\w*|vpc_endpoint_service\w*|networkfirewall_\w+|vpc_block_public_access_\w+|ec2_managed_prefix_list\w*|route_table_propagation|vpn_gateway_route_propagation)$/;
+
+/** The subnet groups of databases and caches, read before the resources that name them. */
+const SUBNET_GROUP_TYPES = [
+  "aws_db_subnet_group",
+  "aws_elasticache_subnet_group",
+  "aws_memorydb_subnet_group",
+  "aws_docdb_subnet_group",
+  "aws_neptune_subnet_group",
+  "aws_redshift_subnet_group",
+];
+
+/** The resources read as VpcResource (clusters before their instances, proxies before their endpoints). */
+const VPC_RESOURCE_TYPES = [
+  "aws_db_instance",
+  "aws_rds_cluster",
+  "aws_docdb_cluster",
+  "aws_neptune_cluster",
+  "aws_rds_cluster_instance",
+  "aws_docdb_cluster_instance",
+  "aws_neptune_cluster_instance",
+  "aws_db_proxy",
+  "aws_db_proxy_endpoint",
+  "aws_elasticache_replication_group",
+  "aws_elasticache_cluster",
+  "aws_elasticache_serverless_cache",
+  "aws_memorydb_cluster",
+  "aws_opensearch_domain",
+  "aws_elasticsearch_domain",
+  "aws_msk_cluster",
+  "aws_redshift_cluster",
+  "aws_efs_file_system",
+];
+
+/** The attributes of those resources (AWS provider) that hold an endpoint a function's environment may be given as text. */
+const ENDPOINT_ATTRIBUTES = [
+  "address",
+  "endpoint",
+  "reader_endpoint",
+  "arn",
+  "configuration_endpoint",
+  "configuration_endpoint_address",
+  "primary_endpoint_address",
+  "reader_endpoint_address",
+  "cluster_address",
+  "dns_name",
+  "bootstrap_brokers",
+  "bootstrap_brokers_tls",
+  "bootstrap_brokers_sasl_iam",
+  "bootstrap_brokers_sasl_scram",
+];
 
 const ENDPOINT_TYPES = new Set(["Interface", "Gateway", "GatewayLoadBalancer", "Resource", "ServiceNetwork"]);
 
@@ -105,6 +158,8 @@ export class TerraformBuilder {
   >();
   private readonly policies = new Map<string, PolicyStatement[] | Unknown>();
   private readonly others: Entity[] = [];
+  /** aws_vpc_dhcp_options_association instances (see Vpc.dhcpOptions). */
+  private readonly dhcpAssociations: TfInstance[] = [];
   private readonly instanceEips = new Map<string, PublicAddress>();
   private readonly eniEips = new Map<string, PublicAddress>();
 
@@ -330,6 +385,16 @@ export class TerraformBuilder {
       }
       if (inst.type === "aws_iam_role" && typeof v.name === "string") this.byRealId.set(v.name, inst.address);
       if (inst.type === "aws_eip" && typeof v.allocation_id === "string") this.byRealId.set(v.allocation_id, inst.address);
+      // A subnet group is named by its name (which may also be the name of the database that uses it).
+      if (SUBNET_GROUP_TYPES.includes(inst.type) && typeof v.name === "string" && v.name !== "")
+        this.subnetGroupNames.set(`${inst.type} ${v.name}`, inst.address);
+      // Clusters and proxies are named by their identifier or name, which a plan knows before their id.
+      if (VPC_RESOURCE_TYPES.includes(inst.type)) {
+        for (const k of ["name", "cluster_identifier", "replication_group_id"]) {
+          const x = v[k];
+          if (typeof x === "string" && x !== "" && !this.byRealId.has(x)) this.byRealId.set(x, inst.address);
+        }
+      }
       if (inst.type === "aws_vpc") {
         const pairs: [unknown, string][] = [
           [v.main_route_table_id, implicitIds.mainRouteTable(inst.address)],
@@ -381,6 +446,10 @@ export class TerraformBuilder {
       ["aws_iam_role_policy_attachment", this.rolePolicyAttachment],
       ["aws_iam_policy_attachment", this.rolePolicyAttachment],
       ["aws_lambda_capacity_provider", this.capacityProvider],
+      ...SUBNET_GROUP_TYPES.map((x): [string, (inst: TfInstance) => void] => [x, this.subnetGroup]),
+      ...VPC_RESOURCE_TYPES.map((x): [string, (inst: TfInstance) => void] => [x, this.vpcResource]),
+      ["aws_efs_mount_target", this.efsAttachment],
+      ["aws_efs_access_point", this.efsAttachment],
       ["aws_lambda_function", this.lambdaFunction],
     ];
     const handled = new Set(order.map(([t]) => t));
@@ -395,6 +464,7 @@ export class TerraformBuilder {
             `${inst.type} is not part of the network model yet; verdicts do not account for ${inst.address}`,
             inst,
           );
+          if (inst.type === "aws_vpc_dhcp_options_association") this.dhcpAssociations.push(inst);
         }
         continue;
       }
@@ -424,6 +494,7 @@ export class TerraformBuilder {
       ...this.endpoints.values(),
       ...this.roles.values(),
       ...this.others,
+      ...this.vpcResources.finish(),
     ];
     return { entities, diagnostics: this.diagnostics, dependencies: this.dependencies(instances) };
   }
@@ -1312,6 +1383,7 @@ export class TerraformBuilder {
         hasCondition: false,
         conditionKeys: [],
         origin: this.origin(inst, path, { path: `${describe(inst, path).slice(inst.address.length + 1)} (${name})` }),
+        policy: { kind: "aws-managed-policy", name: name as string },
       });
     } else unknownPolicies.push(arn);
   }
@@ -1395,19 +1467,369 @@ export class TerraformBuilder {
       capacityProviderId: hasCp
         ? (this.ref(inst, [...cp, "capacity_provider_arn"], "capacity provider") ?? unknown("no capacity_provider_arn"))
         : null,
-      ...(isObject(env)
-        ? {
-            environment: Object.fromEntries(
-              Object.entries(env).map(([k, v]) => [
-                k,
-                typeof v === "string" ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : UNDETERMINED,
-              ]),
-            ),
-          }
-        : {}),
+      ...(isObject(env) ? { environment: this.environment(inst, env) } : {}),
       code: this.functionCode(inst),
+      ...(this.given(inst, ["file_system_config"]) !== undefined ? { fileSystems: this.fileSystems(inst) } : {}),
     };
     this.others.push(fn);
+  }
+
+  // ---- resources a function is wired to (databases, caches, search domains, Kafka, EFS) --------
+
+  private readonly vpcResources = new VpcResourceSet("this plan");
+  /** Each endpoint value a resource shows (an address, an ARN) -> its token, for environment values given as text. */
+  private readonly endpointValues = new Map<string, string>();
+
+  private subnetGroup(inst: TfInstance): void {
+    this.vpcResources.subnetGroup(inst.address, this.refList(inst, ["subnet_ids"], "subnet"));
+  }
+
+  /** Subnet groups by `type name`: a database names its group by name. */
+  private readonly subnetGroupNames = new Map<string, string>();
+
+  /** The subnets of the subnet group (of type `groupType`) at `key`; `absent`: where the resource goes without one. */
+  private groupSubnets(inst: TfInstance, key: string, groupType: string, what: string, absent: string): EntityRef[] | Unknown {
+    const v = this.given(inst, [key]);
+    const named = typeof v === "string" ? this.subnetGroupNames.get(`${groupType} ${v}`) : undefined;
+    return this.vpcResources.subnetsOfGroup(named ?? this.ref(inst, [key], what), what, absent);
+  }
+
+  /** A port attribute: undefined when not set, else its number or why it is not known. */
+  private portValue(inst: TfInstance, path: Path): number | Unknown | undefined {
+    return this.num(inst, path);
+  }
+
+  private vpcResource(inst: TfInstance): void {
+    const id = inst.address;
+    const t = inst.type;
+    const base = { kind: "resource" as const, id, origin: this.origin(inst), type: t };
+    const sgs = (key: string) => this.refList(inst, [key], "security group", "security-group");
+    const engine = (dflt?: string) => engineOf(this.str(inst, ["engine"]), dflt, "engine");
+    const defaultVpc = (key: string) => `it names no ${key}, so it goes to the default VPC`;
+    this.recordEndpoints(inst);
+    switch (t) {
+      case "aws_db_instance":
+        this.vpcResources.add({
+          ...base,
+          ...databaseFacts(engine(), "DB instance", this.portValue(inst, ["port"]), "port"),
+          subnetIds: this.groupSubnets(
+            inst,
+            "db_subnet_group_name",
+            "aws_db_subnet_group",
+            "DB subnet group",
+            defaultVpc("db_subnet_group_name"),
+          ),
+          securityGroupIds: sgs("vpc_security_group_ids"),
+        });
+        return;
+      case "aws_rds_cluster":
+        this.vpcResources.add({
+          ...base,
+          ...databaseFacts(engine(), "DB cluster", this.portValue(inst, ["port"]), "port"),
+          subnetIds: this.groupSubnets(
+            inst,
+            "db_subnet_group_name",
+            "aws_db_subnet_group",
+            "DB subnet group",
+            defaultVpc("db_subnet_group_name"),
+          ),
+          securityGroupIds: sgs("vpc_security_group_ids"),
+        });
+        return;
+      case "aws_rds_cluster_instance":
+      case "aws_docdb_cluster_instance":
+      case "aws_neptune_cluster_instance": {
+        // An instance of a cluster: the cluster's port and security groups (filled in by finish).
+        const cluster = this.ref(inst, ["cluster_identifier"], "DB cluster") ?? unknown(`${id} names no cluster_identifier`);
+        this.vpcResources.parent(id, cluster);
+        const groupKey = t === "aws_neptune_cluster_instance" ? "neptune_subnet_group_name" : "db_subnet_group_name";
+        const groupType =
+          t === "aws_rds_cluster_instance"
+            ? "aws_db_subnet_group"
+            : t === "aws_docdb_cluster_instance"
+              ? "aws_docdb_subnet_group"
+              : "aws_neptune_subnet_group";
+        this.vpcResources.add({
+          ...base,
+          what:
+            t === "aws_rds_cluster_instance"
+              ? "DB instance"
+              : t === "aws_docdb_cluster_instance"
+                ? "DocumentDB instance"
+                : "Neptune instance",
+          port: unknown(`the port of its cluster ${isUnknown(cluster) ? "(not in this plan)" : cluster}`),
+          portWhy: "its cluster's port",
+          subnetIds: this.groupSubnets(inst, groupKey, groupType, "DB subnet group", "its cluster's subnets"),
+          securityGroupIds: [],
+        });
+        return;
+      }
+      case "aws_db_proxy":
+      case "aws_db_proxy_endpoint": {
+        const endpoint = t === "aws_db_proxy_endpoint";
+        if (endpoint) {
+          const proxy = this.ref(inst, ["db_proxy_name"], "DB proxy");
+          if (proxy !== null) this.vpcResources.parent(id, proxy);
+        }
+        const family = endpoint ? undefined : this.str(inst, ["engine_family"]);
+        this.vpcResources.add({
+          ...base,
+          ...proxyFacts(family, endpoint, "engine_family"),
+          subnetIds: this.refList(inst, ["vpc_subnet_ids"], "subnet"),
+          securityGroupIds: sgs("vpc_security_group_ids"),
+        });
+        return;
+      }
+      case "aws_elasticache_cluster":
+      case "aws_elasticache_replication_group":
+      case "aws_elasticache_serverless_cache":
+      case "aws_memorydb_cluster": {
+        const serverless = t === "aws_elasticache_serverless_cache";
+        const member = t === "aws_elasticache_cluster" ? this.ref(inst, ["replication_group_id"], "replication group") : null;
+        if (member !== null) this.vpcResources.parent(id, member);
+        const kind =
+          t === "aws_memorydb_cluster" ? "MemoryDB cluster" : serverless ? "ElastiCache serverless cache" : "ElastiCache cluster";
+        const facts = cacheFacts(
+          engine(t === "aws_elasticache_cluster" && member === null ? undefined : "redis"),
+          kind,
+          serverless ? undefined : this.portValue(inst, ["port"]),
+          "port",
+        );
+        this.vpcResources.add({
+          ...base,
+          ...facts,
+          // A node of a replication group: the group's port (filled in by finish).
+          ...(member !== null && !isUnknown(facts.port) && this.given(inst, ["port"]) === undefined
+            ? { port: unknown("the port of its replication group"), portWhy: "its replication group's port" }
+            : {}),
+          subnetIds: serverless
+            ? this.given(inst, ["subnet_ids"]) === undefined
+              ? unknown(defaultVpc("subnet_ids"))
+              : this.refList(inst, ["subnet_ids"], "subnet")
+            : this.groupSubnets(
+                inst,
+                "subnet_group_name",
+                t === "aws_memorydb_cluster" ? "aws_memorydb_subnet_group" : "aws_elasticache_subnet_group",
+                t === "aws_memorydb_cluster" ? "subnet group" : "cache subnet group",
+                defaultVpc("subnet_group_name"),
+              ),
+          securityGroupIds: sgs("security_group_ids"),
+        });
+        return;
+      }
+      case "aws_docdb_cluster":
+      case "aws_neptune_cluster": {
+        const docdb = t === "aws_docdb_cluster";
+        const groupKey = docdb ? "db_subnet_group_name" : "neptune_subnet_group_name";
+        this.vpcResources.add({
+          ...base,
+          what: docdb ? "DocumentDB cluster" : "Neptune cluster",
+          ...portOf(
+            this.portValue(inst, ["port"]),
+            docdb ? DOCUMENTDB_PORT : NEPTUNE_PORT,
+            `the default port of ${docdb ? "DocumentDB" : "Neptune"}`,
+            "port",
+          ),
+          subnetIds: this.groupSubnets(
+            inst,
+            groupKey,
+            docdb ? "aws_docdb_subnet_group" : "aws_neptune_subnet_group",
+            "DB subnet group",
+            defaultVpc(groupKey),
+          ),
+          securityGroupIds: sgs("vpc_security_group_ids"),
+        });
+        return;
+      }
+      case "aws_opensearch_domain":
+      case "aws_elasticsearch_domain": {
+        // Without vpc_options the domain has a public endpoint: not a resource of a VPC.
+        const { paths, unknown: u } = this.blocks(inst, "vpc_options");
+        const vo = paths[0];
+        if (!vo && !u) return;
+        this.vpcResources.add({
+          ...base,
+          what: "OpenSearch domain",
+          port: OPENSEARCH_PORT,
+          portWhy: "a domain answers HTTPS",
+          subnetIds: vo ? this.refList(inst, [...vo, "subnet_ids"], "subnet") : (u as Unknown),
+          securityGroupIds: vo ? this.refList(inst, [...vo, "security_group_ids"], "security group", "security-group") : (u as Unknown),
+        });
+        return;
+      }
+      case "aws_msk_cluster": {
+        const net = ["broker_node_group_info", 0];
+        const auth = ["client_authentication", 0];
+        const flag = (path: Path) => this.bool(inst, path, false) === true;
+        const unauth = this.given(inst, [...auth, "unauthenticated"]);
+        const broker = this.str(inst, ["encryption_info", 0, "encryption_in_transit", 0, "client_broker"]);
+        this.vpcResources.add({
+          ...base,
+          what: "MSK cluster",
+          ...mskPort({
+            iam: flag([...auth, "sasl", 0, "iam"]),
+            scram: flag([...auth, "sasl", 0, "scram"]),
+            tls: Array.isArray(this.given(inst, [...auth, "tls"])) && (this.given(inst, [...auth, "tls"]) as TfValue[]).length > 0,
+            unauthenticated: unauth === undefined ? undefined : this.bool(inst, [...auth, "unauthenticated"], false) === true,
+            clientBroker: typeof broker === "string" ? broker : "TLS",
+          }),
+          subnetIds:
+            this.given(inst, net) === undefined
+              ? unknown("the cluster's subnets are not given")
+              : this.refList(inst, [...net, "client_subnets"], "subnet"),
+          securityGroupIds: this.refList(inst, [...net, "security_groups"], "security group", "security-group"),
+        });
+        return;
+      }
+      case "aws_redshift_cluster":
+        this.vpcResources.add({
+          ...base,
+          what: "Redshift cluster",
+          ...portOf(this.portValue(inst, ["port"]), REDSHIFT_PORT, "the default port of Redshift", "port"),
+          subnetIds: this.groupSubnets(
+            inst,
+            "cluster_subnet_group_name",
+            "aws_redshift_subnet_group",
+            "cluster subnet group",
+            defaultVpc("cluster_subnet_group_name"),
+          ),
+          securityGroupIds: sgs("vpc_security_group_ids"),
+        });
+        return;
+      case "aws_efs_file_system":
+        this.vpcResources.add({
+          ...base,
+          what: "EFS file system",
+          port: EFS_PORT,
+          portWhy: "NFS",
+          subnetIds: [],
+          securityGroupIds: [],
+          mountTargets: [],
+        });
+        return;
+    }
+  }
+
+  /** An EFS mount target or access point: attached to its file system. */
+  private efsAttachment(inst: TfInstance): void {
+    const fs = this.ref(inst, ["file_system_id"], "file system") ?? unknown(`${inst.address} names no file_system_id`);
+    if (inst.type === "aws_efs_access_point") {
+      this.vpcResources.accessPoint(inst.address, fs);
+      return;
+    }
+    this.vpcResources.mountTarget(fs, {
+      id: inst.address,
+      origin: this.origin(inst),
+      subnetId: this.ref(inst, ["subnet_id"], "subnet") ?? unknown(`${inst.address} names no subnet_id`),
+      securityGroupIds: this.refList(inst, ["security_groups"], "security group", "security-group"),
+    });
+  }
+
+  /** The endpoint values a resource shows as text (a state, an update plan): an environment value equal to one is that resource. */
+  private recordEndpoints(inst: TfInstance): void {
+    const put = (v: TfValue | undefined, attr: string) => {
+      if (typeof v === "string" && v !== "" && !this.endpointValues.has(v)) this.endpointValues.set(v, `\${${inst.address}.${attr}}`);
+    };
+    for (const attr of ENDPOINT_ATTRIBUTES) put(inst.values[attr], attr);
+    // aws_elasticache_serverless_cache: endpoint[0].address.
+    put(get(inst.values, ["endpoint", 0, "address"]), "endpoint[0].address");
+  }
+
+  /**
+   * A function's environment.variables, each value as text, as the token of the resource it holds
+   * (`${aws_db_instance.db.address}`), or `${?}` for a value known only after apply from something else.
+   * A `.tf` configuration ties each value to its expression; a plan records the references of the
+   * whole map only: the values known only after apply are tied to a resource when every reference
+   * of the map whose value is known only after apply names that one resource.
+   */
+  private environment(inst: TfInstance, env: TfObject): Record<string, string> {
+    const path: Path = ["environment", 0, "variables"];
+    const out: Record<string, string> = {};
+    const pendingKeys: string[] = [];
+    for (const [k, v] of Object.entries(env)) {
+      if (typeof v === "string") out[k] = endpointToken(v, this.endpointValues) ?? v;
+      else if (typeof v === "number" || typeof v === "boolean") out[k] = String(v);
+      else if (v instanceof Pending) {
+        const e = this.refs.expressionAt(inst, [...path, k]);
+        if (e !== undefined && !isUnknown(e)) out[k] = this.tokensOf(inst, e).join("") || UNDETERMINED;
+        else {
+          out[k] = UNDETERMINED;
+          pendingKeys.push(k);
+        }
+      } else out[k] = UNDETERMINED;
+    }
+    if (pendingKeys.length === 0) return out;
+    const whole = this.refs.expressionAt(inst, path);
+    if (whole === undefined || isUnknown(whole)) return out;
+    // The references whose value is known only after apply: what the pending values come from.
+    const sources = new Set<string>();
+    const attrs = new Set<string>();
+    const refs = whole.references ?? [];
+    for (const r of refs) {
+      const p = parseRef(r);
+      if (p.kind !== "resource" && p.kind !== "module-output") continue;
+      if (p.kind === "resource" && p.attr === undefined && refs.some((x) => x.startsWith(`${r}.`))) continue;
+      const hit = this.refs.resolve(inst, { references: [r] }, false, r);
+      if (isUnknown(hit) || hit.length !== 1) return out;
+      const target = hit[0] as TfInstance;
+      if (p.kind === "resource" && p.attr !== undefined && !(get(target.values, [p.attr]) instanceof Pending)) continue;
+      sources.add(target.address);
+      if (p.kind === "resource" && p.attr !== undefined) attrs.add(p.attr);
+      else attrs.add("");
+    }
+    const [source] = [...sources];
+    if (sources.size !== 1 || source === undefined || !this.vpcResources.has(source)) return out;
+    // Every value known only after apply comes from this one resource.
+    const [attr] = [...attrs];
+    const token = attrs.size === 1 && attr ? `\${${source}.${attr}}` : `\${${source}}`;
+    for (const k of pendingKeys) out[k] = token;
+    return out;
+  }
+
+  /** The tokens of the resources of a VPC an expression refers to: `${aws_db_instance.db.address}`, one per attribute. */
+  private tokensOf(inst: TfInstance, e: Expression): string[] {
+    const out: string[] = [];
+    for (const r of e.references ?? []) {
+      const p = parseRef(r);
+      if (p.kind !== "resource" && p.kind !== "module-output") continue;
+      const hit = this.refs.resolve(inst, { ...e, references: [r] }, false, r);
+      if (isUnknown(hit) || hit.length !== 1) continue;
+      const target = hit[0] as TfInstance;
+      if (!this.vpcResources.has(target.address)) continue;
+      // A .tf configuration names the instance by its full address (`module.db.aws_db_instance.this.address`).
+      const attr = p.kind === "resource" ? p.attr : r.startsWith(`${target.address}.`) ? r.slice(target.address.length + 1) : undefined;
+      // `aws_db_instance.db` next to `aws_db_instance.db.address`: Terraform lists the resource too.
+      if (attr === undefined && (e.references ?? []).some((x) => x !== r && x.startsWith(`${r}.`))) continue;
+      const token = attr === undefined ? `\${${target.address}}` : `\${${target.address}.${attr}}`;
+      if (!out.includes(token)) out.push(token);
+    }
+    return out;
+  }
+
+  /** `file_system_config`: the access point each block names, and its file system. */
+  private fileSystems(inst: TfInstance): FunctionFileSystem[] {
+    const { paths, unknown: u } = this.blocks(inst, "file_system_config");
+    const origin = this.origin(inst, ["file_system_config"]);
+    const out: FunctionFileSystem[] = u ? [{ fileSystem: u, accessPoint: null, origin }] : [];
+    for (const p of paths) {
+      const ap = this.ref(inst, [...p, "arn"], "access point");
+      if (ap === null) out.push({ fileSystem: unknown("a file_system_config block names no access point arn"), accessPoint: null, origin });
+      else if (isUnknown(ap)) out.push({ fileSystem: ap, accessPoint: null, origin });
+      else {
+        const fs = this.vpcResources.accessPoints.get(ap);
+        out.push({ fileSystem: fs ?? unknown(`access point ${ap} is not in this plan`), accessPoint: fs ? ap : null, origin });
+      }
+    }
+    for (const e of out) {
+      if (isUnknown(e.fileSystem))
+        this.report(
+          "LOAD_UNRESOLVED",
+          "info",
+          `${inst.address} mounts an EFS file system that is not checked: ${e.fileSystem.reason}`,
+          inst,
+        );
+    }
+    return out;
   }
 
   /** Lambda Managed Instances: the instances run in the subnets and security groups of its vpc_config. */
@@ -1456,6 +1878,13 @@ export class TerraformBuilder {
 
   /** Implicit facts that need every resource: local routes, zonal NAT gateways' VPC, auto-assigned public IPs. */
   private finish(): void {
+    // DHCP options name their VPC; one whose vpc_id cannot be told may be any of them.
+    for (const a of this.dhcpAssociations) {
+      const ref = this.ref(a, ["vpc_id"], "vpc_id", "vpc");
+      const named = typeof ref === "string" && this.vpcs.has(ref) ? ref : undefined;
+      for (const [vid, vpc] of this.vpcs)
+        if (vpc.dhcpOptions === undefined && (named === undefined || named === vid)) vpc.dhcpOptions = a.address;
+    }
     for (const rt of this.routeTables.values()) {
       const vpc = typeof rt.vpcId === "string" ? this.vpcs.get(rt.vpcId) : undefined;
       if (!vpc) continue;

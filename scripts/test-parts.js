@@ -1,0 +1,52 @@
+// The parts of the test suite (see scripts/run-tests.js): which test file runs in which.
+
+export const ALL_PARTS = ["unit", "cli", "kernel", "differential", "browser"];
+
+/** Test files by part (file names without `.test.ts`); the rest are `cli`. */
+export const PARTS = {
+  unit: [
+    "aws-snapshot",
+    "block-public-access",
+    "conditions",
+    "cost",
+    "emulate-plan",
+    "fix-safety",
+    "iam",
+    "intrinsics",
+    "intrinsics-property",
+    "managed-instances",
+    "needs",
+    "net",
+    "resource-terms",
+    "route-targets",
+    "rule-docs",
+    "scenarios",
+    "service-catalogue",
+    "special-destinations",
+    "yaml-lenient",
+  ],
+  kernel: [
+    "emulate-apply",
+    "emulate-e2e",
+    "emulate-explain",
+    "emulate-invoke",
+    "emulate-ipv6",
+    "emulate-kernel",
+    "emulate-managed-instances",
+    "emulate-runtimes",
+    "emulate-safety",
+    "emulate-sandbox",
+    "emulate-services",
+    "emulate-shell",
+    "emulate-single-nat",
+  ],
+  differential: ["differential", "differential-regressions"],
+  browser: ["html"],
+};
+
+/** The part a test file (`name.test.js`) belongs to. */
+export function partOf(file) {
+  const name = file.replace(/^.*[\\/]/, "").replace(/\.test\.[jt]s$/, "");
+  for (const [part, names] of Object.entries(PARTS)) if (names.includes(name)) return part;
+  return "cli";
+}
