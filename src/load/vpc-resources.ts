@@ -6,11 +6,14 @@
 // resource's endpoint read back as the resource. The CloudFormation reader (cfn/vpc-resources.ts)
 // and the Terraform builder (terraform/build.ts) feed it; the deployed-account scan uses the
 // endpoint matching. AWS's own facts (ports, engines) live in aws/vpc-resources.ts.
-import { cacheEnginePort, engineName, MSK_PORTS, rdsEnginePort, rdsProxyPort } from "../aws/vpc-resources.ts";
+import { cacheEnginePort, EFS_PORT, engineName, MSK_PORTS, rdsEnginePort, rdsProxyPort } from "../aws/vpc-resources.ts";
 import type { EntityRef, MountTarget, Unknown, VpcResource } from "../model/types.ts";
 import { isUnknown, unknown } from "../model/types.ts";
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** An EFS file system as every loader names it: NFS on its mount targets, which say where it is (one per AZ). */
+export const EFS_FILE_SYSTEM = { what: "EFS file system", port: EFS_PORT, portWhy: "NFS" } as const;
 export type ResourceDraft = Mutable<VpcResource> & { mountTargets?: MountTarget[] };
 
 /** A port and where it comes from. */

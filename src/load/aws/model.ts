@@ -3,8 +3,7 @@
 // the real ones (subnet-..., nat-..., the function's name, the role's name); locations are ARNs,
 // with the `Name` tag beside them. A call the scan was refused leaves its part unknown.
 import { awsManagedPolicyName, awsServiceOfEndpoint } from "../../aws/facts.ts";
-import { EFS_PORT } from "../../aws/vpc-resources.ts";
-import { databaseFacts, endpointToken, engineOf, proxyFacts } from "../vpc-resources.ts";
+import { databaseFacts, EFS_FILE_SYSTEM, endpointToken, engineOf, proxyFacts } from "../vpc-resources.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { parseCidr } from "../../net/ip.ts";
 import { Model } from "../../model/model.ts";
@@ -582,7 +581,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
                   ? unknown(`the security groups of mount target ${m.id}: elasticfilesystem:DescribeMountTargetSecurityGroups was denied`)
                   : refs("security-group", m.securityGroupIds),
             }));
-      entities.push({ ...base, type: "AWS::EFS::FileSystem", what: "EFS file system", port: EFS_PORT, portWhy: "NFS", mountTargets });
+      entities.push({ ...base, type: "AWS::EFS::FileSystem", ...EFS_FILE_SYSTEM, mountTargets });
     }
   });
   /** A function's FileSystemConfigs entry: the access point's file system, or why it is not known. */
@@ -600,9 +599,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
         id: accessPoint,
         origin: origin(apArn, accessPoint),
         type: "AWS::EFS::FileSystem",
-        what: "EFS file system",
-        port: EFS_PORT,
-        portWhy: "NFS",
+        ...EFS_FILE_SYSTEM,
         subnetIds: [],
         securityGroupIds: [],
         mountTargets: [

@@ -3,11 +3,20 @@
 // Redshift, and EFS file systems with their mount targets and access points. Their subnet groups
 // are read first, so a database names its subnets. The ports come from src/aws/vpc-resources.ts;
 // what does not depend on CloudFormation's property names is shared with Terraform (../vpc-resources.ts).
-import { DOCUMENTDB_PORT, EFS_PORT, MSK_PORTS, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../aws/vpc-resources.ts";
+import { DOCUMENTDB_PORT, MSK_PORTS, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../aws/vpc-resources.ts";
 import type { EntityRef, Unknown, VpcResource } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
 import type { PortFacts } from "../vpc-resources.ts";
-import { cacheFacts, databaseFacts, engineOf, mskPort as mskListenerPort, portOf, proxyFacts, VpcResourceSet } from "../vpc-resources.ts";
+import {
+  cacheFacts,
+  databaseFacts,
+  EFS_FILE_SYSTEM,
+  engineOf,
+  mskPort as mskListenerPort,
+  portOf,
+  proxyFacts,
+  VpcResourceSet,
+} from "../vpc-resources.ts";
 import type { Value } from "./intrinsics.ts";
 import { isPlainObject } from "./intrinsics.ts";
 import type { LoaderKit, Props } from "./kit.ts";
@@ -252,9 +261,7 @@ export class VpcResourceReader {
       case "AWS::EFS::FileSystem":
         this.add({
           ...base,
-          what: "EFS file system",
-          port: EFS_PORT,
-          portWhy: "NFS",
+          ...EFS_FILE_SYSTEM,
           subnetIds: [],
           securityGroupIds: [],
           mountTargets: [],

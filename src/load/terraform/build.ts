@@ -41,8 +41,18 @@ import { ALL_PORTS, isUnknown, unknown } from "../../model/types.ts";
 import type { Cidr } from "../../net/ip.ts";
 import { mustParseCidr, parseCidr } from "../../net/ip.ts";
 import { defaultIdsOf, implicitIds } from "../cfn/build.ts";
-import { DOCUMENTDB_PORT, EFS_PORT, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../aws/vpc-resources.ts";
-import { cacheFacts, databaseFacts, endpointToken, engineOf, mskPort, portOf, proxyFacts, VpcResourceSet } from "../vpc-resources.ts";
+import { DOCUMENTDB_PORT, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../aws/vpc-resources.ts";
+import {
+  cacheFacts,
+  databaseFacts,
+  EFS_FILE_SYSTEM,
+  endpointToken,
+  engineOf,
+  mskPort,
+  portOf,
+  proxyFacts,
+  VpcResourceSet,
+} from "../vpc-resources.ts";
 import type { Expression, Path, References, TfInstance, TfObject, TfValue } from "./plan.ts";
 import { describe, parseRef, Pending, splitAddress, splitKey } from "./plan.ts";
 
@@ -1699,9 +1709,7 @@ export class TerraformBuilder {
       case "aws_efs_file_system":
         this.vpcResources.add({
           ...base,
-          what: "EFS file system",
-          port: EFS_PORT,
-          portWhy: "NFS",
+          ...EFS_FILE_SYSTEM,
           subnetIds: [],
           securityGroupIds: [],
           mountTargets: [],
