@@ -2,7 +2,7 @@
 // The cache holds the bytecode of every function compiled so far, so it is taken after `check` has run the way
 // users run it: on YAML and JSON templates, with the text and the JSON report. What these runs do not reach (other
 // commands, rarer inputs) is compiled on first use, as without a cache.
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -10,7 +10,6 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { loadCli, cacheFile, buildId } = await import(join(root, "dist/src/cli/boot.js"));
 const { generateTemplate } = await import(join(root, "dist/bench/generate.js"));
-const { readFileSync } = await import("node:fs");
 
 const bundle = join(root, "dist/cli.cjs");
 const { cli, script } = loadCli(bundle, null);
@@ -22,13 +21,7 @@ try {
   const templates = readdirSync(join(root, "examples"), { withFileTypes: true })
     .filter((d) => d.isDirectory())
     .map((d) => join(root, "examples", d.name, "template.yaml"))
-    .filter((f) => {
-      try {
-        return readFileSync(f, "utf8").length > 0;
-      } catch {
-        return false;
-      }
-    });
+    .filter((f) => existsSync(f));
   const io = { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: root };
   for (const args of [
     ["check", ...templates],
