@@ -21,6 +21,8 @@ const require = createRequire(join(root, "package.json"));
 /** The packages src/vendor.ts loads from dist/vendor (its VENDORED list). */
 const VENDORED = ["yaml", "jsonc-parser"];
 
+// tsc leaves the output of a renamed or deleted source behind (a stale test would still run): start from nothing.
+for (const out of ["dist/src", "dist/test", "dist/bench"]) rmSync(join(root, out), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { stdio: "inherit" });
 // What earlier builds wrote and this one does not: an ES module bundle and its chunks.
 for (const old of ["dist/cli.js", "dist/chunks", "dist/cli.cjs.cache"]) rmSync(join(root, old), { recursive: true, force: true });
