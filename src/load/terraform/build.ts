@@ -1519,23 +1519,10 @@ export class TerraformBuilder {
     this.recordEndpoints(inst);
     switch (t) {
       case "aws_db_instance":
-        this.vpcResources.add({
-          ...base,
-          ...databaseFacts(engine(), "DB instance", this.portValue(inst, ["port"]), "port"),
-          subnetIds: this.groupSubnets(
-            inst,
-            "db_subnet_group_name",
-            "aws_db_subnet_group",
-            "DB subnet group",
-            defaultVpc("db_subnet_group_name"),
-          ),
-          securityGroupIds: sgs("vpc_security_group_ids"),
-        });
-        return;
       case "aws_rds_cluster":
         this.vpcResources.add({
           ...base,
-          ...databaseFacts(engine(), "DB cluster", this.portValue(inst, ["port"]), "port"),
+          ...databaseFacts(engine(), t === "aws_db_instance" ? "DB instance" : "DB cluster", this.portValue(inst, ["port"]), "port"),
           subnetIds: this.groupSubnets(
             inst,
             "db_subnet_group_name",
