@@ -1,4 +1,4 @@
-// Terraform configuration read directly (.tf): hand-written configurations in test/fixtures-hcl, exact verdicts,
+// Terraform configuration read directly (.tf): hand-written configurations in test/fixtures-hcl and the bundled examples/terraform, exact verdicts,
 // egress, reasons and locations out; variables from tfvars and --var; local and installed modules; bounds and errors.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,6 +11,8 @@ import { runCli } from "./cli-helpers.ts";
 import { ROOT } from "./helpers.ts";
 
 const HCL = "test/fixtures-hcl";
+/** Bundled examples the README shows; the tests read them rather than a copy. */
+const EXAMPLES = "examples/terraform";
 
 async function check(args: string[]): Promise<CheckReport> {
   const r = await runCli(["check", ...args, "--format", "json", "--fail-on", "none"]);
@@ -44,7 +46,7 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("terraform configuration: evaluated constructs give exact verdicts", () => {
   it("count, length, element, cidrsubnet, variable defaults, locals, x[count.index] and splats: each AZ by its own NAT gateway", async () => {
-    const r = await check([`${HCL}/nat-per-az-count`]);
+    const r = await check([`${EXAMPLES}/nat-per-az-count`]);
     assert.equal(r.region, "eu-west-1");
     assert.deepEqual(table(r), {
       "aws_lambda_function.api": {
@@ -58,11 +60,15 @@ describe("terraform configuration: evaluated constructs give exact verdicts", ()
     );
     assert.deepEqual(rules(r), []);
     // Locations are the file and line of the block, with the address.
-    assert.deepEqual(r.functions[0]?.location, { file: `${HCL}/nat-per-az-count/main.tf`, line: 102, address: "aws_lambda_function.api" });
+    assert.deepEqual(r.functions[0]?.location, {
+      file: `${EXAMPLES}/nat-per-az-count/main.tf`,
+      line: 102,
+      address: "aws_lambda_function.api",
+    });
   });
 
   it("one .tf file given alone reads that file only, with the same verdicts", async () => {
-    const r = await check([`${HCL}/nat-per-az-count/main.tf`]);
+    const r = await check([`${EXAMPLES}/nat-per-az-count/main.tf`]);
     assert.equal(table(r)["aws_lambda_function.api"]?.["aws_subnet.private[1]"], "reachable via aws_nat_gateway.nat[1] (aws_eip.nat[1])");
   });
 
@@ -147,7 +153,7 @@ describe("terraform configuration: what is not static is unknown, naming the exp
   });
 
   it("a registry module not installed: its outputs are unknown, with a warning naming it", async () => {
-    const r = await check([`${HCL}/unknown-registry-module`]);
+    const r = await check([`${EXAMPLES}/unknown-registry-module`]);
     assert.equal(r.functions[0]?.summary.internet, "unknown");
     assert.match(
       reasonOf(r),
@@ -276,7 +282,7 @@ describe("terraform configuration: bounds and errors", () => {
         { encoding: "utf8" },
       ).stdout.trim();
     assert.equal(probe("examples/nat-gateway-per-az/template.yaml"), "undefined");
-    assert.equal(probe(`${HCL}/nat-per-az-count`), "function");
+    assert.equal(probe(`${EXAMPLES}/nat-per-az-count`), "function");
   });
 });
 
