@@ -2,10 +2,17 @@
 // The CLI entry point: loads the CLI bundle (src/cli/main.ts and what it uses, in one CommonJS file,
 // dist/cli.cjs) with V8's code cache, both made by `npm run build`: one file instead of some fifty
 // modules, and bytecode instead of a parse of each function run (see dist/src/cli/boot.js).
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { loadCli } from "../dist/src/cli/boot.js";
 
+const boot = new URL("../dist/src/cli/boot.js", import.meta.url);
 const bundle = fileURLToPath(new URL("../dist/cli.cjs", import.meta.url));
+// A checkout of the repository has no dist/ until it is built: say so instead of a module-not-found trace.
+if (!existsSync(fileURLToPath(boot)) || !existsSync(bundle)) {
+  process.stderr.write("lambda-egress: the CLI is not built (dist/cli.cjs is missing)\n  hint: run npm run build\n");
+  process.exit(2);
+}
+const { loadCli } = await import(boot.href);
 const { cli } = loadCli(bundle, `${bundle}.cache`);
 const { outputClosed, outputFailed, run } = cli;
 
