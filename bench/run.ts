@@ -17,6 +17,7 @@ import type { Measurement } from "./measure.ts";
 import { MEASURE_OUT_ENV } from "./measure-out.ts";
 import { LARGEST_PATTERN } from "./largest-pattern.ts";
 import { measureRatio, type RatioCase, ratioSection } from "./startup.ts";
+import { formatMs, median } from "./stats.ts";
 
 const FILE_TARGET_MS = 300;
 const LARGE_TARGET_MS = 5000;
@@ -133,14 +134,6 @@ const SYNTH = join(ROOT, "dist", "bench", "synth.js");
 const EMULATE = join(ROOT, "dist", "bench", "emulate.js");
 const BUILD_RUNS = 3;
 const NEW_ARGS = ["new", LARGEST_PATTERN.pattern, "--azs", String(LARGEST_PATTERN.azs), "--endpoints", LARGEST_PATTERN.endpoints.join(",")];
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  const hi = sorted[mid] ?? 0;
-  return sorted.length % 2 === 1 ? hi : ((sorted[mid - 1] ?? hi) + hi) / 2;
-}
 
 function max(values: readonly number[]): number | null {
   return values.length === 0 ? null : Math.max(...values);
@@ -422,11 +415,6 @@ function benchSynthetic(vpcs: number, functionsPerVpc: number): SyntheticResult 
         }
       : null,
   };
-}
-
-function formatMs(ms: number | null): string {
-  if (ms === null) return "–";
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
 function formatBytes(bytes: number): string {

@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
+import { formatMs, median } from "./stats.ts";
 
 export interface RatioCase {
   readonly name: string;
@@ -37,13 +38,6 @@ export interface RatioInput {
 /** A preload that writes the process's peak resident set (KiB) to the file named by LAMBDA_EGRESS_RSS_OUT at exit. */
 const RSS_HOOK =
   'process.on("exit",()=>{const f=process.env.LAMBDA_EGRESS_RSS_OUT;if(f)require("node:fs").writeFileSync(f,String(process.resourceUsage().maxRSS))})';
-
-function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 function timed(args: readonly string[], cwd: string, env?: NodeJS.ProcessEnv): { ms: number; status: number | null; stderr: string } {
   const start = performance.now();
@@ -125,14 +119,13 @@ export function ratioSection(cases: readonly RatioCase[]): string[] {
     "",
   );
   out.push("| case | compared with | check | baseline | ratio | target | peak memory | met |", "|---|---|---:|---:|---:|---:|---:|---|");
-  const ms = (v: number | null) => (v === null ? "-" : v < 1000 ? `${Math.round(v)} ms` : `${(v / 1000).toFixed(2)} s`);
   for (const c of cases) {
     const base = c.baseline === "node-start" ? "`node -e 0`" : "reading + JSON.parse of the file";
     const rss =
       c.peakRssKiB === null ? "-" : `${(c.peakRssKiB / 1024).toFixed(0)} MiB${c.targetRssKiB ? ` (<= ${c.targetRssKiB / 1024} MiB)` : ""}`;
     const met = c.failure ? `FAILED: ${c.failure.replaceAll("|", "\\|")}` : c.met ? "yes" : "MISSED";
     out.push(
-      `| ${c.name} | ${base} | ${ms(c.medianCheckMs)} | ${ms(c.medianBaselineMs)} | ${c.medianRatio === null ? "-" : `${c.medianRatio.toFixed(2)}x`} | <= ${c.target}x | ${rss} | ${met} |`,
+      `| ${c.name} | ${base} | ${formatMs(c.medianCheckMs)} | ${formatMs(c.medianBaselineMs)} | ${c.medianRatio === null ? "-" : `${c.medianRatio.toFixed(2)}x`} | <= ${c.target}x | ${rss} | ${met} |`,
     );
   }
   return out;

@@ -29,9 +29,12 @@ for (const old of ["dist/cli.js", "dist/chunks", "dist/cli.cjs.cache"]) rmSync(j
 
 const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning", absWorkingDir: root };
 
-/** In the CLI bundle, src/vendor.ts's packages are part of the bundle: required where vendor.ts would load them. */
-const vendorInBundle = {
-  name: "vendor-in-bundle",
+/**
+ * Two modules the CLI bundle replaces: src/vendor.ts (its packages are part of the bundle, required where vendor.ts
+ * would load them) and src/import-external.ts (the launcher's import()).
+ */
+const bundleReplacements = {
+  name: "bundle-replacements",
   setup(b) {
     b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]vendor\.js$/ }, () => ({
       contents: [
@@ -61,7 +64,7 @@ const [cli] = await Promise.all([
     external: ["@aws-sdk/*", "@smithy/*", "@cdktn/*", "@hpcc-js/*", "aws-cdk-lib", "constructs"],
     // jsonc-parser's CommonJS build is a UMD wrapper whose inner requires a bundler cannot follow.
     mainFields: ["module", "main"],
-    plugins: [vendorInBundle],
+    plugins: [bundleReplacements],
     // A CommonJS file has no import.meta: the modules that find files beside them get the bundle's own URL.
     define: { "import.meta.url": "__lambda_egress_bundle_url" },
     banner: { js: 'var __lambda_egress_bundle_url = require("node:url").pathToFileURL(__filename).href;' },
