@@ -25,7 +25,8 @@ const VENDORED = ["yaml", "jsonc-parser"];
 for (const out of ["dist/src", "dist/test", "dist/bench"]) rmSync(join(root, out), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { stdio: "inherit" });
 // What earlier builds wrote and this one does not: an ES module bundle and its chunks.
-for (const old of ["dist/cli.js", "dist/chunks", "dist/cli.cjs.cache"]) rmSync(join(root, old), { recursive: true, force: true });
+for (const old of ["dist/cli.js", "dist/chunks", "dist/cli.cjs.cache", "dist/boot.cjs"])
+  rmSync(join(root, old), { recursive: true, force: true });
 
 const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning", absWorkingDir: root };
 
@@ -41,6 +42,7 @@ const bundleReplacements = {
         `export const VENDORED = ${JSON.stringify(VENDORED)};`,
         `export const yaml = () => require("yaml");`,
         `export const jsonc = () => require("jsonc-parser");`,
+        `export const jsYaml = () => require("js-yaml");`,
         `export const ipaddr = () => require("ipaddr.js");`,
       ].join("\n"),
       loader: "js",
@@ -72,6 +74,8 @@ const [cli] = await Promise.all([
     metafile: true,
     outfile: join(root, "dist/cli.cjs"),
   }),
+  // The launcher's loader (bin/lambda-egress.js, CommonJS) as one CommonJS file.
+  build({ ...common, entryPoints: [join(root, "dist/src/cli/boot.js")], format: "cjs", outfile: join(root, "dist/boot.cjs") }),
   ...VENDORED.map((pkg) =>
     build({
       ...common,

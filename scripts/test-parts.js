@@ -26,6 +26,7 @@ export const PARTS = {
     "service-catalogue",
     "special-destinations",
     "typed-facts",
+    "yaml-events",
     "yaml-lenient",
   ],
   kernel: [

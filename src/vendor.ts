@@ -11,6 +11,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type * as IpAddr from "ipaddr.js";
+import type * as JsYaml from "js-yaml";
 import type * as JsoncParser from "jsonc-parser";
 import type * as Yaml from "yaml";
 
@@ -46,5 +47,7 @@ function load<T>(pkg: string): T {
 export const yaml = (): typeof Yaml => load<typeof Yaml>("yaml");
 /** The `jsonc-parser` package. */
 export const jsonc = (): typeof JsoncParser => load<typeof JsoncParser>("jsonc-parser");
+/** The `js-yaml` package (one file already: not bundled again), the quick road for YAML templates (load/cfn/yaml-events.ts). */
+export const jsYaml = (): typeof JsYaml => load<typeof JsYaml>("js-yaml");
 /** The `ipaddr.js` package (one file already: not bundled again). */
 export const ipaddr = (): typeof IpAddr => load<typeof IpAddr>("ipaddr.js");

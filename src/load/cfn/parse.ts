@@ -7,6 +7,7 @@ import type { Node as YamlNode } from "yaml";
 import { READ_CODES, type ReadCode } from "../../aws/codes.ts";
 import { jsonc, yaml } from "../../vendor.ts";
 import { LoadError } from "../errors.ts";
+import { composeYamlQuickly } from "./yaml-events.ts";
 
 export interface Pos {
   readonly line: number;
@@ -135,6 +136,11 @@ const TAGS: Record<string, string> = {
   "!ToJsonString": "Fn::ToJsonString",
   "!ForEach": "Fn::ForEach",
 };
+
+/** A local tag's long form: CloudFormation's name for its short forms, `Fn::` and the tag's name for the others. */
+function longForm(tag: string): string {
+  return TAGS[tag] ?? `Fn::${tag.slice(1)}`;
+}
 
 /**
  * The short-form tags declared to `yaml` for every node kind, each keeping its node as parsed
@@ -288,6 +294,24 @@ export function parseTemplateText(file: string, text: string): ParsedText {
 }
 
 function parseYaml(file: string, text: string): ParsedText {
+  return parseYamlQuickly(file, text) ?? parseYamlSlowly(file, text);
+}
+
+/**
+ * A YAML template read on the quick road (yaml-events.ts), which gives what parseYamlSlowly gives, faster; undefined
+ * where that road is not sure to (parseYamlSlowly then reads it).
+ */
+export function parseYamlQuickly(file: string, text: string): ParsedText | undefined {
+  const positions = new YamlPositions();
+  // Local tags (`!Ref`, `!ValueOf`): the others (`!!str`, `!<...>`, `!e!x`) are the yaml package's to read.
+  const read = composeYamlQuickly(text, positions.map, (tag) => (/^![A-Za-z][A-Za-z0-9]*$/.test(tag) ? longForm(tag) : undefined));
+  if (read === undefined) return undefined;
+  positions.resources = resourcesOf(read.value);
+  return { file, format: "yaml", value: read.value, positions, warnings: [] };
+}
+
+/** A YAML template read by the `yaml` package: where the quick road does not go, and the reader of record. */
+export function parseYamlSlowly(file: string, text: string): ParsedText {
   const { isAlias, isMap, isPair, isScalar, isSeq, visit } = yaml();
   const warnings: ReadWarning[] = [];
   let read: ReturnType<typeof readYamlDocument>;
@@ -396,7 +420,7 @@ function parseYaml(file: string, text: string): ParsedText {
     }
     const tag = (node as { tag?: string }).tag;
     if (tag?.startsWith("!") && !tag.startsWith("!!")) {
-      const long = TAGS[tag] ?? `Fn::${tag.slice(1)}`;
+      const long = longForm(tag);
       if (long === "Fn::GetAtt" && typeof value === "string") {
         const dot = value.indexOf(".");
         value = dot < 0 ? [value] : [value.slice(0, dot), value.slice(dot + 1)];
