@@ -42,6 +42,8 @@ const DOUBLE_QUOTED = 3;
  * same conversions (parseInt with the radix, parseFloat). Anything else is a string.
  */
 export function coreScalar(source: string): unknown {
+  // Most scalars in a template are names: a first character none of the tests below can match is a string.
+  if (source !== "" && !"~nNtTfF0123456789+-.".includes(source[0] as string)) return source;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(source)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(source)) return source[0] === "t" || source[0] === "T";
   if (/^0o[0-7]+$/.test(source)) return parseInt(source.substring(2), 8);
@@ -60,8 +62,16 @@ class Lines {
   constructor(text: string) {
     for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
   }
+  /** The line (0-based) of the last answer: offsets mostly come in the order of the text. */
+  private last = 0;
   at(offset: number): Pos {
     const starts = this.starts;
+    let line = this.last;
+    if ((starts[line] as number) <= offset) {
+      while (line + 1 < starts.length && (starts[line + 1] as number) <= offset) line++;
+      this.last = line;
+      return { line: line + 1, column: offset - (starts[line] as number) + 1 };
+    }
     let lo = 0;
     let hi = starts.length - 1;
     while (lo < hi) {
@@ -69,6 +79,7 @@ class Lines {
       if ((starts[mid] as number) <= offset) lo = mid;
       else hi = mid - 1;
     }
+    this.last = lo;
     return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
   }
 }
