@@ -20,8 +20,9 @@ const INTERNAL = [
   /\breference\/[\w-]+\.md\b/,
   /\bseeds?'? \d{3}/i,
   /\bthe seeds\b/i,
-  // A path into the repository's tests or sources (`test/fixtures/...`, `src/cli/main.ts`), which the package does not ship.
-  /(^|[\s(`'"[=])(\.\/)?(test|src)\/[\w.-]/m,
+  // A path into the repository's tests (`test/fixtures/...`), which the package does not ship. (It ships the sources,
+  // which the README's map of them and the source maps point to: each such path is checked below.)
+  /(^|[\s(`'"[=])(\.\/)?test\/[\w.-]/m,
 ];
 
 function internalIn(where: string, text: string): void {
@@ -51,7 +52,29 @@ describe("package hygiene", () => {
     const files = (JSON.parse(r.stdout)[0].files as { path: string }[]).map((f) => f.path);
     for (const f of ["LICENSE", "README.md", "bin/lambda-egress.js", "dist/cli.cjs", "dist/cli.cjs.cache", "docs/rules/README.md"])
       assert.ok(files.includes(f), f);
-    assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("src/") || f.startsWith("dist/test/")), "no tests or sources");
+    assert.ok(!files.some((f) => f.startsWith("test/") || f.startsWith("dist/test/") || f.startsWith("dist/bench/")), "no tests");
+    // The sources ship, for the source maps of dist/src and the README's map of them: every src/ path the README names
+    // is in the package.
+    assert.ok(files.includes("src/index.ts"), "the sources");
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const named = [...readme.matchAll(/`(src\/[\w./-]*?)\/?`/g)].map((m) => m[1] as string);
+    assert.ok(named.length > 10, named.join(", "));
+    for (const path of named)
+      assert.ok(
+        files.some((f) => f === path || f.startsWith(`${path}/`)),
+        `README names ${path}, which the package lacks`,
+      );
+  });
+
+  it("the README's map of the sources names every folder of src/, and only what is there", () => {
+    const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+    const map = /### The sources\n([\s\S]*?)\n(?:#|$)/.exec(readme)?.[1] ?? "";
+    const folders = readdirSync(join(ROOT, "src"), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => `src/${d.name}/`);
+    for (const folder of folders) assert.match(map, new RegExp(`^- \`${folder}\``, "m"), `the map has a line for ${folder}`);
+    const lines = [...map.matchAll(/^- `(src\/[\w.-]+\/?)`/gm)].map((m) => m[1] as string);
+    for (const line of lines) assert.ok(existsSync(join(ROOT, line)), `${line} is in src/`);
   });
 
   it("the README, the shipped docs, the action and the examples do not point to internal files or names", () => {
