@@ -48,8 +48,9 @@ export const PARTS = {
   browser: ["html"],
 };
 
-/** The part a test file (`name.test.js`) belongs to. */
+/** The part a test file (`name.test.js`) belongs to; a rule's tests (`rules/<rule>.test.js`) are unit tests. */
 export function partOf(file) {
+  if (/(^|[\\/])rules[\\/][^\\/]+$/.test(file)) return "unit";
   const name = file.replace(/^.*[\\/]/, "").replace(/\.test\.[jt]s$/, "");
   for (const [part, names] of Object.entries(PARTS)) if (names.includes(name)) return part;
   return "cli";
