@@ -18,7 +18,13 @@ testRule(rule, {
         subnet("SubnetX", { cidr: "10.0.3.0/24", az: "us-east-1a", nat: "DeadNat" }),
         fn("Fn", ["SubnetX"]),
       ),
-      errors: [{ messageId: "natBroken", resource: "Fn", data: { fn: "Fn", where: "SubnetX: NO_ROUTE_TO_DESTINATION (DeadSubnetRoutes (used by DeadSubnet) has no route to internet)" } }],
+      errors: [
+        {
+          messageId: "natBroken",
+          resource: "Fn",
+          data: { fn: "Fn", where: "SubnetX: NO_ROUTE_TO_DESTINATION (DeadSubnetRoutes (used by DeadSubnet) has no route to internet)" },
+        },
+      ],
     },
   ],
   notApplicable: [{ name: "no function in a VPC", yaml: NO_VPC_FUNCTION, reason: "no function in a VPC subnet" }],

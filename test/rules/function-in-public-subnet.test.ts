@@ -8,7 +8,9 @@ testRule(rule, {
     {
       name: "the NAT's public subnet",
       yaml: network(fn("Fn", ["PublicSubnet"])),
-      errors: [{ messageId: "publicSubnet", resource: "Fn", data: { fn: "Fn", subnets: "PublicSubnet", route: "0.0.0.0/0", gateway: "Igw" } }],
+      errors: [
+        { messageId: "publicSubnet", resource: "Fn", data: { fn: "Fn", subnets: "PublicSubnet", route: "0.0.0.0/0", gateway: "Igw" } },
+      ],
     },
     {
       name: "two public subnets, one with the default route split in halves",

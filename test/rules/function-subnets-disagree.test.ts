@@ -17,5 +17,7 @@ testRule(rule, {
       ],
     },
   ],
-  notApplicable: [{ name: "a function in one subnet", yaml: network(PRIVATE_AB, fn("Fn", ["SubnetA"])), reason: "no function in two subnets or more" }],
+  notApplicable: [
+    { name: "a function in one subnet", yaml: network(PRIVATE_AB, fn("Fn", ["SubnetA"])), reason: "no function in two subnets or more" },
+  ],
 });

@@ -16,7 +16,13 @@ testRule(rule, {
     {
       name: "a NAT in a subnet without a default route",
       yaml: network(DEAD_NAT),
-      errors: [{ messageId: "noInternetRoute", resource: "DeadNat", data: { nat: "DeadNat", what: "its subnet DeadSubnet has no 0.0.0.0/0 route" } }],
+      errors: [
+        {
+          messageId: "noInternetRoute",
+          resource: "DeadNat",
+          data: { nat: "DeadNat", what: "its subnet DeadSubnet has no 0.0.0.0/0 route" },
+        },
+      ],
     },
   ],
   notApplicable: [{ name: "no NAT gateway", yaml: NO_VPC_FUNCTION, reason: "no NAT gateway" }],

@@ -61,7 +61,11 @@ export function subnet(
  * A SAM function in `subnets` behind FnSg (SAM gives its role the VPC access policy); `vpcConfig` adds lines to its
  * VpcConfig, `properties` to its Properties (YAML, one line or a block indented as under Properties).
  */
-export function fn(name: string, subnets: readonly string[], o: { vpcConfig?: readonly string[]; properties?: readonly string[] } = {}): string {
+export function fn(
+  name: string,
+  subnets: readonly string[],
+  o: { vpcConfig?: readonly string[]; properties?: readonly string[] } = {},
+): string {
   return `  ${name}:
     Type: AWS::Serverless::Function
     Properties:
