@@ -20,6 +20,7 @@ export const PARTS = {
     "net",
     "resource-terms",
     "route-targets",
+    "rule-contract",
     "rules-road",
     "rule-docs",
     "scenarios",
