@@ -10,9 +10,15 @@ import { partOf } from "./test-parts.js";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const out = join(root, ".test-unit");
 rmSync(out, { recursive: true, force: true });
-const entries = readdirSync(join(root, "test"))
-  .filter((f) => f.endsWith(".test.ts") && partOf(f) === "unit")
-  .map((f) => join(root, "test", f));
+const entries = [
+  ...readdirSync(join(root, "test"))
+    .filter((f) => f.endsWith(".test.ts") && partOf(f) === "unit")
+    .map((f) => join(root, "test", f)),
+  // Each rule's tests (test/rules/<rule>.test.ts).
+  ...readdirSync(join(root, "test", "rules"))
+    .filter((f) => f.endsWith(".test.ts"))
+    .map((f) => join(root, "test", "rules", f)),
+];
 await build({
   entryPoints: entries,
   bundle: true,

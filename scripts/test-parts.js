@@ -20,6 +20,7 @@ export const PARTS = {
     "net",
     "resource-terms",
     "route-targets",
+    "rule-contract",
     "rules-road",
     "rule-docs",
     "scenarios",
@@ -49,8 +50,9 @@ export const PARTS = {
   browser: ["html"],
 };
 
-/** The part a test file (`name.test.js`) belongs to. */
+/** The part a test file (`name.test.js`) belongs to; a rule's tests (`rules/<rule>.test.js`) are unit tests. */
 export function partOf(file) {
+  if (/(^|[\\/])rules[\\/][^\\/]+$/.test(file)) return "unit";
   const name = file.replace(/^.*[\\/]/, "").replace(/\.test\.[jt]s$/, "");
   for (const [part, names] of Object.entries(PARTS)) if (names.includes(name)) return part;
   return "cli";

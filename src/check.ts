@@ -13,7 +13,8 @@ import { stackOfId } from "./model/qualify.ts";
 import type { Model } from "./model/model.ts";
 import type { Diagnostic } from "./model/types.ts";
 import type { Finding } from "./rules/define.ts";
-import { RULES, runRules } from "./rules/index.ts";
+import type { RuleOutcome } from "./rules/index.ts";
+import { configureRules, evaluateRules, mergeOutcomes, RULE_OUTCOMES, RULES } from "./rules/index.ts";
 import type { SuppressedFinding, Suppressions } from "./findings/suppress.ts";
 import { applySuppressions, METADATA_KEY, unknownRule } from "./findings/suppress.ts";
 import { READ_CODES } from "./aws/codes.ts";
@@ -27,6 +28,8 @@ export interface CheckOptions extends LoadOptions {
   readonly ignore?: readonly string[];
   /** What an intents file says of each function's needs (`needs`, `infer`, `ignore`), by logical id or FunctionName. */
   readonly needs?: ReadonlyMap<string, NeedsSetting>;
+  /** Options of rules by rule id (`{ "function-single-az": { minimumAzs: 3 } }`); a rule not named keeps its defaults. Throws RuleOptionsError when invalid. */
+  readonly ruleOptions?: Readonly<Record<string, unknown>>;
 }
 
 export interface CheckReport {
@@ -44,6 +47,8 @@ export interface CheckReport {
   readonly intents?: readonly IntentResult[];
   /** For a CDK cloud assembly: each stack's template file and the region it was checked for. */
   readonly stacks?: readonly StackInfo[];
+  /** What each rule did: reported, passed, or not applicable (and why). Under a symbol: not in the JSON report. */
+  readonly [RULE_OUTCOMES]?: readonly RuleOutcome[];
 }
 
 /** A stack of a CDK cloud assembly, as the report names it. */
@@ -57,6 +62,7 @@ export interface StackInfo {
 }
 
 export function checkModel(model: Model, options: CheckOptions = {}): CheckReport {
+  const ruleOptions = options.ruleOptions ? configureRules(options.ruleOptions) : undefined;
   const analysis: Analysis = analyze(model, options.to, {}, options.alsoTo ?? [], options.needs);
   const file = model.files[0] ?? "";
   const known = RULES.map((r) => r.meta.id);
@@ -75,7 +81,8 @@ export function checkModel(model: Model, options: CheckOptions = {}): CheckRepor
           fix: READ_CODES.LOAD_INVALID_SUPPRESSION.fix,
         });
     }
-  const { findings, suppressed } = applySuppressions(runRules(model, analysis), { byResource: model.ignores, rules: options.ignore ?? [] });
+  const run = evaluateRules(model, analysis, RULES, ruleOptions);
+  const { findings, suppressed } = applySuppressions(run.findings, { byResource: model.ignores, rules: options.ignore ?? [] });
   return {
     schemaVersion: 1,
     files: model.files,
@@ -86,6 +93,7 @@ export function checkModel(model: Model, options: CheckOptions = {}): CheckRepor
     findings,
     ...(suppressed.length > 0 ? { suppressed } : {}),
     diagnostics: invalid.length > 0 ? [...model.diagnostics, ...invalid] : model.diagnostics,
+    [RULE_OUTCOMES]: run.outcomes,
   };
 }
 
@@ -100,6 +108,7 @@ export function suppressInReport(report: CheckReport, s: Suppressions): CheckRep
     out[k] = k === "findings" ? findings : v;
     if (k === "findings") out.suppressed = [...(report.suppressed ?? []), ...suppressed];
   }
+  if (report[RULE_OUTCOMES]) (out as Record<PropertyKey, unknown>)[RULE_OUTCOMES] = report[RULE_OUTCOMES];
   return out as unknown as CheckReport;
 }
 
@@ -131,6 +140,7 @@ export function mergeReports(reports: readonly CheckReport[]): CheckReport {
     ...(reports.some((r) => r.suppressed) ? { suppressed: once(reports.flatMap((r) => r.suppressed ?? [])) } : {}),
     diagnostics: once(reports.flatMap((r) => r.diagnostics)),
     ...(stacks.length > 0 ? { stacks } : {}),
+    [RULE_OUTCOMES]: mergeOutcomes(reports.map((r) => r[RULE_OUTCOMES] ?? [])),
   };
 }
 

@@ -56,6 +56,14 @@ describe("rule registry", () => {
     assert.deepEqual(ids, [...ids].sort());
   });
 
+  it("has RuleTester cases for every rule, test/rules/<id>.test.ts, and each rule's docs is its page", () => {
+    for (const { meta } of RULES) {
+      assert.ok(existsSync(join(ROOT, "test", "rules", `${meta.id}.test.ts`)), `no test/rules/${meta.id}.test.ts`);
+      assert.equal(meta.docs, `docs/rules/${meta.id}.md`);
+      assert.ok(existsSync(join(ROOT, meta.docs)), `${meta.docs} does not exist`);
+    }
+  });
+
   it("lists every rule in docs/rules/README.md", () => {
     const readme = readFileSync(join(DOCS, "README.md"), "utf8");
     for (const { meta } of RULES) {

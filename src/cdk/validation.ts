@@ -18,10 +18,8 @@ import { LoadError } from "../load/errors.ts";
 import { readBounded, readTemplateFile } from "../load/read.ts";
 import type { Location } from "../model/types.ts";
 import { RULES } from "../rules/index.ts";
+import { atOrAbove, isFailOnLevel } from "../findings/severity.ts";
 import type { IConstruct } from "constructs";
-
-/** Severities in increasing order, as `check --fail-on` ranks them. */
-const SEVERITIES = ["info", "warning", "error"] as const;
 
 /** Properties of a LambdaEgressValidation plugin. */
 export interface LambdaEgressValidationProps {
@@ -79,7 +77,7 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
   /** A plugin; `props` sets the intents file, the severity that fails and the default region. */
   constructor(props: LambdaEgressValidationProps = {}) {
     const failOn = props.failOn ?? "error";
-    if (!["error", "warning", "info", "none"].includes(failOn)) {
+    if (!isFailOnLevel(failOn)) {
       throw new Error(`LambdaEgressValidation: failOn ${String(failOn)}: use error, warning, info or none`);
     }
     this.props = props;
@@ -110,7 +108,6 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
     const alsoTo = intents ? intentDestinations(intents) : [];
     const reports: CheckReport[] = [];
     const failOn = this.props.failOn ?? "error";
-    const threshold = failOn === "none" ? Infinity : SEVERITIES.indexOf(failOn);
     for (const templatePath of context.templatePaths) {
       let text: string;
       let report: CheckReport;
@@ -133,7 +130,7 @@ export class LambdaEgressValidation implements IPolicyValidationPluginBeta1, IPo
       }
       reports.push(report);
       for (const f of report.findings) {
-        if (SEVERITIES.indexOf(f.severity) < threshold) continue;
+        if (!atOrAbove(f.severity, failOn)) continue;
         violations.push({
           ruleName: f.rule,
           description: f.message,

@@ -39,6 +39,8 @@ const scanCommand = () => import("./scan.ts");
 /** Terraform configuration (.tf), read with an HCL parser compiled to WebAssembly: loaded only for such an input. */
 const terraformConfig = () => import("../load/terraform/hcl/index.ts");
 import { CHECK_HELP, COMMANDS, TRACE_HELP, useColor } from "./help.ts";
+import type { FailOnLevel } from "../findings/severity.ts";
+import { atOrAbove, isFailOnLevel } from "../findings/severity.ts";
 
 export interface Io {
   readonly stdout: { write(s: string | Uint8Array): unknown; isTTY?: boolean };
@@ -523,7 +525,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
 
 /** `--fail-on`: a severity level (error, warning, info, none) and/or `unknown`, comma-separated. */
 export interface FailOn {
-  readonly level: "error" | "warning" | "info" | "none";
+  readonly level: FailOnLevel;
   readonly unknown: boolean;
 }
 
@@ -532,7 +534,7 @@ export function parseFailOn(text: string): FailOn {
   let unknown = false;
   for (const part of text.split(",").map((p) => p.trim())) {
     if (part === "unknown") unknown = true;
-    else if ((part === "error" || part === "warning" || part === "info" || part === "none") && level === undefined) level = part;
+    else if (isFailOnLevel(part) && level === undefined) level = part;
     else throw new UsageError(`--fail-on ${text}: use one level (error, warning, info or none), unknown, or both (e.g. error,unknown)`);
   }
   return { level: level ?? "error", unknown };
@@ -544,9 +546,7 @@ export function parseFailOn(text: string): FailOn {
  * whatever the level), or an unknown verdict when asked; else 0.
  */
 export function checkExitCode(report: CheckReport, failOn: FailOn): 0 | 1 {
-  const order = ["info", "warning", "error"];
-  const threshold = order.indexOf(failOn.level);
-  const failing = failOn.level !== "none" && report.findings.some((f) => order.indexOf(f.severity) >= threshold);
+  const failing = report.findings.some((f) => atOrAbove(f.severity, failOn.level));
   const broken = report.intents?.some((i) => !i.held) ?? false;
   const rejected = report.diagnostics.some((d) => d.severity === "error");
   return failing || broken || rejected || (failOn.unknown && hasUnknownVerdict(report)) ? 1 : 0;

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ruleDocsPath } from "../rules/define.ts";
 
 export interface RuleDoc {
   readonly id: string;
@@ -60,7 +61,7 @@ export function readRuleDocs(ids: readonly string[], dir = ruleDocsDir()): Map<s
   if (dir === undefined) return out;
   for (const id of ids) {
     if (!/^[a-z0-9-]+$/.test(id)) continue;
-    const path = join(dir, `${id}.md`);
+    const path = join(dir, "..", "..", ruleDocsPath(id));
     if (existsSync(path)) out.set(id, parseRuleDoc(id, readFileSync(path, "utf8")));
   }
   return out;

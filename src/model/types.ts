@@ -1,6 +1,7 @@
 // The network model: network primitives only, never raw CloudFormation shapes.
 // Every entity carries its origin; AWS's implicit defaults are materialised and marked
 // `isDefault`; a reference that cannot be resolved is an explicit Unknown with a reason.
+import type { Severity } from "../findings/severity.ts";
 import type { Cidr } from "../net/ip.ts";
 
 export interface Location {
@@ -498,7 +499,8 @@ export type Entity =
 
 export type EntityKind = Entity["kind"];
 
-export type Severity = "error" | "warning" | "info";
+/** error, warning or info: their order is defined once, in findings/severity.ts. */
+export type { Severity };
 
 export interface Diagnostic {
   readonly code: string;

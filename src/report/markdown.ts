@@ -6,6 +6,7 @@ import type { Egress } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import { formatLocation } from "../load/errors.ts";
 import { escapeStrings } from "./escape.ts";
+import { atOrAbove } from "../findings/severity.ts";
 
 const MARK: Record<string, string> = { reachable: "✅", partial: "⚠️", unreachable: "❌", unknown: "❔" };
 
@@ -84,7 +85,7 @@ export function renderMarkdown(checked: CheckReport): string {
     out.push("");
   }
 
-  const shown = report.diagnostics.filter((d) => d.severity !== "info");
+  const shown = report.diagnostics.filter((d) => atOrAbove(d.severity, "warning"));
   if (shown.length > 0) {
     out.push("<details><summary>Diagnostics (" + shown.length + ")</summary>", "");
     for (const d of shown) out.push(`- **${d.severity}** ${code(d.code)} ${code(formatLocation(d.location))}: ${md(d.message)}`);

@@ -10,6 +10,7 @@ import type { Location, Severity } from "../model/types.ts";
 import type { Finding, RuleMeta } from "../rules/define.ts";
 import type { RuleDoc } from "../findings/docs.ts";
 import type { Suppression } from "../findings/suppress.ts";
+import { atOrAbove } from "../findings/severity.ts";
 
 export interface SarifOptions {
   readonly version: string;
@@ -61,7 +62,7 @@ export function renderSarif(report: CheckReport, opts: SarifOptions): string {
   };
   const results = [...report.findings.map((f) => result(f)), ...(report.suppressed ?? []).map((s) => result(s, s.suppression))];
   const notifications = report.diagnostics
-    .filter((d) => d.severity !== "info")
+    .filter((d) => atOrAbove(d.severity, "warning"))
     .map((d) => ({
       descriptor: { id: d.code },
       level: LEVEL[d.severity],

@@ -6,6 +6,7 @@ import type { IntentResult } from "../intents/evaluate.ts";
 import { formatLocation } from "../load/errors.ts";
 import type { Location } from "../model/types.ts";
 import { escapeStrings } from "./escape.ts";
+import { atOrAbove } from "../findings/severity.ts";
 
 export interface TextOptions {
   readonly color: boolean;
@@ -74,7 +75,7 @@ export function renderText(checked: CheckReport, opts: TextOptions): string {
     out.push("");
   }
 
-  const shown = report.diagnostics.filter((d) => opts.verbose || d.severity !== "info");
+  const shown = report.diagnostics.filter((d) => opts.verbose || atOrAbove(d.severity, "warning"));
   const hidden = report.diagnostics.length - shown.length;
   if (shown.length > 0 || hidden > 0) {
     out.push(paint("bold", "Diagnostics"));

@@ -4,8 +4,14 @@ import { defineRule } from "./define.ts";
 const NAT_TARGETS = new Set(["nat-gateway", "instance", "network-interface"]);
 
 export default defineRule({
-  meta: { id: "egress-path-broken", title: "Internet egress through a NAT that does not work", severity: "error" },
+  meta: {
+    id: "egress-path-broken",
+    title: "Internet egress through a NAT that does not work",
+    severity: "error",
+    messages: { natBroken: "{{fn}} routes internet traffic to a NAT, yet cannot reach the internet from {{where}}" },
+  },
   check(ctx) {
+    if (ctx.analysis.functions.every((f) => f.subnets.length === 0)) return ctx.notApplicable("no function in a VPC subnet");
     for (const fn of ctx.analysis.functions) {
       const broken: string[] = [];
       let fix = "";
@@ -25,9 +31,10 @@ export default defineRule({
       }
       if (broken.length === 0) continue;
       ctx.report({
+        messageId: "natBroken",
+        data: { fn: fn.id, where: broken.join("; ") },
         resource: fn.id,
         location: fn.location,
-        message: `${fn.id} routes internet traffic to a NAT, yet cannot reach the internet from ${broken.join("; ")}`,
         fix: fix || "Follow the trace of `lambda-egress check` to the blocking component.",
       });
     }

@@ -7,8 +7,23 @@ import { defineRule } from "./define.ts";
 const INTERNET_GATEWAY = new Set(["internet-gateway"]);
 
 export default defineRule({
-  meta: { id: "function-in-public-subnet", title: "Function in a public subnet", severity: "error" },
+  meta: {
+    id: "function-in-public-subnet",
+    title: "Function in a public subnet",
+    severity: "error",
+    messages: {
+      publicSubnet:
+        "Function {{fn}} is in public subnet {{subnets}} ({{route}} -> {{gateway}}): a Lambda ENI never has a public IPv4 address, so it gets no internet access there",
+      publicSubnets:
+        "Function {{fn}} is in public subnets {{subnets}} ({{route}} -> {{gateway}}): a Lambda ENI never has a public IPv4 address, so it gets no internet access there",
+      instancesWithoutPublicIp:
+        "Function {{fn}} runs on the instances of capacity provider {{provider}} in public subnet {{subnets}}, which gives them no public IPv4 address (MapPublicIpOnLaunch is off): the internet gateway drops their traffic",
+      instancesWithoutPublicIps:
+        "Function {{fn}} runs on the instances of capacity provider {{provider}} in public subnets {{subnets}}, which give them no public IPv4 address (MapPublicIpOnLaunch is off): the internet gateway drops their traffic",
+    },
+  },
   check(ctx) {
+    if (ctx.analysis.functions.every((f) => f.subnets.length === 0)) return ctx.notApplicable("no function in a VPC subnet");
     const reports = reportsById(ctx.analysis.functions);
     for (const fn of ctx.model.functions()) {
       const cp = functionNetwork(ctx.model, fn)?.capacityProvider ?? null;
@@ -27,9 +42,10 @@ export default defineRule({
       const ids = pub.map((p) => p.subnet.id);
       if (cp) {
         ctx.report({
+          messageId: pub.length > 1 ? "instancesWithoutPublicIps" : "instancesWithoutPublicIp",
+          data: { fn: fn.id, provider: cp.id, subnets: ids.join(", ") },
           resource: fn.id,
           location: locationOf(cp.origin),
-          message: `Function ${fn.id} runs on the instances of capacity provider ${cp.id} in public subnet${pub.length > 1 ? "s" : ""} ${ids.join(", ")}, which give${pub.length > 1 ? "" : "s"} them no public IPv4 address (MapPublicIpOnLaunch is off): the internet gateway drops their traffic`,
           fix: `Set MapPublicIpOnLaunch: true on ${ids.join(", ")}, or give the capacity provider private subnets that route 0.0.0.0/0 to a NAT gateway.`,
         });
         continue;
@@ -37,9 +53,10 @@ export default defineRule({
       const igw = first.route.target;
       const igwName = "id" in igw && !isUnknown(igw.id) ? igw.id : "an internet gateway";
       ctx.report({
+        messageId: pub.length > 1 ? "publicSubnets" : "publicSubnet",
+        data: { fn: fn.id, subnets: ids.join(", "), route: first.route.cidr?.text ?? "a route", gateway: igwName },
         resource: fn.id,
         location: locationOf(fn.vpcConfig?.origin ?? fn.origin),
-        message: `Function ${fn.id} is in public subnet${pub.length > 1 ? "s" : ""} ${ids.join(", ")} (${first.route.cidr?.text ?? "a route"} -> ${igwName}): a Lambda ENI never has a public IPv4 address, so it gets no internet access there`,
         fix: "Put the function in private subnets whose route table sends 0.0.0.0/0 to a NAT gateway placed in a public subnet.",
       });
     }

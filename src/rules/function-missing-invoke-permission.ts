@@ -4,9 +4,18 @@ import { INVOKE_ACTION } from "../aws/facts.ts";
 import { defineRule } from "./define.ts";
 
 export default defineRule({
-  meta: { id: "function-missing-invoke-permission", title: "Function calls another without lambda:InvokeFunction", severity: "warning" },
+  meta: {
+    id: "function-missing-invoke-permission",
+    title: "Function calls another without lambda:InvokeFunction",
+    severity: "warning",
+    messages: {
+      invokeDenied:
+        "{{fn}} calls {{target}} ({{evidence}}), but its execution role {{role}} does not allow {{action}} on it: {{why}}. The call fails with AccessDeniedException",
+    },
+  },
   check(ctx) {
     const { model } = ctx;
+    if (model.functions().length === 0) return ctx.notApplicable("no function");
     const functionIds = new Set(model.functions().map((f) => f.id));
     for (const fn of model.functions()) {
       const role = functionRole(model, fn);
@@ -31,9 +40,10 @@ export default defineRule({
               : `no statement allows ${INVOKE_ACTION}`;
         const arnExpr = t.inTemplate ? `!GetAtt ${t.target}.Arn` : t.target;
         ctx.report({
+          messageId: "invokeDenied",
+          data: { fn: fn.id, target: t.target, evidence: shown, role: role.id, action: INVOKE_ACTION, why },
           resource: fn.id,
           location: locationOf(fn.origin),
-          message: `${fn.id} calls ${t.target} (${shown}), but its execution role ${role.id} does not allow ${INVOKE_ACTION} on it: ${why}. The call fails with AccessDeniedException`,
           fix: viaTemplateWithArn
             ? `Give LambdaInvokePolicy the function's name: LambdaInvokePolicy: { FunctionName: !Ref ${t.target} }.`
             : role.generatedBySam && t.inTemplate

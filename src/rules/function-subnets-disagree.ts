@@ -32,8 +32,17 @@ const ROUTING: ReadonlySet<string> = new Set([
 ]);
 
 export default defineRule({
-  meta: { id: "function-subnets-disagree", title: "Subnets of one function disagree", severity: "error" },
+  meta: {
+    id: "function-subnets-disagree",
+    title: "Subnets of one function disagree",
+    severity: "error",
+    messages: {
+      subnetsDisagree:
+        "Function {{fn}} reaches {{to}} from {{reaching}} but not from {{failing}}: Lambda picks a subnet per execution environment, so calls fail intermittently",
+    },
+  },
   check(ctx) {
+    if (ctx.analysis.functions.every((f) => f.subnets.length < 2)) return ctx.notApplicable("no function in two subnets or more");
     for (const fn of ctx.analysis.functions) {
       for (const [dest, summary] of Object.entries(fn.summary)) {
         if (summary !== "partial") continue;
@@ -57,9 +66,10 @@ export default defineRule({
           ...own,
         ];
         ctx.report({
+          messageId: "subnetsDisagree",
+          data: { fn: fn.id, to: dest, reaching: ok.join(", "), failing: bad.map((b) => b.s).join(", ") },
           resource: fn.id,
           location: fn.location,
-          message: `Function ${fn.id} reaches ${dest} from ${ok.join(", ")} but not from ${bad.map((b) => b.s).join(", ")}: Lambda picks a subnet per execution environment, so calls fail intermittently`,
           fix: fixes.join(" "),
         });
       }

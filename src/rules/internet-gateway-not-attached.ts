@@ -3,14 +3,22 @@ import { defineRule } from "./define.ts";
 import { languageOf, resourceTerm } from "../aws/resource-terms.ts";
 
 export default defineRule({
-  meta: { id: "internet-gateway-not-attached", title: "Internet gateway not attached to a VPC", severity: "error" },
+  meta: {
+    id: "internet-gateway-not-attached",
+    title: "Internet gateway not attached to a VPC",
+    severity: "error",
+    messages: { notAttached: "Internet gateway {{gateway}} is not attached to any VPC: routes to it carry nothing" },
+  },
   check(ctx) {
-    for (const igw of ctx.model.all("internet-gateway")) {
+    const gateways = ctx.model.all("internet-gateway");
+    if (gateways.length === 0) return ctx.notApplicable("no internet gateway");
+    for (const igw of gateways) {
       if (igw.attachedVpcIds.length > 0) continue;
       ctx.report({
+        messageId: "notAttached",
+        data: { gateway: igw.id },
         resource: igw.id,
         location: locationOf(igw.origin),
-        message: `Internet gateway ${igw.id} is not attached to any VPC: routes to it carry nothing`,
         fix:
           languageOf(igw.origin.source) === "cloudformation"
             ? `Add an AWS::EC2::VPCGatewayAttachment for ${igw.id}, and make routes to it DependsOn the attachment.`

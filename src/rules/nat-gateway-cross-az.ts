@@ -3,8 +3,17 @@ import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
 export default defineRule({
-  meta: { id: "nat-gateway-cross-az", title: "NAT gateway serving another Availability Zone", severity: "warning" },
+  meta: {
+    id: "nat-gateway-cross-az",
+    title: "NAT gateway serving another Availability Zone",
+    severity: "warning",
+    messages: {
+      crossAz:
+        "Function {{fn}} sends internet traffic through a NAT gateway in another Availability Zone: {{pairs}}. If that zone fails, so does the function, and the traffic pays cross-AZ transfer",
+    },
+  },
   check(ctx) {
+    if (ctx.model.all("nat-gateway").length === 0) return ctx.notApplicable("no NAT gateway");
     const reports = reportsById(ctx.analysis.functions);
     for (const fn of ctx.model.functions()) {
       const pairs: string[] = [];
@@ -23,9 +32,10 @@ export default defineRule({
       }
       if (pairs.length === 0) continue;
       ctx.report({
+        messageId: "crossAz",
+        data: { fn: fn.id, pairs: pairs.join("; ") },
         resource: fn.id,
         location: locationOf(functionNetwork(ctx.model, fn)?.vpcConfig.origin ?? fn.origin),
-        message: `Function ${fn.id} sends internet traffic through a NAT gateway in another Availability Zone: ${pairs.join("; ")}. If that zone fails, so does the function, and the traffic pays cross-AZ transfer`,
         fix: "Give each Availability Zone its own NAT gateway and route each private subnet to the NAT gateway of its own zone.",
       });
     }

@@ -4,9 +4,15 @@ import { isUnknown } from "../model/types.ts";
 import { defineRule } from "./define.ts";
 
 export default defineRule({
-  meta: { id: "vpc-config-limits", title: "VpcConfig Lambda rejects", severity: "error" },
+  meta: {
+    id: "vpc-config-limits",
+    title: "VpcConfig Lambda rejects",
+    severity: "error",
+    messages: { rejected: "Lambda rejects the VpcConfig of {{fn}}: {{problems}}" },
+  },
   check(ctx) {
     const { model } = ctx;
+    if (!model.functions().some((f) => f.vpcConfig)) return ctx.notApplicable("no function with a VpcConfig");
     for (const fn of model.functions()) {
       const vc = fn.vpcConfig;
       if (!vc) continue;
@@ -33,9 +39,10 @@ export default defineRule({
       }
       if (problems.length === 0) continue;
       ctx.report({
+        messageId: "rejected",
+        data: { fn: fn.id, problems: problems.join("; ") },
         resource: fn.id,
         location: locationOf(vc.origin),
-        message: `Lambda rejects the VpcConfig of ${fn.id}: ${problems.join("; ")}`,
         fix: "Use at most 16 subnets and 5 security groups, all in one VPC.",
       });
     }
