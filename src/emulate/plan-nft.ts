@@ -269,7 +269,7 @@ export function routerRuleset(input: RouterRulesetInput): Rendered<string> {
         const entries = naclEntries(acl, egress);
         lines.push(...entries.value.map((l) => `    ${l}`));
         notes.push(...entries.notes);
-      } else notes.push(planNote("NACL_UNKNOWN", { subnet: subnetId, why: aclWhy }));
+      } else if (egress) notes.push(planNote("NACL_UNKNOWN", { subnet: subnetId, why: aclWhy })); // once for both chains
       lines.push("    drop", "  }");
     }
   }
