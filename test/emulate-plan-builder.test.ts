@@ -6,6 +6,9 @@ import { PlanBuilder } from "../src/emulate/plan-builder.ts";
 import type { PlanNote } from "../src/emulate/plan-notes.ts";
 import { NOT_EMULATED_YET, planNote, renderPlanNote } from "../src/emulate/plan-notes.ts";
 import { renderIpOps } from "../src/emulate/ip-ops.ts";
+import { planFunction, selectFunctions } from "../src/emulate/plan.ts";
+import { planGateways } from "../src/emulate/plan-gateways.ts";
+import { planRoutes } from "../src/emulate/plan-routes.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { Subnet } from "../src/model/types.ts";
 
@@ -185,6 +188,111 @@ describe("plan builder: state and shared steps", () => {
     assert.deepEqual(
       plan.namespaces.map((n) => n.name),
       ["le1a2b3c-i0"],
+    );
+  });
+});
+
+const STEPS_TEMPLATE = `
+Resources:
+  Vpc:
+    Type: AWS::EC2::VPC
+    Properties: { CidrBlock: 10.1.0.0/16 }
+  Igw:
+    Type: AWS::EC2::InternetGateway
+  Attach:
+    Type: AWS::EC2::VPCGatewayAttachment
+    Properties: { VpcId: !Ref Vpc, InternetGatewayId: !Ref Igw }
+  Public:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.0.0/24 }
+  Private:
+    Type: AWS::EC2::Subnet
+    Properties: { VpcId: !Ref Vpc, CidrBlock: 10.1.1.0/24 }
+  PublicRt:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  PublicDefault:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PublicRt, DestinationCidrBlock: 0.0.0.0/0, GatewayId: !Ref Igw }
+  PublicAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref Public, RouteTableId: !Ref PublicRt }
+  PrivateRt:
+    Type: AWS::EC2::RouteTable
+    Properties: { VpcId: !Ref Vpc }
+  PrivateDefault:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PrivateRt, DestinationCidrBlock: 0.0.0.0/0, NatGatewayId: !Ref Nat }
+  PrivateEigw:
+    Type: AWS::EC2::Route
+    Properties: { RouteTableId: !Ref PrivateRt, DestinationCidrBlock: 192.168.0.0/16, EgressOnlyInternetGatewayId: eigw-0abc }
+  PrivateAssoc:
+    Type: AWS::EC2::SubnetRouteTableAssociation
+    Properties: { SubnetId: !Ref Private, RouteTableId: !Ref PrivateRt }
+  Eip:
+    Type: AWS::EC2::EIP
+  Nat:
+    Type: AWS::EC2::NatGateway
+    Properties: { SubnetId: !Ref Public, AllocationId: !GetAtt Eip.AllocationId }
+  Sg:
+    Type: AWS::EC2::SecurityGroup
+    Properties: { GroupDescription: fn, VpcId: !Ref Vpc }
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs22.x
+      Handler: index.handler
+      Role: arn:aws:iam::123456789012:role/r
+      Code: { ZipFile: 'exports.handler = async () => 1' }
+      VpcConfig: { SubnetIds: [!Ref Private], SecurityGroupIds: [!Ref Sg] }
+`;
+
+describe("plan steps over one builder", () => {
+  it("a function's ENI, the VPC's NAT gateway and internet gateway, then the router's rules and tables", () => {
+    const b = new PlanBuilder(loadCloudFormation("inline.yaml", STEPS_TEMPLATE), "le1a2b3c");
+    const functions = selectFunctions(b, ["Fn", "Nope"]);
+    assert.deepEqual(
+      functions.map((f) => f.id),
+      ["Fn"],
+    );
+    for (const f of functions) planFunction(b, f);
+    assert.deepEqual(b.enis, [{ functionId: "Fn", subnetId: "Private", ns: "le1a2b3c-e0", ipv4: "10.1.1.23" }]);
+    const st = b.vpcStates.get("Vpc") ?? assert.fail("Vpc state");
+    planGateways(b, st);
+    assert.deepEqual(
+      b.namespaces.map((n) => [n.name, n.role, n.entity]),
+      [
+        ["le1a2b3c-i0", "internet", "internet"],
+        ["le1a2b3c-r0", "router", "Vpc"],
+        ["le1a2b3c-e0", "eni", "Private"],
+        ["le1a2b3c-n0", "nat-gateway", "Nat"],
+        ["le1a2b3c-g0", "igw", "Igw"],
+      ],
+    );
+    assert.deepEqual(
+      b.publicMappings.map((m) => [m.what, m.privateIp, m.publicIp]),
+      [["NAT gateway Nat", "10.1.0.10", "203.0.113.10"]],
+    );
+    const before = st.router.ip.length;
+    planRoutes(b, st);
+    assert.deepEqual(renderIpOps(st.router.ip.slice(before)), [
+      "rule add pref 100 to 10.1.0.0/16 lookup 1000",
+      "route add blackhole 10.1.0.0/16 table 1000",
+      "route add 10.1.1.23/32 dev le1a2b3c-e0 table 1000",
+      "route add 10.1.0.10/32 dev le1a2b3c-n0 table 1000",
+      "route add blackhole default table default",
+      "route add 0.0.0.0/0 via 10.1.0.10 dev le1a2b3c-n0 onlink table 1001",
+      "route add blackhole 192.168.0.0/16 table 1001",
+      "rule add pref 200 iif le1a2b3c-e0 lookup 1001",
+      "route add 0.0.0.0/0 via 169.254.0.1 dev le1a2b3c-g0 onlink table 1002",
+      "rule add pref 201 iif le1a2b3c-n0 lookup 1002",
+    ]);
+    assert.deepEqual(
+      b.notes.map((n) => [n.code, n.data]),
+      [
+        ["FUNCTION_NOT_IN_MODEL", { fn: "Nope" }],
+        ["IPV4_ROUTE_TO_EIGW", { routeTable: "PrivateRt", cidr: "192.168.0.0/16", eigw: "eigw-0abc" }],
+      ],
     );
   });
 });
