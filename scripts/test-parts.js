@@ -10,6 +10,8 @@ export const PARTS = {
     "conditions",
     "cost",
     "emulate-plan",
+    "emulate-plan-builder",
+    "emulate-plan-nft",
     "emulate-plan-resources",
     "fix-safety",
     "iam",

@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 import type { ReachResult } from "../src/analyze/reach.ts";
 import { checkModel } from "../src/check.ts";
 import { applyPlan } from "../src/emulate/apply.ts";
-import { INTERNET_WHOAMI, INTERNET_WHOAMI6, planEmulation, serviceDnsName } from "../src/emulate/plan.ts";
+import { buildPlan, INTERNET_WHOAMI, INTERNET_WHOAMI6, serviceDnsName } from "../src/emulate/plan.ts";
+import { NOT_EMULATED_YET, renderPlanNote } from "../src/emulate/plan-notes.ts";
 import type { EniPlan, Plan } from "../src/emulate/plan-types.ts";
 import { newPrefix } from "../src/emulate/servers/guard.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
@@ -116,11 +117,11 @@ export async function runBatch(specs: readonly NetworkSpec[], bpa: BlockPublicAc
     // Each network's database is a destination of its own functions only (resource:N<k>Db).
     const databases = specs.flatMap((sp, k) => (sp.database ? [`resource:N${k}Db`] : []));
     const report = checkModel(model, { to: [...DESTINATIONS, ...databases] });
-    const plan = planEmulation(model, { prefix: newPrefix() });
+    const { plan, notes } = buildPlan(model, { prefix: newPrefix() });
     const disagreements: string[] = [];
     // What the planner says it cannot do yet would make the comparison meaningless; stand-ins and dropped traffic are fine.
-    const missing = plan.notes.filter((n) => /not emulated yet/.test(n));
-    for (const n of missing) disagreements.push(`plan note: ${n}`);
+    const missing = notes.filter((n) => NOT_EMULATED_YET.has(n.code));
+    for (const n of missing) disagreements.push(`plan note: ${renderPlanNote(n)}`);
     const t0 = Date.now();
     const emu = await applyPlan(plan);
     const t1 = Date.now();

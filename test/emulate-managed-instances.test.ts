@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { checkModel } from "../src/check.ts";
-import { planEmulation } from "../src/emulate/plan.ts";
+import { buildPlan, planEmulation } from "../src/emulate/plan.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import { runCli } from "./cli-helpers.ts";
 import { kernelTestsMissing } from "./emulate-fixtures.ts";
@@ -19,12 +19,16 @@ const load = (name: string) => loadCloudFormation(fixture(name), readFileSync(fi
 
 describe("Managed Instances in the plan", () => {
   it("the capacity provider's subnet, and a stand-in public address at the internet gateway where MapPublicIpOnLaunch is on", () => {
-    const plan = planEmulation(load("lmi-public-subnet"), { prefix: "le0a1b2c" });
+    const { plan, notes } = buildPlan(load("lmi-public-subnet"), { prefix: "le0a1b2c" });
     assert.deepEqual(
       plan.enis.map((e) => [e.functionId, e.subnetId, e.ipv4]),
       [["Function", "PublicSubnet", "10.0.0.23"]],
     );
-    assert.ok(plan.notes.some((n) => /^function Function runs on Lambda Managed Instances \(capacity provider \w+\)/.test(n)));
+    assert.deepEqual(
+      notes.map((n) => n.code),
+      ["MANAGED_INSTANCES"],
+    );
+    assert.equal(notes[0]?.code === "MANAGED_INSTANCES" && notes[0].data.fn, "Function");
     const igw = plan.namespaces.find((n) => n.role === "igw");
     assert.match(igw?.nft ?? "", /10\.0\.0\.23 : 203\.0\.113\.\d+/, "1:1 at the internet gateway");
   });

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { validatePlan } from "../src/emulate/apply.ts";
 import { destinationOf } from "../src/emulate/explain.ts";
-import { describePlan, planEmulation } from "../src/emulate/plan.ts";
+import { buildPlan, describePlan, planEmulation } from "../src/emulate/plan.ts";
+import type { PlanNote } from "../src/emulate/plan-notes.ts";
 import type { Plan } from "../src/emulate/plan-types.ts";
 import { renderIpOps } from "../src/emulate/ip-ops.ts";
 import { planProblems } from "../src/emulate/validate-plan.ts";
@@ -18,6 +19,11 @@ const EXAMPLE = readFileSync(join(ROOT, "examples", "database-and-file-system", 
 
 function plan(yaml: string): Plan {
   return planEmulation(loadCloudFormation("template.yaml", yaml), { prefix: PREFIX });
+}
+
+/** The plan's notes, typed. */
+function notesOf(yaml: string): readonly PlanNote[] {
+  return buildPlan(loadCloudFormation("template.yaml", yaml), { prefix: PREFIX }).notes;
 }
 
 /** The example with `from` replaced by `to` (which must be in it). */
@@ -72,14 +78,13 @@ describe("emulate: stand-ins for resource destinations", () => {
   });
 
   it("the function's environment carries the stand-in's address and port, token by token", () => {
-    const p = plan(
-      variant(
-        "          DB_HOST: !GetAtt Database.Endpoint.Address\n",
-        "          DB_HOST: !GetAtt Database.Endpoint.Address\n" +
-          "          DB_PORT: !GetAtt Database.Endpoint.Port\n" +
-          '          DB_URL: !Sub "postgres://app@${Database.Endpoint.Address}:${Database.Endpoint.Port}/app"\n',
-      ),
+    const yaml = variant(
+      "          DB_HOST: !GetAtt Database.Endpoint.Address\n",
+      "          DB_HOST: !GetAtt Database.Endpoint.Address\n" +
+        "          DB_PORT: !GetAtt Database.Endpoint.Port\n" +
+        '          DB_URL: !Sub "postgres://app@${Database.Endpoint.Address}:${Database.Endpoint.Port}/app"\n',
     );
+    const p = plan(yaml);
     const env = { DB_HOST: "10.0.11.70", DB_PORT: "5432", DB_URL: "postgres://app@10.0.11.70:5432/app" };
     assert.deepEqual(
       p.enis.map((e) => [e.subnetId, e.env]),
@@ -89,29 +94,35 @@ describe("emulate: stand-ins for resource destinations", () => {
       ],
     );
     // The secret's ARN has no stand-in: left out, and said.
-    assert.ok(
-      p.notes.includes(
-        "function Function: environment DB_SECRET_ARN is left out: only a resource's address and port have stand-ins (Database.MasterUserSecret.SecretArn)",
-      ),
+    assert.deepEqual(
+      notesOf(yaml).flatMap((n) => (n.code === "ENV_OTHER_TOKENS" ? [[n.data.fn, n.data.key]] : [])),
+      [["Function", "DB_SECRET_ARN"]],
     );
     assert.match(describePlan(p), /Function in PrivateSubnetA: 10\.0\.1\.23 \(le1a2b3c-e0\)\n {4}environment DB_HOST=10\.0\.11\.70\n/);
     assert.deepEqual(planProblems(JSON.parse(JSON.stringify(p))), []);
   });
 
   it("a port the template leaves open: no stand-in, and check's reason", () => {
-    const p = plan(
-      variant("      Engine: postgres\n", "      Engine: !Ref Engine\n").replace(
-        "Resources:\n",
-        "Parameters:\n  Engine:\n    Type: String\n\nResources:\n",
-      ),
+    const yaml = variant("      Engine: postgres\n", "      Engine: !Ref Engine\n").replace(
+      "Resources:\n",
+      "Parameters:\n  Engine:\n    Type: String\n\nResources:\n",
     );
+    const p = plan(yaml);
+    const notes = notesOf(yaml);
     assert.deepEqual(
       standins(p).map((s) => s.split(" ")[1]),
       ["resource:FileSystem", "resource:FileSystem"],
     );
-    const why = p.notes.find((n) => n.includes("Database: no stand-in"));
-    assert.match(why ?? "", /^.* Database: no stand-in: the port of Database: .+ \(name it with resource:Database:PORT\)$/);
-    assert.ok(p.notes.some((n) => /environment DB_HOST names Database, which has no stand-in there: left out/.test(n)));
+    const why = notes.find((n) => n.code === "RESOURCE_PORT_UNKNOWN");
+    assert.equal(why?.code === "RESOURCE_PORT_UNKNOWN" && why.data.resource, "Database");
+    assert.ok(why?.code === "RESOURCE_PORT_UNKNOWN" && why.data.why !== "");
+    assert.deepEqual(
+      notes.flatMap((n) => (n.code === "ENV_RESOURCE_WITHOUT_STAND_IN" ? [[n.data.key, n.data.resource]] : [])),
+      [
+        ["DB_HOST", "Database"],
+        ["DB_HOST", "Database"],
+      ],
+    );
     assert.deepEqual(
       p.enis.map((e) => e.env),
       [undefined, undefined],

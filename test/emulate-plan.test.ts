@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import { validatePlan } from "../src/emulate/apply.ts";
-import { describePlan, INTERNET_WHOAMI6, planEmulation } from "../src/emulate/plan.ts";
+import { buildPlan, describePlan, INTERNET_WHOAMI6, planEmulation } from "../src/emulate/plan.ts";
+import type { PlannedEmulation } from "../src/emulate/plan.ts";
+import type { PlanNote } from "../src/emulate/plan-notes.ts";
 import type { NamespacePlan, Plan } from "../src/emulate/plan-types.ts";
 import { renderIpOps } from "../src/emulate/ip-ops.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
@@ -23,6 +25,19 @@ function planFile(rel: string, functions?: string[]): Plan {
 function planYaml(yaml: string): Plan {
   return planEmulation(loadCloudFormation("inline.yaml", yaml), { prefix: PREFIX });
 }
+
+/** The plan of a template and its notes, typed. */
+function buildYaml(yaml: string): PlannedEmulation {
+  return buildPlan(loadCloudFormation("inline.yaml", yaml), { prefix: PREFIX });
+}
+
+function buildFile(rel: string): PlannedEmulation {
+  const path = join(ROOT, rel);
+  return buildPlan(loadCloudFormation(path, readFileSync(path, "utf8")), { prefix: PREFIX });
+}
+
+/** Notes as [code, data] pairs, for exact comparisons. */
+const noteList = (notes: readonly PlanNote[]): [string, unknown][] => notes.map((n) => [n.code, n.data]);
 
 /** A namespace's ip operations as the `ip -batch` lines apply runs. */
 const ip = (n: NamespacePlan): string[] => renderIpOps(n.ip);
@@ -561,7 +576,7 @@ describe("emulate plan: inline templates", () => {
   });
 
   it("a subnet given as a parameter yields a note and is left out", () => {
-    const plan = planYaml(
+    const { plan, notes } = buildYaml(
       template({
         functionSubnets: "[!Ref Private, !Ref OtherSubnet]",
         params: "Parameters:\n  OtherSubnet:\n    Type: AWS::EC2::Subnet::Id\n",
@@ -572,8 +587,12 @@ describe("emulate plan: inline templates", () => {
       plan.enis.map((e) => e.subnetId),
       ["Private"],
     );
-    assert.equal(plan.notes.length, 1, plan.notes.join("\n"));
-    assert.match(plan.notes[0] ?? "", /^function Fn: subnet .*left out$/);
+    assert.deepEqual(
+      notes.map((n) => n.code),
+      ["SUBNET_UNKNOWN"],
+      plan.notes.join("\n"),
+    );
+    assert.equal(notes[0]?.code === "SUBNET_UNKNOWN" && notes[0].data.what, "function Fn");
   });
 
   it("a custom NACL: lowest rule first, allow = return, deny = drop, implicit deny", () => {
@@ -675,17 +694,20 @@ describe("emulate plan: inline templates", () => {
     Type: AWS::EC2::Route
     Properties: { RouteTableId: !Ref PrivateRt, DestinationCidrBlock: 10.1.0.0/24, GatewayId: !Ref Igw }`,
     }).replace("EnableDnsSupport: true", "EnableDnsSupport: false");
-    const plan = planYaml(yaml);
+    const { plan, notes } = buildYaml(yaml);
     assertWellFormed(plan);
     assert.deepEqual(
       plan.servers.filter((s) => s.kind === "dns").map((s) => s.ns),
       [`${PREFIX}-i0`],
     );
-    assert.ok(
-      plan.notes.includes("Vpc has EnableDnsSupport off: no resolver answers at 10.1.0.2, so names do not resolve in it"),
+    assert.deepEqual(
+      noteList(notes).filter(([code]) => code === "DNS_SUPPORT_OFF" || code === "ROUTE_INSIDE_VPC"),
+      [
+        ["ROUTE_INSIDE_VPC", { routeTable: "PrivateRt", cidrs: ["10.1.0.0/24"], target: "internet-gateway" }],
+        ["DNS_SUPPORT_OFF", { vpc: "Vpc", resolver: "10.1.0.2" }],
+      ],
       plan.notes.join("\n"),
     );
-    assert.ok(plan.notes.some((n) => n.startsWith("not emulated yet: route table PrivateRt routes 10.1.0.0/24 inside the VPC")));
     assert.ok(!ip(ns(plan, `${PREFIX}-r0`)).some((l) => l.startsWith("route add 10.1.0.0/24")));
   });
 
@@ -722,12 +744,12 @@ describe("emulate plan: inline templates", () => {
   });
 
   it("emulates only the functions asked for, and notes the unknown ones", () => {
-    const plan = planEmulation(loadCloudFormation("inline.yaml", template({ functionSubnets: "[!Ref Private]" })), {
+    const { plan, notes } = buildPlan(loadCloudFormation("inline.yaml", template({ functionSubnets: "[!Ref Private]" })), {
       prefix: PREFIX,
       functions: ["Nope"],
     });
     assert.deepEqual(plan.enis, []);
-    assert.deepEqual(plan.notes, ["function Nope is not in the model: left out"]);
+    assert.deepEqual(noteList(notes), [["FUNCTION_NOT_IN_MODEL", { fn: "Nope" }]]);
   });
 });
 
@@ -814,9 +836,21 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
 
   it("stands in for the Amazon-provided block and the subnets' /64s, and says so", () => {
     assertWellFormed(plan);
-    assert.deepEqual(plan.notes, [
-      "Vpc: its IPv6 block is not known (the IPv6 block of VpcIpv6Block is assigned by AWS at deploy time): it stands in as 2001:db8:1::/56",
-      "Vpc: the IPv6 blocks of its subnets are not known: they stand in as PrivateSubnetA 2001:db8:1::/64, PrivateSubnetB 2001:db8:1:1::/64",
+    assert.deepEqual(noteList(buildFile("test/fixtures/ipv6-egress-only-gateway/template.yaml").notes), [
+      [
+        "IPV6_BLOCK_UNKNOWN",
+        { vpc: "Vpc", why: "the IPv6 block of VpcIpv6Block is assigned by AWS at deploy time", standIn: "2001:db8:1::/56" },
+      ],
+      [
+        "SUBNET_IPV6_UNKNOWN",
+        {
+          vpc: "Vpc",
+          standIns: [
+            { subnet: "PrivateSubnetA", block: "2001:db8:1::/64" },
+            { subnet: "PrivateSubnetB", block: "2001:db8:1:1::/64" },
+          ],
+        },
+      ],
     ]);
     assert.deepEqual(
       plan.namespaces.map((n) => [n.name, n.role, n.entity]),
@@ -937,15 +971,14 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
   });
 
   it("a ::/0 route to a NAT gateway is a blackhole, noted (no NAT64); IPv4 still goes to the NAT", () => {
-    const p = planFile("test/fixtures/ipv6-route-to-nat-gateway/template.yaml");
+    const { plan: p, notes } = buildFile("test/fixtures/ipv6-route-to-nat-gateway/template.yaml");
     assertWellFormed(p);
     const r = ns(p, `${PREFIX}-r0`);
     assert.ok(ip6(r).includes("route add blackhole ::/0 table 1001"), ip6(r).join("\n"));
     assert.ok(ip(r).includes(`route add 0.0.0.0/0 via 10.0.0.10 dev ${PREFIX}-n0 onlink table 1001`));
-    assert.ok(
-      p.notes.includes(
-        "route table PrivateRouteTable: the IPv6 route to ::/0 goes to NAT gateway NatGateway, which does not carry IPv6 to the internet: a blackhole (NAT64 is not emulated)",
-      ),
+    assert.deepEqual(
+      noteList(notes).filter(([code]) => code === "IPV6_ROUTE_TO_NAT"),
+      [["IPV6_ROUTE_TO_NAT", { routeTable: "PrivateRouteTable", cidr: "::/0", nat: "NatGateway" }]],
       p.notes.join("\n"),
     );
   });
@@ -964,14 +997,14 @@ describe("emulate plan: IPv6 and egress-only internet gateways", () => {
       kept.enis.map((e) => e.ipv6),
       ["2001:db8:42:5::23", "2001:db8:42:9::23"],
     );
-    const moved = planYaml(
+    const { plan: moved, notes } = buildYaml(
       dualStackTemplate({ v6: "Ipv6CidrBlock: 2600:1f18:1234:5600::/56", a6: "2600:1f18:1234:5603::/64", b6: "2600:1f18:1234:5607::/64" }),
     );
     assertWellFormed(moved);
-    assert.deepEqual(moved.notes, [
-      "Vpc: its IPv6 block 2600:1f18:1234:5600::/56 stands in as 2001:db8:1::/56: the emulator uses documentation addresses only",
-      "A: its IPv6 block 2600:1f18:1234:5603::/64 stands in as 2001:db8:1:3::/64",
-      "B: its IPv6 block 2600:1f18:1234:5607::/64 stands in as 2001:db8:1:7::/64",
+    assert.deepEqual(noteList(notes), [
+      ["IPV6_BLOCK_STAND_IN", { vpc: "Vpc", block: "2600:1f18:1234:5600::/56", standIn: "2001:db8:1::/56" }],
+      ["SUBNET_IPV6_STAND_IN", { subnet: "A", block: "2600:1f18:1234:5603::/64", standIn: "2001:db8:1:3::/64" }],
+      ["SUBNET_IPV6_STAND_IN", { subnet: "B", block: "2600:1f18:1234:5607::/64", standIn: "2001:db8:1:7::/64" }],
     ]);
     assert.deepEqual(
       moved.enis.map((e) => e.ipv6),
@@ -1099,7 +1132,7 @@ describe("emulate plan: VPC Block Public Access", () => {
   });
 
   it("a mode that is not known is noted and emulated as blocked", () => {
-    const p = planYaml(
+    const { plan: p, notes } = buildYaml(
       dualStackTemplate({
         v6: "AmazonProvidedIpv6CidrBlock: true",
         a6: "2001:db8:42:5::/64",
@@ -1109,12 +1142,19 @@ describe("emulate plan: VPC Block Public Access", () => {
     );
     assertWellFormed(p);
     assert.deepEqual(readNft(ns(p, `${PREFIX}-o0`).nft ?? "").sets.get("egress"), ["type ipv6_addr;", "flags interval;"]);
+    const bpa = notes.flatMap((n) => (n.code === "BPA_UNKNOWN_IPV6" ? [n.data] : []));
+    assert.deepEqual(
+      bpa.map((d) => [d.gateway, d.subnet]),
+      [
+        ["egress-only internet gateway Eigw", "A"],
+        ["egress-only internet gateway Eigw", "B"],
+        ["internet gateway Igw", "A"],
+        ["internet gateway Igw", "B"],
+      ],
+      p.notes.join("\n"),
+    );
     assert.ok(
-      p.notes.some((n) =>
-        /^egress-only internet gateway Eigw: the VPC Block Public Access mode of Bpa is not known: .*: IPv6 traffic of A through it is emulated as blocked$/.test(
-          n,
-        ),
-      ),
+      bpa.every((d) => d.why.startsWith("the VPC Block Public Access mode of Bpa is not known")),
       p.notes.join("\n"),
     );
   });
@@ -1131,12 +1171,12 @@ describe("emulate plan: every corpus template", { skip: HAS_CORPUS ? false : "..
       } catch {
         continue; // not a CloudFormation template (the loader's own tests cover what it refuses)
       }
-      const plan = planEmulation(model, { prefix: PREFIX });
+      const { plan, notes } = buildPlan(model, { prefix: PREFIX });
       assert.deepEqual(validatePlan(plan), [], file);
       planned++;
       if (file.includes("apigw-lambda-memorydb")) {
         assert.deepEqual(plan.enis, []);
-        assert.ok(plan.notes.some((n) => /memdbClusterVPC uses 30\.0\.0\.0\/16, outside the private ranges/.test(n)));
+        assert.ok(notes.some((n) => n.code === "VPC_PUBLIC_CIDR" && n.data.vpc === "memdbClusterVPC" && n.data.cidr === "30.0.0.0/16"));
       }
     }
     assert.ok(planned >= 25, `${planned} corpus templates planned`);

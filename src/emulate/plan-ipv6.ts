@@ -10,6 +10,8 @@ import type { Cidr } from "../net/ip.ts";
 import { cidrContains, cidrOverlaps, formatAddress, makeCidr, mustParseCidr } from "../net/ip.ts";
 import { DOCUMENTATION_V6 } from "./address-space.ts";
 import { nftComment } from "./text.ts";
+import type { NoteSink } from "./plan-notes.ts";
+import { planNote } from "./plan-notes.ts";
 
 /** The emulated internet's own IPv6 block (no VPC block, literal or stand-in, is placed in it). */
 export const INTERNET6_BLOCK = mustParseCidr("2001:db8:ffff::/48");
@@ -50,7 +52,7 @@ function kept(c: Cidr): boolean {
  * that is free, and a subnet whose block is not known takes the lowest free index, in model order.
  * `taken`: blocks already used (kept blocks of every VPC and earlier stand-ins); stand-ins are added to it.
  */
-export function ipv6Layout(model: Model, vpc: Vpc, taken: Cidr[], note: (n: string) => void): Ipv6Layout | undefined {
+export function ipv6Layout(model: Model, vpc: Vpc, taken: Cidr[], note: NoteSink): Ipv6Layout | undefined {
   const dualStack = model.subnetsOf(vpc.id).filter((s) => s.ipv6Cidrs.length > 0);
   const literal = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c) && c.family === 6);
   const unknownBlock = vpc.cidrs.find((c): c is Unknown => isUnknown(c));
@@ -71,14 +73,14 @@ export function ipv6Layout(model: Model, vpc: Vpc, taken: Cidr[], note: (n: stri
     else {
       const s = standIn();
       blocks.push({ block: s, literal: c });
-      note(`${vpc.id}: its IPv6 block ${c.text} stands in as ${s.text}: the emulator uses documentation addresses only`);
+      note(planNote("IPV6_BLOCK_STAND_IN", { vpc: vpc.id, block: c.text, standIn: s.text }));
     }
   }
   if (blocks.length === 0) {
     const s = standIn();
     blocks.push({ block: s, literal: null });
     const why = unknownBlock ? unknownBlock.reason : "the template gives it none, yet some of its subnets are dual-stack";
-    note(`${vpc.id}: its IPv6 block is not known (${why}): it stands in as ${s.text}`);
+    note(planNote("IPV6_BLOCK_UNKNOWN", { vpc: vpc.id, why, standIn: s.text }));
   }
   const subnets = new Map<string, Cidr>();
   const used = new Map<Cidr, Set<bigint>>(blocks.map((b) => [b.block, new Set<bigint>()]));
@@ -117,23 +119,23 @@ export function ipv6Layout(model: Model, vpc: Vpc, taken: Cidr[], note: (n: stri
     const block = home?.block ?? first.block;
     const mapped = take(block, (c.start - base) >> BigInt(128 - SUBNET_PREFIX)) ?? free(block);
     if (!mapped) {
-      note(`${s.id}: no /64 is left in ${block.text} for its IPv6 block ${c.text}: it has no IPv6 in the emulation`);
+      note(planNote("SUBNET_IPV6_NO_ROOM", { subnet: s.id, vpcBlock: block.text, block: c.text }));
       continue;
     }
     subnets.set(s.id, mapped);
-    note(`${s.id}: its IPv6 block ${c.text} stands in as ${mapped.text}`);
+    note(planNote("SUBNET_IPV6_STAND_IN", { subnet: s.id, block: c.text, standIn: mapped.text }));
   }
-  const standIns: string[] = [];
+  const standIns: { subnet: string; block: string }[] = [];
   for (const s of unplaced) {
     const mapped = free(first.block);
     if (!mapped) {
-      note(`${s.id}: no /64 is left in ${first.block.text}: it has no IPv6 in the emulation`);
+      note(planNote("SUBNET_IPV6_NO_ROOM", { subnet: s.id, vpcBlock: first.block.text }));
       continue;
     }
     subnets.set(s.id, mapped);
-    standIns.push(`${s.id} ${mapped.text}`);
+    standIns.push({ subnet: s.id, block: mapped.text });
   }
-  if (standIns.length > 0) note(`${vpc.id}: the IPv6 blocks of its subnets are not known: they stand in as ${standIns.join(", ")}`);
+  if (standIns.length > 0) note(planNote("SUBNET_IPV6_UNKNOWN", { vpc: vpc.id, standIns }));
   return { blocks: blocks.map((b) => b.block), subnets };
 }
 

@@ -14,6 +14,8 @@ import type { EntityRef, LambdaFunction, Subnet, Unknown, VpcResource } from "..
 import { isUnknown } from "../model/types.ts";
 import type { ServerPlan } from "./plan-types.ts";
 import { ENV_NAME } from "./validate-plan.ts";
+import type { NoteSink } from "./plan-notes.ts";
+import { planNote } from "./plan-notes.ts";
 
 /** Where one interface of a resource is emulated. */
 export interface ResourceStandin {
@@ -29,7 +31,7 @@ export interface ResourceStandin {
 
 /** What plan.ts lends the resource planner. */
 export interface ResourceHooks {
-  readonly note: (n: string) => void;
+  readonly note: NoteSink;
   /**
    * A namespace with an address in the subnet, behind the security groups (the VPC's default group when none is given),
    * linked to its VPC's router; undefined (with a note) when it cannot be placed; `elsewhere` when the subnet lies in a
@@ -64,16 +66,16 @@ export function planResources(model: Model, hooks: ResourceHooks): { servers: Se
           mt: m.id,
         });
     } else if (isUnknown(r.subnetIds)) {
-      hooks.note(`${r.what} ${r.id}: no stand-in: the subnets of ${r.id}: ${r.subnetIds.reason}`);
+      hooks.note(planNote("RESOURCE_SUBNETS_UNKNOWN", { what: r.what, resource: r.id, why: r.subnetIds.reason }));
       continue;
     } else {
-      if (r.subnetIds.length === 0) hooks.note(`${r.what} ${r.id}: no stand-in: ${r.id} names no subnet`);
+      if (r.subnetIds.length === 0) hooks.note(planNote("RESOURCE_NO_SUBNET", { what: r.what, resource: r.id }));
       for (const s of r.subnetIds) interfaces.push({ subnet: s, entity: r.id, what: `${r.what} ${r.id}`, groups: r.securityGroupIds });
     }
     if (interfaces.length === 0) continue;
     // The same words as check's `unknown` for it.
     if (isUnknown(r.port)) {
-      hooks.note(`${r.what} ${r.id}: no stand-in: the port of ${r.id}: ${r.port.reason} (name it with resource:${r.id}:PORT)`);
+      hooks.note(planNote("RESOURCE_PORT_UNKNOWN", { what: r.what, resource: r.id, why: r.port.reason }));
       continue;
     }
     const port = r.port;
@@ -107,14 +109,14 @@ export function resourceEnvironment(
   fn: LambdaFunction,
   subnet: Subnet | undefined,
   standins: readonly ResourceStandin[],
-  note: (n: string) => void,
+  note: NoteSink,
 ): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(fn.environment ?? {})) {
     const names = [...value.matchAll(TOKEN)].map((m) => resourceOfToken(model, m[1] as string)).filter((id) => id !== null);
     if (names.length === 0) continue;
     if (!ENV_NAME.test(key)) {
-      note(`function ${fn.id}: environment variable ${JSON.stringify(key)} is not a variable name Lambda takes: left out`);
+      note(planNote("ENV_NAME_INVALID", { fn: fn.id, key }));
       continue;
     }
     let missing: string | undefined;
@@ -133,12 +135,14 @@ export function resourceEnvironment(
     });
     if (missing !== undefined)
       note(
-        `function ${fn.id}${subnet !== undefined ? ` in ${subnet.id}` : ""}: environment ${key} names ${missing}, which has no stand-in there: left out`,
+        planNote("ENV_RESOURCE_WITHOUT_STAND_IN", {
+          fn: fn.id,
+          ...(subnet !== undefined ? { subnet: subnet.id } : {}),
+          key,
+          resource: missing,
+        }),
       );
-    else if (replaced.includes("${") || replaced.includes("\0"))
-      note(
-        `function ${fn.id}: environment ${key} is left out: only a resource's address and port have stand-ins (${value.replace(/\$\{|\}/g, "")})`,
-      );
+    else if (replaced.includes("${") || replaced.includes("\0")) note(planNote("ENV_OTHER_TOKENS", { fn: fn.id, key, value }));
     else out[key] = replaced;
   }
   return out;
