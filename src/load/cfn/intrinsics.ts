@@ -317,6 +317,18 @@ export class Resolver {
     return this.partialTexts === before ? (out as Value) : finish(out);
   }
 
+  /**
+   * Resolves a value as `resolve` does, and hands back what resolving it reported instead of recording it: the
+   * caller decides whether those problems are the template's (no caller shortens `diagnostics` itself).
+   */
+  resolveApart(v: unknown, where: Where): { readonly value: Value; readonly diagnostics: readonly Diagnostic[] } {
+    const seen = this.diagnostics.length;
+    const value = this.resolve(v, where);
+    const diagnostics = this.diagnostics.slice(seen);
+    this.diagnostics.length = seen;
+    return { value, diagnostics };
+  }
+
   /** Partly known strings made so far (a counter: `resolve` walks its result only when it made one). */
   private partialTexts = 0;
 

@@ -319,11 +319,9 @@ class Transformer {
   /** The loop's items, or why they are not known. */
   private collection(key: string, collection: unknown, pos: Pos | undefined): string[] | string {
     this.resolver ??= new Resolver(this.parsed, this.template, this.options);
-    const before = this.resolver.diagnostics.length;
-    const v: Value = this.resolver.resolve(collection, { pos });
+    const { value: v, diagnostics } = this.resolver.resolveApart(collection, { pos });
     // Problems inside the collection (a Ref to nothing...) are the template's own: keep them.
-    this.diagnostics.push(...this.resolver.diagnostics.slice(before));
-    this.resolver.diagnostics.length = before;
+    this.diagnostics.push(...diagnostics);
     if (isUnknown(v)) return v.reason;
     if (!Array.isArray(v)) return `the collection of ${key} is not a list`;
     if (containsSymbolic(v)) {
