@@ -16,7 +16,7 @@ import type { Finding } from "./rules/define.ts";
 import { RULES, runRules } from "./rules/index.ts";
 import type { SuppressedFinding, Suppressions } from "./findings/suppress.ts";
 import { applySuppressions, METADATA_KEY, unknownRule } from "./findings/suppress.ts";
-import { READ_CODES } from "./aws/codes.ts";
+import { DIAGNOSTIC_CODES } from "./aws/codes.ts";
 
 export interface CheckOptions extends LoadOptions {
   /** Destinations (`internet`, `internet:PORT`, `internet6`, `aws:SERVICE`, `ADDRESS[/LEN]:PORT`); default: per function, see defaultDestinations. */
@@ -72,7 +72,7 @@ export function checkModel(model: Model, options: CheckOptions = {}): CheckRepor
           message: `Metadata ${METADATA_KEY}: ${problem}`,
           location: i.location,
           resource,
-          fix: READ_CODES.LOAD_INVALID_SUPPRESSION.fix,
+          fix: DIAGNOSTIC_CODES.LOAD_INVALID_SUPPRESSION.fix,
         });
     }
   const { findings, suppressed } = applySuppressions(runRules(model, analysis), { byResource: model.ignores, rules: options.ignore ?? [] });

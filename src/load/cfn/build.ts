@@ -1,6 +1,7 @@
 // CloudFormation resources (after SAM expansion) -> network model entities: the driver of the converters
 // (converters/), which it runs phase by phase over the template's resources. Never throws on one bad resource: it
 // records a diagnostic and goes on.
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import { localRoutes } from "../implicit.ts";
 import type { Diagnostic, Entity, EntityRef, Origin, Severity, Unknown } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
@@ -55,7 +56,7 @@ export class ModelBuilder {
       ref: (v: Value | undefined, what: string) => this.ref(v, what),
       refList: (v: Value | undefined, what: string) => this.refList(v, what),
       origin: (id: string, key?: string, extra?: Partial<Origin>) => this.origin(id, key, extra),
-      report: (code: string, severity: Severity, message: string, id: string, key?: string, fix?: string) =>
+      report: (code: DiagnosticCode, severity: Severity, message: string, id: string, key?: string, fix?: string) =>
         this.report(code, severity, message, id, key, fix),
     };
     this.draft = {
@@ -102,11 +103,19 @@ export class ModelBuilder {
     return Object.hasOwn(this.constructPaths, owner) ? this.constructPaths[owner] : undefined;
   }
 
-  private report(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string): void {
+  private report(code: DiagnosticCode, severity: Severity, message: string, id: string, key?: string, fix?: string): void {
     this.diagnostics.push(this.diagnostic(code, severity, message, id, key, fix));
   }
 
-  private diagnostic(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string, at?: Pos): Diagnostic {
+  private diagnostic(
+    code: DiagnosticCode,
+    severity: Severity,
+    message: string,
+    id: string,
+    key?: string,
+    fix?: string,
+    at?: Pos,
+  ): Diagnostic {
     const pos = at ?? this.keyPos(id, key);
     const constructPath = this.constructPath(id);
     return {

@@ -1,6 +1,7 @@
 // CloudFormation intrinsic functions, evaluated as far as the template and the given
 // parameters determine them. What they do not determine becomes an explicit Unknown with the
 // reason; references to resources stay symbolic ({ $ref }) for the model builder to link.
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import { availabilityZones, partitionOf, referenceCharacters, urlSuffixOf } from "../../aws/facts.ts";
 import type { Diagnostic, Severity, Unknown } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
@@ -284,7 +285,7 @@ export class Resolver {
     this.conditions = obj(template.Conditions);
   }
 
-  report(code: string, severity: Severity, message: string, where: Where, fix?: string): void {
+  report(code: DiagnosticCode, severity: Severity, message: string, where: Where, fix?: string): void {
     this.diagnostics.push({
       code,
       severity,

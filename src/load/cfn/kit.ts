@@ -1,6 +1,7 @@
 // What a converter (converters/) is given to turn one resource into model entities: the ModelBuilder's reference
 // and origin helpers and its diagnostics (LoaderKit, all that vpc-resources.ts needs), and the model under
 // construction with the template's other resources (ConverterKit).
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import type {
   Entity,
   EntityRef,
@@ -36,7 +37,7 @@ export interface LoaderKit {
   ref(v: Value | undefined, what: string): EntityRef | null;
   refList(v: Value | undefined, what: string): EntityRef[] | Unknown;
   origin(id: string, key?: string, extra?: Partial<Origin>): Origin;
-  report(code: string, severity: Severity, message: string, id: string, key?: string, fix?: string): void;
+  report(code: DiagnosticCode, severity: Severity, message: string, id: string, key?: string, fix?: string): void;
 }
 
 /**

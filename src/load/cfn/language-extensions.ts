@@ -4,6 +4,7 @@
 // (a `Transform` the tool does not know, `Fn::Transform`, AWS::Include) reported and recorded as a
 // reason the model is undecided: what it would generate is not known.
 // Sources: CloudFormation Template Reference, "Fn::ForEach" and "AWS::LanguageExtensions transform".
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import type { Undecided } from "../../model/model.ts";
 import type { Diagnostic, Location } from "../../model/types.ts";
 import { isUnknown } from "../../model/types.ts";
@@ -126,7 +127,14 @@ class Transformer {
     return this.copiedFrom.get(v) ?? v;
   }
 
-  private report(code: string, severity: "error" | "warning", message: string, pos: Pos | undefined, fix: string, resource?: string): void {
+  private report(
+    code: DiagnosticCode,
+    severity: "error" | "warning",
+    message: string,
+    pos: Pos | undefined,
+    fix: string,
+    resource?: string,
+  ): void {
     this.diagnostics.push({ code, severity, message, location: this.loc(pos), fix, ...(resource ? { resource } : {}) });
   }
 
