@@ -309,7 +309,7 @@ export const DIAGNOSTIC_CODES = {
   },
   AWS_ACCESS_DENIED: {
     meaning:
-      "scan was denied an AWS API call: what that call describes is unknown in the snapshot, and so are the verdicts that depend on it.",
+      "The scan was denied an AWS API call: what that call describes is unknown in the snapshot, and so are the verdicts that depend on it.",
     fix: "Grant the scanning identity the action the message names, then scan again.",
   },
   AWS_NOT_SCANNED: {
