@@ -3,7 +3,7 @@
 // records a diagnostic and goes on.
 import type { DiagnosticCode } from "../../aws/codes.ts";
 import { localRoutes } from "../implicit.ts";
-import type { Diagnostic, Entity, EntityRef, Origin, Severity, Unknown } from "../../model/types.ts";
+import type { Diagnostic, Entity, EntityRef, Origin, Severity, SymbolicString, Unknown } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
 import type { RawResource, Resolver, Value } from "./intrinsics.ts";
 import { isPlainObject, isResourceRef } from "./intrinsics.ts";
@@ -23,23 +23,23 @@ export interface BuildOutput {
   readonly diagnostics: Diagnostic[];
 }
 
-export class ModelBuilder {
+/** Runs the converters; it is itself the ConverterKit they are given (no wrapper between a converter and its helpers). */
+export class ModelBuilder implements ConverterKit {
   private readonly diagnostics: Diagnostic[] = [];
   private readonly props = new Map<string, Props>();
   /** Source and condition of the resources that are SAM or conditional; the others are plain CloudFormation. */
   private readonly origins = new Map<string, Origin>();
   private readonly types = new Map<string, string>();
 
-  private readonly resolver: Resolver;
-  private readonly resources: Readonly<Record<string, RawResource>>;
+  readonly resolver: Resolver;
+  readonly resources: Readonly<Record<string, RawResource>>;
   private readonly samGenerated: ReadonlyMap<string, string>;
 
   private readonly constructPaths: Readonly<Record<string, string>>;
 
-  /** What the converters are given (kit.ts). */
-  private readonly kit: ConverterKit;
   /** The model under construction, which the converters fill in. */
-  private readonly draft: Draft;
+  readonly draft: Draft;
+  private readonly symbols: Symbols;
 
   constructor(
     resolver: Resolver,
@@ -51,14 +51,7 @@ export class ModelBuilder {
     this.resources = resources;
     this.samGenerated = samGenerated;
     this.constructPaths = constructPaths;
-    const symbols = new Symbols(resolver, (id) => this.props.get(id));
-    const loaderKit = {
-      ref: (v: Value | undefined, what: string) => this.ref(v, what),
-      refList: (v: Value | undefined, what: string) => this.refList(v, what),
-      origin: (id: string, key?: string, extra?: Partial<Origin>) => this.origin(id, key, extra),
-      report: (code: DiagnosticCode, severity: Severity, message: string, id: string, key?: string, fix?: string) =>
-        this.report(code, severity, message, id, key, fix),
-    };
+    this.symbols = new Symbols(resolver, (id) => this.props.get(id));
     this.draft = {
       vpcs: new Map(),
       subnets: new Map(),
@@ -73,21 +66,34 @@ export class ModelBuilder {
       dhcpAssociations: [],
       instanceEips: new Map(),
       eniEips: new Map(),
-      vpcResources: new VpcResourceReader(loaderKit),
+      vpcResources: new VpcResourceReader(this),
     };
-    this.kit = {
-      ...loaderKit,
-      draft: this.draft,
-      resolver,
-      resources,
-      typeOf: (id) => this.types.get(id),
-      propsOf: (id) => this.props.get(id),
-      rawProps: (id) => this.rawProps(id),
-      samOwner: (id) => this.samGenerated.get(id),
-      symbolic: (from, v) => symbols.of(from, v),
-      symbolicRef: (from, name) => symbols.ref(from, name),
-      symbolicAttr: (id, attr) => symbols.attr(id, attr),
-    };
+  }
+
+  // ---- the ConverterKit (kit.ts): what the converters call ---------------------------------------
+
+  typeOf(id: string): string | undefined {
+    return this.types.get(id);
+  }
+
+  propsOf(id: string): Props | undefined {
+    return this.props.get(id);
+  }
+
+  samOwner(id: string): string | undefined {
+    return this.samGenerated.get(id);
+  }
+
+  symbolic(from: string, v: unknown): SymbolicString {
+    return this.symbols.of(from, v);
+  }
+
+  symbolicRef(from: string, name: string): SymbolicString {
+    return this.symbols.ref(from, name);
+  }
+
+  symbolicAttr(id: string, attr: string): SymbolicString {
+    return this.symbols.attr(id, attr);
   }
 
   /**
@@ -103,7 +109,7 @@ export class ModelBuilder {
     return Object.hasOwn(this.constructPaths, owner) ? this.constructPaths[owner] : undefined;
   }
 
-  private report(code: DiagnosticCode, severity: Severity, message: string, id: string, key?: string, fix?: string): void {
+  report(code: DiagnosticCode, severity: Severity, message: string, id: string, key?: string, fix?: string): void {
     this.diagnostics.push(this.diagnostic(code, severity, message, id, key, fix));
   }
 
@@ -145,7 +151,7 @@ export class ModelBuilder {
     return keyPos ?? positions.resource(owner);
   }
 
-  private origin(id: string, key?: string, extra?: Partial<Origin>): Origin {
+  origin(id: string, key?: string, extra?: Partial<Origin>): Origin {
     const base = this.origins.get(id);
     const pos = this.keyPos(id, key);
     const constructPath = this.constructPath(id);
@@ -211,7 +217,7 @@ export class ModelBuilder {
     for (const converter of CONVERSION_ORDER) {
       for (const id of byType.get(converter.type) ?? []) {
         try {
-          converter.convert(this.kit, id, this.props.get(id) ?? {});
+          converter.convert(this, id, this.props.get(id) ?? {});
         } catch (e) {
           this.report("LOAD_INTERNAL", "error", `could not model ${id}: ${(e as Error).message}`, id);
         }
@@ -237,7 +243,7 @@ export class ModelBuilder {
   }
 
   /** A reference to another resource (Ref / GetAtt / literal id). */
-  private ref(v: Value | undefined, what: string): EntityRef | null {
+  ref(v: Value | undefined, what: string): EntityRef | null {
     if (v === undefined || v === null) return null;
     if (isResourceRef(v)) return v.$attr && !/^(GroupId|Id|AllocationId|Arn)$/.test(v.$attr) ? `${v.$ref}.${v.$attr}` : v.$ref;
     if (isUnknown(v)) return v;
@@ -245,7 +251,7 @@ export class ModelBuilder {
     return unknown(`${what} is not a reference`);
   }
 
-  private refList(v: Value | undefined, what: string): EntityRef[] | Unknown {
+  refList(v: Value | undefined, what: string): EntityRef[] | Unknown {
     if (v === undefined || v === null) return [];
     if (isUnknown(v)) return v;
     if (!Array.isArray(v)) return [this.ref(v, what) ?? unknown(`${what} is empty`)];
@@ -253,7 +259,7 @@ export class ModelBuilder {
   }
 
   /** The raw (unresolved) properties of a resource, after SAM expansion. */
-  private rawProps(id: string): Record<string, unknown> {
+  rawProps(id: string): Record<string, unknown> {
     const p = this.resources[id]?.Properties;
     return p && typeof p === "object" && !Array.isArray(p) ? (p as Record<string, unknown>) : {};
   }

@@ -1,5 +1,5 @@
 // What a converter (converters/) is given to turn one resource into model entities: the ModelBuilder's reference
-// and origin helpers and its diagnostics (LoaderKit, all that vpc-resources.ts needs), and the model under
+// and origin helpers and its diagnostics (LoaderKit, all that converters/resources.ts needs), and the model under
 // construction with the template's other resources (ConverterKit).
 import type { DiagnosticCode } from "../../aws/codes.ts";
 import type {
