@@ -14,12 +14,7 @@ const SUB_ATTRIBUTE = /\$\{([^}!.][^}.]*)\.([^}]+)\}/g;
  * (a variable of the Fn::Sub's own map excepted), names that are no resource included. CloudFormation orders creation by
  * exactly these edges.
  */
-export function forEachReference(
-  id: string,
-  res: RawResource | undefined,
-  ref: (name: string) => void,
-  onAttribute?: OnAttribute,
-): void {
+export function forEachReference(id: string, res: RawResource | undefined, ref: (name: string) => void, onAttribute?: OnAttribute): void {
   const dependsOn = res?.DependsOn;
   if (typeof dependsOn === "string") ref(dependsOn);
   else if (Array.isArray(dependsOn)) for (const d of dependsOn) if (typeof d === "string") ref(d);
