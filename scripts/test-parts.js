@@ -8,6 +8,7 @@ export const PARTS = {
     "aws-snapshot",
     "block-public-access",
     "conditions",
+    "converters",
     "cost",
     "emulate-plan",
     "emulate-plan-builder",

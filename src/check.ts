@@ -17,7 +17,7 @@ import type { RuleOutcome } from "./rules/index.ts";
 import { configureRules, evaluateRules, mergeOutcomes, RULE_OUTCOMES, RULES } from "./rules/index.ts";
 import type { SuppressedFinding, Suppressions } from "./findings/suppress.ts";
 import { applySuppressions, METADATA_KEY, unknownRule } from "./findings/suppress.ts";
-import { READ_CODES } from "./aws/codes.ts";
+import { DIAGNOSTIC_CODES } from "./aws/codes.ts";
 
 export interface CheckOptions extends LoadOptions {
   /** Destinations (`internet`, `internet:PORT`, `internet6`, `aws:SERVICE`, `ADDRESS[/LEN]:PORT`); default: per function, see defaultDestinations. */
@@ -78,7 +78,7 @@ export function checkModel(model: Model, options: CheckOptions = {}): CheckRepor
           message: `Metadata ${METADATA_KEY}: ${problem}`,
           location: i.location,
           resource,
-          fix: READ_CODES.LOAD_INVALID_SUPPRESSION.fix,
+          fix: DIAGNOSTIC_CODES.LOAD_INVALID_SUPPRESSION.fix,
         });
     }
   const run = evaluateRules(model, analysis, RULES, ruleOptions);

@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { CODES, READ_CODES } from "../src/aws/codes.ts";
+import { CODES, DIAGNOSTIC_CODES } from "../src/aws/codes.ts";
 import { run } from "../src/cli/main.ts";
 import { RULES } from "../src/rules/index.ts";
 import { runCli } from "./cli-helpers.ts";
@@ -119,7 +119,7 @@ describe("explain", () => {
     assert.match(r.stdout, new RegExp(`\\nFix\\n  ${CODES.IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS.fix.replace(/[.()]/g, "\\$&")}`));
     const own = await runCli(["explain", "ROUTING_LOOP"]);
     assert.match(own.stdout, /A code of lambda-egress/);
-    assert.match((await runCli(["explain", "LOAD_DUPLICATE_KEY"])).stdout, /a diagnostic about how the template was read/);
+    assert.match((await runCli(["explain", "LOAD_DUPLICATE_KEY"])).stdout, /a diagnostic about the input/);
   });
 
   it("an unknown name: exit 2 with the nearest; no name: every rule and code listed", async () => {
@@ -128,7 +128,7 @@ describe("explain", () => {
     assert.match(bad.stderr, /no rule or code "function-single-zone" \(did you mean function-single-az\?\)/);
     const list = await runCli(["explain"]);
     assert.equal(list.code, 0);
-    for (const name of [...RULES.map((x) => x.meta.id), ...Object.keys(CODES), ...Object.keys(READ_CODES)])
+    for (const name of [...RULES.map((x) => x.meta.id), ...Object.keys(CODES), ...Object.keys(DIAGNOSTIC_CODES)])
       assert.match(list.stdout, new RegExp(`^  ${name} `, "m"), name);
   });
 

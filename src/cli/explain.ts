@@ -1,6 +1,6 @@
 // `lambda-egress explain RULE|CODE`: what a finding's rule or an explanation code means, what AWS does there, and the
 // fix, from the rule's documentation page and the code table; without an argument, the list of both.
-import { CODES, READ_CODES } from "../aws/codes.ts";
+import { CODES, DIAGNOSTIC_CODES } from "../aws/codes.ts";
 import { readRuleDocs } from "../findings/docs.ts";
 import { closest } from "../report/suggest.ts";
 import { RULES } from "../rules/index.ts";
@@ -48,7 +48,7 @@ export function runExplain(args: readonly string[], io: Io): number {
   }
   const text = explain(name);
   if (text === undefined) {
-    const names = [...RULES.map((r) => r.meta.id), ...Object.keys(CODES), ...Object.keys(READ_CODES)];
+    const names = [...RULES.map((r) => r.meta.id), ...Object.keys(CODES), ...Object.keys(DIAGNOSTIC_CODES)];
     const near = closest(name, names);
     return printError(
       io,
@@ -88,9 +88,9 @@ export function explain(name: string): string | undefined {
       : "A code of lambda-egress, in the style of AWS Reachability Analyzer's, for a case Reachability Analyzer has no code for.";
     return `${upper}: an explanation code of a verdict (check, trace)\n\nMeaning\n${indent(c.meaning)}\n\nAWS\n${indent(source)}\n\nFix\n${indent(c.fix)}\n`;
   }
-  if (Object.hasOwn(READ_CODES, upper)) {
-    const c = READ_CODES[upper as keyof typeof READ_CODES];
-    return `${upper}: a diagnostic about how the template was read\n\nMeaning\n${indent(c.meaning)}\n\nFix\n${indent(c.fix)}\n`;
+  if (Object.hasOwn(DIAGNOSTIC_CODES, upper)) {
+    const c = DIAGNOSTIC_CODES[upper as keyof typeof DIAGNOSTIC_CODES];
+    return `${upper}: a diagnostic about the input (a template, plan, cloud assembly or snapshot)\n\nMeaning\n${indent(c.meaning)}\n\nFix\n${indent(c.fix)}\n`;
   }
   return undefined;
 }
@@ -102,8 +102,8 @@ function listing(): string {
   out.push("", "Explanation codes (verdicts of check and trace):");
   for (const [code, c] of Object.entries(CODES))
     out.push(`  ${code.padEnd(width)}${c.fromReachabilityAnalyzer ? "AWS      " : "         "}${firstSentence(c.meaning)}`);
-  out.push("", "Diagnostic codes (how the template was read):");
-  for (const [code, c] of Object.entries(READ_CODES)) out.push(`  ${code.padEnd(width)}         ${firstSentence(c.meaning)}`);
+  out.push("", "Diagnostic codes (about the input: templates, plans, cloud assemblies, snapshots):");
+  for (const [code, c] of Object.entries(DIAGNOSTIC_CODES)) out.push(`  ${code.padEnd(width)}         ${firstSentence(c.meaning)}`);
   out.push("", "AWS: the code of AWS Reachability Analyzer with the same meaning. 'lambda-egress explain NAME' explains one.");
   return `${out.join("\n")}\n`;
 }

@@ -3,7 +3,7 @@
 // port a resource listens on and why, what it is in the user's words, its subnet groups, the
 // instances of a cluster and the endpoints of a proxy completed from their parent, EFS mount
 // targets and access points tied to their file system, and an environment value that holds a
-// resource's endpoint read back as the resource. The CloudFormation reader (cfn/vpc-resources.ts)
+// resource's endpoint read back as the resource. The CloudFormation reader (cfn/converters/resources.ts)
 // and the Terraform builder (terraform/build.ts) feed it; the deployed-account scan uses the
 // endpoint matching. AWS's own facts (ports, engines) live in aws/vpc-resources.ts.
 import { cacheEnginePort, EFS_PORT, engineName, MSK_PORTS, rdsEnginePort, rdsProxyPort } from "../aws/vpc-resources.ts";

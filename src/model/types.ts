@@ -1,6 +1,7 @@
 // The network model: network primitives only, never raw CloudFormation shapes.
 // Every entity carries its origin; AWS's implicit defaults are materialised and marked
 // `isDefault`; a reference that cannot be resolved is an explicit Unknown with a reason.
+import type { DiagnosticCode } from "../aws/codes.ts";
 import type { Severity } from "../findings/severity.ts";
 import type { Cidr } from "../net/ip.ts";
 
@@ -503,7 +504,8 @@ export type EntityKind = Entity["kind"];
 export type { Severity };
 
 export interface Diagnostic {
-  readonly code: string;
+  /** One of DIAGNOSTIC_CODES (`lambda-egress explain CODE` explains it). */
+  readonly code: DiagnosticCode;
   readonly severity: Severity;
   readonly message: string;
   readonly location: Location;

@@ -2,6 +2,7 @@
 // -> one frozen network model per region, the same Model the template loaders build. Ids are
 // the real ones (subnet-..., nat-..., the function's name, the role's name); locations are ARNs,
 // with the `Name` tag beside them. A call the scan was refused leaves its part unknown.
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import { awsManagedPolicyName, awsServiceOfEndpoint } from "../../aws/facts.ts";
 import { databaseFacts, EFS_FILE_SYSTEM, endpointToken, engineOf, proxyFacts } from "../vpc-resources.ts";
 import type { Cidr } from "../../net/ip.ts";
@@ -115,7 +116,7 @@ export function loadRegion(snapshot: Snapshot, rs: RegionSnapshot): Model {
     ...(name !== undefined && name !== "" ? { name } : {}),
     ...extra,
   });
-  const report = (code: string, severity: Diagnostic["severity"], message: string, file: string, resource?: string) =>
+  const report = (code: DiagnosticCode, severity: Diagnostic["severity"], message: string, file: string, resource?: string) =>
     diagnostics.push({ code, severity, message, location: { file }, ...(resource ? { resource } : {}) });
   /** Runs one element's conversion; a malformed element is a diagnostic, never the end of the load. */
   const each = <T>(list: readonly T[], what: string, f: (x: T) => void) => {

@@ -1,6 +1,7 @@
 // CloudFormation intrinsic functions, evaluated as far as the template and the given
 // parameters determine them. What they do not determine becomes an explicit Unknown with the
 // reason; references to resources stay symbolic ({ $ref }) for the model builder to link.
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import { availabilityZones, partitionOf, referenceCharacters, urlSuffixOf } from "../../aws/facts.ts";
 import type { Diagnostic, Severity, Unknown } from "../../model/types.ts";
 import { isUnknown, unknown } from "../../model/types.ts";
@@ -284,7 +285,7 @@ export class Resolver {
     this.conditions = obj(template.Conditions);
   }
 
-  report(code: string, severity: Severity, message: string, where: Where, fix?: string): void {
+  report(code: DiagnosticCode, severity: Severity, message: string, where: Where, fix?: string): void {
     this.diagnostics.push({
       code,
       severity,
@@ -315,6 +316,18 @@ export class Resolver {
     const out = this.evaluate(v, where, depth);
     // Most values hold no partly known string: they are handed out without a second walk.
     return this.partialTexts === before ? (out as Value) : finish(out);
+  }
+
+  /**
+   * Resolves a value as `resolve` does, and hands back what resolving it reported instead of recording it: the
+   * caller decides whether those problems are the template's (no caller shortens `diagnostics` itself).
+   */
+  resolveApart(v: unknown, where: Where): { readonly value: Value; readonly diagnostics: readonly Diagnostic[] } {
+    const seen = this.diagnostics.length;
+    const value = this.resolve(v, where);
+    const diagnostics = this.diagnostics.slice(seen);
+    this.diagnostics.length = seen;
+    return { value, diagnostics };
   }
 
   /** Partly known strings made so far (a counter: `resolve` walks its result only when it made one). */

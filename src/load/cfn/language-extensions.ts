@@ -4,6 +4,7 @@
 // (a `Transform` the tool does not know, `Fn::Transform`, AWS::Include) reported and recorded as a
 // reason the model is undecided: what it would generate is not known.
 // Sources: CloudFormation Template Reference, "Fn::ForEach" and "AWS::LanguageExtensions transform".
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import type { Undecided } from "../../model/model.ts";
 import type { Diagnostic, Location } from "../../model/types.ts";
 import { isUnknown } from "../../model/types.ts";
@@ -126,7 +127,14 @@ class Transformer {
     return this.copiedFrom.get(v) ?? v;
   }
 
-  private report(code: string, severity: "error" | "warning", message: string, pos: Pos | undefined, fix: string, resource?: string): void {
+  private report(
+    code: DiagnosticCode,
+    severity: "error" | "warning",
+    message: string,
+    pos: Pos | undefined,
+    fix: string,
+    resource?: string,
+  ): void {
     this.diagnostics.push({ code, severity, message, location: this.loc(pos), fix, ...(resource ? { resource } : {}) });
   }
 
@@ -319,11 +327,9 @@ class Transformer {
   /** The loop's items, or why they are not known. */
   private collection(key: string, collection: unknown, pos: Pos | undefined): string[] | string {
     this.resolver ??= new Resolver(this.parsed, this.template, this.options);
-    const before = this.resolver.diagnostics.length;
-    const v: Value = this.resolver.resolve(collection, { pos });
+    const { value: v, diagnostics } = this.resolver.resolveApart(collection, { pos });
     // Problems inside the collection (a Ref to nothing...) are the template's own: keep them.
-    this.diagnostics.push(...this.resolver.diagnostics.slice(before));
-    this.resolver.diagnostics.length = before;
+    this.diagnostics.push(...diagnostics);
     if (isUnknown(v)) return v.reason;
     if (!Array.isArray(v)) return `the collection of ${key} is not a list`;
     if (containsSymbolic(v)) {

@@ -4,7 +4,7 @@
 // hand scan for positions and depth, and jsonc-parser to locate syntax errors.
 import type * as Yaml from "yaml";
 import type { Node as YamlNode } from "yaml";
-import { READ_CODES, type ReadCode } from "../../aws/codes.ts";
+import { DIAGNOSTIC_CODES, type DiagnosticCode } from "../../aws/codes.ts";
 import { jsonc, yaml } from "../../vendor.ts";
 import { LoadError } from "../errors.ts";
 import { composeYamlQuickly } from "./yaml-events.ts";
@@ -72,7 +72,7 @@ export interface ParsedText {
 
 /** A problem in a template's text that does not stop reading it. */
 export interface ReadWarning extends Pos {
-  readonly code: ReadCode;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly fix: string;
 }
@@ -85,7 +85,7 @@ function duplicateKey(key: string, at: Pos, section: boolean): ReadWarning {
       ? `duplicate section ${JSON.stringify(key)}: CloudFormation's behavior is undefined (AWS's documentation says not to repeat a section); lambda-egress reads the last one`
       : `duplicate key ${JSON.stringify(key)}: CloudFormation keeps the last one, and so does lambda-egress`,
     ...at,
-    fix: READ_CODES.LOAD_DUPLICATE_KEY.fix,
+    fix: DIAGNOSTIC_CODES.LOAD_DUPLICATE_KEY.fix,
   };
 }
 
@@ -336,7 +336,7 @@ export function parseYamlSlowly(file: string, text: string): ParsedText {
       message:
         "a flow collection ({ } or [ ]) or a quoted string continues on a line indented no deeper than its key: YAML 1.2 refuses it, CloudFormation reads it (as PyYAML does) and so does lambda-egress",
       ...dedentedLine(text, { line: e.line, column: e.column }),
-      fix: READ_CODES.LOAD_YAML_LENIENT.fix,
+      fix: DIAGNOSTIC_CODES.LOAD_YAML_LENIENT.fix,
     });
   }
   const { doc, lineCounter } = read;

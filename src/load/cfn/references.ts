@@ -12,21 +12,14 @@ const SUB_ATTRIBUTE = /\$\{([^}!.][^}.]*)\.([^}]+)\}/g;
 /**
  * Calls `ref` with each name one resource refers to in its raw text: DependsOn, Ref, Fn::GetAtt and `${X}` in Fn::Sub
  * (a variable of the Fn::Sub's own map excepted), names that are no resource included. CloudFormation orders creation by
- * exactly these edges. `stack`: scratch space, passed by a caller that walks many resources.
+ * exactly these edges.
  */
-export function forEachReference(
-  id: string,
-  res: RawResource | undefined,
-  ref: (name: string) => void,
-  onAttribute?: OnAttribute,
-  stack: unknown[] = [],
-): void {
+export function forEachReference(id: string, res: RawResource | undefined, ref: (name: string) => void, onAttribute?: OnAttribute): void {
   const dependsOn = res?.DependsOn;
   if (typeof dependsOn === "string") ref(dependsOn);
   else if (Array.isArray(dependsOn)) for (const d of dependsOn) if (typeof d === "string") ref(d);
   if (!res?.Properties || typeof res.Properties !== "object") return;
-  stack.length = 0;
-  stack.push(res.Properties);
+  const stack: unknown[] = [res.Properties];
   while (stack.length > 0) {
     const v = stack.pop();
     if (Array.isArray(v)) {
@@ -123,13 +116,12 @@ export function dependencyGraph(resources: Readonly<Record<string, RawResource>>
     edges[count++] = j;
   };
   const selfReferences: string[] = [];
-  const stack: unknown[] = [];
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i] as string;
     current = i;
     self = false;
     start[i] = count;
-    forEachReference(id, resources[id], ref, onAttribute, stack);
+    forEachReference(id, resources[id], ref, onAttribute);
     if (self) selfReferences.push(id);
   }
   start[ids.length] = count;

@@ -4,6 +4,7 @@
 // on the raw resources (Fn::GetAtt attributes, dependency cycles), on one resource's resolved
 // properties (rule numbers, actions, ports), and on the built model (subnets and their VPC,
 // overlapping subnets, duplicate routes, duplicate network ACL rule numbers).
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import { GETATT_ATTRIBUTES } from "../../aws/getatt.ts";
 import type { Entity, NetworkAcl, Origin, RouteTable, Subnet, Vpc } from "../../model/types.ts";
 import { isUnknown } from "../../model/types.ts";
@@ -15,7 +16,7 @@ import { isPlainObject } from "./intrinsics.ts";
 
 /** One problem; the caller turns it into a diagnostic at the resource (and key) it names. */
 export interface Problem {
-  readonly code: string;
+  readonly code: DiagnosticCode;
   readonly message: string;
   readonly fix: string;
   /** The logical id the problem is reported on. */

@@ -4,6 +4,7 @@
 // a new aws_security_group has NO egress rule unless given (the provider revokes AWS's default
 // allow-all egress), and aws_default_route_table / _network_acl / _security_group adopt the VPC's
 // defaults and replace their rules with the configured ones.
+import type { DiagnosticCode } from "../../aws/codes.ts";
 import { localRoutes, vpcDefaults } from "../implicit.ts";
 import { awsManagedPolicyName, awsServiceOfEndpoint, DEFAULT_INSTANCE_TYPE, MANAGED_POLICY_ACTIONS } from "../../aws/facts.ts";
 import type {
@@ -202,7 +203,7 @@ export class TerraformBuilder {
     };
   }
 
-  private report(code: string, severity: Severity, message: string, inst: TfInstance): void {
+  private report(code: DiagnosticCode, severity: Severity, message: string, inst: TfInstance): void {
     const moduleSource = this.refs.moduleSource(inst);
     const at = this.refs.locate(inst);
     this.diagnostics.push({

@@ -4,6 +4,7 @@
 // followed into their folders; `count` and `for_each` are expanded over known values; a value known
 // only after apply (an id) stays a reference to the instance it comes from; anything else that cannot
 // be decided is Undecided, naming the expression.
+import type { DiagnosticCode } from "../../../aws/codes.ts";
 import type { Expr, Step } from "./ast.ts";
 import type { Scope, Value } from "./eval.ts";
 import { Computed, Evaluator, isMap, LazyObject, shallow, Undecided } from "./eval.ts";
@@ -67,7 +68,7 @@ export interface HclInstance {
 export interface ConfigReading {
   readonly instances: HclInstance[];
   readonly undecided: { reason: string; address?: string; file: string; line?: number }[];
-  readonly warnings: { code: string; message: string; file: string; line?: number; address?: string }[];
+  readonly warnings: { code: DiagnosticCode; message: string; file: string; line?: number; address?: string }[];
   readonly providerRegion: Value;
 }
 

@@ -3,11 +3,12 @@
 // AWS::EC2::VPCBlockPublicAccessExclusion (VpcId or SubnetId, InternetGatewayExclusionMode:
 // allow-bidirectional | allow-egress). CloudFormation reference:
 // aws-resource-ec2-vpcblockpublicaccessoptions.html, aws-resource-ec2-vpcblockpublicaccessexclusion.html.
-import { BLOCK_PUBLIC_ACCESS_EXCLUSION_MODES, BLOCK_PUBLIC_ACCESS_MODES } from "../../aws/facts.ts";
-import type { BlockPublicAccessExclusion, BlockPublicAccessOptions, Unknown } from "../../model/types.ts";
-import { isUnknown, unknown } from "../../model/types.ts";
-import type { Value } from "./intrinsics.ts";
-import type { LoaderKit, Props } from "./kit.ts";
+import { BLOCK_PUBLIC_ACCESS_EXCLUSION_MODES, BLOCK_PUBLIC_ACCESS_MODES } from "../../../aws/facts.ts";
+import type { BlockPublicAccessExclusion, BlockPublicAccessOptions, Unknown } from "../../../model/types.ts";
+import { isUnknown, unknown } from "../../../model/types.ts";
+import type { Value } from "../intrinsics.ts";
+import type { LoaderKit, Props } from "../kit.ts";
+import type { Converter } from "./index.ts";
 
 function mode<T extends string>(kit: LoaderKit, id: string, key: string, v: Value | undefined, allowed: readonly T[]): T | Unknown {
   if (isUnknown(v)) return v;
@@ -44,3 +45,16 @@ export function blockPublicAccessExclusion(kit: LoaderKit, id: string, p: Props)
     mode: mode(kit, id, "InternetGatewayExclusionMode", p.InternetGatewayExclusionMode, BLOCK_PUBLIC_ACCESS_EXCLUSION_MODES),
   };
 }
+
+export const ACCOUNT: readonly Converter[] = [
+  {
+    type: "AWS::EC2::VPCBlockPublicAccessOptions",
+    phase: "account",
+    convert: (k, id, p) => k.draft.others.push(blockPublicAccessOptions(k, id, p)),
+  },
+  {
+    type: "AWS::EC2::VPCBlockPublicAccessExclusion",
+    phase: "account",
+    convert: (k, id, p) => k.draft.others.push(blockPublicAccessExclusion(k, id, p)),
+  },
+];

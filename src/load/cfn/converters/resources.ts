@@ -2,11 +2,11 @@
 // included), RDS Proxy, ElastiCache, MemoryDB, DocumentDB, Neptune, OpenSearch (in a VPC), MSK,
 // Redshift, and EFS file systems with their mount targets and access points. Their subnet groups
 // are read first, so a database names its subnets. The ports come from src/aws/vpc-resources.ts;
-// what does not depend on CloudFormation's property names is shared with Terraform (../vpc-resources.ts).
-import { DOCUMENTDB_PORT, MSK_PORTS, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../aws/vpc-resources.ts";
-import type { EntityRef, Unknown, VpcResource } from "../../model/types.ts";
-import { isUnknown, unknown } from "../../model/types.ts";
-import type { PortFacts } from "../vpc-resources.ts";
+// what does not depend on CloudFormation's property names is shared with Terraform (src/load/vpc-resources.ts).
+import { DOCUMENTDB_PORT, MSK_PORTS, NEPTUNE_PORT, OPENSEARCH_PORT, REDSHIFT_PORT } from "../../../aws/vpc-resources.ts";
+import type { EntityRef, Unknown, VpcResource } from "../../../model/types.ts";
+import { isUnknown, unknown } from "../../../model/types.ts";
+import type { PortFacts } from "../../vpc-resources.ts";
 import {
   cacheFacts,
   databaseFacts,
@@ -16,10 +16,11 @@ import {
   portOf,
   proxyFacts,
   VpcResourceSet,
-} from "../vpc-resources.ts";
-import type { Value } from "./intrinsics.ts";
-import { isPlainObject } from "./intrinsics.ts";
-import type { LoaderKit, Props } from "./kit.ts";
+} from "../../vpc-resources.ts";
+import type { Value } from "../intrinsics.ts";
+import { isPlainObject } from "../intrinsics.ts";
+import type { LoaderKit, Props } from "../kit.ts";
+import type { Converter } from "./index.ts";
 
 /** Subnet groups: their subnets, by logical id. */
 export const SUBNET_GROUP_TYPES: ReadonlySet<string> = new Set([
@@ -306,3 +307,22 @@ function mskPort(p: Props): PortFacts {
     clientBroker: typeof enc.ClientBroker === "string" ? enc.ClientBroker : "TLS",
   });
 }
+
+/** Subnet groups first, then the resources naming them, then EFS mount targets and access points (registry order). */
+export const VPC_RESOURCES: readonly Converter[] = [
+  ...[...SUBNET_GROUP_TYPES].map((type): Converter => ({
+    type,
+    phase: "vpc-resources",
+    convert: (k, id, p) => k.draft.vpcResources.subnetGroup(id, p),
+  })),
+  ...[...VPC_RESOURCE_TYPES].map((type): Converter => ({
+    type,
+    phase: "vpc-resources",
+    convert: (k, id, p) => k.draft.vpcResources.resource(id, type, p),
+  })),
+  ...[...EFS_ATTACHMENT_TYPES].map((type): Converter => ({
+    type,
+    phase: "vpc-resources",
+    convert: (k, id, p) => k.draft.vpcResources.attachment(id, type, p),
+  })),
+];

@@ -5,11 +5,11 @@
 // (API_CapacityProviderVpcConfig.html): VpcConfig is required, SubnetIds 1-16, SecurityGroupIds
 // 0-5; no property sets a public IP on the instances
 // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-managed-instances-networking.html).
-import { MAX_FUNCTION_SECURITY_GROUPS, MAX_FUNCTION_SUBNETS } from "../../aws/facts.ts";
-import type { CapacityProvider, Unknown, VpcConfig } from "../../model/types.ts";
-import { isUnknown, unknown } from "../../model/types.ts";
-import { isPlainObject } from "./intrinsics.ts";
-import type { LoaderKit, Props } from "./kit.ts";
+import { MAX_FUNCTION_SECURITY_GROUPS, MAX_FUNCTION_SUBNETS } from "../../../aws/facts.ts";
+import type { CapacityProvider, Unknown, VpcConfig } from "../../../model/types.ts";
+import { isUnknown, unknown } from "../../../model/types.ts";
+import { isPlainObject } from "../intrinsics.ts";
+import type { LoaderKit, Props } from "../kit.ts";
 
 export function capacityProvider(kit: LoaderKit, id: string, p: Props): CapacityProvider {
   const vc = p.VpcConfig;
