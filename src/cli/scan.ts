@@ -106,9 +106,8 @@ function summarize(io: Io, snapshot: Snapshot, written: string | null): void {
 
 /** `lambda-egress scan ...`: 0, or 2 on a usage, credential or API error. */
 export async function runScan(args: readonly string[], io: Io): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
+  const { values } = parseArgs(
+    {
       args: [...args],
       allowPositionals: false,
       strict: true,
@@ -119,11 +118,9 @@ export async function runScan(args: readonly string[], io: Io): Promise<number> 
         output: { type: "string", short: "o" },
         help: { type: "boolean", short: "h" },
       },
-    }).values;
-  } catch (e) {
-    io.stderr.write(`lambda-egress: ${(e as Error).message}\n  hint: lambda-egress scan --help lists the options\n`);
-    return 2;
-  }
+    },
+    "scan",
+  );
   if (values.help) {
     io.stdout.write(SCAN_HELP);
     return 0;
