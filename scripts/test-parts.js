@@ -16,6 +16,7 @@ export const PARTS = {
     "intrinsics",
     "intrinsics-property",
     "managed-instances",
+    "memo",
     "needs",
     "net",
     "resource-terms",
