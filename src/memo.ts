@@ -1,7 +1,8 @@
 // One caching style: a function of one argument whose results are kept by that argument. An object argument (a model,
 // a route table, an ACL, a report) keeps its result in a WeakMap, so the result goes when the object does; a text
-// argument (a CIDR, an IAM pattern: templates repeat a few) keeps it in a Map emptied when it holds `max` results.
-// Constants computed on first use are `x ??= compute()` instead.
+// argument (an IAM pattern: templates repeat a few) keeps it in a Map emptied when it holds `max` results.
+// Constants computed on first use are `x ??= compute()` instead. parseCidr (net/ip.ts), the hottest function of an
+// analysis, keeps a cache of its own: through the shared closure it costs 1.7 % more instructions.
 // By hand: a dozen lines; a memoization package would be a dependency for less than its own README.
 
 /** `compute`, each result kept for its object argument (an undefined result is computed again). */
