@@ -19,6 +19,7 @@ export const PARTS = {
     "intrinsics",
     "intrinsics-property",
     "managed-instances",
+    "memo",
     "needs",
     "net",
     "resource-terms",

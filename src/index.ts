@@ -3,11 +3,13 @@
 export type { Analysis, FunctionReport, SubnetReport, SubnetView, Summary } from "./analyze/check.ts";
 export { analyze } from "./analyze/check.ts";
 export type { Destination } from "./analyze/destination.ts";
-export { parseDestination } from "./analyze/destination.ts";
+export { DestinationError, parseDestination } from "./analyze/destination.ts";
 export type { Egress, Hop, Path, ReachFacts, ReachOptions, ReachResult, Step, Verdict } from "./analyze/reach.ts";
 export { FACTS, Reachability } from "./analyze/reach.ts";
 export { CODES, DIAGNOSTIC_CODES } from "./aws/codes.ts";
 export type { DiagnosticCode } from "./aws/codes.ts";
+export type { ErrorKind } from "./errors.ts";
+export { LambdaEgressError } from "./errors.ts";
 export type { BreakEven, Comparison, DesignCost, Needs } from "./cost/compare.ts";
 export { compareDesigns, needsOf } from "./cost/compare.ts";
 export type { CostEstimate, CostItem, EstimateOptions } from "./cost/estimate.ts";

@@ -3,6 +3,7 @@
 import type { FunctionReport } from "./analyze/check.ts";
 import { analyze } from "./analyze/check.ts";
 import type { Blocker, Egress, Hop } from "./analyze/reach.ts";
+import { LambdaEgressError } from "./errors.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";
 import type { StackInput } from "./load/cfn/stacks.ts";
 import { loadModel, loadModels } from "./load/index.ts";
@@ -53,12 +54,11 @@ export interface TraceReport {
 }
 
 /** A function or subnet the template does not have: the CLI shows it as a usage error (exit 2). */
-export class SelectionError extends Error {
-  readonly hint: string;
+export class SelectionError extends LambdaEgressError {
+  declare readonly hint: string;
   constructor(message: string, hint: string) {
-    super(message);
+    super("usage", "SELECTION_NOT_FOUND", message, { hint });
     this.name = "SelectionError";
-    this.hint = hint;
   }
 }
 

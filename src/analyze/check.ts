@@ -74,7 +74,8 @@ export function defaultDestinations(model: Model, vpcId: string | null, ipv6: bo
   return out;
 }
 
-export function summarize(verdicts: readonly string[]): Summary {
+/** One verdict for a destination over several subnets: all reachable, all unreachable, some of each (partial), or unknown. */
+export function combineVerdicts(verdicts: readonly string[]): Summary {
   if (verdicts.length === 0) return "unknown";
   if (verdicts.every((v) => v === "reachable")) return "reachable";
   if (verdicts.every((v) => v === "unreachable")) return "unreachable";
@@ -279,7 +280,7 @@ function functionReport(
     // Each subnet's results are in the order of dests (found by label when not: linear, not a search per destination).
     dests.map((d, i) => [
       d.label,
-      summarize(
+      combineVerdicts(
         reports.map(
           (r) =>
             (r.destinations[i]?.to === d.label ? r.destinations[i] : r.destinations.find((x) => x.to === d.label))?.verdict ?? "unknown",

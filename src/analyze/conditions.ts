@@ -8,6 +8,7 @@
 // The worlds are built from the model itself, not by each hop of the walk: every element that
 // carries `origin.conditionUnknown` is kept (its condition decided) or removed, so nothing the
 // road depends on can be forgotten.
+import { memoize } from "../memo.ts";
 import type { Model } from "../model/model.ts";
 import type { Entity, InternetGateway, NetworkAcl, Origin, RouteTable, SecurityGroup, Subnet } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
@@ -68,11 +69,7 @@ function push(o: Origin | undefined, out: string[]): void {
 const OFF_ROAD = new Set<Entity["kind"]>(["function", "role", "capacity-provider"]);
 
 /** Per model: the open conditions of each VPC's own elements, and of those that belong to no VPC (key ""). */
-const OPEN = new WeakMap<Model, Map<string, readonly string[]>>();
-
-function openByVpc(model: Model): Map<string, readonly string[]> {
-  const known = OPEN.get(model);
-  if (known) return known;
+const openByVpc = memoize((model: Model): Map<string, readonly string[]> => {
   const sets = new Map<string, Set<string>>();
   const found: string[] = [];
   for (const kind of model.kinds()) {
@@ -89,9 +86,8 @@ function openByVpc(model: Model): Map<string, readonly string[]> {
   }
   const out = new Map<string, readonly string[]>();
   for (const [v, set] of sets) out.set(v, [...set]);
-  OPEN.set(model, out);
   return out;
-}
+});
 
 /**
  * The open conditions (their `conditionUnknown` texts, which name the condition and why it is

@@ -1,6 +1,7 @@
 // Destination classes (`--to`): each is a set of packets (addresses x ports, TCP).
 import { AWS_SERVICE_PORT, DEFAULT_INTERNET_PORT, PUBLIC_IPV6 } from "../aws/facts.ts";
 import { didYouMean, isAwsService } from "../aws/service-catalogue.ts";
+import { LambdaEgressError } from "../errors.ts";
 import { SERVICE_PORTS } from "../aws/services.ts";
 import type { Box } from "../net/box-set.ts";
 import { BoxSet } from "../net/box-set.ts";
@@ -29,7 +30,13 @@ export interface Destination {
   readonly addresses: readonly Cidr[];
 }
 
-export class DestinationError extends Error {}
+/** A destination (--to, an intent's key) that does not parse, or names what the input does not have. */
+export class DestinationError extends LambdaEgressError {
+  constructor(message: string) {
+    super("input", "DESTINATION_INVALID", message);
+    this.name = "DestinationError";
+  }
+}
 
 const PUBLIC_SPACE: Partial<Record<Family, readonly Cidr[]>> = {};
 

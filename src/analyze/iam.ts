@@ -1,27 +1,26 @@
 // What a role's statements, as the template shows them, allow. Only what the template shows:
 // permission boundaries, SCPs and session policies are outside it.
 import type { PolicyStatement, Role } from "../model/types.ts";
+import { memoizeText } from "../memo.ts";
 import { isUnknown } from "../model/types.ts";
 
 /** Compiled action patterns (a template has few distinct ones; a large one asks about them often). */
-const PATTERNS = new Map<string, RegExp>();
-
-/** IAM action patterns: `*` and `?` wildcards, case-insensitive. */
-export function actionMatches(pattern: string, action: string): boolean {
-  if (!pattern.includes("*") && !pattern.includes("?")) return pattern.toLowerCase() === action.toLowerCase();
-  let re = PATTERNS.get(pattern);
-  if (!re) {
-    re = new RegExp(
+const actionPattern = memoizeText(
+  (pattern) =>
+    new RegExp(
       `^${pattern
         .replace(/[.+^${}()|[\]\\]/g, "\\$&")
         .replace(/\*/g, ".*")
         .replace(/\?/g, ".")}$`,
       "i",
-    );
-    if (PATTERNS.size >= 10_000) PATTERNS.clear();
-    PATTERNS.set(pattern, re);
-  }
-  return re.test(action);
+    ),
+  10_000,
+);
+
+/** IAM action patterns: `*` and `?` wildcards, case-insensitive. */
+export function actionMatches(pattern: string, action: string): boolean {
+  if (!pattern.includes("*") && !pattern.includes("?")) return pattern.toLowerCase() === action.toLowerCase();
+  return actionPattern(pattern).test(action);
 }
 
 export type Permission = "allowed" | "denied" | "conditional" | "unknown";
@@ -69,7 +68,19 @@ export type Match = "yes" | "no" | "unknown";
 const TOKEN = /\$\{(?:\?|AWS::[A-Za-z]+|[A-Za-z0-9]+(?:\.[A-Za-z0-9.]+)?)\}/;
 const PSEUDO_TOKEN = /\$\{AWS::([A-Za-z]+)\}/g;
 const GENERATED_NAME = /^\$\{([A-Za-z0-9]+)\}$/;
-const RESOURCE_PATTERNS = new Map<string, RegExp>();
+/** Compiled resource patterns (see resourceGlob). */
+const resourcePattern = memoizeText((pattern) => {
+  const body = pattern
+    .split(":")
+    .map((seg) =>
+      seg
+        .split("")
+        .map((c, i) => (c === "*" ? (i === seg.length - 1 ? ".*" : "[^:]*") : c === "?" ? "[^:]" : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+        .join(""),
+    )
+    .join(":");
+  return new RegExp(`^${body}$`, "s");
+}, 10_000);
 
 function hasToken(s: string): boolean {
   return TOKEN.test(s);
@@ -83,24 +94,7 @@ function hasToken(s: string): boolean {
  */
 export function resourceGlob(pattern: string, value: string): boolean {
   if (!pattern.includes("*") && !pattern.includes("?")) return pattern === value;
-  let re = RESOURCE_PATTERNS.get(pattern);
-  if (!re) {
-    const body = pattern
-      .split(":")
-      .map((seg) =>
-        seg
-          .split("")
-          .map((c, i) =>
-            c === "*" ? (i === seg.length - 1 ? ".*" : "[^:]*") : c === "?" ? "[^:]" : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
-          )
-          .join(""),
-      )
-      .join(":");
-    re = new RegExp(`^${body}$`, "s");
-    if (RESOURCE_PATTERNS.size >= 10_000) RESOURCE_PATTERNS.clear();
-    RESOURCE_PATTERNS.set(pattern, re);
-  }
-  return re.test(value);
+  return resourcePattern(pattern).test(value);
 }
 
 function segment(pattern: string, value: string): Match {

@@ -1,5 +1,6 @@
 // Small questions over the model that several rules ask.
 import { DEFAULT_INTERNET_PORT, lambdaFunctionArn } from "../aws/facts.ts";
+import { memoize } from "../memo.ts";
 import type { Model } from "../model/model.ts";
 import type { CapacityProvider, LambdaFunction, PolicyStatement, Role, Route, Subnet, SymbolicString, VpcConfig } from "../model/types.ts";
 import { isUnknown } from "../model/types.ts";
@@ -196,18 +197,12 @@ export function invokedFunctions(model: Model, fn: LambdaFunction): InvokeTarget
   return [...out.values()];
 }
 
-const FUNCTION_INDEX = new WeakMap<Model, Map<string, LambdaFunction>>();
-
 /** The template's functions by name (literal or generated-name token) and by ARN. */
-function functionsByNameOrArn(model: Model): Map<string, LambdaFunction> {
-  let index = FUNCTION_INDEX.get(model);
-  if (!index) {
-    index = new Map();
-    for (const f of model.functions()) {
-      index.set(f.name ?? `\${${f.id}}`, f);
-      index.set(functionArn(f), f);
-    }
-    FUNCTION_INDEX.set(model, index);
+const functionsByNameOrArn = memoize((model: Model): Map<string, LambdaFunction> => {
+  const index = new Map<string, LambdaFunction>();
+  for (const f of model.functions()) {
+    index.set(f.name ?? `\${${f.id}}`, f);
+    index.set(functionArn(f), f);
   }
   return index;
-}
+});

@@ -259,7 +259,7 @@ export class Reachability {
     );
     // 3. The function subnet's route table, then wherever each route leads (onward).
     route(eng, walk, ctx, subnet, "function", this.onward);
-    return summarize(dest, cls, outcomes, road);
+    return resultWithFacts(dest, cls, outcomes, road);
   }
 
   /**
@@ -491,7 +491,8 @@ function reachableReason(egress: readonly Egress[], road: Road, main: Outcome | 
   return main?.reason ?? "delivered";
 }
 
-function summarize(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Road): ReachResult {
+/** The result of a destination from its outcomes: the verdict, with the facts rules read. */
+function resultWithFacts(dest: Destination, cls: BoxSet, outcomes: Outcome[], road: Road): ReachResult {
   return withFacts(verdictOf(dest, cls, outcomes, road), dest, outcomes);
 }
 

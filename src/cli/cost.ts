@@ -6,7 +6,7 @@ import { parseArgs } from "./args.ts";
 import { DEFAULT_REGION } from "../aws/facts.ts";
 import { compareDesigns } from "../cost/compare.ts";
 import { costModel } from "../cost/estimate.ts";
-import { PriceDataError, regionPrices } from "../cost/prices.ts";
+import { regionPrices } from "../cost/prices.ts";
 import type { Traffic } from "../cost/traffic.ts";
 import { MAX_TRAFFIC_BYTES, parseInlineTraffic, TrafficError, trafficFromDocument } from "../cost/traffic.ts";
 import { loadModel } from "../load/index.ts";
@@ -16,7 +16,9 @@ import { readBounded } from "../load/read.ts";
 import { renderCompareJson, renderCompareText } from "../report/compare.ts";
 import { renderCostJson, renderCostText } from "../report/cost.ts";
 import type { Io } from "./main.ts";
-import { parseImports, parseParams, printError, readIntents, readTemplate, readText } from "./main.ts";
+import { parseImports, parseParams, readIntents, readTemplate, readText } from "./main.ts";
+import { usageHint } from "./help.ts";
+import { UsageError } from "../errors.ts";
 import { unknownParamLines } from "../load/params.ts";
 import { snapshotModelIn } from "./scan.ts";
 
@@ -59,21 +61,8 @@ Options:
                      (cost prices one template: the network of another stack is not priced)
 `;
 
-class CostUsageError extends Error {}
-
-/** Runs `cost` with the arguments after the command name: 0, or 2 on a usage or input error. */
-export function runCost(args: readonly string[], io: Io): number {
-  try {
-    return cost(args, io);
-  } catch (e) {
-    if (e instanceof LoadError) throw e;
-    const usage = e instanceof CostUsageError || (e as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS");
-    if (usage || e instanceof PriceDataError || e instanceof TrafficError) {
-      return printError(io, (e as Error).message, usage ? "lambda-egress cost --help lists the options" : undefined);
-    }
-    throw e;
-  }
-}
+/** A usage error of `cost`. */
+const usage = (message: string) => new UsageError(message, { hint: usageHint("cost") });
 
 function readTraffic(arg: string, io: Io): Traffic {
   const path = resolve(io.cwd, arg);
@@ -104,46 +93,50 @@ function readTraffic(arg: string, io: Io): Traffic {
   try {
     return trafficFromDocument(doc);
   } catch (e) {
-    if (e instanceof TrafficError) throw new LoadError("TRAFFIC_INVALID", e.message, { file: arg });
+    if (e instanceof TrafficError) throw new LoadError("TRAFFIC_INVALID", e.message, { file: arg }, undefined, e);
     throw e;
   }
 }
 
-function cost(args: readonly string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      region: { type: "string" },
-      traffic: { type: "string" },
-      format: { type: "string" },
-      param: { type: "string", multiple: true },
-      import: { type: "string", multiple: true },
-      compare: { type: "boolean" },
-      expect: { type: "string" },
-      help: { type: "boolean", short: "h" },
+/** Runs `cost` with the arguments after the command name: 0 (its errors are thrown, and exit 2). */
+export function runCost(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs(
+    {
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        region: { type: "string" },
+        traffic: { type: "string" },
+        format: { type: "string" },
+        param: { type: "string", multiple: true },
+        import: { type: "string", multiple: true },
+        compare: { type: "boolean" },
+        expect: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  });
+    "cost",
+  );
   if (values.help) {
     io.stdout.write(COST_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new CostUsageError("cost needs a template file");
-  if (positionals.length > 1) throw new CostUsageError(`cost takes one template, not ${positionals.length}`);
+  if (positionals.length === 0) throw usage("cost needs a template file");
+  if (positionals.length > 1) throw usage(`cost takes one template, not ${positionals.length}`);
   const format = values.format ?? "text";
-  if (format !== "text" && format !== "json") throw new CostUsageError(`--format ${format}: use text or json`);
+  if (format !== "text" && format !== "json") throw usage(`--format ${format}: use text or json`);
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region))
-    throw new CostUsageError(`--region ${values.region} is not a region name (e.g. eu-west-1)`);
+    throw usage(`--region ${values.region} is not a region name (e.g. eu-west-1)`);
   const file = positionals[0] as string;
   // A snapshot of a deployed account (or --aws) is priced in its own region (--region picks one of several).
   const deployed = snapshotModelIn(io, file, values.region);
   const region = deployed?.region ?? values.region ?? DEFAULT_REGION;
   regionPrices(region); // no price data: say so before reading anything
   const params = parseParams(values.param);
-  if (typeof params === "string") throw new CostUsageError(params);
+  if (typeof params === "string") throw usage(params);
   const imports = parseImports(values.import);
-  if (typeof imports === "string") throw new CostUsageError(imports);
+  if (typeof imports === "string") throw usage(imports);
   const traffic = values.traffic !== undefined ? readTraffic(values.traffic, io) : undefined;
   const path = resolve(io.cwd, file);
   if (!deployed && existsSync(path) && statSync(path).isDirectory())
@@ -158,8 +151,7 @@ function cost(args: readonly string[], io: Io): number {
   const model =
     deployed ?? loadModel(file, readTemplate(path, file), { params, imports, ...(values.region !== undefined ? { region } : {}) });
   for (const line of unknownParamLines(model)) io.stderr.write(line);
-  if (values.expect !== undefined && !values.compare)
-    throw new CostUsageError("--expect goes with --compare (it states the functions' needs)");
+  if (values.expect !== undefined && !values.compare) throw usage("--expect goes with --compare (it states the functions' needs)");
   if (values.compare) {
     const intents = values.expect !== undefined ? readIntents(resolve(io.cwd, values.expect), values.expect) : undefined;
     const c = compareDesigns(model, traffic, intents);

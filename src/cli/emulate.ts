@@ -10,10 +10,10 @@ import { isatty } from "node:tty";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "./args.ts";
 import type { Emulation } from "../emulate/apply.ts";
-import { ApplyError, applyPlan, cleanupAll, defaultStateDir, PlanError, TRUST_CA_VARIABLES } from "../emulate/apply.ts";
+import { ApplyError, applyPlan, cleanupAll, defaultStateDir, TRUST_CA_VARIABLES } from "../emulate/apply.ts";
 import { planProblems, validatePlan } from "../emulate/validate-plan.ts";
 import type { Invocation } from "../emulate/invoke.ts";
-import { InvokeError, prepareInvocation, readEvent, runtimeApiCommand } from "../emulate/invoke.ts";
+import { prepareInvocation, readEvent, runtimeApiCommand } from "../emulate/invoke.ts";
 import type { RuntimeApiConfig } from "../emulate/servers/runtime-api.ts";
 import { SANDBOX_USER, sandboxCommand } from "../emulate/sandbox.ts";
 import type { EniPlan, Plan } from "../emulate/plan-types.ts";
@@ -34,7 +34,10 @@ import { readBounded } from "../load/read.ts";
 import { escapeControl, escapeLines } from "../report/escape.ts";
 import type { LambdaFunction } from "../model/types.ts";
 import type { Io } from "./main.ts";
-import { parseImports, parseParams, printError, readTemplate, setOutputClosedHandler } from "./main.ts";
+import { parseImports, parseParams, readTemplate, setOutputClosedHandler } from "./main.ts";
+import { usageHint } from "./help.ts";
+import { EmulationError, UsageError } from "../errors.ts";
+import { SelectionError } from "../trace.ts";
 import { snapshotModelFor } from "./scan.ts";
 
 export const EMULATE_HELP = `Usage:
@@ -94,29 +97,31 @@ privilege or emulation error; 128 + the signal's number after SIGHUP, SIGINT or 
 and 141 when the output's reader goes away (the run is torn down first).
 `;
 
-class EmulateUsageError extends Error {}
-
-const fail = printError;
+/** A usage error of `emulate`. */
+const usage = (message: string) => new UsageError(message, { hint: usageHint("emulate") });
 
 /** What this system lacks to apply a plan (one line with how to get it), undefined when nothing. */
-function missingPrivileges(needNft: boolean, needSandbox = false): { message: string; hint: string } | undefined {
+function missingPrivileges(needNft: boolean, needSandbox = false): EmulationError | undefined {
   if (process.platform !== "linux")
-    return { message: "emulate needs Linux network namespaces", hint: "run it on Linux (a VM or a privileged container)" };
+    return new EmulationError("EMULATE_NEEDS_LINUX", "emulate needs Linux network namespaces", {
+      hint: "run it on Linux (a VM or a privileged container)",
+    });
   if (process.getuid?.() !== 0)
-    return {
-      message: "emulate needs root to create network namespaces",
+    return new EmulationError("EMULATE_NEEDS_ROOT", "emulate needs root to create network namespaces", {
       hint: "run it with sudo (runs in the rootless sandbox leave nothing to clean up)",
-    };
-  if (spawnSync("ip", ["-V"]).status !== 0) return { message: "ip (iproute2) is missing", hint: "apt-get install iproute2" };
+    });
+  if (spawnSync("ip", ["-V"]).status !== 0)
+    return new EmulationError("EMULATE_TOOL_MISSING", "ip (iproute2) is missing", { hint: "apt-get install iproute2" });
   if (needNft && spawnSync("nft", ["--version"]).status !== 0)
-    return { message: "nft (nftables) is missing", hint: "apt-get install nftables" };
+    return new EmulationError("EMULATE_TOOL_MISSING", "nft (nftables) is missing", { hint: "apt-get install nftables" });
   if (needSandbox)
     for (const tool of ["unshare", "setpriv", "findmnt"])
       if (spawnSync(tool, ["--version"]).status !== 0)
-        return {
-          message: `${tool} (util-linux) is missing: --exec and --invoke run their command in a sandbox made with it`,
-          hint: "apt-get install util-linux",
-        };
+        return new EmulationError(
+          "EMULATE_TOOL_MISSING",
+          `${tool} (util-linux) is missing: --exec and --invoke run their command in a sandbox made with it`,
+          { hint: "apt-get install util-linux" },
+        );
   return undefined;
 }
 
@@ -135,13 +140,11 @@ function launcher(): string | undefined {
 async function runInSandbox(argv: readonly string[], io: Io, terminal: boolean): Promise<number> {
   const bin = launcher();
   if (spawnSync("unshare", ["--user", "--map-root-user", "--net", "true"]).status !== 0 || bin === undefined) {
-    return fail(
-      io,
-      "emulate needs root, or unprivileged user namespaces for its rootless sandbox",
-      "run it with sudo, or allow user namespaces (unshare comes with util-linux)",
-    );
+    throw new EmulationError("EMULATE_NEEDS_ROOT", "emulate needs root, or unprivileged user namespaces for its rootless sandbox", {
+      hint: "run it with sudo, or allow user namespaces (unshare comes with util-linux)",
+    });
   }
-  return new Promise((done) => {
+  return new Promise((done, fail) => {
     // setpriv --pdeathsig: the sandbox dies with this process, even when it is killed with SIGKILL.
     const pdeath = (spawnSync("setpriv", ["--help"], { encoding: "utf8" }).stdout ?? "").includes("--pdeathsig")
       ? ["setpriv", "--pdeathsig", "KILL", "--"]
@@ -155,7 +158,7 @@ async function runInSandbox(argv: readonly string[], io: Io, terminal: boolean):
     });
     child.stdout?.on("data", (d: Buffer) => io.stdout.write(d.toString()));
     child.stderr?.on("data", (d: Buffer) => io.stderr.write(d.toString()));
-    child.on("error", (e) => done(fail(io, `cannot start the sandbox: ${e.message}`)));
+    child.on("error", (e) => fail(new EmulationError("EMULATE_SANDBOX_FAILED", `cannot start the sandbox: ${e.message}`, { cause: e })));
     child.on("close", (code) => done(code ?? 2));
   });
 }
@@ -202,9 +205,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   const dash = argv.indexOf("--");
   const own = dash < 0 ? [...argv] : argv.slice(0, dash);
   const command = dash < 0 ? [] : argv.slice(dash + 1);
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const { values, positionals } = parseArgs(
+    {
       args: own,
       allowPositionals: true,
       strict: true,
@@ -226,20 +228,17 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
         format: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
-    });
-  } catch (e) {
-    return fail(io, (e as Error).message, "lambda-egress emulate --help lists the options");
-  }
-  const { values, positionals } = parsed;
-  const usage = (m: string): number => fail(io, m, "lambda-egress emulate --help lists the options");
+    },
+    "emulate",
+  );
   if (values.help) {
     io.stdout.write(EMULATE_HELP);
     return 0;
   }
   if (values.cleanup) {
-    if (positionals.length > 0 || values.exec || values.plan) return usage("--cleanup takes no template, --exec or --plan");
+    if (positionals.length > 0 || values.exec || values.plan) throw usage("--cleanup takes no template, --exec or --plan");
     const lack = missingPrivileges(false);
-    if (lack) return fail(io, lack.message, lack.hint);
+    if (lack) throw lack;
     const report = await cleanupAll();
     for (const r of report.removed) io.stdout.write(`removed ${r}\n`);
     for (const a of report.active) io.stdout.write(`left ${a}: its run is still going\n`);
@@ -248,48 +247,46 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   }
   const planFile = values["plan-file"];
   if (planFile !== undefined) {
-    if (positionals.length > 0 || values.plan) return usage("--plan-file takes no template and no --plan");
+    if (positionals.length > 0 || values.plan) throw usage("--plan-file takes no template and no --plan");
   } else {
-    if (positionals.length !== 1) return usage("emulate takes one template");
-    if (values.function === undefined && !values.shell) return usage("emulate needs --function ID");
+    if (positionals.length !== 1) throw usage("emulate takes one template");
+    if (values.function === undefined && !values.shell) throw usage("emulate needs --function ID");
   }
   if (!values.plan && !values.exec && !values.invoke && !values.shell)
-    return usage("emulate needs --exec -- CMD, --invoke or --shell (or --plan to print the plan)");
-  if (values.exec && command.length === 0) return usage("--exec needs a command after --");
+    throw usage("emulate needs --exec -- CMD, --invoke or --shell (or --plan to print the plan)");
+  if (values.exec && command.length === 0) throw usage("--exec needs a command after --");
   if ([values.plan, values.exec, values.invoke, values.shell].filter(Boolean).length > 1)
-    return usage("use one of --plan, --exec, --invoke and --shell");
-  if (values.shell && command.length > 0) return usage("--shell takes no command (--exec -- CMD runs one)");
-  if (values.shell && values.timeout !== undefined) return usage("--timeout goes with --exec: a shell lasts until it exits");
+    throw usage("use one of --plan, --exec, --invoke and --shell");
+  if (values.shell && command.length > 0) throw usage("--shell takes no command (--exec -- CMD runs one)");
+  if (values.shell && values.timeout !== undefined) throw usage("--timeout goes with --exec: a shell lasts until it exits");
   if (values.format !== undefined && values.format !== "text" && values.format !== "json")
-    return usage(`--format ${printable(values.format)}: use text or json`);
+    throw usage(`--format ${printable(values.format)}: use text or json`);
   const json = values.format === "json";
-  if (json && !values.exec && !values.invoke) return usage("--format json goes with --exec and --invoke");
+  if (json && !values.exec && !values.invoke) throw usage("--format json goes with --exec and --invoke");
   if (values.invoke && (planFile !== undefined || command.length > 0))
-    return usage("--invoke runs the template's handler: no --plan-file, no command");
-  if (values.event !== undefined && !values.invoke) return usage("--event goes with --invoke");
-  if (values.code !== undefined && !values.invoke) return usage("--code goes with --invoke");
+    throw usage("--invoke runs the template's handler: no --plan-file, no command");
+  if (values.event !== undefined && !values.invoke) throw usage("--event goes with --invoke");
+  if (values.code !== undefined && !values.invoke) throw usage("--code goes with --invoke");
   if (values.event !== undefined) {
     // The event is checked here, before any sandbox or emulation: a bad event is the caller's error, not the function's.
-    try {
-      readEvent(resolve(io.cwd, values.event), values.event);
-    } catch (e) {
-      if (e instanceof InvokeError) return fail(io, e.message, e.hint);
-      throw e;
-    }
+    readEvent(resolve(io.cwd, values.event), values.event);
   }
   const timeout = values.timeout === undefined ? 30 : Number(values.timeout);
-  if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600) return usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
+  if (!Number.isFinite(timeout) || timeout < 1 || timeout > 3600) throw usage(`--timeout ${values.timeout}: use 1 to 3600 seconds`);
   const params = parseParams(values.param);
-  if (typeof params === "string") return usage(params);
+  if (typeof params === "string") throw usage(params);
   const imports = parseImports(values.import);
-  if (typeof imports === "string") return usage(imports);
+  if (typeof imports === "string") throw usage(imports);
   if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(values.region))
-    return usage(`--region ${printable(values.region)} is not a region name (e.g. eu-west-1)`);
+    throw usage(`--region ${printable(values.region)} is not a region name (e.g. eu-west-1)`);
   const runs = values.exec === true || values.invoke === true || values.shell === true;
   if (runs && process.platform === "linux" && process.getuid?.() !== 0 && io.env[SANDBOX_ENV] === undefined)
     return runInSandbox(argv, io, values.shell === true);
   const sandboxNotes = io.env[SANDBOX_ENV] !== undefined && runs ? prepareSandbox() : [];
-  if (typeof sandboxNotes === "string") return fail(io, sandboxNotes, "the rootless sandbox needs mount rights in its own namespaces");
+  if (typeof sandboxNotes === "string")
+    throw new EmulationError("EMULATE_SANDBOX_FAILED", sandboxNotes, {
+      hint: "the rootless sandbox needs mount rights in its own namespaces",
+    });
   let plan: Plan;
   let invokeFn: LambdaFunction | undefined;
   let region: string | undefined;
@@ -297,7 +294,9 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   if (planFile !== undefined) {
     const loaded = readPlanFile(resolve(io.cwd, planFile), planFile);
     if (typeof loaded === "string")
-      return fail(io, loaded, "a plan file is JSON of typed operations, as the README's Emulate section describes (--plan-file)");
+      throw new EmulationError("PLAN_FILE_INVALID", loaded, {
+        hint: "a plan file is JSON of typed operations, as the README's Emulate section describes (--plan-file)",
+      });
     plan = loaded;
   } else {
     const file = positionals[0] as string;
@@ -314,7 +313,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     plan = planEmulation(model, { prefix: newPrefix(), ...(values.function !== undefined ? { functions: [values.function] } : {}) });
     if (values.invoke) {
       const fn = model.functions().find((f) => f.id === values.function || f.name === values.function);
-      if (!fn) return fail(io, `no function ${values.function} in ${file}`, "lambda-egress check lists the functions");
+      if (!fn) throw new SelectionError(`no function ${values.function} in ${file}`, "lambda-egress check lists the functions");
       invokeFn = fn;
     }
   }
@@ -328,8 +327,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       (values.function === undefined || e.functionId === values.function || planFile === undefined),
   );
   if (enis.length === 0) {
-    return fail(
-      io,
+    throw new SelectionError(
       values.function === undefined
         ? `no function of ${positionals[0] ?? planFile} has an ENI to emulate${values.subnet === undefined ? "" : ` in subnet ${values.subnet}`}`
         : values.subnet === undefined
@@ -342,7 +340,7 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
     plan.namespaces.some((n) => n.nft !== undefined),
     values.exec === true || values.invoke === true,
   );
-  if (lack) return fail(io, lack.message, lack.hint);
+  if (lack) throw lack;
   // Notes go before the runs' output, or into the JSON document.
   const notes: string[] = [];
   const note = (n: string): void => {
@@ -354,23 +352,17 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
   // Prepared last, after every refusal, so that the temporary directory is always removed below.
   let invocation: Invocation | undefined;
   if (invokeFn) {
-    try {
-      const file = positionals[0] as string;
-      invocation = prepareInvocation(
-        invokeFn,
-        resolve(io.cwd, file),
-        values.event === undefined ? undefined : resolve(io.cwd, values.event),
-        {
-          // Beside the run's state (removed with it, and by --cleanup after a crash), not in /tmp: the handler gets its own /tmp.
-          baseDir: join(defaultStateDir(), plan.prefix),
-          ...(region !== undefined ? { region } : {}),
-          ...(values.code !== undefined ? { codeDir: resolve(io.cwd, values.code) } : {}),
-        },
-      );
-    } catch (e) {
-      if (e instanceof InvokeError) return fail(io, e.message, e.hint);
-      throw e;
-    }
+    invocation = prepareInvocation(
+      invokeFn,
+      resolve(io.cwd, positionals[0] as string),
+      values.event === undefined ? undefined : resolve(io.cwd, values.event),
+      {
+        // Beside the run's state (removed with it, and by --cleanup after a crash), not in /tmp: the handler gets its own /tmp.
+        baseDir: join(defaultStateDir(), plan.prefix),
+        ...(region !== undefined ? { region } : {}),
+        ...(values.code !== undefined ? { codeDir: resolve(io.cwd, values.code) } : {}),
+      },
+    );
     for (const n of invocation.notes) note(n);
   }
   let emulation: Emulation | undefined;
@@ -408,8 +400,8 @@ export async function runEmulate(argv: readonly string[], io: Io): Promise<numbe
       emulation = await applyPlan(plan);
     } catch (e) {
       if (stopping !== undefined) return await stop(stopping);
-      if (e instanceof PlanError) return fail(io, e.message, "the plan breaks the emulator's safety rules; this is a bug in the planner");
-      if (e instanceof ApplyError) return fail(io, `could not build the emulation: ${e.message}`, "everything created was removed");
+      if (e instanceof ApplyError)
+        throw new EmulationError(e.code, `could not build the emulation: ${e.message}`, { hint: e.hint, cause: e });
       throw e;
     }
     if (stopping !== undefined) return await stop(stopping);

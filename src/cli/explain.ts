@@ -7,7 +7,7 @@ import { RULES } from "../rules/index.ts";
 import { parseArgs } from "./args.ts";
 import { EXPLAIN_HELP } from "./help.ts";
 import type { Io } from "./main.ts";
-import { printError } from "./main.ts";
+import { UsageError } from "../errors.ts";
 
 /** AWS's page of Reachability Analyzer's explanation codes. */
 const RA_CODES_PAGE = "https://docs.aws.amazon.com/vpc/latest/reachability/explanation-codes.html";
@@ -28,19 +28,14 @@ function indent(text: string): string {
     .join("\n");
 }
 
+/** Runs `explain` with the arguments after the command name: 0 (a name it does not know is a usage error, exit 2). */
 export function runExplain(args: readonly string[], io: Io): number {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(args);
-  } catch (e) {
-    return printError(io, (e as Error).message, "lambda-egress explain --help");
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parse(args);
   if (values.help) {
     io.stdout.write(EXPLAIN_HELP);
     return 0;
   }
-  if (positionals.length > 1) return printError(io, `explain takes one rule or code, not ${positionals.length}`);
+  if (positionals.length > 1) throw new UsageError(`explain takes one rule or code, not ${positionals.length}`);
   const name = positionals[0];
   if (name === undefined) {
     io.stdout.write(listing());
@@ -50,18 +45,19 @@ export function runExplain(args: readonly string[], io: Io): number {
   if (text === undefined) {
     const names = [...RULES.map((r) => r.meta.id), ...Object.keys(CODES), ...Object.keys(DIAGNOSTIC_CODES)];
     const near = closest(name, names);
-    return printError(
-      io,
-      `no rule or code ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ""}`,
-      "lambda-egress explain lists the rules and codes",
-    );
+    throw new UsageError(`no rule or code ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ""}`, {
+      hint: "lambda-egress explain lists the rules and codes",
+    });
   }
   io.stdout.write(text);
   return 0;
 }
 
 function parse(args: readonly string[]) {
-  return parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { help: { type: "boolean", short: "h" } } });
+  return parseArgs(
+    { args: [...args], allowPositionals: true, strict: true, options: { help: { type: "boolean", short: "h" } } },
+    "explain",
+  );
 }
 
 /** The explanation of a rule id or a code (any case), or undefined. */

@@ -4,6 +4,13 @@
 /** Every command, in the order the help lists them. */
 export const COMMANDS = ["check", "trace", "new", "cost", "scan", "emulate", "explain", "help"] as const;
 
+/** Where a usage error of a command points (the main help without a command). */
+export function usageHint(command?: (typeof COMMANDS)[number]): string {
+  if (command === "new") return "lambda-egress new --help lists the patterns and options";
+  if (command === "explain") return "lambda-egress explain --help";
+  return `lambda-egress ${command && command !== "help" ? `${command} ` : ""}--help lists the options`;
+}
+
 /**
  * Whether to colour: never with --no-color or NO_COLOR set to anything but "" (no-color.org); always with FORCE_COLOR
  * set to anything but "", "0" or "false"; else when stdout is a terminal.

@@ -5,7 +5,7 @@ import type { Stats } from "node:fs";
 import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "./args.ts";
-import { DestinationError, parseDestination } from "../analyze/destination.ts";
+import { parseDestination } from "../analyze/destination.ts";
 import type { CheckReport } from "../check.ts";
 import { checkAssembly, checkModel, checkTemplates, mergeReports, suppressInReport } from "../check.ts";
 import { evaluateIntents } from "../intents/evaluate.ts";
@@ -14,9 +14,9 @@ import { intentDestinations, MAX_INTENTS_BYTES, parseIntents } from "../intents/
 import type { CloudAssembly } from "../load/cdk-assembly.ts";
 import type { TerraformConfigOptions } from "../load/terraform/hcl/index.ts";
 import { readCloudAssembly } from "../load/cdk-assembly.ts";
-import { formatLocation, LoadError } from "../load/errors.ts";
+import { OutputError, UsageError } from "../errors.ts";
+import { LoadError } from "../load/errors.ts";
 import { isTerraformConfigPath, MAX_JSON_BYTES, readBounded, readTemplateFile } from "../load/read.ts";
-import { escapeControl } from "../report/escape.ts";
 import { renderJsonBytes } from "../report/json.ts";
 import { renderText } from "../report/text.ts";
 import { RULES } from "../rules/index.ts";
@@ -25,8 +25,7 @@ import { closest } from "../report/suggest.ts";
 import { importExternal } from "../import-external.ts";
 import { renderTraceJson, renderTraceText } from "../report/trace.ts";
 import type { TraceReport } from "../trace.ts";
-import { SelectionError, traceAssembly, traceModel, traceTemplates } from "../trace.ts";
-import { ScanError } from "../load/aws/scan-error.ts";
+import { traceAssembly, traceModel, traceTemplates } from "../trace.ts";
 import { isSnapshotText, LIVE_INPUT } from "../load/aws/snapshot.ts";
 
 // The other commands' modules (cost, new, emulate, scan and the deployed-account inputs) are loaded
@@ -38,7 +37,8 @@ const explainCommand = () => import("./explain.ts");
 const scanCommand = () => import("./scan.ts");
 /** Terraform configuration (.tf), read with an HCL parser compiled to WebAssembly: loaded only for such an input. */
 const terraformConfig = () => import("../load/terraform/hcl/index.ts");
-import { CHECK_HELP, COMMANDS, TRACE_HELP, useColor } from "./help.ts";
+import { CHECK_HELP, COMMANDS, TRACE_HELP, usageHint, useColor } from "./help.ts";
+import { printError } from "./print-error.ts";
 import type { FailOnLevel } from "../findings/severity.ts";
 import { atOrAbove, isFailOnLevel } from "../findings/severity.ts";
 
@@ -71,7 +71,10 @@ export function outputClosed(): boolean {
 /** What the launcher does when writing the output fails otherwise than EPIPE (ENOSPC, EIO): says so in one line; returns 2. */
 export function outputFailed(e: NodeJS.ErrnoException, io: Pick<Io, "stderr">): number {
   const reason = e.code === "ENOSPC" ? "no space left on the device" : e.code === "EIO" ? "input/output error" : e.message;
-  return printError(io, `cannot write the output: ${reason}${e.code ? ` (${e.code})` : ""}`);
+  return printError(
+    io,
+    new OutputError("OUTPUT_FAILED", `cannot write the output: ${reason}${e.code ? ` (${e.code})` : ""}`, { cause: e }),
+  );
 }
 
 /** The `--param NAME=VALUE` options as a map, or the message for the first one without a name (each command says it its way). */
@@ -224,8 +227,6 @@ Colour follows the terminal; NO_COLOR=1 or --no-color turns it off, FORCE_COLOR=
 it on in a pipe. 'lambda-egress explain NAME' explains a rule or an explanation code.
 `;
 
-class UsageError extends Error {}
-
 /** The template name that stands for the standard input. */
 const STDIN = "-";
 
@@ -245,6 +246,7 @@ const CHECK_FORMATS = ["text", "json", "sarif", "markdown", "html"];
  * format: the other formats never pay for it.
  */
 async function writeHtml(report: CheckReport | TraceReport, io: Io, output: string | undefined): Promise<void> {
+  const command = "traces" in report ? "trace" : "check";
   const [{ Graphviz }, { renderHtml, renderTraceHtml }] = await Promise.all([
     importExternal<typeof import("@hpcc-js/wasm-graphviz")>("@hpcc-js/wasm-graphviz"),
     import("../report/html.ts"),
@@ -259,23 +261,13 @@ async function writeHtml(report: CheckReport | TraceReport, io: Io, output: stri
   try {
     writeFileSync(resolve(io.cwd, output), html);
   } catch (e) {
-    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UsageError(`cannot write ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, {
+      hint: usageHint(command),
+      cause: e,
+    });
   }
   io.stdout.write(`wrote ${output}\n`);
 }
-
-/**
- * Prints an error: `lambda-egress: MESSAGE` and the hint, each on one line with control characters escaped (a message
- * quotes the template: it must not drive the terminal or forge a line), then `raw` as it is (a stack, when debugging).
- * Returns 2, the exit code of every usage, input or internal error.
- */
-export function printError(io: Pick<Io, "stderr">, message: string, hint?: string, raw?: string): number {
-  io.stderr.write(`lambda-egress: ${escapeControl(message)}\n${raw ?? ""}`);
-  if (hint) io.stderr.write(`  hint: ${escapeControl(hint)}\n`);
-  return 2;
-}
-
-const fail = printError;
 
 /** The file's status, or a LoadError naming it when it does not exist. */
 function statFile(path: string, shown: string, missing = "no such file"): Stats {
@@ -337,35 +329,27 @@ export function isSnapshotFile(io: Pick<Io, "cwd">, file: string): boolean {
   return isSnapshotText(head.toString("utf8"));
 }
 
+/**
+ * Runs a command line: its exit code. Every command's errors end here, in the one printer: an error of the error model
+ * (src/errors.ts) as its message and hint, anything else as a bug.
+ */
 export async function run(argv: readonly string[], io: Io): Promise<number> {
+  try {
+    return await execute(argv, io);
+  } catch (e) {
+    return printError(io, e);
+  }
+}
+
+/** Runs a command line, throwing what goes wrong (run prints it). */
+export async function execute(argv: readonly string[], io: Io): Promise<number> {
   // `help COMMAND` is `COMMAND --help`; -v is --version.
   if (argv[0] === "help" && argv.length > 1) argv = [argv[1] as string, "--help"];
   if (argv[0] === "-v") argv = ["--version"];
-  try {
-    if (argv[0] === "scan") return await (await scanCommand()).runScan(argv.slice(1), io);
-    const args = awsOptionGiven(argv) ? await (await scanCommand()).resolveAwsArgs(argv, io) : [...argv];
-    if (args[0] === "emulate") return await (await emulateCommand()).runEmulate(args.slice(1), io);
-    return await runCommand(args, io);
-  } catch (e) {
-    if (e instanceof UsageError)
-      return fail(
-        io,
-        e.message,
-        `lambda-egress ${argv[0] === "check" || argv[0] === "trace" ? `${argv[0]} ` : ""}--help lists the options`,
-      );
-    if (e instanceof ScanError) return fail(io, e.message, e.hint);
-    if (e instanceof LoadError) return fail(io, `${formatLocation(e.location)}: ${e.message}`, e.hint);
-    if (e instanceof DestinationError) return fail(io, e.message);
-    if (e instanceof SelectionError) return fail(io, e.message, e.hint);
-    const err = e as Error;
-    const debug = io.env.LAMBDA_EGRESS_DEBUG ? `${err.stack ?? ""}\n` : undefined;
-    return fail(
-      io,
-      `internal error: ${err.message}`,
-      "this is a bug; please report it with the template (LAMBDA_EGRESS_DEBUG=1 shows the stack)",
-      debug,
-    );
-  }
+  if (argv[0] === "scan") return await (await scanCommand()).runScan(argv.slice(1), io);
+  const args = awsOptionGiven(argv) ? await (await scanCommand()).resolveAwsArgs(argv, io) : [...argv];
+  if (args[0] === "emulate") return await (await emulateCommand()).runEmulate(args.slice(1), io);
+  return await runCommand(args, io);
 }
 
 async function runCommand(argv: readonly string[], io: Io): Promise<number> {
@@ -385,31 +369,27 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
     const near = closest(command, COMMANDS);
     throw new UsageError(
       `unknown command ${JSON.stringify(command)}${near ? ` (did you mean ${near}?)` : ""}; the commands are ${COMMANDS.join(", ")}`,
+      { hint: usageHint() },
     );
   }
-  let parsed: ReturnType<typeof parseCommandArgs>;
-  try {
-    parsed = parseCommandArgs(rest);
-  } catch (e) {
-    if (e instanceof UsageError || e instanceof DestinationError) throw e;
-    throw new UsageError((e as Error).message);
-  }
-  const { values, positionals } = parsed;
+  /** A usage error of this command. */
+  const usage = (message: string) => new UsageError(message, { hint: usageHint(command) });
+  const { values, positionals } = parseCommandArgs(rest, command);
   if (values.help) {
     io.stdout.write(command === "check" ? CHECK_HELP : TRACE_HELP);
     return 0;
   }
   const only = (options: readonly (keyof typeof values)[], cmd: string) => {
-    for (const o of options) if (values[o] !== undefined) throw new UsageError(`--${o} applies to ${cmd} only`);
+    for (const o of options) if (values[o] !== undefined) throw usage(`--${o} applies to ${cmd} only`);
   };
   if (command === "check") only(["function", "subnet"], "trace");
   else only(["expect", "fail-on", "verbose", "ignore"], "check");
-  if (positionals.length === 0) throw new UsageError(`${command} needs a template file`);
+  if (positionals.length === 0) throw usage(`${command} needs a template file`);
   const format = values.format ?? "text";
   const formats = command === "check" ? CHECK_FORMATS : ["text", "json", "html"];
   if (!formats.includes(format)) {
     const near = closest(format, formats);
-    throw new UsageError(`--format ${format}: use ${formats.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
+    throw usage(`--format ${format}: use ${formats.join(", ")}${near ? ` (did you mean ${near}?)` : ""}`);
   }
   const ignore = (values.ignore ?? []).flatMap((r) => r.split(",")).map((r) => r.trim());
   for (const r of ignore) {
@@ -417,28 +397,28 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
       r,
       RULES.map((x) => x.meta.id),
     );
-    if (problem) throw new UsageError(`--ignore ${r}: ${problem}`);
+    if (problem) throw usage(`--ignore ${r}: ${problem}`);
   }
   const params = parseParams(values.param);
-  if (typeof params === "string") throw new UsageError(params);
+  if (typeof params === "string") throw usage(params);
   const to = values.to ?? [];
   for (const d of to) parseDestination(d);
   const region = values.region;
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
-    throw new UsageError(`--region ${region} is not a region name (e.g. eu-west-1)`);
+    throw usage(`--region ${region} is not a region name (e.g. eu-west-1)`);
   const color = useColor(io.env, io.stdout.isTTY, values["no-color"] === true);
   // --quiet: the exit code only.
   if (values.quiet) io = { ...io, stdout: { write: () => true } };
-  if (positionals.filter((p) => p === STDIN).length > 1) throw new UsageError("- (the standard input) can be given once");
+  if (positionals.filter((p) => p === STDIN).length > 1) throw usage("- (the standard input) can be given once");
   const imports = parseImports(values.import);
-  if (typeof imports === "string") throw new UsageError(imports);
+  if (typeof imports === "string") throw usage(imports);
   const stackNames = parseStackNames(values["stack-name"], positionals, io.cwd);
-  if (typeof stackNames === "string") throw new UsageError(stackNames);
+  if (typeof stackNames === "string") throw usage(stackNames);
   const load = { params, imports, stackNames, ...(region ? { region } : {}), ...(ignore.length > 0 ? { ignore } : {}) };
-  const terraform = terraformOptions(values, io.cwd, load);
+  const terraform = terraformOptions(values, io.cwd, load, command);
 
   if (command === "trace") {
-    if (values.function === undefined) throw new UsageError("trace needs --function ID");
+    if (values.function === undefined) throw usage("trace needs --function ID");
     const file = positionals[0] as string;
     const options = { ...load, to, function: values.function, ...(values.subnet !== undefined ? { subnet: values.subnet } : {}) };
     const hclPath =
@@ -453,7 +433,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
       // Several templates: the function's own, and those it imports from (a snapshot or an assembly is traced alone).
       for (const f of positionals) {
         if (f !== STDIN && statFile(resolve(io.cwd, f), f).isDirectory())
-          throw new UsageError(`trace takes several templates, or one cloud assembly; ${f} is a directory`);
+          throw usage(`trace takes several templates, or one cloud assembly; ${f} is a directory`);
       }
     }
     const report = deployed
@@ -468,7 +448,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
           );
     const traced = report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
     if (format === "html") return writeHtml(report, io, values.output).then(() => traced);
-    if (values.output !== undefined) throw new UsageError("-o FILE goes with --format html");
+    if (values.output !== undefined) throw usage("-o FILE goes with --format html");
     io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
     return traced;
   }
@@ -511,7 +491,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   if (intents?.ignores) report = suppressInReport(report, { byFunction: intents.ignores });
   if (intents) report = { ...report, intents: evaluateIntents(intents, report) };
   if (format === "html") return writeHtml(report, io, values.output).then(() => checkExitCode(report, failOn));
-  if (values.output !== undefined) throw new UsageError("-o FILE goes with --format html");
+  if (values.output !== undefined) throw usage("-o FILE goes with --format html");
   // The SARIF and Markdown writers are loaded for their format only, like the HTML one.
   if (format === "sarif") {
     const [{ renderSarif }, { readRuleDocs }] = await Promise.all([import("../report/sarif.ts"), import("../findings/docs.ts")]);
@@ -535,7 +515,10 @@ export function parseFailOn(text: string): FailOn {
   for (const part of text.split(",").map((p) => p.trim())) {
     if (part === "unknown") unknown = true;
     else if (isFailOnLevel(part) && level === undefined) level = part;
-    else throw new UsageError(`--fail-on ${text}: use one level (error, warning, info or none), unknown, or both (e.g. error,unknown)`);
+    else
+      throw new UsageError(`--fail-on ${text}: use one level (error, warning, info or none), unknown, or both (e.g. error,unknown)`, {
+        hint: usageHint("check"),
+      });
   }
   return { level: level ?? "error", unknown };
 }
@@ -577,32 +560,35 @@ export function readIntents(path: string, shown: string): IntentsFile {
   return parseIntents(shown, text);
 }
 
-function parseCommandArgs(args: readonly string[]) {
-  return parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      to: { type: "string", multiple: true },
-      param: { type: "string", multiple: true },
-      import: { type: "string", multiple: true },
-      "stack-name": { type: "string", multiple: true },
-      region: { type: "string" },
-      format: { type: "string" },
-      "fail-on": { type: "string" },
-      expect: { type: "string" },
-      function: { type: "string" },
-      subnet: { type: "string" },
-      verbose: { type: "boolean" },
-      quiet: { type: "boolean", short: "q" },
-      output: { type: "string", short: "o" },
-      "no-color": { type: "boolean" },
-      ignore: { type: "string", multiple: true },
-      help: { type: "boolean", short: "h" },
-      var: { type: "string", multiple: true },
-      "var-file": { type: "string", multiple: true },
+function parseCommandArgs(args: readonly string[], command: "check" | "trace") {
+  return parseArgs(
+    {
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        to: { type: "string", multiple: true },
+        param: { type: "string", multiple: true },
+        import: { type: "string", multiple: true },
+        "stack-name": { type: "string", multiple: true },
+        region: { type: "string" },
+        format: { type: "string" },
+        "fail-on": { type: "string" },
+        expect: { type: "string" },
+        function: { type: "string" },
+        subnet: { type: "string" },
+        verbose: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" },
+        output: { type: "string", short: "o" },
+        "no-color": { type: "boolean" },
+        ignore: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+        var: { type: "string", multiple: true },
+        "var-file": { type: "string", multiple: true },
+      },
     },
-  });
+    command,
+  );
 }
 
 /** `--var NAME=VALUE` and `--var-file FILE` (Terraform configuration), with the load options. */
@@ -610,10 +596,12 @@ function terraformOptions(
   values: { var?: string[] | undefined; "var-file"?: string[] | undefined },
   cwd: string,
   load: Record<string, unknown>,
+  command: "check" | "trace",
 ): TerraformConfigOptions {
   const vars = (values.var ?? []).map((v): [string, string] => {
     const eq = v.indexOf("=");
-    if (eq <= 0) throw new UsageError(`--var ${v}: use NAME=VALUE (a Terraform variable of the configuration)`);
+    if (eq <= 0)
+      throw new UsageError(`--var ${v}: use NAME=VALUE (a Terraform variable of the configuration)`, { hint: usageHint(command) });
     return [v.slice(0, eq), v.slice(eq + 1)];
   });
   const varFiles = (values["var-file"] ?? []).map((f) => ({ path: resolve(cwd, f), shown: f }));

@@ -10,7 +10,8 @@ import type { TemplateFormat } from "../build/template.ts";
 import { buildTemplate, renderTemplate, TEMPLATE_FORMATS } from "../build/template.ts";
 import { buildTerraform, terraformDescription } from "../build/terraform.ts";
 import type { Io } from "./main.ts";
-import { printError } from "./main.ts";
+import { usageHint } from "./help.ts";
+import { OutputError, UsageError } from "../errors.ts";
 
 /** `text` in lines of at most `width` characters, the second and later ones after `indent`. */
 function wrap(text: string, width: number, indent: string): string {
@@ -55,7 +56,8 @@ Options:
   --force                  overwrite FILE when it exists
 `;
 
-class NewUsageError extends Error {}
+/** A usage error of `new`. */
+const usage = (message: string) => new UsageError(message, { hint: usageHint("new") });
 
 function list(v: string | undefined): string[] | undefined {
   return v === undefined
@@ -64,16 +66,6 @@ function list(v: string | undefined): string[] | undefined {
         .split(",")
         .map((s) => s.trim())
         .filter((s) => s.length > 0);
-}
-
-/** Runs `new` with the arguments after the command name; returns the exit code (0, or 2 on a usage or write error). */
-export function runNew(args: readonly string[], io: Io): number {
-  try {
-    return generate(args, io);
-  } catch (e) {
-    const usage = e instanceof NewUsageError || (e as { code?: unknown }).code?.toString().startsWith("ERR_PARSE_ARGS");
-    return printError(io, (e as Error).message, usage ? "lambda-egress new --help lists the patterns and options" : undefined);
-  }
 }
 
 /** Whether args[i] is -o/--output or its value (left out of the header: the file name says nothing). */
@@ -90,36 +82,40 @@ function isOutputArg(args: readonly string[], i: number): boolean {
   );
 }
 
-function generate(args: readonly string[], io: Io): number {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    strict: true,
-    options: {
-      azs: { type: "string" },
-      endpoints: { type: "string" },
-      "eip-allocations": { type: "string" },
-      "vpc-cidr": { type: "string" },
-      format: { type: "string" },
-      output: { type: "string", short: "o" },
-      force: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
+/** Runs `new` with the arguments after the command name: 0 (its errors, usage or output, are thrown, and exit 2). */
+export function runNew(args: readonly string[], io: Io): number {
+  const { values, positionals } = parseArgs(
+    {
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        azs: { type: "string" },
+        endpoints: { type: "string" },
+        "eip-allocations": { type: "string" },
+        "vpc-cidr": { type: "string" },
+        format: { type: "string" },
+        output: { type: "string", short: "o" },
+        force: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
     },
-  });
+    "new",
+  );
   if (values.help) {
     io.stdout.write(NEW_HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new NewUsageError(`new needs a pattern; one of: ${PATTERNS.join(", ")}`);
-  if (positionals.length > 1) throw new NewUsageError(`new takes one pattern, not ${positionals.length}`);
+  if (positionals.length === 0) throw usage(`new needs a pattern; one of: ${PATTERNS.join(", ")}`);
+  if (positionals.length > 1) throw usage(`new takes one pattern, not ${positionals.length}`);
   const format = values.format ?? "cloudformation";
   if (format !== "cdk" && format !== "terraform" && !(TEMPLATE_FORMATS as readonly string[]).includes(format)) {
-    throw new NewUsageError(`--format ${format}: use ${[...TEMPLATE_FORMATS, "cdk", "terraform"].join(", ")}`);
+    throw usage(`--format ${format}: use ${[...TEMPLATE_FORMATS, "cdk", "terraform"].join(", ")}`);
   }
   let azs: number | undefined;
   if (values.azs !== undefined) {
     azs = /^\d+$/.test(values.azs) ? Number(values.azs) : Number.NaN;
-    if (Number.isNaN(azs)) throw new NewUsageError(`--azs must be a whole number from 1 to 3, not ${values.azs}`);
+    if (Number.isNaN(azs)) throw usage(`--azs must be a whole number from 1 to 3, not ${values.azs}`);
   }
   const endpoints = list(values.endpoints);
   const eipAllocations = list(values["eip-allocations"]);
@@ -130,7 +126,7 @@ function generate(args: readonly string[], io: Io): number {
     ...(eipAllocations ? { eipAllocations } : {}),
     ...(values["vpc-cidr"] !== undefined ? { vpcCidr: values["vpc-cidr"] } : {}),
   });
-  if ("errors" in resolved) throw new NewUsageError(resolved.errors.join("; "));
+  if ("errors" in resolved) throw usage(resolved.errors.join("; "));
   const { options } = resolved;
   const out = values.output;
   if (format === "cdk") return writeCdkApp(io, options, out, values.force === true);
@@ -196,7 +192,7 @@ function writeOutput(io: Io, out: string, text: string, force: boolean): void {
     writeFileSync(resolve(io.cwd, out), text, { flag: force ? "w" : "wx" });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "EEXIST") throw new Error(`${out} exists; pass --force to overwrite it`);
-    throw new Error(`cannot write ${out}: ${(e as Error).message}`);
+    if (code === "EEXIST") throw new OutputError("OUTPUT_EXISTS", `${out} exists; pass --force to overwrite it`, { cause: e });
+    throw new OutputError("OUTPUT_FAILED", `cannot write ${out}: ${(e as Error).message}`, { cause: e });
   }
 }

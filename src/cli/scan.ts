@@ -90,7 +90,7 @@ async function scanWith(io: Io, regions: string[], profile: string | undefined, 
 }
 
 /** What the scan saw and could not see, on stderr. */
-function summarize(io: Io, snapshot: Snapshot, written: string | null): void {
+function printScanSummary(io: Io, snapshot: Snapshot, written: string | null): void {
   for (const r of snapshot.regions) {
     const n = (k: keyof typeof r, what: string) => {
       const c = (r[k] as readonly unknown[]).length;
@@ -106,9 +106,8 @@ function summarize(io: Io, snapshot: Snapshot, written: string | null): void {
 
 /** `lambda-egress scan ...`: 0, or 2 on a usage, credential or API error. */
 export async function runScan(args: readonly string[], io: Io): Promise<number> {
-  let values;
-  try {
-    values = parseArgs({
+  const { values } = parseArgs(
+    {
       args: [...args],
       allowPositionals: false,
       strict: true,
@@ -119,11 +118,9 @@ export async function runScan(args: readonly string[], io: Io): Promise<number> 
         output: { type: "string", short: "o" },
         help: { type: "boolean", short: "h" },
       },
-    }).values;
-  } catch (e) {
-    io.stderr.write(`lambda-egress: ${(e as Error).message}\n  hint: lambda-egress scan --help lists the options\n`);
-    return 2;
-  }
+    },
+    "scan",
+  );
   if (values.help) {
     io.stdout.write(SCAN_HELP);
     return 0;
@@ -132,7 +129,7 @@ export async function runScan(args: readonly string[], io: Io): Promise<number> 
   const text = renderSnapshot(snapshot);
   if (values.output === undefined || values.output === "-") {
     io.stdout.write(text);
-    summarize(io, snapshot, null);
+    printScanSummary(io, snapshot, null);
   } else {
     try {
       writeFileSync(resolve(io.cwd, values.output), text);
@@ -141,7 +138,7 @@ export async function runScan(args: readonly string[], io: Io): Promise<number> 
         file: values.output,
       });
     }
-    summarize(io, snapshot, values.output);
+    printScanSummary(io, snapshot, values.output);
   }
   return 0;
 }
@@ -190,7 +187,7 @@ export async function resolveAwsArgs(argv: readonly string[], io: Io): Promise<s
     } else kept.push(a);
   }
   const snapshot = await scanWith(io, regionList(regions), profile, functions);
-  summarize(io, snapshot, null);
+  printScanSummary(io, snapshot, null);
   registerLiveSnapshot(LIVE_INPUT, snapshot);
   return [command, LIVE_INPUT, ...kept];
 }

@@ -3,6 +3,7 @@
 // (https://aws.amazon.com/vpc/pricing/, https://aws.amazon.com/privatelink/pricing/,
 // https://aws.amazon.com/ec2/pricing/on-demand/) and the AWS Price List; each figure names its own. Refresh from the AWS Price List (offers AmazonEC2, AmazonVPC,
 // AWSDataTransfer) before relying on a figure; the dates say how fresh each one is.
+import { LambdaEgressError } from "../errors.ts";
 
 /** AWS and Infracost bill a month as 730 hours (8,760 / 12). */
 export const HOURS_PER_MONTH = 730;
@@ -368,7 +369,13 @@ export const REGIONS: Readonly<Record<string, RegionPrices>> = {
 /** The regions the price data covers, sorted. */
 export const PRICED_REGIONS: readonly string[] = Object.keys(REGIONS).sort();
 
-export class PriceDataError extends Error {}
+/** A region the price data does not cover (never a guess). */
+export class PriceDataError extends LambdaEgressError {
+  constructor(message: string) {
+    super("input", "NO_PRICE_DATA", message);
+    this.name = "PriceDataError";
+  }
+}
 
 /** The prices of a region; a PriceDataError naming the regions that have data when it has none (never a guess). */
 export function regionPrices(region: string): RegionPrices {

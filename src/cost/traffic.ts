@@ -8,6 +8,7 @@
 //   functions                   (file only) a mapping of function id to its own traffic classes; that traffic
 //                               is that function's alone, the top-level classes are split among all functions
 import { closestService, isAwsService } from "../aws/service-catalogue.ts";
+import { LambdaEgressError } from "../errors.ts";
 import { DEFAULT_CROSS_AZ_SIDES } from "./prices.ts";
 
 /** GB per month by destination class. */
@@ -25,7 +26,13 @@ export interface Traffic extends Volumes {
   readonly functions?: Readonly<Record<string, Volumes>>;
 }
 
-export class TrafficError extends Error {}
+/** Traffic (--traffic, a traffic file) that does not parse. */
+export class TrafficError extends LambdaEgressError {
+  constructor(message: string) {
+    super("input", "TRAFFIC_INVALID", message);
+    this.name = "TrafficError";
+  }
+}
 
 /** Traffic files are small: a few lines. */
 export const MAX_TRAFFIC_BYTES = 64 * 1024;

@@ -10,18 +10,29 @@ import { renderIpOps } from "./ip-ops.ts";
 import { PREFIX_PATTERN } from "./servers/guard.ts";
 import { RUN_NAME, validatePlan } from "./validate-plan.ts";
 import { CA_CERT, CA_KEY, certificateArgs } from "./servers/tls.ts";
+import { EmulationError } from "../errors.ts";
 
 export { addressesIn, validatePlan } from "./validate-plan.ts";
 
-export class PlanError extends Error {
+/** A plan that breaks the emulator's safety rules: nothing was done. */
+export class PlanError extends EmulationError {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`unsafe emulation plan: ${problems.join("; ")}`);
+    super("PLAN_UNSAFE", `unsafe emulation plan: ${problems.join("; ")}`, {
+      hint: "the plan breaks the emulator's safety rules; this is a bug in the planner",
+    });
+    this.name = "PlanError";
     this.problems = problems;
   }
 }
 
-export class ApplyError extends Error {}
+/** A kernel step (ip, nft, a server) that failed while the emulation was built: what was created is removed. */
+export class ApplyError extends EmulationError {
+  constructor(message: string) {
+    super("APPLY_FAILED", message, { hint: "everything created was removed" });
+    this.name = "ApplyError";
+  }
+}
 
 export interface RunResult {
   readonly code: number;

@@ -4,6 +4,7 @@
 // directory, with the event and the environment Lambda sets (runtimes.ts).
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { EmulationError } from "../errors.ts";
 import { LoadError } from "../load/errors.ts";
 import { readBounded } from "../load/read.ts";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from "node:fs";
@@ -175,11 +176,12 @@ export interface Invocation {
   readonly notes: readonly string[];
 }
 
-export class InvokeError extends Error {
-  readonly hint: string;
+/** A handler that --invoke cannot run as asked (its event, its code, its runtime), with what to do instead. */
+export class InvokeError extends EmulationError {
+  declare readonly hint: string;
   constructor(message: string, hint: string) {
-    super(message);
-    this.hint = hint;
+    super("INVOKE_REFUSED", message, { hint });
+    this.name = "InvokeError";
   }
 }
 

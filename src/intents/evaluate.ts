@@ -4,6 +4,7 @@ import type { FunctionReport, SubnetReport } from "../analyze/check.ts";
 import type { Egress, Hop, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import { LoadError } from "../load/errors.ts";
+import { memoize } from "../memo.ts";
 import type { Location } from "../model/types.ts";
 import type { DestinationIntent, EgressIpsIntent, IntentsFile } from "./parse.ts";
 import { EGRESS_IPS_KEY } from "./parse.ts";
@@ -88,11 +89,9 @@ function evidence(sub: SubnetReport, r: ReachResult, reason: string = r.reason):
 }
 
 /** Each subnet's results by destination, indexed once per subnet (a search per intent is quadratic in --expect's destinations). */
-const resultsBySubnet = new WeakMap<SubnetReport, ReadonlyMap<string, ReachResult>>();
+const resultsBySubnet = memoize((sub: SubnetReport): ReadonlyMap<string, ReachResult> => new Map(sub.destinations.map((d) => [d.to, d])));
 function resultFor(sub: SubnetReport, to: string): ReachResult | undefined {
-  let byTo = resultsBySubnet.get(sub);
-  if (!byTo) resultsBySubnet.set(sub, (byTo = new Map(sub.destinations.map((d) => [d.to, d]))));
-  return byTo.get(to);
+  return resultsBySubnet(sub).get(to);
 }
 
 function via(e: readonly Egress[]): string {

@@ -1,16 +1,13 @@
 // Errors that make an input unreadable. Everything else is a diagnostic and loading goes on.
+import { LambdaEgressError } from "../errors.ts";
 import type { Location } from "../model/types.ts";
 
-export class LoadError extends Error {
-  readonly code: string;
-  readonly location: Location;
-  readonly hint: string | undefined;
-  constructor(code: string, message: string, location: Location, hint?: string) {
-    super(message);
+/** An input that cannot be read (kind "input"): the code says why (LOAD_NOT_FOUND, LOAD_SYNTAX, ...), the location where. */
+export class LoadError extends LambdaEgressError {
+  declare readonly location: Location;
+  constructor(code: string, message: string, location: Location, hint?: string, cause?: unknown) {
+    super("input", code, message, { location, hint, cause });
     this.name = "LoadError";
-    this.code = code;
-    this.location = location;
-    this.hint = hint;
   }
 }
 

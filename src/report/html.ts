@@ -5,7 +5,7 @@
 // Pure: the graph is written in Graphviz's DOT language here, and the layout (SVG) comes from the `layout` function
 // the caller passes (Graphviz compiled to WebAssembly, loaded only for this format).
 import type { FunctionReport } from "../analyze/check.ts";
-import { summarize } from "../analyze/check.ts";
+import { combineVerdicts } from "../analyze/check.ts";
 import type { Hop, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import { formatLocation } from "../load/errors.ts";
@@ -258,7 +258,7 @@ export function renderTraceHtml(trace: TraceReport, opts: HtmlOptions): string {
     subnets.set(key, s);
   }
   const dests = [...new Set(trace.traces.map((t) => t.to))];
-  const summary = Object.fromEntries(dests.map((d) => [d, summarize(trace.traces.filter((t) => t.to === d).map((t) => t.verdict))]));
+  const summary = Object.fromEntries(dests.map((d) => [d, combineVerdicts(trace.traces.filter((t) => t.to === d).map((t) => t.verdict))]));
   const fn: FunctionReport = {
     id: trace.function,
     name: trace.name,

@@ -1,4 +1,5 @@
 // Text report: what a person reads at a glance. Pure; colour only when asked for.
+import { styleText } from "node:util";
 import type { FunctionReport, SubnetReport, SubnetView } from "../analyze/check.ts";
 import type { Egress, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
@@ -15,19 +16,20 @@ export interface TextOptions {
 }
 
 type Style = "red" | "green" | "yellow" | "bold" | "dim" | "cyan";
-const CODES: Record<Style, [number, number]> = {
-  red: [31, 39],
-  green: [32, 39],
-  yellow: [33, 39],
-  cyan: [36, 39],
-  bold: [1, 22],
-  dim: [2, 22],
-};
+
+/**
+ * Text in a style (ANSI escape codes) when `color`. Whether to colour is decided once, by the CLI (--no-color, NO_COLOR,
+ * FORCE_COLOR, a terminal): styleText is told not to look at process.stdout itself (validateStream: false), so the
+ * report stays a pure function of its options.
+ */
+export function painter(color: boolean): (style: Style, s: string) => string {
+  return color ? (style, s) => styleText(style, s, { validateStream: false }) : (_style, s) => s;
+}
 
 export function renderText(checked: CheckReport, opts: TextOptions): string {
   // Template text (logical ids, values in messages, file names) is shown with its control characters escaped.
   const report = escapeStrings(checked);
-  const paint = (style: Style, s: string) => (opts.color ? `\u001b[${CODES[style][0]}m${s}\u001b[${CODES[style][1]}m` : s);
+  const paint = painter(opts.color);
   const verdictStyle = (v: string): Style => (v === "reachable" ? "green" : v === "unknown" ? "yellow" : "red");
   const out: string[] = [];
   const rel = (loc: Location | undefined) => (loc ? formatLocation(loc) : "");

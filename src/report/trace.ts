@@ -3,7 +3,7 @@
 import { formatLocation } from "../load/errors.ts";
 import type { Trace, TraceReport } from "../trace.ts";
 import { escapeStrings, jsonText } from "./escape.ts";
-import { egressText } from "./text.ts";
+import { egressText, painter } from "./text.ts";
 
 export interface TraceTextOptions {
   readonly color: boolean;
@@ -16,11 +16,11 @@ export function renderTraceJson(report: TraceReport): string {
 export function renderTraceText(traced: TraceReport, opts: TraceTextOptions): string {
   // Template text (logical ids, values, file names) is shown with its control characters escaped.
   const report = escapeStrings(traced);
-  const sgr = (code: [number, number], s: string) => (opts.color ? `\u001b[${code[0]}m${s}\u001b[${code[1]}m` : s);
-  const bold = (s: string) => sgr([1, 22], s);
-  const dim = (s: string) => sgr([2, 22], s);
-  const verdict = (v: string) => sgr(v === "reachable" ? [32, 39] : v === "unknown" ? [33, 39] : [31, 39], v);
-  const action = (a: string) => (a === "deny" || a === "drop" ? sgr([31, 39], a) : a === "unknown" ? sgr([33, 39], a) : a);
+  const paint = painter(opts.color);
+  const bold = (s: string) => paint("bold", s);
+  const dim = (s: string) => paint("dim", s);
+  const verdict = (v: string) => paint(v === "reachable" ? "green" : v === "unknown" ? "yellow" : "red", v);
+  const action = (a: string) => (a === "deny" || a === "drop" ? paint("red", a) : a === "unknown" ? paint("yellow", a) : a);
   const out: string[] = [];
   for (const t of report.traces) {
     out.push(bold(`${report.function}${from(t)} -> ${t.to}`));

@@ -3,6 +3,7 @@
 // first; the implicit deny at the end.
 import { LAMBDA_EPHEMERAL_PORTS, PROTOCOL_TCP } from "../../aws/facts.ts";
 import type { NetworkAcl, NetworkAclEntry, PortRange, Subnet } from "../../model/types.ts";
+import { memoize } from "../../memo.ts";
 import { isUnknown } from "../../model/types.ts";
 import { BoxSet, forAll } from "../../net/box-set.ts";
 import type { Family } from "../../net/ip.ts";
@@ -125,19 +126,18 @@ export function natSubnetAcls(eng: Engine, walk: Walk, ctx: Ctx, natSubnet: Subn
   nacl(eng, walk, ctx, natSubnet, true, { addr: fnView, port: LAMBDA_EPHEMERAL_PORTS }, "outbound reply to the function's subnet");
 }
 
-/** A network ACL's inbound or outbound entries in evaluation order, sorted once per ACL. */
-export const SORTED_ENTRIES = new WeakMap<NetworkAcl, { readonly inbound: NetworkAclEntry[]; readonly outbound: NetworkAclEntry[] }>();
+/** A network ACL's inbound and outbound entries in evaluation order, sorted once per ACL. */
+const sortedByDirection = memoize((acl: NetworkAcl) => {
+  const byNumber = (a: NetworkAclEntry, b: NetworkAclEntry) => a.ruleNumber - b.ruleNumber;
+  return {
+    inbound: acl.entries.filter((e) => !e.egress).sort(byNumber) as readonly NetworkAclEntry[],
+    outbound: acl.entries.filter((e) => e.egress).sort(byNumber) as readonly NetworkAclEntry[],
+  };
+});
 
+/** A network ACL's inbound or outbound entries in evaluation order. */
 export function sortedEntries(acl: NetworkAcl, egress: boolean): readonly NetworkAclEntry[] {
-  let sorted = SORTED_ENTRIES.get(acl);
-  if (!sorted) {
-    const byNumber = (a: NetworkAclEntry, b: NetworkAclEntry) => a.ruleNumber - b.ruleNumber;
-    sorted = {
-      inbound: acl.entries.filter((e) => !e.egress).sort(byNumber),
-      outbound: acl.entries.filter((e) => e.egress).sort(byNumber),
-    };
-    SORTED_ENTRIES.set(acl, sorted);
-  }
+  const sorted = sortedByDirection(acl);
   return egress ? sorted.outbound : sorted.inbound;
 }
 

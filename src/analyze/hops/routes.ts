@@ -2,6 +2,7 @@
 // association else the main table; longest prefix first, static routes before prefix-list routes;
 // a route whose destination is not known is walked both ways. Where each route leads is the
 // walk's business (reach.ts): `onward` follows it.
+import { memoize } from "../../memo.ts";
 import type { Model } from "../../model/model.ts";
 import type { EntityRef, Route, RouteTable, Subnet } from "../../model/types.ts";
 import type { FixAction } from "../fixes.ts";
@@ -23,19 +24,16 @@ export type Onward = (walk: Walk, ctx: Ctx, subnet: Subnet, route: Route, hop: O
 /** Each route table's routes of one address family, longest prefix first, and its routes whose destination is not known (computed once per table). */
 export class RouteIndex {
   private readonly model: Model;
-  private readonly sortedRoutes = new WeakMap<RouteTable, Partial<Record<Family, readonly ExpandedRoute[]>>>();
-  private readonly openRoutes = new WeakMap<RouteTable, readonly Route[]>();
+  private readonly sortedRoutes = memoize((_rt: RouteTable): Partial<Record<Family, readonly ExpandedRoute[]>> => ({}));
+  private readonly openRoutes = memoize((rt: RouteTable): readonly Route[] =>
+    rt.routes.filter((r) => openDestination(r, this.model) !== null),
+  );
   constructor(model: Model) {
     this.model = model;
   }
 
   sorted(rt: RouteTable, family: Family): readonly ExpandedRoute[] {
-    let byFamily = this.sortedRoutes.get(rt);
-    if (!byFamily) {
-      byFamily = {};
-      this.sortedRoutes.set(rt, byFamily);
-    }
-    return (byFamily[family] ??= rt.routes
+    return (this.sortedRoutes(rt)[family] ??= rt.routes
       .flatMap((r) => expandRoute(r, this.model))
       .filter((x) => x.cidr.family === family)
       .sort((a, b) => b.cidr.prefix - a.cidr.prefix || a.rank - b.rank));
@@ -43,12 +41,7 @@ export class RouteIndex {
 
   /** The routes of a table whose destination is not known. */
   open(rt: RouteTable): readonly Route[] {
-    let open = this.openRoutes.get(rt);
-    if (!open) {
-      open = rt.routes.filter((r) => openDestination(r, this.model) !== null);
-      this.openRoutes.set(rt, open);
-    }
-    return open;
+    return this.openRoutes(rt);
   }
 }
 

@@ -1,11 +1,11 @@
 // Its own module so that the CLI can tell a scan's error apart without loading the scanner (and the AWS SDK behind it).
 
-/** A scan that cannot go on: no credentials, no region, an error that is not a denial. */
-export class ScanError extends Error {
-  readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
-    super(message);
+import { LambdaEgressError } from "../../errors.ts";
+
+/** A scan that cannot go on (kind "aws"): no credentials, no region, an error that is not a denial. */
+export class ScanError extends LambdaEgressError {
+  constructor(message: string, hint?: string, cause?: unknown) {
+    super("aws", "SCAN_FAILED", message, { hint, cause });
     this.name = "ScanError";
-    this.hint = hint;
   }
 }

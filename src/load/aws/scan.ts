@@ -221,9 +221,10 @@ export async function scanAccount(options: ScanOptions): Promise<Snapshot> {
         throw new ScanError(
           `no usable AWS credentials: ${message}`,
           "set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+          e,
         );
       }
-      throw new ScanError(`${action} in ${where} failed: ${code}: ${message}`);
+      throw new ScanError(`${action} in ${where} failed: ${code}: ${message}`, undefined, e);
     }
   };
 
