@@ -27,8 +27,8 @@ const GIVEN = [
   new RegExp(String.raw`\bcode:\s*${CODE}`, "g"),
   new RegExp(String.raw`_CODE = ${CODE}`, "g"),
 ];
-/** The codes of fatal input errors (LoadError, exit 2), which are not diagnostics. */
-const THROWN = new RegExp(String.raw`new LoadError\(\s*${CODE}`, "g");
+/** The codes of errors thrown (LoadError, OutputError and the rest of the error model, exit 2), which are not diagnostics. */
+const THROWN = new RegExp(String.raw`new [A-Z]\w*Error\(\s*${CODE}`, "g");
 
 const files = sources().filter((f) => f.file !== join("src", "aws", "codes.ts"));
 
