@@ -19,7 +19,7 @@ try {
 const t0 = performance.now();
 const cdk = await import("aws-cdk-lib");
 const { EgressVpc, egressVpcPropsForPattern } = await import("../src/cdk/index.ts");
-const { resolvePatternOptions } = await import("../src/build/patterns.ts");
+const { resolvePatternOptions } = await import("../src/generate/patterns.ts");
 const t1 = performance.now();
 const resolved = resolvePatternOptions({ ...LARGEST_PATTERN, endpoints: [...LARGEST_PATTERN.endpoints] });
 if ("errors" in resolved) throw new Error(resolved.errors.join("; "));

@@ -1,6 +1,6 @@
 // The `check` job as a library call: template text in, report out. Pure: no file or console.
-import type { Analysis, FunctionReport, SubnetView } from "./analyze/check.ts";
-import { analyze } from "./analyze/check.ts";
+import type { Analysis, FunctionReport, SubnetView } from "./analyze/analysis.ts";
+import { analyze } from "./analyze/analysis.ts";
 import { DEFAULT_REGION } from "./aws/facts.ts";
 import type { IntentResult } from "./intents/evaluate.ts";
 import type { NeedsSetting } from "./intents/parse.ts";

@@ -1,7 +1,7 @@
 // Public API of lambda-egress.
 
-export type { Analysis, FunctionReport, SubnetReport, SubnetView, Summary } from "./analyze/check.ts";
-export { analyze } from "./analyze/check.ts";
+export type { Analysis, FunctionReport, SubnetReport, SubnetView, Summary } from "./analyze/analysis.ts";
+export { analyze } from "./analyze/analysis.ts";
 export type { Destination } from "./analyze/destination.ts";
 export { DestinationError, parseDestination } from "./analyze/destination.ts";
 export type { Egress, Hop, Path, ReachFacts, ReachOptions, ReachResult, Step, Verdict } from "./analyze/reach.ts";

@@ -1,7 +1,7 @@
 // The `trace` job as a library call: one function, each of its subnets (or one), each
 // destination -> the hop-by-hop path with the verdict. Pure: no file or console.
-import type { FunctionReport } from "./analyze/check.ts";
-import { analyze } from "./analyze/check.ts";
+import type { FunctionReport } from "./analyze/analysis.ts";
+import { analyze } from "./analyze/analysis.ts";
 import type { Blocker, Egress, Hop } from "./analyze/reach.ts";
 import { LambdaEgressError } from "./errors.ts";
 import type { LoadOptions } from "./load/cfn/index.ts";

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { vpcCidrProblem } from "../src/build/patterns.ts";
+import { vpcCidrProblem } from "../src/generate/patterns.ts";
 import { closestName } from "../src/load/params.ts";
 import { runCli } from "./cli-helpers.ts";
 

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { renderCdkApp } from "../src/build/cdk-app.ts";
-import type { PatternName } from "../src/build/patterns.ts";
-import { PATTERNS, resolvePatternOptions } from "../src/build/patterns.ts";
-import type { TemplateFormat } from "../src/build/template.ts";
-import { buildTemplate, FUNCTION_ID, renderTemplate, TEMPLATE_FORMATS } from "../src/build/template.ts";
+import { renderCdkApp } from "../src/generate/cdk-app.ts";
+import type { PatternName } from "../src/generate/patterns.ts";
+import { PATTERNS, resolvePatternOptions } from "../src/generate/patterns.ts";
+import type { TemplateFormat } from "../src/generate/template.ts";
+import { buildTemplate, FUNCTION_ID, renderTemplate, TEMPLATE_FORMATS } from "../src/generate/template.ts";
 import type { CheckReport } from "../src/check.ts";
 import { checkTemplate } from "../src/check.ts";
 import { ROOT } from "./helpers.ts";

@@ -2,7 +2,7 @@
 // the three outcomes (reported, passed, not applicable) on the check report, and the one order of severities.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze } from "../src/analyze/check.ts";
+import { analyze } from "../src/analyze/analysis.ts";
 import { checkTemplate, mergeReports, suppressInReport } from "../src/check.ts";
 import { atOrAbove, compareSeverity, SEVERITIES } from "../src/findings/severity.ts";
 import { loadModel } from "../src/load/index.ts";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { SubnetReport } from "../src/analyze/check.ts";
+import type { SubnetReport } from "../src/analyze/analysis.ts";
 import type { ReachResult } from "../src/analyze/reach.ts";
 import { checkExitCode, parseFailOn } from "../src/cli/main.ts";
 import { checkFile, FIXTURES } from "./helpers.ts";

@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import { DestinationError, parseDestination } from "../src/analyze/destination.ts";
 import { closestService, isAwsService, isRegionalEndpointService } from "../src/aws/service-catalogue.ts";
 import { GATEWAY_ENDPOINT_SERVICE_NAMES, INTERFACE_ENDPOINT_SERVICE_NAMES } from "../src/aws/services.ts";
-import { resolvePatternOptions } from "../src/build/patterns.ts";
+import { resolvePatternOptions } from "../src/generate/patterns.ts";
 import { parseInlineTraffic, TrafficError } from "../src/cost/traffic.ts";
 import { checkYaml } from "./helpers.ts";
 

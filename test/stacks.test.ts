@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { FunctionReport } from "../src/analyze/check.ts";
+import type { FunctionReport } from "../src/analyze/analysis.ts";
 import type { ReachResult } from "../src/analyze/reach.ts";
 import type { CheckOptions, CheckReport } from "../src/check.ts";
 import { checkTemplates, mergeReports } from "../src/check.ts";

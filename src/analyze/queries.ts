@@ -7,7 +7,7 @@ import { isUnknown } from "../model/types.ts";
 import type { Box } from "../net/box-set.ts";
 import { BoxSet } from "../net/box-set.ts";
 import type { Cidr } from "../net/ip.ts";
-import type { FunctionReport, SubnetReport } from "./check.ts";
+import type { FunctionReport, SubnetReport } from "./analysis.ts";
 import type { Destination } from "./destination.ts";
 import { destinationSet, parseDestination } from "./destination.ts";
 import { RouteIndex } from "./hops/routes.ts";

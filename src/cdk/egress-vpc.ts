@@ -5,9 +5,9 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
 import { AWS_SERVICE_PORT, ENI_ACTIONS_DOCUMENTED, LAMBDA_EPHEMERAL_PORTS } from "../aws/facts.ts";
-import { DEMO_FUNCTION_CODE, DEMO_FUNCTION_HANDLER, DEMO_FUNCTION_RUNTIME, DEMO_FUNCTION_TIMEOUT } from "../build/demo-function.ts";
-import type { ResolvedPatternOptions } from "../build/patterns.ts";
-import { isGatewayEndpointService, natCount, resolvePatternOptions } from "../build/patterns.ts";
+import { DEMO_FUNCTION_CODE, DEMO_FUNCTION_HANDLER, DEMO_FUNCTION_RUNTIME, DEMO_FUNCTION_TIMEOUT } from "../generate/demo-function.ts";
+import type { ResolvedPatternOptions } from "../generate/patterns.ts";
+import { isGatewayEndpointService, natCount, resolvePatternOptions } from "../generate/patterns.ts";
 import { Egress } from "./egress.ts";
 
 /** Properties of an EgressVpc. */
@@ -79,7 +79,7 @@ export interface EgressFunctionProps extends Omit<
   readonly extraSecurityGroups?: readonly ec2.ISecurityGroup[];
 }
 
-/** The EgressVpc props that build a pattern of the catalogue (src/build/patterns.ts), as `lambda-egress new` does. */
+/** The EgressVpc props that build a pattern of the catalogue (src/generate/patterns.ts), as `lambda-egress new` does. */
 export function egressVpcPropsForPattern(options: ResolvedPatternOptions): EgressVpcProps {
   const ids = options.eipAllocations;
   const one = ids[0] !== undefined ? { eipAllocationId: ids[0] } : {};
@@ -413,7 +413,7 @@ export class EgressVpc extends Construct {
   }
 
   /**
-   * Adds the demo connectivity check (src/build/demo-function.ts): it fetches a page that echoes
+   * Adds the demo connectivity check (src/generate/demo-function.ts): it fetches a page that echoes
    * the caller's public IPv4 address and returns it, or the error (a timeout without a way out).
    */
   addDemoFunction(id = "ConnectivityCheck"): lambda.Function {

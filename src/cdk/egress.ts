@@ -1,5 +1,5 @@
 // The egress strategies of the EgressVpc construct, chosen like CDK's own NatProvider: `Egress.natGatewayPerAz()`, ...
-import type { PatternName } from "../build/patterns.ts";
+import type { PatternName } from "../generate/patterns.ts";
 
 /** Options of `Egress.natGatewayPerAz()`. */
 export interface NatGatewayPerAzOptions {
@@ -34,7 +34,7 @@ export interface NatInstanceOptions extends SingleNatOptions {
 
 /** How the functions of an EgressVpc get out of the VPC. Create one with the static methods. */
 export class Egress {
-  /** The pattern of the catalogue (src/build/patterns.ts) this strategy builds (without `dualStack`). */
+  /** The pattern of the catalogue (src/generate/patterns.ts) this strategy builds (without `dualStack`). */
   readonly pattern: PatternName;
   /** The Elastic IP allocation ids given, if any. */
   readonly eipAllocationIds: readonly string[];

@@ -3,12 +3,12 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "./args.ts";
-import { renderCdkApp } from "../build/cdk-app.ts";
-import type { PatternName, ResolvedPatternOptions } from "../build/patterns.ts";
-import { natCount, PATTERN_INFO, PATTERNS, resolvePatternOptions } from "../build/patterns.ts";
-import type { TemplateFormat } from "../build/template.ts";
-import { buildTemplate, renderTemplate, TEMPLATE_FORMATS } from "../build/template.ts";
-import { buildTerraform, terraformDescription } from "../build/terraform.ts";
+import { renderCdkApp } from "../generate/cdk-app.ts";
+import type { PatternName, ResolvedPatternOptions } from "../generate/patterns.ts";
+import { natCount, PATTERN_INFO, PATTERNS, resolvePatternOptions } from "../generate/patterns.ts";
+import type { TemplateFormat } from "../generate/template.ts";
+import { buildTemplate, renderTemplate, TEMPLATE_FORMATS } from "../generate/template.ts";
+import { buildTerraform, terraformDescription } from "../generate/terraform.ts";
 import type { Io } from "./main.ts";
 import { usageHint } from "./help.ts";
 import { OutputError, UsageError } from "../errors.ts";

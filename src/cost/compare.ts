@@ -3,9 +3,9 @@
 // priced under each pattern `lambda-egress new` builds, cheapest first, with what each gives up,
 // and the break-even volume of an interface endpoint against the NAT per service.
 import { availabilityZones } from "../aws/facts.ts";
-import type { PatternName } from "../build/patterns.ts";
-import { isGatewayEndpointService, MAX_AZS, MIN_AZS, PATTERN_INFO, resolvePatternOptions } from "../build/patterns.ts";
-import { buildTemplate, renderTemplate } from "../build/template.ts";
+import type { PatternName } from "../generate/patterns.ts";
+import { isGatewayEndpointService, MAX_AZS, MIN_AZS, PATTERN_INFO, resolvePatternOptions } from "../generate/patterns.ts";
+import { buildTemplate, renderTemplate } from "../generate/template.ts";
 import type { CheckReport } from "../check.ts";
 import { checkModel } from "../check.ts";
 import { loadCloudFormation } from "../load/cfn/index.ts";

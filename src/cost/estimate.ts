@@ -9,7 +9,7 @@
 // cent once, from the exact amounts.
 import type { CheckReport } from "../check.ts";
 import { checkModel } from "../check.ts";
-import type { FunctionReport } from "../analyze/check.ts";
+import type { FunctionReport } from "../analyze/analysis.ts";
 import type { ReachResult } from "../analyze/reach.ts";
 import { managedInstancesHost } from "../analyze/managed-instances.ts";
 import { ROOT_DEVICE_NAMES } from "../aws/facts.ts";

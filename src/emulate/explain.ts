@@ -1,7 +1,7 @@
 // Why a run of `emulate --exec`/`--invoke` timed out, in check's words (pure): the connections still waiting for an
 // answer when it ended (servers/runtime-api.ts lists them) are mapped back to the destinations they stand for in the
 // emulation (the whoami servers' labels), and each is said as `check` decides it from the ENI's subnet.
-import type { FunctionReport } from "../analyze/check.ts";
+import type { FunctionReport } from "../analyze/analysis.ts";
 import type { Plan } from "./plan-types.ts";
 
 /** `ADDRESS:PORT` or `[IPV6]:PORT` split, or undefined. */

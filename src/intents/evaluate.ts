@@ -1,6 +1,6 @@
 // Intents against a check report: which hold, which the network breaks, and the evidence.
 // Pure. An intent the analysis cannot decide (verdict `unknown`) is broken, with the reason.
-import type { FunctionReport, SubnetReport } from "../analyze/check.ts";
+import type { FunctionReport, SubnetReport } from "../analyze/analysis.ts";
 import type { Egress, Hop, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import { LoadError } from "../load/errors.ts";

@@ -4,8 +4,8 @@
 // hop marked with its code), the egress IPs to allowlist, each road's verdict and fix, and the findings beside it.
 // Pure: the graph is written in Graphviz's DOT language here, and the layout (SVG) comes from the `layout` function
 // the caller passes (Graphviz compiled to WebAssembly, loaded only for this format).
-import type { FunctionReport } from "../analyze/check.ts";
-import { combineVerdicts } from "../analyze/check.ts";
+import type { FunctionReport } from "../analyze/analysis.ts";
+import { combineVerdicts } from "../analyze/analysis.ts";
 import type { Hop, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import { formatLocation } from "../load/errors.ts";

@@ -1,7 +1,7 @@
 // Markdown report (`check --format markdown`): a GitHub-flavoured summary for a pull request comment or
 // $GITHUB_STEP_SUMMARY. A table of functions by destinations first, then the findings, the details folded. Pure and
 // deterministic. Text from the template (ids, messages) is escaped: it cannot close a table cell, open HTML or a link.
-import type { FunctionReport } from "../analyze/check.ts";
+import type { FunctionReport } from "../analyze/analysis.ts";
 import type { Egress } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import { formatLocation } from "../load/errors.ts";

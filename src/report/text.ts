@@ -1,6 +1,6 @@
 // Text report: what a person reads at a glance. Pure; colour only when asked for.
 import { styleText } from "node:util";
-import type { FunctionReport, SubnetReport, SubnetView } from "../analyze/check.ts";
+import type { FunctionReport, SubnetReport, SubnetView } from "../analyze/analysis.ts";
 import type { Egress, ReachResult } from "../analyze/reach.ts";
 import type { CheckReport } from "../check.ts";
 import type { IntentResult } from "../intents/evaluate.ts";

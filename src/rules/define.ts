@@ -18,7 +18,7 @@
 // and found nothing), or it does not apply to this model (nothing to look at: no function in a VPC, no endpoint).
 // The docs of a rule are its page in the package, `docs/rules/<id>.md` (meta.docs, derived from the id): the package
 // has no web address, so no URL is made up; the reports embed the page's text instead (SARIF `help`, `explain`).
-import type { Analysis } from "../analyze/check.ts";
+import type { Analysis } from "../analyze/analysis.ts";
 import type { Model } from "../model/model.ts";
 import type { Location } from "../model/types.ts";
 import type { Severity } from "../findings/severity.ts";

@@ -1,4 +1,4 @@
-import type { SubnetReport } from "../analyze/check.ts";
+import type { SubnetReport } from "../analyze/analysis.ts";
 import { ipv4RouteTo } from "../analyze/queries.ts";
 import type { Model } from "../model/model.ts";
 import type { Subnet } from "../model/types.ts";

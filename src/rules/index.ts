@@ -1,5 +1,5 @@
 // The rule registry, sorted by id. A consistency test checks it against the files and docs.
-import type { Analysis } from "../analyze/check.ts";
+import type { Analysis } from "../analyze/analysis.ts";
 import type { Model } from "../model/model.ts";
 import type { Finding, Rule, RuleReport } from "./define.ts";
 import { formatMessage, resolveOptions, RuleOptionsError } from "./define.ts";

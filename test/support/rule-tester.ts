@@ -13,7 +13,7 @@
 // Test-only: users cannot add rules to lambda-egress, so this is not exported by the package.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyze } from "../../src/analyze/check.ts";
+import { analyze } from "../../src/analyze/analysis.ts";
 import { loadModel } from "../../src/load/index.ts";
 import type { Rule } from "../../src/rules/define.ts";
 import { placeholders, resolveOptions } from "../../src/rules/define.ts";
