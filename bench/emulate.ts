@@ -18,7 +18,7 @@ import { newPrefix } from "../src/emulate/servers/guard.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { Model } from "../src/model/model.ts";
 import fc from "fast-check";
-import { networkArbitrary, templateOf } from "../test/differential-network.ts";
+import { networkArbitrary, templateOf } from "../test/support/differential-network.ts";
 import { generateTemplate } from "./generate.ts";
 import { writeMeasurement } from "./measure-out.ts";
 

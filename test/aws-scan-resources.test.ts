@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import type { CheckReport } from "../src/check.ts";
-import { runCli } from "./cli-helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
 import { ACCOUNT, fn, securityGroup, seedAccount } from "./support/aws-account.ts";
 import type { FakeAccount, FakeRegion } from "./support/aws-server.ts";
 import { fakeAwsEnv, startFakeAws } from "./support/aws-server.ts";

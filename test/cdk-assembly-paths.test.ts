@@ -8,8 +8,8 @@ import { after, describe, it } from "node:test";
 import type { AssemblyFiles } from "../src/load/cdk-assembly.ts";
 import { readCloudAssembly } from "../src/load/cdk-assembly.ts";
 import { LoadError } from "../src/load/errors.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const TEMPLATE = readFileSync(join(ROOT, "test/fixtures/nacl-correct/template.yaml"), "utf8");
 const root = mkdtempSync(join(tmpdir(), "le-cdkout-"));

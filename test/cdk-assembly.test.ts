@@ -10,7 +10,7 @@ import type { AssemblyFiles, CloudAssembly } from "../src/load/cdk-assembly.ts";
 import { KNOWN_SCHEMA_MAJOR, readCloudAssembly, regionOf } from "../src/load/cdk-assembly.ts";
 import { LoadError } from "../src/load/errors.ts";
 import { traceAssembly } from "../src/trace.ts";
-import { CORPUS, checkFile, HAS_CORPUS, ROOT } from "./helpers.ts";
+import { CORPUS, checkFile, HAS_CORPUS, ROOT } from "./support/helpers.ts";
 
 const FIXTURES_CDK = join(ROOT, "test", "fixtures-cdk");
 

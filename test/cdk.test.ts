@@ -15,7 +15,7 @@ import type { PatternName, ResolvedPatternOptions } from "../src/generate/patter
 import { natCount, PATTERN_INFO, PATTERNS, resolvePatternOptions } from "../src/generate/patterns.ts";
 import type { CheckReport } from "../src/check.ts";
 import { checkTemplate } from "../src/check.ts";
-import { ROOT } from "./helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const run = promisify(execFile);
 const require = createRequire(import.meta.url);

@@ -18,8 +18,8 @@ import {
   TrafficError,
   traceTemplate,
 } from "../src/index.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const EXAMPLE = join(ROOT, "examples", "nat-gateway-per-az", "template.yaml");
 const FN = "PartnerApiFunction";

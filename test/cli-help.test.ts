@@ -8,8 +8,8 @@ import { describe, it } from "node:test";
 import { CODES, DIAGNOSTIC_CODES } from "../src/aws/codes.ts";
 import { run } from "../src/cli/main.ts";
 import { RULES } from "../src/rules/index.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const SINGLE = "examples/single-nat-gateway/template.yaml";
 const PUBLIC = "test/fixtures/function-in-public-subnet/template.yaml";

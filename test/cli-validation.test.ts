@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { vpcCidrProblem } from "../src/generate/patterns.ts";
 import { closestName } from "../src/load/params.ts";
-import { runCli } from "./cli-helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "le-cli-validation-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

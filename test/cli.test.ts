@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import { after, describe, it } from "node:test";
 import { generateTemplate } from "../bench/generate.ts";
-import { runCli } from "./cli-helpers.ts";
-import { checkYaml, ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { checkYaml, ROOT } from "./support/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-test-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import fc from "fast-check";
 import { checkTemplate } from "../src/check.ts";
 import type { CheckReport } from "../src/check.ts";
-import { DESTINATIONS, networkArbitrary, networkResources } from "./differential-network.ts";
+import { DESTINATIONS, networkArbitrary, networkResources } from "./support/differential-network.ts";
 
 type Resource = { Type: string; Condition?: string; Properties?: Record<string, unknown>; DependsOn?: unknown };
 type Template = { Parameters?: Record<string, unknown>; Conditions?: Record<string, unknown>; Resources: Record<string, Resource> };

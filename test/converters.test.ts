@@ -8,7 +8,7 @@ import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import { Resolver } from "../src/load/cfn/intrinsics.ts";
 import { parseTemplateText } from "../src/load/cfn/parse.ts";
 import { forEachReference } from "../src/load/cfn/references.ts";
-import { checkYaml } from "./helpers.ts";
+import { checkYaml } from "./support/helpers.ts";
 
 const position = (type: string) => CONVERSION_ORDER.findIndex((c) => c.type === type);
 

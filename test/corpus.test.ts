@@ -5,8 +5,8 @@ import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { CheckReport } from "../src/check.ts";
-import { runCli } from "./cli-helpers.ts";
-import { CORPUS, checkFile, HAS_CORPUS } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { CORPUS, checkFile, HAS_CORPUS } from "./support/helpers.ts";
 
 /** file-name fragment -> function -> internet summary, and the findings expected. */
 const EXPECTED: Record<string, { functions: Record<string, string>; findings: string[]; subnets?: Record<string, string> }> = {

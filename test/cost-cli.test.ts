@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { runCli } from "./cli-helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-cost-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

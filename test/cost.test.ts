@@ -15,7 +15,7 @@ import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import { parseIntents } from "../src/intents/parse.ts";
 import { LoadError } from "../src/load/errors.ts";
 import type { Model } from "../src/model/model.ts";
-import { CORPUS, FIXTURES, HAS_CORPUS, ROOT } from "./helpers.ts";
+import { CORPUS, FIXTURES, HAS_CORPUS, ROOT } from "./support/helpers.ts";
 
 function load(path: string, region = "us-east-1", params: Record<string, string> = {}): Model {
   return loadCloudFormation(path, readFileSync(path, "utf8"), { region, params });

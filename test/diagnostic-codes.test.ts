@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { CODES, DIAGNOSTIC_CODES } from "../src/aws/codes.ts";
 import { explain } from "../src/cli/explain.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 /** Every .ts file under src/, with its text. */
 function sources(dir = join(ROOT, "src")): { file: string; text: string }[] {

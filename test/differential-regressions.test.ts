@@ -3,10 +3,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { checkTemplate } from "../src/check.ts";
-import { runBatch } from "./differential.ts";
-import type { NetworkSpec } from "./differential-network.ts";
-import { DESTINATIONS, REGION, templateOf } from "./differential-network.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
+import { runBatch } from "./support/differential.ts";
+import type { NetworkSpec } from "./support/differential-network.ts";
+import { DESTINATIONS, REGION, templateOf } from "./support/differential-network.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
 
 const skip = kernelTestsMissing();
 

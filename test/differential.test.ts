@@ -8,9 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, it } from "node:test";
 import fc from "fast-check";
-import { runBatch } from "./differential.ts";
-import { blockPublicAccessArbitrary, networkArbitrary } from "./differential-network.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
+import { runBatch } from "./support/differential.ts";
+import { blockPublicAccessArbitrary, networkArbitrary } from "./support/differential-network.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
 
 const SEED = Number(process.env.DIFFERENTIAL_SEED ?? "20261202");
 const RUNS = Number(process.env.DIFFERENTIAL_RUNS ?? "30");

@@ -8,8 +8,8 @@ import type { Plan } from "../src/emulate/plan-types.ts";
 import { answer } from "../src/emulate/servers/dns.ts";
 import type { GuardProbe } from "../src/emulate/servers/guard.ts";
 import { guardError } from "../src/emulate/servers/guard.ts";
-import { runCli } from "./cli-helpers.ts";
-import { twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { twoNamespacePlan, twoNamespacePlanWithHttps } from "./support/emulate-fixtures.ts";
 
 const P = "le0a1b2c";
 

@@ -9,8 +9,8 @@ import { checkSays, destinationOf, timeoutLine } from "../src/emulate/explain.ts
 import { planEmulation } from "../src/emulate/plan.ts";
 import { pendingConnections } from "../src/emulate/servers/runtime-api.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const read = (f: string) => {
   const file = join(ROOT, f);

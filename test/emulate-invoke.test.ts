@@ -10,7 +10,7 @@ import { findPython, InvokeError, prepareInvocation, runtimeApiCommand } from ".
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { LambdaFunction } from "../src/model/types.ts";
 import { runtimeFamily } from "../src/emulate/runtimes.ts";
-import { ROOT } from "./helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const EXAMPLE = join(ROOT, "examples", "nat-gateway-per-az", "template.yaml");
 const fn = loadCloudFormation(EXAMPLE, readFileSync(EXAMPLE, "utf8"))

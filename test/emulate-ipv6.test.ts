@@ -12,8 +12,8 @@ import { applyPlan } from "../src/emulate/apply.ts";
 import { INTERNET_WHOAMI, INTERNET_WHOAMI6, planEmulation } from "../src/emulate/plan.ts";
 import type { Plan } from "../src/emulate/plan-types.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { kernelTestsMissing, newPrefix } from "./emulate-fixtures.ts";
-import { checkFile, FIXTURES } from "./helpers.ts";
+import { kernelTestsMissing, newPrefix } from "./support/emulate-fixtures.ts";
+import { checkFile, FIXTURES } from "./support/helpers.ts";
 
 const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-ipv6 skipped: ${skip}\n`);

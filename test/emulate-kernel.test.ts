@@ -9,9 +9,16 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { applyPlan, cleanupAll, defaultStateDir } from "../src/emulate/apply.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
-import { CLIENT, HTTPS_CLIENT, kernelTestsMissing, newPrefix, twoNamespacePlan, twoNamespacePlanWithHttps } from "./emulate-fixtures.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
+import {
+  CLIENT,
+  HTTPS_CLIENT,
+  kernelTestsMissing,
+  newPrefix,
+  twoNamespacePlan,
+  twoNamespacePlanWithHttps,
+} from "./support/emulate-fixtures.ts";
 
 const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-kernel skipped: ${skip}\n`);
@@ -64,9 +71,13 @@ describe("emulate on the kernel", { skip, timeout: 30000 }, () => {
     assert.equal(spawnSync("ip", ["netns", "add", decoy]).status, 0);
     try {
       const before = netnsList();
-      const child = spawn(process.execPath, [join(fileURLToPath(new URL(".", import.meta.url)), "emulate-crash-child.js"), prefix], {
-        stdio: ["ignore", "pipe", "inherit"],
-      });
+      const child = spawn(
+        process.execPath,
+        [join(fileURLToPath(new URL(".", import.meta.url)), "support", "emulate-crash-child.js"), prefix],
+        {
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
       await new Promise<void>((resolve, reject) => {
         let out = "";
         const timer = setTimeout(() => reject(new Error(`bring-up did not reach the first server: ${out}`)), 10000);

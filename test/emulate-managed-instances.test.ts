@@ -10,9 +10,9 @@ import { describe, it } from "node:test";
 import { checkModel } from "../src/check.ts";
 import { buildPlan, planEmulation } from "../src/emulate/plan.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { runCli } from "./cli-helpers.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const fixture = (name: string): string => join(ROOT, "test", "fixtures", name, "template.yaml");
 const load = (name: string) => loadCloudFormation(fixture(name), readFileSync(fixture(name), "utf8"));

@@ -12,7 +12,7 @@ import type { Plan } from "../src/emulate/plan-types.ts";
 import { renderIpOps } from "../src/emulate/ip-ops.ts";
 import { planProblems } from "../src/emulate/validate-plan.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { ROOT } from "./helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const PREFIX = "le1a2b3c";
 const EXAMPLE = readFileSync(join(ROOT, "examples", "database-and-file-system", "template.yaml"), "utf8");

@@ -12,7 +12,7 @@ import type { PlanNote } from "../src/emulate/plan-notes.ts";
 import type { NamespacePlan, Plan } from "../src/emulate/plan-types.ts";
 import { renderIpOps } from "../src/emulate/ip-ops.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { CORPUS, HAS_CORPUS, ROOT } from "./helpers.ts";
+import { CORPUS, HAS_CORPUS, ROOT } from "./support/helpers.ts";
 
 const PREFIX = "le1a2b3c";
 

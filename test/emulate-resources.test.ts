@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { runCli } from "./cli-helpers.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
-import { checkFile, ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
+import { checkFile, ROOT } from "./support/helpers.ts";
 
 const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-resources skipped: ${skip}\n`);

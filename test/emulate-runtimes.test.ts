@@ -9,9 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { findPython } from "../src/emulate/invoke.ts";
-import { runCli } from "./cli-helpers.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
+import { ROOT } from "./support/helpers.ts";
 
 function missing(): string | undefined {
   const k = kernelTestsMissing();

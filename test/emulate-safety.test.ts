@@ -16,9 +16,9 @@ import { shellLaunch } from "../src/emulate/shell.ts";
 import { nftName } from "../src/emulate/text.ts";
 import { planProblems } from "../src/emulate/validate-plan.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { runCli } from "./cli-helpers.ts";
-import { twoNamespacePlan } from "./emulate-fixtures.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { twoNamespacePlan } from "./support/emulate-fixtures.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const P = "le0a1b2c";
 

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import type { ReachResult } from "../src/analyze/reach.ts";
 import { serviceDnsName } from "../src/emulate/plan.ts";
-import { runCli } from "./cli-helpers.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
-import { checkFile, ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
+import { checkFile, ROOT } from "./support/helpers.ts";
 
 const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-services skipped: ${skip}\n`);

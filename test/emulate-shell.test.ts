@@ -11,9 +11,9 @@ import { describe, it } from "node:test";
 import { defaultStateDir } from "../src/emulate/apply.ts";
 import type { EniPlan } from "../src/emulate/plan-types.ts";
 import { bashRc, pickShell, shellLaunch, shellPosition } from "../src/emulate/shell.ts";
-import { runCli } from "./cli-helpers.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const ENI: EniPlan = { functionId: "ApiClientFunction", subnetId: "PrivateSubnet", ns: "le0a1b2c-e0", ipv4: "10.0.1.23" };
 

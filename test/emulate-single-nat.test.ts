@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runCli } from "./cli-helpers.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
-import { checkFile, ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
+import { checkFile, ROOT } from "./support/helpers.ts";
 
 const skip = kernelTestsMissing();
 if (skip) process.stdout.write(`# emulate-single-nat skipped: ${skip}\n`);

@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { runCli } from "./cli-helpers.ts";
-import { checkFile, ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { checkFile, ROOT } from "./support/helpers.ts";
 
 interface BuiltExample {
   readonly name: string;

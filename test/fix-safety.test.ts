@@ -14,7 +14,7 @@ import type { Model } from "../src/model/model.ts";
 import { renderText } from "../src/report/text.ts";
 import { renderTraceText } from "../src/report/trace.ts";
 import { traceTemplate } from "../src/trace.ts";
-import { checkYaml, FIXTURES } from "./helpers.ts";
+import { checkYaml, FIXTURES } from "./support/helpers.ts";
 
 interface Expected {
   readonly params?: Record<string, string>;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { parse } from "yaml";
-import { ROOT } from "./helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-action-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

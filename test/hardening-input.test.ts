@@ -15,8 +15,8 @@ import { LoadError } from "../src/load/errors.ts";
 import { readBounded } from "../src/load/read.ts";
 import { escapeControl, escapeStrings, jsonBytes, jsonText } from "../src/report/escape.ts";
 import { renderText } from "../src/report/text.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-hardening-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

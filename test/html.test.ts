@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import { functionDot } from "../src/report/html.ts";
-import { runCli } from "./cli-helpers.ts";
-import { checkFile, ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { checkFile, ROOT } from "./support/helpers.ts";
 
 const EXAMPLE = "examples/nat-gateway-per-az/template.yaml";
 const CHROMIUM = "/usr/bin/chromium";

@@ -8,8 +8,8 @@ import type { IntentResult } from "../src/intents/evaluate.ts";
 import { evaluateIntents } from "../src/intents/evaluate.ts";
 import { intentDestinations, parseIntents } from "../src/intents/parse.ts";
 import { LoadError } from "../src/load/errors.ts";
-import { runCli } from "./cli-helpers.ts";
-import { checkYaml } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { checkYaml } from "./support/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-intents-"));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { Model } from "../src/model/model.ts";
-import { runCli } from "./cli-helpers.ts";
-import { checkYaml, FIXTURES } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { checkYaml, FIXTURES } from "./support/helpers.ts";
 
 const FOREACH = join(FIXTURES, "language-extensions-foreach", "template.yaml");
 const SEED000 = readFileSync(join(FIXTURES, "single-nat-public-and-private", "template.yaml"), "utf8");

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import { telemetryPaths } from "../src/analyze/managed-instances.ts";
 import type { CheckReport } from "../src/check.ts";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
-import { checkYaml, FIXTURES } from "./helpers.ts";
+import { checkYaml, FIXTURES } from "./support/helpers.ts";
 
 const fixture = (name: string) => readFileSync(join(FIXTURES, name, "template.yaml"), "utf8");
 

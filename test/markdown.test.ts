@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { md } from "../src/report/markdown.ts";
-import { runCli } from "./cli-helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
 
 describe("markdown", () => {
   it("a table of functions by destinations with the IPs to allowlist, the findings, the subnets folded", async () => {

@@ -4,7 +4,7 @@ import { describe, it } from "node:test";
 import { DestinationError } from "../src/analyze/destination.ts";
 import type { CheckOptions, CheckReport } from "../src/check.ts";
 import { parseIntents } from "../src/intents/parse.ts";
-import { checkYaml } from "./helpers.ts";
+import { checkYaml } from "./support/helpers.ts";
 
 interface Opts {
   /** Extra resources (YAML, indented by two spaces). */
@@ -517,7 +517,7 @@ describe("cost --compare takes the inferred needs", () => {
     const { loadModel } = await import("../src/load/index.ts");
     const { readFileSync } = await import("node:fs");
     const { join } = await import("node:path");
-    const { ROOT } = await import("./helpers.ts");
+    const { ROOT } = await import("./support/helpers.ts");
     // The rule page's failing example: the role grants secretsmanager:GetSecretValue, no road reaches it.
     const page = readFileSync(join(ROOT, "docs/rules/granted-service-unreached.md"), "utf8");
     const yaml = /```yaml bad\n([\s\S]*?)```/.exec(page)?.[1] ?? "";

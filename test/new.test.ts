@@ -13,7 +13,7 @@ import type { TemplateFormat } from "../src/generate/template.ts";
 import { buildTemplate, FUNCTION_ID, renderTemplate, TEMPLATE_FORMATS } from "../src/generate/template.ts";
 import type { CheckReport } from "../src/check.ts";
 import { checkTemplate } from "../src/check.ts";
-import { ROOT } from "./helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const SUFFIXES = ["A", "B", "C"] as const;
 

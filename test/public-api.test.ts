@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
-import { ROOT } from "./helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const HAS_CDK = existsSync(join(ROOT, "node_modules", "aws-cdk-lib", "package.json"));
 const ENTRIES = { "lambda-egress": "dist/src/index", "lambda-egress/cdk": "dist/src/cdk/index" } as const;

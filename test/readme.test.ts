@@ -10,8 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { run } from "../src/cli/main.ts";
-import { kernelTestsMissing } from "./emulate-fixtures.ts";
-import { ROOT } from "./helpers.ts";
+import { kernelTestsMissing } from "./support/emulate-fixtures.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 

@@ -4,7 +4,7 @@
 // "not defined in this template" for something it defines.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { checkYaml } from "./helpers.ts";
+import { checkYaml } from "./support/helpers.ts";
 
 /** A NAT box reached through its own network interface; `extra` adds resources, `eni` properties of the interface. */
 function natEni(opts: { attach?: boolean; eip?: boolean; sourceDestCheck?: boolean; target?: string; extra?: string } = {}): string {

@@ -9,8 +9,8 @@ import { pathToFileURL } from "node:url";
 import { after, describe, it } from "node:test";
 import AjvModule from "ajv";
 import { RULES } from "../src/rules/index.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const require = createRequire(import.meta.url);
 const dir = mkdtempSync(join(tmpdir(), "lambda-egress-sarif-"));

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import type { SubnetReport } from "../src/analyze/analysis.ts";
 import type { ReachResult } from "../src/analyze/reach.ts";
 import { checkExitCode, parseFailOn } from "../src/cli/main.ts";
-import { checkFile, FIXTURES } from "./helpers.ts";
+import { checkFile, FIXTURES } from "./support/helpers.ts";
 
 interface ExpectedDest {
   verdict: string;

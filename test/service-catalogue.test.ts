@@ -7,7 +7,7 @@ import { closestService, isAwsService, isRegionalEndpointService } from "../src/
 import { GATEWAY_ENDPOINT_SERVICE_NAMES, INTERFACE_ENDPOINT_SERVICE_NAMES } from "../src/aws/services.ts";
 import { resolvePatternOptions } from "../src/generate/patterns.ts";
 import { parseInlineTraffic, TrafficError } from "../src/cost/traffic.ts";
-import { checkYaml } from "./helpers.ts";
+import { checkYaml } from "./support/helpers.ts";
 
 describe("the AWS service catalogue", () => {
   it("holds the services Lambda functions call through endpoints, and the gateway ones", () => {

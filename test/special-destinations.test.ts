@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-import { checkFile, FIXTURES, ROOT } from "./helpers.ts";
+import { checkFile, FIXTURES, ROOT } from "./support/helpers.ts";
 
 const SINGLE_NAT = join(ROOT, "examples", "single-nat-gateway", "template.yaml");
 const DUAL_STACK = join(FIXTURES, "ipv6-egress-only-gateway", "template.yaml");

@@ -12,8 +12,8 @@ import { checkTemplates, mergeReports } from "../src/check.ts";
 import { loadModels } from "../src/load/index.ts";
 import { qualifyNetwork } from "../src/model/qualify.ts";
 import { traceTemplates } from "../src/trace.ts";
-import { runCli } from "./cli-helpers.ts";
-import { CORPUS, HAS_CORPUS, ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { CORPUS, HAS_CORPUS, ROOT } from "./support/helpers.ts";
 
 const MULTI = join(ROOT, "test", "fixtures-multi");
 const NAT = { vpc: join(MULTI, "nat-gateway", "vpc.yaml"), app: join(MULTI, "nat-gateway", "app.yaml") };

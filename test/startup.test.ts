@@ -12,7 +12,7 @@ import { describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { buildId, cachedDataFor, cacheFile, loadCli } from "../src/cli/boot.ts";
 import { run } from "../src/cli/main.ts";
-import { CORPUS, FIXTURES, HAS_CORPUS, ROOT } from "./helpers.ts";
+import { CORPUS, FIXTURES, HAS_CORPUS, ROOT } from "./support/helpers.ts";
 
 const BUNDLE = join(ROOT, "dist", "cli.cjs");
 const CACHE = `${BUNDLE}.cache`;

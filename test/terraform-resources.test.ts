@@ -10,8 +10,8 @@ import type { CheckReport } from "../src/check.ts";
 import { checkTemplate } from "../src/check.ts";
 import { loadModel } from "../src/load/index.ts";
 import { isUnknown } from "../src/model/types.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const TF = "test/fixtures-terraform";
 const check = (name: string) => checkTemplate(join(TF, name), readFileSync(join(ROOT, TF, name), "utf8"));

@@ -10,8 +10,8 @@ import { loadModel } from "../src/load/index.ts";
 import { parseRef, splitAddress } from "../src/load/terraform/plan.ts";
 import type { Model } from "../src/model/model.ts";
 import { isUnknown } from "../src/model/types.ts";
-import { runCli } from "./cli-helpers.ts";
-import { ROOT } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { ROOT } from "./support/helpers.ts";
 
 const TF = join(ROOT, "test", "fixtures-terraform");
 const CORPUS_TF = join(ROOT, "..", "shared", "corpus-terraform");

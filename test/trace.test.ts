@@ -7,8 +7,8 @@ import { checkTemplate } from "../src/check.ts";
 import { LoadError } from "../src/load/errors.ts";
 import type { TraceReport } from "../src/trace.ts";
 import { SelectionError, traceTemplate } from "../src/trace.ts";
-import { runCli } from "./cli-helpers.ts";
-import { CORPUS, HAS_CORPUS } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { CORPUS, HAS_CORPUS } from "./support/helpers.ts";
 
 const PER_AZ = "examples/nat-gateway-per-az/template.yaml";
 const NACL = "test/fixtures/nacl-missing-ephemeral-return/template.yaml";

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { loadCloudFormation } from "../src/load/cfn/index.ts";
 import type { Model } from "../src/model/model.ts";
-import { runCli } from "./cli-helpers.ts";
-import { checkYaml, FIXTURES } from "./helpers.ts";
+import { runCli } from "./support/cli-helpers.ts";
+import { checkYaml, FIXTURES } from "./support/helpers.ts";
 
 /** Seed 000: ApiClientFunction reaches the internet through NatGateway (PrivateSubnet 10.0.1.0/24, PublicSubnet 10.0.0.0/24). */
 const SEED000 = readFileSync(join(FIXTURES, "single-nat-public-and-private", "template.yaml"), "utf8");

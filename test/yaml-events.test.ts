@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { describe, it } from "node:test";
 import { parseYamlQuickly, parseYamlSlowly, type ParsedText } from "../src/load/cfn/parse.ts";
 import { coreScalar } from "../src/load/cfn/yaml-events.ts";
-import { CORPUS, FIXTURES, HAS_CORPUS, ROOT } from "./helpers.ts";
+import { CORPUS, FIXTURES, HAS_CORPUS, ROOT } from "./support/helpers.ts";
 
 interface Pos {
   line: number;

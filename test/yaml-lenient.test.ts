@@ -10,7 +10,7 @@ import type { CheckReport } from "../src/check.ts";
 import { checkTemplate } from "../src/check.ts";
 import { parseTemplateText } from "../src/load/cfn/parse.ts";
 import { LoadError } from "../src/load/errors.ts";
-import { FIXTURES } from "./helpers.ts";
+import { FIXTURES } from "./support/helpers.ts";
 
 /** The parsed value and each warning as `CODE line:column`. */
 function read(text: string, file = "t.yaml"): { value: unknown; warnings: string[] } {

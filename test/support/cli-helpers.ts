@@ -1,5 +1,5 @@
 // Runs the CLI in-process with captured output.
-import { run } from "../src/cli/main.ts";
+import { run } from "../../src/cli/main.ts";
 import { ROOT } from "./helpers.ts";
 
 export interface CliResult {

@@ -1,5 +1,5 @@
 // A run that is killed half-way through bring-up (by test/emulate-kernel.test.ts): it applies a plan and stalls after the first server.
-import { applyPlan } from "../src/emulate/apply.ts";
+import { applyPlan } from "../../src/emulate/apply.ts";
 import { twoNamespacePlan } from "./emulate-fixtures.ts";
 
 const prefix = process.argv[2] as string;

@@ -1,8 +1,8 @@
 // Shared by the emulator tests: whether the kernel tests can run here, and hand-written plans (two namespaces on one
 // veth, a whoami and a DNS server in one of them).
 import { spawnSync } from "node:child_process";
-import type { Plan } from "../src/emulate/plan-types.ts";
-import { newPrefix } from "../src/emulate/servers/guard.ts";
+import type { Plan } from "../../src/emulate/plan-types.ts";
+import { newPrefix } from "../../src/emulate/servers/guard.ts";
 
 export { newPrefix };
 
