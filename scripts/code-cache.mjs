@@ -1,8 +1,12 @@
 // Writes dist/cli.cjs.cache, V8's code cache for the CLI bundle (see src/cli/boot.ts), for `npm run build`.
 // The cache holds the bytecode of every function compiled so far, so it is taken after `check` has run the way
-// users run it: on YAML and JSON templates, with the text and the JSON report. What these runs do not reach (other
-// commands, rarer inputs) is compiled on first use, as without a cache.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// users run it: on a YAML and a JSON template, with the text and the JSON report. What these runs do not reach
+// (other commands, rarer inputs) is compiled on first use, as without a cache. One typical template of each kind,
+// not every example: V8 restores all of the cache at every start, and the functions only rarer templates run cost
+// more to restore each time than to compile when used (a cache taken after all the examples was 834 KB against
+// 738 KB, and made a small template's check 686 M instructions against 670 M, an example outside the runs below
+// included).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,14 +22,12 @@ try {
   // A JSON template like CDK's and SAM's output: the JSON reader's code.
   const json = join(work, "template.json");
   writeFileSync(json, JSON.stringify(generateTemplate({ vpcs: 2, functionsPerVpc: 2 })));
-  const templates = readdirSync(join(root, "examples"), { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .map((d) => join(root, "examples", d.name, "template.yaml"))
-    .filter((f) => existsSync(f));
+  // A YAML template like most hand-written ones: a NAT gateway per zone and a function in the private subnets.
+  const yaml = join(root, "examples", "nat-gateway-per-az", "template.yaml");
   const io = { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: root };
   for (const args of [
-    ["check", ...templates],
-    ["check", ...templates, "--format", "json"],
+    ["check", yaml],
+    ["check", yaml, "--format", "json"],
     ["check", json, "--format", "json"],
     ["check", json],
   ]) {
