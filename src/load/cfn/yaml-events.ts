@@ -12,16 +12,7 @@
 // compares both roads' values and positions on every template the project has.
 import type * as JsYaml from "js-yaml";
 import { jsYaml } from "../../vendor.ts";
-
-interface Pos {
-  readonly line: number;
-  readonly column: number;
-}
-
-/** What a composed object is recorded with: its position and its keys' (parse.ts's NodePos). */
-interface NodePos extends Pos {
-  readonly keys: { get(key: string): Pos | undefined };
-}
+import type { NodePos, Pos } from "./parse.ts";
 
 /** Collections nested deeper than this leave the template to `yaml` (whose limit, parse.ts's MAX_DEPTH, is higher). */
 const QUICK_MAX_DEPTH = 64;
@@ -162,7 +153,7 @@ function build(
   let root: unknown = null;
   /** The long form of a node's tag, undefined when untagged; leaves the quick road for any other tag. */
   const tagOf = (e: { tagStart: number; tagEnd: number; anchorStart: number }): string | undefined => {
-    if (e.anchorStart >= 0) throw NOT_QUICK;
+    if (e.anchorStart >= 0) fail();
     if (e.tagStart < 0) return undefined;
     return longTag(text.slice(e.tagStart, e.tagEnd)) ?? fail();
   };
