@@ -13,7 +13,7 @@ import { parseIntents } from "../src/intents/parse.ts";
 import { parseTemplateText } from "../src/load/cfn/parse.ts";
 import { LoadError } from "../src/load/errors.ts";
 import { readBounded } from "../src/load/read.ts";
-import { escapeControl, escapeStrings, jsonBytes, jsonText } from "../src/report/escape.ts";
+import { escapeControl, escapeStrings, jsonBytes, jsonPieces, jsonText } from "../src/report/escape.ts";
 import { renderText } from "../src/report/text.ts";
 import { runCli } from "./support/cli-helpers.ts";
 import { ROOT } from "./support/helpers.ts";
@@ -308,6 +308,29 @@ describe("control characters from a template are escaped in text output", () => 
     assert.equal(text({ s: "plain" }), '{"s":"plain"}\n');
     assert.equal(text({ s: "caf\u00e9 \u202e\u0085" }), '{"s":"caf\u00e9 \\u202e\\u0085"}\n');
     assert.equal(Buffer.from(jsonBytes({ s: "\u00e9" }, 2)).toString("utf8"), `${jsonText({ s: "\u00e9" }, 2)}\n`);
+  });
+  it("jsonPieces: the bytes of jsonBytes, in pieces of at most a megabyte but for a longer element, whatever the characters", () => {
+    const joined = (v: Record<string, unknown>) => {
+      const pieces = [...jsonPieces(v)];
+      for (const p of pieces.slice(0, -1)) assert.ok(p.length > 0);
+      return { pieces, text: Buffer.concat(pieces).toString("utf8") };
+    };
+    // Elements of every kind around the piece boundaries: ASCII, non-ASCII kept raw, raw controls JSON.stringify leaves,
+    // elements of no JSON, and one element longer than a piece (escaped: six bytes for each of its code units).
+    const items: unknown[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const k = i % 5;
+      items.push(k === 0 ? { s: "x".repeat(700 + i) } : k === 1 ? { s: `caf\u00e9 ${i}` } : k === 2 ? `\u2028${i}\u0085` : k === 3 ? undefined : i);
+    }
+    items.push({ big: "\u202e".repeat(400_000) }, { after: "\u00e9" });
+    const report = { schemaVersion: 1, items, summary: { n: "\u2066x" }, none: undefined, empty: [] };
+    const { pieces, text } = joined(report);
+    assert.equal(text, Buffer.from(jsonBytes(report)).toString("utf8"));
+    assert.ok(pieces.length > 3, `${pieces.length} pieces`);
+    assert.ok(pieces.filter((p) => p.length > 1 << 20).length === 1, "only the element longer than a piece is a piece of its own size");
+    assert.doesNotMatch(text, /[\u2028\u0085\u202e\u2066]/);
+    assert.deepEqual(JSON.parse(text).items.slice(1, 5), [{ s: "caf\u00e9 1" }, "\u20282\u0085", null, 4]);
+    assert.equal(joined({}).text, "{}\n");
   });
   it("check: the logical ids are shown escaped; JSON keeps the id, with the bidi mark escaped", () => {
     const path = file("evil.yaml", EVIL_TEMPLATE);

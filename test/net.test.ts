@@ -41,6 +41,16 @@ describe("box sets", () => {
     assert.deepEqual(subtractBox(b(0, 10), b(20, 30)), [b(0, 10)]);
     assert.deepEqual(subtractBox(b(3, 5), b(0, 10)), []);
   });
+  it("a set minus itself is empty and meets itself whole, however many boxes it holds", () => {
+    const s = new BoxSet([b(0, 9), b(20, 29), b(40, 49)]);
+    assert.equal(s.subtract(s).isEmpty(), true);
+    assert.equal(s.intersect(s), s);
+    // The same sets written apart give the same answers the long way.
+    const t = new BoxSet([b(0, 9), b(20, 29), b(40, 49)]);
+    assert.equal(s.subtract(t).isEmpty(), true);
+    assert.deepEqual(s.intersect(t).boxes, s.boxes);
+    assert.deepEqual(s.subtract(BoxSet.of(b(5, 44))).boxes, [b(0, 4), b(45, 49)]);
+  });
   it("union, cover and size", () => {
     const s = BoxSet.of(b(0, 9)).union(BoxSet.of(b(5, 14)));
     assert.equal(s.size(), 15n);

@@ -28,10 +28,19 @@ export function intersectBox(a: Box, b: Box): Box | null {
 
 /** a minus b, as disjoint boxes (at most 2 per dimension). */
 export function subtractBox(a: Box, b: Box): Box[] {
-  const inter = intersectBox(a, b);
-  if (!inter) return [a];
-  if (inter === a) return []; // a inside b
   const out: Box[] = [];
+  subtractBoxInto(a, b, out);
+  return out;
+}
+
+/** Appends the boxes of a minus b to `out` (a itself when they do not meet): no array of its own per call. */
+function subtractBoxInto(a: Box, b: Box, out: Box[]): void {
+  const inter = intersectBox(a, b);
+  if (!inter) {
+    out.push(a);
+    return;
+  }
+  if (inter === a) return; // a inside b
   const rest: Interval[] = [...a];
   for (let d = 0; d < a.length; d++) {
     const [alo, ahi] = rest[d] as Interval;
@@ -48,7 +57,6 @@ export function subtractBox(a: Box, b: Box): Box[] {
     }
     rest[d] = [ilo, ihi];
   }
-  return out;
 }
 
 export class BoxSet {
@@ -68,6 +76,7 @@ export class BoxSet {
   // The early returns below keep the common cases (an empty set, a rule that allows all of
   // it) free of allocation: the analysis runs these on every hop of every path.
   intersect(other: BoxSet | Box): BoxSet {
+    if (other === this) return this;
     const others = other instanceof BoxSet ? other.boxes : [other];
     if (this.boxes.length === 0 || others.length === 0) return BoxSet.EMPTY;
     const out: Box[] = [];
@@ -81,12 +90,13 @@ export class BoxSet {
   }
 
   subtract(other: BoxSet | Box): BoxSet {
+    if (other === this) return BoxSet.EMPTY;
     const others = other instanceof BoxSet ? other.boxes : [other];
     if (this.boxes.length === 0 || others.length === 0) return this;
-    let cur: Box[] = [...this.boxes];
+    let cur: readonly Box[] = this.boxes;
     for (const b of others) {
       const next: Box[] = [];
-      for (const a of cur) next.push(...subtractBox(a, b));
+      for (const a of cur) subtractBoxInto(a, b, next);
       cur = next;
       if (cur.length === 0) break;
     }

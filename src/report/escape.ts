@@ -86,8 +86,8 @@ function asciiOrEscaped(text: string): Uint8Array {
   return isAscii(bytes) ? bytes : Buffer.from(escapeJsonRaw(text));
 }
 
-/** About how much text jsonPieces puts in each piece. */
-const PIECE_CHARS = 1 << 20;
+/** About how many bytes jsonPieces puts in each piece. */
+const PIECE_BYTES = 1 << 20;
 
 /**
  * jsonBytes of an object without indentation, in pieces of about a megabyte: the same bytes, but a large report is
@@ -95,32 +95,77 @@ const PIECE_CHARS = 1 << 20;
  * by element, as JSON.stringify would (an element that has no JSON is null); every other value whole.
  */
 export function* jsonPieces(value: Readonly<Record<string, unknown>>): Generator<Uint8Array> {
-  let piece = "{";
+  const out = new PieceWriter();
+  out.add("{");
   let first = true;
   for (const key of Object.keys(value)) {
     const v = value[key];
     if (Array.isArray(v)) {
-      piece += `${first ? "" : ","}${JSON.stringify(key)}:[`;
+      out.add(`${first ? "" : ","}${JSON.stringify(key)}:[`);
       for (let i = 0; i < v.length; i++) {
-        piece += `${i === 0 ? "" : ","}${JSON.stringify(v[i]) ?? "null"}`;
-        if (piece.length >= PIECE_CHARS) {
-          yield asciiOrEscaped(piece);
-          piece = "";
-        }
+        if (i > 0) out.add(",");
+        out.add(JSON.stringify(v[i]) ?? "null");
+        if (out.ready.length > 0) yield* out.take();
       }
-      piece += "]";
+      out.add("]");
     } else {
       const text = JSON.stringify(v);
       if (text === undefined) continue;
-      piece += `${first ? "" : ","}${JSON.stringify(key)}:${text}`;
+      out.add(`${first ? "" : ","}${JSON.stringify(key)}:${text}`);
     }
     first = false;
-    if (piece.length >= PIECE_CHARS) {
-      yield asciiOrEscaped(piece);
-      piece = "";
-    }
+    if (out.ready.length > 0) yield* out.take();
   }
-  yield asciiOrEscaped(`${piece}}\n`);
+  out.add("}\n");
+  out.flush();
+  yield* out.take();
+}
+
+/**
+ * Encodes JSON text into buffers of PIECE_BYTES, each string straight into the buffer: concatenating the strings
+ * first and encoding the result made V8 flatten a string of a megabyte's many parts before encoding it, about as
+ * long as stringifying them. A string's encoded length equals its length exactly when it is ASCII (any other code
+ * unit takes two bytes or more), so the write itself tells whether there is anything to escape.
+ */
+class PieceWriter {
+  readonly ready: Uint8Array[] = [];
+  private buf = Buffer.allocUnsafe(PIECE_BYTES);
+  private used = 0;
+
+  add(s: string): void {
+    if (this.fits(s)) {
+      const n = this.buf.write(s, this.used);
+      if (n === s.length) {
+        this.used += n;
+        return;
+      }
+    }
+    // Not ASCII (or too long for a piece): what JSON.stringify left raw is escaped, which may lengthen the text.
+    const escaped = escapeJsonRaw(s);
+    if (this.fits(escaped)) this.used += this.buf.write(escaped, this.used);
+    else this.ready.push(Buffer.from(escaped));
+  }
+
+  /**
+   * Whether `s` fits in the buffer, starting a new one if need be: room for three bytes a code unit, the most UTF-8
+   * takes for one, so a write is never cut short. False for a string longer than a piece (after what was there).
+   */
+  private fits(s: string): boolean {
+    if (PIECE_BYTES - this.used >= 3 * s.length) return true;
+    this.flush();
+    return 3 * s.length <= PIECE_BYTES;
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    this.ready.push(this.buf.subarray(0, this.used));
+    this.buf = Buffer.allocUnsafe(PIECE_BYTES);
+    this.used = 0;
+  }
+
+  take(): Uint8Array[] {
+    return this.ready.splice(0);
+  }
 }
 
 function escapeJsonRaw(s: string): string {
