@@ -15,7 +15,7 @@ if (!existsSync(boot) || !existsSync(bundle)) {
   process.stderr.write("lambda-egress: the CLI is not built (dist/cli.cjs is missing)\n  hint: run npm run build\n");
   process.exit(2);
 }
-const { loadCli } = require(boot);
+const { loadCli, directOutput } = require(boot);
 const { cli } = loadCli(bundle, `${bundle}.cache`);
 const { outputClosed, outputFailed, run } = cli;
 
@@ -23,7 +23,7 @@ const { outputClosed, outputFailed, run } = cli;
 // as other command-line tools do, instead of printing the write error.
 // A command with something to undo first (an emulation to tear down) exits by itself.
 // Other write errors (a full disk) say so in one line and exit 2.
-process.stdout.on("error", (e) => {
+function failed(e) {
   if (e.code === "EPIPE") {
     if (!outputClosed()) process.exit(process.exitCode ?? 0);
     return;
@@ -31,13 +31,25 @@ process.stdout.on("error", (e) => {
   // Any other write error (ENOSPC: `> /dev/full` or a full disk, EIO): one line on stderr and exit 2, not a stack trace.
   process.exitCode = outputFailed(e, { stderr: process.stderr });
   if (!outputClosed()) process.exit(process.exitCode);
-});
+}
 
-run(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-}).then((code) => {
+// The output is written to file descriptor 1 directly, and Node's process.stdout is made only where that cannot be
+// done (see directOutput in src/cli/boot.ts); process.stderr, only when something is written to it.
+const stdout = directOutput(
+  1,
+  () => {
+    process.stdout.on("error", failed);
+    return process.stdout;
+  },
+  failed,
+);
+const stderr = {
+  write: (s) => process.stderr.write(s),
+  get isTTY() {
+    return process.stderr.isTTY === true;
+  },
+};
+
+run(process.argv.slice(2), { stdout, stderr, env: process.env, cwd: process.cwd() }).then((code) => {
   process.exitCode = code;
 });

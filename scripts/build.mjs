@@ -24,6 +24,8 @@ const VENDORED = ["yaml", "jsonc-parser"];
 // tsc leaves the output of a renamed or deleted source behind (a stale test would still run): start from nothing.
 for (const out of ["dist/src", "dist/test", "dist/bench"]) rmSync(join(root, out), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(root, "tsconfig.json")], { stdio: "inherit" });
+// The launcher's loader: the bundle's file (bundleFile) and the name under which the bundle sees its import().
+const { bundleFile, EXTERNAL_IMPORT } = await import(join(root, "dist/src/cli/boot.js"));
 // What earlier builds wrote and this one does not: an ES module bundle and its chunks.
 for (const old of ["dist/cli.js", "dist/chunks", "dist/cli.cjs.cache", "dist/boot.cjs"])
   rmSync(join(root, old), { recursive: true, force: true });
@@ -50,7 +52,7 @@ const bundleReplacements = {
     }));
     // The launcher's import() (src/cli/boot.ts passes it to the bundle under this name).
     b.onLoad({ filter: /[\\/]dist[\\/]src[\\/]import-external\.js$/ }, () => ({
-      contents: `export const importExternal = (specifier) => __lambda_egress_import(specifier);`,
+      contents: `export const importExternal = (specifier) => ${EXTERNAL_IMPORT}(specifier);`,
       loader: "js",
     }));
   },
@@ -98,6 +100,9 @@ for (const out of Object.values(cli.metafile.outputs))
     if (imp.kind === "dynamic-import" && imp.external)
       throw new Error(`build: the CLI bundle imports ${imp.path} with import(): use importExternal (src/import-external.ts)`);
 const text = cli.outputFiles[0].text;
+// The launcher reads the bundle as Latin-1 (src/cli/boot.ts): esbuild writes ASCII unless told otherwise.
+const nonAscii = text.search(/[^\x00-\x7f]/);
+if (nonAscii >= 0) throw new Error(`build: the CLI bundle has a non-ASCII character: ${JSON.stringify(text.slice(nonAscii - 40, nonAscii + 10))}`);
 const id = createHash("sha256").update(text).digest("hex").slice(0, 32);
-writeFileSync(join(root, "dist/cli.cjs"), `// lambda-egress build ${id}\n${text}`);
+writeFileSync(join(root, "dist/cli.cjs"), bundleFile(id, text));
 execFileSync(process.execPath, [join(root, "scripts/code-cache.mjs")], { stdio: "inherit" });

@@ -1,9 +1,10 @@
 // The CLI and bad input: one clear line (file, line, what), exit 2, never a stack trace or a hang.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, constants, createReadStream, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { Socket } from "node:net";
 import { after, describe, it } from "node:test";
 import { generateTemplate } from "../bench/generate.ts";
 import { runCli } from "./support/cli-helpers.ts";
@@ -112,6 +113,64 @@ describe("cli", () => {
     });
     assert.equal(r.stdout, '{\n  "schem');
     assert.equal(r.stderr, "", "no write error");
+  });
+});
+
+describe("the output's file descriptor", () => {
+  // The launcher writes to file descriptor 1 itself (write(2), as Node does for files, terminals and pipes on Linux),
+  // not through process.stdout.
+  const many = () => file("many-fd.json", JSON.stringify(generateTemplate({ vpcs: 40, functionsPerVpc: 2 })));
+
+  it("a non-blocking pipe that fills up (EAGAIN): the whole report, in order, exit as usual", { skip: process.platform === "win32" }, async () => {
+    const big = many();
+    const expected = spawnSync(process.execPath, ["bin/lambda-egress.js", "check", big, "--format", "json"], { cwd: ROOT });
+    assert.equal(expected.status, 0, String(expected.stderr));
+    assert.ok(expected.stdout.length > 1 << 17, "more than a pipe's buffer");
+    // A pipe whose open file is non-blocking, as another program may leave a shared stdout: the child's writes meet
+    // EAGAIN once the pipe is full. (libuv makes a child's stdio blocking as it starts it: the flag is set after, on
+    // the same open file, by the parent's own socket on it.)
+    const fifo = join(dir, "out.fifo");
+    assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
+    const keepOpen = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    const writer = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    const reader = openSync(fifo, constants.O_RDONLY);
+    const child = spawn(process.execPath, ["bin/lambda-egress.js", "check", big, "--format", "json"], {
+      cwd: ROOT,
+      stdio: ["ignore", writer, "pipe"],
+    });
+    // libuv opens a pipe non-blocking: the socket is only for that, and closes the parent's copy of the descriptor.
+    new Socket({ fd: writer, readable: false, writable: true }).destroy();
+    let stderr = "";
+    child.stderr?.on("data", (d: Buffer) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    // Nobody reads for a while: the pipe fills and the child's write meets EAGAIN.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const chunks: Buffer[] = [];
+    for await (const c of createReadStream("", { fd: reader })) chunks.push(c as Buffer);
+    closeSync(keepOpen);
+    assert.equal(await exited, 0, stderr);
+    assert.equal(stderr, "");
+    assert.ok(Buffer.concat(chunks).equals(expected.stdout), "the same bytes as through a blocking pipe");
+  });
+
+  it("a JSON report is written without Node's stream objects: neither net nor tty is loaded", () => {
+    const hook = file("modules-hook.cjs", `process.on("exit", () => require("node:fs").writeSync(2, JSON.stringify(process.moduleLoadList)));`);
+    const r = spawnSync(process.execPath, ["--require", hook, "bin/lambda-egress.js", "check", EXAMPLE, "--format", "json"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).schemaVersion, 1);
+    const loaded = JSON.parse(r.stderr) as string[];
+    assert.ok(loaded.length > 20, "the hook saw Node's module list");
+    assert.deepEqual(
+      loaded.filter((m) => /^NativeModule (net|tty|internal\/fs\/sync_write_stream)$/.test(m)),
+      [],
+    );
+    // The text report asks whether stdout is a terminal (colour): it is not, here.
+    const text = spawnSync(process.execPath, ["bin/lambda-egress.js", "check", EXAMPLE], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(text.status, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /\u001b\[/);
   });
 });
 

@@ -406,7 +406,8 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const region = values.region;
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region))
     throw usage(`--region ${region} is not a region name (e.g. eu-west-1)`);
-  const color = useColor(io.env, io.stdout.isTTY, values["no-color"] === true);
+  // Asked only for a text report: whether stdout is a terminal is not known without loading Node's tty module.
+  const color = () => useColor(io.env, io.stdout.isTTY, values["no-color"] === true);
   // --quiet: the exit code only.
   if (values.quiet) io = { ...io, stdout: { write: () => true } };
   if (positionals.filter((p) => p === STDIN).length > 1) throw usage("- (the standard input) can be given once");
@@ -449,7 +450,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
     const traced = report.traces.every((t) => t.verdict === "reachable") ? 0 : 1;
     if (format === "html") return writeHtml(report, io, values.output).then(() => traced);
     if (values.output !== undefined) throw usage("-o FILE goes with --format html");
-    io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color }));
+    io.stdout.write(format === "json" ? renderTraceJson(report) : renderTraceText(report, { color: color() }));
     return traced;
   }
 
@@ -499,7 +500,7 @@ async function runCommand(argv: readonly string[], io: Io): Promise<number> {
     io.stdout.write(renderSarif(report, { version: VERSION, rules, docs: readRuleDocs(rules.map((r) => r.id)), srcRoot: io.cwd }));
   } else if (format === "markdown") io.stdout.write((await import("../report/markdown.ts")).renderMarkdown(report));
   else if (format === "json") for (const piece of renderJsonBytes(report)) io.stdout.write(piece);
-  else io.stdout.write(renderText(report, { color, verbose: values.verbose === true }));
+  else io.stdout.write(renderText(report, { color: color(), verbose: values.verbose === true }));
   return checkExitCode(report, failOn);
 }
 
