@@ -80,6 +80,9 @@ export function reportsById(functions: readonly FunctionReport[]): Map<string, F
 }
 
 const INTERNET = parseDestination("internet");
+let internetSet: BoxSet | undefined;
+/** One route index a model: each table's routes sorted once, not at every question. */
+const routeIndex = memoize((model: Model) => new RouteIndex(model));
 
 /**
  * The route by which `subnet`'s table sends most of the public IPv4 internet, matched as the analysis matches routes
@@ -89,9 +92,9 @@ const INTERNET = parseDestination("internet");
 export function internetRoute(model: Model, subnet: Subnet): { readonly cidr: Cidr; readonly route: Route } | null | undefined {
   const rt = model.routeTableFor(subnet);
   if (!rt) return undefined;
-  let rest = destinationSet(INTERNET, []);
+  let rest = (internetSet ??= destinationSet(INTERNET, []));
   let best: { cidr: Cidr; route: Route; size: bigint } | null = null;
-  for (const { cidr, route } of new RouteIndex(model).sorted(rt, 4)) {
+  for (const { cidr, route } of routeIndex(model).sorted(rt, 4)) {
     if (rest.isEmpty()) break;
     const box: Box = [
       [cidr.start, cidr.end],

@@ -59,6 +59,11 @@ export class Reachability {
   /** True for the engine of one combination of open conditions (which decides them all). */
   private readonly inWorld: boolean;
   private readonly worlds = new Map<string, Reachability>();
+  /**
+   * The packet class of each destination less a VPC's CIDRs, by the destination and the CIDRs: the same for every
+   * subnet of a VPC, and for VPCs of the same CIDRs (box sets are never changed, only replaced).
+   */
+  private readonly classes = new WeakMap<Destination, Map<string, BoxSet>>();
   constructor(model: Model, options: ReachOptions = {}, inWorld = false) {
     this.model = model;
     this.explain = options.explain === true;
@@ -162,6 +167,21 @@ export class Reachability {
     return { ...result, blockers: [blockerOfResult(result)] };
   }
 
+  private destinationClass(dest: Destination, vpcCidrs: readonly Cidr[]): BoxSet {
+    let byCidrs = this.classes.get(dest);
+    if (!byCidrs) {
+      byCidrs = new Map();
+      this.classes.set(dest, byCidrs);
+    }
+    const key = vpcCidrs.map((c) => c.text).join(",");
+    let cls = byCidrs.get(key);
+    if (!cls) {
+      cls = destinationSet(dest, vpcCidrs);
+      byCidrs.set(key, cls);
+    }
+    return cls;
+  }
+
   /** The engine of the world where the conditions in `absent` are false and the rest of `open` true (cached). */
   private world(open: readonly string[], absent: readonly string[]): Reachability {
     const key = `${open.join("\u0000")}\u0001${absent.join("\u0000")}`;
@@ -222,7 +242,7 @@ export class Reachability {
     const road: Road = found;
     if (road.kind === "unknown") return unknownResult(dest, "UNKNOWN_RESOURCE", road.reason, road.origin);
     const vpcCidrs = vpc.cidrs.filter((c): c is Cidr => !isUnknown(c));
-    let cls = destinationSet(dest, vpcCidrs);
+    let cls = this.destinationClass(dest, vpcCidrs);
     if (road.kind === "interface-endpoint" || road.kind === "resource") {
       const cidrs = road.kind === "resource" ? road.targets.map((t) => t.subnet.cidr as Cidr) : road.subnets.map((s) => s.cidr as Cidr);
       cls = new BoxSet(cidrs.map((c): Box => [cidrIv(c), [BigInt(dest.port), BigInt(dest.port)]]));
