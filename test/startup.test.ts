@@ -85,22 +85,48 @@ describe("start-up of check", () => {
     assert.deepEqual(calls, []);
   });
 
-  it("the launcher takes the code cache, and check of a YAML template loads no file of the yaml package", () => {
+  /** check of `template` through the launcher's loader: exit code, whether the cache was taken, the files required. */
+  function probeCheck(template: string): { code: number; cacheUsed: boolean; loaded: string[]; stdout: string } {
     const probe =
       `import { createRequire } from "node:module"; const { loadCli } = await import(${JSON.stringify(BOOT)}); ` +
       `const { cli, cacheUsed } = loadCli(${JSON.stringify(BUNDLE)}, ${JSON.stringify(CACHE)}); ` +
-      `const io = { stdout: { write() {} }, stderr: { write() {} }, env: {}, cwd: ${JSON.stringify(ROOT)} }; ` +
-      `const code = await cli.run(["check", "examples/nat-gateway-per-az/template.yaml"], io); ` +
-      `console.log(JSON.stringify({ code, cacheUsed, loaded: Object.keys(createRequire(import.meta.url).cache) }));`;
+      `let stdout = ""; const io = { stdout: { write(s) { stdout += s; } }, stderr: { write() {} }, env: {}, cwd: ${JSON.stringify(ROOT)} }; ` +
+      `const code = await cli.run(["check", ${JSON.stringify(template)}, "--format", "json"], io); ` +
+      `console.log(JSON.stringify({ code, cacheUsed, loaded: Object.keys(createRequire(import.meta.url).cache), stdout }));`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
-    const out = JSON.parse(r.stdout.trim().split("\n").pop() as string) as { code: number; cacheUsed: boolean; loaded: string[] };
-    assert.equal(out.code, 0, r.stderr);
+    assert.equal(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim().split("\n").pop() as string) as ReturnType<typeof probeCheck>;
+  }
+  const yamlFiles = (loaded: readonly string[]) =>
+    loaded.filter((f) => f.includes(`${join("node_modules", "yaml")}`) || f.includes(join("dist", "vendor")));
+
+  it("the launcher takes the code cache, and check of a YAML template loads no file of the yaml package", () => {
+    const out = probeCheck("examples/nat-gateway-per-az/template.yaml");
+    assert.equal(out.code, 0);
     assert.equal(out.cacheUsed, true, "V8 took dist/cli.cjs.cache");
     assert.deepEqual(
-      out.loaded.filter((f) => f.includes(`${join("node_modules", "yaml")}`) || f.includes(join("dist", "vendor"))),
+      yamlFiles(out.loaded),
       [],
-      "the YAML parser is part of the bundle",
+      "js-yaml, the YAML reader of such a template, is part of the bundle; yaml is loaded only for what js-yaml leaves",
     );
+  });
+
+  it("a template only the yaml package reads (an anchor) loads it from dist/vendor beside the bundle", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lambda-egress-anchor-"));
+    try {
+      const template = join(dir, "anchor.yaml");
+      const example = readFileSync(join(ROOT, "examples/nat-gateway-per-az/template.yaml"), "utf8");
+      // The same template with an anchor and its alias in a comment-free spot: the values are unchanged.
+      writeFileSync(template, example.replace(/^Resources:/m, "x-defaults: &region us-east-1\nx-again: *region\nResources:"));
+      const out = probeCheck(template);
+      assert.equal(out.code, 0);
+      assert.deepEqual(yamlFiles(out.loaded), [join(ROOT, "dist", "vendor", "yaml.cjs")]);
+      const plain = probeCheck("examples/nat-gateway-per-az/template.yaml");
+      const verdicts = (stdout: string) => (JSON.parse(stdout) as { functions: { summary: unknown }[] }).functions.map((f) => f.summary);
+      assert.deepEqual(verdicts(out.stdout), verdicts(plain.stdout));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a cache made for another build is never used, and the bundle still runs", () => {
