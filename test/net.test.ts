@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { BoxSet, forAll, subtractBox } from "../src/net/box-set.ts";
-import { isPrivateIpv4, parseAddress, parseCidr, subdivide } from "../src/net/ip.ts";
+import { formatAddress, isPrivateIpv4, parseAddress, parseCidr, subdivide } from "../src/net/ip.ts";
 
 describe("ip", () => {
   it("parses CIDRs, flags host bits", () => {
@@ -27,6 +27,14 @@ describe("ip", () => {
     );
     assert.match(subdivide(block, 300, 8) as string, /count must be/);
     assert.match(subdivide(block, 2, 20) as string, /does not fit/);
+  });
+  it("reads and writes IPv6's unspecified address (of ::/0) as the library does", () => {
+    assert.deepEqual(parseAddress("::"), { family: 6, value: 0n });
+    assert.deepEqual(parseAddress("0:0:0:0:0:0:0:0"), { family: 6, value: 0n });
+    assert.equal(formatAddress(6, 0n), "::");
+    assert.equal(parseCidr("::/0")?.cidr.text, "::/0");
+    assert.equal(parseCidr("0::0/0")?.cidr.text, "::/0");
+    assert.equal(formatAddress(6, 1n), "::1");
   });
   it("knows private space", () => {
     assert.equal(isPrivateIpv4(parseCidr("10.1.0.0/16")?.cidr as never), true);

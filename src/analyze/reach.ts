@@ -638,7 +638,8 @@ function settleSpecial(cls: BoxSet, vpcCidrs: readonly Cidr[], dest: Destination
   let rest = cls;
   for (const c of vpcCidrs) if (c.family === dest.family) rest = rest.subtract([cidrIv(c), FULL_PORT]);
   const inVpc = cls.subtract(rest);
-  for (const special of SPECIAL_BLOCKS) {
+  specialBlocks ??= SPECIAL_DESTINATIONS.map((s) => ({ ...s, cidrs: s.cidrs.map(mustParseCidr) }));
+  for (const special of specialBlocks) {
     const part = special.cidrs
       .filter((c) => c.family === dest.family)
       .reduce((acc, c) => acc.union(rest.intersect([cidrIv(c), FULL_PORT])), BoxSet.EMPTY);
@@ -664,4 +665,5 @@ function settleSpecial(cls: BoxSet, vpcCidrs: readonly Cidr[], dest: Destination
   return rest.union(inVpc);
 }
 
-const SPECIAL_BLOCKS = SPECIAL_DESTINATIONS.map((s) => ({ ...s, cidrs: s.cidrs.map(mustParseCidr) }));
+/** SPECIAL_DESTINATIONS with their CIDRs parsed, on first use (their IPv6 blocks need the address library). */
+let specialBlocks: readonly (Omit<(typeof SPECIAL_DESTINATIONS)[number], "cidrs"> & { readonly cidrs: readonly Cidr[] })[] | undefined;

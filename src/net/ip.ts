@@ -29,6 +29,8 @@ export function formatAddress(family: Family, value: bigint): string {
   if (family === 4) {
     return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 255n).toString()).join(".");
   }
+  // `::`, the address of `::/0` (every VPC's default network ACL has it): no need of the library for it.
+  if (value === 0n) return "::";
   const parts: number[] = [];
   for (let i = 7; i >= 0; i--) parts.push(Number((value >> BigInt(i * 16)) & 0xffffn));
   return ipaddr()
@@ -41,6 +43,8 @@ const DOTTED_QUAD = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[
 
 export function parseAddress(text: string): { family: Family; value: bigint } | null {
   const t = text.trim();
+  // IPv6's unspecified address, of `::/0` (every VPC's default network ACL has it): no need of the library for it.
+  if (t === "::") return { family: 6, value: 0n };
   // The common case, dotted-quad IPv4, without the library (a hot path on large templates).
   const q = DOTTED_QUAD.exec(t);
   if (q) {
