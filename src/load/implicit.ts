@@ -3,21 +3,26 @@ import type { Cidr } from "../net/ip.ts";
 import { mustParseCidr } from "../net/ip.ts";
 import type { NetworkAcl, NetworkAclEntry, Origin, Route, RouteTable, SecurityGroup, SecurityGroupRule, Vpc } from "../model/types.ts";
 import { ALL_PORTS, isUnknown } from "../model/types.ts";
+import { memoize } from "../memo.ts";
 
 const ANY_IPV4 = mustParseCidr("0.0.0.0/0");
 const ANY_IPV6 = mustParseCidr("::/0");
 
-/** The local route every route table of a VPC has, one per known CIDR block of the VPC (IPv4 and IPv6). */
-export function localRoutes(vpc: Vpc): Route[] {
-  return vpc.cidrs
+/**
+ * The local route every route table of a VPC has, one per known CIDR block of the VPC (IPv4 and IPv6), once every
+ * CIDR is known. The same route objects for every table of the VPC (routes are never changed once made): a table
+ * each made its own, 8 MB on a 125,000-resource template.
+ */
+export const localRoutes = memoize((vpc: Vpc): readonly Route[] =>
+  vpc.cidrs
     .filter((c): c is Cidr => !isUnknown(c))
     .map((cidr) => ({
       destination: { kind: "cidr", cidr },
       target: { kind: "local" },
       state: "active",
       origin: { ...vpc.origin, source: "default", isDefault: true, path: "local route" },
-    }));
-}
+    })),
+);
 
 /**
  * What AWS creates with a VPC: its main route table (no route but the local ones, added once every CIDR is known),
