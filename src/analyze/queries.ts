@@ -10,7 +10,7 @@ import type { Cidr } from "../net/ip.ts";
 import type { FunctionReport, SubnetReport } from "./analysis.ts";
 import type { Destination } from "./destination.ts";
 import { destinationSet, parseDestination } from "./destination.ts";
-import { RouteIndex } from "./hops/routes.ts";
+import { routeIndexOf } from "./hops/routes.ts";
 import type { Path, ReachResult, Step } from "./reach.ts";
 import { FACTS } from "./reach.ts";
 
@@ -81,8 +81,6 @@ export function reportsById(functions: readonly FunctionReport[]): Map<string, F
 
 const INTERNET = parseDestination("internet");
 let internetSet: BoxSet | undefined;
-/** One route index a model: each table's routes sorted once, not at every question. */
-const routeIndex = memoize((model: Model) => new RouteIndex(model));
 
 /**
  * The route by which `subnet`'s table sends most of the public IPv4 internet, matched as the analysis matches routes
@@ -94,7 +92,7 @@ export function internetRoute(model: Model, subnet: Subnet): { readonly cidr: Ci
   if (!rt) return undefined;
   let rest = (internetSet ??= destinationSet(INTERNET, []));
   let best: { cidr: Cidr; route: Route; size: bigint } | null = null;
-  for (const { cidr, route } of routeIndex(model).sorted(rt, 4)) {
+  for (const { cidr, route } of routeIndexOf(model).sorted(rt, 4)) {
     if (rest.isEmpty()) break;
     const box: Box = [
       [cidr.start, cidr.end],

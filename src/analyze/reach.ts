@@ -9,6 +9,7 @@
 // network-acls.ts, routes.ts, gateways.ts (internet, egress-only, NAT gateways and instances),
 // endpoints.ts (interface and gateway endpoints, DNS); walk.ts holds the machinery they share.
 import type { Code } from "../aws/codes.ts";
+import { memoize } from "../memo.ts";
 import { CODES } from "../aws/codes.ts";
 import { LAMBDA_EPHEMERAL_PORTS, SPECIAL_DESTINATIONS } from "../aws/facts.ts";
 import type { Model } from "../model/model.ts";
@@ -26,7 +27,7 @@ import { resourceFarSide, resourceTargets } from "./hops/resources.ts";
 import { internetGateway, toEgressOnlyGateway, toNatGateway, toNatInstance } from "./hops/gateways.ts";
 import { nacl } from "./hops/network-acls.ts";
 import type { Onward, RouteRole } from "./hops/routes.ts";
-import { route, RouteIndex } from "./hops/routes.ts";
+import { route, routeIndexOf } from "./hops/routes.ts";
 import { functionSecurityGroups, sgEval } from "./hops/security-groups.ts";
 import type { Blocker, Ctx, Egress, Engine, Hop, ManagedInstancesHost, Outcome, Path, ReachResult, Road, Verdict } from "./hops/walk.ts";
 import { ANY, cidrIv, FACTS, FULL_ADDR, FULL_PORT, loc, unknownResult, Walk, withFacts } from "./hops/walk.ts";
@@ -63,11 +64,11 @@ export class Reachability {
    * The packet class of each destination less a VPC's CIDRs, by the destination and the CIDRs: the same for every
    * subnet of a VPC, and for VPCs of the same CIDRs (box sets are never changed, only replaced).
    */
-  private readonly classes = new WeakMap<Destination, Map<string, BoxSet>>();
+  private readonly classes = memoize((_dest: Destination) => new Map<string, BoxSet>());
   constructor(model: Model, options: ReachOptions = {}, inWorld = false) {
     this.model = model;
     this.explain = options.explain === true;
-    this.eng = { model, explain: this.explain, routes: new RouteIndex(model) };
+    this.eng = { model, explain: this.explain, routes: routeIndexOf(model) };
     this.onward = onward(this.eng);
     this.inWorld = inWorld;
   }
@@ -168,11 +169,7 @@ export class Reachability {
   }
 
   private destinationClass(dest: Destination, vpcCidrs: readonly Cidr[]): BoxSet {
-    let byCidrs = this.classes.get(dest);
-    if (!byCidrs) {
-      byCidrs = new Map();
-      this.classes.set(dest, byCidrs);
-    }
+    const byCidrs = this.classes(dest);
     const key = vpcCidrs.map((c) => c.text).join(",");
     let cls = byCidrs.get(key);
     if (!cls) {

@@ -45,6 +45,9 @@ export class RouteIndex {
   }
 }
 
+/** The route index of a model, one a model: the analysis and the rules' questions sort each table once. */
+export const routeIndexOf = memoize((model: Model) => new RouteIndex(model));
+
 /** The route table of `subnet`, longest prefix first, then each target. */
 export function route(eng: Engine, walk: Walk, ctx: Ctx, subnet: Subnet, role: RouteRole, onward: Onward): void {
   if (walk.isEmpty()) return;
